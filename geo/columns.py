@@ -1,0 +1,123 @@
+"""Column names used across routerisk: one place, no strings scattered around.
+
+Input layers follow ``DESIGN.md``; derived columns are added by the pipeline stages.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ADMIN1",
+    "ADMIN1_CODE",
+    "BORDER_CROSSING",
+    "CORRIDOR_ID",
+    "COUNT",
+    "COUNTRY",
+    "DATE",
+    "DATE_END",
+    "DATE_PRECISION",
+    "DATE_TEXT",
+    "END_DATE",
+    "EXPOSURE",
+    "GEO_PRECISION",
+    "INCIDENT_COLUMNS",
+    "INCIDENT_ID",
+    "INTERCEPTION_INDEX",
+    "LAT",
+    "LENGTH_KM",
+    "LON",
+    "MAX_BAND",
+    "MODE",
+    "NAME",
+    "NOTES",
+    "PLACE",
+    "REASON",
+    "RISK_BAND",
+    "RISK_DENSITY",
+    "ROUTE",
+    "ROW",
+    "SEGMENT_ID",
+    "SEQ",
+    "SOURCE",
+    "SOURCE_DATE",
+    "SOURCE_NAME",
+    "SOURCE_QUALITY",
+    "SOURCE_URL",
+    "STATUS",
+    "TOP_INCIDENTS",
+    "TYPE",
+    "VISIBILITY",
+]
+
+# Boundaries
+COUNTRY = "country"
+ADMIN1 = "admin1"
+ADMIN1_CODE = "admin1_code"
+
+# Corridors
+CORRIDOR_ID = "corridor_id"
+ROUTE = "route"
+NAME = "name"
+MODE = "mode"
+SOURCE = "source"
+
+# Incidents (input)
+INCIDENT_ID = "incident_id"
+DATE = "date"
+END_DATE = "end_date"
+TYPE = "type"
+LAT = "lat"
+LON = "lon"
+PLACE = "place"
+DATE_PRECISION = "date_precision"
+GEO_PRECISION = "geo_precision"
+COUNT = "count"
+SOURCE_NAME = "source_name"
+SOURCE_URL = "source_url"
+SOURCE_DATE = "source_date"
+SOURCE_QUALITY = "source_quality"
+NOTES = "notes"
+VISIBILITY = "visibility"
+
+INCIDENT_COLUMNS = (
+    INCIDENT_ID,
+    DATE,
+    END_DATE,
+    TYPE,
+    LAT,
+    LON,
+    PLACE,
+    ADMIN1,
+    COUNTRY,
+    DATE_PRECISION,
+    GEO_PRECISION,
+    COUNT,
+    SOURCE_NAME,
+    SOURCE_URL,
+    SOURCE_DATE,
+    SOURCE_QUALITY,
+    NOTES,
+    VISIBILITY,
+)
+
+# Incidents (derived by geo.io)
+DATE_TEXT = "date_text"  # the date exactly as written in the input
+DATE_END = "date_end"  # last day of the period the date (or end_date) stands for
+ROW = "row"  # 1-based data row (CSV line number minus the header) or feature number
+
+# Segments
+SEGMENT_ID = "segment_id"
+SEQ = "seq"
+LENGTH_KM = "length_km"
+BORDER_CROSSING = "border_crossing"
+RISK_DENSITY = "risk_density"
+RISK_BAND = "risk_band"
+TOP_INCIDENTS = "top_incidents"
+EXPOSURE = "exposure"
+
+# Routes
+INTERCEPTION_INDEX = "interception_index"
+MAX_BAND = "max_band"
+
+# Incident fate
+STATUS = "status"
+REASON = "reason"

@@ -1,0 +1,467 @@
+"""Precision-aware, dated, explainable risk on corridor segments.
+
+The model (parameters in ``geo/data/risk_model.toml``):
+
+``contribution(i, s, T) = weight · severity(count) · quality · K_space · K_time``
+
+* ``K_space`` — point incidents (geo_precision 1–2): the quartic kernel
+  ``(1 − d²/h²)²`` of the distance ``d`` from the incident to each point of the segment,
+  integrated exactly along the segment's straight edges and divided by ``16h/15`` (its integral
+  along an infinite line through the incident). An incident on a long corridor therefore adds its
+  weighted value exactly once to that corridor's exposure, however the corridor is cut.
+  Coarse incidents (3: first-level unit, 4: country) add a flat density on every segment of their
+  unit instead of pretending to a point.
+* ``K_time`` — ``0.5 ** (age / half_life)``, the age measured from the middle of the date's
+  period (a month-precision date stands for its whole month); interval events (``end_date``) have
+  age 0 while in force. Incidents whose period starts after ``T`` count for nothing.
+
+``risk_density`` = 100 × (summed contributions) / length: an intensive index per 100 km, so
+cutting a segment into pieces leaves the corridor's exposure unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from geo import columns as C
+from geo._errors import ConfigError
+from geo.io import study_crs
+
+__all__ = [
+    "IncidentType",
+    "RiskField",
+    "RiskModel",
+    "band_of",
+    "band_timeline",
+    "incident_fate",
+    "load_model",
+    "month_ends",
+    "score_segments",
+]
+
+BASELINE_ID = "baseline"
+
+
+@dataclass(frozen=True)
+class IncidentType:
+    """Risk parameters of one incident type."""
+
+    name: str
+    label: str
+    weight: float
+    half_life_days: float
+    bandwidth_km: float
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """All parameters of the risk model; build it with :func:`load_model`."""
+
+    types: Mapping[str, IncidentType]
+    band_thresholds: tuple[float, float, float, float]
+    band_labels: tuple[str, str, str, str, str]
+    segment_km: float = 25.0
+    top_n: int = 5
+    count_scale: float = 1.0
+    quality_factors: tuple[float, ...] = (0.6, 0.7, 0.8, 0.9, 1.0)
+    quality_missing: int = 3
+    near_town_extra_km: float = 25.0
+    admin1_per_100km: float = 0.25
+    country_per_100km: float = 0.05
+    border_baseline_per_100km: float = 0.2
+    source: str = field(default="defaults", compare=False)
+
+
+def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    if key not in table:
+        raise ConfigError(f"missing key {key!r}", file=where, field=key)
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ConfigError(f"{value!r} is not a {kind.__name__}", file=where, field=key)
+    return value
+
+
+def load_model(path: Path | str | None = None) -> RiskModel:
+    """Read a risk model TOML file (default: the packaged ``risk_model.toml``).
+
+    A user file may hold only the keys it changes; the rest come from the defaults.
+
+    >>> load_model().types["arrest"].half_life_days
+    180.0
+    """
+    default_text = resources.files("geo").joinpath("data/risk_model.toml").read_text("utf-8")
+    data = tomllib.loads(default_text)
+    where = "risk_model.toml (packaged)"
+    if path is not None:
+        where = str(path)
+        try:
+            user = tomllib.loads(Path(path).read_text("utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("file not found", file=where) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"not valid TOML: {exc}", file=where) from None
+        for key, value in user.items():
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                for sub, subval in value.items():
+                    if isinstance(subval, dict) and isinstance(data[key].get(sub), dict):
+                        data[key][sub] = {**data[key][sub], **subval}
+                    else:
+                        data[key][sub] = subval
+            else:
+                data[key] = value
+    types: dict[str, IncidentType] = {}
+    for name, table in data.get("types", {}).items():
+        loc = f"{where} [types.{name}]"
+        if not isinstance(table, dict):
+            raise ConfigError("must be a table", file=loc)
+        t = IncidentType(
+            name=name,
+            label=str(table.get("label", name)),
+            weight=_get(table, "weight", float, loc),
+            half_life_days=_get(table, "half_life_days", float, loc),
+            bandwidth_km=_get(table, "bandwidth_km", float, loc),
+        )
+        if t.weight < 0 or t.half_life_days <= 0 or t.bandwidth_km <= 0:
+            raise ConfigError("weight must be >= 0, half_life_days and bandwidth_km > 0",
+                              file=loc)
+        types[name] = t
+    bands = data.get("bands", {})
+    thresholds = tuple(float(x) for x in bands.get("thresholds", ()))
+    if len(thresholds) != 4 or list(thresholds) != sorted(set(thresholds)) or thresholds[0] <= 0:
+        raise ConfigError("needs 4 increasing positive numbers", file=f"{where} [bands]",
+                          field="thresholds")
+    labels = tuple(str(x) for x in bands.get("labels", ()))
+    if len(labels) != 5:
+        raise ConfigError("needs 5 labels", file=f"{where} [bands]", field="labels")
+    quality = data.get("quality", {})
+    factors = tuple(float(x) for x in quality.get("factors", ()))
+    if len(factors) != 5 or any(f < 0 for f in factors):
+        raise ConfigError("needs 5 factors >= 0 (source_quality 1..5)",
+                          file=f"{where} [quality]", field="factors")
+    prec = data.get("precision", {})
+    seg = data.get("segments", {})
+    return RiskModel(
+        types=types,
+        band_thresholds=thresholds,  # type: ignore[arg-type]
+        band_labels=labels,  # type: ignore[arg-type]
+        segment_km=_get(seg, "max_km", float, f"{where} [segments]"),
+        top_n=_get(seg, "top_incidents", int, f"{where} [segments]"),
+        count_scale=_get(data.get("severity", {}), "count_scale", float, f"{where} [severity]"),
+        quality_factors=factors,
+        quality_missing=_get(quality, "missing", int, f"{where} [quality]"),
+        near_town_extra_km=_get(prec, "near_town_extra_km", float, f"{where} [precision]"),
+        admin1_per_100km=_get(prec, "admin1_per_100km", float, f"{where} [precision]"),
+        country_per_100km=_get(prec, "country_per_100km", float, f"{where} [precision]"),
+        border_baseline_per_100km=_get(data.get("baseline", {}), "border_crossing_per_100km",
+                                       float, f"{where} [baseline]"),
+        source=where,
+    )
+
+
+def band_of(density: np.ndarray | float, thresholds: Sequence[float]) -> np.ndarray:
+    """Band 1–5: one plus the number of thresholds at or below the density.
+
+    >>> band_of(np.array([0.0, 0.1, 4.0, 9.9]), [0.1, 0.5, 1.5, 4.0]).tolist()
+    [1, 2, 5, 5]
+    """
+    return 1 + np.searchsorted(np.asarray(thresholds), np.asarray(density), side="right")
+
+
+def month_ends(start: date, end: date) -> list[date]:
+    """Last day of every month from ``start``'s month through ``end``'s, ending with ``end``.
+
+    >>> [d.isoformat() for d in month_ends(date(2019, 7, 20), date(2019, 9, 3))]
+    ['2019-07-31', '2019-08-31', '2019-09-03']
+    """
+    out: list[date] = []
+    for stamp in pd.date_range(pd.Timestamp(start).to_period("M").to_timestamp(), end, freq="ME"):
+        out.append(stamp.date())
+    if not out or out[-1] != end:
+        out.append(end)
+    return [d for d in out if d <= end]
+
+
+def _quartic_line_integral(p: np.ndarray, u1: np.ndarray, u2: np.ndarray, h: np.ndarray
+                           ) -> np.ndarray:
+    """∫ (1 − (p² + u²)/h²)² du over [u1, u2] ∩ [−w, w], w = √(h² − p²); divided by 16h/15."""
+    a = np.clip(1.0 - (p / h) ** 2, 0.0, None)
+    w = h * np.sqrt(a)
+    lo = np.clip(u1, -w, w)
+    hi = np.clip(u2, -w, w)
+    b = 1.0 / h**2
+
+    def anti(u: np.ndarray) -> np.ndarray:
+        return a * a * u - (2.0 * a * b / 3.0) * u**3 + (b * b / 5.0) * u**5
+
+    val = np.where(hi > lo, anti(hi) - anti(lo), 0.0)
+    return np.maximum(val, 0.0) / (16.0 * h / 15.0)
+
+
+class RiskField:
+    """The date-independent part of the model, computed once for a set of segments and incidents.
+
+    Pairs (incident, segment) within reach and their spatial kernel integrals are found once
+    (STRtree + numpy); any number of as-of dates is then a matter of vector arithmetic.
+    """
+
+    def __init__(self, segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
+                 model: RiskModel, crs: pyproj.CRS | None = None):
+        self.model = model
+        self.segments = segments
+        self.incidents = incidents
+        crs = crs or study_crs(segments)
+        seg_m = segments.geometry.to_crs(crs).values
+        self.n_seg = len(segments)
+        self.seg_len_km = np.asarray(shapely.length(seg_m), dtype=float) / 1000.0
+        self.geo_len_km = segments[C.LENGTH_KM].to_numpy(dtype=float)
+        types = incidents[C.TYPE].to_numpy()
+        unknown = sorted(set(types) - set(model.types))
+        if unknown:
+            raise ConfigError(f"incident types {unknown} have no parameters in the model",
+                              file=model.source, field="types")
+        self.weight = np.array([model.types[t].weight for t in types], dtype=float)
+        self.half_life = np.array([model.types[t].half_life_days for t in types], dtype=float)
+        self.bandwidth_km = np.array([model.types[t].bandwidth_km for t in types], dtype=float)
+        gprec = incidents[C.GEO_PRECISION].to_numpy(dtype=int)
+        self.bandwidth_km = np.where(gprec == 2, self.bandwidth_km + model.near_town_extra_km,
+                                     self.bandwidth_km)
+        count = incidents[C.COUNT].to_numpy(dtype=float)
+        severity = 1.0 + model.count_scale * np.log10(np.where(count >= 1, count, 1.0))
+        quality = incidents[C.SOURCE_QUALITY].to_numpy(dtype=float)
+        qidx = np.where(np.isnan(quality), model.quality_missing, quality).round().astype(int)
+        qfac = np.asarray(model.quality_factors)[np.clip(qidx, 1, 5) - 1]
+        self.base = self.weight * severity * qfac  # value before space and time kernels
+        self.start = incidents[C.DATE].to_numpy(dtype="datetime64[D]")
+        end_period = incidents[C.DATE_END].to_numpy(dtype="datetime64[D]")
+        self.is_interval = incidents[C.END_DATE].notna().to_numpy()
+        self.end = end_period
+        # for point-in-time events the reference date is the middle of the date's period
+        self.mid = self.start + (end_period - self.start) // 2
+        self._pairs(incidents, gprec, crs, seg_m)
+
+    def _pairs(self, incidents: gpd.GeoDataFrame, gprec: np.ndarray, crs: pyproj.CRS,
+               seg_m: np.ndarray) -> None:
+        # --- point incidents against straight edges of every segment
+        coords, seg_of_coord = shapely.get_coordinates(seg_m, return_index=True)
+        same = seg_of_coord[:-1] == seg_of_coord[1:]
+        x0, y0 = coords[:-1][same, 0], coords[:-1][same, 1]
+        x1, y1 = coords[1:][same, 0], coords[1:][same, 1]
+        edge_seg = seg_of_coord[:-1][same]
+        edges = shapely.linestrings(np.stack([np.stack([x0, x1], 1), np.stack([y0, y1], 1)], 2))
+        is_point = (gprec <= 2) & ~incidents.geometry.isna().to_numpy()
+        pt_idx = np.flatnonzero(is_point & (self.base > 0))
+        pts = incidents.geometry.iloc[pt_idx].to_crs(crs).values if len(pt_idx) else np.array([])
+        inc_list: list[np.ndarray] = []
+        seg_list: list[np.ndarray] = []
+        val_list: list[np.ndarray] = []
+        if len(pt_idx) and len(edges):
+            h_m = self.bandwidth_km[pt_idx] * 1000.0
+            tree = shapely.STRtree(edges)
+            q_pt, q_edge = tree.query(pts, predicate="dwithin", distance=h_m)
+            px, py = shapely.get_x(pts)[q_pt], shapely.get_y(pts)[q_pt]
+            ex0, ey0, ex1, ey1 = x0[q_edge], y0[q_edge], x1[q_edge], y1[q_edge]
+            dx, dy = ex1 - ex0, ey1 - ey0
+            length = np.hypot(dx, dy)
+            safe = np.where(length > 0, length, 1.0)
+            ux, uy = dx / safe, dy / safe
+            t0 = (px - ex0) * ux + (py - ey0) * uy  # along-edge position of the foot point
+            perp = np.abs((px - ex0) * uy - (py - ey0) * ux)
+            h = h_m[q_pt]
+            val = _quartic_line_integral(perp, -t0, length - t0, h)
+            keep = val > 0
+            inc_list.append(pt_idx[q_pt[keep]])
+            seg_list.append(edge_seg[q_edge[keep]])
+            # kernel integral is dimensionless (normalised); convert to "per 100 km" later
+            val_list.append(val[keep])
+        # --- coarse incidents spread over their unit: density added per 100 km
+        seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
+        seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)
+        inc_cc = incidents[C.COUNTRY].to_numpy().astype(str)
+        inc_a1 = incidents[C.ADMIN1].to_numpy().astype(str)
+        for level, per_100km in ((3, self.model.admin1_per_100km),
+                                 (4, self.model.country_per_100km)):
+            idx = np.flatnonzero((gprec == level) & (self.base > 0))
+            if not len(idx):
+                continue
+            seg_key = pd.Series(np.arange(self.n_seg)).groupby(
+                [seg_cc, seg_a1] if level == 3 else [seg_cc]
+            ).indices
+            for i in idx:
+                key = (inc_cc[i], inc_a1[i]) if level == 3 else inc_cc[i]
+                members = seg_key.get(key)
+                if members is None or not len(members):
+                    continue
+                inc_list.append(np.full(len(members), i))
+                seg_list.append(np.asarray(members))
+                # share of the segment integral so that density = per_100km * value
+                val_list.append(per_100km * self.seg_len_km[members] / 100.0)
+        if inc_list:
+            self.pair_inc = np.concatenate(inc_list)
+            self.pair_seg = np.concatenate(seg_list)
+            self.pair_val = np.concatenate(val_list)
+        else:
+            self.pair_inc = self.pair_seg = np.zeros(0, dtype=int)
+            self.pair_val = np.zeros(0)
+        # merge duplicate (incident, segment) pairs (several edges of one segment)
+        if len(self.pair_inc):
+            key = self.pair_seg.astype(np.int64) * (len(incidents) + 1) + self.pair_inc
+            uniq, inv = np.unique(key, return_inverse=True)
+            self.pair_val = np.bincount(inv, weights=self.pair_val)
+            self.pair_seg = (uniq // (len(incidents) + 1)).astype(np.int64)
+            self.pair_inc = (uniq % (len(incidents) + 1)).astype(np.int64)
+        border = self.segments[C.BORDER_CROSSING].to_numpy(dtype=bool)
+        self.baseline_density = np.where(border, self.model.border_baseline_per_100km, 0.0)
+
+    def time_factor(self, as_of: date) -> np.ndarray:
+        """K_time of every incident as of ``as_of`` (0 for incidents starting after it)."""
+        t = np.datetime64(as_of, "D")
+        ref = np.where(self.is_interval, np.minimum(self.end, t), np.minimum(self.mid, t))
+        age = (t - ref).astype(float)
+        factor = np.power(0.5, age / self.half_life)
+        return np.where(self.start <= t, factor, 0.0)
+
+    def pair_contributions(self, as_of: date) -> np.ndarray:
+        """Each pair's contribution to its segment's integral (weighted incident units)."""
+        return self.pair_val * (self.base * self.time_factor(as_of))[self.pair_inc]
+
+    def density(self, as_of: date) -> np.ndarray:
+        """risk_density of every segment (weighted incidents per 100 km)."""
+        contrib = np.bincount(self.pair_seg, weights=self.pair_contributions(as_of),
+                              minlength=self.n_seg)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            from_incidents = np.where(self.seg_len_km > 0,
+                                      100.0 * contrib / self.seg_len_km, 0.0)
+        return from_incidents + self.baseline_density
+
+
+def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: int
+                   ) -> list[list[dict[str, Any]]]:
+    contrib = field_.pair_contributions(as_of)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pair_density = np.where(field_.seg_len_km[field_.pair_seg] > 0,
+                                100.0 * contrib / field_.seg_len_km[field_.pair_seg], 0.0)
+    ids = field_.incidents[C.INCIDENT_ID].to_numpy().astype(str)
+    seg = np.concatenate([field_.pair_seg, np.arange(field_.n_seg)])
+    val = np.concatenate([pair_density, field_.baseline_density])
+    who = np.concatenate([ids[field_.pair_inc], np.full(field_.n_seg, BASELINE_ID)])
+    keep = val > 0
+    seg, val, who = seg[keep], val[keep], who[keep]
+    order = np.lexsort((who, -val, seg))
+    out: list[list[dict[str, Any]]] = [[] for _ in range(field_.n_seg)]
+    for s, v, w in zip(seg[order], val[order], who[order], strict=True):
+        bucket = out[s]
+        if len(bucket) < top_n:
+            bucket.append({"incident_id": str(w), "share": round(float(v / density[s]), 4)})
+    return out
+
+
+def score_segments(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as_of: date,
+                   model: RiskModel, field: RiskField | None = None) -> gpd.GeoDataFrame:
+    """Risk density, band, exposure and top contributing incidents of every segment.
+
+    Parameters
+    ----------
+    segments
+        Output of :func:`geo.segment.segment_corridors`.
+    incidents
+        Output of :func:`geo.io.read_incidents`; incidents after ``as_of`` count for nothing.
+    as_of
+        The date the scores describe.
+    model
+        Risk model parameters.
+    field
+        A :class:`RiskField` already computed for these segments and incidents (optional reuse).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``segments`` plus ``risk_density``, ``risk_band``, ``exposure``, ``top_incidents``.
+    """
+    field = field or RiskField(segments, incidents, model=model)
+    density = field.density(as_of)
+    out = segments.copy()
+    out[C.RISK_DENSITY] = density
+    out[C.RISK_BAND] = band_of(density, model.band_thresholds).astype("int64")
+    out[C.EXPOSURE] = density * out[C.LENGTH_KM].to_numpy(dtype=float) / 100.0
+    out[C.TOP_INCIDENTS] = _top_incidents(field, as_of, density, model.top_n)
+    return out
+
+
+def band_timeline(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
+                  dates: Sequence[date], model: RiskModel, field: RiskField | None = None
+                  ) -> pd.DataFrame:
+    """Band of every segment at each date (columns ``YYYY-MM-DD``, index ``segment_id``)."""
+    field = field or RiskField(segments, incidents, model=model)
+    data = {d.isoformat(): band_of(field.density(d), model.band_thresholds).astype("int64")
+            for d in dates}
+    return pd.DataFrame(data, index=pd.Index(segments[C.SEGMENT_ID], name=C.SEGMENT_ID))
+
+
+def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as_of: date,
+                  model: RiskModel, field: RiskField | None = None) -> pd.DataFrame:
+    """Status and reason of every incident: scored, future or unassigned."""
+    field = field or RiskField(segments, incidents, model=model)
+    n = len(incidents)
+    t = np.datetime64(as_of, "D")
+    contrib = field.pair_contributions(as_of)
+    n_segments = np.bincount(field.pair_inc, minlength=n)
+    exposure = np.bincount(field.pair_inc, weights=contrib, minlength=n)
+    status: list[str] = []
+    reason: list[str] = []
+    gprec = incidents[C.GEO_PRECISION].to_numpy(dtype=int)
+    nearest_km = np.full(n, np.nan)
+    lonely = np.flatnonzero((n_segments == 0) & (gprec <= 2) & incidents.geometry.notna()
+                            .to_numpy())
+    if len(lonely) and field.n_seg:
+        crs = study_crs(segments)
+        seg_m = segments.geometry.to_crs(crs).values
+        pts = incidents.geometry.iloc[lonely].to_crs(crs).values
+        _, dist = shapely.STRtree(seg_m).query_nearest(pts, return_distance=True, all_matches=False)
+        nearest_km[lonely] = dist / 1000.0
+    for i in range(n):
+        itype = incidents[C.TYPE].iat[i]
+        if field.start[i] > t:
+            status.append("future")
+            reason.append(f"dated {incidents[C.DATE_TEXT].iat[i]}, after the as-of date "
+                          f"{as_of.isoformat()}")
+        elif field.weight[i] == 0:
+            status.append("scored")
+            reason.append(f"informational type {itype!r} (weight 0): shown, adds no risk")
+        elif n_segments[i] == 0:
+            status.append("unassigned")
+            if gprec[i] >= 3:
+                unit = (f"{incidents[C.ADMIN1].iat[i]}, {incidents[C.COUNTRY].iat[i]}"
+                        if gprec[i] == 3 else incidents[C.COUNTRY].iat[i])
+                reason.append(f"no corridor segment in {unit}")
+            elif math.isnan(nearest_km[i]):
+                reason.append("no corridor segments to score against")
+            else:
+                reason.append(f"nearest corridor {nearest_km[i]:.0f} km away, beyond the "
+                              f"{field.bandwidth_km[i]:.0f} km bandwidth of {itype!r}")
+        else:
+            status.append("scored")
+            reason.append(f"adds {exposure[i]:.3f} to the exposure of {n_segments[i]} segment"
+                          f"{'s' if n_segments[i] != 1 else ''} as of {as_of.isoformat()}")
+    return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(), C.STATUS: status,
+                         C.REASON: reason})
+
+
+def top_incidents_json(value: Sequence[Mapping[str, Any]]) -> str:
+    """Compact, stable JSON of a segment's top incidents (for CSV cells)."""
+    return json.dumps(list(value), separators=(",", ":"), sort_keys=True)

@@ -1,0 +1,160 @@
+"""Split corridors into segments at first-level and country borders, then into short pieces."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from shapely import ops
+
+from geo import columns as C
+from geo.io import WGS84, study_crs
+
+__all__ = ["segment_corridors"]
+
+_GEOD = pyproj.Geod(ellps="WGS84")
+# Pieces outside every unit that are shorter than this (simplified borders leave slivers along
+# rivers and coasts) take the unit of their neighbour instead of becoming "no unit" segments.
+_SLIVER_M = 2_000.0
+
+
+def _unit_runs(
+    line: shapely.LineString, units: gpd.GeoDataFrame, tree: shapely.STRtree, rings: np.ndarray
+) -> list[tuple[float, float, int]]:
+    """Runs ``(start_m, end_m, unit_index)`` along ``line``; unit -1 means outside every unit."""
+    length = line.length
+    cand = tree.query(line, predicate="intersects")
+    cuts = [0.0, length]
+    if len(cand):
+        crossing = shapely.intersection(line, rings[cand])
+        pts = shapely.get_coordinates(crossing)
+        if len(pts):
+            cuts.extend(shapely.line_locate_point(line, shapely.points(pts)).tolist())
+    cuts_arr = np.unique(np.clip(np.round(cuts, 3), 0, length))
+    if len(cuts_arr) < 2:
+        return []
+    mids = shapely.line_interpolate_point(line, (cuts_arr[:-1] + cuts_arr[1:]) / 2)
+    which = np.full(len(mids), -1)
+    if len(cand):
+        hit = shapely.STRtree(units.geometry.values[cand]).query(mids, predicate="intersects")
+        # a midpoint on a shared border could hit two units: keep the first (lowest index)
+        order = np.lexsort((cand[hit[1]], hit[0]))
+        first = np.unique(hit[0][order], return_index=True)[1]
+        which[hit[0][order][first]] = cand[hit[1][order][first]]
+    runs: list[list[Any]] = []
+    for a, b, u in zip(cuts_arr[:-1], cuts_arr[1:], which, strict=True):
+        if b - a <= 0:
+            continue
+        if runs and runs[-1][2] == u:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b, int(u)])
+    # absorb short "outside" slivers into the previous (or next) unit
+    merged: list[list[Any]] = []
+    for run in runs:
+        if run[2] == -1 and run[1] - run[0] < _SLIVER_M and (merged or len(runs) > 1):
+            if merged:
+                merged[-1][1] = run[1]
+                continue
+            run[2] = next(r[2] for r in runs if r[2] != -1)
+        if merged and merged[-1][2] == run[2]:
+            merged[-1][1] = run[1]
+        else:
+            merged.append(run)
+    return [(float(a), float(b), int(u)) for a, b, u in merged]
+
+
+def segment_corridors(
+    corridors: gpd.GeoDataFrame,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    max_km: float = 25.0,
+    crs: pyproj.CRS | None = None,
+) -> gpd.GeoDataFrame:
+    """Cut corridors where they cross unit borders, then into equal pieces of at most ``max_km``.
+
+    Parameters
+    ----------
+    corridors
+        Output of :func:`geo.io.read_corridors`.
+    boundaries
+        Output of :func:`geo.io.read_boundaries`.
+    max_km
+        Longest segment, in km (measured in the study CRS).
+    crs
+        Metric CRS to cut in; default :func:`geo.io.study_crs` of the corridors.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per segment, EPSG:4326: ``segment_id``, ``corridor_id``, ``route``, ``seq``,
+        ``country``, ``admin1``, ``length_km`` (geodesic), ``border_crossing``, geometry.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> units = gpd.GeoDataFrame({"country": ["AA", "BB"], "admin1": ["", ""]},
+    ...     geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs=4326)
+    >>> lines = gpd.GeoDataFrame({"corridor_id": ["c1"], "route": ["r"]},
+    ...     geometry=[shapely.LineString([(0.5, 0.5), (1.5, 0.5)])], crs=4326)
+    >>> seg = segment_corridors(lines, units, max_km=60)
+    >>> seg[["segment_id", "country", "border_crossing"]].values.tolist()
+    [['c1-000', 'AA', True], ['c1-001', 'BB', True]]
+    """
+    if max_km <= 0:
+        raise ValueError("max_km must be positive")
+    crs = crs or study_crs(corridors)
+    lines = corridors.to_crs(crs)
+    units = boundaries.to_crs(crs).reset_index(drop=True)
+    tree = shapely.STRtree(units.geometry.values)
+    rings = shapely.boundary(units.geometry.values)
+    unit_cc = units[C.COUNTRY].to_numpy()
+    unit_a1 = units[C.ADMIN1].to_numpy()
+    max_m = max_km * 1000.0
+
+    rows: list[dict[str, Any]] = []
+    geoms: list[shapely.LineString] = []
+    for _, corridor in lines.iterrows():
+        seq = 0
+        pieces: list[tuple[shapely.LineString, int]] = []
+        for part in shapely.get_parts(corridor.geometry):
+            for a, b, u in _unit_runs(part, units, tree, rings):
+                n = max(1, math.ceil((b - a) / max_m - 1e-9))
+                edges = np.linspace(a, b, n + 1)
+                for s, e in zip(edges[:-1], edges[1:], strict=True):
+                    pieces.append((ops.substring(part, s, e), u))
+        countries = [unit_cc[u] if u >= 0 else "" for _, u in pieces]
+        crossing = np.zeros(len(pieces), dtype=bool)
+        known = [i for i, cc in enumerate(countries) if cc]
+        for i, j in zip(known[:-1], known[1:], strict=True):
+            if countries[i] != countries[j]:
+                crossing[i] = crossing[j] = True
+        for (geom, u), cc, cross in zip(pieces, countries, crossing, strict=True):
+            rows.append(
+                {
+                    C.SEGMENT_ID: f"{corridor[C.CORRIDOR_ID]}-{seq:03d}",
+                    C.CORRIDOR_ID: corridor[C.CORRIDOR_ID],
+                    C.ROUTE: corridor[C.ROUTE],
+                    C.SEQ: seq,
+                    C.COUNTRY: cc,
+                    C.ADMIN1: unit_a1[u] if u >= 0 else "",
+                    C.BORDER_CROSSING: bool(cross),
+                }
+            )
+            geoms.append(geom)
+            seq += 1
+    out = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs).to_crs(WGS84)
+    if not len(out):
+        out = gpd.GeoDataFrame(
+            {k: [] for k in (C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1,
+                             C.BORDER_CROSSING)}, geometry=[], crs=WGS84)
+    out[C.LENGTH_KM] = [_GEOD.geometry_length(g) / 1000.0 for g in out.geometry]
+    out[C.SEQ] = out[C.SEQ].astype("int64")
+    out[C.BORDER_CROSSING] = out[C.BORDER_CROSSING].astype(bool)
+    cols = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
+            C.BORDER_CROSSING, "geometry"]
+    return out[cols]

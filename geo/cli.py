@@ -1,0 +1,135 @@
+"""Command line: ``routerisk build | validate | compare | route | corridor``.
+
+This module only wires the stages together. Exit codes: 0 done, 1 invalid input (one line per
+problem, nothing in ``--out`` changed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from geo import __version__
+from geo._errors import Problem, RouteriskError, UsageError
+
+__all__ = ["main"]
+
+log = logging.getLogger("geo")
+
+
+def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> None:
+    for p in problems:
+        print(f"{p}", file=sys.stderr) if level == "error" else print(
+            f"warning: {p}", file=sys.stderr)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from geo import pipeline
+
+    prepared = pipeline.prepare_from_args(args)
+    _print_problems(prepared.warnings, level="warning")
+    counts = prepared.fate["status"].value_counts().to_dict()
+    print(
+        f"ok: {len(prepared.boundaries)} boundary units, {len(prepared.corridors)} corridors "
+        f"({len(prepared.segments)} segments), {len(prepared.incidents)} incidents "
+        f"({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}) as of "
+        f"{prepared.as_of.isoformat()}"
+    )
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from geo import pipeline
+
+    started = time.perf_counter()
+    formats = tuple(f for f in args.formats.split(",") if f) if args.formats else ()
+    bad = [f for f in formats if f not in pipeline.STATIC_FORMATS]
+    if bad:
+        raise UsageError(f"unknown static format(s) {', '.join(bad)}; choose from "
+                         f"{', '.join(pipeline.STATIC_FORMATS)} or ''", field="--formats")
+    prepared = pipeline.prepare_from_args(args, public=args.public)
+    _print_problems(prepared.warnings, level="warning")
+    written = pipeline.write_outputs(prepared, args.out, tiles=args.tiles or (), formats=formats)
+    bands = prepared.scored["risk_band"].value_counts().sort_index().to_dict()
+    print(f"as of {prepared.as_of.isoformat()}: {len(prepared.scored)} segments on "
+          f"{len(prepared.corridors)} corridors, bands "
+          f"{', '.join(f'{k}:{v}' for k, v in bands.items())}; "
+          f"{'PUBLIC' if args.public else 'restricted'} build")
+    for path in written:
+        print(f"wrote {path}")
+    log.info("build took %.2f s", time.perf_counter() - started)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    from geo import pipeline
+
+    parser = argparse.ArgumentParser(
+        prog="routerisk",
+        description="Risk scores on corridor segments from boundaries, corridors and dated "
+                    "incidents, as offline maps and tables.",
+    )
+    parser.add_argument("--version", action="version", version=f"routerisk {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = sub.add_parser("build", help="score segments and write maps and tables")
+    pipeline.add_input_arguments(build)
+    build.add_argument("--out", type=Path, default=Path("output"), help="output folder")
+    build.add_argument("--public", action="store_true",
+                       help="publishable build: locations generalised to the first-level unit, "
+                            "dates to the month, no notes/URLs/restricted rows, small counts "
+                            "suppressed; writes public_manifest.json")
+    build.add_argument("--min-count", dest="min_count", type=int, default=None,
+                       help="with --public: suppress incidents whose count is below this")
+    build.add_argument("--tiles", action="append", metavar="NAME",
+                       help="add an online basemap (e.g. OpenStreetMap, 'CartoDB positron'); "
+                            "repeatable; the map then needs the network for those tiles")
+    build.add_argument("--formats", default=",".join(pipeline.STATIC_FORMATS),
+                       help="static map formats, comma-separated (png,svg,pdf) or '' for none")
+    build.set_defaults(func=_cmd_build)
+
+    validate = sub.add_parser("validate", help="check the inputs and print every problem")
+    pipeline.add_input_arguments(validate)
+    validate.set_defaults(func=_cmd_validate)
+
+    for module in ("geo._cli_compare", "geo._cli_network"):
+        try:
+            mod = __import__(module, fromlist=["add_parsers"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        mod.add_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"routerisk: usage error: {exc}", file=sys.stderr)
+        return 2
+    except RouteriskError as exc:
+        _print_problems(exc.problems)
+        print(f"routerisk: {len(exc.problems)} problem(s); nothing written", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"routerisk: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("routerisk: interrupted; nothing written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

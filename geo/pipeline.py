@@ -1,0 +1,256 @@
+"""The whole build: load and validate inputs, segment, score, summarise, write outputs.
+
+Used by the CLI and usable from Python::
+
+    from geo import pipeline
+    prepared = pipeline.prepare()            # bundled layers, as of the latest incident
+    prepared.scored.head()
+    pipeline.write_outputs(prepared, Path("output"))
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import columns as C
+from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
+from geo.export import atomic_output, write_csv, write_geojson
+from geo.io import read_boundaries, read_corridors, read_incidents
+from geo.risk import (
+    RiskField,
+    RiskModel,
+    band_timeline,
+    incident_fate,
+    load_model,
+    month_ends,
+    score_segments,
+)
+from geo.routes import summarise_families, summarise_routes
+from geo.segment import segment_corridors
+
+__all__ = [
+    "STATIC_FORMATS",
+    "Prepared",
+    "add_input_arguments",
+    "bundled_layers",
+    "prepare",
+    "prepare_from_args",
+    "write_outputs",
+]
+
+log = logging.getLogger(__name__)
+
+BOUNDARIES_FILE = "boundaries.geojson"
+CORRIDORS_FILE = "corridors.geojson"
+INCIDENTS_FILE = "incidents.csv"
+STATIC_FORMATS = ("png", "svg", "pdf")
+
+SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
+                   C.BORDER_CROSSING, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE, C.TOP_INCIDENTS]
+ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
+                 C.TOP_INCIDENTS]
+
+
+def bundled_layers() -> Path:
+    """The example layers: ``./layers`` when it holds them, else the repository's ``layers/``."""
+    here = Path.cwd() / "layers"
+    if (here / CORRIDORS_FILE).exists():
+        return here
+    return Path(__file__).resolve().parent.parent / "layers"
+
+
+@dataclass
+class Prepared:
+    """Everything a build computes, before anything is written."""
+
+    boundaries: gpd.GeoDataFrame
+    corridors: gpd.GeoDataFrame
+    incidents: gpd.GeoDataFrame
+    segments: gpd.GeoDataFrame
+    scored: gpd.GeoDataFrame
+    routes: pd.DataFrame
+    families: pd.DataFrame
+    fate: pd.DataFrame
+    timeline: pd.DataFrame
+    model: RiskModel
+    as_of: date
+    field: RiskField
+    paths: dict[str, Path]
+    warnings: list[Problem] = field(default_factory=list)
+    public: bool = False
+    manifest: list[dict[str, Any]] = field(default_factory=list)
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--layers --boundaries --corridors --incidents --config --as-of --encoding``."""
+    parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
+                        "corridors.geojson and incidents.csv (default: the bundled layers)")
+    parser.add_argument("--boundaries", type=Path, help="boundaries file (overrides --layers)")
+    parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
+    parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
+    parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
+    parser.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="score as of this date (default: the latest incident date)")
+    parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
+    parser.add_argument("--repair", action="store_true",
+                        help="repair invalid boundary polygons (logged) instead of failing")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def resolve_paths(*, layers: Path | None = None, boundaries: Path | None = None,
+                  corridors: Path | None = None, incidents: Path | None = None) -> dict[str, Path]:
+    """Input file paths from a layers folder and per-file overrides."""
+    base = Path(layers) if layers is not None else bundled_layers()
+    return {
+        "boundaries": Path(boundaries) if boundaries else base / BOUNDARIES_FILE,
+        "corridors": Path(corridors) if corridors else base / CORRIDORS_FILE,
+        "incidents": Path(incidents) if incidents else base / INCIDENTS_FILE,
+    }
+
+
+def prepare(
+    *,
+    layers: Path | None = None,
+    boundaries: Path | None = None,
+    corridors: Path | None = None,
+    incidents: Path | None = None,
+    config: Path | None = None,
+    as_of: date | None = None,
+    encoding: str | None = None,
+    repair: bool = False,
+    public: bool = False,
+    min_count: int | None = None,
+    today: date | None = None,
+) -> Prepared:
+    """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
+
+    Parameters
+    ----------
+    public
+        Generalise and filter the incidents for publication before scoring (see
+        :mod:`geo.publish`), so nothing finer than the public data can be read off the scores.
+    min_count
+        With ``public``: incidents whose ``count`` is below this are suppressed (default from
+        :mod:`geo.settings`).
+    """
+    paths = resolve_paths(layers=layers, boundaries=boundaries, corridors=corridors,
+                          incidents=incidents)
+    problems: list[Problem] = []
+    seen_warnings: list[Problem] = []
+    model = load_model(config)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        b = _collect(problems, read_boundaries, paths["boundaries"], repair=repair)
+        c = _collect(problems, read_corridors, paths["corridors"])
+        i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
+                     types=tuple(model.types), encoding=encoding, today=today)
+    for w in caught:
+        if isinstance(w.message, InputWarning):
+            seen_warnings.append(w.message.problem)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if problems or b is None or c is None or i is None:
+        raise ValidationError(problems)
+    manifest: list[dict[str, Any]] = []
+    if public:
+        from geo.publish import make_public
+
+        i, manifest = make_public(i, boundaries=b, min_count=min_count)
+    if as_of is None:
+        if not len(i):
+            raise UsageError("no incidents to take the as-of date from; pass --as-of")
+        as_of = max(d.date() for d in i[C.DATE])
+    segments = segment_corridors(c, b, max_km=model.segment_km)
+    fld = RiskField(segments, i, model=model)
+    scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
+    fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
+    if manifest:
+        fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
+    start = min(d.date() for d in i[C.DATE]) if len(i) else as_of
+    dates = month_ends(min(start, as_of), as_of)
+    timeline = band_timeline(segments, i, dates=dates, model=model, field=fld)
+    return Prepared(
+        boundaries=b, corridors=c, incidents=i, segments=segments, scored=scored,
+        routes=summarise_routes(scored, top_n=model.top_n),
+        families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
+        model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
+        manifest=manifest,
+    )
+
+
+def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    rows = [m for m in manifest if m.get("action") == "suppressed"]
+    return pd.DataFrame({C.INCIDENT_ID: [m[C.INCIDENT_ID] for m in rows],
+                         C.STATUS: ["rejected"] * len(rows),
+                         C.REASON: [f"not published: {m['reason']}" for m in rows]})
+
+
+def _collect(problems: list[Problem], func: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return func(*args, **kwargs)
+    except RouteriskError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prepared:
+    """:func:`prepare` with the arguments added by :func:`add_input_arguments`."""
+    return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
+                   incidents=args.incidents, config=args.config, as_of=args.as_of,
+                   encoding=args.encoding, repair=args.repair, public=public,
+                   min_count=getattr(args, "min_count", None))
+
+
+def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
+    """Distinct sources cited by the incidents, for map panels and captions."""
+    seen: dict[tuple[str, str], None] = {}
+    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
+        if name or url:
+            seen[(str(name), str(url))] = None
+    return [{"name": n, "url": u} for n, u in seen]
+
+
+def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
+                  formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map"
+                  ) -> list[Path]:
+    """Write every output into ``out_dir`` through a temporary folder (all or nothing)."""
+    from geo.maps.interactive import build_map, save_map
+
+    written: list[str] = []
+    with atomic_output(out_dir) as tmp:
+        write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+        write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
+        write_csv(prepared.families, tmp / "route_families.csv")
+        write_csv(prepared.fate, tmp / "incidents_fate.csv")
+        m = build_map(
+            prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
+            model=prepared.model, timeline=prepared.timeline, sources=sources_of(
+                prepared.incidents), public=prepared.public, tiles=tuple(tiles),
+        )
+        save_map(m, tmp / f"{map_name}.html")
+        if formats:
+            from geo.maps.static import save_static_maps
+
+            save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
+        if prepared.public:
+            from geo.publish import write_manifest
+
+            write_manifest(prepared.manifest, tmp / "public_manifest.json")
+        written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+    return [Path(out_dir) / name for name in written]

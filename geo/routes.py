@@ -1,0 +1,101 @@
+"""Route summaries: exposure along each corridor and each route family."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import columns as C
+
+__all__ = ["summarise_families", "summarise_routes"]
+
+N_CORRIDORS = "n_corridors"
+MEAN_DENSITY = "mean_density"
+MAX_INTERCEPTION_INDEX = "max_interception_index"
+
+
+def _top(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int) -> dict[Any, list[dict[str, Any]]]:
+    """Top incidents of each group: exposure each incident adds, summed over the group's segments."""
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for key, frame in groups:
+        added: dict[str, float] = defaultdict(float)
+        for top, exposure in zip(frame[C.TOP_INCIDENTS], frame[C.EXPOSURE], strict=True):
+            for item in top:
+                added[item["incident_id"]] += float(item["share"]) * float(exposure)
+        total = float(frame[C.EXPOSURE].sum())
+        ranked = sorted(added.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]
+        out[key] = [
+            {"incident_id": k, "share": round(v / total, 4) if total > 0 else 0.0}
+            for k, v in ranked
+        ]
+    return out
+
+
+def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFrame:
+    """One row per corridor: length, exposure, interception index, maximum band, top incidents.
+
+    ``exposure`` is the integral of risk density along the corridor (Σ density × km / 100), and
+    ``interception_index = 1 − exp(−exposure)``: read as the chance of meeting at least one
+    incident-equivalent if encounters were Poisson with that mean. Shares in ``top_incidents`` are
+    of the corridor's exposure, from each segment's top contributors (a lower bound when segments
+    have more contributors than they keep).
+
+    >>> import geopandas as gpd
+    >>> seg = gpd.GeoDataFrame({"corridor_id": ["a", "a"], "route": ["r", "r"],
+    ...     "length_km": [10.0, 30.0], "exposure": [0.5, 0.25], "risk_band": [3, 2],
+    ...     "top_incidents": [[{"incident_id": "x", "share": 1.0}], []]}, geometry=[None, None])
+    >>> summarise_routes(seg)[["corridor_id", "length_km", "exposure", "max_band"]].values.tolist()
+    [['a', 40.0, 0.75, 3]]
+    """
+    if not len(scored):
+        return pd.DataFrame(columns=[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE,
+                                     C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS])
+    frame = pd.DataFrame(scored.drop(columns="geometry"))
+    grouped = frame.groupby(C.CORRIDOR_ID, sort=True)
+    out = grouped.agg(
+        **{
+            C.ROUTE: (C.ROUTE, "first"),
+            C.LENGTH_KM: (C.LENGTH_KM, "sum"),
+            C.EXPOSURE: (C.EXPOSURE, "sum"),
+            C.MAX_BAND: (C.RISK_BAND, "max"),
+        }
+    ).reset_index()
+    out[C.INTERCEPTION_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
+    tops = _top(grouped, top_n)
+    out[C.TOP_INCIDENTS] = [tops[c] for c in out[C.CORRIDOR_ID]]
+    out[C.MAX_BAND] = out[C.MAX_BAND].astype("int64")
+    return out[[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
+                C.TOP_INCIDENTS]]
+
+
+def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFrame:
+    """One row per route family: corridors, km, summed exposure, mean density, worst corridor.
+
+    ``max_interception_index`` is that of the family's most exposed corridor (a family is a set
+    of alternatives, so its corridors' indices are not combined).
+    """
+    routes = summarise_routes(scored, top_n=top_n)
+    if not len(routes):
+        return pd.DataFrame(columns=[C.ROUTE, N_CORRIDORS, C.LENGTH_KM, C.EXPOSURE, MEAN_DENSITY,
+                                     MAX_INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS])
+    grouped = routes.groupby(C.ROUTE, sort=True)
+    out = grouped.agg(
+        **{
+            N_CORRIDORS: (C.CORRIDOR_ID, "count"),
+            C.LENGTH_KM: (C.LENGTH_KM, "sum"),
+            C.EXPOSURE: (C.EXPOSURE, "sum"),
+            MAX_INTERCEPTION_INDEX: (C.INTERCEPTION_INDEX, "max"),
+            C.MAX_BAND: (C.MAX_BAND, "max"),
+        }
+    ).reset_index()
+    out[MEAN_DENSITY] = 100.0 * out[C.EXPOSURE] / out[C.LENGTH_KM].where(out[C.LENGTH_KM] > 0)
+    frame = pd.DataFrame(scored.drop(columns="geometry"))
+    tops: Mapping[Any, list[dict[str, Any]]] = _top(frame.groupby(C.ROUTE, sort=True), top_n)
+    out[C.TOP_INCIDENTS] = [tops[r] for r in out[C.ROUTE]]
+    return out[[C.ROUTE, N_CORRIDORS, C.LENGTH_KM, C.EXPOSURE, MEAN_DENSITY,
+                MAX_INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]]

@@ -15,7 +15,7 @@ The model (parameters in ``geo/data/risk_model.toml``):
   period (a month-precision date stands for its whole month); interval events (``end_date``) have
   age 0 while in force. Incidents whose period starts after ``T`` count for nothing.
 
-``risk_density`` = 100 × (summed contributions) / length: an intensive index per 100 km, so
+``risk_density`` = 100 × (summed contributions) / geodesic length in km: an index per 100 km, so
 cutting a segment into pieces leaves the corridor's exposure unchanged.
 """
 
@@ -82,7 +82,7 @@ class RiskModel:
     near_town_extra_km: float = 25.0
     admin1_per_100km: float = 0.25
     country_per_100km: float = 0.05
-    border_baseline_per_100km: float = 0.2
+    border_crossing_exposure: float = 0.1
     source: str = field(default="defaults", compare=False)
 
 
@@ -168,8 +168,8 @@ def load_model(path: Path | str | None = None) -> RiskModel:
         near_town_extra_km=_get(prec, "near_town_extra_km", float, f"{where} [precision]"),
         admin1_per_100km=_get(prec, "admin1_per_100km", float, f"{where} [precision]"),
         country_per_100km=_get(prec, "country_per_100km", float, f"{where} [precision]"),
-        border_baseline_per_100km=_get(data.get("baseline", {}), "border_crossing_per_100km",
-                                       float, f"{where} [baseline]"),
+        border_crossing_exposure=_get(data.get("baseline", {}), "border_crossing_exposure",
+                                      float, f"{where} [baseline]"),
         source=where,
     )
 
@@ -228,7 +228,6 @@ class RiskField:
         crs = crs or study_crs(segments)
         seg_m = segments.geometry.to_crs(crs).values
         self.n_seg = len(segments)
-        self.seg_len_km = np.asarray(shapely.length(seg_m), dtype=float) / 1000.0
         self.geo_len_km = segments[C.LENGTH_KM].to_numpy(dtype=float)
         types = incidents[C.TYPE].to_numpy()
         unknown = sorted(set(types) - set(model.types))
@@ -310,7 +309,7 @@ class RiskField:
                 inc_list.append(np.full(len(members), i))
                 seg_list.append(np.asarray(members))
                 # share of the segment integral so that density = per_100km * value
-                val_list.append(per_100km * self.seg_len_km[members] / 100.0)
+                val_list.append(per_100km * self.geo_len_km[members] / 100.0)
         if inc_list:
             self.pair_inc = np.concatenate(inc_list)
             self.pair_seg = np.concatenate(seg_list)
@@ -325,8 +324,12 @@ class RiskField:
             self.pair_val = np.bincount(inv, weights=self.pair_val)
             self.pair_seg = (uniq // (len(incidents) + 1)).astype(np.int64)
             self.pair_inc = (uniq % (len(incidents) + 1)).astype(np.int64)
+        # half a crossing's baseline exposure on each of the two segments meeting at the border
         border = self.segments[C.BORDER_CROSSING].to_numpy(dtype=bool)
-        self.baseline_density = np.where(border, self.model.border_baseline_per_100km, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.baseline_density = np.where(
+                border & (self.geo_len_km > 0),
+                100.0 * 0.5 * self.model.border_crossing_exposure / self.geo_len_km, 0.0)
 
     def time_factor(self, as_of: date) -> np.ndarray:
         """K_time of every incident as of ``as_of`` (0 for incidents starting after it)."""
@@ -345,8 +348,8 @@ class RiskField:
         contrib = np.bincount(self.pair_seg, weights=self.pair_contributions(as_of),
                               minlength=self.n_seg)
         with np.errstate(divide="ignore", invalid="ignore"):
-            from_incidents = np.where(self.seg_len_km > 0,
-                                      100.0 * contrib / self.seg_len_km, 0.0)
+            from_incidents = np.where(self.geo_len_km > 0,
+                                      100.0 * contrib / self.geo_len_km, 0.0)
         return from_incidents + self.baseline_density
 
 
@@ -354,8 +357,8 @@ def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: i
                    ) -> list[list[dict[str, Any]]]:
     contrib = field_.pair_contributions(as_of)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pair_density = np.where(field_.seg_len_km[field_.pair_seg] > 0,
-                                100.0 * contrib / field_.seg_len_km[field_.pair_seg], 0.0)
+        pair_density = np.where(field_.geo_len_km[field_.pair_seg] > 0,
+                                100.0 * contrib / field_.geo_len_km[field_.pair_seg], 0.0)
     ids = field_.incidents[C.INCIDENT_ID].to_numpy().astype(str)
     seg = np.concatenate([field_.pair_seg, np.arange(field_.n_seg)])
     val = np.concatenate([pair_density, field_.baseline_density])

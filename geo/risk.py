@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 BASELINE_ID = "baseline"
+_CHUNK = 50_000  # incidents per STRtree query batch
 
 
 @dataclass(frozen=True)
@@ -199,18 +200,24 @@ def month_ends(start: date, end: date) -> list[date]:
 
 def _quartic_line_integral(p: np.ndarray, u1: np.ndarray, u2: np.ndarray, h: np.ndarray
                            ) -> np.ndarray:
-    """∫ (1 − (p² + u²)/h²)² du over [u1, u2] ∩ [−w, w], w = √(h² − p²); divided by 16h/15."""
+    """∫ (1 − (p² + u²)/h²)² du over [u1, u2] ∩ [−w, w], w = √(h² − p²); divided by 16h/15.
+
+    Worked in units of ``h``: with ``a = 1 − (p/h)²`` the antiderivative is
+    ``a²v − (2a/3)v³ + v⁵/5`` and the normalised integral is ``15/16`` of its increase.
+
+    >>> float(_quartic_line_integral(np.array(0.0), np.array(-1e9), np.array(1e9), np.array(5.0)))
+    1.0
+    """
     a = np.clip(1.0 - (p / h) ** 2, 0.0, None)
-    w = h * np.sqrt(a)
-    lo = np.clip(u1, -w, w)
-    hi = np.clip(u2, -w, w)
-    b = 1.0 / h**2
+    w = np.sqrt(a)
+    lo = np.clip(u1 / h, -w, w)
+    hi = np.clip(u2 / h, -w, w)
 
-    def anti(u: np.ndarray) -> np.ndarray:
-        return a * a * u - (2.0 * a * b / 3.0) * u**3 + (b * b / 5.0) * u**5
+    def anti(v: np.ndarray) -> np.ndarray:
+        v2 = v * v
+        return v * (a * a + v2 * (v2 / 5.0 - 2.0 * a / 3.0))
 
-    val = np.where(hi > lo, anti(hi) - anti(lo), 0.0)
-    return np.maximum(val, 0.0) / (16.0 * h / 15.0)
+    return np.maximum(anti(hi) - anti(lo), 0.0) * (15.0 / 16.0)
 
 
 class RiskField:
@@ -270,24 +277,33 @@ class RiskField:
         seg_list: list[np.ndarray] = []
         val_list: list[np.ndarray] = []
         if len(pt_idx) and len(edges):
-            h_m = self.bandwidth_km[pt_idx] * 1000.0
-            tree = shapely.STRtree(edges)
-            q_pt, q_edge = tree.query(pts, predicate="dwithin", distance=h_m)
-            px, py = shapely.get_x(pts)[q_pt], shapely.get_y(pts)[q_pt]
-            ex0, ey0, ex1, ey1 = x0[q_edge], y0[q_edge], x1[q_edge], y1[q_edge]
-            dx, dy = ex1 - ex0, ey1 - ey0
+            dx, dy = x1 - x0, y1 - y0
             length = np.hypot(dx, dy)
             safe = np.where(length > 0, length, 1.0)
             ux, uy = dx / safe, dy / safe
-            t0 = (px - ex0) * ux + (py - ey0) * uy  # along-edge position of the foot point
-            perp = np.abs((px - ex0) * uy - (py - ey0) * ux)
-            h = h_m[q_pt]
-            val = _quartic_line_integral(perp, -t0, length - t0, h)
-            keep = val > 0
-            inc_list.append(pt_idx[q_pt[keep]])
-            seg_list.append(edge_seg[q_edge[keep]])
-            # kernel integral is dimensionless (normalised); convert to "per 100 km" later
-            val_list.append(val[keep])
+            tree = shapely.STRtree(edges)
+            px_all, py_all = shapely.get_x(pts), shapely.get_y(pts)
+            h_all = self.bandwidth_km[pt_idx] * 1000.0
+            # chunks of incidents keep the pair arrays (and memory) bounded
+            for lo in range(0, len(pt_idx), _CHUNK):
+                sl = slice(lo, lo + _CHUNK)
+                q_pt, q_edge = tree.query(pts[sl], predicate="dwithin", distance=h_all[sl])
+                px, py = px_all[sl][q_pt], py_all[sl][q_pt]
+                rx, ry = px - x0[q_edge], py - y0[q_edge]
+                eux, euy = ux[q_edge], uy[q_edge]
+                t0 = rx * eux + ry * euy  # along-edge position of the foot point
+                perp = np.abs(rx * euy - ry * eux)
+                val = _quartic_line_integral(perp, -t0, length[q_edge] - t0, h_all[sl][q_pt])
+                keep = val > 0
+                inc = pt_idx[sl][q_pt[keep]].astype(np.int64)
+                seg = edge_seg[q_edge[keep]].astype(np.int64)
+                # merge pairs of one incident with several edges of one segment
+                key = seg * (len(incidents) + 1) + inc
+                uniq, inv = np.unique(key, return_inverse=True)
+                inc_list.append((uniq % (len(incidents) + 1)).astype(np.int32))
+                seg_list.append((uniq // (len(incidents) + 1)).astype(np.int32))
+                # kernel integral is dimensionless (normalised): the incident's share on the segment
+                val_list.append(np.bincount(inv, weights=val[keep]))
         # --- coarse incidents spread over their unit: density added per 100 km
         seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
         seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)
@@ -298,32 +314,27 @@ class RiskField:
             idx = np.flatnonzero((gprec == level) & (self.base > 0))
             if not len(idx):
                 continue
-            seg_key = pd.Series(np.arange(self.n_seg)).groupby(
-                [seg_cc, seg_a1] if level == 3 else [seg_cc]
-            ).indices
-            for i in idx:
-                key = (inc_cc[i], inc_a1[i]) if level == 3 else inc_cc[i]
-                members = seg_key.get(key)
-                if members is None or not len(members):
+            seg_keys = (np.char.add(np.char.add(seg_cc, "\x1f"), seg_a1) if level == 3
+                        else seg_cc)
+            inc_keys = (np.char.add(np.char.add(inc_cc[idx], "\x1f"), inc_a1[idx]) if level == 3
+                        else inc_cc[idx])
+            # one cross product per unit (a loop over units, never over incidents x segments)
+            for key in np.unique(inc_keys):
+                members = np.flatnonzero(seg_keys == key)
+                if not len(members):
                     continue
-                inc_list.append(np.full(len(members), i))
-                seg_list.append(np.asarray(members))
-                # share of the segment integral so that density = per_100km * value
-                val_list.append(per_100km * self.geo_len_km[members] / 100.0)
+                who = idx[inc_keys == key]
+                inc_list.append(np.repeat(who, len(members)).astype(np.int32))
+                seg_list.append(np.tile(members, len(who)).astype(np.int32))
+                val_list.append(np.tile(per_100km * self.geo_len_km[members] / 100.0, len(who)))
         if inc_list:
             self.pair_inc = np.concatenate(inc_list)
             self.pair_seg = np.concatenate(seg_list)
             self.pair_val = np.concatenate(val_list)
         else:
-            self.pair_inc = self.pair_seg = np.zeros(0, dtype=int)
+            self.pair_inc = np.zeros(0, dtype=np.int32)
+            self.pair_seg = np.zeros(0, dtype=np.int32)
             self.pair_val = np.zeros(0)
-        # merge duplicate (incident, segment) pairs (several edges of one segment)
-        if len(self.pair_inc):
-            key = self.pair_seg.astype(np.int64) * (len(incidents) + 1) + self.pair_inc
-            uniq, inv = np.unique(key, return_inverse=True)
-            self.pair_val = np.bincount(inv, weights=self.pair_val)
-            self.pair_seg = (uniq // (len(incidents) + 1)).astype(np.int64)
-            self.pair_inc = (uniq % (len(incidents) + 1)).astype(np.int64)
         # half a crossing's baseline exposure on each of the two segments meeting at the border
         border = self.segments[C.BORDER_CROSSING].to_numpy(dtype=bool)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -360,17 +371,25 @@ def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: i
         pair_density = np.where(field_.geo_len_km[field_.pair_seg] > 0,
                                 100.0 * contrib / field_.geo_len_km[field_.pair_seg], 0.0)
     ids = field_.incidents[C.INCIDENT_ID].to_numpy().astype(str)
+    # ties are broken by incident id, so row order never matters; the baseline sorts first
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
     seg = np.concatenate([field_.pair_seg, np.arange(field_.n_seg)])
     val = np.concatenate([pair_density, field_.baseline_density])
-    who = np.concatenate([ids[field_.pair_inc], np.full(field_.n_seg, BASELINE_ID)])
+    who = np.concatenate([field_.pair_inc, np.full(field_.n_seg, -1)])
+    rank_of = np.concatenate([id_rank[field_.pair_inc], np.full(field_.n_seg, -1)])
     keep = val > 0
-    seg, val, who = seg[keep], val[keep], who[keep]
-    order = np.lexsort((who, -val, seg))
+    seg, val, who, rank_of = seg[keep], val[keep], who[keep], rank_of[keep]
+    order = np.lexsort((rank_of, -val, seg))
+    seg, val, who = seg[order], val[order], who[order]
+    # rank within each segment's group; keep the first top_n of each
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else np.zeros(0, int)
+    rank = np.arange(len(seg)) - np.repeat(starts, np.diff(np.r_[starts, len(seg)]))
+    top = rank < top_n
     out: list[list[dict[str, Any]]] = [[] for _ in range(field_.n_seg)]
-    for s, v, w in zip(seg[order], val[order], who[order], strict=True):
-        bucket = out[s]
-        if len(bucket) < top_n:
-            bucket.append({"incident_id": str(w), "share": round(float(v / density[s]), 4)})
+    for s, v, w in zip(seg[top], val[top], who[top], strict=True):
+        name = BASELINE_ID if w < 0 else str(ids[w])
+        out[s].append({"incident_id": name, "share": round(float(v / density[s]), 4)})
     return out
 
 

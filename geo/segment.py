@@ -20,6 +20,12 @@ _GEOD = pyproj.Geod(ellps="WGS84")
 # Pieces outside every unit that are shorter than this (simplified borders leave slivers along
 # rivers and coasts) take the unit of their neighbour instead of becoming "no unit" segments.
 _SLIVER_M = 2_000.0
+_DENSIFY_DEG = 0.05
+
+
+def _densified(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    wgs = gdf.to_crs(WGS84)
+    return wgs.set_geometry(shapely.segmentize(wgs.geometry.values, _DENSIFY_DEG))
 
 
 def _unit_runs(
@@ -108,8 +114,10 @@ def segment_corridors(
     if max_km <= 0:
         raise ValueError("max_km must be positive")
     crs = crs or study_crs(corridors)
-    lines = corridors.to_crs(crs)
-    units = boundaries.to_crs(crs).reset_index(drop=True)
+    # Lines are straight in longitude/latitude (as drawn by hand and shown on web maps): add
+    # vertices every 0.05° (about 5 km) so they keep that shape in the metric CRS.
+    lines = _densified(corridors).to_crs(crs)
+    units = _densified(boundaries).to_crs(crs).reset_index(drop=True)
     tree = shapely.STRtree(units.geometry.values)
     rings = shapely.boundary(units.geometry.values)
     unit_cc = units[C.COUNTRY].to_numpy()

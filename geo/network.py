@@ -290,11 +290,25 @@ def corridor_from_graph(
         A waypoint off the network, or no path between two consecutive waypoints.
     """
     _check_properties(corridor_id, route, mode)
+    texts, points = _parse_all(waypoints, boundaries)
+    return _build(graph, texts, points, corridor_id=corridor_id, route=route, name=name,
+                  mode=mode, source=source, tolerance_km=tolerance_km, file=file)
+
+
+def _parse_all(waypoints: Sequence[Waypoint], boundaries: gpd.GeoDataFrame | None
+               ) -> tuple[list[str], list[tuple[float, float]]]:
+    """Waypoints as written and as ``(lat, lon)``."""
     if len(waypoints) < 2:
         raise UsageError("a corridor needs at least two waypoints", field="--via")
-    texts = [w if isinstance(w, str) else f"{w[0]},{w[1]}" for w in waypoints]
+    texts = [w.strip() if isinstance(w, str) else f"{w[0]},{w[1]}" for w in waypoints]
     points = [parse_waypoint(w, boundaries=boundaries, location=f"waypoint {i}", field="--via")
               for i, w in enumerate(waypoints, start=1)]
+    return texts, points
+
+
+def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[float, float]],
+           *, corridor_id: str, route: str, name: str | None, mode: str, source: str,
+           tolerance_km: float, file: str) -> gpd.GeoDataFrame:
     nodes, dist = _snap_nodes(graph, points)
     for i, (text, d) in enumerate(zip(texts, dist, strict=True), start=1):
         if d > tolerance_km * 1000.0:
@@ -399,12 +413,13 @@ def corridor_from_osm(
     'OSM extract one_road.osm (© OpenStreetMap contributors, ODbL)'
     """
     path = Path(osm_path)
+    _check_properties(corridor_id, route, mode)
     ntype = _network_type(mode, network_type)
+    texts, points = _parse_all(waypoints, boundaries)  # before the (slow) load
     graph = load_network(path, network_type=ntype, respect_oneway=respect_oneway)
-    return corridor_from_graph(
-        graph, waypoints, corridor_id=corridor_id, route=route, name=name, mode=mode,
-        source=f"OSM extract {path.name} (© OpenStreetMap contributors, ODbL)",
-        tolerance_km=tolerance_km, boundaries=boundaries, file=str(path))
+    return _build(graph, texts, points, corridor_id=corridor_id, route=route, name=name,
+                  mode=mode, source=f"OSM extract {path.name} (© OpenStreetMap contributors, "
+                  "ODbL)", tolerance_km=tolerance_km, file=str(path))
 
 
 def corridor_from_download(
@@ -425,9 +440,9 @@ def corridor_from_download(
     waypoints (plus ``margin_km``) is fetched with ``osmnx.graph_from_bbox``, without osmnx's
     response cache. Long corridors mean large downloads: prefer an extract on disk.
     """
+    _check_properties(corridor_id, route, mode)
     ntype = _network_type(mode, network_type)
-    points = [parse_waypoint(w, boundaries=boundaries, location=f"waypoint {i}", field="--via")
-              for i, w in enumerate(waypoints, start=1)]
+    texts, points = _parse_all(waypoints, boundaries)
     lat = np.array([p[0] for p in points])
     lon = np.array([p[1] for p in points])
     dlat = margin_km / 111.0
@@ -440,11 +455,10 @@ def corridor_from_download(
     tags = list(dict.fromkeys([*ox.settings.useful_tags_way, *_EXTRA_WAY_TAGS]))
     with _osmnx_settings(use_cache=False, useful_tags_way=tags):
         graph = ox.graph_from_bbox(bbox, simplify=False, retain_all=True, **kwargs)
-    return corridor_from_graph(
-        graph, points, corridor_id=corridor_id, route=route, name=name, mode=mode,
-        source=f"OpenStreetMap via Overpass API, downloaded {date.today().isoformat()} "
-               "(© OpenStreetMap contributors, ODbL)",
-        tolerance_km=tolerance_km, boundaries=boundaries, file="Overpass download")
+    return _build(graph, texts, points, corridor_id=corridor_id, route=route, name=name,
+                  mode=mode, source=f"OpenStreetMap via Overpass API, downloaded "
+                  f"{date.today().isoformat()} (© OpenStreetMap contributors, ODbL)",
+                  tolerance_km=tolerance_km, file="Overpass download")
 
 
 # --------------------------------------------------------------------------- appending

@@ -142,23 +142,36 @@ def _end_points(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return coords[first, :2], coords[last, :2]
 
 
-def _merge_points(points: np.ndarray, n_seg: int, tolerance_m: float) -> np.ndarray:
-    """Cluster label of each end point: points within ``tolerance_m`` merge (transitively).
-
-    ``points`` holds the start points of the ``n_seg`` segments then their end points; the two
-    ends of one segment are never merged directly, so a short segment is not lost.
-    """
-    pairs = cKDTree(points).query_pairs(r=tolerance_m, output_type="ndarray")
-    if len(pairs):
-        pairs = pairs[(pairs[:, 0] % n_seg) != (pairs[:, 1] % n_seg)]
-    n = len(points)
+def _components(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` items linked by ``pairs``, numbered by
+    first appearance (so labels do not depend on scipy's traversal order)."""
     adj = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
     _, labels = csgraph.connected_components(adj, directed=False)
-    # number clusters by their first point, so labels do not depend on scipy's traversal order
-    order = np.unique(labels, return_index=True)[1]
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[np.argsort(order, kind="stable")] = np.arange(len(order))
+    first = np.unique(labels, return_index=True)[1]
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
     return rank[labels]
+
+
+def _merge_points(points: np.ndarray, n_seg: int, tolerance_m: float) -> np.ndarray:
+    """Node label of each end point (the ``n_seg`` start points, then the end points).
+
+    Two passes: points that coincide (within 1 m: shared ends of consecutive segments) become
+    one node; then nodes within ``tolerance_m`` merge, except two nodes joined by a segment, so
+    a segment shorter than the tolerance is kept rather than collapsed into a point.
+    """
+    exact = _components(len(points), cKDTree(points).query_pairs(r=1.0, output_type="ndarray"))
+    n = int(exact.max()) + 1
+    counts = np.bincount(exact, minlength=n)
+    centre = np.column_stack([np.bincount(exact, weights=points[:, i], minlength=n) / counts
+                              for i in (0, 1)])
+    pairs = cKDTree(centre).query_pairs(r=tolerance_m, output_type="ndarray")
+    if len(pairs):
+        u, v = exact[:n_seg], exact[n_seg:]
+        linked = np.minimum(u, v) * n + np.maximum(u, v)
+        key = np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1])
+        pairs = pairs[~np.isin(key, linked)]
+    return _components(n, pairs)[exact]
 
 
 def segment_graph(
@@ -191,7 +204,9 @@ def segment_graph(
         junction), keyed ``segment_id`` (``segment_id#k`` for pieces), with ``segment_id``,
         ``corridor_id``, ``length_km``, ``exposure``, ``weight`` (= exposure + per_km ×
         length_km), ``geometry`` (EPSG:4326) and ``start`` (the node the geometry starts at).
-        A segment shorter than the tolerance whose two ends merge is left out (logged).
+        Ends closer than 1 m are one node; other ends closer than ``tolerance_m`` merge unless
+        a segment joins them, so short segments are kept. A piece whose two ends still end up
+        in one node (through a third, nearby end) is left out (logged).
 
     Examples
     --------

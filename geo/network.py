@@ -185,13 +185,15 @@ def load_network(
                                       retain_all=True)
     except (xml.sax.SAXException, ParseError, UnicodeDecodeError) as exc:
         raise RouteriskError(f"not readable as OSM XML: {exc}", file=str(path)) from None
-    except KeyError as exc:
-        raise RouteriskError(
-            f"a way refers to node {exc} that the file does not hold (a clipped extract?); "
-            "cut extracts with complete ways (osmium extract --strategy complete_ways)",
-            file=str(path)) from None
-    except InsufficientResponseError:
+    except InsufficientResponseError:  # a ValueError: before the clause below
         raise RouteriskError("the file holds no OSM nodes or ways", file=str(path)) from None
+    except (KeyError, ValueError) as exc:
+        if "missing nodes" not in str(exc) and not isinstance(exc, KeyError):
+            raise
+        raise RouteriskError(
+            "ways refer to nodes the file does not hold (a clipped extract?); cut extracts "
+            "with complete ways (osmium extract --strategy complete_ways)",
+            file=str(path)) from None
     drop = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if not keep(d)]
     graph.remove_edges_from(drop)
     graph.remove_nodes_from([n for n, deg in graph.degree() if deg == 0])
@@ -265,7 +267,8 @@ def corridor_from_graph(
     ----------
     graph
         An osmnx graph in EPSG:4326 (:func:`load_network`, or any osmnx graph; edge
-        ``geometry`` of simplified graphs is followed, in the direction of travel).
+        ``geometry`` of simplified graphs is followed, in the direction of travel, but
+        waypoints snap to the nodes a simplified graph kept, so unsimplified is better).
     waypoints
         At least two: ``"lat,lon"`` strings, place names (``"Kunming, CN"``) or ``(lat, lon)``.
     corridor_id, route, name, mode, source
@@ -309,6 +312,7 @@ def _parse_all(waypoints: Sequence[Waypoint], boundaries: gpd.GeoDataFrame | Non
 def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[float, float]],
            *, corridor_id: str, route: str, name: str | None, mode: str, source: str,
            tolerance_km: float, file: str) -> gpd.GeoDataFrame:
+    """Snap, route leg by leg, and assemble the corridor row (see :func:`corridor_from_graph`)."""
     nodes, dist = _snap_nodes(graph, points)
     for i, (text, d) in enumerate(zip(texts, dist, strict=True), start=1):
         if d > tolerance_km * 1000.0:
@@ -599,11 +603,15 @@ def append_corridor(corridor: gpd.GeoDataFrame, into: Path | str) -> None:
         (:class:`ValidationError` listing its problems).
     """
     target = Path(into)
+    if target.suffix.lower() not in {".geojson", ".json"}:
+        raise RouteriskError("corridors can only be appended to a GeoJSON file (.geojson)",
+                             file=str(target))
     wgs = _check_new(corridor)
     rows = wgs.drop(columns=wgs.geometry.name).to_dict("records")
     if target.exists():
-        existing = read_corridors(target)
         raw = target.read_bytes()
+        # read_corridors reports every problem of the file (an empty collection has none)
+        existing = wgs.iloc[:0] if _is_empty_collection(raw) else read_corridors(target)
         bom = raw.startswith(b"\xef\xbb\xbf")
         text = raw.decode("utf-8-sig")
         doc = json.loads(text)
@@ -650,6 +658,16 @@ def append_corridor(corridor: gpd.GeoDataFrame, into: Path | str) -> None:
         expected = len(wgs)
     data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
     _replace_validated(target, data, expected=expected)
+
+
+def _is_empty_collection(raw: bytes) -> bool:
+    """Whether ``raw`` is a GeoJSON FeatureCollection without features (nothing to validate)."""
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except ValueError:  # includes UnicodeDecodeError; read_corridors reports it
+        return False
+    return isinstance(doc, dict) and doc.get("type") == "FeatureCollection" and (
+        doc.get("features") == [])
 
 
 def _replace_validated(target: Path, data: bytes, *, expected: int) -> None:

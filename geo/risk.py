@@ -39,7 +39,7 @@ import shapely
 
 from geo import columns as C
 from geo._errors import ConfigError
-from geo.io import study_crs
+from geo.io import WGS84, study_crs
 
 __all__ = [
     "IncidentType",
@@ -241,9 +241,11 @@ class RiskField:
         if unknown:
             raise ConfigError(f"incident types {unknown} have no parameters in the model",
                               file=model.source, field="types")
-        self.weight = np.array([model.types[t].weight for t in types], dtype=float)
-        self.half_life = np.array([model.types[t].half_life_days for t in types], dtype=float)
-        self.bandwidth_km = np.array([model.types[t].bandwidth_km for t in types], dtype=float)
+        names, type_idx = np.unique(types.astype(str), return_inverse=True)
+        params = [model.types[n] for n in names]
+        self.weight = np.array([t.weight for t in params], dtype=float)[type_idx]
+        self.half_life = np.array([t.half_life_days for t in params], dtype=float)[type_idx]
+        self.bandwidth_km = np.array([t.bandwidth_km for t in params], dtype=float)[type_idx]
         gprec = incidents[C.GEO_PRECISION].to_numpy(dtype=int)
         self.bandwidth_km = np.where(gprec == 2, self.bandwidth_km + model.near_town_extra_km,
                                      self.bandwidth_km)
@@ -272,38 +274,49 @@ class RiskField:
         edges = shapely.linestrings(np.stack([np.stack([x0, x1], 1), np.stack([y0, y1], 1)], 2))
         is_point = (gprec <= 2) & ~incidents.geometry.isna().to_numpy()
         pt_idx = np.flatnonzero(is_point & (self.base > 0))
-        pts = incidents.geometry.iloc[pt_idx].to_crs(crs).values if len(pt_idx) else np.array([])
         inc_list: list[np.ndarray] = []
         seg_list: list[np.ndarray] = []
         val_list: list[np.ndarray] = []
         if len(pt_idx) and len(edges):
+            wgs = incidents.geometry.iloc[pt_idx]
+            wgs = wgs if wgs.crs is None or wgs.crs.equals(WGS84) else wgs.to_crs(WGS84)
+            to_metric = pyproj.Transformer.from_crs(WGS84, crs, always_xy=True)
+            px_all, py_all = to_metric.transform(shapely.get_x(wgs.values),
+                                                 shapely.get_y(wgs.values))
             dx, dy = x1 - x0, y1 - y0
             length = np.hypot(dx, dy)
             safe = np.where(length > 0, length, 1.0)
             ux, uy = dx / safe, dy / safe
+            multi_edge = np.bincount(edge_seg, minlength=self.n_seg) > 1
             tree = shapely.STRtree(edges)
-            px_all, py_all = shapely.get_x(pts), shapely.get_y(pts)
             h_all = self.bandwidth_km[pt_idx] * 1000.0
             # chunks of incidents keep the pair arrays (and memory) bounded
             for lo in range(0, len(pt_idx), _CHUNK):
                 sl = slice(lo, lo + _CHUNK)
-                q_pt, q_edge = tree.query(pts[sl], predicate="dwithin", distance=h_all[sl])
-                px, py = px_all[sl][q_pt], py_all[sl][q_pt]
-                rx, ry = px - x0[q_edge], py - y0[q_edge]
+                cx, cy, ch = px_all[sl], py_all[sl], h_all[sl]
+                # candidate edges by bounding box; the exact kernel below is zero beyond h
+                q_pt, q_edge = tree.query(shapely.box(cx - ch, cy - ch, cx + ch, cy + ch))
+                rx, ry = cx[q_pt] - x0[q_edge], cy[q_pt] - y0[q_edge]
                 eux, euy = ux[q_edge], uy[q_edge]
                 t0 = rx * eux + ry * euy  # along-edge position of the foot point
                 perp = np.abs(rx * euy - ry * eux)
-                val = _quartic_line_integral(perp, -t0, length[q_edge] - t0, h_all[sl][q_pt])
+                val = _quartic_line_integral(perp, -t0, length[q_edge] - t0, ch[q_pt])
                 keep = val > 0
-                inc = pt_idx[sl][q_pt[keep]].astype(np.int64)
-                seg = edge_seg[q_edge[keep]].astype(np.int64)
+                inc = pt_idx[sl][q_pt[keep]]
+                seg = edge_seg[q_edge[keep]]
+                val = val[keep]
                 # merge pairs of one incident with several edges of one segment
-                key = seg * (len(incidents) + 1) + inc
-                uniq, inv = np.unique(key, return_inverse=True)
-                inc_list.append((uniq % (len(incidents) + 1)).astype(np.int32))
-                seg_list.append((uniq // (len(incidents) + 1)).astype(np.int32))
-                # kernel integral is dimensionless (normalised): the incident's share on the segment
-                val_list.append(np.bincount(inv, weights=val[keep]))
+                multi = multi_edge[seg]
+                if multi.any():
+                    key = seg[multi].astype(np.int64) * (len(incidents) + 1) + inc[multi]
+                    uniq, inv = np.unique(key, return_inverse=True)
+                    inc_list.append((uniq % (len(incidents) + 1)).astype(np.int32))
+                    seg_list.append((uniq // (len(incidents) + 1)).astype(np.int32))
+                    val_list.append(np.bincount(inv, weights=val[multi]))
+                # the kernel integral is dimensionless: the incident's share on the segment
+                inc_list.append(inc[~multi].astype(np.int32))
+                seg_list.append(seg[~multi].astype(np.int32))
+                val_list.append(val[~multi])
         # --- coarse incidents spread over their unit: density added per 100 km
         seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
         seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)
@@ -371,25 +384,36 @@ def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: i
         pair_density = np.where(field_.geo_len_km[field_.pair_seg] > 0,
                                 100.0 * contrib / field_.geo_len_km[field_.pair_seg], 0.0)
     ids = field_.incidents[C.INCIDENT_ID].to_numpy().astype(str)
-    # ties are broken by incident id, so row order never matters; the baseline sorts first
+    # ties are broken by incident id, so row order never matters; the baseline (-1) ranks first
     id_rank = np.empty(len(ids), dtype=np.int64)
     id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-    seg = np.concatenate([field_.pair_seg, np.arange(field_.n_seg)])
+    seg = np.concatenate([field_.pair_seg, np.arange(field_.n_seg, dtype=field_.pair_seg.dtype)])
     val = np.concatenate([pair_density, field_.baseline_density])
-    who = np.concatenate([field_.pair_inc, np.full(field_.n_seg, -1)])
-    rank_of = np.concatenate([id_rank[field_.pair_inc], np.full(field_.n_seg, -1)])
+    who = np.concatenate([field_.pair_inc, np.full(field_.n_seg, -1, dtype=field_.pair_inc.dtype)])
     keep = val > 0
-    seg, val, who, rank_of = seg[keep], val[keep], who[keep], rank_of[keep]
-    order = np.lexsort((rank_of, -val, seg))
-    seg, val, who = seg[order], val[order], who[order]
-    # rank within each segment's group; keep the first top_n of each
-    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if len(seg) else np.zeros(0, int)
-    rank = np.arange(len(seg)) - np.repeat(starts, np.diff(np.r_[starts, len(seg)]))
-    top = rank < top_n
+    seg, val, who = seg[keep], val[keep], who[keep]
+    rank_of = (np.where(who >= 0, id_rank[np.maximum(who, 0)], -1) if len(ids)
+               else np.full(len(who), -1, dtype=np.int64))
+    picked: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    # top_n passes of "largest per segment" (ufunc.at: no sort of all pairs)
+    for _ in range(top_n):
+        if not len(val):
+            break
+        best = np.full(field_.n_seg, -np.inf)
+        np.maximum.at(best, seg, val)
+        tied = np.flatnonzero(val == best[seg])
+        first = np.full(field_.n_seg, np.iinfo(np.int64).max)
+        np.minimum.at(first, seg[tied], rank_of[tied])
+        pick = tied[rank_of[tied] == first[seg[tied]]]
+        picked.append((seg[pick], who[pick], val[pick]))
+        rest = np.ones(len(val), dtype=bool)
+        rest[pick] = False
+        seg, val, who, rank_of = seg[rest], val[rest], who[rest], rank_of[rest]
     out: list[list[dict[str, Any]]] = [[] for _ in range(field_.n_seg)]
-    for s, v, w in zip(seg[top], val[top], who[top], strict=True):
-        name = BASELINE_ID if w < 0 else str(ids[w])
-        out[s].append({"incident_id": name, "share": round(float(v / density[s]), 4)})
+    for segs, whos, vals in picked:
+        for s, w, v in zip(segs.tolist(), whos.tolist(), vals.tolist(), strict=True):
+            name = BASELINE_ID if w < 0 else str(ids[w])
+            out[s].append({"incident_id": name, "share": round(v / float(density[s]), 4)})
     return out
 
 

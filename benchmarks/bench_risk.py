@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np

@@ -14,7 +14,8 @@ import argparse
 import logging
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -86,9 +87,9 @@ class Prepared:
     as_of: date
     field: RiskField
     paths: dict[str, Path]
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = dc_field(default_factory=list)
     public: bool = False
-    manifest: list[dict[str, Any]] = field(default_factory=list)
+    manifest: list[dict[str, Any]] = dc_field(default_factory=list)
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:

@@ -93,7 +93,7 @@ def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     value = table[key]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ConfigError(f"{value!r} is not a {kind.__name__}", file=where, field=key)
     return value
 
@@ -159,8 +159,8 @@ def load_model(path: Path | str | None = None) -> RiskModel:
     seg = data.get("segments", {})
     return RiskModel(
         types=types,
-        band_thresholds=thresholds,  # type: ignore[arg-type]
-        band_labels=labels,  # type: ignore[arg-type]
+        band_thresholds=thresholds,
+        band_labels=labels,
         segment_km=_get(seg, "max_km", float, f"{where} [segments]"),
         top_n=_get(seg, "top_incidents", int, f"{where} [segments]"),
         count_scale=_get(data.get("severity", {}), "count_scale", float, f"{where} [severity]"),

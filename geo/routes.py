@@ -19,8 +19,9 @@ MEAN_DENSITY = "mean_density"
 MAX_INTERCEPTION_INDEX = "max_interception_index"
 
 
-def _top(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int) -> dict[Any, list[dict[str, Any]]]:
-    """Top incidents of each group: exposure each incident adds, summed over the group's segments."""
+def _top(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int
+         ) -> dict[Any, list[dict[str, Any]]]:
+    """Top incidents of each group: the exposure each adds, summed over the group's segments."""
     out: dict[Any, list[dict[str, Any]]] = {}
     for key, frame in groups:
         added: dict[str, float] = defaultdict(float)
@@ -67,7 +68,8 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     ).reset_index()
     out[C.INTERCEPTION_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
     tops = _top(grouped, top_n)
-    out[C.TOP_INCIDENTS] = [tops[c] for c in out[C.CORRIDOR_ID]]
+    out[C.TOP_INCIDENTS] = pd.Series([tops[c] for c in out[C.CORRIDOR_ID]], index=out.index,
+                                     dtype=object)
     out[C.MAX_BAND] = out[C.MAX_BAND].astype("int64")
     return out[[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
                 C.TOP_INCIDENTS]]
@@ -96,6 +98,7 @@ def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFr
     out[MEAN_DENSITY] = 100.0 * out[C.EXPOSURE] / out[C.LENGTH_KM].where(out[C.LENGTH_KM] > 0)
     frame = pd.DataFrame(scored.drop(columns="geometry"))
     tops: Mapping[Any, list[dict[str, Any]]] = _top(frame.groupby(C.ROUTE, sort=True), top_n)
-    out[C.TOP_INCIDENTS] = [tops[r] for r in out[C.ROUTE]]
+    out[C.TOP_INCIDENTS] = pd.Series([tops[r] for r in out[C.ROUTE]], index=out.index,
+                                     dtype=object)
     return out[[C.ROUTE, N_CORRIDORS, C.LENGTH_KM, C.EXPOSURE, MEAN_DENSITY,
                 MAX_INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -127,21 +128,21 @@ def segment_corridors(
     rows: list[dict[str, Any]] = []
     geoms: list[shapely.LineString] = []
     for _, corridor in lines.iterrows():
-        seq = 0
         pieces: list[tuple[shapely.LineString, int]] = []
         for part in shapely.get_parts(corridor.geometry):
             for a, b, u in _unit_runs(part, units, tree, rings):
                 n = max(1, math.ceil((b - a) / max_m - 1e-9))
                 edges = np.linspace(a, b, n + 1)
-                for s, e in zip(edges[:-1], edges[1:], strict=True):
+                for s, e in itertools.pairwise(edges):
                     pieces.append((ops.substring(part, s, e), u))
         countries = [unit_cc[u] if u >= 0 else "" for _, u in pieces]
         crossing = np.zeros(len(pieces), dtype=bool)
         known = [i for i, cc in enumerate(countries) if cc]
-        for i, j in zip(known[:-1], known[1:], strict=True):
+        for i, j in itertools.pairwise(known):
             if countries[i] != countries[j]:
                 crossing[i] = crossing[j] = True
-        for (geom, u), cc, cross in zip(pieces, countries, crossing, strict=True):
+        for seq, ((geom, u), cc, cross) in enumerate(
+                zip(pieces, countries, crossing, strict=True)):
             rows.append(
                 {
                     C.SEGMENT_ID: f"{corridor[C.CORRIDOR_ID]}-{seq:03d}",
@@ -154,7 +155,6 @@ def segment_corridors(
                 }
             )
             geoms.append(geom)
-            seq += 1
     out = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs).to_crs(WGS84)
     if not len(out):
         out = gpd.GeoDataFrame(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -37,7 +39,7 @@ def test_segments_join_end_to_end_and_keep_the_line():
     seg = segment_corridors(BENT, UNITS, max_km=20)
     for cid, group in seg.groupby(C.CORRIDOR_ID):
         geoms = group.sort_values(C.SEQ).geometry.to_list()
-        for a, b in zip(geoms[:-1], geoms[1:], strict=False):
+        for a, b in itertools.pairwise(geoms):
             assert shapely.get_coordinates(a)[-1] == pytest.approx(shapely.get_coordinates(b)[0])
         merged = shapely.line_merge(shapely.union_all(geoms))
         original = BENT.set_index(C.CORRIDOR_ID).geometry[cid]

@@ -23,6 +23,7 @@ __all__ = [
     "BORDER_COLOUR",
     "CASING_COLOUR",
     "COARSE_HATCH",
+    "COUNTRY_BORDER_COLOUR",
     "FALLBACK_SYMBOL",
     "INCIDENT_SYMBOLS",
     "LAND_COLOUR",
@@ -42,8 +43,10 @@ BAND_COLOURS: tuple[str, str, str, str, str] = (
 
 #: Thin dark outline drawn under each segment so that band 1 (pale yellow) stays visible.
 CASING_COLOUR = "#3f3f3f"
-#: Country and first-level borders.
-BORDER_COLOUR = "#6b6b6b"
+#: First-level (province) borders: thin and light.
+BORDER_COLOUR = "#8f8f8f"
+#: Country borders: bold and dark.
+COUNTRY_BORDER_COLOUR = "#3a3a3a"
 #: Fill of the land covered by the boundaries layer.
 LAND_COLOUR = "#f3f1ec"
 #: Hatch of a first-level unit holding incidents known only to that unit (geo_precision 3).

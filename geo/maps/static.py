@@ -43,13 +43,14 @@ from matplotlib.path import Path as MplPath
 from matplotlib.patheffects import withStroke
 
 from geo import __version__
-from geo import columns as C  # noqa: N812
+from geo import columns as C
 from geo.io import WGS84, study_crs
 from geo.maps._style import (
     BAND_COLOURS,
     BORDER_COLOUR,
     CASING_COLOUR,
     COARSE_HATCH,
+    COUNTRY_BORDER_COLOUR,
     LAND_COLOUR,
     incident_symbol,
 )
@@ -92,7 +93,7 @@ _SAVE_METADATA: dict[str, dict[str, Any]] = {
 # Layout, in inches (A4 width).
 _MARGIN_L, _MARGIN_R = 0.45, 0.3
 _TOP_BLOCK = 0.95  # title, subtitle and the restricted/public mark
-_MAP_MIN_H, _MAP_MAX_H = 4.0, 8.2
+_MAP_MIN_H, _MAP_MAX_H = 4.0, 7.2  # the whole figure stays within an A4 page
 _LEGEND_H = 1.35
 _FOOTER_LINE = 0.145
 _LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at most this far
@@ -198,9 +199,11 @@ def _frame(scored_m: gpd.GeoDataFrame, crs: pyproj.CRS, width_in: float) -> _Fra
 # --------------------------------------------------------------------------- layers
 
 
-def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame) -> None:
+def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame
+                     ) -> gpd.GeoDataFrame:
+    """Land, first-level and country borders; returns the countries (dissolved, clipped)."""
     if not len(boundaries):
-        return
+        return gpd.GeoDataFrame({C.COUNTRY: []}, geometry=[], crs=frame.crs)
     proj = boundaries.to_crs(frame.crs)
     clipped = shapely.clip_by_rect(proj.geometry.values, *frame.grown(0.2))
     units = gpd.GeoDataFrame(proj.drop(columns="geometry"), geometry=clipped, crs=frame.crs)
@@ -212,12 +215,18 @@ def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame) -> N
     inner = [p for p in (_polygon_path(g) for g in units.geometry.values[has_admin1.to_numpy()])
              if p is not None]
     ax.add_collection(PathCollection(inner, facecolors="none", edgecolors=BORDER_COLOUR,
-                                     linewidths=0.35, zorder=2))
+                                     linewidths=0.3, zorder=2))
     countries = units.dissolve(by=C.COUNTRY, sort=True)
+    # Close slivers between units simplified apart, narrower than 0.1 % of the map (invisible in
+    # print), so that they do not show as country borders inside a country.
+    eps = 0.001 * (frame.xmax - frame.xmin)
+    countries = countries.set_geometry(
+        shapely.buffer(shapely.buffer(countries.geometry.values, eps, quad_segs=2), -eps,
+                       quad_segs=2))
     outer = [p for p in (_polygon_path(g) for g in countries.geometry.values) if p is not None]
-    ax.add_collection(PathCollection(outer, facecolors="none", edgecolors="#4a4a4a",
+    ax.add_collection(PathCollection(outer, facecolors="none", edgecolors=COUNTRY_BORDER_COLOUR,
                                      linewidths=0.9, zorder=3))
-    _label_countries(ax, countries, frame)
+    return countries
 
 
 def _country_name(code: str) -> str:
@@ -227,17 +236,25 @@ def _country_name(code: str) -> str:
     return str(info["name"]) if info else str(code)
 
 
-def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame) -> None:
+def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame,
+                     placed: list[Any]) -> None:
+    """Country names in grey capitals, where a country shows enough and no label is yet."""
     area = (frame.xmax - frame.xmin) * (frame.ymax - frame.ymin)
     visible = shapely.intersection(countries.geometry.values, frame.box)
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     for code, geom in zip(countries.index, visible, strict=True):
-        if geom is None or geom.is_empty or geom.area < 0.03 * area:
+        if geom is None or geom.is_empty or geom.area < 0.01 * area:
             continue
-        pt = shapely.Polygon(max(shapely.get_parts(geom), key=lambda g: g.area)
-                             ).representative_point() if geom.geom_type == "MultiPolygon" \
-            else geom.representative_point()
-        ax.text(pt.x, pt.y, _country_name(str(code)).upper(), ha="center", va="center",
-                fontsize=8, color="#9a9a9a", fontweight="bold", zorder=1, clip_on=True)
+        largest = max(shapely.get_parts(geom), key=lambda g: g.area)
+        pt = largest.representative_point()
+        text = ax.text(pt.x, pt.y, _country_name(str(code)).upper(), ha="center", va="center",
+                       fontsize=7.5, color="#8a8a8a", fontweight="bold", zorder=1,
+                       clip_on=True)
+        box = text.get_window_extent(renderer)
+        if any(box.overlaps(b) for b in placed):
+            text.remove()
+        else:
+            placed.append(box)
 
 
 def _draw_graticule(ax: Axes, frame: _Frame) -> None:
@@ -295,9 +312,9 @@ def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame) -> None:
     bands = scored_m[C.RISK_BAND].to_numpy(dtype=int)[order]
     lines, idx = _line_parts(geoms)
     colours = [BAND_COLOURS[int(np.clip(bands[i], 1, 5)) - 1] for i in idx]
-    ax.add_collection(LineCollection(lines, colors=CASING_COLOUR, linewidths=2.7,
+    ax.add_collection(LineCollection(lines, colors=CASING_COLOUR, linewidths=3.3,
                                      capstyle="round", joinstyle="round", zorder=4))
-    ax.add_collection(LineCollection(lines, colors=colours, linewidths=1.8, capstyle="round",
+    ax.add_collection(LineCollection(lines, colors=colours, linewidths=2.4, capstyle="round",
                                      joinstyle="round", zorder=5))
 
 
@@ -400,14 +417,13 @@ def city_labels(scored: gpd.GeoDataFrame, *, max_km: float = _LABEL_MAX_KM
 
 
 def _draw_city_labels(ax: Axes, fig: Figure, labels: Sequence[tuple[str, float, float]],
-                      frame: _Frame) -> int:
+                      frame: _Frame, placed: list[Any]) -> int:
     """Dot and name of each city; names that would overlap one already placed are moved or
     left out. Returns the number of names drawn."""
     if not labels:
         return 0
     to_map = pyproj.Transformer.from_crs(WGS84, frame.crs, always_xy=True)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    placed: list[Any] = []
     drawn = 0
     offsets = (((4, 2), "left", "bottom"), ((-4, 2), "right", "bottom"),
                ((4, -2), "left", "top"), ((-4, -2), "right", "top"))
@@ -432,29 +448,55 @@ def _draw_city_labels(ax: Axes, fig: Figure, labels: Sequence[tuple[str, float, 
     return drawn
 
 
-def _draw_scale_bar(ax: Axes, frame: _Frame) -> None:
-    """A bar of a round number of km, measured geodesically where it is drawn."""
+def _scale_bar_corner(frame: _Frame, box_w: float, box_h: float, busy: Sequence[Any]
+                      ) -> tuple[float, float]:
+    """Lower-left corner of the free-est of the map's four corners for a box of this size."""
     width = frame.xmax - frame.xmin
     height = frame.ymax - frame.ymin
-    x0 = frame.xmin + 0.035 * width
-    y0 = frame.ymin + 0.045 * height
+    mx, my = 0.02 * width, 0.025 * height
+    corners = [(frame.xmin + mx, frame.ymin + my), (frame.xmax - mx - box_w, frame.ymin + my),
+               (frame.xmin + mx, frame.ymax - my - box_h),
+               (frame.xmax - mx - box_w, frame.ymax - my - box_h)]
+    stuff = shapely.union_all(np.asarray(busy, dtype=object)) if len(busy) else None
+    if stuff is None or stuff.is_empty:
+        return corners[0]
+    cover = [stuff.intersection(shapely.box(x, y, x + box_w, y + box_h)).length
+             for x, y in corners]
+    return corners[int(np.argmin(cover))]
+
+
+def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> None:
+    """A bar of a round number of km, measured geodesically where it is drawn, in the corner
+    of the map that the corridors leave most free."""
+    width = frame.xmax - frame.xmin
+    height = frame.ymax - frame.ymin
     to_geo = pyproj.Transformer.from_crs(frame.crs, WGS84, always_xy=True)
-    lon, lat = to_geo.transform([x0, x0 + 10_000.0], [y0, y0])
-    _, _, metres = pyproj.Geod(ellps="WGS84").inv(lon[0], lat[0], lon[1], lat[1])
-    scale = float(metres) / 10_000.0  # ground metres per map metre here
-    km = _nice_number(0.22 * width * scale / 1000.0)
+    geod = pyproj.Geod(ellps="WGS84")
+
+    def ground_scale(x: float, y: float) -> float:
+        lon, lat = to_geo.transform([x, x + 10_000.0], [y, y])
+        _, _, metres = geod.inv(lon[0], lat[0], lon[1], lat[1])
+        return float(metres) / 10_000.0  # ground metres per map metre here
+
+    scale = ground_scale((frame.xmin + frame.xmax) / 2, (frame.ymin + frame.ymax) / 2)
+    km = _nice_number(0.2 * width * scale / 1000.0)
     bar = km * 1000.0 / scale
-    h = 0.012 * height
-    ax.add_patch(Rectangle((x0 - 0.012 * width, y0 - 0.02 * height), bar + 0.05 * width,
-                           0.075 * height, facecolor="white", edgecolor="none", alpha=0.85,
-                           zorder=10))
+    pad_x, pad_y = 0.012 * width, 0.012 * height
+    box_w, box_h = bar + 0.055 * width, 0.058 * height
+    bx, by = _scale_bar_corner(frame, box_w, box_h, busy)
+    x0, y0 = bx + pad_x, by + pad_y
+    scale = ground_scale(x0 + bar / 2, y0)  # true length where the bar is drawn
+    bar = km * 1000.0 / scale
+    h = 0.011 * height
+    ax.add_patch(Rectangle((bx, by), bar + 0.055 * width, box_h, facecolor="white",
+                           edgecolor="#bdbdbd", linewidth=0.4, alpha=0.9, zorder=10))
     for k in range(4):
         ax.add_patch(Rectangle((x0 + k * bar / 4, y0), bar / 4, h, facecolor="#222222"
                                if k % 2 == 0 else "white", edgecolor="#222222", linewidth=0.5,
                                zorder=11))
     for value, x in ((0.0, x0), (km / 2, x0 + bar / 2), (km, x0 + bar)):
-        ax.text(x, y0 + h * 1.5, f"{value:g}", ha="center", va="bottom", fontsize=6, zorder=12)
-    ax.text(x0 + bar + 0.008 * width, y0 + h / 2, "km", ha="left", va="center", fontsize=6,
+        ax.text(x, y0 + h * 1.6, f"{value:g}", ha="center", va="bottom", fontsize=6, zorder=12)
+    ax.text(x0 + bar + 0.01 * width, y0 + h / 2, "km", ha="left", va="center", fontsize=6,
             zorder=12)
 
 
@@ -481,7 +523,7 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str,
 def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse: int) -> None:
     ax.set_axis_off()
     bands = [Line2D([], [], color=c, linewidth=4.5, solid_capstyle="butt",
-                    path_effects=[withStroke(linewidth=5.8, foreground=CASING_COLOUR)])
+                    path_effects=[withStroke(linewidth=5.4, foreground=CASING_COLOUR)])
              for c in BAND_COLOURS]
     _legend(ax, bands, _band_legend_labels(model),
             "Risk band: risk density,\nweighted incidents per 100 km", 0.0)
@@ -499,8 +541,8 @@ def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse
             labels.append(label if t is None or t.weight > 0 else f"{label}")
         _legend(ax, handles, labels, "Incidents up to the as-of date", 0.4)
     feats: list[Any] = [
-        Line2D([], [], color="#4a4a4a", linewidth=0.9),
-        Line2D([], [], color=BORDER_COLOUR, linewidth=0.35),
+        Line2D([], [], color=COUNTRY_BORDER_COLOUR, linewidth=0.9),
+        Line2D([], [], color=BORDER_COLOUR, linewidth=0.3),
         Line2D([], [], linestyle="none", marker="o", markersize=3.2, markerfacecolor="white",
                markeredgecolor="#111111", markeredgewidth=0.7),
     ]
@@ -663,13 +705,15 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
         spine.set_color("#555555")
 
     _draw_graticule(ax, frame)
-    _draw_boundaries(ax, boundaries, frame)
+    countries = _draw_boundaries(ax, boundaries, frame)
     until = _incidents_until(incidents, as_of)
     coarse = _draw_coarse_units(ax, until, boundaries, frame)
     _draw_segments(ax, scored_m)
     types_drawn = _draw_incidents(ax, until, frame)
-    _draw_city_labels(ax, fig, city_labels(scored), frame)
-    _draw_scale_bar(ax, frame)
+    placed: list[Any] = []
+    _draw_city_labels(ax, fig, city_labels(scored), frame, placed)
+    _label_countries(ax, countries, frame, placed)
+    _draw_scale_bar(ax, frame, list(scored_m.geometry.values) if len(scored_m) else [])
 
     # title block
     fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - 0.22 / fig_h,

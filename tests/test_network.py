@@ -286,7 +286,13 @@ def writers():
         path.write_bytes(('{"type": "FeatureCollection", "features": [\r\n' + body
                           + "\r\n]}\r\n").encode("ascii"))
 
-    return [compact, per_line, pretty, crlf_ascii]
+    def bundled(path, gdf):  # layers/make_corridors.py: one feature per line, default separators
+        feats = json.loads(gdf.to_json(drop_id=True))["features"]
+        body = ",\n".join(json.dumps(f, ensure_ascii=False) for f in feats)
+        path.write_text('{"type": "FeatureCollection", "name": "corridors", "features": [\n'
+                        + body + "\n]}\n", encoding="utf-8")
+
+    return [compact, per_line, pretty, crlf_ascii, bundled]
 
 
 @pytest.fixture(scope="module")
@@ -328,6 +334,29 @@ def test_append_keeps_every_old_corridor_byte_identical(tmp_path, new_corridor, 
     assert read.geometry.iloc[-1].equals(new_corridor.geometry.iloc[0])
     assert doc["features"][-1]["properties"][WAYPOINTS] == new_corridor.iloc[0][WAYPOINTS]
     assert [p.name for p in tmp_path.iterdir()] == ["corridors.geojson"]  # no temp left
+
+
+def test_append_to_a_copy_of_the_bundled_corridors(tmp_path, new_corridor):
+    bundled = Path(__file__).parents[1] / "layers" / "corridors.geojson"
+    path = tmp_path / "corridors.geojson"
+    path.write_bytes(bundled.read_bytes())
+    before = path.read_bytes()
+    append_corridor(new_corridor, path)
+    after = path.read_bytes()
+    # the old text up to the end of its last feature is a prefix of the new file, and the new
+    # file is the old one with exactly one line inserted
+    cut = before.rindex(b"}}") + 2
+    assert after.startswith(before[:cut])
+    assert after.endswith(before[cut:])
+    inserted = after[cut:len(after) - len(before[cut:])].decode("utf-8")
+    assert inserted.startswith(",\n{\"type\": \"Feature\", \"properties\": {\"corridor_id\": \"NEW-1\"")
+    assert inserted.count("\n") == 1
+    assert len(read_corridors(path)) == len(read_corridors(bundled)) + 1
+
+
+def test_append_only_to_geojson(tmp_path, new_corridor):
+    with pytest.raises(RouteriskError, match="only be appended to a GeoJSON"):
+        append_corridor(new_corridor, tmp_path / "corridors.gpkg")
 
 
 def test_appending_twice_and_to_an_empty_collection(tmp_path, new_corridor):

@@ -1,0 +1,94 @@
+"""`routerisk build` and `validate` end to end on small layers written to disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo import columns as C
+from geo.cli import main
+from tests._factories import BENT, UNITS
+
+INCIDENTS_CSV = """incident_id,date,type,lat,lon,place,admin1,country,count,source_name,source_url,notes,visibility
+a1,2020-01-05,arrest,0.3,1.0,,,,15,Test wire,https://example.org/a1,point,public
+p1,2020-02,crackdown,,,,East,AA,,Test wire,,province,public
+c1,2020,checkpoint,,,,,BB,,Test wire,,country,restricted
+far,2020-03-01,arrest,-0.9,-0.9,,,,,Test wire,,far from corridors,public
+"""
+
+
+@pytest.fixture
+def layers(tmp_path: Path) -> Path:
+    folder = tmp_path / "layers"
+    folder.mkdir()
+    UNITS.to_file(folder / "boundaries.geojson", driver="GeoJSON", engine="pyogrio")
+    BENT.to_file(folder / "corridors.geojson", driver="GeoJSON", engine="pyogrio")
+    (folder / "incidents.csv").write_text(INCIDENTS_CSV, encoding="utf-8")
+    return folder
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_build_writes_every_output(layers, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--layers", str(layers), "--out", str(out)]) == 0
+    names = set(digest(out))
+    assert {"route_risk_map.html", "segments.geojson", "routes.csv", "incidents_fate.csv",
+            "route_risk_map.png", "route_risk_map.svg", "route_risk_map.pdf"} <= names
+    seg = json.loads((out / "segments.geojson").read_text(encoding="utf-8"))
+    props = seg["features"][0]["properties"]
+    for key in (C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
+                C.BORDER_CROSSING, C.RISK_DENSITY, C.RISK_BAND, C.TOP_INCIDENTS):
+        assert key in props
+    routes = pd.read_csv(out / "routes.csv")
+    assert set(routes[C.CORRIDOR_ID]) == {"bent", "north"}
+    fate = pd.read_csv(out / "incidents_fate.csv").set_index(C.INCIDENT_ID)
+    assert sorted(fate.index) == ["a1", "c1", "far", "p1"]  # nothing dropped
+    assert fate.loc["far", C.STATUS] == "unassigned"
+    # as-of defaults to the latest incident date (2020-03-01), printed in the summary
+    assert "as of 2020-03-01" in capsys.readouterr().out
+
+
+def test_same_inputs_give_byte_identical_outputs(layers, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["build", "--layers", str(layers), "--out", str(a)]) == 0
+    assert main(["build", "--layers", str(layers), "--out", str(b)]) == 0
+    assert digest(a) == digest(b)
+
+
+def test_failed_build_changes_nothing_in_out(layers, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--layers", str(layers), "--out", str(out), "--formats", ""]) == 0
+    before = digest(out)
+    (layers / "incidents.csv").write_text(
+        INCIDENTS_CSV + "bad,September 3,arrest,0.1,1.0,,,,,x,,,public\n", encoding="utf-8")
+    assert main(["build", "--layers", str(layers), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "incidents.csv:row 6: date: 'September 3' has no year" in err
+    assert "Traceback" not in err
+    assert digest(out) == before
+    assert not list(tmp_path.glob(".routerisk-*"))  # the temporary folder is gone
+
+
+def test_validate_reports_ok_and_problems(layers, capsys):
+    assert main(["validate", "--layers", str(layers)]) == 0
+    assert capsys.readouterr().out.startswith("ok: 3 boundary units, 2 corridors")
+    (layers / "corridors.geojson").write_text('{"type": "FeatureCollection", "features": [',
+                                              encoding="utf-8")
+    assert main(["validate", "--layers", str(layers)]) == 1
+    assert "corridors.geojson:-: -: not valid JSON" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(layers, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--as-of", "yesterday"])
+    assert exc.value.code == 2
+    assert main(["build", "--layers", str(layers), "--formats", "gif"]) == 2
+    assert "unknown static format" in capsys.readouterr().err

@@ -349,7 +349,7 @@ def test_append_to_a_copy_of_the_bundled_corridors(tmp_path, new_corridor):
     assert after.startswith(before[:cut])
     assert after.endswith(before[cut:])
     inserted = after[cut:len(after) - len(before[cut:])].decode("utf-8")
-    assert inserted.startswith(",\n{\"type\": \"Feature\", \"properties\": {\"corridor_id\": \"NEW-1\"")
+    assert inserted.startswith(',\n{"type": "Feature", "properties": {"corridor_id": "NEW-1"')
     assert inserted.count("\n") == 1
     assert len(read_corridors(path)) == len(read_corridors(bundled)) + 1
 

@@ -1,15 +1,17 @@
-"""Deterministic file writers (GeoJSON, CSV) and an all-or-nothing output folder."""
+"""Deterministic file writers (GeoJSON, CSV, GeoPackage, an embed snippet) and an all-or-nothing
+output folder."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import json
 import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["atomic_output", "csv_safe", "write_csv", "write_geojson"]
+__all__ = [
+    "GPKG_TIMESTAMP",
+    "atomic_output",
+    "csv_safe",
+    "embed_snippet",
+    "write_csv",
+    "write_embed_snippet",
+    "write_geojson",
+    "write_geopackage",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -120,3 +131,95 @@ def atomic_output(out_dir: Path) -> Iterator[Path]:
                 os.replace(item, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+#: ``gpkg_contents.last_change`` of every layer: fixed, so the same inputs give the same file.
+GPKG_TIMESTAMP = "2000-01-01T00:00:00.000Z"
+
+
+def _gpkg_ready(gdf: gpd.GeoDataFrame, columns: Sequence[str] | None, digits: int
+                ) -> gpd.GeoDataFrame:
+    """A copy fit for OGR: EPSG:4326, lists and dicts as JSON text, floats rounded."""
+    wgs = gdf.to_crs(4326) if gdf.crs is not None and not gdf.crs.equals(4326) else gdf
+    geom_col = wgs.geometry.name
+    cols = list(columns) if columns is not None else [c for c in wgs.columns if c != geom_col]
+    data: dict[str, Any] = {}
+    for col in cols:
+        series = wgs[col]
+        if series.dtype == object and series.map(
+                lambda v: isinstance(v, (list, tuple, dict))).any():
+            data[col] = [None if v is None else json.dumps(
+                _plain(v, digits), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+                for v in series]
+        elif pd.api.types.is_float_dtype(series.dtype):
+            data[col] = series.round(digits).to_numpy()
+        else:
+            data[col] = series.to_numpy()
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(wgs)))
+    return gpd.GeoDataFrame(frame, geometry=wgs.geometry.to_numpy(), crs=wgs.crs or 4326)
+
+
+def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path, *,
+                     columns: Mapping[str, Sequence[str]] | None = None, digits: int = 6,
+                     timestamp: str = GPKG_TIMESTAMP) -> None:
+    """Write several layers into one GeoPackage (EPSG:4326), for QGIS and other GIS.
+
+    Lists and dicts (e.g. ``top_incidents``) become JSON text, dates stay dates, floats are
+    rounded to ``digits``. Layer timestamps are fixed to ``timestamp``, so the same inputs
+    give the same bytes. An existing file at ``path`` is replaced.
+
+    Parameters
+    ----------
+    layers
+        Layer name → GeoDataFrame, written in this order.
+    path
+        The ``.gpkg`` file.
+    columns
+        Per layer, the columns to keep (default: all).
+    """
+    import pyogrio
+
+    path = Path(path)
+    if path.exists():
+        path.unlink()
+    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": timestamp})
+    try:
+        for name, gdf in layers.items():
+            ready = _gpkg_ready(gdf, (columns or {}).get(name), digits)
+            pyogrio.write_dataframe(ready, path, layer=name, driver="GPKG", append=path.exists(),
+                                    promote_to_multi=None)
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+
+
+def embed_snippet(map_file: str, *, title: str, width: int = 960, height: int = 640) -> str:
+    """An HTML fragment that puts the interactive map into a report page (an ``iframe``).
+
+    The iframe is sandboxed: the map's scripts run, but it cannot reach the page around it.
+
+    >>> print(embed_snippet("m.html", title="A <b>map</b>").splitlines()[-5])
+      <iframe src="m.html" title="A &lt;b&gt;map&lt;/b&gt;" width="960" height="640"
+    """
+    src = html.escape(map_file, quote=True)
+    label = html.escape(title, quote=True)
+    return (
+        f"<!-- routerisk: the interactive map {src}, to paste into a report page.\n"
+        f"     {src} is self-contained: its scripts, styles and data are inline and it makes\n"
+        "     no network request (unless it was built with --tiles). Copy it next to the page\n"
+        "     that holds this snippet, or change src to where it is served. -->\n"
+        '<figure class="routerisk-map" style="margin:0">\n'
+        f'  <iframe src="{src}" title="{label}" width="{int(width)}" height="{int(height)}"\n'
+        f'          style="width:100%;max-width:{int(width)}px;height:{int(height)}px;border:0"\n'
+        '          loading="lazy" sandbox="allow-scripts allow-popups '
+        'allow-popups-to-escape-sandbox"></iframe>\n'
+        f"  <figcaption>{label} (<a href=\"{src}\">open full screen</a>)</figcaption>\n"
+        "</figure>\n"
+    )
+
+
+def write_embed_snippet(path: Path, *, map_file: str, title: str, width: int = 960,
+                        height: int = 640) -> None:
+    """Write :func:`embed_snippet` to ``path`` (UTF-8)."""
+    Path(path).write_text(embed_snippet(map_file, title=title, width=width, height=height),
+                          encoding="utf-8")

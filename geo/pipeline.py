@@ -231,6 +231,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                   formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map"
                   ) -> list[Path]:
     """Write every output into ``out_dir`` through a temporary folder (all or nothing)."""
+    from geo.export import write_embed_snippet, write_geopackage
     from geo.maps.interactive import build_map, save_map
 
     written: list[str] = []
@@ -245,6 +246,13 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                 prepared.incidents), public=prepared.public, tiles=tuple(tiles),
         )
         save_map(m, tmp / f"{map_name}.html")
+        write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
+                            title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
+        incidents = prepared.incidents.merge(
+            prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
+        write_geopackage({"segments": prepared.scored, "incidents": incidents,
+                          "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
+                         columns={"segments": SEGMENT_COLUMNS})
         if formats:
             from geo.maps.static import save_static_maps
 

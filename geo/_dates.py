@@ -7,16 +7,19 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from geo import settings
+
 __all__ = ["PRECISIONS", "Period", "parse_period"]
 
 PRECISIONS = ("day", "week", "month", "year")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
 
-_YEAR = re.compile(r"^(\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_SLASHED = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
-_HAS_YEAR = re.compile(r"\b\d{4}\b")
+# ASCII digits only: ``\d`` would also accept other scripts' digits.
+_YEAR = re.compile(r"^([0-9]{4})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
+_SLASHED = re.compile(r"^([0-9]{1,2})[/.]([0-9]{1,2})[/.][0-9]{2,4}$")
+_HAS_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,8 @@ def parse_period(text: str, *, precision: str = "") -> Period:
     Raises
     ------
     ValueError
-        With a message a person can act on (no year, ambiguous, impossible, finer precision).
+        With a message a person can act on (empty, no year, ambiguous, impossible, before
+        :data:`geo.settings.EARLIEST_YEAR`, precision finer than the string).
 
     Examples
     --------
@@ -52,7 +56,7 @@ def parse_period(text: str, *, precision: str = "") -> Period:
     """
     text = text.strip()
     if not text:
-        raise ValueError("is empty")
+        raise ValueError("is empty; write YYYY-MM-DD, YYYY-MM or YYYY")
     if m := _DAY.match(text):
         y, mo, d = (int(g) for g in m.groups())
         try:
@@ -70,16 +74,21 @@ def parse_period(text: str, *, precision: str = "") -> Period:
         if y < 1:
             raise ValueError(f"{text!r} is not a real year")
         period = Period(date(y, 1, 1), date(y, 12, 31), "year")
-    elif _SLASHED.match(text):
-        raise ValueError(
-            f"{text!r} is ambiguous (day/month or month/day?); write it as YYYY-MM-DD"
-        )
+    elif m := _SLASHED.match(text):
+        if int(m.group(1)) <= 12 and int(m.group(2)) <= 12:
+            raise ValueError(
+                f"{text!r} is ambiguous (day/month or month/day?); write it as YYYY-MM-DD"
+            )
+        raise ValueError(f"{text!r} is not an ISO date; write it as YYYY-MM-DD")
     elif not _HAS_YEAR.search(text):
         raise ValueError(
-            f"{text!r} has no year; write YYYY-MM-DD, YYYY-MM or YYYY (state an assumed year in notes)"
+            f"{text!r} has no year; write YYYY-MM-DD, YYYY-MM or YYYY "
+            "(state an assumed year in notes)"
         )
     else:
         raise ValueError(f"{text!r} is not an ISO date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    if period.start.year < settings.EARLIEST_YEAR:
+        raise ValueError(f"{text!r} is before {settings.EARLIEST_YEAR}; is the year a typo?")
     if precision:
         precision = precision.strip().lower()
         if precision not in _RANK:

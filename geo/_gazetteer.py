@@ -2,9 +2,10 @@
 
 Names are matched case- and accent-insensitively on the GeoNames name, its ASCII form and its
 alternate names. Candidates are narrowed by country, then by first-level unit (a point-in-polygon
-test against the boundaries layer, so any region works), then by population: the most populous
-candidate wins only when it is at least ``POPULATION_RATIO`` times the next one; otherwise the name
-is ambiguous and the caller must add ``admin1``.
+test against the boundaries layer, so any region works), then by population: the caller
+(:func:`geo.io.resolve_place`) takes the most populous candidate only when it is at least
+:data:`geo.settings.PLACE_POPULATION_RATIO` times the next one; otherwise the name is ambiguous
+and the user must add ``admin1``.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import geopandas as gpd
 import shapely
 
 from geo import columns as C
+from geo import settings
 
 __all__ = ["Candidate", "find_candidates", "normalise_name"]
-
-POPULATION_RATIO = 10.0
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ def find_candidates(
         if len(unit):
             shape = shapely.union_all(unit.geometry.values)
             points = shapely.points([c.lon for c in found], [c.lat for c in found])
-            # 5 km tolerance: coastal and border towns sit on simplified boundaries.
-            inside = shapely.dwithin(shape, points, 0.05)
+            # a tolerance: coastal and border towns sit on simplified boundaries.
+            inside = shapely.dwithin(shape, points, settings.PLACE_TOLERANCE_DEG)
             found = [c for c, ok in zip(found, inside, strict=True) if ok]
         else:
             found = []

@@ -1,0 +1,37 @@
+"""Typed, documented defaults that are read at call time (like ``osmnx.settings``).
+
+Change a value for the whole session by assigning to it::
+
+    import geo.settings
+    geo.settings.PUBLIC_MIN_COUNT = 10
+
+Functions read ``geo.settings.NAME`` when they run, never when they are imported, so an assignment
+takes effect on the next call. The risk model's numbers live in the TOML model file, not here.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EARLIEST_YEAR",
+    "PLACE_POPULATION_RATIO",
+    "PLACE_TOLERANCE_DEG",
+    "PUBLIC_MIN_COUNT",
+]
+
+PUBLIC_MIN_COUNT: int = 5
+"""With ``routerisk build --public``: an incident whose ``count`` (people affected) is below this
+has the number withheld (``count`` becomes unknown) in every public output. The incident itself
+stays: that it happened is public reporting; only a small number that could identify people is
+withheld. ``--min-count N`` overrides it for one build; 0 publishes every count."""
+
+PLACE_POPULATION_RATIO: float = 10.0
+"""A place name that matches several gazetteer entries (after narrowing by country and admin1)
+resolves to the most populous one only when it has at least this many times the population of
+the next; otherwise the name is reported as ambiguous."""
+
+PLACE_TOLERANCE_DEG: float = 0.1
+"""How far (degrees, about 10 km) a point may lie outside every boundary polygon and still take
+the admin1/country of the nearest unit: simplified borders cut off coastal and river towns."""
+
+EARLIEST_YEAR: int = 1900
+"""Incident dates before this year are rejected as a likely typo."""

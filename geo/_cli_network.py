@@ -93,7 +93,9 @@ def add_parsers(subparsers: Any) -> None:
                        help="segment ends closer than this meet (default 500 m)")
     route.add_argument("--snap-km", dest="snap_km", type=_positive, default=50.0,
                        help="largest distance from a place to a segment end (default 50 km)")
-    route.add_argument("--out", type=Path, help="write paths.geojson into this folder")
+    route.add_argument("--out", type=Path,
+                       help="write paths.geojson and route_map.html (the risk map with both "
+                            "paths highlighted) into this folder")
     route.set_defaults(func=_cmd_route)
 
 
@@ -156,9 +158,18 @@ def _cmd_route(args: argparse.Namespace) -> int:
         print(f"{row.kind:<11} {row.destination:<16} {row.length_km:>9.1f} "
               f"{row.exposure:>8.3f}  {row.corridor_ids}")
     if args.out:
+        from geo.maps.interactive import build_map, save_map
+
         with atomic_output(args.out) as tmp:
             write_geojson(paths, tmp / "paths.geojson", columns=[
                 KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
                 C.INTERCEPTION_INDEX])
-        print(f"wrote {Path(args.out) / 'paths.geojson'}")
+            m = build_map(prepared.scored, prepared.incidents, prepared.boundaries,
+                          as_of=prepared.as_of, model=prepared.model,
+                          timeline=prepared.timeline, paths=paths,
+                          sources=pipeline.sources_of(prepared.incidents),
+                          title="Least-risk path", public=prepared.public)
+            save_map(m, tmp / "route_map.html")
+        for name in ("paths.geojson", "route_map.html"):
+            print(f"wrote {Path(args.out) / name}")
     return 0

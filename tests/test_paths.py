@@ -329,7 +329,10 @@ def test_cli_route_prints_both_paths_and_writes_geojson(layers, tmp_path, capsys
     assert shortest[-1] == "S"
     assert float(shortest[3]) > 0.5
     assert float(least[2]) > float(shortest[2])
-    assert lines[4] == f"wrote {out / 'paths.geojson'}"
+    assert lines[4:] == [f"wrote {out / 'paths.geojson'}", f"wrote {out / 'route_map.html'}"]
+    page = (out / "route_map.html").read_text(encoding="utf-8")
+    assert '"least-risk"' in page
+    assert '"shortest"' in page
     doc = json.loads((out / "paths.geojson").read_text(encoding="utf-8"))
     props = [f["properties"] for f in doc["features"]]
     assert [p[KIND] for p in props] == ["least-risk", "shortest"]
@@ -355,4 +358,4 @@ def test_cli_route_errors(layers, tmp_path, capsys, args, code, message):
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
-    assert not (out / "paths.geojson").exists()
+    assert not out.exists() or not any(out.iterdir())

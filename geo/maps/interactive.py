@@ -1,0 +1,269 @@
+"""The interactive route-risk map: one self-contained, offline, time-aware HTML file.
+
+:func:`build_map` returns a :class:`folium.Map` made of a few small components
+(:class:`InlineAssets`, :class:`RiskLayers`, :class:`Legend`, :class:`InfoPanel`,
+:class:`TimeSlider`, :class:`LayerSwitcher`). Each is a :class:`branca.element.MacroElement`
+whose Jinja template passes its values through ``|tojson``; the drawing is done by
+``templates/routerisk.js``, which puts every data string on the page with ``textContent``.
+Leaflet and Leaflet.markercluster are inlined from the installed XStatic packages, so the page
+makes no request at all unless the user picks an online basemap (``tiles``).
+
+:func:`save_map` writes the page; the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from geo._errors import UsageError
+from geo.maps._assets import inline_css, inline_js
+from geo.maps._payload import (
+    ModelLike,
+    build_payload,
+    legend_spec,
+    panel_spec,
+    tile_specs,
+)
+
+__all__ = [
+    "InfoPanel",
+    "InlineAssets",
+    "LayerSwitcher",
+    "Legend",
+    "RiskLayers",
+    "TimeSlider",
+    "build_map",
+    "save_map",
+]
+
+log = logging.getLogger(__name__)
+
+#: More point incidents than this are clustered (Leaflet.markercluster).
+CLUSTER_THRESHOLD = 200
+
+LAYER_NAMES = {
+    "segments": "Corridor segments (risk band)",
+    "incidents": "Incidents (symbol by type)",
+    "units": "Incidents known only to a province or country",
+    "paths": "Least-risk and shortest paths",
+    "boundaries": "Country and province boundaries",
+}
+PLAIN_BASEMAP = "Plain background (offline)"
+
+
+class InlineAssets(MacroElement):
+    """Leaflet, markercluster and routerisk's own script and styles, inlined in ``<head>``."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}"
+        "<style>{{ this.css }}</style>\n<script>{{ this.js }}</script>\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "InlineAssets"
+        self.css = inline_css()
+        self.js = inline_js()
+
+
+class RiskLayers(MacroElement):
+    """Boundaries, incidents, coarse-incident units, segments and paths, drawn from JSON data.
+
+    The data sits in a ``<script type="application/json">`` block (``|tojson`` escapes ``<``,
+    ``>``, ``&`` and ``'``) and is parsed with ``JSON.parse``: it is never executed.
+    """
+
+    _template = Template("""
+{% macro html(this, kwargs) %}
+<svg class="rr-defs" width="0" height="0" aria-hidden="true" focusable="false"
+     style="position:absolute"><defs>
+  <pattern id="rr-hatch" patternUnits="userSpaceOnUse" width="7" height="7"
+           patternTransform="rotate(45)">
+    <rect width="7" height="7" fill="#252525" fill-opacity="0.05"/>
+    <line x1="0" y1="0" x2="0" y2="7" stroke="#252525" stroke-width="1.5"
+          stroke-opacity="0.55"/>
+  </pattern></defs></svg>
+<script type="application/json" id={{ (this.get_name() ~ "_data")|tojson }}>
+{{ this.data|tojson }}
+</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = RouteRisk.layers({{ this._parent.get_name() }}, JSON.parse(
+    document.getElementById({{ (this.get_name() ~ "_data")|tojson }}).textContent));
+{% endmacro %}
+""")
+
+    def __init__(self, data: Mapping[str, Any]):
+        super().__init__()
+        self._name = "RiskLayers"
+        self.data = data
+
+
+class _Control(MacroElement):
+    """A control built by ``RouteRisk.<function>(map, layers, spec)``."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+RouteRisk.{{ this.function }}({{ this._parent.get_name() }}, {{ this.layers.get_name() }},
+    {{ this.spec|tojson }});
+{% endmacro %}
+""")
+    function = ""
+
+    def __init__(self, layers: RiskLayers, spec: Mapping[str, Any]):
+        super().__init__()
+        self._name = type(self).__name__
+        self.layers = layers
+        self.spec = spec
+
+
+class Legend(_Control):
+    """Band colours with their density ranges and unit, incident symbols, hatch and paths."""
+
+    function = "legend"
+
+
+class InfoPanel(_Control):
+    """Title, as-of date, one-line method, sources and the publication mark."""
+
+    function = "panel"
+
+
+class TimeSlider(_Control):
+    """A monthly date slider: recolours segments and filters incidents (no-op for one date)."""
+
+    function = "slider"
+
+
+class LayerSwitcher(_Control):
+    """Base maps (plain offline background, optional online tiles) and toggleable overlays."""
+
+    function = "layerControl"
+
+
+def _deterministic_ids(m: folium.Map) -> None:
+    """Replace folium's random element ids with ones that depend only on the tree."""
+    m._id = "routerisk"
+    count = 0
+
+    def walk(element: Element) -> None:
+        nonlocal count
+        for child in element._children.values():
+            count += 1
+            child._id = f"{count:03d}"
+            walk(child)
+
+    walk(m)
+
+
+def build_map(
+    segments: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    boundaries: gpd.GeoDataFrame,
+    *,
+    as_of: date,
+    model: ModelLike,
+    timeline: pd.DataFrame | None = None,
+    paths: gpd.GeoDataFrame | None = None,
+    sources: Sequence[Mapping[str, str]] = (),
+    title: str = "Route risk",
+    public: bool = False,
+    tiles: Sequence[str] = (),
+    cluster_threshold: int = CLUSTER_THRESHOLD,
+    collapsed_layers: bool = False,
+) -> folium.Map:
+    """The interactive risk map of scored segments, incidents and boundaries.
+
+    Parameters
+    ----------
+    segments
+        Scored segments (:func:`geo.risk.score_segments`), any CRS.
+    incidents
+        Incidents as loaded (:func:`geo.io.read_incidents`), future ones included: the page
+        shows those dated on or before the slider's date.
+    boundaries
+        First-level units (:func:`geo.io.read_boundaries`): the vector basemap, and the areas
+        of incidents known only to a province (geo_precision 3) or country (4).
+    as_of
+        Scoring date: the slider's last step and the date the explanations describe.
+    model
+        Band thresholds and labels, incident type labels (a :class:`geo.risk.RiskModel`).
+    timeline
+        Bands per ``segment_id`` (index) per month-end ISO date (columns), from
+        :func:`geo.risk.band_timeline`; without it the page shows only ``as_of``.
+    paths
+        Optional least-risk / shortest paths: ``kind`` ("least-risk" | "shortest"),
+        ``length_km``, ``exposure``, LineString geometry.
+    sources
+        ``{"name": ..., "url": ...}`` items listed in the panel (only http(s) URLs are links).
+    title
+        Page and panel title.
+    public
+        Mark the page as the public version; also drops restricted incidents, notes, places
+        and source URLs and draws every incident as its province or country.
+    tiles
+        Online basemaps by :mod:`xyzservices` name (e.g. ``("OpenStreetMap",)``); the first is
+        shown, the offline plain background stays selectable. Default: none, no request.
+    cluster_threshold
+        Cluster point incidents when there are more than this many.
+    collapsed_layers
+        Show the layer control as an icon that expands on hover.
+
+    Returns
+    -------
+    folium.Map
+        Save it with :func:`save_map`.
+
+    Raises
+    ------
+    geo._errors.UsageError
+        For an unknown tile provider or one that needs an API key.
+    """
+    try:
+        tile_layers = tile_specs(tiles)
+    except ValueError as exc:
+        raise UsageError(str(exc), field="--tiles") from None
+    data = build_payload(segments, incidents, boundaries, as_of=as_of, model=model,
+                         timeline=timeline, paths=paths, public=public)
+    data["clusterThreshold"] = int(cluster_threshold)
+    (s, w), (n, e) = data["bounds"]
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None,
+                   control_scale=True, max_zoom=18)
+    # per instance, never on the class: folium's CDN links are replaced by inlined files
+    m.default_js = []
+    m.default_css = []
+    figure = m.get_root()
+    figure.title = html.escape(title)  # type: ignore[attr-defined]  # branca does not escape
+    InlineAssets().add_to(m)
+    layers = RiskLayers(data)
+    layers.add_to(m)
+    InfoPanel(layers, panel_spec(title=title, as_of=as_of, sources=sources,
+                                 public=public)).add_to(m)
+    LayerSwitcher(layers, {"plainName": PLAIN_BASEMAP, "tiles": tile_layers,
+                           "names": LAYER_NAMES, "collapsed": collapsed_layers}).add_to(m)
+    Legend(layers, legend_spec(model, has_paths=data["paths"] is not None,
+                               types=data["types"])).add_to(m)
+    TimeSlider(layers, {}).add_to(m)
+    _deterministic_ids(m)
+    log.info("map: %d segments, %d incidents, %d dates", len(data["segments"]["id"]),
+             len(data["incidents"]["id"]), len(data["steps"]))
+    return m
+
+
+def save_map(m: folium.Map, path: Path) -> None:
+    """Write the map as one HTML file; identical inputs give identical bytes."""
+    _deterministic_ids(m)
+    text = m.get_root().render()
+    Path(path).write_bytes(text.encode("utf-8"))

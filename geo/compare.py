@@ -1,0 +1,364 @@
+"""What changed between two dates: segments whose risk band rose or fell, and why.
+
+One :class:`geo.risk.RiskField` serves both dates (the pairs incident × segment do not depend on
+the date), so a comparison costs two vector evaluations. Each changed segment lists the
+incidents that moved it, largest first, with the reason in words: a new incident dated after
+``date_from``, or an older one whose weight has decayed (or whose interval has ended).
+
+>>> from geo import pipeline                                        # doctest: +SKIP
+>>> p = pipeline.prepare()                                          # doctest: +SKIP
+>>> compare_dates(p.segments, p.incidents, date_from=date(2019, 1, 1),
+...               date_to=p.as_of, model=p.model, field=p.field)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo import columns as C
+from geo.risk import BASELINE_ID, RiskField, RiskModel, band_of
+
+__all__ = [
+    "BAND_CHANGE",
+    "BAND_FROM",
+    "BAND_TO",
+    "CHANGE",
+    "CHANGE_COLOURS",
+    "CHANGE_COLUMNS",
+    "DATE_FROM",
+    "DATE_TO",
+    "DENSITY_FROM",
+    "DENSITY_TO",
+    "DRIVERS",
+    "EXPLANATION",
+    "build_changes_map",
+    "compare_dates",
+    "save_changes_map",
+]
+
+log = logging.getLogger(__name__)
+
+# Columns of the comparison (in addition to the segment's own).
+DATE_FROM = "date_from"
+DATE_TO = "date_to"
+BAND_FROM = "band_from"
+BAND_TO = "band_to"
+BAND_CHANGE = "band_change"
+CHANGE = "change"  # "rose" | "fell"
+DENSITY_FROM = "density_from"
+DENSITY_TO = "density_to"
+DRIVERS = "drivers"  # list of dicts, largest effect first
+EXPLANATION = "explanation"  # the drivers in one line of words
+
+CHANGE_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
+                  DATE_FROM, DATE_TO, BAND_FROM, BAND_TO, BAND_CHANGE, CHANGE, DENSITY_FROM,
+                  DENSITY_TO, DRIVERS, EXPLANATION]
+
+#: Rise and fall colours of the change map: ColorBrewer RdBu ends (colour-blind safe pair).
+CHANGE_COLOURS = {"rose": "#b2182b", "fell": "#2166ac"}
+
+
+def _pair_density(field: RiskField, as_of: date) -> np.ndarray:
+    """Risk density each (incident, segment) pair adds to its segment as of a date."""
+    contrib = field.pair_contributions(as_of)
+    length = field.geo_len_km[field.pair_seg]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(length > 0, 100.0 * contrib / length, 0.0)
+
+
+def _reason(field: RiskField, i: int, d_from: float, d_to: float, date_from: date,
+            date_to: date) -> str:
+    """Why incident ``i``'s contribution to a segment differs between the two dates."""
+    text = str(field.incidents[C.DATE_TEXT].iat[i])
+    half_life = float(field.half_life[i])
+    if d_from <= 0.0 < d_to:
+        return f"new: dated {text}, after {date_from.isoformat()}"
+    if d_to <= 0.0 < d_from:
+        return f"not yet in force on {date_to.isoformat()} (dated {text})"
+    if field.is_interval[i]:
+        end = pd.Timestamp(field.end[i]).date()
+        if end < date_to:
+            return (f"ended {end.isoformat()}: fading with a half-life of {half_life:g} days")
+        return f"in force until {end.isoformat()}"
+    return f"older (dated {text}): fading with a half-life of {half_life:g} days"
+
+
+def compare_dates(
+    segments: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    *,
+    date_from: date,
+    date_to: date,
+    model: RiskModel,
+    field: RiskField | None = None,
+    top_n: int = 3,
+) -> gpd.GeoDataFrame:
+    """Segments whose risk band differs between two dates, with the incidents that moved them.
+
+    Parameters
+    ----------
+    segments
+        Output of :func:`geo.segment.segment_corridors` (or scored segments).
+    incidents
+        Output of :func:`geo.io.read_incidents`.
+    date_from, date_to
+        The two as-of dates, ``date_from`` earlier.
+    model
+        Risk model (bands are its fixed thresholds, so the two dates compare).
+    field
+        A :class:`geo.risk.RiskField` of these segments and incidents, to reuse.
+    top_n
+        Drivers kept per segment.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per changed segment, in the order of ``segments``: the segment's identifying
+        columns, ``date_from``, ``date_to``, ``band_from``, ``band_to``, ``band_change``
+        (``band_to - band_from``), ``change`` (``"rose"`` or ``"fell"``), ``density_from``,
+        ``density_to``, ``drivers`` (list of ``{"incident_id", "type", "date", "density_from",
+        "density_to", "delta", "share_from", "share_to", "reason"}``, the incidents whose
+        contribution moved in the direction of the change, largest first) and
+        ``explanation`` (the same in one line). EPSG:4326.
+    """
+    if date_from >= date_to:
+        raise ValueError(f"date_from ({date_from}) must be earlier than date_to ({date_to})")
+    field = field or RiskField(segments, incidents, model=model)
+    dens_from = field.density(date_from)
+    dens_to = field.density(date_to)
+    band_from = band_of(dens_from, model.band_thresholds).astype("int64")
+    band_to = band_of(dens_to, model.band_thresholds).astype("int64")
+    changed = np.flatnonzero(band_from != band_to)
+
+    # per (segment, incident): density at both dates, duplicates (several edges) merged
+    n_inc = len(incidents)
+    key = field.pair_seg.astype(np.int64) * (n_inc + 1) + field.pair_inc.astype(np.int64)
+    uniq, inv = np.unique(key, return_inverse=True)
+    p_seg = uniq // (n_inc + 1)
+    p_inc = uniq % (n_inc + 1)
+    p_from = np.bincount(inv, weights=_pair_density(field, date_from), minlength=len(uniq))
+    p_to = np.bincount(inv, weights=_pair_density(field, date_to), minlength=len(uniq))
+    by_seg = pd.Series(np.arange(len(uniq))).groupby(p_seg).indices if len(uniq) else {}
+
+    ids = incidents[C.INCIDENT_ID].to_numpy().astype(str)
+    types = incidents[C.TYPE].to_numpy().astype(str)
+    texts = incidents[C.DATE_TEXT].to_numpy().astype(str)
+    drivers: list[list[dict[str, Any]]] = []
+    explanations: list[str] = []
+    for s in changed:
+        rose = band_to[s] > band_from[s]
+        rows = np.asarray(by_seg.get(s, np.zeros(0, dtype=int)), dtype=int)
+        delta = p_to[rows] - p_from[rows]
+        # incidents that moved the density the way the band moved (ignoring negligible ones)
+        floor = 0.01 * abs(dens_to[s] - dens_from[s])
+        moving = rows[((delta > 0) if rose else (delta < 0)) & (np.abs(delta) >= floor)]
+        moving_delta = p_to[moving] - p_from[moving]
+        order = np.lexsort((ids[p_inc[moving]], -np.abs(moving_delta)))[:top_n]
+        items: list[dict[str, Any]] = []
+        for r in moving[order]:
+            i = int(p_inc[r])
+            d0, d1 = float(p_from[r]), float(p_to[r])
+            items.append({
+                "incident_id": str(ids[i]),
+                "type": str(types[i]),
+                "date": str(texts[i]),
+                "density_from": round(d0, 6),
+                "density_to": round(d1, 6),
+                "delta": round(d1 - d0, 6),
+                "share_from": round(d0 / dens_from[s], 4) if dens_from[s] > 0 else 0.0,
+                "share_to": round(d1 / dens_to[s], 4) if dens_to[s] > 0 else 0.0,
+                "reason": _reason(field, i, d0, d1, date_from, date_to),
+            })
+        drivers.append(items)
+        head = (f"band {band_from[s]}→{band_to[s]} (density {dens_from[s]:.3g}→"
+                f"{dens_to[s]:.3g} per 100 km)")
+        parts = [f"{it['incident_id']} {it['type']} {it['date']} ({it['delta']:+.3g}): "
+                 f"{it['reason']}" for it in items]
+        if not parts and field.baseline_density[s] > 0:
+            parts = [f"{BASELINE_ID}: border-crossing baseline"]
+        explanations.append(head + ("; " + "; ".join(parts) if parts else ""))
+
+    keep = [c for c in (C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1,
+                        C.LENGTH_KM) if c in segments.columns]
+    out = segments.iloc[changed][keep].copy()
+    out[DATE_FROM] = date_from.isoformat()
+    out[DATE_TO] = date_to.isoformat()
+    out[BAND_FROM] = band_from[changed]
+    out[BAND_TO] = band_to[changed]
+    out[BAND_CHANGE] = (band_to - band_from)[changed]
+    out[CHANGE] = np.where(band_to[changed] > band_from[changed], "rose", "fell")
+    out[DENSITY_FROM] = dens_from[changed]
+    out[DENSITY_TO] = dens_to[changed]
+    out[DRIVERS] = pd.Series(drivers, index=out.index, dtype=object)
+    out[EXPLANATION] = explanations
+    result = gpd.GeoDataFrame(out, geometry=segments.geometry.iloc[changed].to_numpy(),
+                              crs=segments.crs)
+    if result.crs is not None and not result.crs.equals(4326):
+        result = result.to_crs(4326)
+    log.info("%d of %d segments changed band between %s and %s (%d rose)", len(result),
+             len(segments), date_from, date_to, int((result[CHANGE] == "rose").sum()))
+    return result
+
+
+# --------------------------------------------------------------------------- change map
+
+
+def _lines(geoms: Sequence[Any] | np.ndarray, digits: int = 5) -> list[Any]:
+    out: list[Any] = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            out.append(None)
+            continue
+        out.append(shapely.geometry.mapping(shapely.set_precision(g, 10.0**-digits)))
+    return out
+
+
+def _polygons(boundaries: gpd.GeoDataFrame, tolerance: float = 0.01) -> list[Any]:
+    simple = shapely.simplify(boundaries.to_crs(4326).geometry.values, tolerance,
+                              preserve_topology=True)
+    return [shapely.geometry.mapping(shapely.set_precision(g, 1e-4)) for g in simple
+            if g is not None and not g.is_empty]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else round(float(value), 6)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
+
+
+class ChangeLayers(MacroElement):
+    """Boundaries, all segments (grey) and the changed ones (red rose, blue fell), drawn by
+    ``templates/compare.js`` from a JSON block that is parsed, never executed."""
+
+    _template = Template("""
+{% macro header(this, kwargs) %}
+<style>{{ this.css }}</style>
+<script>{{ this.js }}</script>
+{% endmacro %}
+{% macro html(this, kwargs) %}
+<script type="application/json" id={{ (this.get_name() ~ "_data")|tojson }}>
+{{ this.data|tojson }}
+</script>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+RouteRiskCompare({{ this._parent.get_name() }}, JSON.parse(
+    document.getElementById({{ (this.get_name() ~ "_data")|tojson }}).textContent));
+{% endmacro %}
+""")
+
+    def __init__(self, data: Mapping[str, Any]):
+        from importlib import resources
+
+        super().__init__()
+        self._name = "ChangeLayers"
+        self.data = data
+        folder = resources.files("geo.maps").joinpath("templates")
+        self.js = _script_safe(folder.joinpath("compare.js").read_text("utf-8"))
+        self.css = folder.joinpath("compare.css").read_text("utf-8").replace("</", "<\\/")
+
+
+def _script_safe(js: str) -> str:
+    return js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
+                      boundaries: gpd.GeoDataFrame, *, date_from: date, date_to: date,
+                      title: str | None = None, public: bool = False) -> folium.Map:
+    """A self-contained map of the segments whose band rose (red) or fell (blue).
+
+    Parameters
+    ----------
+    changes
+        Output of :func:`compare_dates`.
+    segments
+        All segments, drawn thin and grey for context.
+    boundaries
+        Boundaries layer, drawn as a plain background.
+    date_from, date_to
+        The compared dates (shown in the title panel).
+    title
+        Panel title; default ``"Risk band changes DATE_FROM → DATE_TO"``. Shown as text.
+    public
+        Label the map PUBLIC instead of RESTRICTED.
+
+    Returns
+    -------
+    folium.Map
+        Leaflet is inlined (from the XStatic package): the page makes no network request.
+    """
+    from geo.maps.interactive import InlineAssets
+
+    seg = segments.to_crs(4326) if segments.crs is not None else segments
+    ch = changes.to_crs(4326) if len(changes) and changes.crs is not None else changes
+    bounds_src = ch if len(ch) else seg
+    if len(bounds_src):
+        w, s, e, n = (float(v) for v in bounds_src.total_bounds)
+    else:
+        w, s, e, n = -10.0, -10.0, 10.0, 10.0
+    props = [
+        {k: _plain(v) for k, v in row.items()}
+        for row in ch[[c for c in CHANGE_COLUMNS if c in ch.columns]].to_dict("records")
+    ] if len(ch) else []
+    heading = title or f"Risk band changes {date_from.isoformat()} → {date_to.isoformat()}"
+    data: dict[str, Any] = {
+        "title": heading,
+        "dateFrom": date_from.isoformat(),
+        "dateTo": date_to.isoformat(),
+        "mark": "PUBLIC" if public else "RESTRICTED",
+        "colours": CHANGE_COLOURS,
+        "bounds": [[s, w], [n, e]],
+        "boundaries": _polygons(boundaries) if len(boundaries) else [],
+        "context": _lines(seg.geometry.values, digits=4),
+        "changes": {"geometry": _lines(ch.geometry.values) if len(ch) else [],
+                    "properties": props},
+        "counts": {"rose": int((ch[CHANGE] == "rose").sum()) if len(ch) else 0,
+                   "fell": int((ch[CHANGE] == "fell").sum()) if len(ch) else 0},
+    }
+    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None,
+                   control_scale=True)
+    m.default_js = []  # per instance: folium's CDN links replaced by inlined Leaflet
+    m.default_css = []
+    m.get_root().title = html.escape(heading)  # type: ignore[attr-defined]
+    InlineAssets().add_to(m)
+    ChangeLayers(data).add_to(m)
+    _stable_ids(m)
+    return m
+
+
+def _stable_ids(m: folium.Map) -> None:
+    m._id = "routerisk_compare"
+    count = 0
+
+    def walk(element: Any) -> None:
+        nonlocal count
+        for child in element._children.values():
+            count += 1
+            child._id = f"{count:03d}"
+            walk(child)
+
+    walk(m)
+
+
+def save_changes_map(m: folium.Map, path: Path) -> None:
+    """Write the change map as one HTML file (same inputs, same bytes)."""
+    _stable_ids(m)
+    Path(path).write_bytes(m.get_root().render().encode("utf-8"))

@@ -395,7 +395,7 @@ def _read_vector(path: Path, col: _Collector) -> gpd.GeoDataFrame:
         gdf = gdf.drop(columns=[c for c in (C.ROW,) if c in gdf.columns])
         gdf = gdf.assign(**{C.ROW: np.arange(1, len(gdf) + 1)})
     if not len(gdf):
-        col.add("-", "-", "the layer has no features")
+        col.fail("-", "-", "the layer has no features")
     return gdf
 
 

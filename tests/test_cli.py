@@ -83,7 +83,7 @@ def test_validate_reports_ok_and_problems(layers, capsys):
     (layers / "corridors.geojson").write_text('{"type": "FeatureCollection", "features": [',
                                               encoding="utf-8")
     assert main(["validate", "--layers", str(layers)]) == 1
-    assert "corridors.geojson:-: -: not valid JSON" in capsys.readouterr().err
+    assert "corridors.geojson:line 1: -: not valid JSON" in capsys.readouterr().err
 
 
 def test_usage_errors_exit_2(layers, capsys):

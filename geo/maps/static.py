@@ -237,24 +237,38 @@ def _country_name(code: str) -> str:
 
 
 def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame,
-                     placed: list[Any]) -> None:
-    """Country names in grey capitals, where a country shows enough and no label is yet."""
+                     placed: list[Any], avoid: Any) -> None:
+    """Country names in grey capitals where a country shows enough, off the corridors and the
+    labels already placed (tried at a few points inside the country, else left out)."""
     area = (frame.xmax - frame.xmin) * (frame.ymax - frame.ymin)
     visible = shapely.intersection(countries.geometry.values, frame.box)
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    to_data = ax.transData.inverted()
     for code, geom in zip(countries.index, visible, strict=True):
         if geom is None or geom.is_empty or geom.area < 0.01 * area:
             continue
         largest = max(shapely.get_parts(geom), key=lambda g: g.area)
-        pt = largest.representative_point()
-        text = ax.text(pt.x, pt.y, _country_name(str(code)).upper(), ha="center", va="center",
-                       fontsize=7.5, color="#8a8a8a", fontweight="bold", zorder=1,
-                       clip_on=True)
-        box = text.get_window_extent(renderer)
-        if any(box.overlaps(b) for b in placed):
-            text.remove()
+        first = largest.representative_point()
+        x0, y0, x1, y1 = largest.bounds
+        grid = [shapely.Point(x, y) for x in np.linspace(x0, x1, 17)[1:-1]
+                for y in np.linspace(y0, y1, 17)[1:-1]]
+        grid = [p for p in grid if largest.contains(p)]
+        grid.sort(key=lambda p: (p.distance(first), p.x, p.y))
+        text = ax.text(first.x, first.y, _country_name(str(code)).upper(), ha="center",
+                       va="center", fontsize=7.5, color="#8a8a8a", fontweight="bold",
+                       zorder=1, clip_on=True)
+        for pt in [first, *grid]:
+            text.set_position((pt.x, pt.y))
+            box = text.get_window_extent(renderer)
+            (bx0, by0), (bx1, by1) = to_data.transform([[box.x0, box.y0], [box.x1, box.y1]])
+            footprint = shapely.box(bx0, by0, bx1, by1)
+            inside = largest.intersection(footprint).area >= 0.75 * footprint.area
+            if (inside and not any(box.overlaps(b) for b in placed)
+                    and (avoid is None or not footprint.intersects(avoid))):
+                placed.append(box)
+                break
         else:
-            placed.append(box)
+            text.remove()
 
 
 def _draw_graticule(ax: Axes, frame: _Frame) -> None:
@@ -520,7 +534,8 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str,
     return leg
 
 
-def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse: int) -> None:
+def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse: int,
+                  cities: int) -> None:
     ax.set_axis_off()
     bands = [Line2D([], [], color=c, linewidth=4.5, solid_capstyle="butt",
                     path_effects=[withStroke(linewidth=5.4, foreground=CASING_COLOUR)])
@@ -543,10 +558,13 @@ def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse
     feats: list[Any] = [
         Line2D([], [], color=COUNTRY_BORDER_COLOUR, linewidth=0.9),
         Line2D([], [], color=BORDER_COLOUR, linewidth=0.3),
-        Line2D([], [], linestyle="none", marker="o", markersize=3.2, markerfacecolor="white",
-               markeredgecolor="#111111", markeredgewidth=0.7),
     ]
-    flabels = ["Country border", "First-level border", "City at a corridor end"]
+    flabels = ["Country border", "First-level border"]
+    if cities:
+        feats.append(Line2D([], [], linestyle="none", marker="o", markersize=3.2,
+                            markerfacecolor="white", markeredgecolor="#111111",
+                            markeredgewidth=0.7))
+        flabels.append("City at a corridor end")
     if coarse:
         feats.append(Patch(facecolor="none", edgecolor="#8c8c8c", hatch=COARSE_HATCH,
                            linewidth=0.0))
@@ -711,8 +729,9 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
     _draw_segments(ax, scored_m)
     types_drawn = _draw_incidents(ax, until, frame)
     placed: list[Any] = []
-    _draw_city_labels(ax, fig, city_labels(scored), frame, placed)
-    _label_countries(ax, countries, frame, placed)
+    cities = _draw_city_labels(ax, fig, city_labels(scored), frame, placed)
+    busy = shapely.union_all(scored_m.geometry.values) if len(scored_m) else None
+    _label_countries(ax, countries, frame, placed, busy)
     _draw_scale_bar(ax, frame, list(scored_m.geometry.values) if len(scored_m) else [])
 
     # title block
@@ -731,7 +750,7 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
 
     legend_ax = fig.add_axes(rect(_MARGIN_L, _TOP_BLOCK + frame.height_in + 0.3, map_w,
                                   _LEGEND_H - 0.1))
-    _draw_legends(legend_ax, model, types_drawn, coarse)
+    _draw_legends(legend_ax, model, types_drawn, coarse, cities)
 
     top = _TOP_BLOCK + frame.height_in + 0.25 + _LEGEND_H + 0.05
     for k, line in enumerate(footer):

@@ -1,0 +1,229 @@
+"""Static report maps: files that parse, A4 width at 300 dpi, plain text, stable bytes."""
+
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib as mpl
+import pytest
+import shapely
+
+from geo import columns as C
+from geo import pipeline
+from geo.maps import static
+from geo.maps._style import BAND_COLOURS, band_colour, incident_symbol
+from geo.risk import load_model
+from tests._factories import BENT, UNITS
+
+INCIDENTS_CSV = """\
+incident_id,date,type,lat,lon,admin1,country,count,source_name,source_url,notes,visibility
+a1,2020-01-05,arrest,0.3,1.0,,,15,Wire $x$ ${y},https://example.org/a1,point,public
+d1,2020-02-10,broker_detention,0.2,2.6,,,,Other wire,,point,public
+p1,2020-02,crackdown,,,East,AA,,Wire $x$ ${y},,province,public
+c1,2020,checkpoint,,,,BB,,Wire $x$ ${y},,country,restricted
+t1,2020-03-01,transit,0.1,3.2,,,2,Other wire,,passage,public
+"""
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _layers(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    UNITS.to_file(folder / "boundaries.geojson", driver="GeoJSON", engine="pyogrio")
+    BENT.to_file(folder / "corridors.geojson", driver="GeoJSON", engine="pyogrio")
+    (folder / "incidents.csv").write_text(INCIDENTS_CSV, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Prepared:
+    return pipeline.prepare(layers=_layers(tmp_path_factory.mktemp("layers")))
+
+
+@pytest.fixture(scope="module")
+def written(prepared: pipeline.Prepared, tmp_path_factory: pytest.TempPathFactory
+            ) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("static")
+    paths = static.save_static_maps(prepared, out / "route_risk_map")
+    return {p.suffix.lstrip("."): p for p in paths}
+
+
+def _png_header(data: bytes) -> tuple[int, int, float]:
+    """Width, height and dpi from a PNG's IHDR and pHYs chunks (no imaging library)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    phys = data.find(b"pHYs")
+    ppm_x, _, unit = struct.unpack(">IIB", data[phys + 4:phys + 13])
+    assert unit == 1  # metres
+    return width, height, ppm_x * 0.0254
+
+
+def _svg_texts(path: Path) -> list[str]:
+    root = ET.parse(path).getroot()
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+
+
+# ------------------------------------------------------------------------- style constants
+
+
+def test_band_colours_are_five_sequential_hex_colours():
+    assert len(BAND_COLOURS) == 5
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in BAND_COLOURS)
+
+    def luminance(hex_colour: str) -> float:
+        r, g, b = (int(hex_colour[k:k + 2], 16) / 255 for k in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lum = [luminance(c) for c in BAND_COLOURS]
+    assert lum == sorted(lum, reverse=True)  # darker with every band: readable in greyscale
+    assert band_colour(3) == BAND_COLOURS[2]
+    with pytest.raises(ValueError, match=r"1\.\.5"):
+        band_colour(6)
+    assert incident_symbol("an_unknown_type").marker == "*"
+
+
+# ------------------------------------------------------------------------- files
+
+
+def test_png_is_a4_wide_at_300_dpi(written):
+    width, height, dpi = _png_header(written["png"].read_bytes())
+    assert width == round(static.A4_WIDTH_IN * 300)  # 2481 px
+    assert dpi == pytest.approx(300, abs=0.1)
+    assert 0.5 * width < height <= round(11.69 * 300)  # fits on an A4 page
+
+
+def test_svg_is_xml_with_title_legend_units_and_mark(written):
+    root = ET.parse(written["svg"]).getroot()
+    assert root.tag == f"{SVG_NS}svg"
+    assert root.get("width") == f"{static.A4_WIDTH_IN * 72:g}pt"
+    texts = _svg_texts(written["svg"])
+    joined = "\n".join(texts)
+    assert "Corridor risk as of 2020-03-01" in texts
+    assert "weighted incidents per 100 km" in joined
+    assert "2 guarded: 0.1 to 0.5" in texts and "5 severe: 4 or more" in texts
+    assert any(t.startswith("RESTRICTED") for t in texts)
+    assert "km" in texts  # scale bar unit
+    assert "Arrest" in texts and "Broker detention" in texts  # incident types drawn
+    assert any("Sources:" in t and "Other wire" in t for t in texts)
+    assert any(t.startswith("Method:") for t in texts)
+    assert "<dc:date>" not in written["svg"].read_text(encoding="utf-8")
+
+
+def test_svg_draws_every_band_colour_used(prepared, written):
+    svg = written["svg"].read_text(encoding="utf-8").lower()
+    for band in sorted(set(prepared.scored[C.RISK_BAND])):
+        assert f"stroke: {band_colour(band)}" in svg
+
+
+def test_pdf_opens_as_one_page_a4_wide(written):
+    data = written["pdf"].read_bytes()
+    assert data.startswith(b"%PDF-1.")
+    assert data.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert box is not None
+    assert float(box.group(1)) == pytest.approx(static.A4_WIDTH_IN * 72, abs=0.01)
+    assert b"/CreationDate" not in data
+    assert b"/Pages" in data and b"startxref" in data
+
+
+def test_same_inputs_give_identical_bytes(prepared, written, tmp_path):
+    again = static.save_static_maps(prepared, tmp_path / "again")
+    for path in again:
+        assert path.read_bytes() == written[path.suffix.lstrip(".")].read_bytes(), path.name
+
+
+def test_formats_can_be_chosen_and_checked(prepared, tmp_path):
+    assert static.save_static_maps(prepared, tmp_path / "m", formats=()) == []
+    assert [p.name for p in static.save_static_maps(prepared, tmp_path / "m",
+                                                     formats=("svg",))] == ["m.svg"]
+    with pytest.raises(ValueError, match="gif"):
+        static.save_static_maps(prepared, tmp_path / "m", formats=("gif",))
+
+
+# ------------------------------------------------------------------------- drawing
+
+
+def test_text_from_data_is_plain_text_not_mathtext(prepared, tmp_path):
+    fig = static.plot_risk_map(
+        prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
+        model=prepared.model, title="Cost ${x} and $a$ \\alpha",
+        sources=[{"name": "Wire $x$ ${y}", "url": ""}], public=True)
+    path = static.save_figure(fig, tmp_path / "dollars.svg")
+    texts = _svg_texts(path)
+    assert "Cost ${x} and $a$ \\alpha" in texts
+    assert any("Wire $x$ ${y}" in t for t in texts)
+    assert any(t.startswith("PUBLIC") for t in texts)
+    assert not any(t.startswith("RESTRICTED") for t in texts)
+
+
+def test_inputs_are_not_mutated_and_rcparams_restored(prepared):
+    before = {k: v.copy() for k, v in (("scored", prepared.scored),
+                                        ("incidents", prepared.incidents))}
+    rc = dict(mpl.rcParams)
+    static.plot_risk_map(prepared.scored, prepared.incidents, prepared.boundaries,
+                         as_of=prepared.as_of, model=prepared.model)
+    assert dict(mpl.rcParams) == rc
+    for name, frame in before.items():
+        assert frame.equals(getattr(prepared, name))
+
+
+def test_no_pyplot_and_no_backend_switch():
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "import geopandas as gpd, shapely\n"
+        "from geo.maps.static import plot_risk_map, save_figure\n"
+        "from geo.risk import load_model\n"
+        "u = gpd.GeoDataFrame({'country': ['AA'], 'admin1': ['']},\n"
+        "    geometry=[shapely.box(0, 0, 2, 2)], crs=4326)\n"
+        "s = gpd.GeoDataFrame({'segment_id': ['c-000'], 'corridor_id': ['c'], 'seq': [0],\n"
+        "    'risk_band': [2]}, geometry=[shapely.LineString([(0.5, 1), (1.5, 1)])], crs=4326)\n"
+        "fig = plot_risk_map(s, gpd.GeoDataFrame(geometry=[], crs=4326), u,\n"
+        "    as_of=date(2020, 1, 1), model=load_model())\n"
+        "import io\n"
+        "fig.savefig(io.BytesIO(), format='png')\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_city_labels_name_corridor_ends_from_the_gazetteer():
+    line = gpd.GeoDataFrame(
+        {C.SEGMENT_ID: ["k-000", "k-001"], C.CORRIDOR_ID: ["k", "k"], C.SEQ: [0, 1]},
+        geometry=[shapely.LineString([(102.71, 25.04), (105.5, 24.0)]),
+                  shapely.LineString([(105.5, 24.0), (108.32, 22.82)])], crs=4326)
+    names = [name for name, _, _ in static.city_labels(line)]
+    assert names == ["Kunming", "Nanning"]
+    # in the middle of an ocean there is no city to name: no label, nothing invented
+    sea = line.set_geometry([shapely.LineString([(-30.0, -40.0), (-29.0, -40.0)])] * 2)
+    assert static.city_labels(sea) == []
+
+
+def test_scale_bar_length_is_a_round_number_measured_on_the_ground():
+    assert [static._nice_number(x) for x in (0.7, 3.0, 7.9, 10.0, 480.0)] == \
+        [0.5, 2.0, 5.0, 10.0, 200.0]
+    model = load_model()
+    units = gpd.GeoDataFrame({C.COUNTRY: ["AA"], C.ADMIN1: [""]},
+                             geometry=[shapely.box(99, 59, 121, 71)], crs=4326)
+    seg = gpd.GeoDataFrame({C.SEGMENT_ID: ["c-000"], C.CORRIDOR_ID: ["c"], C.SEQ: [0],
+                            C.RISK_BAND: [1]},
+                           geometry=[shapely.LineString([(100, 65), (120, 65)])], crs=4326)
+    fig = static.plot_risk_map(seg, gpd.GeoDataFrame(geometry=[], crs=4326), units,
+                               as_of=date(2020, 1, 1), model=model)
+    ax = fig.axes[0]
+    ticks = [float(t.get_text()) for t in ax.texts
+             if re.fullmatch(r"\d+(\.\d+)?", t.get_text())]
+    # 0, half and full length of the bar; 20° of longitude at 65°N are ~940 km
+    assert ticks[0] == 0 and ticks[2] == 2 * ticks[1]
+    assert ticks[2] in (100, 200, 500)

@@ -71,6 +71,9 @@ _DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "P
           "MultiPolygon": 3}
 _FORMULA_START = ("=", "+", "-", "@")
 _RESERVED = ("geometry", C.ROW)
+_ALIASES = {"latitude": C.LAT, "longitude": C.LON, "long": C.LON, "lng": C.LON, "id": C.INCIDENT_ID,
+            "url": C.SOURCE_URL, "source": C.SOURCE_NAME, "location": C.PLACE, "province": C.ADMIN1,
+            "state": C.ADMIN1, "region": C.ADMIN1, "people": C.COUNT, "category": C.TYPE}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -819,10 +822,11 @@ def _check_header(header: Sequence[str], col: _Collector) -> None:
             col.add("-", name, "required column is missing" + hint)
     known = set(C.INCIDENT_COLUMNS)
     for name in header:
-        if name in known:
+        if name in known or name.strip().casefold() in (C.INCIDENT_ID, C.DATE, C.TYPE):
             continue
-        close = difflib.get_close_matches(name.strip().casefold(), sorted(known), n=1,
-                                          cutoff=0.8)
+        folded = name.strip().casefold()
+        close = ([_ALIASES[folded]] if folded in _ALIASES else
+                 difflib.get_close_matches(folded, sorted(known), n=1, cutoff=0.8))
         if close:
             col.warn("-", name, f"unknown column, ignored; did you mean {close[0]!r}?")
 
@@ -1056,7 +1060,7 @@ def _place_in_units(incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
         if given_cc != cc or (given_a1 and given_a1 != a1):
             mask = (boundaries[C.COUNTRY] == given_cc).to_numpy()
             if given_a1:
-                mask &= (boundaries[C.ADMIN1] == given_a1).to_numpy()
+                mask = mask & (boundaries[C.ADMIN1] == given_a1).to_numpy()
             unit = shapely.union_all(geoms[mask]) if mask.any() else None
             if unit is not None and not shapely.dwithin(unit, p, tol):
                 said = f"{given_a1}, {given_cc}" if given_a1 else given_cc

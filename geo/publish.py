@@ -1,0 +1,245 @@
+"""Generalise incidents for publication outside the organisation (``routerisk build --public``).
+
+The pipeline applies :func:`make_public` to the validated incidents *before* scoring, so every
+output (map, tables, images, scores and their explanations) is computed from the public frame
+and nothing finer can be read off any of them.
+
+Rules, applied to each incident in input order:
+
+1. **Restricted rows** (``visibility`` restricted, the default) are dropped: action
+   ``suppressed``. They still appear in ``incidents_fate.csv`` as ``rejected``, so nothing is
+   lost silently.
+2. **Points** (``geo_precision`` 1–2) become their first-level unit: geometry None,
+   ``geo_precision`` 3, ``lat``/``lon`` NaN (action ``generalised``, field ``geometry``). Where
+   the unit is a country without first-level data, or the point's first-level unit is unknown,
+   the country (``geo_precision`` 4). A point in no unit of any country is suppressed.
+3. **Place names** are removed for every row (a town is finer than its unit): ``removed``.
+4. **Dates** finer than a month (day, week) become the month: ``date_text`` ``YYYY-MM``,
+   ``date_precision`` month, ``date`` the first and ``date_end`` the last day of the month (of
+   the month of the old ``date_end`` when a week runs into the next month, so the public period
+   always contains the true one). A day-level ``end_date`` moves to the end of its month;
+   ``source_date`` is cut to ``YYYY-MM`` (removed when it is not an ISO date).
+5. **Notes and source URLs** are removed (source names stay).
+6. **Small counts**: a ``count`` below ``min_count`` becomes NaN (unknown), action
+   ``count suppressed``. The row stays: that the event happened is public reporting; only the
+   small number, which could point to individuals, is withheld. Scores then treat the count as
+   unknown, identically in the HTML, the CSV files and the images.
+
+Each change is one manifest entry ``{"incident_id", "action", "field", "reason"}``. Reasons
+never quote the original value (no coordinates, day, note, URL or count), only the rule and the
+public result.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import columns as C
+from geo import settings
+from geo._errors import UsageError
+
+__all__ = ["ACTIONS", "make_public", "write_manifest"]
+
+ACTIONS = ("suppressed", "generalised", "removed", "count suppressed")
+_FINER_THAN_MONTH = {"day", "week"}
+_ISO_DAY = re.compile(r"^([0-9]{4}-[0-9]{2})-[0-9]{2}$")
+_ISO_COARSE = re.compile(r"^[0-9]{4}(-[0-9]{2})?$")
+
+
+def _month_end(stamp: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(stamp.year, stamp.month, calendar.monthrange(stamp.year, stamp.month)[1])
+
+
+def _entry(incident_id: str, action: str, field: str, reason: str) -> dict[str, str]:
+    return {C.INCIDENT_ID: incident_id, "action": action, "field": field, "reason": reason}
+
+
+def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame) -> tuple[str, str]:
+    """``(country, admin1)`` of the unit holding a point ("" when unknown)."""
+    geoms = boundaries.geometry.values
+    hits = shapely.STRtree(geoms).query(point, predicate="intersects")
+    if not len(hits):
+        hits = shapely.STRtree(geoms).query_nearest(
+            point, max_distance=settings.PLACE_TOLERANCE_DEG, all_matches=False)
+    for h in hits:
+        cc = str(boundaries[C.COUNTRY].iat[h])
+        if not country or cc == country:
+            return cc, str(boundaries[C.ADMIN1].iat[h])
+    return country, ""
+
+
+def make_public(
+    incidents: gpd.GeoDataFrame,
+    *,
+    boundaries: gpd.GeoDataFrame,
+    min_count: int | None = None,
+) -> tuple[gpd.GeoDataFrame, list[dict[str, str]]]:
+    """Incidents fit for publication, and the manifest of every change made.
+
+    Parameters
+    ----------
+    incidents
+        Incidents as returned by :func:`geo.io.read_incidents`.
+    boundaries
+        The boundaries layer, to find the first-level unit of a point whose ``admin1`` is not
+        known.
+    min_count
+        Counts below this are withheld (default :data:`geo.settings.PUBLIC_MIN_COUNT`, read at
+        call time); 0 withholds none.
+
+    Returns
+    -------
+    incidents : GeoDataFrame
+        A new frame with the same columns and the index labels of the rows kept.
+    manifest : list of dict
+        ``{"incident_id", "action", "field", "reason"}`` per change, in input order.
+
+    Raises
+    ------
+    UsageError
+        When ``min_count`` is negative.
+
+    Examples
+    --------
+    >>> import pandas as pd, geopandas as gpd, shapely
+    >>> units = gpd.GeoDataFrame({"country": ["AA"], "admin1": ["West"]},
+    ...                          geometry=[shapely.box(-1, -1, 1, 1)], crs=4326)
+    >>> day, two = pd.Timestamp("2020-06-03"), ["", ""]
+    >>> inc = gpd.GeoDataFrame(
+    ...     {"incident_id": ["a", "b"], "date": [day, day], "date_end": [day, day],
+    ...      "date_text": ["2020-06-03"] * 2, "end_date": [pd.NaT] * 2,
+    ...      "date_precision": ["day"] * 2, "geo_precision": [1, 1], "place": ["Xa", ""],
+    ...      "admin1": ["West"] * 2, "country": ["AA"] * 2, "lat": [0.5] * 2, "lon": [0.5] * 2,
+    ...      "count": [2.0, 40.0], "source_date": two, "notes": ["met at the station", ""],
+    ...      "source_url": two, "visibility": ["public", "restricted"]},
+    ...     geometry=[shapely.Point(0.5, 0.5)] * 2, crs=4326)
+    >>> public, manifest = make_public(inc, boundaries=units, min_count=5)
+    >>> print(public.to_csv(columns=["incident_id", "geo_precision", "date_text", "count",
+    ...                              "notes", "lat"], index=False).strip())
+    incident_id,geo_precision,date_text,count,notes,lat
+    a,3,2020-06,,,
+    >>> public.geometry.isna().all()
+    np.True_
+    >>> for m in manifest:
+    ...     print(m["incident_id"], m["action"], m["field"], "|", m["reason"])
+    a generalised geometry | point (geo_precision 1–2) published as its first-level unit West, AA
+    a removed place | place names are finer than the first-level unit
+    a generalised date | day date published to the month
+    a removed notes | notes are never published
+    a count suppressed count | count below the publication threshold of 5
+    b suppressed visibility | restricted row
+    """
+    threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
+    if threshold < 0:
+        raise UsageError(f"--min-count must be 0 or more, not {threshold}", field="--min-count")
+    manifest: list[dict[str, str]] = []
+    keep: list[Any] = []
+    rows: list[dict[str, Any]] = []
+    geometry_name = incidents.geometry.name
+    for label, rec in zip(incidents.index, incidents.to_dict("records"), strict=True):
+        iid = str(rec[C.INCIDENT_ID])
+        if str(rec.get(C.VISIBILITY, "restricted")) != "public":
+            manifest.append(_entry(iid, "suppressed", C.VISIBILITY, "restricted row"))
+            continue
+        entries: list[dict[str, str]] = []
+        rec = dict(rec)
+        # 2. location
+        if int(rec[C.GEO_PRECISION]) <= 2:
+            country, admin1 = str(rec[C.COUNTRY]), str(rec[C.ADMIN1])
+            point = rec[geometry_name]
+            if not admin1 and point is not None:
+                country, admin1 = _unit_of(point, country, boundaries)
+            if not country:
+                manifest.append(_entry(iid, "suppressed", "geometry",
+                                       "point outside every unit of the boundaries layer; it "
+                                       "cannot be generalised"))
+                continue
+            level = 3 if admin1 else 4
+            rec.update({geometry_name: None, C.LAT: np.nan, C.LON: np.nan, C.COUNTRY: country,
+                        C.ADMIN1: admin1, C.GEO_PRECISION: level})
+            unit = f"first-level unit {admin1}, {country}" if admin1 else f"country {country}"
+            entries.append(_entry(iid, "generalised", "geometry",
+                                  f"point (geo_precision 1–2) published as its {unit}"))
+        # 3. place names
+        if str(rec.get(C.PLACE) or ""):
+            rec[C.PLACE] = ""
+            entries.append(_entry(iid, "removed", C.PLACE, "place names are finer than the "
+                                                           "first-level unit"))
+        # 4. dates
+        if rec[C.DATE_PRECISION] in _FINER_THAN_MONTH:
+            start = pd.Timestamp(rec[C.DATE])
+            rec[C.DATE_TEXT] = f"{start.year:04d}-{start.month:02d}"
+            rec[C.DATE] = pd.Timestamp(start.year, start.month, 1)
+            rec[C.DATE_END] = _month_end(max(pd.Timestamp(rec[C.DATE_END]), start))
+            entries.append(_entry(iid, "generalised", C.DATE, f"{rec[C.DATE_PRECISION]} date "
+                                                              "published to the month"))
+            rec[C.DATE_PRECISION] = "month"
+        if not pd.isna(rec[C.END_DATE]):
+            end = pd.Timestamp(rec[C.END_DATE])
+            if end != _month_end(end):
+                rec[C.END_DATE] = _month_end(end)
+                rec[C.DATE_END] = max(pd.Timestamp(rec[C.DATE_END]), rec[C.END_DATE])
+                entries.append(_entry(iid, "generalised", C.END_DATE, "end date published to "
+                                                                      "the end of its month"))
+        source_date = str(rec.get(C.SOURCE_DATE) or "").strip()
+        if source_date and not _ISO_COARSE.match(source_date):
+            day = _ISO_DAY.match(source_date)
+            rec[C.SOURCE_DATE] = day.group(1) if day else ""
+            entries.append(_entry(iid, "generalised" if day else "removed", C.SOURCE_DATE,
+                                  "source date published to the month" if day else
+                                  "source date is not an ISO date and cannot be cut to a month"))
+        # 5. notes and links
+        for fld, why in ((C.NOTES, "notes are never published"),
+                         (C.SOURCE_URL, "source URLs are never published")):
+            if str(rec.get(fld) or ""):
+                rec[fld] = ""
+                entries.append(_entry(iid, "removed", fld, why))
+        # 6. small counts
+        count = rec[C.COUNT]
+        if not pd.isna(count) and float(count) < threshold:
+            rec[C.COUNT] = np.nan
+            entries.append(_entry(iid, "count suppressed", C.COUNT,
+                                  f"count below the publication threshold of {threshold}"))
+        manifest.extend(entries)
+        keep.append(label)
+        rows.append(rec)
+    out = gpd.GeoDataFrame(
+        pd.DataFrame.from_records(rows, columns=list(incidents.columns),
+                                  index=pd.Index(keep, name=incidents.index.name)),
+        geometry=geometry_name, crs=incidents.crs,
+    )
+    return out.astype(incidents.dtypes.drop(geometry_name).to_dict()), manifest
+
+
+def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
+    """Write the manifest as deterministic JSON: a summary and the entries in order.
+
+    The file holds only incident ids, the action, the field and the rule that applied, never
+    the original values.
+    """
+    doc = {
+        "about": "What routerisk build --public generalised, removed or suppressed before "
+                 "scoring; every output beside this file was computed from the public data.",
+        "rules": [
+            "restricted rows are not published (suppressed)",
+            "point locations are published as their first-level unit (or country)",
+            "place names, notes and source URLs are removed",
+            "dates finer than a month are published to the month",
+            "counts below the threshold are withheld (count suppressed); the row stays",
+        ],
+        "summary": dict(sorted(Counter(str(m["action"]) for m in manifest).items())),
+        "entries": [{k: str(m[k]) for k in (C.INCIDENT_ID, "action", "field", "reason")}
+                    for m in manifest],
+    }
+    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

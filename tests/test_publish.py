@@ -1,0 +1,316 @@
+"""``--public``: nothing finer than admin1 and month, no notes/URLs/restricted rows, small counts
+withheld, and a manifest that itself leaks nothing.
+
+Unit tests use the tiny frames of ``tests._factories``; the end-to-end tests build a public
+release through the real pipeline from the hostile base layers plus incidents whose values are
+distinctive strings (coordinates, days, notes), then search every output for them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+
+from geo import columns as C
+from geo import pipeline, settings
+from geo.cli import main
+from geo.publish import ACTIONS, make_public, write_manifest
+from tests._factories import UNITS
+from tests._factories import incident as day_incident
+
+BASE = Path(__file__).parent / "data" / "hostile" / "base"
+
+
+def incident(incident_id: str, **kw: Any) -> dict[str, Any]:
+    """A factory incident dated to the month unless told otherwise (no date generalisation)."""
+    return day_incident(incident_id, **{"date_text": "2020-06", **kw})
+
+
+def frame(*rows: dict[str, object]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(list(rows), geometry="geometry", crs=4326)
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def test_restricted_rows_are_dropped() -> None:
+    inc = frame(incident("a", country="BB"), incident("b", country="BB", visibility="restricted"))
+    public, manifest = make_public(inc, boundaries=UNITS)
+    assert list(public[C.INCIDENT_ID]) == ["a"]
+    assert manifest == [{C.INCIDENT_ID: "b", "action": "suppressed", "field": "visibility",
+                         "reason": "restricted row"}]
+
+
+def test_points_become_their_first_level_unit() -> None:
+    inc = frame(incident("w", lon=0.0, lat=0.2, admin1="West", country="AA"),
+                incident("e", lon=1.0, lat=0.2, geo_precision=2),  # unit not filled in
+                incident("b", lon=3.0, lat=0.0),  # BB has no first-level units
+                incident("sea", lon=10.0, lat=10.0))  # in no unit at all
+    public, manifest = make_public(inc, boundaries=UNITS)
+    assert list(public[C.INCIDENT_ID]) == ["w", "e", "b"]
+    assert list(public[C.GEO_PRECISION]) == [3, 3, 4]
+    assert list(public[C.ADMIN1]) == ["West", "East", ""]
+    assert list(public[C.COUNTRY]) == ["AA", "AA", "BB"]
+    assert public.geometry.isna().all()
+    assert public[[C.LAT, C.LON]].isna().all().all()
+    assert [(m[C.INCIDENT_ID], m["action"], m["field"], m["reason"]) for m in manifest] == [
+        ("w", "generalised", "geometry",
+         "point (geo_precision 1–2) published as its first-level unit West, AA"),
+        ("e", "generalised", "geometry",
+         "point (geo_precision 1–2) published as its first-level unit East, AA"),
+        ("b", "generalised", "geometry", "point (geo_precision 1–2) published as its country BB"),
+        ("sea", "suppressed", "geometry",
+         "point outside every unit of the boundaries layer; it cannot be generalised"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date_text", "end_date", "precision", "expected"),
+    [
+        ("2020-06-03", "", "day", ("2020-06", "2020-06-01", "2020-06-30", None)),
+        ("2020-06", "", "month", ("2020-06", "2020-06-01", "2020-06-30", None)),
+        ("2020", "", "year", ("2020", "2020-01-01", "2020-12-31", None)),
+        ("2020-06-03", "2020-07-14", "day", ("2020-06", "2020-06-01", "2020-07-31", "2020-07-31")),
+        ("2020-06", "2020-08", "month", ("2020-06", "2020-06-01", "2020-08-31", "2020-08-31")),
+    ],
+)
+def test_dates_become_months(date_text: str, end_date: str, precision: str,
+                             expected: tuple[str, str, str, str | None]) -> None:
+    inc = frame(incident("a", date_text=date_text, end_date=end_date, country="BB"))
+    public, _ = make_public(inc, boundaries=UNITS)
+    row = public.iloc[0]
+    got = (row[C.DATE_TEXT], row[C.DATE].date().isoformat(), row[C.DATE_END].date().isoformat(),
+           None if pd.isna(row[C.END_DATE]) else row[C.END_DATE].date().isoformat())
+    assert got == expected
+    assert row[C.DATE_PRECISION] == ("month" if precision == "day" else precision)
+
+
+def test_week_running_into_next_month_keeps_the_whole_period() -> None:
+    rec = incident("a", date_text="2020-06-28", country="BB")
+    rec.update({C.DATE_PRECISION: "week", C.DATE_END: pd.Timestamp("2020-07-04")})
+    public, manifest = make_public(frame(rec), boundaries=UNITS)
+    assert public[C.DATE].iloc[0] == pd.Timestamp("2020-06-01")
+    assert public[C.DATE_END].iloc[0] == pd.Timestamp("2020-07-31")
+    assert manifest[0]["reason"] == "week date published to the month"
+
+
+def test_notes_urls_places_and_source_dates() -> None:
+    rec = incident("a", country="BB", notes="met broker at hotel", source_url="https://x.org/1")
+    rec.update({C.PLACE: "Dongxing", C.SOURCE_DATE: "2020-06-04"})
+    odd = incident("b", country="BB")
+    odd[C.SOURCE_DATE] = "June 4th"
+    public, manifest = make_public(frame(rec, odd), boundaries=UNITS)
+    assert list(public[C.NOTES]) == ["", ""]
+    assert list(public[C.SOURCE_URL]) == ["", ""]
+    assert list(public[C.PLACE]) == ["", ""]
+    assert list(public[C.SOURCE_DATE]) == ["2020-06", ""]
+    assert list(public[C.SOURCE_NAME]) == ["test", "test"]  # who reported it stays
+    assert [(m[C.INCIDENT_ID], m["action"], m["field"]) for m in manifest] == [
+        ("a", "removed", "place"), ("a", "generalised", "source_date"), ("a", "removed", "notes"),
+        ("a", "removed", "source_url"), ("b", "removed", "source_date")]
+
+
+def test_small_counts_are_withheld_but_the_row_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    inc = frame(*(incident(f"c{n}", country="BB", count=float(n)) for n in (0, 4, 5, 139)),
+                incident("unknown", country="BB"))
+    public, manifest = make_public(inc, boundaries=UNITS)
+    assert settings.PUBLIC_MIN_COUNT == 5
+    assert list(public[C.INCIDENT_ID]) == ["c0", "c4", "c5", "c139", "unknown"]
+    assert public[C.COUNT].tolist()[2:4] == [5.0, 139.0]
+    assert public[C.COUNT].isna().tolist() == [True, True, False, False, True]
+    assert manifest == [
+        {C.INCIDENT_ID: f"c{n}", "action": "count suppressed", "field": "count",
+         "reason": "count below the publication threshold of 5"} for n in (0, 4)]
+    assert make_public(inc, boundaries=UNITS, min_count=0)[1] == []
+    monkeypatch.setattr(settings, "PUBLIC_MIN_COUNT", 200)  # read at call time
+    assert make_public(inc, boundaries=UNITS)[0][C.COUNT].isna().all()
+
+
+def test_negative_threshold_is_a_usage_error(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["build", "--layers", str(BASE), "--out", str(tmp_path / "out"), "--public",
+               "--min-count", "-1", "--formats", ""])
+    assert rc == 2
+    assert capsys.readouterr().err == (
+        "routerisk: usage error: -:-: --min-count: --min-count must be 0 or more, not -1\n")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_make_public_is_pure_and_keeps_the_schema() -> None:
+    inc = frame(incident("a", lon=0.0, lat=0.2, date_text="2020-06-03", notes="n", count=2.0),
+                incident("b", country="BB", visibility="restricted"))
+    before = inc.copy()
+    public, _ = make_public(inc, boundaries=UNITS)
+    pd.testing.assert_frame_equal(inc, before)
+    assert list(public.columns) == list(inc.columns)
+    assert public.dtypes.drop("geometry").equals(inc.dtypes.drop("geometry"))
+    assert list(public.index) == [0]
+    assert public.crs == inc.crs
+
+
+def test_every_action_is_documented() -> None:
+    inc = frame(incident("a", lon=0.0, lat=0.2, date_text="2020-06-03", notes="n", count=2.0),
+                incident("b", country="BB", visibility="restricted"))
+    _, manifest = make_public(inc, boundaries=UNITS)
+    assert {m["action"] for m in manifest} == set(ACTIONS)
+
+
+def test_manifest_file(tmp_path: Path) -> None:
+    inc = frame(incident("a", lon=0.0, lat=0.2, date_text="2020-06-03", notes="n", count=2.0),
+                incident("b", country="BB", visibility="restricted"))
+    _, manifest = make_public(inc, boundaries=UNITS)
+    write_manifest(manifest, tmp_path / "m.json")
+    doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    assert set(doc) == {"about", "rules", "summary", "entries"}
+    assert doc["summary"] == {"count suppressed": 1, "generalised": 2, "removed": 1,
+                              "suppressed": 1}
+    assert doc["entries"] == manifest
+    first = (tmp_path / "m.json").read_bytes()
+    write_manifest(manifest, tmp_path / "m.json")
+    assert (tmp_path / "m.json").read_bytes() == first
+
+
+# --------------------------------------------------------------------------- end to end
+
+# Distinctive values: none of these strings may appear in any public output.
+SECRET_POINTS = [("25.04172", "102.69613"), ("22.81193", "108.33174"), ("21.55311", "107.96528")]
+SECRET_DAYS = ["2021-03-17", "2021-04-09", "2021-03-23", "2021-01-10", "2021-02-14"]
+SECRET_TEXT = ["NOTE-p1 met at the bus station", "NOTE-r2 safe house", "https://example.org/p1x",
+               "https://example.org/r2x", "R-SECRET-7", "Dongxing"]
+PUBLIC_CSV = "\n".join([
+    "incident_id,date,end_date,type,lat,lon,place,admin1,country,geo_precision,count,"
+    "source_name,source_url,source_date,source_quality,notes,visibility",
+    "p1,2021-03-17,,arrest,25.04172,102.69613,,,,1,2,"
+    "Wire A,https://example.org/p1x,2021-03-18,4,NOTE-p1 met at the bus station,public",
+    "R-SECRET-7,2021-04-09,,broker_detention,22.81193,108.33174,,,,1,12,"
+    "Wire B,https://example.org/r2x,,3,NOTE-r2 safe house,restricted",
+    "p3,2021-02,,crackdown,,,,Guangxi,CN,3,120,Wire A,,,3,,public",
+    "p4,2021-03-23,,arrest,21.55311,107.96528,,,,2,7,Wire C,,,3,,public",
+    "p5,2021,,checkpoint,,,,,VN,4,0,Wire A,,,2,,public",
+    "p6,2021-01-10,2021-02-14,border_closure,,,,Nei Mongol,CN,3,,Wire A,,,4,,public",
+    "p7,2021-03,,transit,,,,,VN,4,450,Wire C,,,3,,public",
+    "",
+])
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pipeline.Prepared]:
+    d = tmp_path_factory.mktemp("public")
+    layers = d / "layers"
+    shutil.copytree(BASE, layers)
+    (layers / "incidents.csv").write_text(PUBLIC_CSV, encoding="utf-8")
+    prepared = pipeline.prepare(layers=layers, public=True)
+    pipeline.write_outputs(prepared, d / "out", formats=("svg",))
+    return d / "out", prepared
+
+
+def _texts(out: Path) -> dict[str, str]:
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir())
+             if p.suffix in {".html", ".geojson", ".csv", ".json", ".svg"}}
+    gpkg = out / "route_risk.gpkg"
+    if gpkg.exists():
+        for name in pyogrio.list_layers(gpkg)[:, 0]:
+            layer = gpd.read_file(gpkg, layer=name)
+            texts[f"{gpkg.name}:{name}"] = layer.to_csv(index=False)  # geometry as WKT
+    return texts
+
+
+def test_public_release_leaks_no_point_day_note_url_or_restricted_row(
+        release: tuple[Path, pipeline.Prepared]) -> None:
+    out, _ = release
+    texts = _texts(out)
+    assert {"route_risk_map.html", "segments.geojson", "routes.csv", "incidents_fate.csv",
+            "public_manifest.json", "route_risk_map.svg"} <= set(texts)
+    for name, text in texts.items():
+        allowed_ids = name == "incidents_fate.csv" or name == "public_manifest.json"
+        for lat, lon in SECRET_POINTS:  # to 3 decimals (~100 m), not inside a longer number
+            for value in (lat[:6], lon[:7]):
+                assert not re.search(rf"(?<![0-9]){re.escape(value)}", text), (name, value)
+        for day in SECRET_DAYS:
+            assert day not in text, (name, day)
+        for secret in SECRET_TEXT:
+            if secret == "R-SECRET-7" and allowed_ids:
+                continue  # accounted for as rejected: nothing is dropped silently
+            assert secret not in text, (name, secret)
+    assert "example.org" not in texts["route_risk_map.html"]
+
+
+def test_public_incidents_are_at_most_admin1_and_month(
+        release: tuple[Path, pipeline.Prepared]) -> None:
+    out, prepared = release
+    inc = prepared.incidents
+    assert inc.geometry.isna().all()
+    assert (inc[C.GEO_PRECISION] >= 3).all()
+    assert set(inc[C.DATE_PRECISION]) <= {"month", "year"}
+    assert all(re.fullmatch(r"\d{4}(-\d{2})?", t) for t in inc[C.DATE_TEXT])
+    assert (inc[C.NOTES] == "").all()
+    assert (inc[C.SOURCE_URL] == "").all()
+    assert (inc[C.VISIBILITY] == "public").all()
+    segments = json.loads((out / "segments.geojson").read_text(encoding="utf-8"))
+    assert {f["geometry"]["type"] for f in segments["features"]} == {"LineString"}
+    tops = {t["incident_id"] for f in segments["features"]
+            for t in f["properties"]["top_incidents"]}
+    assert tops <= set(inc[C.INCIDENT_ID]) | {"baseline"}
+    if (out / "route_risk.gpkg").exists():
+        layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents")
+        assert layer.geometry.isna().all()
+        assert layer[[C.LAT, C.LON]].isna().all().all()
+
+
+def test_small_counts_are_withheld_everywhere(release: tuple[Path, pipeline.Prepared]) -> None:
+    out, prepared = release
+    counts = prepared.incidents.set_index(C.INCIDENT_ID)[C.COUNT]
+    assert np.isnan(counts["p1"]) and np.isnan(counts["p5"])  # 2 and 0 withheld
+    assert counts["p4"] == 7 and counts["p3"] == 120
+    if (out / "route_risk.gpkg").exists():
+        layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents").set_index(C.INCIDENT_ID)
+        assert np.isnan(layer.loc["p1", C.COUNT]) and layer.loc["p4", C.COUNT] == 7
+
+
+def test_public_release_accounts_for_every_incident(
+        release: tuple[Path, pipeline.Prepared]) -> None:
+    out, _ = release
+    fate = pd.read_csv(out / "incidents_fate.csv", dtype=str).set_index(C.INCIDENT_ID)
+    ids = [line.split(",")[0] for line in PUBLIC_CSV.splitlines()[1:]]
+    assert sorted(fate.index) == sorted(ids)
+    assert fate.loc["R-SECRET-7", C.STATUS] == "rejected"
+    assert fate.loc["R-SECRET-7", C.REASON] == "not published: restricted row"
+
+
+def test_public_manifest_lists_changes_and_leaks_nothing(
+        release: tuple[Path, pipeline.Prepared]) -> None:
+    out, prepared = release
+    doc = json.loads((out / "public_manifest.json").read_text(encoding="utf-8"))
+    assert doc["entries"] == prepared.manifest
+    entries = {(e[C.INCIDENT_ID], e["field"]): e for e in doc["entries"]}
+    assert entries[("R-SECRET-7", "visibility")]["action"] == "suppressed"
+    assert entries[("p1", "geometry")]["reason"] == (
+        "point (geo_precision 1–2) published as its first-level unit Yunnan, CN")
+    assert entries[("p4", "geometry")]["reason"] == (
+        "point (geo_precision 1–2) published as its first-level unit Guangxi, CN")
+    assert entries[("p1", "count")]["action"] == "count suppressed"
+    assert entries[("p5", "count")]["action"] == "count suppressed"
+    assert entries[("p6", "end_date")]["action"] == "generalised"
+    assert ("R-SECRET-7", "notes") not in entries  # a suppressed row gets one entry only
+    text = json.dumps(doc)
+    for value in [*SECRET_DAYS, *SECRET_TEXT[:4], "25.04", "102.69", "Wire B"]:
+        assert value not in text
+
+
+def test_default_build_is_not_generalised(tmp_path: Path) -> None:
+    layers = tmp_path / "layers"
+    shutil.copytree(BASE, layers)
+    (layers / "incidents.csv").write_text(PUBLIC_CSV, encoding="utf-8")
+    prepared = pipeline.prepare(layers=layers)
+    assert not prepared.manifest
+    assert "R-SECRET-7" in set(prepared.incidents[C.INCIDENT_ID])
+    assert prepared.incidents.geometry.notna().sum() == 3

@@ -332,11 +332,28 @@ def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame) -> None:
                                      joinstyle="round", zorder=5))
 
 
+_SHOWN_HALF_LIVES = 4.0  # incidents older than this many half-lives (weight < 1/16) not drawn
+
+
 def _incidents_until(incidents: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
     if not len(incidents):
         return incidents
     started = incidents[C.DATE].to_numpy(dtype="datetime64[D]") <= np.datetime64(as_of, "D")
     return incidents[started]
+
+
+def _incidents_shown(incidents: gpd.GeoDataFrame, as_of: date, model: RiskModel
+                     ) -> gpd.GeoDataFrame:
+    """Incidents up to ``as_of`` that still weigh on it: their period (or interval) ended less
+    than four half-lives of their type before ``as_of``."""
+    until = _incidents_until(incidents, as_of)
+    if not len(until):
+        return until
+    end = until[C.DATE_END].to_numpy(dtype="datetime64[D]")
+    age = (np.datetime64(as_of, "D") - end).astype(float)
+    half_life = np.array([model.types[t].half_life_days if t in model.types else np.inf
+                          for t in until[C.TYPE].astype(str)], dtype=float)
+    return until[age <= _SHOWN_HALF_LIVES * half_life]
 
 
 def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame, frame: _Frame) -> list[str]:
@@ -479,9 +496,9 @@ def _scale_bar_corner(frame: _Frame, box_w: float, box_h: float, busy: Sequence[
     return corners[int(np.argmin(cover))]
 
 
-def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> None:
+def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> Any:
     """A bar of a round number of km, measured geodesically where it is drawn, in the corner
-    of the map that the corridors leave most free."""
+    of the map that the corridors leave most free. Returns its box in display units."""
     width = frame.xmax - frame.xmin
     height = frame.ymax - frame.ymin
     to_geo = pyproj.Transformer.from_crs(frame.crs, WGS84, always_xy=True)
@@ -502,8 +519,9 @@ def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> None:
     scale = ground_scale(x0 + bar / 2, y0)  # true length where the bar is drawn
     bar = km * 1000.0 / scale
     h = 0.011 * height
-    ax.add_patch(Rectangle((bx, by), bar + 0.055 * width, box_h, facecolor="white",
-                           edgecolor="#bdbdbd", linewidth=0.4, alpha=0.9, zorder=10))
+    frame_patch = Rectangle((bx, by), bar + 0.055 * width, box_h, facecolor="white",
+                            edgecolor="#bdbdbd", linewidth=0.4, alpha=0.9, zorder=10)
+    ax.add_patch(frame_patch)
     for k in range(4):
         ax.add_patch(Rectangle((x0 + k * bar / 4, y0), bar / 4, h, facecolor="#222222"
                                if k % 2 == 0 else "white", edgecolor="#222222", linewidth=0.5,
@@ -512,6 +530,8 @@ def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> None:
         ax.text(x, y0 + h * 1.6, f"{value:g}", ha="center", va="bottom", fontsize=6, zorder=12)
     ax.text(x0 + bar + 0.01 * width, y0 + h / 2, "km", ha="left", va="center", fontsize=6,
             zorder=12)
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    return frame_patch.get_window_extent(renderer)
 
 
 # --------------------------------------------------------------------------- legend and text
@@ -554,7 +574,8 @@ def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse
             t = model.types.get(itype)
             label = t.label if t is not None else itype
             labels.append(label if t is None or t.weight > 0 else f"{label}")
-        _legend(ax, handles, labels, "Incidents up to the as-of date", 0.4)
+        _legend(ax, handles, labels,
+                f"Incidents under {_SHOWN_HALF_LIVES:g} half-lives old\non the as-of date", 0.4)
     feats: list[Any] = [
         Line2D([], [], color=COUNTRY_BORDER_COLOUR, linewidth=0.9),
         Line2D([], [], color=BORDER_COLOUR, linewidth=0.3),
@@ -612,7 +633,8 @@ def _method_text(model: RiskModel, frame: _Frame) -> list[str]:
     ]
 
 
-def _counts_text(incidents: gpd.GeoDataFrame, as_of: date, n_segments: int) -> str:
+def _counts_text(incidents: gpd.GeoDataFrame, as_of: date, n_segments: int, n_shown: int
+                 ) -> str:
     until = _incidents_until(incidents, as_of)
     gp = until[C.GEO_PRECISION].to_numpy(dtype=int) if len(until) else np.zeros(0, int)
     points = int(((gp <= 2) & until.geometry.notna().to_numpy()).sum()) if len(until) else 0
@@ -620,8 +642,11 @@ def _counts_text(incidents: gpd.GeoDataFrame, as_of: date, n_segments: int) -> s
     parts = [f"{n_segments} corridor segments", f"{len(until)} incidents up to the as-of date "
              f"({points} as points, {int((gp == 3).sum())} known only to a province, "
              f"{int((gp == 4).sum())} only to a country)"]
+    if len(until) > n_shown:
+        parts[-1] += (f", of which {len(until) - n_shown} older than "
+                      f"{_SHOWN_HALF_LIVES:g} half-lives are not drawn")
     if later:
-        parts.append(f"{later} later incidents not counted")
+        parts.append(f"{later} later incident{'s' if later != 1 else ''} not counted")
     return "; ".join(parts) + f". Made with routerisk {__version__}."
 
 
@@ -699,7 +724,9 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
     method_lines: list[str] = []
     for para in _method_text(model, frame):
         method_lines += textwrap.wrap(para, width=footer_chars)
-    counts_lines = textwrap.wrap(_counts_text(incidents, as_of, len(scored)), width=footer_chars)
+    shown = _incidents_shown(incidents, as_of, model)
+    counts_lines = textwrap.wrap(_counts_text(incidents, as_of, len(scored), len(shown)),
+                                 width=footer_chars)
     footer = [*src_lines, *method_lines, *counts_lines]
     footer_h = 0.25 + _FOOTER_LINE * len(footer)
     fig_h = _TOP_BLOCK + frame.height_in + 0.25 + _LEGEND_H + footer_h
@@ -724,15 +751,13 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
 
     _draw_graticule(ax, frame)
     countries = _draw_boundaries(ax, boundaries, frame)
-    until = _incidents_until(incidents, as_of)
-    coarse = _draw_coarse_units(ax, until, boundaries, frame)
+    coarse = _draw_coarse_units(ax, shown, boundaries, frame)
     _draw_segments(ax, scored_m)
-    types_drawn = _draw_incidents(ax, until, frame)
-    placed: list[Any] = []
+    types_drawn = _draw_incidents(ax, shown, frame)
+    placed = [_draw_scale_bar(ax, frame, list(scored_m.geometry.values) if len(scored_m) else [])]
     cities = _draw_city_labels(ax, fig, city_labels(scored), frame, placed)
     busy = shapely.union_all(scored_m.geometry.values) if len(scored_m) else None
     _label_countries(ax, countries, frame, placed, busy)
-    _draw_scale_bar(ax, frame, list(scored_m.geometry.values) if len(scored_m) else [])
 
     # title block
     fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - 0.22 / fig_h,
@@ -761,13 +786,14 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
 
 def _ensure_incident_columns(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Accept an empty incidents frame without the contract's columns (nothing to draw)."""
-    needed = (C.DATE, C.TYPE, C.GEO_PRECISION, C.COUNTRY, C.ADMIN1)
+    needed = (C.DATE, C.DATE_END, C.TYPE, C.GEO_PRECISION, C.COUNTRY, C.ADMIN1)
     if all(c in incidents.columns for c in needed):
         return incidents
     if len(incidents):
         missing = [c for c in needed if c not in incidents.columns]
         raise ValueError(f"incidents lack the columns {missing}")
-    empty = {C.DATE: pd.Series([], dtype="datetime64[s]"), C.TYPE: pd.Series([], dtype=str),
+    empty = {C.DATE: pd.Series([], dtype="datetime64[s]"),
+             C.DATE_END: pd.Series([], dtype="datetime64[s]"), C.TYPE: pd.Series([], dtype=str),
              C.GEO_PRECISION: pd.Series([], dtype="int64"),
              C.COUNTRY: pd.Series([], dtype=str), C.ADMIN1: pd.Series([], dtype=str)}
     return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=incidents.crs or WGS84))

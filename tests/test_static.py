@@ -227,3 +227,20 @@ def test_scale_bar_length_is_a_round_number_measured_on_the_ground():
     # 0, half and full length of the bar; 20° of longitude at 65°N are ~940 km
     assert ticks[0] == 0 and ticks[2] == 2 * ticks[1]
     assert ticks[2] in (100, 200, 500)
+
+
+def test_long_title_is_fitted_beside_the_mark_and_far_units_do_not_warn():
+    units = gpd.GeoDataFrame({C.COUNTRY: ["AA", "CC"], C.ADMIN1: ["", ""]},
+                             geometry=[shapely.box(0, 0, 2, 2), shapely.box(60, 60, 61, 61)],
+                             crs=4326)
+    seg = gpd.GeoDataFrame({C.SEGMENT_ID: ["c-000"], C.CORRIDOR_ID: ["c"], C.SEQ: [0],
+                            C.RISK_BAND: [5]},
+                           geometry=[shapely.LineString([(0.5, 1), (1.5, 1)])], crs=4326)
+    fig = static.plot_risk_map(seg, gpd.GeoDataFrame(geometry=[], crs=4326), units,
+                               as_of=date(2020, 1, 1), model=load_model(),
+                               title="A very long title about the corridor risk " * 4)
+    renderer = fig.canvas.get_renderer()
+    title, mark = fig.texts[1], fig.texts[0]
+    assert mark.get_text().startswith("RESTRICTED")
+    assert title.get_window_extent(renderer).x1 < mark.get_window_extent(renderer).x0
+    assert title.get_fontsize() == 9 and title.get_text().endswith("…")

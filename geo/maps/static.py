@@ -109,6 +109,12 @@ def _style() -> Iterator[None]:
 # --------------------------------------------------------------------------- geometry helpers
 
 
+def _present(geoms: Any) -> np.ndarray:
+    """True where a geometry is neither missing nor empty."""
+    arr = np.asarray(geoms, dtype=object)
+    return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+
+
 def _ring_codes(n: int) -> list[np.uint8]:
     return [MplPath.MOVETO, *([MplPath.LINETO] * (n - 2)), MplPath.CLOSEPOLY]
 
@@ -178,7 +184,7 @@ class _Frame:
 
 def _frame(scored_m: gpd.GeoDataFrame, crs: pyproj.CRS, width_in: float) -> _Frame:
     """Window around the corridors, padded, with the map's height between the A4 limits."""
-    if len(scored_m) and not scored_m.geometry.is_empty.all():
+    if len(scored_m) and _present(scored_m.geometry.values).any():
         xmin, ymin, xmax, ymax = (float(v) for v in scored_m.total_bounds)
     else:
         xmin = ymin = -100_000.0
@@ -207,7 +213,7 @@ def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame
     proj = boundaries.to_crs(frame.crs)
     clipped = shapely.clip_by_rect(proj.geometry.values, *frame.grown(0.2))
     units = gpd.GeoDataFrame(proj.drop(columns="geometry"), geometry=clipped, crs=frame.crs)
-    units = units[~units.geometry.is_empty & units.geometry.notna()]
+    units = units[_present(units.geometry.values)]
     land = [p for p in (_polygon_path(g) for g in units.geometry.values) if p is not None]
     ax.add_collection(PathCollection(land, facecolors=LAND_COLOUR, edgecolors="none",
                                      zorder=0))
@@ -360,8 +366,8 @@ def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame, frame: _Frame) -> lis
     """Point incidents by type; returns the types drawn, in the order of the legend."""
     if not len(incidents):
         return []
-    is_point = (incidents[C.GEO_PRECISION].to_numpy(dtype=int) <= 2) & incidents.geometry.notna(
-    ).to_numpy()
+    is_point = (incidents[C.GEO_PRECISION].to_numpy(dtype=int) <= 2) & _present(
+        incidents.geometry.values)
     points = incidents[is_point]
     if not len(points):
         return []
@@ -637,7 +643,7 @@ def _counts_text(incidents: gpd.GeoDataFrame, as_of: date, n_segments: int, n_sh
                  ) -> str:
     until = _incidents_until(incidents, as_of)
     gp = until[C.GEO_PRECISION].to_numpy(dtype=int) if len(until) else np.zeros(0, int)
-    points = int(((gp <= 2) & until.geometry.notna().to_numpy()).sum()) if len(until) else 0
+    points = int(((gp <= 2) & _present(until.geometry.values)).sum()) if len(until) else 0
     later = len(incidents) - len(until)
     parts = [f"{n_segments} corridor segments", f"{len(until)} incidents up to the as-of date "
              f"({points} as points, {int((gp == 3).sum())} known only to a province, "
@@ -759,19 +765,20 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
     busy = shapely.union_all(scored_m.geometry.values) if len(scored_m) else None
     _label_countries(ax, countries, frame, placed, busy)
 
-    # title block
-    fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - 0.22 / fig_h,
-             _clean(title) if title else f"Corridor risk as of {as_of.isoformat()}",
-             ha="left", va="top", fontsize=13, fontweight="bold")
+    # title block: the mark at the right, the title shrunk (then shortened) to fit beside it
+    mark, colour = (("PUBLIC · generalised for publication", "#1a6b35") if public else
+                    ("RESTRICTED · precise locations · do not publish", "#a50f15"))
+    mark_text = fig.text(1 - _MARGIN_R / A4_WIDTH_IN, 1 - 0.24 / fig_h, mark, ha="right",
+                         va="top", fontsize=7, fontweight="bold", color=colour,
+                         bbox={"boxstyle": "square,pad=0.35", "facecolor": "white",
+                               "edgecolor": colour, "linewidth": 0.8})
+    heading = _clean(title) if title else f"Corridor risk as of {as_of.isoformat()}"
+    title_text = fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - 0.22 / fig_h, heading, ha="left",
+                          va="top", fontsize=13, fontweight="bold")
+    _fit_title(fig, title_text, mark_text)
     fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - 0.56 / fig_h,
              f"Risk band of every corridor segment as of {as_of.isoformat()}, from dated, "
              "sourced incident reports", ha="left", va="top", fontsize=8, color="#333333")
-    mark, colour = (("PUBLIC · generalised for publication", "#1a6b35") if public else
-                    ("RESTRICTED · precise locations · do not publish", "#a50f15"))
-    fig.text(1 - _MARGIN_R / A4_WIDTH_IN, 1 - 0.24 / fig_h, mark, ha="right", va="top",
-             fontsize=7, fontweight="bold", color=colour,
-             bbox={"boxstyle": "square,pad=0.35", "facecolor": "white", "edgecolor": colour,
-                   "linewidth": 0.8})
 
     legend_ax = fig.add_axes(rect(_MARGIN_L, _TOP_BLOCK + frame.height_in + 0.3, map_w,
                                   _LEGEND_H - 0.1))
@@ -782,6 +789,21 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
         fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - (top + k * _FOOTER_LINE) / fig_h, line,
                  ha="left", va="top", fontsize=6.2, color="#333333")
     return fig
+
+
+def _fit_title(fig: Figure, title: Any, mark: Any) -> None:
+    """Shrink the title (down to 9 pt), then shorten it with an ellipsis, until it ends
+    before the publication mark."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    limit = mark.get_window_extent(renderer).x0 - 0.15 * fig.dpi
+    size = float(title.get_fontsize())
+    while title.get_window_extent(renderer).x1 > limit and size > 9:
+        size -= 0.5
+        title.set_fontsize(size)
+    text = str(title.get_text())
+    while title.get_window_extent(renderer).x1 > limit and len(text) > 8:
+        text = text[:-1]
+        title.set_text(text.rstrip() + "…")
 
 
 def _ensure_incident_columns(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -138,7 +138,7 @@ def study_crs(*layers: gpd.GeoDataFrame) -> pyproj.CRS:
     (103, 25)
     """
     bounds = [ly.to_crs(WGS84).total_bounds for ly in layers
-              if len(ly) and ly.geometry.notna().any()]
+              if len(ly) and not shapely.is_missing(ly.geometry.values).all()]
     if not bounds:
         lon0, lat0 = 0, 0
     else:
@@ -752,7 +752,7 @@ def _read_incident_records(path: Path, col: _Collector, encoding: str | None
     gdf = _read_geojson(path, col)
     if not len(gdf):
         col.fail("-", "-", "no incidents (the FeatureCollection has no features)")
-    located = gdf.loc[gdf.geometry.notna()]
+    located = gdf.loc[~shapely.is_missing(gdf.geometry.values)]
     _check_geometries(located, {"Point"}, col)
     wgs = _to_wgs84(gdf, col)
     records = []

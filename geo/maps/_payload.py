@@ -435,9 +435,11 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def legend_spec(model: ModelLike, *, has_paths: bool, types: Sequence[Mapping[str, Any]]
-                ) -> dict[str, Any]:
-    """Rows of the legend: bands with their density ranges, incident symbols, extras."""
+def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Rows of the legend: bands with their density ranges, incident symbols, the hatch.
+
+    Path rows (length and exposure of each least-risk / shortest path) come from the data.
+    """
     t = [float(x) for x in model.band_thresholds]
     ranges = [f"< {_fmt(t[0])}"]
     ranges += [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in pairwise(t)]
@@ -450,7 +452,6 @@ def legend_spec(model: ModelLike, *, has_paths: bool, types: Sequence[Mapping[st
                   for c, lab, r in zip(BAND_COLOURS, model.band_labels, ranges, strict=True)],
         "types": [dict(x) for x in types],
         "hatch": "Incident known only to its province or country (hatched area)",
-        "paths": has_paths,
     }
 
 

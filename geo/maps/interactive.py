@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 #: More point incidents than this are clustered (Leaflet.markercluster).
 CLUSTER_THRESHOLD = 200
+#: Deepest zoom (city-level data: street level is already more than the data supports).
+MAX_ZOOM = 16
 
 LAYER_NAMES = {
     "segments": "Corridor segments (risk band)",
@@ -239,8 +241,9 @@ def build_map(
                          timeline=timeline, paths=paths, public=public)
     data["clusterThreshold"] = int(cluster_threshold)
     (s, w), (n, e) = data["bounds"]
+    # folium's max_zoom goes to a tile layer; markercluster needs the map's own maxZoom
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None,
-                   control_scale=True, max_zoom=18)
+                   control_scale=True, maxZoom=MAX_ZOOM)
     # per instance, never on the class: folium's CDN links are replaced by inlined files
     m.default_js = []
     m.default_css = []
@@ -253,8 +256,7 @@ def build_map(
                                  public=public)).add_to(m)
     LayerSwitcher(layers, {"plainName": PLAIN_BASEMAP, "tiles": tile_layers,
                            "names": LAYER_NAMES, "collapsed": collapsed_layers}).add_to(m)
-    Legend(layers, legend_spec(model, has_paths=data["paths"] is not None,
-                               types=data["types"])).add_to(m)
+    Legend(layers, legend_spec(model, types=data["types"])).add_to(m)
     TimeSlider(layers, {}).add_to(m)
     _deterministic_ids(m)
     log.info("map: %d segments, %d incidents, %d dates", len(data["segments"]["id"]),

@@ -365,7 +365,8 @@
           ? L.polyline(c, {pane: "rr-halo", color: "#2c7fb8", weight: 15, opacity: 0.55,
                            className: "rr-path rr-path-least"})
           : L.polyline(c, {pane: "rr-paths", color: "#252525", weight: 2.5, opacity: 1,
-                           dashArray: "8 6", className: "rr-path rr-path-shortest"});
+                           dashArray: "8 6", interactive: false,
+                           className: "rr-path rr-path-shortest"});
         line._rr = q;
         st.pathLayer.addLayer(line);
       });
@@ -460,13 +461,15 @@
         add(cl, "span", "rr-cluster-swatch", "n");
         add(cl, "span", null, "Cluster of n incidents (zoom in)");
       }
-      if (spec.paths) {
-        var pl = add(tl, "li");
-        add(pl, "span", "rr-path-swatch rr-least");
-        add(pl, "span", null, "Least-risk path");
-        var ps = add(tl, "li");
-        add(ps, "span", "rr-path-swatch rr-shortest");
-        add(ps, "span", null, "Shortest path");
+      var Q = st.data.paths;
+      if (Q) {
+        Q.kind.forEach(function (kind, q) {
+          var li = add(tl, "li", "rr-path-row");
+          var least = kind === "least-risk";
+          add(li, "span", "rr-path-swatch " + (least ? "rr-least" : "rr-shortest"));
+          add(li, "span", null, (least ? "Least-risk path: " : "Shortest path: ") +
+              fmtNumber(Q.length[q], 1) + " km, exposure " + fmtNumber(Q.exposure[q], 3));
+        });
       }
     }).addTo(map);
   }

@@ -1,0 +1,286 @@
+"""The interactive map in headless Chromium, offline: what a person sees and can do.
+
+Debian's Chromium (``/usr/bin/chromium``) driven by Playwright. Every request other than the
+map file itself is recorded and aborted. Without Chromium these tests FAIL (CI installs it).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geo.maps.interactive import build_map, save_map
+from tests import _mapdata as D
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "test-screenshots"
+
+pytestmark = pytest.mark.browser
+
+# Where on screen a segment's stroke can be clicked (a point on the path that is not covered).
+POINT_ON_SEGMENT = """(sid) => {
+  const p = [...document.querySelectorAll("path.rr-seg")]
+    .find((e) => e.getAttribute("data-segment") === sid);
+  if (!p) { return null; }
+  const len = p.getTotalLength(), m = p.getScreenCTM();
+  for (const f of [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9]) {
+    const q = p.getPointAtLength(len * f);
+    const x = m.a * q.x + m.c * q.y + m.e, y = m.b * q.x + m.d * q.y + m.f;
+    if (document.elementFromPoint(x, y) === p) { return [x, y]; }
+  }
+  return null;
+}"""
+
+STROKE_OF = """(sid) => [...document.querySelectorAll("path.rr-seg")]
+  .find((e) => e.getAttribute("data-segment") === sid).getAttribute("stroke")"""
+
+
+@dataclass
+class Session:
+    """A loaded page and everything it tried to do."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail("Debian's chromium is not installed: the browser tests cannot run "
+                    "(apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def open_map(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    pages: list[Any] = []
+
+    def _open(name: str = "map", viewport: tuple[int, int] = (1280, 800), **kwargs: Any
+              ) -> Session:
+        path = tmp_path / f"{name}.html"
+        save_map(build_map(**{**D.map_inputs(), **kwargs}), path)
+        url = path.as_uri()
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        pages.append(page)
+        s = Session(page)
+
+        def route(r: Any) -> None:
+            if r.request.url == url:
+                r.continue_()
+            else:
+                s.requests.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: s.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: s.errors.append(str(e)))
+
+        def dialog(d: Any) -> None:
+            s.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
+        page.goto(url)
+        page.wait_for_function("document.querySelectorAll('path.rr-seg').length > 0")
+        return s
+
+    yield _open
+    for page in pages:
+        page.close()
+
+
+def click_segment(s: Session, sid: str) -> None:
+    xy = s.page.evaluate(POINT_ON_SEGMENT, sid)
+    assert xy is not None, f"segment {sid} is not visible anywhere"
+    s.page.mouse.click(*xy)
+
+
+def test_map_loads_offline_and_shows_everything(open_map):
+    s = open_map()
+    page = s.page
+    assert page.locator(".leaflet-rr-segments-pane path.rr-seg").count() == len(D.SEGMENTS)
+    assert page.locator(".leaflet-rr-casing-pane path").count() == 1
+    legend = page.locator(".rr-legend")
+    assert legend.is_visible()
+    assert "weighted incidents per 100 km of corridor" in legend.inner_text()
+    assert "5 severe" in legend.inner_text()
+    panel = page.locator(".rr-panel")
+    assert panel.is_visible()
+    text = panel.inner_text()
+    assert "RESTRICTED — not for publication" in text
+    assert "Tiny test map" in text and "Risk as of 2020-06-30" in text
+    assert page.locator(".rr-slider input[type=range]").is_visible()
+    assert page.locator(".leaflet-control-scale").is_visible()
+    assert page.locator(".leaflet-control-layers").is_visible()
+    # incidents: five point symbols as of June (a6 is later), two hatched areas (East, BB)
+    assert page.locator(".rr-symbol").count() == 5
+    assert page.locator("path.rr-unit").count() == 2
+    assert page.locator(".leaflet-rr-base-pane path.rr-province").count() == 3
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map.png"))
+    assert s.requests == []
+    assert s.errors == []
+    assert s.dialogs == []
+
+
+def test_clicking_a_segment_explains_its_colour(open_map):
+    s = open_map()
+    click_segment(s, "eq-001")
+    popup = s.page.locator(".leaflet-popup-content").last
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Segment eq-001" in text
+    assert "Band 4 high: risk density 2.4 weighted incidents per 100 km" in text
+    assert "Why this colour" in text
+    rows = popup.locator("table.rr-top tbody tr")
+    assert rows.count() == 2
+    first = rows.nth(0).inner_text()
+    assert "80%" in first and "2020-01-05" in first and "Arrest" in first and "15" in first
+    link = rows.nth(0).locator("a")
+    assert link.get_attribute("href") == "https://example.org/a1"
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert "Crackdown" in rows.nth(1).inner_text()
+    assert s.errors == [] and s.requests == []
+
+
+def test_hovering_a_segment_shows_its_tooltip(open_map):
+    s = open_map()
+    xy = s.page.evaluate(POINT_ON_SEGMENT, "north-002")
+    s.page.mouse.move(*xy)
+    tip = s.page.locator(".leaflet-tooltip")
+    tip.wait_for()
+    text = tip.inner_text()
+    assert "north" in text and "(Northern)" in text
+    assert "Province: East, AA" in text
+    assert "Band 4 high on 2020-06-30" in text
+    assert "Risk density 1.6 per 100 km" in text
+
+
+def test_slider_recolours_segments_and_hides_later_incidents(open_map):
+    s = open_map()
+    page = s.page
+    assert page.evaluate(STROKE_OF, "eq-003") == "#bd0026"  # band 5 after the closure
+    slider = page.locator(".rr-slider input[type=range]")
+    slider.focus()
+    page.keyboard.press("Home")
+    assert page.locator(".rr-slider output").inner_text() == "2020-01-31"
+    assert page.evaluate(STROKE_OF, "eq-003") == "#ffffb2"  # band 1 in January
+    assert page.evaluate(STROKE_OF, "eq-001") == "#f03b20"  # band 4 from the January arrest
+    assert page.locator(".rr-symbol").count() == 1  # only a1 is known by Jan 31
+    assert page.locator("path.rr-unit").count() == 1  # BB (year 2020); East's crackdown is Feb
+    assert "2 of 8 incidents known by then" in page.locator(".rr-known").inner_text()
+    page.keyboard.press("ArrowRight")
+    assert page.locator(".rr-slider output").inner_text() == "2020-02-29"
+    assert page.evaluate(STROKE_OF, "eq-002") == "#fd8d3c"
+    assert page.locator("path.rr-unit").count() == 2
+    page.keyboard.press("End")
+    assert page.evaluate(STROKE_OF, "eq-003") == "#bd0026"
+    assert page.locator(".rr-symbol").count() == 5
+    # the popup says which date the colour is for when it is not the scoring date
+    page.keyboard.press("Home")
+    click_segment(s, "eq-003")
+    note = s.page.locator(".leaflet-popup-content .rr-note").last
+    assert "band 1 low on 2020-01-31" in note.inner_text()
+    assert s.errors == [] and s.requests == []
+
+
+def test_incident_and_area_popups(open_map):
+    s = open_map()
+    page = s.page
+    page.locator(".rr-symbol").first.click()
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for()
+    assert "Incident a1" in popup.inner_text()
+    assert "point in Westtown" in popup.inner_text()
+    page.evaluate("map_routerisk.closePopup()")
+    # the hatched province: click a spot of East away from every line and symbol
+    xy = page.evaluate("""() => {
+      const p = map_routerisk.latLngToContainerPoint([-0.6, 1.2]);
+      const r = map_routerisk.getContainer().getBoundingClientRect();
+      return [r.left + p.x, r.top + p.y];
+    }""")
+    page.mouse.click(*xy)
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "East, AA" in text and "Crackdown" in text and "province-wide" in text
+    assert s.errors == [] and s.requests == []
+
+
+def test_hostile_text_stays_text(open_map):
+    s = open_map("hostile", **D.hostile())
+    page = s.page
+    for sid in ("eq-001", "north-002"):
+        page.evaluate("map_routerisk.closePopup()")
+        xy = page.evaluate(POINT_ON_SEGMENT, sid)
+        assert xy is not None, sid
+        page.mouse.move(*xy)
+        click_segment(s, sid)
+        page.locator(".leaflet-popup-content").last.wait_for()
+    for k in range(page.locator(".rr-symbol").count()):
+        page.evaluate("map_routerisk.closePopup()")
+        page.locator(".rr-symbol").nth(k).click()
+        page.locator(".leaflet-popup-content").last.wait_for()
+    page.locator(".rr-slider input[type=range]").focus()
+    page.keyboard.press("Home")
+    page.keyboard.press("End")
+    injected = page.evaluate("""() => ({
+      img: document.querySelectorAll("img").length,
+      b: document.querySelectorAll("b").length,
+      scripts: document.querySelectorAll("script").length,
+      jsLinks: [...document.querySelectorAll("a")].filter(
+        (a) => !/^https?:$/.test(new URL(a.href, location.href).protocol)
+               && !a.classList.contains("leaflet-control-zoom-in")
+               && !a.classList.contains("leaflet-control-zoom-out")
+               && !a.classList.contains("leaflet-popup-close-button")
+               && !a.classList.contains("leaflet-control-layers-toggle")).length,
+      title: document.querySelector(".rr-panel h1").textContent,
+      docTitle: document.title,
+      links: [...document.querySelectorAll(".rr-panel a")].map((a) => a.href),
+    })""")
+    hostile = D.hostile()
+    assert injected["img"] == 0 and injected["b"] == 0
+    assert injected["scripts"] == 4
+    assert injected["jsLinks"] == 0
+    assert injected["title"] == hostile["title"]
+    assert injected["docTitle"] == hostile["title"]
+    assert injected["links"] == ["https://ok.example/"]
+    body = page.locator("body").inner_text()
+    assert "<img src=x onerror=alert(1)>" in body
+    assert s.dialogs == []
+    assert s.errors == []
+    assert s.requests == []
+
+
+def test_many_incidents_are_clustered(open_map):
+    big = D.synthetic(100, 1500, months=12)
+    s = open_map("clustered", **big)
+    page = s.page
+    page.wait_for_function("document.querySelectorAll('.rr-cluster').length > 0")
+    assert page.locator("path.rr-seg").count() == 100
+    known = page.locator(".rr-known").inner_text()
+    page.locator(".rr-slider input[type=range]").focus()
+    page.keyboard.press("Home")
+    assert page.locator(".rr-known").inner_text() != known
+    assert s.errors == [] and s.requests == [] and s.dialogs == []
+
+
+def test_online_tiles_are_requested_only_when_asked_for(open_map):
+    s = open_map("tiles", tiles=("OpenStreetMap",))
+    s.page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
+    assert s.requests
+    assert all(u.startswith("https://tile.openstreetmap.org/") for u in s.requests)
+    assert s.page.locator("path.rr-seg").count() == len(D.SEGMENTS)

@@ -14,7 +14,9 @@ incidents that moved it, largest first, with the reason in words: a new incident
 from __future__ import annotations
 
 import html
+import json
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -46,6 +48,7 @@ __all__ = [
     "EXPLANATION",
     "build_changes_map",
     "compare_dates",
+    "json_for_html",
     "save_changes_map",
 ]
 
@@ -256,7 +259,7 @@ class ChangeLayers(MacroElement):
 {% endmacro %}
 {% macro html(this, kwargs) %}
 <script type="application/json" id={{ (this.get_name() ~ "_data")|tojson }}>
-{{ this.data|tojson }}
+{{ this.data_json }}
 </script>
 {% endmacro %}
 {% macro script(this, kwargs) %}
@@ -271,9 +274,31 @@ RouteRiskCompare({{ this._parent.get_name() }}, JSON.parse(
         super().__init__()
         self._name = "ChangeLayers"
         self.data = data
+        self.data_json = json_for_html(data)
         folder = resources.files("geo.maps").joinpath("templates")
         self.js = _script_safe(folder.joinpath("compare.js").read_text("utf-8"))
         self.css = folder.joinpath("compare.css").read_text("utf-8").replace("</", "<\\/")
+
+
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
+def json_for_html(data: Any) -> str:
+    r"""JSON text safe inside an HTML ``<script type="application/json">`` block *and* through
+    branca, which renders a macro's output once more as a Jinja template.
+
+    ``<``, ``>``, ``&`` and ``'`` are escaped as ``\uXXXX`` sequences (as Jinja's ``tojson``
+    does), and so is every ``{`` that opens a Jinja delimiter (``{{``, ``{%``, ``{#``), which
+    JSON can only hold inside a string.
+
+    >>> print(json_for_html({"a": "{{ 7*7 }} </script>"}))
+    {"a":"\u007b{ 7*7 }} \u003c/script\u003e"}
+    """
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                       ("'", "\\u0027")):
+        text = text.replace(char, code)
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 def _script_safe(js: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import re
 from datetime import date
@@ -131,7 +132,7 @@ def test_dates_must_be_in_order():
 
 # ------------------------------------------------------------------------- map
 
-HOSTILE = "</script><img src=x onerror=alert(1)>${alert(2)}"
+HOSTILE = "</script><img src=x onerror=alert(1)>${alert(2)} {{ 7*7 }} {% if 1 %}T{% endif %} {#c"
 
 
 def test_change_map_is_self_contained_and_data_is_inert(tmp_path):
@@ -148,7 +149,8 @@ def test_change_map_is_self_contained_and_data_is_inert(tmp_path):
     assert not re.search(r"<(script|link|img)[^>]+(src|href)\s*=\s*[\"']?(https?:)?//", text)
     assert "<img src=x" not in text  # only inside the JSON block, escaped as \u003c
     assert text.count("</script>") == text.count("<script")
-    assert HOSTILE not in text.split("<title>")[1].split("</title>")[0]
+    page_title = text.split("<title>")[1].split("</title>")[0]
+    assert html.unescape(page_title) == HOSTILE  # escaped, and no Jinja evaluated
     data = re.search(r'<script type="application/json" id="[^"]+">\s*(.*?)\s*</script>', text,
                      re.S)
     assert data is not None

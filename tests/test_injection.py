@@ -240,8 +240,8 @@ def test_jinja_syntax_in_data_is_not_evaluated(tmp_path: Path) -> None:
     must come out literally, not be evaluated (that would run code during the build)."""
     d = tmp_path / "layers"
     shutil.copytree(BASE, d)
-    text = (d / "incidents.csv").read_text(encoding="utf-8").replace(
-        "point in Kunming", "{{ 7*7 }}ZZ {{ cycler.__init__.__globals__.os.getcwd() }}QQ")
+    note = "{{ 7*7 }}ZZ {{ cycler.__init__.__globals__.os.getcwd() }}QQ {% raw %}{#"
+    text = (d / "incidents.csv").read_text(encoding="utf-8").replace("point in Kunming", note)
     (d / "incidents.csv").write_text(text.replace(",restricted\n", ",public\n"),
                                      encoding="utf-8")
     prepared = pipeline.prepare(layers=d)
@@ -249,7 +249,9 @@ def test_jinja_syntax_in_data_is_not_evaluated(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "route_risk_map.html").read_text(encoding="utf-8")
     assert "49ZZ" not in page
     assert f"{Path.cwd()}QQ" not in page
-    assert "{{ 7*7 }}ZZ" in page
+    data = [v for kind, script in Page(page).scripts if kind == "application/json"
+            for v in strings_in(json.loads(script))]
+    assert note in data  # shown exactly as written
 
 
 # --------------------------------------------------------------------------- CSV and SVG

@@ -838,6 +838,7 @@ def read_incidents(
     types: Iterable[str] = DEFAULT_TYPES,
     encoding: str | None = None,
     today: date | None = None,
+    resolve_places: bool = True,
 ) -> gpd.GeoDataFrame:
     """Read and validate incidents from CSV or point GeoJSON.
 
@@ -854,6 +855,12 @@ def read_incidents(
         Text encoding of a CSV that is not UTF-8 (a byte order mark is always dropped).
     today
         Dates after this day are rejected as in the future (default: the real date today).
+    resolve_places
+        Look ``place`` names up in the gazetteer. ``False`` is for a validation pass whose
+        boundaries failed to load (without them ``admin1`` cannot narrow a name, so every
+        ``Jining`` would be reported as ambiguous): every other field is still checked, and
+        rows located only by a place name are left out of the result, which must then not be
+        scored.
 
     Returns
     -------
@@ -944,7 +951,9 @@ def read_incidents(
             else:
                 gprec = int(float(gprec_text))
         no_coords = not _text(rec.get(C.LAT)) and not _text(rec.get(C.LON))
-        if no_coords and place and gprec in (None, 1, 2) and len(col.problems) == n_before:
+        by_place = bool(no_coords and place and gprec in (None, 1, 2))
+        unresolved = by_place and not resolve_places
+        if by_place and resolve_places and len(col.problems) == n_before:
             try:
                 lat, lon = resolve_place(place, country=country, admin1=admin1,
                                          boundaries=boundaries)
@@ -953,7 +962,7 @@ def read_incidents(
         has_point = lat is not None and lon is not None
         if gprec is None:
             gprec = 1 if has_point else 3 if admin1 else 4 if country else None
-        clean = len(col.problems) == n_before
+        clean = len(col.problems) == n_before and not unresolved
         if gprec is None:
             if clean:
                 col.add(loc, C.LAT, "no location: give lat+lon, a place, admin1+country or country")
@@ -981,7 +990,7 @@ def read_incidents(
         if url and not re.match(r"(?i)https?://", url):
             col.warn(loc, C.SOURCE_URL, f"{url[:60]!r} is not an http(s) link; it is shown as "
                                         "text, never as a link")
-        if len(col.problems) > n_before or period is None or gprec is None:
+        if len(col.problems) > n_before or period is None or gprec is None or unresolved:
             continue
         point = shapely.Point(lon, lat) if gprec in (1, 2) and has_point else None
         out.append(

@@ -400,3 +400,21 @@ def test_loaders_never_modify_inputs(tmp_path: Path) -> None:
     read_incidents(d / "incidents.csv", boundaries=b, today=TODAY)
     assert _digest(d) == before
     pd.testing.assert_frame_equal(b, b_copy)
+
+
+def test_places_can_be_left_unresolved_for_a_validation_pass(tmp_path: Path) -> None:
+    """Without boundaries admin1 cannot narrow a name: a pass that skips the gazetteer reports
+    only the other problems (and drops the rows located by place alone)."""
+    path = write_csv(tmp_path / "i.csv", "incident_id,date,type,place,admin1,country,count",
+                     "a,2020,arrest,Jining,Nei Mongol,CN,1", "b,2020-13,arrest,Jining,,CN,-1",
+                     "c,2020,arrest,,,VN,")
+    with pytest.raises(ValidationError) as info:
+        read_incidents(path, today=TODAY)
+    assert [p[:2] for p in problems(info)] == [("row 2", "place"), ("row 3", "date"),
+                                               ("row 3", "count")]
+    with pytest.raises(ValidationError) as info:
+        read_incidents(path, today=TODAY, resolve_places=False)
+    assert [p[:2] for p in problems(info)] == [("row 3", "date"), ("row 3", "count")]
+    write_csv(path, "incident_id,date,type,place,admin1,country", "a,2020,arrest,Jining,,CN",
+              "c,2020,arrest,,,VN")
+    assert list(read_incidents(path, today=TODAY, resolve_places=False)[C.INCIDENT_ID]) == ["c"]

@@ -131,6 +131,7 @@ def _edge_filter(network_type: str) -> Callable[[Mapping[str, Any]], bool]:
 
 
 def _network_type(mode: str, network_type: str | None) -> str:
+    """The network type given, checked, or else the one for ``mode``."""
     if network_type is None:
         if mode not in MODE_NETWORK:
             raise UsageError(f"mode {mode!r} has no OSM network; choose a network type "
@@ -175,7 +176,7 @@ def load_network(
         the network type.
     """
     path = Path(osm_path)
-    keep = _edge_filter(_network_type("mixed", network_type))
+    keep = _edge_filter(_network_type("", network_type))
     if not path.is_file():
         raise RouteriskError("file not found", file=str(path))
     tags = list(dict.fromkeys([*ox.settings.useful_tags_way, *_EXTRA_WAY_TAGS]))
@@ -187,8 +188,8 @@ def load_network(
         raise RouteriskError(f"not readable as OSM XML: {exc}", file=str(path)) from None
     except InsufficientResponseError:  # a ValueError: before the clause below
         raise RouteriskError("the file holds no OSM nodes or ways", file=str(path)) from None
-    except (KeyError, ValueError) as exc:
-        if "missing nodes" not in str(exc) and not isinstance(exc, KeyError):
+    except ValueError as exc:
+        if "missing nodes" not in str(exc):  # osmnx's message for ways with absent nodes
             raise
         raise RouteriskError(
             "ways refer to nodes the file does not hold (a clipped extract?); cut extracts "

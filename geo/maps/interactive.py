@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 #: More point incidents than this are clustered (Leaflet.markercluster).
 CLUSTER_THRESHOLD = 200
 #: Deepest zoom (city-level data: street level is already more than the data supports).
-MAX_ZOOM = 16
+MAX_ZOOM = 14
 
 LAYER_NAMES = {
     "segments": "Corridor segments (risk band)",
@@ -243,7 +243,7 @@ def build_map(
     (s, w), (n, e) = data["bounds"]
     # folium's max_zoom goes to a tile layer; markercluster needs the map's own maxZoom
     m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None,
-                   control_scale=True, maxZoom=MAX_ZOOM)
+                   control_scale=True, maxZoom=MAX_ZOOM, minZoom=2)
     # per instance, never on the class: folium's CDN links are replaced by inlined files
     m.default_js = []
     m.default_css = []

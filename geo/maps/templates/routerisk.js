@@ -137,118 +137,6 @@
     });
     st.provinces.addTo(map);
 
-    /* types and icons */
-    st.types = data.types;
-    st.icons = data.types.map(function (t) {
-      return L.divIcon({html: symbolMarkup(t, 16), className: "rr-symbol",
-                        iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -6]});
-    });
-
-    /* incidents: points (clustered when many), and units for coarse ones */
-    var I = data.incidents;
-    var n = I.id.length;
-    st.nIncidents = n;
-    function typeLabel(i) { var t = data.types[I.type[i]]; return t ? t.label : ""; }
-    function incidentRows(parent, i) {
-      var dl = add(parent, "dl", "rr-facts");
-      function row(k, v) {
-        if (v === "" || v === null || v === undefined) { return; }
-        add(dl, "dt", null, k);
-        var dd = add(dl, "dd");
-        if (v instanceof Node) { dd.appendChild(v); } else { dd.textContent = String(v); }
-      }
-      row("Date", I.date[i]);
-      var where = [str(I.place[i]), str(I.admin1[i]), str(I.country[i])].filter(Boolean);
-      row("Where", where.join(", ") + " (" + (PRECISION[I.gp[i]] || "") + ")");
-      row("People", I.count[i] === null ? "unknown" : fmtNumber(I.count[i], 1));
-      var src = str(I.source[i]), url = str(I.url[i]);
-      if (src || url) { row("Source", linkOrText(src, url)); }
-      row("Notes", I.notes[i]);
-    }
-    function incidentPopup(i) {
-      var box = el("div", "rr-pop");
-      var h = add(box, "h3");
-      h.appendChild(symbolElement(data.types[I.type[i]] || {}, 14));
-      h.appendChild(document.createTextNode(" " + typeLabel(i)));
-      add(box, "p", "rr-id", "Incident " + I.id[i]);
-      incidentRows(box, i);
-      return box;
-    }
-    st.incidentPopup = incidentPopup;
-
-    st.markers = new Array(n);
-    st.shown = new Uint8Array(n);
-    var points = 0;
-    for (var i = 0; i < n; i++) {
-      if (I.lat[i] === null) { continue; }
-      var m = L.marker([I.lat[i], I.lon[i]], {icon: st.icons[I.type[i]], keyboard: false});
-      m._rr = i;
-      st.markers[i] = m;
-      points++;
-    }
-    st.clustered = points > data.clusterThreshold;
-    if (st.clustered) {
-      st.incidentLayer = L.markerClusterGroup({
-        chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45,
-        spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
-        iconCreateFunction: function (cluster) {
-          var e = el("div", null, String(cluster.getChildCount()));
-          return L.divIcon({html: e, className: "rr-cluster", iconSize: [30, 30]});
-        }
-      });
-    } else {
-      st.incidentLayer = L.featureGroup();
-    }
-    st.incidentLayer.on("click", function (e) {
-      if (e.layer && e.layer._rr !== undefined) {
-        L.popup({maxWidth: 340}).setLatLng(e.layer.getLatLng())
-          .setContent(incidentPopup(e.layer._rr)).openOn(map);
-      }
-    });
-    st.incidentLayer.addTo(map);
-
-    var U = data.units;
-    st.unitIncidents = U.map(function () { return []; });
-    for (i = 0; i < n; i++) { if (I.unit[i] >= 0) { st.unitIncidents[I.unit[i]].push(i); } }
-    st.unitLayer = L.featureGroup();
-    st.unitPolys = U.map(function (u, k) {
-      var coords = u.kind === "admin1" ? P.coords[u.ref] : K.coords[u.ref];
-      var poly = L.polygon(coords, {pane: "rr-units", color: "#252525", weight: 1.4,
-        dashArray: "5 4", fillColor: "url(#rr-hatch)", fillOpacity: 1, className: "rr-unit"});
-      poly._rr = k;
-      return poly;
-    });
-    function unitName(k) {
-      var u = U[k];
-      return u.kind === "admin1" ? provinceName(u.ref) : countryName(u.ref);
-    }
-    function visibleIn(k) {
-      return st.unitIncidents[k].filter(function (j) { return I.first[j] <= st.step; });
-    }
-    st.unitLayer.bindTooltip(function (layer) {
-      var k = layer._rr, list = visibleIn(k);
-      return el("span", null, unitName(k) + ": " + list.length +
-                (list.length === 1 ? " incident" : " incidents") +
-                " known only to this " + (U[k].kind === "admin1" ? "province" : "country"));
-    }, {sticky: true, className: "rr-tip"});
-    st.unitLayer.bindPopup(function (layer) {
-      var k = layer._rr;
-      var box = el("div", "rr-pop");
-      add(box, "h3", null, unitName(k));
-      add(box, "p", null, "Incidents known only to this " +
-          (U[k].kind === "admin1" ? "province" : "country") + ", as of " +
-          data.steps[st.step] + ":");
-      visibleIn(k).forEach(function (j) {
-        var item = add(box, "div", "rr-unit-item");
-        var h = add(item, "h4");
-        h.appendChild(symbolElement(data.types[I.type[j]] || {}, 12));
-        h.appendChild(document.createTextNode(" " + typeLabel(j) + " — " + I.id[j]));
-        incidentRows(item, j);
-      });
-      return box;
-    }, {maxWidth: 360, maxHeight: 320});
-    st.unitLayer.addTo(map);
-
     /* segments: one path each over one shared dark casing */
     var G = data.segments;
     var colours = data.bandColours;
@@ -355,6 +243,122 @@
     }
     st.segmentPopup = segmentPopup;
 
+    /* types and icons */
+    st.types = data.types;
+    st.icons = data.types.map(function (t) {
+      return L.divIcon({html: symbolMarkup(t, 16), className: "rr-symbol",
+                        iconSize: [16, 16], iconAnchor: [8, 8], popupAnchor: [0, -6]});
+    });
+
+    /* incidents: points (clustered when many), and units for coarse ones */
+    var I = data.incidents;
+    var n = I.id.length;
+    st.nIncidents = n;
+    function typeLabel(i) { var t = data.types[I.type[i]]; return t ? t.label : ""; }
+    function incidentRows(parent, i) {
+      var dl = add(parent, "dl", "rr-facts");
+      function row(k, v) {
+        if (v === "" || v === null || v === undefined) { return; }
+        add(dl, "dt", null, k);
+        var dd = add(dl, "dd");
+        if (v instanceof Node) { dd.appendChild(v); } else { dd.textContent = String(v); }
+      }
+      row("Date", I.date[i]);
+      var where = [str(I.place[i]), str(I.admin1[i]), str(I.country[i])].filter(Boolean);
+      row("Where", where.join(", ") + " (" + (PRECISION[I.gp[i]] || "") + ")");
+      row("People", I.count[i] === null ? "unknown" : fmtNumber(I.count[i], 1));
+      var src = str(I.source[i]), url = str(I.url[i]);
+      if (src || url) { row("Source", linkOrText(src, url)); }
+      row("Notes", I.notes[i]);
+    }
+    function incidentPopup(i) {
+      var box = el("div", "rr-pop");
+      var h = add(box, "h3");
+      h.appendChild(symbolElement(data.types[I.type[i]] || {}, 14));
+      h.appendChild(document.createTextNode(" " + typeLabel(i)));
+      add(box, "p", "rr-id", "Incident " + I.id[i]);
+      incidentRows(box, i);
+      return box;
+    }
+    st.incidentPopup = incidentPopup;
+
+    st.markers = new Array(n);
+    st.shown = new Uint8Array(n);
+    var points = 0;
+    for (var i = 0; i < n; i++) {
+      if (I.lat[i] === null) { continue; }
+      var m = L.marker([I.lat[i], I.lon[i]], {icon: st.icons[I.type[i]], keyboard: false});
+      m._rr = i;
+      st.markers[i] = m;
+      points++;
+    }
+    st.clustered = points > data.clusterThreshold;
+    var container = map.getContainer();
+    if (st.clustered) {
+      st.incidentLayer = L.markerClusterGroup({
+        chunkedLoading: true, chunkDelay: 20, showCoverageOnHover: false, maxClusterRadius: 45,
+        chunkProgress: function (done, total) {  // a hook for tests and benchmarks
+          container.setAttribute("data-rr-incidents", done >= total ? "ready" : "loading");
+        },
+        spiderfyOnMaxZoom: true, removeOutsideVisibleBounds: true,
+        iconCreateFunction: function (cluster) {
+          var e = el("div", null, String(cluster.getChildCount()));
+          return L.divIcon({html: e, className: "rr-cluster", iconSize: [30, 30]});
+        }
+      });
+    } else {
+      st.incidentLayer = L.featureGroup();
+    }
+    st.incidentLayer.on("click", function (e) {
+      if (e.layer && e.layer._rr !== undefined) {
+        L.popup({maxWidth: 340}).setLatLng(e.layer.getLatLng())
+          .setContent(incidentPopup(e.layer._rr)).openOn(map);
+      }
+    });
+    st.incidentLayer.addTo(map);
+
+    var U = data.units;
+    st.unitIncidents = U.map(function () { return []; });
+    for (i = 0; i < n; i++) { if (I.unit[i] >= 0) { st.unitIncidents[I.unit[i]].push(i); } }
+    st.unitLayer = L.featureGroup();
+    st.unitPolys = U.map(function (u, k) {
+      var coords = u.kind === "admin1" ? P.coords[u.ref] : K.coords[u.ref];
+      var poly = L.polygon(coords, {pane: "rr-units", color: "#252525", weight: 1.4,
+        dashArray: "5 4", fillColor: "url(#rr-hatch)", fillOpacity: 1, className: "rr-unit"});
+      poly._rr = k;
+      return poly;
+    });
+    function unitName(k) {
+      var u = U[k];
+      return u.kind === "admin1" ? provinceName(u.ref) : countryName(u.ref);
+    }
+    function visibleIn(k) {
+      return st.unitIncidents[k].filter(function (j) { return I.first[j] <= st.step; });
+    }
+    st.unitLayer.bindTooltip(function (layer) {
+      var k = layer._rr, list = visibleIn(k);
+      return el("span", null, unitName(k) + ": " + list.length +
+                (list.length === 1 ? " incident" : " incidents") +
+                " known only to this " + (U[k].kind === "admin1" ? "province" : "country"));
+    }, {sticky: true, className: "rr-tip"});
+    st.unitLayer.bindPopup(function (layer) {
+      var k = layer._rr;
+      var box = el("div", "rr-pop");
+      add(box, "h3", null, unitName(k));
+      add(box, "p", null, "Incidents known only to this " +
+          (U[k].kind === "admin1" ? "province" : "country") + ", as of " +
+          data.steps[st.step] + ":");
+      visibleIn(k).forEach(function (j) {
+        var item = add(box, "div", "rr-unit-item");
+        var h = add(item, "h4");
+        h.appendChild(symbolElement(data.types[I.type[j]] || {}, 12));
+        h.appendChild(document.createTextNode(" " + typeLabel(j) + " — " + I.id[j]));
+        incidentRows(item, j);
+      });
+      return box;
+    }, {maxWidth: 360, maxHeight: 320});
+    st.unitLayer.addTo(map);
+
     /* least-risk and shortest paths */
     if (data.paths) {
       var Q = data.paths;
@@ -413,6 +417,9 @@
       st.listeners.forEach(function (f) { f(k); });
     };
     st.setStep(st.step);
+    if (!st.clustered || !container.hasAttribute("data-rr-incidents")) {
+      container.setAttribute("data-rr-incidents", "ready");
+    }
     return st;
   }
 

@@ -134,8 +134,9 @@ def study_crs(*layers: gpd.GeoDataFrame) -> pyproj.CRS:
 
     >>> import geopandas as gpd, shapely
     >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(102.7, 25.0)], crs=4326)
-    >>> study_crs(g).to_dict()["lon_0"], study_crs(g).to_dict()["lat_0"]
-    (103, 25)
+    >>> to_study = pyproj.Transformer.from_crs(4326, study_crs(g), always_xy=True)
+    >>> [abs(round(v)) for v in to_study.transform(103, 25)]  # centred on (103°E, 25°N)
+    [0, 0]
     """
     bounds = [ly.to_crs(WGS84).total_bounds for ly in layers
               if len(ly) and not shapely.is_missing(ly.geometry.values).all()]

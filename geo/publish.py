@@ -65,13 +65,13 @@ def _entry(incident_id: str, action: str, field: str, reason: str) -> dict[str, 
     return {C.INCIDENT_ID: incident_id, "action": action, "field": field, "reason": reason}
 
 
-def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame) -> tuple[str, str]:
+def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame, tree: shapely.STRtree
+             ) -> tuple[str, str]:
     """``(country, admin1)`` of the unit holding a point ("" when unknown)."""
-    geoms = boundaries.geometry.values
-    hits = shapely.STRtree(geoms).query(point, predicate="intersects")
+    hits = tree.query(point, predicate="intersects")
     if not len(hits):
-        hits = shapely.STRtree(geoms).query_nearest(
-            point, max_distance=settings.PLACE_TOLERANCE_DEG, all_matches=False)
+        hits = tree.query_nearest(point, max_distance=settings.PLACE_TOLERANCE_DEG,
+                                  all_matches=False)
     for h in hits:
         cc = str(boundaries[C.COUNTRY].iat[h])
         if not country or cc == country:
@@ -147,6 +147,7 @@ def make_public(
     keep: list[Any] = []
     rows: list[dict[str, Any]] = []
     geometry_name = incidents.geometry.name
+    tree = shapely.STRtree(boundaries.geometry.values)
     for label, rec in zip(incidents.index, incidents.to_dict("records"), strict=True):
         iid = str(rec[C.INCIDENT_ID])
         if str(rec.get(C.VISIBILITY, "restricted")) != "public":
@@ -159,7 +160,7 @@ def make_public(
             country, admin1 = str(rec[C.COUNTRY]), str(rec[C.ADMIN1])
             point = rec[geometry_name]
             if not admin1 and point is not None:
-                country, admin1 = _unit_of(point, country, boundaries)
+                country, admin1 = _unit_of(point, country, boundaries, tree)
             if not country:
                 manifest.append(_entry(iid, "suppressed", "geometry",
                                        "point outside every unit of the boundaries layer; it "

@@ -308,3 +308,31 @@ def test_hundred_segments_stay_small(tmp_path: Path):
     size = out.stat().st_size
     assert size < 600_000, size  # ~230 kB of Leaflet, markercluster and our own code
     assert payload(out.read_text("utf-8"))["segments"]["id"][:2] == ["C0000-000", "C0000-001"]
+
+
+def test_without_timeline_incidents_or_paths():
+    page = render(timeline=None, paths=None, incidents=D.INCIDENTS.iloc[:0])
+    data = payload(page)
+    assert data["steps"] == ["2020-06-30"]
+    assert data["segments"]["steps"] == []
+    assert data["incidents"]["id"] == [] and data["units"] == []
+    # explanations that name incidents the map does not hold still show their ids
+    assert data["segments"]["top"][0] == [["a1", 0.8], ["a3", 0.2]]
+    assert data["paths"] is None
+
+
+def test_timeline_dates_after_as_of_are_dropped_and_as_of_added():
+    timeline = D.TIMELINE.rename(columns={"2020-06-30": "2020-07-31"})
+    data = payload(render(timeline=timeline))
+    assert data["steps"] == [*D.MONTH_ENDS[:-1], "2020-06-30"]
+    # the as-of step takes the scored band
+    seg = data["segments"]
+    assert [s[-1] for s in seg["steps"]] == [str(b) for b in seg["band"]]
+
+
+def test_segment_missing_from_timeline_is_unknown_not_guessed(caplog):
+    with caplog.at_level("WARNING"):
+        data = payload(render(timeline=D.TIMELINE.drop(index="eq-002")))
+    seg = data["segments"]
+    assert seg["steps"][seg["id"].index("eq-002")] == "000003"
+    assert "timeline lacks 1 segment" in caplog.text

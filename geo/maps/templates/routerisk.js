@@ -452,8 +452,10 @@
         add(li, "span", "rr-band-label", b.label);
         add(li, "span", "rr-band-range", b.range);
       });
-      add(box, "h3", null, "Incidents");
-      var tl = add(box, "ul", "rr-types");
+      var more = add(box, "details", "rr-legend-more");
+      more.open = true;
+      add(more, "summary", null, "Incidents and paths");
+      var tl = add(more, "ul", "rr-types");
       spec.types.forEach(function (t) {
         var li = add(tl, "li");
         li.appendChild(symbolElement(t, 14));

@@ -103,6 +103,12 @@ def open_map(browser: Any, tmp_path: Path) -> Iterator[Any]:
         page.close()
 
 
+def close_popups(s: Session) -> None:
+    """Close the open popup and wait until its fade-out has removed it from the page."""
+    s.page.evaluate("map_routerisk.closePopup()")
+    s.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")
+
+
 def click_segment(s: Session, sid: str) -> None:
     xy = s.page.evaluate(POINT_ON_SEGMENT, sid)
     assert xy is not None, f"segment {sid} is not visible anywhere"
@@ -206,7 +212,7 @@ def test_incident_and_area_popups(open_map):
     popup.wait_for()
     assert "Incident a1" in popup.inner_text()
     assert "point in Westtown" in popup.inner_text()
-    page.evaluate("map_routerisk.closePopup()")
+    close_popups(s)
     # the hatched province: click a spot of East away from every line and symbol
     xy = page.evaluate("""() => {
       const p = map_routerisk.latLngToContainerPoint([-0.6, 1.2]);
@@ -224,14 +230,14 @@ def test_hostile_text_stays_text(open_map):
     s = open_map("hostile", **D.hostile())
     page = s.page
     for sid in ("eq-001", "north-002"):
-        page.evaluate("map_routerisk.closePopup()")
+        close_popups(s)
         xy = page.evaluate(POINT_ON_SEGMENT, sid)
         assert xy is not None, sid
         page.mouse.move(*xy)
         click_segment(s, sid)
         page.locator(".leaflet-popup-content").last.wait_for()
     for k in range(page.locator(".rr-symbol").count()):
-        page.evaluate("map_routerisk.closePopup()")
+        close_popups(s)
         page.locator(".rr-symbol").nth(k).click()
         page.locator(".leaflet-popup-content").last.wait_for()
     page.locator(".rr-slider input[type=range]").focus()

@@ -205,6 +205,13 @@ def test_city_labels_name_corridor_ends_from_the_gazetteer():
                   shapely.LineString([(105.5, 24.0), (108.32, 22.82)])], crs=4326)
     names = [name for name, _, _ in static.city_labels(line)]
     assert names == ["Kunming", "Nanning"]
+    units = gpd.GeoDataFrame({C.COUNTRY: ["CN"], C.ADMIN1: [""]},
+                             geometry=[shapely.box(100, 20, 111, 27)], crs=4326)
+    fig = static.plot_risk_map(line.assign(**{C.RISK_BAND: [2, 4]}),
+                               gpd.GeoDataFrame(geometry=[], crs=4326), units,
+                               as_of=date(2020, 1, 1), model=load_model())
+    drawn = {t.get_text() for t in fig.axes[0].texts}
+    assert {"Kunming", "Nanning", "CHINA"} <= drawn
     # in the middle of an ocean there is no city to name: no label, nothing invented
     sea = line.set_geometry([shapely.LineString([(-30.0, -40.0), (-29.0, -40.0)])] * 2)
     assert static.city_labels(sea) == []

@@ -168,16 +168,30 @@ def test_payload_holds_only_what_the_views_need():
         assert absent not in page.replace(inline_js(), "").replace(inline_css(), ""), absent
 
 
+def decode(part: list[int]) -> list[tuple[float, float]]:
+    """A delta-encoded line or ring back to (lat, lon) pairs, as routerisk.js does."""
+    lat = lon = 0
+    out = []
+    for k in range(0, len(part), 2):
+        lat, lon = lat + part[k], lon + part[k + 1]
+        out.append((lat / 1e4, lon / 1e4))
+    return out
+
+
 def test_coordinates_are_rounded_to_four_decimals():
     seg = D.SEGMENTS.copy()
     seg["geometry"] = seg.geometry.translate(xoff=0.123456789, yoff=0.000049)
     data = payload(render(segments=seg))
-    flat = json.dumps([data["segments"]["coords"], data["incidents"]["lat"],
-                       data["provinces"]["coords"], data["countries"]["coords"]])
-    numbers = re.findall(r"-?\d+\.\d+", flat)
-    assert numbers
-    assert max(len(n.split(".")[1]) for n in numbers) <= 4
-    assert data["segments"]["coords"][0][0] == [0.0, 0.1235]
+    coords = data["segments"]["coords"]
+    assert all(isinstance(v, int) for part in coords for v in part)
+    # eq-001 shifted by (0.123456789, 0.000049): ends at lat 0.000049 → 0.0, the middle vertex
+    # at lat 0.000059 → 0.0001; lon 0.123456789 → 0.1235, 0.873456789 → 0.8735
+    assert decode(coords[0]) == [(0.0, 0.1235), (0.0001, 0.4985), (0.0, 0.8735)]
+    flat = json.dumps([data["incidents"]["lat"], data["incidents"]["lon"]])
+    assert max(len(n.split(".")[1]) for n in re.findall(r"-?\d+\.\d+", flat)) <= 4
+    west = data["provinces"]["coords"][data["provinces"]["name"].index(
+        data["strings"].index("West"))]
+    assert decode(west[0]) == [(-1.0, 0.5), (1.0, 0.5), (1.0, -1.0), (-1.0, -1.0), (-1.0, 0.5)]
 
 
 def test_time_steps_bands_and_first_visible_step():

@@ -3,8 +3,10 @@
 Everything the page shows travels as one JSON document (``|tojson`` in a ``<script
 type="application/json">``) and is put on the page by ``routerisk.js`` with ``textContent``.
 Only the properties the views need are embedded; coordinates are rounded to 4 decimals
-(about 10 m, finer than the city-level data); repeated strings are stored once in a table and
-referred to by index; records are sorted by their ids so row order never changes the bytes.
+(about 10 m, finer than the city-level data) and lines and rings are stored as integer deltas
+in units of 1e-4 degree (about a third of the size of decimal pairs); repeated strings are
+stored once in a table and referred to by index; records are sorted by their ids so row order
+never changes the bytes.
 """
 
 from __future__ import annotations
@@ -136,41 +138,43 @@ def _iso(value: Any) -> str:
     return _text(value)[:10]
 
 
-def _round_lines(geoms: np.ndarray) -> list[Any]:
-    """LineString/MultiLineString → Leaflet ``[[lat, lon], ...]`` (or a list of such parts)."""
+def _delta(lonlat: np.ndarray) -> list[int]:
+    """``(n, 2)`` lon/lat → flat ``[lat0, lon0, dlat1, dlon1, ...]`` in units of 1e-4 degree.
+
+    Rounding to :data:`COORD_DIGITS` happens here; points that rounding makes repeat the
+    previous one are dropped. ``routerisk.js`` (``decode``) sums the deltas back.
+
+    >>> _delta(np.array([[102.70001, 25.04], [102.71, 25.04], [102.71004, 25.04002]]))
+    [250400, 1027000, 0, 100]
+    """
+    q = np.rint(np.asarray(lonlat, dtype=float)[:, 1::-1] * 10**COORD_DIGITS).astype(np.int64)
+    if len(q) > 1:
+        q = q[np.r_[True, np.any(q[1:] != q[:-1], axis=1)]]
+    d = q.copy()
+    d[1:] -= q[:-1]
+    return d.ravel().tolist()
+
+
+def _lines(geoms: np.ndarray) -> list[Any]:
+    """LineString/MultiLineString → one delta-encoded array (or a list of them per part)."""
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     coords, idx = shapely.get_coordinates(parts, return_index=True)
-    coords = np.round(coords, COORD_DIGITS)
-    # drop points that rounding made repeat the previous one of the same part
-    keep = np.ones(len(coords), dtype=bool)
-    if len(coords) > 1:
-        keep[1:] = (idx[1:] != idx[:-1]) | np.any(coords[1:] != coords[:-1], axis=1)
-    coords, idx = coords[keep], idx[keep]
-    latlon = coords[:, ::-1].tolist()
     bounds = np.searchsorted(idx, np.arange(len(parts) + 1))
-    by_part = [latlon[bounds[p]:bounds[p + 1]] for p in range(len(parts))]
-    out: list[Any] = [[] for _ in range(len(geoms))]
+    out: list[list[list[int]]] = [[] for _ in range(len(geoms))]
     for p, g in enumerate(part_of.tolist()):
-        out[g].append(by_part[p])
+        out[g].append(_delta(coords[bounds[p]:bounds[p + 1]]))
     return [lines[0] if len(lines) == 1 else lines for lines in out]
 
 
-def _ring(ring: Any) -> list[list[float]]:
-    xy = np.round(np.asarray(ring.coords)[:, :2], COORD_DIGITS)
-    if len(xy) > 1:
-        xy = xy[np.r_[True, np.any(xy[1:] != xy[:-1], axis=1)]]
-    return xy[:, ::-1].tolist()
-
-
 def _polygon(geom: Any) -> list[Any]:
-    """Polygon/MultiPolygon → Leaflet's nested ``[[[lat, lon], ...], ...]`` arrays."""
+    """Polygon/MultiPolygon → list of delta-encoded rings (or a list of such polygons)."""
     polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
     out = []
     for poly in polys:
         if poly.is_empty:
             continue
-        rings = [_ring(poly.exterior)] + [_ring(r) for r in poly.interiors]
-        rings = [r for r in rings if len(r) >= 4]
+        rings = [_delta(np.asarray(r.coords)[:, :2]) for r in (poly.exterior, *poly.interiors)]
+        rings = [r for r in rings if len(r) >= 8]  # a ring needs 4 points (closed triangle)
         if rings:
             out.append(rings)
     return out[0] if len(out) == 1 else out
@@ -186,7 +190,7 @@ def _country_names(codes: Sequence[str]) -> dict[str, str]:
     return {c: str(known.get(c, {}).get("name", c)) for c in codes}
 
 
-def _boundaries(boundaries: gpd.GeoDataFrame, strings: _Strings
+def _boundaries(boundaries: gpd.GeoDataFrame, strings: _Strings, names: Mapping[str, str]
                 ) -> tuple[dict[str, Any], dict[str, Any], dict[tuple[str, str], int],
                            dict[str, int]]:
     b = boundaries.to_crs(4326) if boundaries.crs is not None else boundaries
@@ -195,7 +199,6 @@ def _boundaries(boundaries: gpd.GeoDataFrame, strings: _Strings
                                                   _text(b[C.ADMIN1].iat[i])))
     b = b.iloc[order]
     countries = sorted({_text(c) for c in b[C.COUNTRY]})
-    names = _country_names(countries)
     provinces: dict[str, Any] = {"name": [], "country": [], "coords": []}
     province_index: dict[tuple[str, str], int] = {}
     for country, admin1, geom in zip(b[C.COUNTRY], b[C.ADMIN1], b.geometry, strict=True):
@@ -234,8 +237,8 @@ def _top_list(value: Any) -> list[Mapping[str, Any]]:
 
 
 def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
-              timeline: pd.DataFrame | None, incident_index: Mapping[str, int]
-              ) -> dict[str, Any]:
+              timeline: pd.DataFrame | None, incident_index: Mapping[str, int],
+              names: Mapping[str, str]) -> dict[str, Any]:
     seg = segments.to_crs(4326) if segments.crs is not None else segments
     seg = seg.iloc[np.argsort(seg[C.SEGMENT_ID].astype(str).to_numpy(), kind="stable")]
     ids = [str(s) for s in seg[C.SEGMENT_ID]]
@@ -270,7 +273,7 @@ def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         "corridor": [strings(v) for v in seg[C.CORRIDOR_ID]],
         "route": [strings(v) for v in seg[C.ROUTE]],
         "admin1": [strings(v) for v in seg[C.ADMIN1]],
-        "country": [strings(v) for v in seg[C.COUNTRY]],
+        "country": [strings(names.get(_text(v), v)) for v in seg[C.COUNTRY]],
         "length": [_num(v, 1) for v in seg[C.LENGTH_KM]],
         "density": [_num(v, 3) for v in seg[C.RISK_DENSITY]],
         "exposure": [_num(v, 3) for v in seg[C.EXPOSURE]],
@@ -278,13 +281,13 @@ def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         "band": bands,
         "steps": per_step,
         "top": top,
-        "coords": _round_lines(seg.geometry.to_numpy()),
+        "coords": _lines(seg.geometry.to_numpy()),
     }
 
 
 def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
                type_index: Mapping[str, int], province_index: Mapping[tuple[str, str], int],
-               country_index: Mapping[str, int], *, public: bool
+               country_index: Mapping[str, int], names: Mapping[str, str], *, public: bool
                ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, int], int]:
     inc = incidents.to_crs(4326) if incidents.crs is not None else incidents
     if public and C.VISIBILITY in inc:
@@ -338,7 +341,7 @@ def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         cols["count"].append(_num(rec.get(C.COUNT), 1))
         cols["place"].append(strings("" if public else rec.get(C.PLACE)))
         cols["admin1"].append(strings(admin1))
-        cols["country"].append(strings(country))
+        cols["country"].append(strings(names.get(country, country)))
         cols["source"].append(strings(rec.get(C.SOURCE_NAME)))
         cols["url"].append(-1 if public else strings(http_url(rec.get(C.SOURCE_URL))))
         cols["notes"].append("" if public else _text(rec.get(C.NOTES)))
@@ -372,7 +375,7 @@ def _paths(paths: gpd.GeoDataFrame | None) -> dict[str, Any] | None:
         "kind": [kinds[i] for i in order],
         "length": [_num(v, 1) for v in p[C.LENGTH_KM]],
         "exposure": [_num(v, 3) for v in p[C.EXPOSURE]],
-        "coords": _round_lines(p.geometry.to_numpy()),
+        "coords": _lines(p.geometry.to_numpy()),
     }
 
 
@@ -405,12 +408,16 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     """
     strings = _Strings()
     steps = _steps(timeline, as_of)
-    provinces, countries, province_index, country_index = _boundaries(boundaries, strings)
+    codes = {_text(c) for frame in (boundaries, segments, incidents) for c in frame[C.COUNTRY]}
+    names = _country_names(sorted(codes - {""}))
+    provinces, countries, province_index, country_index = _boundaries(boundaries, strings,
+                                                                      names)
     types = _types(model, incidents)
     type_index = {t["key"]: i for i, t in enumerate(types)}
     inc, units, index, undrawn = _incidents(incidents, strings, steps, type_index,
-                                            province_index, country_index, public=public)
-    segs = _segments(segments, strings, steps, timeline, index)
+                                            province_index, country_index, names,
+                                            public=public)
+    segs = _segments(segments, strings, steps, timeline, index, names)
     return {
         "asOf": as_of.isoformat(),
         "steps": steps,
@@ -451,7 +458,8 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]]) -> dict
         "bands": [{"colour": c, "label": str(lab), "range": r}
                   for c, lab, r in zip(BAND_COLOURS, model.band_labels, ranges, strict=True)],
         "types": [dict(x) for x in types],
-        "hatch": "Incident known only to its province or country (hatched area)",
+        "hatch": ["Incident known only to its province (hatched)",
+                  "Incident known only to its country (wide hatch)"],
     }
 
 

@@ -96,6 +96,11 @@ class RiskLayers(MacroElement):
     <rect width="7" height="7" fill="#252525" fill-opacity="0.05"/>
     <line x1="0" y1="0" x2="0" y2="7" stroke="#252525" stroke-width="1.5"
           stroke-opacity="0.55"/>
+  </pattern>
+  <pattern id="rr-hatch-wide" patternUnits="userSpaceOnUse" width="14" height="14"
+           patternTransform="rotate(-45)">
+    <line x1="0" y1="0" x2="0" y2="14" stroke="#252525" stroke-width="1.2"
+          stroke-opacity="0.4"/>
   </pattern></defs></svg>
 <script type="application/json" id={{ (this.get_name() ~ "_data")|tojson }}>
 {{ this.data|tojson }}

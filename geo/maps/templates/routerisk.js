@@ -93,8 +93,24 @@
     return Number(x).toLocaleString("en-US", {maximumFractionDigits: digits});
   }
 
-  function isMulti(coords) {
-    return coords.length > 0 && Array.isArray(coords[0]) && Array.isArray(coords[0][0]);
+  /* Geometry arrives as flat integer deltas in 1e-4 degree: [lat0, lon0, dlat1, dlon1, ...]
+   * per line or ring (see geo/maps/_payload.py). */
+  function decodePart(a) {
+    var out = new Array(a.length / 2), lat = 0, lon = 0;
+    for (var i = 0; i < a.length; i += 2) {
+      lat += a[i];
+      lon += a[i + 1];
+      out[i / 2] = [lat / 1e4, lon / 1e4];
+    }
+    return out;
+  }
+  function decodeLines(c) {  // one part, or a list of parts -> list of parts
+    return (c.length && typeof c[0] !== "number") ? c.map(decodePart) : [decodePart(c)];
+  }
+  function decodePolygon(c) {  // rings, or a list of polygons (lists of rings)
+    if (!c.length) { return []; }
+    return typeof c[0][0] === "number" ? c.map(decodePart)
+      : c.map(function (poly) { return poly.map(decodePart); });
   }
 
   var PRECISION = {1: "at this place", 2: "near this place", 3: "somewhere in this province",
@@ -121,7 +137,9 @@
     }
     function countryName(i) { return str(K.name[i]) + " (" + str(K.code[i]) + ")"; }
     st.provinces = L.featureGroup();
-    P.coords.forEach(function (coords, i) {
+    var provinceCoords = P.coords.map(decodePolygon);
+    var countryCoords = K.coords.map(decodePolygon);
+    provinceCoords.forEach(function (coords, i) {
       var poly = L.polygon(coords, {pane: "rr-base", color: style.border, weight: 0.7,
                                     opacity: 0.9, fillColor: style.land, fillOpacity: 1,
                                     className: "rr-province"});
@@ -131,7 +149,7 @@
     st.provinces.bindTooltip(function (layer) {
       return el("span", null, provinceName(layer._rr));
     }, {sticky: true, className: "rr-tip"});
-    K.coords.forEach(function (coords) {
+    countryCoords.forEach(function (coords) {
       st.provinces.addLayer(L.polygon(coords, {pane: "rr-base", color: style.countryBorder,
         weight: 1.6, fill: false, interactive: false, className: "rr-country"}));
     });
@@ -148,13 +166,14 @@
     function colourOfBand(b) { return b >= 1 && b <= 5 ? colours[b - 1] : "#9e9e9e"; }
     st.bandAt = bandAt;
     var casing = [];
-    G.coords.forEach(function (c) {
-      if (isMulti(c)) { c.forEach(function (part) { casing.push(part); }); } else { casing.push(c); }
+    var segmentCoords = G.coords.map(decodeLines);
+    segmentCoords.forEach(function (parts) {
+      parts.forEach(function (part) { casing.push(part); });
     });
     st.casing = L.polyline(casing, {pane: "rr-casing", color: style.casing, weight: 7,
                                     opacity: 1, interactive: false, className: "rr-casing"});
     st.segments = L.featureGroup();
-    st.segmentPaths = G.coords.map(function (c, s) {
+    st.segmentPaths = segmentCoords.map(function (c, s) {
       var line = L.polyline(c, {pane: "rr-segments", color: colourOfBand(bandAt(s, st.step)),
                                 weight: 4, opacity: 1, className: "rr-seg"});
       line._rr = s;
@@ -174,8 +193,9 @@
       var box = el("div");
       add(box, "strong", null, str(G.corridor[s]));
       box.appendChild(document.createTextNode(" (" + str(G.route[s]) + ")"));
-      add(box, "div", null, "Province: " +
-          [str(G.admin1[s]), str(G.country[s])].filter(Boolean).join(", "));
+      add(box, "div", null, G.admin1[s] >= 0
+        ? "Province: " + str(G.admin1[s]) + ", " + str(G.country[s])
+        : "Country: " + str(G.country[s]));
       add(box, "div", null, "Band " + bandText(bandAt(s, st.step)) + " on " +
           data.steps[st.step]);
       add(box, "div", null, "Risk density " + fmtNumber(G.density[s], 3) +
@@ -184,6 +204,7 @@
     }, {sticky: true, className: "rr-tip"});
     st.segments.bindPopup(function (layer) { return segmentPopup(layer._rr); },
                           {maxWidth: 420, className: "rr-seg-popup"});
+    st.segments.on("popupopen", function () { st.segments.closeTooltip(); });
 
     function segmentPopup(s) {
       var box = el("div", "rr-pop");
@@ -322,9 +343,12 @@
     for (i = 0; i < n; i++) { if (I.unit[i] >= 0) { st.unitIncidents[I.unit[i]].push(i); } }
     st.unitLayer = L.featureGroup();
     st.unitPolys = U.map(function (u, k) {
-      var coords = u.kind === "admin1" ? P.coords[u.ref] : K.coords[u.ref];
-      var poly = L.polygon(coords, {pane: "rr-units", color: "#252525", weight: 1.4,
-        dashArray: "5 4", fillColor: "url(#rr-hatch)", fillOpacity: 1, className: "rr-unit"});
+      var coords = u.kind === "admin1" ? provinceCoords[u.ref] : countryCoords[u.ref];
+      var province = u.kind === "admin1";
+      var poly = L.polygon(coords, {pane: "rr-units", color: "#252525",
+        weight: province ? 1.4 : 1, dashArray: province ? "5 4" : "2 4",
+        fillColor: province ? "url(#rr-hatch)" : "url(#rr-hatch-wide)", fillOpacity: 1,
+        className: "rr-unit " + (province ? "rr-unit-admin1" : "rr-unit-country")});
       poly._rr = k;
       return poly;
     });
@@ -363,7 +387,7 @@
     if (data.paths) {
       var Q = data.paths;
       st.pathLayer = L.featureGroup();
-      Q.coords.forEach(function (c, q) {
+      Q.coords.map(decodeLines).forEach(function (c, q) {
         var least = Q.kind[q] === "least-risk";
         var line = least
           ? L.polyline(c, {pane: "rr-halo", color: "#2c7fb8", weight: 15, opacity: 0.55,
@@ -461,10 +485,12 @@
         li.appendChild(symbolElement(t, 14));
         add(li, "span", null, t.label);
       });
-      var hatch = add(tl, "li");
-      var sw = add(hatch, "span", "rr-swatch rr-hatch-swatch");
-      sw.setAttribute("aria-hidden", "true");
-      add(hatch, "span", null, spec.hatch);
+      spec.hatch.forEach(function (h, k) {
+        var row = add(tl, "li");
+        add(row, "span", "rr-swatch " + (k ? "rr-hatch-wide-swatch" : "rr-hatch-swatch"))
+          .setAttribute("aria-hidden", "true");
+        add(row, "span", null, h);
+      });
       if (st.clustered) {
         var cl = add(tl, "li");
         add(cl, "span", "rr-cluster-swatch", "n");

@@ -54,9 +54,10 @@ class Session:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail("Debian's chromium is not installed: the browser tests cannot run "
-                    "(apt-get install chromium)")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} (which chromium: "
+                    f"{shutil.which('chromium')}): the browser tests cannot run; "
+                    "apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -27,10 +27,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
 from folium.template import Template
 
 from geo import columns as C
+from geo.maps.interactive import SafeMacroElement
 from geo.risk import BASELINE_ID, RiskField, RiskModel, band_of
 
 __all__ = [
@@ -248,7 +248,7 @@ def _plain(value: Any) -> Any:
     return value if value is None or isinstance(value, (bool, int, str)) else str(value)
 
 
-class ChangeLayers(MacroElement):
+class ChangeLayers(SafeMacroElement):
     """Boundaries, all segments (grey) and the changed ones (red rose, blue fell), drawn by
     ``templates/compare.js`` from a JSON block that is parsed, never executed."""
 

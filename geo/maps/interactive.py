@@ -64,7 +64,40 @@ LAYER_NAMES = {
 PLAIN_BASEMAP = "Plain background (offline)"
 
 
-class InlineAssets(MacroElement):
+class Verbatim(Element):
+    """Already rendered text, added to the page as it is.
+
+    branca's ``MacroElement.render`` wraps each rendered macro in ``Element(text)``, which
+    compiles the text as a Jinja template a second time: data holding ``{{ … }}`` or
+    ``{% … %}`` would then be evaluated (server-side template injection). This element never
+    parses its text.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Verbatim"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class SafeMacroElement(MacroElement):
+    """A MacroElement whose rendered macros are added verbatim (never templated twice)."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = module.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(Verbatim(str(macro(self, kwargs))),
+                                                name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class InlineAssets(SafeMacroElement):
     """Leaflet, markercluster and routerisk's own script and styles, inlined in ``<head>``."""
 
     _template = Template(
@@ -80,7 +113,7 @@ class InlineAssets(MacroElement):
         self.js = inline_js()
 
 
-class RiskLayers(MacroElement):
+class RiskLayers(SafeMacroElement):
     """Boundaries, incidents, coarse-incident units, segments and paths, drawn from JSON data.
 
     The data sits in a ``<script type="application/json">`` block (``|tojson`` escapes ``<``,
@@ -118,7 +151,7 @@ var {{ this.get_name() }} = RouteRisk.layers({{ this._parent.get_name() }}, JSON
         self.data = data
 
 
-class _Control(MacroElement):
+class _Control(SafeMacroElement):
     """A control built by ``RouteRisk.<function>(map, layers, spec)``."""
 
     _template = Template("""

@@ -22,9 +22,9 @@ log = logging.getLogger("geo")
 
 
 def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> None:
+    prefix = "warning: " if level == "warning" else ""
     for p in problems:
-        print(f"{p}", file=sys.stderr) if level == "error" else print(
-            f"warning: {p}", file=sys.stderr)
+        print(f"{prefix}{p}", file=sys.stderr)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -87,8 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--min-count", dest="min_count", type=int, default=None,
                        help="with --public: suppress incidents whose count is below this")
     build.add_argument("--tiles", action="append", metavar="NAME",
-                       help="add an online basemap (e.g. OpenStreetMap, 'CartoDB positron'); "
-                            "repeatable; the map then needs the network for those tiles")
+                       help="add an online basemap by its xyzservices name (e.g. "
+                            "OpenStreetMap); repeatable; the map then needs the network for "
+                            "those tiles")
     build.add_argument("--formats", default=",".join(pipeline.STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
     build.set_defaults(func=_cmd_build)

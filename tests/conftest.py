@@ -1,0 +1,25 @@
+"""Suite-wide rule: a run in which any browser test was skipped fails.
+
+The browser tests drive Debian's Chromium; they fail (not skip) when it is missing, and this hook
+makes sure no future skip marker can hide them either.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+_skipped_browser: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped_browser:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"browser tests were skipped: {', '.join(_skipped_browser)}",
+                                red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

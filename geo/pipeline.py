@@ -160,7 +160,8 @@ def prepare(
         b = _collect(problems, read_boundaries, paths["boundaries"], repair=repair)
         c = _collect(problems, read_corridors, paths["corridors"])
         i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
-                     types=tuple(model.types), encoding=encoding, today=today)
+                     types=tuple(model.types), encoding=encoding, today=today,
+                     resolve_places=b is not None)
     for w in caught:
         if isinstance(w.message, InputWarning):
             seen_warnings.append(w.message.problem)

@@ -190,6 +190,9 @@ def _country_names(codes: Sequence[str]) -> dict[str, str]:
     return {c: str(known.get(c, {}).get("name", c)) for c in codes}
 
 
+_MIN_HOLE_DEG2 = 0.01  # about 100 km2
+
+
 def _boundaries(boundaries: gpd.GeoDataFrame, strings: _Strings, names: Mapping[str, str]
                 ) -> tuple[dict[str, Any], dict[str, Any], dict[tuple[str, str], int],
                            dict[str, int]]:
@@ -211,10 +214,13 @@ def _boundaries(boundaries: gpd.GeoDataFrame, strings: _Strings, names: Mapping[
     country_index: dict[str, int] = {}
     for code in countries:
         geoms = b.geometry[b[C.COUNTRY].astype(str) == code].to_numpy()
-        merged = shapely.union_all(shapely.make_valid(geoms))
-        polys = shapely.get_parts(merged)
-        merged = shapely.multipolygons(
-            [p for p in polys if p.geom_type == "Polygon"]) if len(polys) else merged
+        merged = shapely.union_all(shapely.make_valid(geoms), grid_size=1e-4)
+        polys = [p for p in shapely.get_parts(merged) if p.geom_type == "Polygon"]
+        # gaps between simplified neighbours would show as tiny holes in the country
+        polys = [shapely.Polygon(p.exterior, [r for r in p.interiors
+                                             if shapely.Polygon(r).area > _MIN_HOLE_DEG2])
+                 for p in polys]
+        merged = shapely.multipolygons(polys) if polys else merged
         country_index[code] = len(country_data["code"])
         country_data["code"].append(strings(code))
         country_data["name"].append(strings(names[code]))

@@ -23,6 +23,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template
 
@@ -61,6 +62,7 @@ LAYER_NAMES = {
     "paths": "Least-risk and shortest paths",
     "boundaries": "Country and province boundaries",
 }
+DISPLAY_TOLERANCE_DEG = 0.02
 PLAIN_BASEMAP = "Plain background (offline)"
 
 
@@ -85,7 +87,7 @@ class Verbatim(Element):
 class SafeMacroElement(MacroElement):
     """A MacroElement whose rendered macros are added verbatim (never templated twice)."""
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         figure = self.get_root()
         module = self._template.module.__dict__
         for part in ("header", "html", "script"):
@@ -95,6 +97,7 @@ class SafeMacroElement(MacroElement):
                                                 name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+        return ""
 
 
 class InlineAssets(SafeMacroElement):
@@ -208,6 +211,19 @@ def _deterministic_ids(m: folium.Map) -> None:
     walk(m)
 
 
+def display_boundaries(boundaries: gpd.GeoDataFrame, *,
+                       tolerance_deg: float = DISPLAY_TOLERANCE_DEG) -> gpd.GeoDataFrame:
+    """Boundaries simplified for the basemap (a new frame; the analysis keeps full detail).
+
+    Douglas–Peucker per unit at ``tolerance_deg`` (0.02° ≈ 2 km: a pixel at zoom 6–7), topology
+    of each unit kept. Neighbours may part or overlap by up to the tolerance, which the page
+    cannot show at the zooms where the borders are read.
+    """
+    wgs = boundaries.to_crs(4326) if boundaries.crs is not None else boundaries
+    simple = shapely.simplify(wgs.geometry.values, tolerance_deg, preserve_topology=True)
+    return wgs.set_geometry(list(simple), crs=wgs.crs)
+
+
 def build_map(
     segments: gpd.GeoDataFrame,
     incidents: gpd.GeoDataFrame,
@@ -275,7 +291,8 @@ def build_map(
         tile_layers = tile_specs(tiles)
     except ValueError as exc:
         raise UsageError(str(exc), field="--tiles") from None
-    data = build_payload(segments, incidents, boundaries, as_of=as_of, model=model,
+    data = build_payload(segments, incidents, display_boundaries(boundaries), as_of=as_of,
+                         model=model,
                          timeline=timeline, paths=paths, public=public)
     data["clusterThreshold"] = int(cluster_threshold)
     (s, w), (n, e) = data["bounds"]

@@ -245,7 +245,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
             model=prepared.model, timeline=prepared.timeline, sources=sources_of(
                 prepared.incidents), public=prepared.public, tiles=tuple(tiles),
-            title=f"Corridor risk as of {prepared.as_of.isoformat()}",
+            title="Overland corridor risk",
         )
         save_map(m, tmp / f"{map_name}.html")
         write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",

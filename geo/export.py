@@ -39,10 +39,13 @@ def csv_safe(text: str) -> str:
 
     >>> csv_safe("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
+    >>> csv_safe("  =1+1")
+    "'  =1+1"
     >>> csv_safe("Kunming")
     'Kunming'
     """
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # spreadsheets skip leading spaces before deciding that a cell is a formula
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
 
 
 def _plain(value: Any, digits: int) -> Any:

@@ -210,7 +210,9 @@ def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame
     """Land, first-level and country borders; returns the countries (dissolved, clipped)."""
     if not len(boundaries):
         return gpd.GeoDataFrame({C.COUNTRY: []}, geometry=[], crs=frame.crs)
-    proj = boundaries.to_crs(frame.crs)
+    # long straight edges (a layer clipped to a lon/lat box) follow their meridian or parallel
+    wgs = boundaries.to_crs(WGS84)
+    proj = wgs.set_geometry(shapely.segmentize(wgs.geometry.values, 0.25)).to_crs(frame.crs)
     clipped = shapely.clip_by_rect(proj.geometry.values, *frame.grown(0.2))
     # detail finer than ~0.1 mm on the printed page only adds bytes to the SVG and PDF
     clipped = shapely.simplify(clipped, 0.0005 * (frame.xmax - frame.xmin),
@@ -231,9 +233,16 @@ def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame
     countries = countries.set_geometry(
         shapely.buffer(shapely.buffer(countries.geometry.values, eps, quad_segs=2), -eps,
                        quad_segs=2))
-    outer = [p for p in (_polygon_path(g) for g in countries.geometry.values) if p is not None]
-    ax.add_collection(PathCollection(outer, facecolors="none", edgecolors=COUNTRY_BORDER_COLOUR,
-                                     linewidths=0.9, zorder=3))
+    outlines = shapely.boundary(countries.geometry.values)
+    # A boundaries layer clipped to a study box ends in straight cuts: those are the edge of the
+    # data, not borders, so the country outline is not drawn along the layer's bounding box.
+    west, south, east, north = (float(v) for v in wgs.total_bounds)
+    edge = shapely.segmentize(shapely.box(west, south, east, north).exterior, 0.25)
+    edge_m = gpd.GeoSeries([edge], crs=WGS84).to_crs(frame.crs).values[0]
+    outlines = shapely.difference(outlines, shapely.buffer(edge_m, 2 * eps))
+    lines, _ = _line_parts(outlines)
+    ax.add_collection(LineCollection(lines, colors=COUNTRY_BORDER_COLOUR, linewidths=0.9,
+                                     capstyle="round", joinstyle="round", zorder=3))
     return countries
 
 
@@ -270,7 +279,7 @@ def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame,
             box = text.get_window_extent(renderer)
             (bx0, by0), (bx1, by1) = to_data.transform([[box.x0, box.y0], [box.x1, box.y1]])
             footprint = shapely.box(bx0, by0, bx1, by1)
-            inside = largest.intersection(footprint).area >= 0.75 * footprint.area
+            inside = largest.intersection(footprint).area >= 0.95 * footprint.area
             if (inside and not any(box.overlaps(b) for b in placed)
                     and (avoid is None or not footprint.intersects(avoid))):
                 placed.append(box)

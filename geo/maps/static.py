@@ -720,7 +720,7 @@ def plot_risk_map(
     ...     crs=4326)
     >>> fig = plot_risk_map(seg, gpd.GeoDataFrame(geometry=[], crs=4326), units,
     ...     as_of=date(2020, 6, 1), model=load_model())
-    >>> round(fig.get_figwidth(), 2)
+    >>> float(round(fig.get_figwidth(), 2))
     8.27
     """
     with _style():

@@ -118,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as exc:
-        print(f"routerisk: usage error: {exc}", file=sys.stderr)
+        where = "" if exc.problem.field == "-" else f"{exc.problem.field}: "
+        print(f"routerisk: usage error: {where}{exc.problem.message}", file=sys.stderr)
         return 2
     except RouteriskError as exc:
         _print_problems(exc.problems)

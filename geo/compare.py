@@ -5,10 +5,12 @@ the date), so a comparison costs two vector evaluations. Each changed segment li
 incidents that moved it, largest first, with the reason in words: a new incident dated after
 ``date_from``, or an older one whose weight has decayed (or whose interval has ended).
 
->>> from geo import pipeline                                        # doctest: +SKIP
->>> p = pipeline.prepare()                                          # doctest: +SKIP
->>> compare_dates(p.segments, p.incidents, date_from=date(2019, 1, 1),
-...               date_to=p.as_of, model=p.model, field=p.field)   # doctest: +SKIP
+>>> from geo import pipeline
+>>> p = pipeline.prepare()  # the bundled layers, as of the latest incident
+>>> changes = compare_dates(p.segments, p.incidents, date_from=date(2024, 6, 1),
+...                         date_to=p.as_of, model=p.model, field=p.field)
+>>> bool(len(changes)) and bool((changes["band_to"] > changes["band_from"]).all())
+True
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ __all__ = [
     "bundled_layers",
     "prepare",
     "prepare_from_args",
+    "resolve_paths",
+    "sources_of",
     "write_outputs",
 ]
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import columns as C  # noqa: N812  (the project-wide alias)
+from geo import columns as C
 from geo._dates import parse_period
 
 LAYERS = Path(__file__).resolve().parent.parent / "layers"

@@ -13,7 +13,8 @@ from geo import columns as C
 from geo.cli import main
 from tests._factories import BENT, UNITS
 
-INCIDENTS_CSV = """incident_id,date,type,lat,lon,place,admin1,country,count,source_name,source_url,notes,visibility
+INCIDENTS_CSV = """\
+incident_id,date,type,lat,lon,place,admin1,country,count,source_name,source_url,notes,visibility
 a1,2020-01-05,arrest,0.3,1.0,,,,15,Test wire,https://example.org/a1,point,public
 p1,2020-02,crackdown,,,,East,AA,,Test wire,,province,public
 c1,2020,checkpoint,,,,,BB,,Test wire,,country,restricted

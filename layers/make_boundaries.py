@@ -4,6 +4,7 @@ Usage::
 
     apt-get install gmt-dcw && pip install netCDF4
     python layers/make_boundaries.py [--dcw /usr/share/gmt-dcw] [--out layers/boundaries.geojson]
+    python layers/make_boundaries.py --check   # committed file == fresh build, byte for byte
 
 What it does (details and the reasons in ``layers/README.md``):
 
@@ -31,6 +32,7 @@ import json
 import logging
 import math
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -467,6 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out", type=Path, default=Path(__file__).resolve().parent / "boundaries.geojson"
     )
     parser.add_argument("--tolerance", type=float, default=TOLERANCE)
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="regenerate into a temporary file and exit 1 unless it equals --out byte for byte",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -474,6 +481,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     t0 = time.perf_counter()
     gdf = build_boundaries(args.dcw, tolerance=args.tolerance)
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / "boundaries.geojson"
+            write_geojson(gdf, fresh)
+            same = fresh.read_bytes() == args.out.read_bytes()
+        print(
+            f"{args.out}: {'identical to' if same else 'DIFFERS from'} a fresh build "
+            f"({time.perf_counter() - t0:.1f} s)"
+        )
+        return 0 if same else 1
     write_geojson(gdf, args.out)
     size = args.out.stat().st_size
     areas = gdf.to_crs("+proj=aea +lat_1=15 +lat_2=45 +lon_0=111").area / 1e6

@@ -9,7 +9,7 @@ two source articles in ``../shared/seeds/``. The few places GeoNames does not li
 
 Corridors that meet share a city, so their end points are identical after rounding: the graph
 formed where corridor ends meet is the network a least-risk path is computed on. Sources and
-every assumption are in ``layers/DIGITISING.md``.
+every assumption are in ``layers/README.md``.
 
 Run from anywhere::
 

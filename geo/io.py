@@ -146,7 +146,9 @@ def study_crs(*layers: gpd.GeoDataFrame) -> pyproj.CRS:
         arr = np.array(bounds)
         minx, miny = np.nanmin(arr[:, 0]), np.nanmin(arr[:, 1])
         maxx, maxy = np.nanmax(arr[:, 2]), np.nanmax(arr[:, 3])
-        lon0, lat0 = round((minx + maxx) / 2), round((miny + maxy) / 2)
+        # snap to 1e-6° first so float noise from a CRS round trip cannot flip the rounding
+        lon0 = round(round((minx + maxx) / 2, 6))
+        lat0 = round(round((miny + maxy) / 2, 6))
     return pyproj.CRS.from_proj4(
         f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
     )

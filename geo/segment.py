@@ -26,7 +26,10 @@ _DENSIFY_DEG = 0.05
 
 def _densified(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     wgs = gdf.to_crs(WGS84)
-    return wgs.set_geometry(shapely.segmentize(wgs.geometry.values, _DENSIFY_DEG))
+    # snap to 1e-9° (0.1 mm) first: float noise from a CRS round trip must not change how many
+    # vertices a line gets (the chords, and so the lengths, would differ by a hair)
+    snapped = shapely.transform(wgs.geometry.values, lambda xy: np.round(xy, 9))
+    return wgs.set_geometry(shapely.segmentize(snapped, _DENSIFY_DEG))
 
 
 def _unit_runs(

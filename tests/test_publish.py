@@ -141,7 +141,7 @@ def test_negative_threshold_is_a_usage_error(tmp_path: Path,
                "--min-count", "-1", "--formats", ""])
     assert rc == 2
     assert capsys.readouterr().err == (
-        "routerisk: usage error: -:-: --min-count: --min-count must be 0 or more, not -1\n")
+        "routerisk: usage error: --min-count: --min-count must be 0 or more, not -1\n")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

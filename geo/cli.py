@@ -7,10 +7,11 @@ problem, nothing in ``--out`` changed), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from geo import __version__
@@ -25,6 +26,20 @@ def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> Non
     prefix = "warning: " if level == "warning" else ""
     for p in problems:
         print(f"{prefix}{p}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _stage(what: str) -> Iterator[None]:
+    """Say what is happening, and how long it took, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    print(f"routerisk: {what} …", end="", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -51,9 +66,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if bad:
         raise UsageError(f"unknown static format(s) {', '.join(bad)}; choose from "
                          f"{', '.join(pipeline.STATIC_FORMATS)} or ''", field="--formats")
-    prepared = pipeline.prepare_from_args(args, public=args.public)
+    with _stage("loading, validating and scoring the layers"):
+        prepared = pipeline.prepare_from_args(args, public=args.public)
     _print_problems(prepared.warnings, level="warning")
-    written = pipeline.write_outputs(prepared, args.out, tiles=args.tiles or (), formats=formats)
+    with _stage(f"writing the map, tables and {'/'.join(formats) or 'no'} static images"):
+        written = pipeline.write_outputs(prepared, args.out, tiles=args.tiles or (),
+                                         formats=formats)
     bands = prepared.scored["risk_band"].value_counts().sort_index().to_dict()
     print(f"as of {prepared.as_of.isoformat()}: {len(prepared.scored)} segments on "
           f"{len(prepared.corridors)} corridors, bands "

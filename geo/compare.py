@@ -32,7 +32,7 @@ import shapely
 from folium.template import Template
 
 from geo import columns as C
-from geo.maps.interactive import SafeMacroElement
+from geo.maps.interactive import SafeMacroElement, deterministic_ids
 from geo.risk import BASELINE_ID, RiskField, RiskModel, band_of
 
 __all__ = [
@@ -367,25 +367,11 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     m.get_root().title = html.escape(heading)  # type: ignore[attr-defined]
     InlineAssets().add_to(m)
     ChangeLayers(data).add_to(m)
-    _stable_ids(m)
+    deterministic_ids(m, root="routerisk_compare")
     return m
-
-
-def _stable_ids(m: folium.Map) -> None:
-    m._id = "routerisk_compare"
-    count = 0
-
-    def walk(element: Any) -> None:
-        nonlocal count
-        for child in element._children.values():
-            count += 1
-            child._id = f"{count:03d}"
-            walk(child)
-
-    walk(m)
 
 
 def save_changes_map(m: folium.Map, path: Path) -> None:
     """Write the change map as one HTML file (same inputs, same bytes)."""
-    _stable_ids(m)
+    deterministic_ids(m, root="routerisk_compare")
     Path(path).write_bytes(m.get_root().render().encode("utf-8"))

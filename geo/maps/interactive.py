@@ -196,9 +196,9 @@ class LayerSwitcher(_Control):
     function = "layerControl"
 
 
-def _deterministic_ids(m: folium.Map) -> None:
+def deterministic_ids(m: folium.Map, *, root: str = "routerisk") -> None:
     """Replace folium's random element ids with ones that depend only on the tree."""
-    m._id = "routerisk"
+    m._id = root
     count = 0
 
     def walk(element: Element) -> None:
@@ -313,7 +313,7 @@ def build_map(
                            "names": LAYER_NAMES, "collapsed": collapsed_layers}).add_to(m)
     Legend(layers, legend_spec(model, types=data["types"])).add_to(m)
     TimeSlider(layers, {}).add_to(m)
-    _deterministic_ids(m)
+    deterministic_ids(m)
     log.info("map: %d segments, %d incidents, %d dates", len(data["segments"]["id"]),
              len(data["incidents"]["id"]), len(data["steps"]))
     return m
@@ -321,6 +321,6 @@ def build_map(
 
 def save_map(m: folium.Map, path: Path) -> None:
     """Write the map as one HTML file; identical inputs give identical bytes."""
-    _deterministic_ids(m)
+    deterministic_ids(m)
     text = m.get_root().render()
     Path(path).write_bytes(text.encode("utf-8"))

@@ -84,6 +84,7 @@ class RiskModel:
     admin1_per_100km: float = 0.25
     country_per_100km: float = 0.05
     border_crossing_exposure: float = 0.1
+    border_crossing_km: float = 25.0
     source: str = field(default="defaults", compare=False)
 
 
@@ -171,6 +172,8 @@ def load_model(path: Path | str | None = None) -> RiskModel:
         country_per_100km=_get(prec, "country_per_100km", float, f"{where} [precision]"),
         border_crossing_exposure=_get(data.get("baseline", {}), "border_crossing_exposure",
                                       float, f"{where} [baseline]"),
+        border_crossing_km=_get(data.get("baseline", {}), "border_crossing_km", float,
+                                f"{where} [baseline]"),
         source=where,
     )
 
@@ -219,6 +222,31 @@ def _quartic_line_integral(p: np.ndarray, u1: np.ndarray, u2: np.ndarray, h: np.
         return v * (a * a + v2 * (v2 / 5.0 - 2.0 * a / 3.0))
 
     return np.maximum(anti(hi) - anti(lo), 0.0) * (15.0 / 16.0)
+
+
+def _kernel_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, x0: np.ndarray,
+                  y0: np.ndarray, x1: np.ndarray, y1: np.ndarray, edge_seg: np.ndarray, *,
+                  tree: shapely.STRtree | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(point index, segment index, kernel share) for every point × straight edge within reach.
+
+    Candidates come from a bounding-box query of the edges' STRtree; the exact kernel integral
+    is zero beyond ``h``, so those pairs are dropped.
+    """
+    if tree is None:
+        tree = shapely.STRtree(shapely.linestrings(
+            np.stack([np.stack([x0, x1], 1), np.stack([y0, y1], 1)], 2)))
+    q_pt, q_edge = tree.query(shapely.box(px - h, py - h, px + h, py + h))
+    dx, dy = x1[q_edge] - x0[q_edge], y1[q_edge] - y0[q_edge]
+    length = np.hypot(dx, dy)
+    safe = np.where(length > 0, length, 1.0)
+    ux, uy = dx / safe, dy / safe
+    rx, ry = px[q_pt] - x0[q_edge], py[q_pt] - y0[q_edge]
+    t0 = rx * ux + ry * uy  # along-edge position of the foot point
+    perp = np.abs(rx * uy - ry * ux)
+    val = _quartic_line_integral(perp, -t0, length - t0, h[q_pt])
+    keep = val > 0
+    return q_pt[keep], edge_seg[q_edge[keep]], val[keep]
 
 
 class RiskField:
@@ -273,6 +301,7 @@ class RiskField:
         x1, y1 = coords[1:][same, 0], coords[1:][same, 1]
         edge_seg = seg_of_coord[:-1][same]
         edges = shapely.linestrings(np.stack([np.stack([x0, x1], 1), np.stack([y0, y1], 1)], 2))
+        tree = shapely.STRtree(edges)
         is_point = (gprec <= 2) & ~incidents.geometry.isna().to_numpy()
         pt_idx = np.flatnonzero(is_point & (self.base > 0))
         inc_list: list[np.ndarray] = []
@@ -284,28 +313,14 @@ class RiskField:
             to_metric = pyproj.Transformer.from_crs(WGS84, crs, always_xy=True)
             px_all, py_all = to_metric.transform(shapely.get_x(wgs.values),
                                                  shapely.get_y(wgs.values))
-            dx, dy = x1 - x0, y1 - y0
-            length = np.hypot(dx, dy)
-            safe = np.where(length > 0, length, 1.0)
-            ux, uy = dx / safe, dy / safe
             multi_edge = np.bincount(edge_seg, minlength=self.n_seg) > 1
-            tree = shapely.STRtree(edges)
             h_all = self.bandwidth_km[pt_idx] * 1000.0
             # chunks of incidents keep the pair arrays (and memory) bounded
             for lo in range(0, len(pt_idx), _CHUNK):
                 sl = slice(lo, lo + _CHUNK)
-                cx, cy, ch = px_all[sl], py_all[sl], h_all[sl]
-                # candidate edges by bounding box; the exact kernel below is zero beyond h
-                q_pt, q_edge = tree.query(shapely.box(cx - ch, cy - ch, cx + ch, cy + ch))
-                rx, ry = cx[q_pt] - x0[q_edge], cy[q_pt] - y0[q_edge]
-                eux, euy = ux[q_edge], uy[q_edge]
-                t0 = rx * eux + ry * euy  # along-edge position of the foot point
-                perp = np.abs(rx * euy - ry * eux)
-                val = _quartic_line_integral(perp, -t0, length[q_edge] - t0, ch[q_pt])
-                keep = val > 0
-                inc = pt_idx[sl][q_pt[keep]]
-                seg = edge_seg[q_edge[keep]]
-                val = val[keep]
+                q_pt, seg, val = _kernel_pairs(px_all[sl], py_all[sl], h_all[sl], x0, y0, x1,
+                                               y1, edge_seg, tree=tree)
+                inc = pt_idx[sl][q_pt]
                 # merge pairs of one incident with several edges of one segment
                 multi = multi_edge[seg]
                 if multi.any():
@@ -349,12 +364,34 @@ class RiskField:
             self.pair_inc = np.zeros(0, dtype=np.int32)
             self.pair_seg = np.zeros(0, dtype=np.int32)
             self.pair_val = np.zeros(0)
-        # half a crossing's baseline exposure on each of the two segments meeting at the border
-        border = self.segments[C.BORDER_CROSSING].to_numpy(dtype=bool)
+        self.baseline_density = self._baseline(seg_m, x0, y0, x1, y1, edge_seg, tree)
+
+    def _baseline(self, seg_m: np.ndarray, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray,
+                  y1: np.ndarray, edge_seg: np.ndarray, tree: shapely.STRtree) -> np.ndarray:
+        """Density from international crossings: each crossing point carries
+        ``border_crossing_exposure`` spread by the quartic kernel over ``border_crossing_km``,
+        so the baseline does not depend on how long the segments at the border are."""
+        out = np.zeros(self.n_seg)
+        value = self.model.border_crossing_exposure
+        if not self.n_seg or value <= 0 or not len(x0):
+            return out
+        seg = self.segments
+        order = np.lexsort((seg[C.SEQ].to_numpy(), seg[C.CORRIDOR_ID].to_numpy().astype(str)))
+        cid = seg[C.CORRIDOR_ID].to_numpy().astype(str)[order]
+        cc = seg[C.COUNTRY].to_numpy().astype(str)[order]
+        change = (cid[1:] == cid[:-1]) & (cc[1:] != cc[:-1]) & (cc[1:] != "") & (cc[:-1] != "")
+        after = order[1:][change]
+        if not len(after):
+            return out
+        starts = shapely.get_coordinates(shapely.get_point(seg_m[after], 0))
+        # corridors that cross at the same place share one crossing
+        pts = np.unique(np.round(starts, 0), axis=0)
+        h = np.full(len(pts), self.model.border_crossing_km * 1000.0)
+        _, seg_idx, val = _kernel_pairs(pts[:, 0], pts[:, 1], h, x0, y0, x1, y1, edge_seg,
+                                        tree=tree)
+        contrib = np.bincount(seg_idx, weights=val * value, minlength=self.n_seg)
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.baseline_density = np.where(
-                border & (self.geo_len_km > 0),
-                100.0 * 0.5 * self.model.border_crossing_exposure / self.geo_len_km, 0.0)
+            return np.where(self.geo_len_km > 0, 100.0 * contrib / self.geo_len_km, 0.0)
 
     def time_factor(self, as_of: date) -> np.ndarray:
         """K_time of every incident as of ``as_of`` (0 for incidents starting after it)."""

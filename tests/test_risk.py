@@ -92,13 +92,24 @@ def test_country_level_incident_and_interval_in_force():
     assert later.loc[bb, C.RISK_DENSITY].to_numpy() == pytest.approx(0.05 * 2 * 0.8 * 0.25)
 
 
-def test_border_baseline_is_half_a_crossing_on_each_side():
+def test_border_baseline_is_a_kernel_around_the_crossing():
     scored = score(SEGMENTS, [], model=MODEL)
+    # the crossing at 2°E adds 0.1 exposure in all, spread ±25 km along the corridor
+    assert scored[C.EXPOSURE].sum() == pytest.approx(0.1, rel=1e-6)
     crossing = scored[scored[C.BORDER_CROSSING]]
     assert crossing[C.COUNTRY].tolist() == ["AA", "BB"]
-    assert crossing[C.EXPOSURE].to_numpy() == pytest.approx([0.05, 0.05])
-    assert all(t == [{"incident_id": "baseline", "share": 1.0}]
-               for t in crossing[C.TOP_INCIDENTS])
+    assert crossing[C.EXPOSURE].sum() > 0.099  # nearly all of it on the two border segments
+    assert all(t[0]["incident_id"] == "baseline" for t in crossing[C.TOP_INCIDENTS])
+
+
+@pytest.mark.parametrize("max_km", [0.5, 5, 25, 100])
+def test_border_baseline_does_not_depend_on_segment_length(max_km):
+    scored = score(segment_corridors(STRAIGHT, UNITS, max_km=max_km), [], model=MODEL)
+    assert scored[C.EXPOSURE].sum() == pytest.approx(0.1, rel=1e-6)
+    # the kernel's peak: 100 x 0.1 x 15 / (16 x 25 km) per 100 km; a short segment at the
+    # border never gets more (it used to, when half a crossing sat on each border segment)
+    assert scored[C.RISK_DENSITY].max() <= 100 * 0.1 * 15 / (16 * 25) + 1e-9
+    assert (scored[C.RISK_BAND] <= 2).all()
 
 
 def test_bands_use_fixed_thresholds():

@@ -1,0 +1,96 @@
+"""The main job on the bundled layers: `routerisk build` end to end, then the map in Chromium.
+
+What a person opening the bundled map offline gets: every segment drawn in its band colour, an
+explanation on click, the panel and legend, the time slider, and not a single request.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from geo import columns as C
+from geo.cli import main
+from geo.maps import _style
+from geo.pipeline import bundled_layers
+from tests.test_map_browser import ARGS, CHROMIUM, POINT_ON_SEGMENT, SCREENSHOTS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundled")
+    assert main(["build", "--out", str(out)]) == 0
+    return out
+
+
+def test_bundled_build_outputs(built: Path) -> None:
+    segments = json.loads((built / "segments.geojson").read_text(encoding="utf-8"))["features"]
+    incidents = pd.read_csv(bundled_layers() / "incidents.csv")
+    fate = pd.read_csv(built / "incidents_fate.csv")
+    assert sorted(fate[C.INCIDENT_ID]) == sorted(incidents[C.INCIDENT_ID])  # nothing dropped
+    assert set(fate[C.STATUS]) <= {"scored", "future", "unassigned", "rejected"}
+    routes = pd.read_csv(built / "routes.csv")
+    corridors = json.loads((bundled_layers() / "corridors.geojson").read_text("utf-8"))
+    assert len(routes) == len(corridors["features"])
+    bands = {f["properties"][C.RISK_BAND] for f in segments}
+    assert bands <= {1, 2, 3, 4, 5} and len(bands) >= 3  # the map is not one flat colour
+    assert (built / "route_risk_map.html").stat().st_size < 2_000_000
+
+
+def test_bundled_map_in_chromium(built: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} "
+                    f"({shutil.which('chromium')}); apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    n_segments = len(json.loads((built / "segments.geojson").read_text("utf-8"))["features"])
+    url = (built / "route_risk_map.html").as_uri()
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+
+        def route(r: Any) -> None:
+            if r.request.url == url:
+                r.continue_()
+            else:
+                requests.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(url)
+        page.wait_for_function(
+            f"document.querySelectorAll('path.rr-seg').length === {n_segments}")
+        strokes = page.evaluate(
+            "[...document.querySelectorAll('path.rr-seg')].map(e => e.getAttribute('stroke'))")
+        assert {s.lower() for s in strokes} <= {c.lower() for c in _style.BAND_COLOURS}
+        assert page.get_by_text("RESTRICTED").first.is_visible()
+        assert page.get_by_text("weighted incidents per 100 km").first.is_visible()
+        # the most dangerous segment explains itself
+        # the most dangerous segment that can be clicked at this zoom explains itself
+        features = json.loads((built / "segments.geojson").read_text("utf-8"))["features"]
+        ranked = sorted((f["properties"] for f in features),
+                        key=lambda p: -p[C.RISK_DENSITY])
+        worst, xy = next((p, xy) for p in ranked
+                         if (xy := page.evaluate(POINT_ON_SEGMENT, p[C.SEGMENT_ID])))
+        assert worst[C.RISK_BAND] >= 4
+        page.mouse.click(*xy)
+        page.wait_for_selector(".leaflet-popup")
+        popup = page.inner_text(".leaflet-popup")
+        print(popup)
+        assert worst[C.CORRIDOR_ID] in popup
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "bundled_map.png"))
+        browser.close()
+    assert requests == []
+    assert errors == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -90,3 +91,12 @@ def incidents(rows: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
 
 
 AS_OF = date(2020, 6, 1)
+
+
+def write_layers(folder: Path, incidents_csv: str) -> Path:
+    """Write UNITS, BENT and an incidents CSV as a layers folder for the CLI."""
+    folder.mkdir(parents=True, exist_ok=True)
+    UNITS.to_file(folder / "boundaries.geojson", driver="GeoJSON", engine="pyogrio")
+    BENT.to_file(folder / "corridors.geojson", driver="GeoJSON", engine="pyogrio")
+    (folder / "incidents.csv").write_text(incidents_csv, encoding="utf-8")
+    return folder

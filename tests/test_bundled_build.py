@@ -7,9 +7,7 @@ explanation on click, the panel and legend, the time slider, and not a single re
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,7 +16,8 @@ from geo import columns as C
 from geo.cli import main
 from geo.maps import _style
 from geo.pipeline import bundled_layers
-from tests.test_map_browser import ARGS, CHROMIUM, POINT_ON_SEGMENT, SCREENSHOTS
+from tests._browser import offline_page
+from tests.test_map_browser import POINT_ON_SEGMENT, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -45,38 +44,16 @@ def test_bundled_build_outputs(built: Path) -> None:
 
 
 def test_bundled_map_in_chromium(built: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} "
-                    f"({shutil.which('chromium')}); apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
     n_segments = len(json.loads((built / "segments.geojson").read_text("utf-8"))["features"])
-    url = (built / "route_risk_map.html").as_uri()
-    requests: list[str] = []
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-
-        def route(r: Any) -> None:
-            if r.request.url == url:
-                r.continue_()
-            else:
-                requests.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(url)
+    with offline_page(built / "route_risk_map.html", viewport=(1400, 900)) as s:
+        page = s.page
         page.wait_for_function(
             f"document.querySelectorAll('path.rr-seg').length === {n_segments}")
         strokes = page.evaluate(
             "[...document.querySelectorAll('path.rr-seg')].map(e => e.getAttribute('stroke'))")
-        assert {s.lower() for s in strokes} <= {c.lower() for c in _style.BAND_COLOURS}
+        assert {c.lower() for c in strokes} <= {c.lower() for c in _style.BAND_COLOURS}
         assert page.get_by_text("RESTRICTED").first.is_visible()
         assert page.get_by_text("weighted incidents per 100 km").first.is_visible()
-        # the most dangerous segment explains itself
         # the most dangerous segment that can be clicked at this zoom explains itself
         features = json.loads((built / "segments.geojson").read_text("utf-8"))["features"]
         ranked = sorted((f["properties"] for f in features),
@@ -86,11 +63,9 @@ def test_bundled_map_in_chromium(built: Path) -> None:
         assert worst[C.RISK_BAND] >= 4
         page.mouse.click(*xy)
         page.wait_for_selector(".leaflet-popup")
-        popup = page.inner_text(".leaflet-popup")
-        print(popup)
-        assert worst[C.CORRIDOR_ID] in popup
+        assert worst[C.CORRIDOR_ID] in page.inner_text(".leaflet-popup")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "bundled_map.png"))
-        browser.close()
-    assert requests == []
-    assert errors == []
+    assert s.requests == []
+    assert s.errors == []
+    assert s.dialogs == []

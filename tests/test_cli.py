@@ -11,7 +11,7 @@ import pytest
 
 from geo import columns as C
 from geo.cli import main
-from tests._factories import BENT, UNITS
+from tests._factories import write_layers
 
 INCIDENTS_CSV = """\
 incident_id,date,type,lat,lon,place,admin1,country,count,source_name,source_url,notes,visibility
@@ -24,12 +24,7 @@ far,2020-03-01,arrest,-0.9,-0.9,,,,,Test wire,,far from corridors,public
 
 @pytest.fixture
 def layers(tmp_path: Path) -> Path:
-    folder = tmp_path / "layers"
-    folder.mkdir()
-    UNITS.to_file(folder / "boundaries.geojson", driver="GeoJSON", engine="pyogrio")
-    BENT.to_file(folder / "corridors.geojson", driver="GeoJSON", engine="pyogrio")
-    (folder / "incidents.csv").write_text(INCIDENTS_CSV, encoding="utf-8")
-    return folder
+    return write_layers(tmp_path / "layers", INCIDENTS_CSV)
 
 
 def digest(folder: Path) -> dict[str, str]:

@@ -30,7 +30,8 @@ from geo.compare import (
 )
 from geo.risk import RiskField, load_model
 from geo.segment import segment_corridors
-from tests._factories import BENT, STRAIGHT, UNITS, incident, incidents
+from tests._browser import offline_page
+from tests._factories import STRAIGHT, UNITS, incident, incidents, write_layers
 
 # Round numbers: no quality discount, a coarse incident adds its weight as density per 100 km,
 # no border baseline. Bands: 1 < 0.1 ≤ 2 < 0.5 ≤ 3 < 1.5 ≤ 4 < 4.0 ≤ 5.
@@ -165,7 +166,6 @@ def test_change_map_is_self_contained_and_data_is_inert(tmp_path):
 
 @pytest.mark.browser
 def test_change_map_in_chromium_offline(tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
     rows = incidents([
         incident("old", date_text="2019-07-05", itype="arrest", admin1="West", country="AA"),
         incident(HOSTILE, date_text="2020-06-15", itype="crackdown", admin1="East",
@@ -174,25 +174,8 @@ def test_change_map_in_chromium_offline(tmp_path):
     out = compare_dates(SEGMENTS, rows, date_from=FROM, date_to=TO, model=MODEL)
     path = tmp_path / "changes_map.html"
     save_changes_map(build_changes_map(out, SEGMENTS, UNITS, date_from=FROM, date_to=TO), path)
-    requests: list[str] = []
-    errors: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox"])
-        page = browser.new_page()
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                requests.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("dialog", lambda d: (errors.append("dialog " + d.message), d.dismiss()))
-        page.goto(path.as_uri())
+    with offline_page(path) as session:
+        page = session.page
         page.wait_for_selector('[data-change="rose"]', state="attached")
         assert page.locator('[data-change="rose"]').count() == len(EAST)
         assert page.locator('[data-change="fell"]').count() == len(WEST)
@@ -201,9 +184,9 @@ def test_change_map_in_chromium_offline(tmp_path):
         popup = page.locator(".leaflet-popup-content").inner_text()
         assert HOSTILE in popup  # shown as text
         assert page.locator(".leaflet-popup-content img").count() == 0
-        browser.close()
-    assert requests == []
-    assert errors == []
+    assert session.requests == []
+    assert session.errors == []
+    assert session.dialogs == []
 
 
 # ------------------------------------------------------------------------- CLI
@@ -216,12 +199,7 @@ new,2020-06-15,crackdown,East,AA,Test wire,public
 
 @pytest.fixture
 def layers(tmp_path: Path) -> Path:
-    folder = tmp_path / "layers"
-    folder.mkdir()
-    UNITS.to_file(folder / "boundaries.geojson", driver="GeoJSON", engine="pyogrio")
-    BENT.to_file(folder / "corridors.geojson", driver="GeoJSON", engine="pyogrio")
-    (folder / "incidents.csv").write_text(INCIDENTS_CSV, encoding="utf-8")
-    return folder
+    return write_layers(tmp_path / "layers", INCIDENTS_CSV)
 
 
 def test_cli_writes_csv_and_map(layers, tmp_path, capsys):

@@ -25,13 +25,9 @@ import pytest
 
 from geo import columns as C
 from geo import pipeline
+from tests._browser import offline_page
 
 BASE = Path(__file__).parent / "data" / "hostile" / "base"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
 IMG = "<img src=x onerror=alert(1)>"
 CLOSE = "</script><script>alert(2)</script>"
 TEMPLATE = "${alert(3)}"
@@ -338,41 +334,18 @@ INJECTED = """
 
 @pytest.mark.browser
 def test_payload_map_in_chromium(outputs: tuple[Path, Path]) -> None:
-    assert CHROMIUM.exists(), "Debian's chromium is required for the browser tests"
-    from playwright.sync_api import sync_playwright
-
-    page_path = (outputs[0] / "route_risk_map.html").resolve()
-    dialogs: list[str] = []
-    requests: list[str] = []
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
-
-            def route(r: object) -> None:
-                request = r.request  # type: ignore[attr-defined]
-                if request.url == page_path.as_uri():
-                    r.continue_()  # type: ignore[attr-defined]
-                else:
-                    requests.append(request.url)
-                    r.abort()  # type: ignore[attr-defined]
-
-            page.route("**/*", route)
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(page_path.as_uri())
-            page.wait_for_selector(".leaflet-interactive")
-            scripts_before = page.evaluate("document.querySelectorAll('script').length")
-            clicked = page.evaluate(OPEN_EVERYTHING)
-            # open one incident popup by a real mouse click too
-            marker = page.locator(".leaflet-marker-icon").first
-            if marker.count():
-                marker.click(force=True)
-            page.wait_for_timeout(200)
-            found = page.evaluate(INJECTED)
-        finally:
-            browser.close()
+    with offline_page(outputs[0] / "route_risk_map.html", viewport=(1200, 800)) as s:
+        page = s.page
+        page.wait_for_selector(".leaflet-interactive")
+        scripts_before = page.evaluate("document.querySelectorAll('script').length")
+        clicked = page.evaluate(OPEN_EVERYTHING)
+        # open one incident popup by a real mouse click too
+        marker = page.locator(".leaflet-marker-icon").first
+        if marker.count():
+            marker.click(force=True)
+        page.wait_for_timeout(200)
+        found = page.evaluate(INJECTED)
+    dialogs, requests, errors = s.dialogs, s.requests, s.errors
     assert clicked["targets"] >= 10 and clicked["opened"] >= 5, clicked
     assert dialogs == []
     assert requests == [], "the map made requests (injected or not self-contained)"

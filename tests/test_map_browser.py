@@ -6,9 +6,7 @@ map file itself is recorded and aborted. Without Chromium these tests FAIL (CI i
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +14,8 @@ import pytest
 
 from geo.maps.interactive import build_map, save_map
 from tests import _mapdata as D
+from tests._browser import ARGS, CHROMIUM, OfflinePage, require_chromium, watch
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "test-screenshots"
 
 pytestmark = pytest.mark.browser
@@ -42,22 +38,12 @@ STROKE_OF = """(sid) => [...document.querySelectorAll("path.rr-seg")]
   .find((e) => e.getAttribute("data-segment") === sid).getAttribute("stroke")"""
 
 
-@dataclass
-class Session:
-    """A loaded page and everything it tried to do."""
-
-    page: Any
-    requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
+Session = OfflinePage
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} (which chromium: "
-                    f"{shutil.which('chromium')}): the browser tests cannot run; "
-                    "apt-get install chromium")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -77,24 +63,7 @@ def open_map(browser: Any, tmp_path: Path) -> Iterator[Any]:
         url = path.as_uri()
         page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         pages.append(page)
-        s = Session(page)
-
-        def route(r: Any) -> None:
-            if r.request.url == url:
-                r.continue_()
-            else:
-                s.requests.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: s.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: s.errors.append(str(e)))
-
-        def dialog(d: Any) -> None:
-            s.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
+        s = watch(page, url)
         page.goto(url)
         page.wait_for_function("document.querySelectorAll('path.rr-seg').length > 0")
         return s

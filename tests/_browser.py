@@ -1,0 +1,78 @@
+"""Debian's Chromium, headless and offline, for the browser tests.
+
+Every request other than the page itself is recorded and aborted; console errors, page errors
+and dialogs are recorded. Without Chromium the tests FAIL (CI installs it), never skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's chromium is not installed at {CHROMIUM} (which chromium: "
+                    f"{shutil.which('chromium')}): the browser tests cannot run; "
+                    "apt-get install chromium")
+
+
+@dataclass
+class OfflinePage:
+    """A loaded page and everything it tried to do."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+def watch(page: Any, url: str) -> OfflinePage:
+    """Block every request but ``url`` and record requests, errors and dialogs of ``page``."""
+    s = OfflinePage(page)
+
+    def route(r: Any) -> None:
+        if r.request.url == url:
+            r.continue_()
+        else:
+            s.requests.append(r.request.url)
+            r.abort()
+
+    def dialog(d: Any) -> None:
+        s.dialogs.append(d.message)
+        d.dismiss()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: s.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: s.errors.append(str(e)))
+    page.on("dialog", dialog)
+    return s
+
+
+@contextlib.contextmanager
+def offline_page(path: Path, *, viewport: tuple[int, int] = (1280, 800)
+                 ) -> Iterator[OfflinePage]:
+    """Open the HTML file ``path`` in a fresh headless Chromium with the network cut off."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    url = Path(path).resolve().as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            s = watch(page, url)
+            page.goto(url)
+            yield s
+        finally:
+            browser.close()

@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from geo import columns as C
 from geo import settings
@@ -56,7 +56,7 @@ def _key(name: str) -> str:
 
 def _suggest(name: str, known: list[str]) -> str:
     close = process.extract(fold(name), {k: fold(k) for k in known}, scorer=fuzz.WRatio,
-                            limit=3, score_cutoff=60)
+                            processor=utils.default_process, limit=2, score_cutoff=70)
     names = [c[2] for c in close]
     return f"; did you mean {' or '.join(repr(n) for n in names)}?" if names else ""
 

@@ -58,8 +58,12 @@ def _boundaries(path: Path | None) -> Any:
 def _cmd_boundaries(args: argparse.Namespace) -> int:
     if args.mapping is not None or args.boundaries is not None:
         raise UsageError("import boundaries takes only SOURCE … and --out", field="--map")
-    from geo.io.boundaries import import_boundaries
+    from geo.io import boundaries
 
+    import_boundaries = getattr(boundaries, "import_boundaries", None)
+    if import_boundaries is None:
+        raise UsageError("this version of routerisk cannot import boundary files yet",
+                         field="FORMAT")
     written = import_boundaries([str(s) for s in args.sources], str(args.out))
     print(f"wrote {written}")
     return 0

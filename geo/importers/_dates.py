@@ -198,11 +198,12 @@ def periods_to_text(start: np.ndarray, precision: np.ndarray) -> np.ndarray:
     ...                 np.array(["day", "month"], dtype=object)).tolist()
     ['2016-07-21', '2016-07']
     """
-    text = np.datetime_as_string(start, unit="D").astype(object)
-    out = text.copy()
-    month = precision == "month"
-    year = precision == "year"
-    out[month] = np.datetime_as_string(start[month].astype("datetime64[M]")).astype(object)
-    out[year] = np.datetime_as_string(start[year].astype("datetime64[Y]")).astype(object)
-    out[np.isnat(start)] = ""
-    return out
+    days = start.astype("datetime64[D]")
+    uniq, inv = np.unique(days, return_inverse=True)
+    day = np.datetime_as_string(uniq, unit="D").astype(object)
+    month = np.datetime_as_string(uniq.astype("datetime64[M]")).astype(object)
+    year = np.datetime_as_string(uniq.astype("datetime64[Y]")).astype(object)
+    out = np.where(precision == "month", month[inv], np.where(precision == "year", year[inv],
+                                                               day[inv]))
+    out[np.isnat(days)] = ""
+    return out.astype(object)

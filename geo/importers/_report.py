@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -32,6 +33,7 @@ _TEXT = (C.INCIDENT_ID, C.DATE, C.END_DATE, C.TYPE, C.PLACE, C.ADMIN1, C.COUNTRY
          C.DATE_PRECISION, C.SOURCE_NAME, C.SOURCE_URL, C.SOURCE_DATE, C.NOTES, C.VISIBILITY)
 _NUMBERS = (C.LAT, C.LON, C.GEO_PRECISION, C.COUNT, C.SOURCE_QUALITY)
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_PLACE_COLUMNS = (C.LAT, C.LON, C.GEO_PRECISION, C.ADMIN1, C.COUNTRY, DROP, DETAIL, NOTE)
 
 
 @dataclass(frozen=True)
@@ -80,81 +82,109 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def stage(n: int) -> dict[str, np.ndarray]:
-    """Empty staged columns for ``n`` rows (text empty, numbers NaN)."""
-    cols: dict[str, np.ndarray] = {c: np.full(n, "", dtype=object) for c in _TEXT}
-    cols.update({c: np.full(n, np.nan) for c in _NUMBERS})
-    cols.update({CATEGORY: np.full(n, "", dtype=object), DROP: np.full(n, "", dtype=object),
-                 DETAIL: np.full(n, "", dtype=object), NOTE: np.full(n, "", dtype=object)})
+def stage(n: int) -> dict[str, Any]:
+    """Staged columns for ``n`` rows: numbers NaN, bookkeeping empty; text columns a reader
+    does not set are filled by :func:`finish` (empty)."""
+    cols: dict[str, Any] = {c: np.full(n, np.nan) for c in _NUMBERS}
+    cols.update({c: np.full(n, "", dtype=object) for c in (CATEGORY, DROP, DETAIL, NOTE)})
     return cols
 
 
-def flag(df: pd.DataFrame, mask: np.ndarray, reason: str, detail: np.ndarray | str
-         ) -> pd.DataFrame:
-    """Mark rows as not written (the first reason of a row wins)."""
-    drop = df[DROP].to_numpy(object).copy()
-    det = df[DETAIL].to_numpy(object).copy()
-    sel = np.asarray(mask, dtype=bool) & (drop == "")
-    drop[sel] = reason
-    det[sel] = detail[sel] if isinstance(detail, np.ndarray) else detail
-    return df.assign(**{DROP: drop, DETAIL: det})
+def flag(df: dict[str, np.ndarray], mask: np.ndarray, reason: str,
+         detail: np.ndarray | str) -> None:
+    """Mark rows as not written, in place (the first reason of a row wins)."""
+    sel = np.asarray(mask, dtype=bool) & (df[DROP] == "")
+    if not sel.any():
+        return
+    df[DROP][sel] = reason
+    df[DETAIL][sel] = detail[sel] if isinstance(detail, np.ndarray) else detail
 
 
-def _types(df: pd.DataFrame, type_map: Mapping[str, str], label: str
-           ) -> tuple[pd.DataFrame, dict[str, int]]:
+def _types(df: dict[str, np.ndarray], type_map: Mapping[str, str], label: str
+           ) -> dict[str, int]:
     from geo.importers._countries import fold
 
-    cat = df[CATEGORY].to_numpy(object)
-    codes, uniques = pd.factorize(pd.Series(cat, dtype=object), sort=False)
+    cat = df[CATEGORY]
+    codes, uniques = pd.factorize(cat, sort=False)
     mapped = np.array([type_map.get(fold(u), "") for u in uniques] + [""], dtype=object)
-    types = mapped[codes]
-    df = df.assign(**{C.TYPE: types})
-    missing = (types == "") & (cat != "")
-    df = flag(df, (cat == "") & (df[DROP] == "").to_numpy(), "no category",
-              f"{label} is empty")
-    unmapped: dict[str, int] = {}
-    if missing.any():
-        counts = pd.Series(cat[missing]).value_counts()
-        unmapped = {f"{label} {k!r}": int(v) for k, v in counts.items()}
-        df = flag(df, missing, "unmapped category",
-                  np.array([f"{label} {c!r} has no type mapping" for c in cat], dtype=object))
-    return df, unmapped
+    df[C.TYPE] = mapped[codes]
+    missing = (df[C.TYPE] == "") & (cat != "")
+    flag(df, cat == "", "no category", f"{label} is empty")
+    if not missing.any():
+        return {}
+    counts = pd.Series(cat[missing]).value_counts()
+    text = np.array([f"{label} {u!r} has no type mapping" for u in uniques] + [""], dtype=object)
+    flag(df, missing, "unmapped category", text[codes])
+    return {f"{label} {k!r}": int(v) for k, v in counts.items()}
 
 
-def _locations(df: pd.DataFrame) -> pd.DataFrame:
+def _locations(df: dict[str, np.ndarray]) -> None:
     """Precision the location supports: no point → first-level unit or country, or dropped."""
-    prec = df[C.GEO_PRECISION].to_numpy(float).copy()
-    point = ~(np.isnan(df[C.LAT].to_numpy(float)) | np.isnan(df[C.LON].to_numpy(float)))
-    a1 = df[C.ADMIN1].to_numpy(object) != ""
-    cc = df[C.COUNTRY].to_numpy(object) != ""
+    prec = df[C.GEO_PRECISION]
+    point = ~(np.isnan(df[C.LAT]) | np.isnan(df[C.LON]))
+    a1 = df[C.ADMIN1] != ""
+    cc = df[C.COUNTRY] != ""
     prec = np.where(np.isnan(prec), np.where(point, 1, np.where(a1 & cc, 3, 4)), prec)
     prec = np.where((prec <= 2) & ~point, np.where(a1 & cc, 3, 4), prec)
     prec = np.where((prec == 3) & ~(a1 & cc) & ~point, 4, prec)
-    df = df.assign(**{C.GEO_PRECISION: prec})
-    return flag(df, (prec == 4) & ~cc & ~point, "no location",
-                "no coordinates, first-level unit or country")
+    df[C.GEO_PRECISION] = prec
+    flag(df, (prec == 4) & ~cc & ~point, "no location",
+         "no coordinates, first-level unit or country")
 
 
-def _clean_text(df: pd.DataFrame) -> pd.DataFrame:
-    out = {}
-    for c in _TEXT:
-        s = pd.Series(df[c].to_numpy(object), dtype=object).fillna("").astype(str)
-        out[c] = s.str.replace(_CONTROL, " ", regex=True).str.strip().to_numpy(object)
-    url = pd.Series(out[C.SOURCE_URL])
-    out[C.SOURCE_URL] = url.where(url.str.match(r"(?i)https?://\S+$"), "").to_numpy(object)
-    return df.assign(**out)
+def _clean_text(df: dict[str, np.ndarray]) -> None:
+    """Only http(s) links stay links (control characters were replaced when reading)."""
+    if not (df[C.SOURCE_URL] != "").any():
+        return
+    url = pd.Series(df[C.SOURCE_URL], dtype="str").fillna("").str.strip()
+    ok = url.str.match(r"(?i)https?://\S+$").fillna(False).to_numpy(bool)
+    df[C.SOURCE_URL] = np.where(ok, url.to_numpy(object), "").astype(object)
 
 
-def _duplicates(df: pd.DataFrame) -> pd.DataFrame:
-    ids = pd.Series(df[C.INCIDENT_ID].to_numpy(object))
-    live = (df[DROP] == "").to_numpy()
-    dup = ids.duplicated(keep="first").to_numpy() & live & (ids != "").to_numpy()
-    if not dup.any():
-        return df
-    first = pd.Series(df["row"].to_numpy(), index=ids).groupby(level=0).first()
-    detail = np.array([f"duplicate id {i!r} (first at row {first.get(i, '?')})" for i in ids],
-                      dtype=object)
-    return flag(df, dup, "duplicate id", detail)
+def _duplicates(df: dict[str, np.ndarray]) -> None:
+    ids = df[C.INCIDENT_ID]
+    live = (df[DROP] == "") & (ids != "")
+    codes, uniques = pd.factorize(ids, sort=False)
+    first_pos = np.full(len(uniques), -1, dtype=np.int64)
+    live_idx = np.flatnonzero(live)
+    first_pos[codes[live_idx][::-1]] = live_idx[::-1]
+    dup = live & (first_pos[codes] != np.arange(len(ids)))
+    if dup.any():
+        rows = df["row"]
+        idx = np.flatnonzero(dup)
+        detail = np.full(len(ids), "", dtype=object)
+        detail[idx] = [f"duplicate id {ids[i]!r} (first at row {rows[first_pos[codes[i]]]})"
+                       for i in idx]
+        flag(df, dup, "duplicate id", detail)
+
+
+def _report_frame(df: dict[str, np.ndarray]) -> pd.DataFrame:
+    drop = df[DROP]
+    dropped = np.flatnonzero(drop != "")
+    kept = np.flatnonzero((drop == "") & (df[NOTE] != ""))
+    notes = df[NOTE][kept]
+    report = pd.DataFrame({
+        "row": np.concatenate([df["row"][dropped], df["row"][kept]]),
+        "source_id": np.concatenate([df[SOURCE_ID][dropped], df[SOURCE_ID][kept]]),
+        "status": np.array(["dropped"] * len(dropped) + ["kept"] * len(kept), dtype=object),
+        "reason": np.concatenate([drop[dropped],
+                                  np.array([n.split(":")[0] for n in notes], dtype=object)]),
+        "detail": np.concatenate([df[DETAIL][dropped], notes]),
+    })
+    return report.sort_values(["row", "status"], kind="stable").reset_index(drop=True)
+
+
+def _empty(n: int) -> pd.Series:
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(n, pa.string()).fill_null("")))
+
+
+def _kept(values: Any, keep: np.ndarray) -> pd.Series:
+    if isinstance(values, pd.Series):  # pass-through text stays in Arrow (no copy to Python)
+        return values[keep].reset_index(drop=True)
+    values = values[keep]
+    return pd.Series(values, dtype="str" if values.dtype == object else values.dtype)
 
 
 def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np.ndarray,
@@ -163,54 +193,58 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
            admin1_aliases: Mapping[str, str] | None = None,
            messages: Sequence[str] = ()) -> ImportResult:
     """Turn staged rows into an :class:`ImportResult` (see the module docstring)."""
-    df = pd.DataFrame(dict(staged))
-    df.insert(0, "row", rows)
-    df.insert(1, SOURCE_ID, source_ids)
-    df = flag(df, (df[C.INCIDENT_ID] == "").to_numpy(), "no id", df[DETAIL].to_numpy(object))
-    df = flag(df, (df[C.DATE] == "").to_numpy(), "bad date", df[DETAIL].to_numpy(object))
-    gp = df[C.GEO_PRECISION].to_numpy(float)
-    df = flag(df, ~np.isnan(gp) & ~np.isin(gp, [1, 2, 3, 4]), "bad geo_precision",
-              "geo_precision is not 1, 2, 3 or 4")
-    df, unmapped = _types(df, type_map, category_label)
-    df = _clean_text(df)
-    df = _locations(df)
+    df: dict[str, Any] = {k: v if isinstance(v, pd.Series) else np.asarray(v)
+                          for k, v in staged.items()}
+    n = len(rows)
+    for c in (C.INCIDENT_ID, C.DATE, C.ADMIN1, C.COUNTRY, C.SOURCE_URL):
+        if c not in df:
+            df[c] = np.full(n, "", dtype=object)
+    df["row"] = np.asarray(rows)
+    df[SOURCE_ID] = np.asarray(source_ids, dtype=object)
+    flag(df, df[C.INCIDENT_ID] == "", "no id", df[DETAIL])
+    flag(df, df[C.DATE] == "", "bad date", df[DETAIL])
+    gp = df[C.GEO_PRECISION]
+    flag(df, ~np.isnan(gp) & ~np.isin(gp, [1, 2, 3, 4]), "bad geo_precision",
+         "geo_precision is not 1, 2, 3 or 4")
+    unmapped = _types(df, type_map, category_label)
+    _clean_text(df)
+    _locations(df)
     if boundaries is not None:
-        df = place_rows(df, boundaries, aliases=admin1_aliases)
-    df = _duplicates(df)
-    drop = df[DROP].to_numpy(object)
-    written = df[drop == ""]
-    incidents = pd.DataFrame({c: written[c].to_numpy() for c in C.INCIDENT_COLUMNS})
+        placed = place_rows(pd.DataFrame({k: df[k] for k in _PLACE_COLUMNS}), boundaries,
+                            aliases=admin1_aliases)
+        df.update({k: placed[k].to_numpy() for k in _PLACE_COLUMNS})
+    _duplicates(df)
+    keep = df[DROP] == ""
+    incidents = pd.DataFrame({c: _kept(df[c], keep) if c in df else _empty(int(keep.sum()))
+                              for c in C.INCIDENT_COLUMNS})
     incidents[C.GEO_PRECISION] = incidents[C.GEO_PRECISION].astype("int64")
-    for c in (C.LAT, C.LON):  # a coarse row's point is not used; keep it for reference
+    for c in (C.LAT, C.LON):
         incidents[c] = incidents[c].round(6)
-    dropped = df[drop != ""]
-    kept = written[written[NOTE] != ""]
-    report = pd.concat([
-        pd.DataFrame({"row": dropped["row"], "source_id": dropped[SOURCE_ID],
-                      "status": "dropped", "reason": dropped[DROP],
-                      "detail": dropped[DETAIL]}),
-        pd.DataFrame({"row": kept["row"], "source_id": kept[SOURCE_ID], "status": "kept",
-                      "reason": kept[NOTE].str.split(":").str[0], "detail": kept[NOTE]}),
-    ]).sort_values(["row", "status"], kind="stable").reset_index(drop=True)
-    return ImportResult(incidents.reset_index(drop=True), report, tuple(m for m in messages
-                                                                        if m), len(df), unmapped)
+    return ImportResult(incidents, _report_frame(df), tuple(m for m in messages if m),
+                        len(keep), unmapped)
 
 
-def _number_text(values: pd.Series) -> pd.Series:
-    text = values.astype(str).where(values.notna(), "")
-    return text.str.replace(r"\.0$", "", regex=True)
+def _table(frame: pd.DataFrame) -> Any:
+    import pyarrow as pa
 
-
-def _as_text(incidents: pd.DataFrame) -> pd.DataFrame:
-    out = incidents.copy()
-    for c in (C.LAT, C.LON, C.COUNT, C.SOURCE_QUALITY):
-        out[c] = _number_text(out[c].astype(float))
-    out[C.GEO_PRECISION] = out[C.GEO_PRECISION].astype("int64").astype(str)
-    return out
+    arrays = []
+    for c in frame.columns:
+        col = frame[c]
+        if col.dtype.kind in "fi":
+            arrays.append(pa.array(col.to_numpy(), from_pandas=True))
+        else:
+            arrays.append(pa.array(col.astype("str"), type=pa.string(), from_pandas=True))
+    return pa.table(arrays, names=[str(c) for c in frame.columns])
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    """CSV with a plain header, quotes only where needed, empty cells for unknown numbers."""
+    import pyarrow.csv as pacsv
+
+    with open(path, "wb") as fh:
+        fh.write((",".join(str(c) for c in frame.columns) + "\n").encode("utf-8"))
+        pacsv.write_csv(_table(frame), fh, pacsv.WriteOptions(
+            include_header=False, quoting_style="needed"))
 
 
 def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
@@ -232,7 +266,7 @@ def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
         raise ValueError(f"--out must not be named {REPORT_FILE}")
     temps: list[str] = []
     try:
-        for frame, _target in ((_as_text(result.incidents), out), (result.report, report_path)):
+        for frame in (result.incidents, result.report):
             fd, tmp = tempfile.mkstemp(prefix=".routerisk-import-", suffix=".csv", dir=folder)
             os.close(fd)
             temps.append(tmp)
@@ -246,17 +280,62 @@ def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
     return out, report_path
 
 
-def text_of(table: pd.DataFrame, name: str | None, n: int) -> np.ndarray:
+def _arrow_column(table: Any, name: str | None) -> Any:
+    """The column as a pyarrow string array, or None when absent."""
+    import pyarrow as pa
+
+    if not name:
+        return None
+    if isinstance(table, pa.Table):
+        return table.column(name) if name in table.column_names else None
+    if name not in table:
+        return None
+    return pa.array(table[name].astype("str").fillna(""), type=pa.string())
+
+
+def arrow_of(table: Any, name: str | None, n: int) -> Any:
+    """A source column as a pyarrow string array (empty strings when absent; not stripped).
+
+    ``table`` is the source's pyarrow table (no copy) or a pandas DataFrame.
+    """
+    import pyarrow as pa
+
+    col = _arrow_column(table, name)
+    return pa.nulls(n, pa.string()).fill_null("") if col is None else col
+
+
+def series_of(table: Any, name: str | None, n: int) -> pd.Series:
+    """A source column as stripped text in a pandas string Series (kept in Arrow)."""
+    import pyarrow.compute as pc
+
+    return pd.Series(pd.arrays.ArrowStringArray(pc.utf8_trim_whitespace(arrow_of(table, name,
+                                                                                  n))))
+
+
+def text_of(table: Any, name: str | None, n: int) -> np.ndarray:
     """A source column as stripped text (empty strings when the column is absent)."""
-    if not name or name not in table:
+    import pyarrow.compute as pc
+
+    col = _arrow_column(table, name)
+    if col is None:
         return np.full(n, "", dtype=object)
-    return table[name].fillna("").astype(str).str.strip().to_numpy(object)
+    return np.asarray(pc.utf8_trim_whitespace(col).to_numpy(zero_copy_only=False), dtype=object)
 
 
-def number_of(table: pd.DataFrame, name: str | None, n: int) -> np.ndarray:
+def number_of(table: Any, name: str | None, n: int) -> np.ndarray:
     """A source column as float (NaN where empty or not a number)."""
-    if not name or name not in table:
-        return np.full(n, np.nan)
-    text = table[name].fillna("").astype(str).str.strip().str.replace(",", "", regex=False)
-    return pd.to_numeric(text, errors="coerce").to_numpy(float)
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
+    col = _arrow_column(table, name)
+    if col is None:
+        return np.full(n, np.nan)
+    arr = pc.utf8_trim_whitespace(col)
+    try:  # the fast path: every cell a number or empty
+        nums = pc.cast(pc.if_else(pc.equal(arr, ""), None, arr), pa.float64())
+        return np.asarray(nums.to_numpy(zero_copy_only=False), dtype=float)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    text = pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object).str.replace(
+        ",", "", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(float)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geo._errors import Problem, ValidationError
@@ -21,11 +22,13 @@ from geo._errors import Problem, ValidationError
 __all__ = ["SourceTable", "read_source"]
 
 _BOM = b"\xef\xbb\xbf"
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_ALLOWED = bytes(b for b in range(256) if not (b < 32 and b not in (9, 10, 13)) and b != 127)
 
 
 @dataclass(frozen=True)
 class SourceTable:
-    """A source file read as text: ``frame`` holds the wanted columns (matched ignoring case,
+    """A source file read as text: ``arrow`` holds the wanted columns (matched ignoring case,
     spaces and underscores), ``rows`` the row numbers.
 
     Row numbers count records after the header from 1 (a HXL tag row is record 1 and is not in
@@ -34,10 +37,19 @@ class SourceTable:
 
     path: Path
     header: tuple[str, ...]
-    frame: pd.DataFrame
+    arrow: pa.Table
     rows: np.ndarray
     encoding: str
     hxl: bool
+
+    @property
+    def n(self) -> int:
+        """Number of data rows."""
+        return int(self.arrow.num_rows)
+
+    def series(self, name: str) -> pd.Series:
+        """One column as a pandas string Series backed by the Arrow data (no copy)."""
+        return pd.Series(pd.arrays.ArrowStringArray(self.arrow.column(name)))
 
 
 def _fail(path: Path, message: str, field: str = "-") -> ValidationError:
@@ -61,7 +73,7 @@ def _parse(data: bytes, header: tuple[str, ...], wanted: list[str]) -> pa.Table:
     return pacsv.read_csv(
         io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=list(header), skip_rows=1,
-                                       block_size=1 << 24),
+                                       block_size=1 << 20),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={h: pa.string() for h in header}, include_columns=wanted,
@@ -87,7 +99,7 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
     >>> p = Path(tempfile.mkdtemp()) / "x.csv"
     >>> _ = p.write_bytes("id,name\\n#x,#y\\n1,Kasaï\\n".encode("cp1252"))
     >>> t = read_source(p)
-    >>> t.encoding, t.hxl, t.frame["name"].tolist(), t.rows.tolist()
+    >>> t.encoding, t.hxl, t.series("name").tolist(), t.rows.tolist()
     ('cp1252 (Windows Latin-1)', True, ['Kasaï'], [2])
     """
     path = Path(path)
@@ -97,7 +109,7 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
         raise _fail(path, "file not found") from None
     except OSError as exc:
         raise _fail(path, f"cannot read file: {exc.strerror or exc}") from None
-    if not raw.strip():
+    if not raw[:4096].strip() and not raw.strip():
         raise _fail(path, "file is empty")
     data, encoding = _decode_label(raw)
     header = _header(data, path, "utf-8")
@@ -117,12 +129,14 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
         except pa.ArrowInvalid as exc2:
             raise _fail(path, f"not a readable CSV: {str(exc2).strip().splitlines()[0]}"
                         ) from None
-    frame = table.to_pandas()
-    rows = np.arange(1, len(frame) + 1, dtype=np.int64)
-    hxl = _is_hxl(frame)
+    if data.translate(None, _ALLOWED):  # control characters become spaces (rare: checked once)
+        table = pa.table([pc.replace_substring_regex(c, _CONTROL, " ") for c in table.columns],
+                         names=table.column_names)
+    rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    hxl = _is_hxl(table)
     if hxl:
-        frame, rows = frame.iloc[1:].reset_index(drop=True), rows[1:]
-    return SourceTable(path, header, frame, rows, encoding, hxl)
+        table, rows = table.slice(1), rows[1:]
+    return SourceTable(path, header, table, rows, encoding, hxl)
 
 
 def _key(name: str) -> str:
@@ -137,10 +151,10 @@ def _is_cp1252(data: bytes) -> bool:
     return True
 
 
-def _is_hxl(frame: pd.DataFrame) -> bool:
+def _is_hxl(table: pa.Table) -> bool:
     """The first record is a row of HXL hashtags (``#date``, ``#geo+lat`` …), not data."""
-    if not len(frame):
+    if not table.num_rows:
         return False
-    first = [str(v).strip() for v in frame.iloc[0]]
+    first = [str(c[0].as_py()).strip() for c in table.columns]
     tags = [v for v in first if v]
     return bool(tags) and all(v.startswith("#") for v in tags)

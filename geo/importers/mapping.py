@@ -179,16 +179,16 @@ def read_mapped(path: Path | str, *, mapping: ImportMapping, boundaries: Any = N
               for k, v in cols.items() if v not in src.header]
     if absent:
         raise ValidationError(absent)
-    table, n = src.frame, len(src.frame)
+    table, frame, n = src.arrow, src, src.n
     staged = _stage_columns(table, cols, n)
-    dates = parse_dates(table[cols[C.DATE]], src.rows, file=str(path), field=cols[C.DATE],
+    dates = parse_dates(frame.series(cols[C.DATE]), src.rows, file=str(path), field=cols[C.DATE],
                         order=mapping.date_order)
     apply_dates(staged, dates.start, dates.precision, dates.error, cols[C.DATE])
     if C.DATE_PRECISION in cols:
         staged[C.DATE_PRECISION] = np.char.lower(
             text_of(table, cols[C.DATE_PRECISION], n).astype(str)).astype(object)
     if C.COUNTRY in cols:
-        staged[C.COUNTRY] = to_iso2(table[cols[C.COUNTRY]], extra=mapping.countries)
+        staged[C.COUNTRY] = to_iso2(frame.series(cols[C.COUNTRY]), extra=mapping.countries)
     staged[CATEGORY] = text_of(table, cols[C.TYPE], n)
     ids = text_of(table, cols[C.INCIDENT_ID], n)
     staged[C.INCIDENT_ID] = np.where(ids != "", np.char.add(mapping.id_prefix, ids.astype(str)),

@@ -132,20 +132,20 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     from geo.importers import _detect_any
 
     require(path, head, NEEDED, "Missing Migrants", _detect_any(src.header, exclude="mmp"))
-    table, n = src.frame, len(src.frame)
+    table, frame, n = src.arrow, src, src.n
     staged = stage(n)
     field = head.get(*DATES) or ""
-    dates = parse_dates(table[field], src.rows, file=str(path), field=field,
+    dates = parse_dates(frame.series(field), src.rows, file=str(path), field=field,
                         default_order="mdy", order=mapping.date_order)
     apply_dates(staged, dates.start, dates.precision, dates.error, field)
     raw_ids = text_of(table, head.get(*IDS), n)
     staged[C.INCIDENT_ID] = numeric_ids(raw_ids, "mmp-")
     staged[DETAIL] = np.where(raw_ids == "", f"{head.get(*IDS)} is empty", staged[DETAIL])
-    staged[C.LAT], staged[C.LON] = parse_coordinates(table[head.get(*COORDS) or ""])
+    staged[C.LAT], staged[C.LON] = parse_coordinates(frame.series(head.get(*COORDS) or ""))
     staged[C.GEO_PRECISION] = np.where(np.isnan(staged[C.LAT]), np.nan, 2.0)
     country_col = head.get("Country of Incident")
     if country_col:
-        staged[C.COUNTRY] = to_iso2(table[country_col], extra=mapping.countries)
+        staged[C.COUNTRY] = to_iso2(frame.series(country_col), extra=mapping.countries)
     staged[C.COUNT], staged[CATEGORY] = _counts(table, head, n)
     staged[C.SOURCE_NAME] = text_of(table, head.get("Information Source"), n)
     url = pd.Series(text_of(table, head.get("URL"), n)).str.extract(

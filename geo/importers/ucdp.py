@@ -30,7 +30,7 @@ from geo.importers._countries import to_iso2
 from geo.importers._dates import parse_dates
 from geo.importers._places import DETAIL, NOTE
 from geo.importers._report import CATEGORY, ImportResult, finish, number_of, stage, text_of
-from geo.importers._source import read_source
+from geo.importers._source import SourceTable, read_source
 from geo.importers._types import UCDP_TYPES, merged
 from geo.importers.mapping import ImportMapping
 
@@ -76,14 +76,15 @@ def _period(start: np.ndarray, end: np.ndarray, prec_code: np.ndarray
     return start, prec, error
 
 
-def _dates(table: pd.DataFrame, head: Header, rows: np.ndarray, path: Path,
+def _dates(src: SourceTable, head: Header, rows: np.ndarray, path: Path,
            staged: dict[str, np.ndarray]) -> str:
     s_field, e_field = head.get("date_start") or "", head.get("date_end") or ""
-    s = parse_dates(table[s_field], rows, file=str(path), field=s_field, default_order="dmy")
-    e = parse_dates(table[e_field].where(table[e_field].str.strip() != "", table[s_field]),
-                    rows, file=str(path), field=e_field, default_order="dmy")
-    start, prec, error = _period(s.start, e.start, number_of(table, head.get("date_prec"),
-                                                             len(table)))
+    starts, ends = src.series(s_field), src.series(e_field)
+    s = parse_dates(starts, rows, file=str(path), field=s_field, default_order="dmy")
+    e = parse_dates(ends.where(ends.str.strip() != "", starts), rows, file=str(path),
+                    field=e_field, default_order="dmy")
+    start, prec, error = _period(s.start, e.start, number_of(src.arrow, head.get("date_prec"),
+                                                             src.n))
     error = np.where(s.error != "", s.error, error)
     prec = np.where(s.error != "", "", prec)
     apply_dates(staged, np.where(error == "", start, np.datetime64("NaT")), prec, error, s_field)
@@ -115,9 +116,9 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     from geo.importers import _detect_any
 
     require(path, head, NEEDED, "UCDP GED", _detect_any(src.header, exclude="ucdp"))
-    table, n = src.frame, len(src.frame)
+    table, frame, n = src.arrow, src, src.n
     staged = stage(n)
-    date_msg = _dates(table, head, src.rows, path, staged)
+    date_msg = _dates(frame, head, src.rows, path, staged)
     raw_ids = text_of(table, head.get("id"), n)
     staged[C.INCIDENT_ID] = numeric_ids(raw_ids, "ucdp-")
     staged[DETAIL] = np.where(raw_ids == "", "id is empty", staged[DETAIL])
@@ -130,7 +131,7 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     adm1 = pd.Series(text_of(table, head.get("adm_1"), n)).str.replace(
         _ADMIN_WORDS, "", regex=True, case=False)
     staged[C.ADMIN1] = np.where(wp == 4, adm1.to_numpy(object), "").astype(object)
-    country = to_iso2(table[head.get("country") or ""], extra=mapping.countries) \
+    country = to_iso2(frame.series(head.get("country") or ""), extra=mapping.countries) \
         if head.get("country") else np.full(n, "", dtype=object)
     staged[C.COUNTRY] = np.where(wp == 7, "", country).astype(object)
     staged[NOTE] = np.where(wp == 7, "international waters or airspace: where_prec 7 read as "

@@ -12,6 +12,7 @@ __all__ = [
     "CORRIDOR_ID",
     "COUNT",
     "COUNTRY",
+    "COVERAGE",
     "DATE",
     "DATE_END",
     "DATE_PRECISION",
@@ -21,6 +22,7 @@ __all__ = [
     "GEO_PRECISION",
     "INCIDENT_COLUMNS",
     "INCIDENT_ID",
+    "INSIDE",
     "INTERCEPTION_INDEX",
     "LAT",
     "LENGTH_KM",
@@ -29,6 +31,7 @@ __all__ = [
     "MODE",
     "NAME",
     "NOTES",
+    "OUTSIDE",
     "PLACE",
     "REASON",
     "RISK_BAND",
@@ -109,6 +112,10 @@ SEGMENT_ID = "segment_id"
 SEQ = "seq"
 LENGTH_KM = "length_km"
 BORDER_CROSSING = "border_crossing"
+#: "inside" / "outside" every boundary polygon (segments outside show "no boundary data")
+COVERAGE = "coverage"
+INSIDE = "inside"
+OUTSIDE = "outside"
 RISK_DENSITY = "risk_density"
 RISK_BAND = "risk_band"
 TOP_INCIDENTS = "top_incidents"

@@ -161,8 +161,8 @@ def test_public_mark_and_generalised_incidents():
 def test_payload_holds_only_what_the_views_need():
     data = payload(render())
     assert set(data["segments"]) == {"id", "corridor", "route", "admin1", "country", "length",
-                                     "density", "exposure", "border", "outside", "band", "steps", "top",
-                                     "coords"}
+                                     "density", "exposure", "border", "outside", "band",
+                                     "steps", "top", "coords"}
     assert set(data["incidents"]) == {"id", "date", "type", "lat", "lon", "unit", "first", "gp",
                                       "count", "place", "admin1", "country", "source", "url",
                                       "notes"}

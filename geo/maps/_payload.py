@@ -43,10 +43,10 @@ __all__ = [
     "COORD_DIGITS",
     "ModelLike",
     "band_scheme",
-    "outside_mask",
     "build_payload",
     "http_url",
     "legend_spec",
+    "outside_mask",
     "panel_spec",
     "tile_specs",
 ]

@@ -64,7 +64,7 @@ def end_places(lonlat: np.ndarray, *, max_km: float, tie_km: float = TIE_KM) -> 
     pts = np.asarray(lonlat, dtype=float).reshape(-1, 2)
     if not len(pts):
         return []
-    tree, names, pop, gid = _index()
+    tree, _, pop, gid = _index()
     xyz = _unit(pts[:, 0], pts[:, 1])
     d, nearest = tree.query(xyz, k=1, distance_upper_bound=_chord(max_km))
     out: list[int] = []

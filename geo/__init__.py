@@ -5,6 +5,6 @@ Modules: :mod:`geo.io` (read and validate layers), :mod:`geo.segment` (cut corri
 (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.pipeline` (the whole build).
 """
 
-__all__ = ["__version__"]
+from geo._version import __version__
 
-__version__ = "0.1.0"
+__all__ = ["__version__"]

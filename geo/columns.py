@@ -13,6 +13,8 @@ __all__ = [
     "COUNT",
     "COUNTRY",
     "COVERAGE",
+    "COVERAGE_INSIDE",
+    "COVERAGE_OUTSIDE",
     "DATE",
     "DATE_END",
     "DATE_PRECISION",
@@ -22,7 +24,6 @@ __all__ = [
     "GEO_PRECISION",
     "INCIDENT_COLUMNS",
     "INCIDENT_ID",
-    "INSIDE",
     "INTERCEPTION_INDEX",
     "LAT",
     "LENGTH_KM",
@@ -31,7 +32,7 @@ __all__ = [
     "MODE",
     "NAME",
     "NOTES",
-    "OUTSIDE",
+    "OUTSIDE_KM",
     "PLACE",
     "REASON",
     "RISK_BAND",
@@ -112,10 +113,10 @@ SEGMENT_ID = "segment_id"
 SEQ = "seq"
 LENGTH_KM = "length_km"
 BORDER_CROSSING = "border_crossing"
-#: "inside" / "outside" every boundary polygon (segments outside show "no boundary data")
+# "inside" a boundary polygon, or "outside" every one (no boundary data: country unknown)
 COVERAGE = "coverage"
-INSIDE = "inside"
-OUTSIDE = "outside"
+COVERAGE_INSIDE = "inside"
+COVERAGE_OUTSIDE = "outside"
 RISK_DENSITY = "risk_density"
 RISK_BAND = "risk_band"
 TOP_INCIDENTS = "top_incidents"
@@ -124,6 +125,7 @@ EXPOSURE = "exposure"
 # Routes
 INTERCEPTION_INDEX = "interception_index"
 MAX_BAND = "max_band"
+OUTSIDE_KM = "outside_km"  # km of the corridor outside every boundary polygon
 
 # Incident fate
 STATUS = "status"

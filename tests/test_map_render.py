@@ -366,7 +366,7 @@ def test_legend_lists_only_the_types_in_the_data():
 
 def test_outside_segments_have_their_own_style_and_legend_row():
     seg = D.SEGMENTS.copy()
-    seg[C.COVERAGE] = [C.OUTSIDE if s.startswith("north") else C.INSIDE
+    seg[C.COVERAGE] = [C.COVERAGE_OUTSIDE if s.startswith("north") else C.COVERAGE_INSIDE
                        for s in seg[C.SEGMENT_ID]]
     page = render(segments=seg)
     legend = control_specs(page)["legend"]

@@ -74,7 +74,7 @@ def test_labels_are_searchable_text_in_svg_and_pdf(tmp_path: Path):
 
 
 def test_outside_segments_are_grey_dashed_with_a_legend_entry(tmp_path: Path):
-    fig = _figure(_segments([C.INSIDE, C.OUTSIDE]))
+    fig = _figure(_segments([C.COVERAGE_INSIDE, C.COVERAGE_OUTSIDE]))
     svg = static.save_figure(fig, tmp_path / "m.svg").read_text("utf-8")
     assert "No boundary data" in svg
     assert "stroke: #8c8c8c" in svg and "stroke-dasharray" in svg

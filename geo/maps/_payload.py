@@ -250,7 +250,8 @@ def outside_mask(segments: pd.DataFrame) -> np.ndarray:
     """
     if C.COVERAGE not in segments:
         return np.zeros(len(segments), dtype=bool)
-    return (segments[C.COVERAGE].astype("string").fillna("") == C.OUTSIDE).to_numpy(bool)
+    coverage = segments[C.COVERAGE].astype("string").fillna("")
+    return (coverage == C.COVERAGE_OUTSIDE).to_numpy(bool)
 
 
 def _top_list(value: Any) -> list[Mapping[str, Any]]:

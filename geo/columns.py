@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "ADMIN1",
     "ADMIN1_CODE",
+    "BASELINE_ID",
     "BORDER_CROSSING",
     "CORRIDOR_ID",
     "COUNT",
@@ -117,6 +118,9 @@ EXPOSURE = "exposure"
 # Routes
 INTERCEPTION_INDEX = "interception_index"
 MAX_BAND = "max_band"
+
+#: ``incident_id`` of the border-crossing baseline in ``top_incidents`` (not an incident).
+BASELINE_ID = "baseline"
 
 # Incident fate
 STATUS = "status"

@@ -25,8 +25,9 @@ import pandas as pd
 
 from geo import columns as C
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
-from geo.export import atomic_output, write_csv, write_geojson
+from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
+from geo.maps._payload import sources_of
 from geo.risk import (
     RiskField,
     RiskModel,
@@ -44,6 +45,7 @@ __all__ = [
     "Prepared",
     "add_input_arguments",
     "bundled_layers",
+    "iso_date_arg",
     "prepare",
     "prepare_from_args",
     "resolve_paths",
@@ -56,7 +58,6 @@ log = logging.getLogger(__name__)
 BOUNDARIES_FILE = "boundaries.geojson"
 CORRIDORS_FILE = "corridors.geojson"
 INCIDENTS_FILE = "incidents.csv"
-STATIC_FORMATS = ("png", "svg", "pdf")
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE, C.TOP_INCIDENTS]
@@ -102,14 +103,15 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
     parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
     parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
-    parser.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", dest="as_of", type=iso_date_arg, metavar="YYYY-MM-DD",
                         help="score as of this date (default: the latest incident date)")
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
                         help="repair invalid boundary polygons (logged) instead of failing")
 
 
-def _iso_date(text: str) -> date:
+def iso_date_arg(text: str) -> date:
+    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -178,7 +180,8 @@ def prepare(
         i, manifest = make_public(i, boundaries=b, min_count=min_count)
     if as_of is None:
         if not len(i):
-            raise UsageError("no incidents to take the as-of date from; pass --as-of")
+            raise UsageError("no incidents to take the as-of date from; give an as-of date",
+                             field="as_of")
         as_of = max(d.date() for d in i[C.DATE])
     segments = segment_corridors(c, b, max_km=model.segment_km)
     fld = RiskField(segments, i, model=model)
@@ -219,15 +222,6 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
                    encoding=args.encoding, repair=args.repair, public=public,
                    min_count=getattr(args, "min_count", None))
-
-
-def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
-    """Distinct sources cited by the incidents, for map panels and captions."""
-    seen: dict[tuple[str, str], None] = {}
-    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
-        if name or url:
-            seen[(str(name), str(url))] = None
-    return [{"name": n, "url": u} for n, u in seen]
 
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),

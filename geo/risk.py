@@ -53,7 +53,7 @@ __all__ = [
     "score_segments",
 ]
 
-BASELINE_ID = "baseline"
+BASELINE_ID = C.BASELINE_ID
 _CHUNK = 50_000  # incidents per STRtree query batch
 
 

@@ -15,8 +15,8 @@ The modules, importable one by one: :mod:`geo.io` (read and validate layers),
 :mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
-(public builds), :mod:`geo.pipeline` (the whole build),
-:mod:`geo.settings` (defaults).
+(public builds), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
+example), :mod:`geo.settings` (defaults).
 
 Importing ``geo`` is cheap: the error classes are loaded at once, everything else (geopandas,
 folium, matplotlib) on first use of :func:`build`, :class:`Build` or a submodule.
@@ -25,15 +25,16 @@ folium, matplotlib) on first use of :func:`build`, :class:`Build` or a submodule
 from __future__ import annotations
 
 import importlib
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from geo._errors import InputWarning, UsageError, ValidationError
+from geo._version import __version__
 
 if TYPE_CHECKING:  # what the lazy names below resolve to
     from geo import (
         api,
         compare,
+        datasets,
         export,
         io,
         maps,
@@ -56,6 +57,7 @@ __all__ = [
     "api",
     "build",
     "compare",
+    "datasets",
     "export",
     "io",
     "maps",
@@ -68,12 +70,8 @@ __all__ = [
     "settings",
 ]
 
-try:
-    __version__ = metadata.version("routerisk")
-except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
 
-_MODULES = frozenset({"api", "compare", "export", "io", "maps", "paths", "pipeline",
+_MODULES = frozenset({"api", "compare", "datasets", "export", "io", "maps", "paths", "pipeline",
                       "publish", "risk", "routes", "segment", "settings"})
 _FROM_API = frozenset({"Build", "build"})
 

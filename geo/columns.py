@@ -1,6 +1,6 @@
 """Column names used across routerisk: one place, no strings scattered around.
 
-Input layers follow ``DESIGN.md``; derived columns are added by the pipeline stages.
+Input layers follow ``docs/inputs.md``; derived columns are added by the pipeline stages.
 """
 
 from __future__ import annotations

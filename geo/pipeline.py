@@ -66,11 +66,13 @@ ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION
 
 
 def bundled_layers() -> Path:
-    """The example layers: ``./layers`` when it holds them, else the repository's ``layers/``."""
-    here = Path.cwd() / "layers"
-    if (here / CORRIDORS_FILE).exists():
-        return here
-    return Path(__file__).resolve().parent.parent / "layers"
+    """The bundled example layers shipped with the package (:func:`geo.datasets.layers`).
+
+    Never a ``layers/`` folder of the current directory: that takes an explicit ``--layers``.
+    """
+    from geo import datasets
+
+    return datasets.layers()
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Risk model: worked examples with numbers computed by hand, and the properties of DESIGN.md."""
+"""Risk model: worked examples computed by hand, and the properties the model promises."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ def json_text(value: Any, digits: int = 6) -> str:
                       ensure_ascii=False)
 
 
-class JsonList(list):  # type: ignore[type-arg]
+class JsonList(list[Any]):
     """A list whose text form is JSON, so that any writer stores JSON text, never a repr.
 
     >>> cell = JsonList([{"incident_id": "a", "share": 1.0}])

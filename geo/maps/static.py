@@ -935,7 +935,8 @@ def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFram
         incidents = _ensure_incident_columns(incidents)
         crs = study_crs(scored) if len(scored) else study_crs(boundaries)
         scored_m = scored.to_crs(crs) if len(scored) else scored
-        width_in = float(ax.get_position().width * ax.figure.get_figwidth())
+        fig = ax.get_figure(root=True)
+        width_in = float(ax.get_position().width * (fig.get_figwidth() if fig else A4_WIDTH_IN))
         frame = _frame(scored_m, crs, width_in)
         ax.set_xlim(frame.xmin, frame.xmax)
         ax.set_ylim(frame.ymin, frame.ymax)

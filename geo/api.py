@@ -70,7 +70,7 @@ def build(
         given keep their default.
     as_of
         Score as of this date (a :class:`datetime.date` or ``"YYYY-MM-DD"``); default: the
-        latest incident date (reproducible, never "today").
+        day by which every incident could be known (reproducible, never "today").
     public
         Generalise and filter the incidents for publication before scoring (see
         :mod:`geo.publish`): nothing finer than the public data can be read off the result.

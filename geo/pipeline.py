@@ -25,6 +25,7 @@ import pandas as pd
 
 from geo import columns as C
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
+from geo._known import known_by
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.maps._payload import sources_of
@@ -184,7 +185,8 @@ def prepare(
         if not len(i):
             raise UsageError("no incidents to take the as-of date from; give an as-of date",
                              field="as_of")
-        as_of = max(d.date() for d in i[C.DATE])
+        # the day by which every incident could be known (known-by rule, geo._known)
+        as_of = known_by(i).max().item()
     segments = segment_corridors(c, b, max_km=model.segment_km)
     fld = RiskField(segments, i, model=model)
     scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)

@@ -137,8 +137,8 @@ class Build:
     ----------
     segments : geopandas.GeoDataFrame
         One row per corridor segment (EPSG:4326): ``segment_id``, ``corridor_id``, ``route``,
-        ``seq``, ``country``, ``admin1``, ``length_km``, ``border_crossing``,
-        ``risk_density`` (weighted incidents per 100 km), ``risk_band`` (1–5),
+        ``seq``, ``country``, ``admin1``, ``length_km``, ``border_crossing``, ``coverage``
+        (``"inside"`` or ``"outside"`` every boundary polygon), ``risk_density`` (weighted incidents per 100 km), ``risk_band`` (1–5),
         ``exposure`` and ``top_incidents`` (a list of ``{"incident_id", "share"}``, written
         as JSON text by every writer).
     routes : pandas.DataFrame
@@ -166,7 +166,7 @@ class Build:
     def __init__(self, prepared: Prepared):
         self._prepared = prepared
         scored = prepared.scored
-        cols = [c for c in (*SEGMENT_COLUMNS, "coverage") if c in scored.columns]
+        cols = [c for c in SEGMENT_COLUMNS if c in scored.columns]
         seg = scored[[*cols, scored.geometry.name]].copy()
         seg[C.TOP_INCIDENTS] = pd.Series([JsonList(v) for v in seg[C.TOP_INCIDENTS]],
                                          index=seg.index, dtype=object)

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 import geo
 from geo import columns as C
+from geo.pipeline import SEGMENT_COLUMNS
 from tests._factories import BENT, UNITS, write_layers
 
 HOSTILE = "<img src=x onerror=alert(1)>${7*7}{{ 7*7 }}`"
@@ -63,9 +64,7 @@ def test_segments_are_tidy(bundled: geo.Build) -> None:
     assert seg.crs.equals(4326)
     assert seg[C.SEGMENT_ID].is_unique
     assert list(seg.index) == list(range(len(seg)))
-    assert seg.columns[:12].tolist() == [
-        C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
-        C.BORDER_CROSSING, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE, C.TOP_INCIDENTS]
+    assert seg.columns.tolist() == [*SEGMENT_COLUMNS, "geometry"]  # as in segments.geojson
     assert seg[C.RISK_BAND].between(1, 5).all()
     top = seg[C.TOP_INCIDENTS].iloc[0]
     assert isinstance(top, list) and isinstance(top[0], dict)

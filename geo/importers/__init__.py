@@ -38,16 +38,6 @@ __all__ = [
 FORMATS = ("acled", "ucdp", "mmp", "csv")
 
 
-def _detect_any(header: tuple[str, ...], *, exclude: str = "") -> dict[str, bool]:
-    """Which dataset layouts a header matches (for "this looks like …" hints)."""
-    from geo.importers import acled, mmp, ucdp
-
-    found = {"ACLED export": acled.detect(header) is not None,
-             "UCDP GED CSV": ucdp.detect(header) is not None,
-             "MMP Missing Migrants CSV": mmp.detect(header) is not None}
-    return {k: v for k, v in found.items() if not k.lower().startswith(exclude)}
-
-
 def import_file(fmt: str, path: Path | str, *, boundaries: Any = None,
                 mapping: ImportMapping | None = None) -> ImportResult:
     """Import ``path`` read as ``fmt`` (one of :data:`FORMATS`).

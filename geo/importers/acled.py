@@ -27,6 +27,8 @@ from geo import columns as C
 from geo.importers._common import Header, apply_dates, require
 from geo.importers._countries import to_iso2
 from geo.importers._dates import parse_dates
+from geo.importers._detect import acled_layout as detect
+from geo.importers._detect import detect_any
 from geo.importers._places import DETAIL
 from geo.importers._report import (
     CATEGORY,
@@ -49,23 +51,6 @@ NEEDED = {"id": ("event_id_cnty",), "date": ("event_date",), "lat": ("latitude",
 WANTED = ("event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type",
           "iso", "iso3", "country", "admin1", "location", "latitude", "longitude",
           "geo_precision", "source", "notes", "fatalities", "actor1", "actor2")
-
-
-def detect(header: tuple[str, ...]) -> str | None:
-    """The ACLED layout a header belongs to, or None.
-
-    >>> detect(("event_id_cnty", "event_date", "disorder_type", "latitude"))
-    'ACLED export (lower-case, 2023+)'
-    >>> detect(("EVENT_ID_CNTY", "EVENT_DATE", "GWNO"))
-    'ACLED export (upper-case, before 2019)'
-    """
-    names = set(header)
-    if {"event_id_cnty", "event_date"} <= names:
-        era = "2023+" if "disorder_type" in names else "2019–2022"
-        return f"ACLED export (lower-case, {era})"
-    if {"EVENT_ID_CNTY", "EVENT_DATE"} <= names:
-        return "ACLED export (upper-case, before 2019)"
-    return None
 
 
 def _dates(src: SourceTable, head: Header, rows: np.ndarray, path: Path,
@@ -146,9 +131,7 @@ def read_acled(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     src = read_source(path, list(WANTED))
     layout = detect(src.header)
     head = Header(src.header)
-    from geo.importers import _detect_any
-
-    require(path, head, NEEDED, "ACLED", _detect_any(src.header, exclude="acled"))
+    require(path, head, NEEDED, "ACLED", detect_any(src.header, exclude="acled"))
     table, frame, n = src.arrow, src, src.n
     staged = stage(n)
     date_msg = _dates(frame, head, src.rows, path, staged)

@@ -26,6 +26,8 @@ from geo import columns as C
 from geo.importers._common import Header, apply_dates, numeric_ids, require
 from geo.importers._countries import to_iso2
 from geo.importers._dates import parse_dates
+from geo.importers._detect import COORDS, DATES, IDS, detect_any
+from geo.importers._detect import mmp_layout as detect
 from geo.importers._places import DETAIL
 from geo.importers._report import CATEGORY, ImportResult, finish, number_of, stage, text_of
 from geo.importers._source import read_source
@@ -34,9 +36,6 @@ from geo.importers.mapping import ImportMapping
 
 __all__ = ["detect", "parse_coordinates", "read_mmp"]
 
-IDS = ("Incident ID", "Main ID", "Web ID")
-DATES = ("Incident Date", "Reported Date")
-COORDS = ("Coordinates", "Location Coordinates")
 DEAD = ("Number of Dead", "Number Dead")
 MISSING = ("Minimum Estimated Number of Missing", "Number Missing")
 TOTAL = ("Total Number of Dead and Missing", "Total Dead and Missing")
@@ -49,21 +48,6 @@ WANTED = (*IDS, *DATES, *COORDS, *DEAD, *MISSING, *TOTAL, "Country of Incident",
           "Information Source", "URL", "Source Quality", *(n for n, _ in _NOTES))
 _LATLON = r"^\s*\(?\s*(-?\d+(?:\.\d+)?)\s*[,; ]\s*(-?\d+(?:\.\d+)?)\s*\)?\s*$"
 _POINT = r"(?i)^\s*POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)\s*$"
-
-
-def detect(header: tuple[str, ...]) -> str | None:
-    """The MMP layout a header belongs to, or None.
-
-    >>> detect(("Main ID", "Incident ID", "Incident Date", "Coordinates"))
-    'IOM Missing Migrants CSV (2021+ layout: Main ID, Incident Date, Coordinates)'
-    """
-    head = Header(header)
-    if head.get(*IDS) is None or head.get(*DATES) is None or head.get(*COORDS) is None:
-        return None
-    if head.get("Web ID") is not None or head.get("Reported Date") is not None:
-        return ("IOM Missing Migrants CSV (2014–2020 layout: Web ID, Reported Date, "
-                "Location Coordinates)")
-    return "IOM Missing Migrants CSV (2021+ layout: Main ID, Incident Date, Coordinates)"
 
 
 def parse_coordinates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -129,9 +113,7 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     mapping = mapping or ImportMapping()
     src = read_source(path, list(WANTED))
     head = Header(src.header)
-    from geo.importers import _detect_any
-
-    require(path, head, NEEDED, "Missing Migrants", _detect_any(src.header, exclude="mmp"))
+    require(path, head, NEEDED, "Missing Migrants", detect_any(src.header, exclude="mmp"))
     table, frame, n = src.arrow, src, src.n
     staged = stage(n)
     field = head.get(*DATES) or ""

@@ -28,6 +28,8 @@ from geo import columns as C
 from geo.importers._common import Header, apply_dates, numeric_ids, require
 from geo.importers._countries import to_iso2
 from geo.importers._dates import parse_dates
+from geo.importers._detect import detect_any
+from geo.importers._detect import ucdp_layout as detect
 from geo.importers._places import DETAIL, NOTE
 from geo.importers._report import CATEGORY, ImportResult, finish, number_of, stage, text_of
 from geo.importers._source import SourceTable, read_source
@@ -45,18 +47,6 @@ WANTED = ("id", "date_prec", "date_start", "date_end", "type_of_violence", "conf
 WHERE_PREC = {1: 1, 2: 2, 3: 2, 4: 3, 5: 4, 6: 4, 7: 2}
 _ADMIN_WORDS = (r"\s+(province|region|state|district|governorate|department|county|oblast|"
                 r"prefecture|division|municipality|territory)$")
-
-
-def detect(header: tuple[str, ...]) -> str | None:
-    """The UCDP GED layout a header belongs to, or None.
-
-    >>> detect(("id", "relid", "year", "date_start", "date_end", "where_prec", "geom_wkt"))
-    'UCDP GED CSV (17.1+ layout)'
-    """
-    names = {h.strip().lower() for h in header}
-    if not {"id", "date_start", "date_end", "where_prec"} <= names:
-        return None
-    return "UCDP GED CSV (17.1+ layout)" if "relid" in names else "UCDP GED CSV"
 
 
 def _period(start: np.ndarray, end: np.ndarray, prec_code: np.ndarray
@@ -113,9 +103,7 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     mapping = mapping or ImportMapping()
     src = read_source(path, list(WANTED))
     head = Header(src.header)
-    from geo.importers import _detect_any
-
-    require(path, head, NEEDED, "UCDP GED", _detect_any(src.header, exclude="ucdp"))
+    require(path, head, NEEDED, "UCDP GED", detect_any(src.header, exclude="ucdp"))
     table, frame, n = src.arrow, src, src.n
     staged = stage(n)
     date_msg = _dates(frame, head, src.rows, path, staged)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from geo.importers import read_acled, write_import
 from geo.importers._types import ACLED_TYPES
+from geo.io import read_boundaries
 
 HEADER = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type",
@@ -81,7 +82,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--source", type=Path, default=None,
                         help="generated file to reuse (written here when it does not exist)")
+    parser.add_argument("--boundaries", type=Path, default=None,
+                        help="also match admin1 and place points in this boundaries layer")
     args = parser.parse_args()
+    bounds = read_boundaries(args.boundaries) if args.boundaries else None
     with tempfile.TemporaryDirectory() as tmp:
         src = args.source or Path(tmp) / "acled.csv"
         started = time.perf_counter()
@@ -93,7 +97,7 @@ def main() -> None:
         result = None
         for _ in range(args.repeat):
             t0 = time.perf_counter()
-            result = read_acled(src)
+            result = read_acled(src, boundaries=bounds)
             t1 = time.perf_counter()
             write_import(result, Path(tmp) / "out" / "incidents.csv")
             t2 = time.perf_counter()

@@ -81,27 +81,29 @@ def _match_names(country: np.ndarray, admin1: np.ndarray, units: pd.DataFrame,
             np.array([*hint, ""], dtype=object)[codes])
 
 
-def place_rows(df: pd.DataFrame, boundaries: gpd.GeoDataFrame, *,
-               aliases: Mapping[str, str] | None = None) -> pd.DataFrame:
+def place_rows(cols: Mapping[str, np.ndarray], boundaries: gpd.GeoDataFrame, *,
+               aliases: Mapping[str, str] | None = None) -> dict[str, np.ndarray]:
     """Match admin1 names, fill admin1 of geo_precision 3 points, flag rows outside coverage.
 
     ``df`` has the staged columns ``lat``, ``lon``, ``geo_precision``, ``admin1``, ``country``,
-    ``drop``, ``detail`` and ``note``; a new frame is returned.
+    ``drop``, ``detail`` and ``note`` (numpy arrays); new arrays are returned.
     """
-    out = df.copy()
+    out = cols
     bounds = boundaries.to_crs(4326) if boundaries.crs is not None else boundaries
     units = pd.DataFrame({C.COUNTRY: bounds[C.COUNTRY].astype(str).str.upper().to_numpy(),
                           C.ADMIN1: bounds[C.ADMIN1].fillna("").astype(str).to_numpy()
                           if C.ADMIN1 in bounds else ""})
     countries = set(units[C.COUNTRY])
     with_admin1 = set(units.loc[units[C.ADMIN1] != "", C.COUNTRY])
-    hit = _locate(out[C.LAT].to_numpy(float), out[C.LON].to_numpy(float), bounds)
+    lat, lon = np.asarray(out[C.LAT], dtype=float), np.asarray(out[C.LON], dtype=float)
+    hit = _locate(lat, lon, bounds)
     pip_cc = np.where(hit >= 0, units[C.COUNTRY].to_numpy()[hit], "")
     pip_a1 = np.where(hit >= 0, units[C.ADMIN1].to_numpy()[hit], "")
-    country = out[C.COUNTRY].to_numpy(object)
-    admin1 = out[C.ADMIN1].to_numpy(object)
-    prec = out[C.GEO_PRECISION].to_numpy(float)
-    has_point = ~np.isnan(out[C.LAT].to_numpy(float))
+    country = np.asarray(out[C.COUNTRY], dtype=object)
+    given_admin1 = np.asarray(out[C.ADMIN1], dtype=object)
+    admin1 = given_admin1
+    prec = np.asarray(out[C.GEO_PRECISION], dtype=float)
+    has_point = ~np.isnan(lat)
     spelled, hint = _match_names(country, admin1, units, aliases or {})
     known_cc = np.isin(country, list(countries)) | ((country == "") & (hit >= 0))
     outside = np.where(has_point, hit < 0, ~known_cc)
@@ -110,26 +112,26 @@ def place_rows(df: pd.DataFrame, boundaries: gpd.GeoDataFrame, *,
     admin1 = np.where(matched, spelled, admin1)
     from_point = coarse & ~matched & has_point & (pip_a1 != "") & (
         (country == "") | (country == pip_cc))
-    moved = from_point & (out[C.ADMIN1].to_numpy(object) != "")
+    moved = from_point & (given_admin1 != "")
     admin1 = np.where(from_point, pip_a1, admin1)
     country = np.where(from_point & (country == ""), pip_cc, country)
     no_units = coarse & ~matched & ~from_point & known_cc & ~np.isin(country, list(with_admin1))
     prec = np.where(no_units, 4.0, prec)
     unmatched = coarse & ~matched & ~from_point & ~no_units & ~outside
-    notes = out[NOTE].to_numpy(object).copy()
+    notes = np.array(out[NOTE], dtype=object)
     free = notes == ""
     notes[free & outside] = "outside coverage: no boundary polygon holds this row"
     idx = np.flatnonzero(free & ~outside & moved)
     notes[idx] = ["admin1 from the point: " + repr(a) + " is not in the boundaries; took "
                   + repr(b) + h for a, b, h in
-                  zip(out[C.ADMIN1].to_numpy(object)[idx], admin1[idx], hint[idx], strict=True)]
+                  zip(given_admin1[idx], admin1[idx], hint[idx], strict=True)]
     notes[free & no_units] = "the boundaries have no first-level units for this country: " \
                              "read as geo_precision 4 (country)"
-    drop = out[DROP].to_numpy(object).copy()
-    detail = out[DETAIL].to_numpy(object).copy()
+    drop = np.array(out[DROP], dtype=object)
+    detail = np.array(out[DETAIL], dtype=object)
     bad = np.flatnonzero(unmatched & (drop == ""))
     drop[bad] = "admin1 not in boundaries"
     detail[bad] = [f"admin1 {a!r} is not a first-level unit of {c} in the boundaries{h}"
                    for a, c, h in zip(admin1[bad], country[bad], hint[bad], strict=True)]
-    return out.assign(**{C.ADMIN1: admin1, C.COUNTRY: country, C.GEO_PRECISION: prec,
-                         NOTE: notes, DROP: drop, DETAIL: detail})
+    return {**out, C.ADMIN1: admin1, C.COUNTRY: country, C.GEO_PRECISION: prec, NOTE: notes,
+            DROP: drop, DETAIL: detail}

@@ -163,15 +163,17 @@ def _report_frame(df: dict[str, np.ndarray]) -> pd.DataFrame:
     dropped = np.flatnonzero(drop != "")
     kept = np.flatnonzero((drop == "") & (df[NOTE] != ""))
     notes = df[NOTE][kept]
-    report = pd.DataFrame({
+    codes, uniques = pd.factorize(pd.Series(notes, dtype=object), sort=False)
+    reasons = np.array([u.split(":")[0] for u in uniques] + [""], dtype=object)[codes]
+    columns = {
         "row": np.concatenate([df["row"][dropped], df["row"][kept]]),
         "source_id": np.concatenate([df[SOURCE_ID][dropped], df[SOURCE_ID][kept]]),
         "status": np.array(["dropped"] * len(dropped) + ["kept"] * len(kept), dtype=object),
-        "reason": np.concatenate([drop[dropped],
-                                  np.array([n.split(":")[0] for n in notes], dtype=object)]),
+        "reason": np.concatenate([drop[dropped], reasons]),
         "detail": np.concatenate([df[DETAIL][dropped], notes]),
-    })
-    return report.sort_values(["row", "status"], kind="stable").reset_index(drop=True)
+    }
+    order = np.lexsort((columns["status"].astype(str), columns["row"]))
+    return pd.DataFrame({k: pd.Series(v[order], dtype=v.dtype) for k, v in columns.items()})
 
 
 def _empty(n: int) -> pd.Series:
@@ -210,9 +212,8 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
     _clean_text(df)
     _locations(df)
     if boundaries is not None:
-        placed = place_rows(pd.DataFrame({k: df[k] for k in _PLACE_COLUMNS}), boundaries,
-                            aliases=admin1_aliases)
-        df.update({k: placed[k].to_numpy() for k in _PLACE_COLUMNS})
+        df.update(place_rows({k: df[k] for k in _PLACE_COLUMNS}, boundaries,
+                             aliases=admin1_aliases))
     _duplicates(df)
     keep = df[DROP] == ""
     incidents = pd.DataFrame({c: _kept(df[c], keep) if c in df else _empty(int(keep.sum()))

@@ -306,3 +306,26 @@ def test_numbers_stay_numbers_in_the_frame(files):
     r = read_ucdp(files["ucdp"])
     assert r.incidents[C.LAT].dtype == np.float64
     assert r.incidents[C.GEO_PRECISION].dtype == np.int64
+
+
+def test_future_dates_and_impossible_coordinates_are_reported(tmp_path):
+    header = ("event_id_cnty,event_date,time_precision,event_type,sub_event_type,location,"
+              "latitude,longitude,geo_precision,source,notes,fatalities")
+    rows = ["F1,2999-01-01,1,Battles,Armed clash,X,0.5,29.5,1,S,n,0",
+            "F2,2020-01-01,1,Battles,Armed clash,X,95.0,29.5,1,S,n,0",
+            "F3,2020-01-01,1,Battles,Armed clash,X,5.0,29.5,1,S,n,0"]
+    r = read_acled(S.write(tmp_path / "f.csv", header, rows))
+    assert r.incidents[C.INCIDENT_ID].tolist() == ["F3"]
+    assert r.report["reason"].tolist() == ["future date", "bad coordinates"]
+
+
+def test_a_header_only_file_gives_a_header_only_table(tmp_path):
+    r = read_ucdp(S.write(tmp_path / "h.csv", S.UCDP_HEADER, []))
+    assert len(r.incidents) == 0 and tuple(r.incidents.columns) == C.INCIDENT_COLUMNS
+    assert r.rows_read == 0 and len(r.report) == 0
+
+
+def test_an_empty_file_is_an_error(tmp_path):
+    (tmp_path / "e.csv").write_text("\n", "utf-8")
+    with pytest.raises(ValidationError, match="file is empty"):
+        read_mmp(tmp_path / "e.csv")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,6 +206,13 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
     df[SOURCE_ID] = np.asarray(source_ids, dtype=object)
     flag(df, df[C.INCIDENT_ID] == "", "no id", df[DETAIL])
     flag(df, df[C.DATE] == "", "bad date", df[DETAIL])
+    flag(df, df[C.DATE] > date.today().isoformat(), "future date",
+         np.char.add("starts after today: ", df[C.DATE].astype(str)).astype(object))
+    lat, lon = df[C.LAT], df[C.LON]
+    with np.errstate(invalid="ignore"):
+        bad = (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    flag(df, bad, "bad coordinates", "latitude outside [-90, 90] or longitude outside "
+         "[-180, 180]")
     gp = df[C.GEO_PRECISION]
     flag(df, ~np.isnan(gp) & ~np.isin(gp, [1, 2, 3, 4]), "bad geo_precision",
          "geo_precision is not 1, 2, 3 or 4")

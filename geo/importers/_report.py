@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 

@@ -266,6 +266,23 @@ def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
     -------
     tuple of Path
         The incidents file and the report file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.importers import read_mmp
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "mmp.csv").write_text(
+    ...     'Web ID,Reported Date,Total Dead and Missing,Number Dead,Location Coordinates\\n'
+    ...     '7,"January 05, 2020",2,2,"35.5, 12.6"\\n8,,1,1,"35.5, 12.6"\\n')
+    >>> incidents, report = write_import(read_mmp(folder / "mmp.csv"), folder / "incidents.csv")
+    >>> import csv
+    >>> rows = list(csv.DictReader(incidents.read_text().splitlines()))
+    >>> [(r["incident_id"], r["date"], r["type"], r["count"]) for r in rows]
+    [('mmp-7', '2020-01-05', 'death_in_transit', '2')]
+    >>> [(r["row"], r["reason"], r["detail"])
+    ...  for r in csv.DictReader(report.read_text().splitlines())]
+    [('2', 'bad date', 'Reported Date: is empty')]
     """
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")

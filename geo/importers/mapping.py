@@ -120,6 +120,15 @@ def load_mapping(path: Path | str, *, known_types: tuple[str, ...] | None = None
     known_types
         Types of the risk model (default: the packaged model's); ``[types]`` may only point to
         these.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "map.toml"
+    >>> _ = p.write_text('[types]\\n"Road block" = "checkpoint"\\n[dates]\\norder = "dmy"\\n')
+    >>> m = load_mapping(p)
+    >>> m.types, m.date_order
+    ({'Road block': 'checkpoint'}, 'dmy')
     """
     where = str(path)
     try:

@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from geo import columns as C
+from geo._known import known_by
 from geo.maps._style import (
     BAND_COLOURS,
     BORDER_COLOUR,
@@ -306,7 +307,8 @@ def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
     unit_of: dict[tuple[str, int], int] = {}
     index: dict[str, int] = {}
     undrawn = 0
-    for rec in inc.to_dict("records"):
+    known = [str(d) for d in known_by(inc)]  # the known-by rule of geo.risk
+    for rec, known_iso in zip(inc.to_dict("records"), known, strict=True):
         iid = _text(rec[C.INCIDENT_ID])
         gp = int(rec.get(C.GEO_PRECISION) or 1)
         geom = rec.get("geometry")
@@ -334,7 +336,7 @@ def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         date_text = _text(rec.get(C.DATE_TEXT)) or _iso(rec.get(C.DATE))
         if public and len(date_text) > 7 and _ISO_DAY.match(date_text):
             date_text = date_text[:7]
-        start = _iso(rec.get(C.DATE))
+        start = known_iso if known_iso != "NaT" else _iso(rec.get(C.DATE))
         index[iid] = len(cols["id"])
         cols["id"].append(iid)
         cols["date"].append(date_text)

@@ -44,6 +44,7 @@ from matplotlib.patheffects import withStroke
 
 from geo import __version__
 from geo import columns as C
+from geo._known import known_by
 from geo.io import WGS84, study_crs
 from geo.maps._style import (
     BAND_COLOURS,
@@ -355,8 +356,8 @@ _SHOWN_HALF_LIVES = 4.0  # incidents older than this many half-lives (weight < 1
 def _incidents_until(incidents: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
     if not len(incidents):
         return incidents
-    started = incidents[C.DATE].to_numpy(dtype="datetime64[D]") <= np.datetime64(as_of, "D")
-    return incidents[started]
+    known = known_by(incidents) <= np.datetime64(as_of, "D")  # the known-by rule of geo.risk
+    return incidents[known]
 
 
 def _incidents_shown(incidents: gpd.GeoDataFrame, as_of: date, model: RiskModel

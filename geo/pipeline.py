@@ -254,10 +254,9 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
     ``build_manifest.json`` last, a second build into the same folder refused.
     """
+    from geo._outdir import build_info
     from geo.export import write_embed_snippet, write_geopackage
     from geo.maps.interactive import build_map, save_map
-
-    from geo._outdir import build_info
 
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(

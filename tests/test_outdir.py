@@ -363,7 +363,6 @@ def test_unwritable_out_is_one_line(layers, tmp_path, capsys):
 def test_output_error_is_an_oserror_naming_the_folder(tmp_path):
     f = tmp_path / "f"
     f.write_text("x")
-    with pytest.raises(OutputError) as info:
-        with owned_output(f):
-            pass
+    with pytest.raises(OutputError) as info, owned_output(f):
+        pass
     assert info.value.filename == str(f)

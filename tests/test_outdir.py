@@ -88,14 +88,15 @@ def test_public_build_after_a_restricted_one_leaves_no_restricted_file(layers, t
     assert str(layers) not in (out / MANIFEST).read_text("utf-8")
 
 
-def test_restricted_build_after_a_public_one_has_no_public_manifest(layers, tmp_path):
+def test_restricted_build_after_a_public_one_has_no_public_manifest(layers, tmp_path, capsys):
     out = tmp_path / "out"
     assert build(layers, out, "--public", "--formats", "") == 0
     assert "public_manifest.json" in snapshot(out)
+    capsys.readouterr()
     assert build(layers, out, "--formats", "") == 0
     assert "public_manifest.json" not in snapshot(out)
     doc = assert_manifest_is_true(out, mode="restricted")
-    assert doc["as_of"] == "2020-02-01"  # the latest incident date
+    assert capsys.readouterr().out.startswith(f"as of {doc['as_of']}: ")
     assert doc["inputs"]["incidents"]["path"] == str(layers / "incidents.csv")
 
 

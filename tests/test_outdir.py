@@ -149,6 +149,7 @@ def test_compare_uses_the_same_mechanism(layers, tmp_path):
     assert files == {"changes.csv", "changes_map.html", MANIFEST}
     doc = json.loads((out / MANIFEST).read_text("utf-8"))
     assert {f["name"] for f in doc["files"]} == {"changes.csv", "changes_map.html"}
+    assert doc["command"] == "compare"
 
 
 # --------------------------------------------------------------------------- interruption

@@ -94,7 +94,7 @@ def make_csv(path: Path, n: int, *, seed: int = 0, errors: bool = True) -> int:
 
 
 def run_once(csv: Path) -> dict[str, float]:
-    boundaries = ROOT / "layers" / "boundaries.geojson"
+    boundaries = ROOT / "geo" / "datasets" / "boundaries.geojson"
     out = subprocess.run([sys.executable, "-c", CHILD, str(csv), str(boundaries)],
                          capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])

@@ -21,17 +21,18 @@ from hypothesis import strategies as st
 
 from geo import columns as C
 from geo._errors import ValidationError
+from geo.datasets import get_path
 from geo.io import incidents as incidents_module
 from geo.io import read_boundaries, read_incidents
 from geo.io._records import _read_csv_table
 from geo.risk import load_model
 
-ROOT = Path(__file__).resolve().parent.parent
 TYPES = tuple(load_model().types)
 TODAY = date(2025, 1, 1)
 
 POOLS = {
-    C.INCIDENT_ID: ["<unique>", "<unique>", "<unique>", "dup", "=x", "", "b\tc"],
+    C.INCIDENT_ID: ["<unique>", "<unique>", "<unique>", "dup", "=x", "", "b\tc", "Caf\u00e9",
+                    "Cafe\u0301", "z\u200b"],
     C.DATE: ["2020-01-05", "2020-02", "2020", "2020-02-30", "2019-13", "1899", "2030-01-01",
              "05/03/2020", "2020-1-5", " 2020-03 ", "2020-02-29", "2021-02"],
     C.DATE_PRECISION: ["", "", "day", "week", "month", "year", "Month", "hour"],
@@ -43,17 +44,17 @@ POOLS = {
     C.ADMIN1: ["", "", "Yunnan", "yunnan", "Atlantis"],
     C.COUNTRY: ["", "", "CN", "cn", "XX", "CHN", "VN"],
     C.GEO_PRECISION: ["", "", "1", "2", "3", "4", "5", "2.0"],
-    C.COUNT: ["", "3", "-1", "2.5", "1e10", "x"],
+    C.COUNT: ["", "3", "-1", "2.5", "1e10", "x", "1_000", "\u0661\u0662", "+5", "7.0"],
     C.SOURCE_QUALITY: ["", "1", "5", "6", "2.5"],
     C.VISIBILITY: ["", "public", "Restricted", "secret"],
     C.SOURCE_URL: ["", "https://a.example/x", "ftp://x"],
-    C.NOTES: ["", "a note", "  spaced  "],
+    C.NOTES: ["", "a note", "  spaced  ", "zero\u200bwidth", "Fran\u0063\u0327ais"],
 }
 
 
 @pytest.fixture(scope="module")
 def boundaries():
-    return read_boundaries(ROOT / "layers" / "boundaries.geojson")
+    return read_boundaries(get_path("boundaries"))
 
 
 def _write(path: Path, rows: list[dict[str, str]]) -> None:

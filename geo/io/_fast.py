@@ -21,7 +21,8 @@ from geo import columns as C
 from geo import settings
 from geo._dates import PRECISIONS
 from geo.io._common import _CONTROL, _FORMULA_START
-from geo.io._fields import _Context
+from geo.io._fields import WHOLE, _Context
+from geo.io._text import INVISIBLE
 
 _ISO = r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?"
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
@@ -98,12 +99,30 @@ def _numbers(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(np.where(ok, values, np.nan), index=text.index), ok
 
 
+def _nfc(cells: pd.Series) -> pd.Series:
+    arr = pa.array(cells.to_numpy(dtype=object), type=pa.string())
+    return pd.Series(pc.utf8_normalize(arr, "NFC").to_numpy(zero_copy_only=False),
+                     index=cells.index)
+
+
+def _plain_text(column: pd.Series) -> np.ndarray:
+    """Cells without control or invisible characters, already in NFC."""
+    cells = column.astype("str")
+    ok = ~_mask(cells.str.contains(_CONTROL.pattern, regex=True))
+    ok &= ~_mask(cells.str.contains(INVISIBLE.pattern, regex=True))
+    arr = pa.array(cells.to_numpy(dtype=object), type=pa.string())
+    ok &= np.asarray(pc.equal(pc.utf8_normalize(arr, "NFC"), arr).to_numpy(zero_copy_only=False),
+                     dtype=bool)
+    return ok
+
+
 def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = True
                    ) -> tuple[pd.DataFrame, np.ndarray]:
     """Validate plain rows at once.
 
-    ``suspect_text`` False says the file holds no control character at all (the reader
-    checked the whole text at once), so the cells need not be searched one by one.
+    ``suspect_text`` False says the file is ASCII without control characters (the reader
+    checked the whole text at once), so the cells need not be searched one by one for
+    control or invisible characters or text that NFC normalisation would change.
 
     Returns
     -------
@@ -114,9 +133,11 @@ def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = T
     ok = np.ones(len(table), dtype=bool)
     if suspect_text:
         for name in table.columns:
-            ok &= ~_mask(table[name].astype("str").str.contains(_CONTROL.pattern, regex=True))
+            ok &= _plain_text(table[name])
     iid = _cells(table, C.INCIDENT_ID)
-    ok &= (iid != "").to_numpy() & ~iid.duplicated(keep=False).to_numpy()
+    # ids equal once in NFC are duplicates: both go to the per-row checks, which say so
+    keys = _nfc(iid) if suspect_text else iid
+    ok &= (iid != "").to_numpy() & ~keys.duplicated(keep=False).to_numpy()
     ok &= ~_mask(iid.str.startswith(_FORMULA_START)) & ~_mask(iid.str.contains(r"[\t\n\r]"))
     dprec = _cells(table, C.DATE_PRECISION).str.lower()
     dtext = _cells(table, C.DATE)
@@ -132,8 +153,10 @@ def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = T
     ok &= unit_ok
     where, where_ok = _location(table, country, admin1)
     ok &= where_ok
-    count, count_ok = _numbers(_cells(table, C.COUNT))
-    ok &= count_ok & ~_mask(count < 0) & ~_mask(count > 1e9)
+    count_text = _cells(table, C.COUNT)
+    count, count_ok = _numbers(count_text)
+    ok &= count_ok & ~_mask(count > 1e9)
+    ok &= (count_text == "").to_numpy() | _mask(count_text.str.fullmatch(WHOLE.pattern))
     quality, quality_ok = _numbers(_cells(table, C.SOURCE_QUALITY))
     ok &= quality_ok & ~_mask((quality < 1) | (quality > 5))
     visibility = _cells(table, C.VISIBILITY).str.lower().replace("", "restricted")

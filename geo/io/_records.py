@@ -71,7 +71,8 @@ def _check_csv_header(first: list[str], col: _Collector) -> list[str]:
 def _read_csv_table(path: Path, col: _Collector, encoding: str | None
                     ) -> tuple[list[str], pd.DataFrame, np.ndarray, bool]:
     """The CSV's header, its rows as a frame of text cells, each row's number, and whether
-    the text may hold characters that need a look cell by cell (control characters).
+    the text may hold characters that need a look cell by cell (control characters, or any
+    non-ASCII text: invisible characters, text not in NFC).
 
     Blank lines are skipped; row numbers count records as a spreadsheet does (the header is
     row 1). Large well-formed files are parsed by pyarrow; anything pyarrow might read
@@ -147,7 +148,7 @@ def _read_csv_fast(raw: bytes, text: str, encoding: str | None
         return None
     frame = table.to_pandas()
     # in UTF-8 an ASCII control character is never part of another character's bytes
-    return first, frame, _CONTROL_BYTES.search(data) is not None
+    return first, frame, not data.isascii() or _CONTROL_BYTES.search(data) is not None
 
 
 def _blank_rows(table: pd.DataFrame) -> np.ndarray:
@@ -193,7 +194,7 @@ def _read_geojson_records(path: Path, col: _Collector
     """Incident rows of a point GeoJSON as dicts, with a locator per row."""
     gdf = _read_geojson(path, col)
     if not len(gdf):
-        col.fail("-", "-", "no incidents (the FeatureCollection has no features)")
+        return [], [], []  # an empty FeatureCollection: no incidents (a baseline map)
     located = gdf.loc[~shapely.is_missing(gdf.geometry.values)]
     _check_geometries(located, {"Point"}, col)
     wgs = _to_wgs84(gdf, col)

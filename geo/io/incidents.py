@@ -100,6 +100,8 @@ def read_incidents(
     -------
     GeoDataFrame
         One row per incident in input order, EPSG:4326; the columns of the data contract.
+        A CSV with only its header, or an empty FeatureCollection, gives an empty frame with
+        those columns (a map of the border baseline only).
     """
     path = Path(path)
     col = _Collector(path)
@@ -111,6 +113,8 @@ def read_incidents(
     else:
         frame = _csv_incidents(path, ctx, encoding)
     col.raise_if_any()
+    if not len(frame):
+        col.warn("-", "-", "no incidents: the map shows the border baseline only")
     gdf = _as_geodataframe(frame)
     if boundaries is not None and len(gdf):
         gdf = _place_in_units(gdf, boundaries, col)
@@ -119,7 +123,8 @@ def read_incidents(
 
 def _geojson_incidents(path: Path, ctx: F._Context) -> pd.DataFrame:
     header, records, locs = _read_geojson_records(path, ctx.col)
-    _check_header(header, ctx.col)
+    if records:  # an empty FeatureCollection has no properties to check
+        _check_header(header, ctx.col)
     ctx.col.raise_if_any()
     rows = {i: row for i, (rec, loc) in enumerate(zip(records, locs, strict=True))
             if (row := _incident(rec, loc, ctx)) is not None}
@@ -131,8 +136,8 @@ def _csv_incidents(path: Path, ctx: F._Context, encoding: str | None) -> pd.Data
     header, table, numbers, suspect = _read_csv_table(path, ctx.col, encoding)
     _check_header(header, ctx.col)
     ctx.col.raise_if_any()
-    if not len(table):
-        ctx.col.fail("-", "-", "no incidents (the file has a header but no rows)")
+    if not len(table):  # a header and no rows: no incidents (a baseline map)
+        return pd.DataFrame(columns=list(_OUTPUT))
     fast, slow = fast_incidents(table, ctx, suspect_text=suspect)
     fast = fast.assign(**{C.ROW: [f"row {n}" for n in numbers[fast.index.to_numpy()]]})
     positions = np.flatnonzero(slow)
@@ -161,6 +166,7 @@ def _as_geodataframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, Any] | None:
     """One validated output row, or None when the row has a problem (reported to ``ctx``)."""
     row_start = len(ctx.col.problems)
+    rec = F.clean_record(rec, loc, ctx)
     F.check_controls(rec, loc, ctx)
     iid = F.check_incident_id(rec, loc, ctx)
     period, end_period = F.check_dates(rec, loc, ctx)

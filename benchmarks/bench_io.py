@@ -48,7 +48,8 @@ seconds = time.perf_counter() - t
 v = resource.getrusage(resource.RUSAGE_SELF)
 cpu = v.ru_utime - u.ru_utime + v.ru_stime - u.ru_stime
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": rows, "problems": problems, "rss_mb": rss}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": rows, "problems": problems,
+                  "rss_mb": rss}))
 """
 
 

@@ -26,11 +26,9 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +39,7 @@ import pyproj
 import shapely
 
 from geo import columns as C
+from geo._config import band_scheme, read_config
 from geo._errors import ConfigError
 from geo._known import known_by
 from geo.io import WGS84, study_crs
@@ -89,6 +88,7 @@ class RiskModel:
     country_per_100km: float = 0.05
     border_crossing_exposure: float = 0.1
     border_crossing_km: float = 25.0
+    band_scheme: str = "fixed"
     source: str = field(default="defaults", compare=False)
 
 
@@ -103,34 +103,18 @@ def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     return value
 
 
-def load_model(path: Path | str | None = None) -> RiskModel:
+def load_model(path: Path | str | Sequence[Path | str] | None = None) -> RiskModel:
     """Read a risk model TOML file (default: the packaged ``risk_model.toml``).
 
-    A user file may hold only the keys it changes; the rest come from the defaults.
+    A user file may hold only the keys it changes; the rest come from the defaults. Several
+    files are merged in order. Unknown sections, keys and misspelt types are errors
+    (:mod:`geo._config`).
 
     >>> load_model().types["arrest"].half_life_days
     180.0
     """
-    default_text = resources.files("geo").joinpath("data/risk_model.toml").read_text("utf-8")
-    data = tomllib.loads(default_text)
-    where = "risk_model.toml (packaged)"
-    if path is not None:
-        where = str(path)
-        try:
-            user = tomllib.loads(Path(path).read_text("utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("file not found", file=where) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"not valid TOML: {exc}", file=where) from None
-        for key, value in user.items():
-            if isinstance(value, dict) and isinstance(data.get(key), dict):
-                for sub, subval in value.items():
-                    if isinstance(subval, dict) and isinstance(data[key].get(sub), dict):
-                        data[key][sub] = {**data[key][sub], **subval}
-                    else:
-                        data[key][sub] = subval
-            else:
-                data[key] = value
+    paths = [] if path is None else [path] if isinstance(path, str | Path) else list(path)
+    data, origin, where = read_config(paths)
     types: dict[str, IncidentType] = {}
     for name, table in data.get("types", {}).items():
         loc = f"{where} [types.{name}]"
@@ -148,7 +132,7 @@ def load_model(path: Path | str | None = None) -> RiskModel:
                               file=loc)
         types[name] = t
     bands = data.get("bands", {})
-    thresholds = tuple(float(x) for x in bands.get("thresholds", ()))
+    scheme, thresholds = band_scheme(data, origin, [str(p) for p in paths])
     if len(thresholds) != 4 or list(thresholds) != sorted(set(thresholds)) or thresholds[0] <= 0:
         raise ConfigError("needs 4 increasing positive numbers", file=f"{where} [bands]",
                           field="thresholds")
@@ -178,6 +162,7 @@ def load_model(path: Path | str | None = None) -> RiskModel:
                                       float, f"{where} [baseline]"),
         border_crossing_km=_get(data.get("baseline", {}), "border_crossing_km", float,
                                 f"{where} [baseline]"),
+        band_scheme=scheme,
         source=where,
     )
 

@@ -12,6 +12,9 @@ __all__ = [
     "CORRIDOR_ID",
     "COUNT",
     "COUNTRY",
+    "COVERAGE",
+    "COVERAGE_INSIDE",
+    "COVERAGE_OUTSIDE",
     "DATE",
     "DATE_END",
     "DATE_PRECISION",
@@ -29,6 +32,7 @@ __all__ = [
     "MODE",
     "NAME",
     "NOTES",
+    "OUTSIDE_KM",
     "PLACE",
     "REASON",
     "RISK_BAND",
@@ -109,6 +113,10 @@ SEGMENT_ID = "segment_id"
 SEQ = "seq"
 LENGTH_KM = "length_km"
 BORDER_CROSSING = "border_crossing"
+# "inside" a boundary polygon, or "outside" every one (no boundary data: country unknown)
+COVERAGE = "coverage"
+COVERAGE_INSIDE = "inside"
+COVERAGE_OUTSIDE = "outside"
 RISK_DENSITY = "risk_density"
 RISK_BAND = "risk_band"
 TOP_INCIDENTS = "top_incidents"
@@ -117,6 +125,7 @@ EXPOSURE = "exposure"
 # Routes
 INTERCEPTION_INDEX = "interception_index"
 MAX_BAND = "max_band"
+OUTSIDE_KM = "outside_km"  # km of the corridor outside every boundary polygon
 
 # Incident fate
 STATUS = "status"

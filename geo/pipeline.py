@@ -38,7 +38,7 @@ from geo.risk import (
     score_segments,
 )
 from geo.routes import summarise_families, summarise_routes
-from geo.segment import segment_corridors
+from geo.segment import coverage_problems, segment_corridors
 
 __all__ = [
     "STATIC_FORMATS",
@@ -60,9 +60,10 @@ INCIDENTS_FILE = "incidents.csv"
 STATIC_FORMATS = ("png", "svg", "pdf")
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
-                   C.BORDER_CROSSING, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE, C.TOP_INCIDENTS]
-ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
-                 C.TOP_INCIDENTS]
+                   C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
+                   C.TOP_INCIDENTS]
+ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
+                 C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]
 
 
 def bundled_layers() -> Path:
@@ -110,6 +111,9 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
                         help="repair invalid boundary polygons (logged) instead of failing")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (such as a corridor running outside every "
+                             "boundary polygon) as errors")
 
 
 def _iso_date(text: str) -> date:
@@ -140,6 +144,7 @@ def prepare(
     as_of: date | None = None,
     encoding: str | None = None,
     repair: bool = False,
+    strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
     today: date | None = None,
@@ -148,6 +153,9 @@ def prepare(
 
     Parameters
     ----------
+    strict
+        Raise every warning (for example a corridor running outside every boundary polygon)
+        as a problem instead of returning it in ``Prepared.warnings``.
     public
         Generalise and filter the incidents for publication before scoring (see
         :mod:`geo.publish`), so nothing finer than the public data can be read off the scores.
@@ -185,6 +193,9 @@ def prepare(
         # the day by which every incident could be known (known-by rule, geo._known)
         as_of = known_by(i).max().item()
     segments = segment_corridors(c, b, max_km=model.segment_km)
+    seen_warnings.extend(coverage_problems(segments, c, file=str(paths["corridors"])))
+    if strict and seen_warnings:
+        raise ValidationError(seen_warnings)
     fld = RiskField(segments, i, model=model)
     scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
     fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
@@ -221,7 +232,8 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
     """:func:`prepare` with the arguments added by :func:`add_input_arguments`."""
     return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
-                   encoding=args.encoding, repair=args.repair, public=public,
+                   encoding=args.encoding, repair=args.repair,
+                   strict=getattr(args, "strict", False), public=public,
                    min_count=getattr(args, "min_count", None))
 
 

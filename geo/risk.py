@@ -327,6 +327,9 @@ class RiskField:
         # --- coarse incidents spread over their unit: density added per 100 km
         seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
         seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)
+        # a segment outside every boundary polygon belongs to no unit: nothing coarse spreads there
+        outside = _outside(self.segments)
+        seg_cc = np.where(outside, "\x00outside", seg_cc)
         inc_cc = incidents[C.COUNTRY].to_numpy().astype(str)
         inc_a1 = incidents[C.ADMIN1].to_numpy().astype(str)
         for level, per_100km in ((3, self.model.admin1_per_100km),
@@ -370,7 +373,11 @@ class RiskField:
         order = np.lexsort((seg[C.SEQ].to_numpy(), seg[C.CORRIDOR_ID].to_numpy().astype(str)))
         cid = seg[C.CORRIDOR_ID].to_numpy().astype(str)[order]
         cc = seg[C.COUNTRY].to_numpy().astype(str)[order]
-        change = (cid[1:] == cid[:-1]) & (cc[1:] != cc[:-1]) & (cc[1:] != "") & (cc[:-1] != "")
+        # a change of country where both pieces are crossings: leaving the boundaries (country
+        # "") counts unless the corridor comes back into the country it left (see geo.segment)
+        bc = (seg[C.BORDER_CROSSING].to_numpy(dtype=bool)[order] if C.BORDER_CROSSING in seg
+              else cc != "")
+        change = (cid[1:] == cid[:-1]) & (cc[1:] != cc[:-1]) & bc[1:] & bc[:-1]
         after = order[1:][change]
         if not len(after):
             return out
@@ -404,6 +411,13 @@ class RiskField:
             from_incidents = np.where(self.geo_len_km > 0,
                                       100.0 * contrib / self.geo_len_km, 0.0)
         return from_incidents + self.baseline_density
+
+
+def _outside(segments: gpd.GeoDataFrame) -> np.ndarray:
+    """True for segments outside every boundary polygon (``coverage == "outside"``)."""
+    if C.COVERAGE in segments:
+        return (segments[C.COVERAGE] == C.COVERAGE_OUTSIDE).to_numpy(dtype=bool)
+    return (segments[C.COUNTRY].astype(str) == "").to_numpy(dtype=bool)
 
 
 def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: int

@@ -19,8 +19,8 @@ from typing import Any
 
 from geo._errors import ConfigError
 
-__all__ = ["DEFAULT_ORIGIN", "TYPE_KEYS", "TYPE_REQUIRED", "band_scheme", "effective_toml",
-           "read_config"]
+__all__ = ["DEFAULT_ORIGIN", "TYPE_KEYS", "TYPE_REQUIRED", "band_scheme", "dump_toml",
+           "effective_toml", "read_config"]
 
 DEFAULT_ORIGIN = "packaged default"
 
@@ -249,6 +249,20 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return repr(value)
+
+
+def dump_toml(data: Mapping[str, Any]) -> str:
+    """Model data as TOML text (sections of scalars and lists, ``types`` as sub-tables)."""
+    lines: list[str] = []
+    for section, table in data.items():
+        if section == "types":
+            for name, ttable in table.items():
+                lines.append(f"[types.{name}]")
+                lines += [f"{k} = {_toml_value(v)}" for k, v in ttable.items()]
+            continue
+        lines.append(f"[{section}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
 
 
 def effective_toml(paths: Sequence[Path | str] = ()) -> str:

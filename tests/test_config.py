@@ -64,7 +64,7 @@ def test_band_presets_name_the_scheme(tmp_path):
     assert load_model().band_scheme == "fixed"
     dense = load_model(write(tmp_path, "[bands]\npreset = \"dense\"\n"))
     assert dense.band_scheme == "dense"
-    assert dense.band_thresholds == (1.0, 4.0, 12.0, 30.0)
+    assert dense.band_thresholds == (5.0, 15.0, 30.0, 50.0)
     custom = load_model(write(tmp_path, "[bands]\nthresholds = [0.2, 1, 2, 5]\n", "c.toml"))
     assert (custom.band_scheme, custom.band_thresholds) == ("custom", (0.2, 1.0, 2.0, 5.0))
     # a later file's thresholds win over an earlier file's preset
@@ -97,5 +97,5 @@ def test_config_command_reports_a_typo_in_one_line(tmp_path, capsys):
 def test_effective_model_of_a_preset_shows_its_thresholds_and_reads_back(tmp_path):
     path = write(tmp_path, "[bands]\npreset = \"dense\"\n")
     text = effective_toml([path])
-    assert f"thresholds = [1.0, 4.0, 12.0, 30.0]  # {path} (preset)" in text
+    assert f"thresholds = [5.0, 15.0, 30.0, 50.0]  # {path} (preset)" in text
     assert load_model(write(tmp_path, text, "again.toml")) == load_model(path)

@@ -138,9 +138,9 @@ class Build:
     segments : geopandas.GeoDataFrame
         One row per corridor segment (EPSG:4326): ``segment_id``, ``corridor_id``, ``route``,
         ``seq``, ``country``, ``admin1``, ``length_km``, ``border_crossing``, ``coverage``
-        (``"inside"`` or ``"outside"`` every boundary polygon), ``risk_density`` (weighted incidents per 100 km), ``risk_band`` (1–5),
-        ``exposure`` and ``top_incidents`` (a list of ``{"incident_id", "share"}``, written
-        as JSON text by every writer).
+        (``"inside"`` or ``"outside"`` every boundary polygon), ``risk_density`` (weighted
+        incidents per 100 km), ``risk_band`` (1–5), ``exposure`` and ``top_incidents`` (a
+        list of ``{"incident_id", "share"}``, written as JSON text by every writer).
     routes : pandas.DataFrame
         One row per corridor: length, exposure, interception index, worst band.
     families : pandas.DataFrame

@@ -1008,7 +1008,7 @@ def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFram
         _draw_boundaries(ax, boundaries, frame)
         _draw_coarse_units(ax, shown, boundaries, frame)
         _draw_segments(ax, scored_m)
-        _draw_incidents(ax, shown, frame)
+        _draw_incidents(ax, shown, frame, model)
         if legend:
             handles = [Line2D([], [], color=c, linewidth=4) for c in BAND_COLOURS]
             ax.legend(handles, _band_legend_labels(model), loc="lower right", fontsize=6.5,

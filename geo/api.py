@@ -39,6 +39,7 @@ from geo.risk import RiskModel
 if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["Build", "Comparison", "PathsResult", "build"]
 
@@ -306,6 +307,41 @@ class Build:
         p = self._prepared
         return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
                              model=p.model, public=p.public, **kwargs)
+
+    def figure(self, *, title: str | None = None, route: str | None = None) -> Figure:
+        """The report figure ``to_files`` saves: A4 wide, title, legends, sources, mark.
+
+        Parameters
+        ----------
+        title
+            Title line (plain text); default ``"Corridor risk as of YYYY-MM-DD"``.
+        route
+            Draw only the corridors of this route family (the map frames them).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Save it with :func:`geo.maps.static.save_figure`; Jupyter shows it inline.
+
+        Examples
+        --------
+        >>> import geo
+        >>> fig = geo.build().figure(route="Mongolia")
+        >>> float(round(fig.get_figwidth(), 2))
+        8.27
+        """
+        from geo.maps.static import plot_risk_map
+
+        p = self._prepared
+        scored = p.scored
+        if route is not None:
+            scored = scored[scored[C.ROUTE] == route]
+            if not len(scored):
+                known = ", ".join(sorted(map(str, p.scored[C.ROUTE].unique())))
+                raise UsageError(f"no corridor of the route family {route!r}; families: "
+                                 f"{known}", field="route")
+        return plot_risk_map(scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
+                             title=title, sources=sources_of(p.incidents), public=p.public)
 
     # ------------------------------------------------------------------ files
 

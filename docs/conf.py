@@ -36,7 +36,7 @@ html_static_path: list[str] = []
 # annotations give the types (docstrings do not repeat them).
 autodoc_typehints = "none"
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_default_options = {"show-inheritance": False}
 autosummary_generate = False
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -53,7 +53,13 @@ numpydoc_validation_checks = {
     "PR02",  # dataclass fields appear as parameters
     "YD01",
 }
-numpydoc_validation_exclude = [r"\.__init__$", r"\.__repr__$", r"\._repr_html_$"]
+numpydoc_validation_exclude = {
+    r"\.__init__$",
+    r"\.__repr__$",
+    r"\._repr_html_$",
+    r"\.[A-Z][A-Z0-9_]*$",  # module constants, documented by their ``#:`` comment
+    r"^geo\.datasets\.available$",
+}
 
 # Markdown pages (the guides, and every docs/*.md written next to the code they describe).
 myst_enable_extensions = ["deflist"]

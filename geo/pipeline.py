@@ -299,8 +299,8 @@ def prepare(
         i, manifest = make_public(i, boundaries=b, min_count=min_count)
     if as_of is None:
         if not len(i):
-            raise UsageError("no incidents to take the as-of date from; give an as-of date",
-                             field="as_of")
+            raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
+                             "has none to score); give an as-of date", field="as_of")
         # the day by which every incident could be known (known-by rule, geo._known)
         as_of = known_by(i).max().item()
     segments = segment_corridors(c, b, max_km=model.segment_km)

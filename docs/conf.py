@@ -16,7 +16,7 @@ from geo import __version__  # noqa: E402
 
 project = "routerisk"
 author = "routerisk contributors"
-copyright = "routerisk contributors"  # noqa: A001
+copyright = "routerisk contributors"
 release = version = __version__
 
 extensions = [

@@ -175,6 +175,25 @@ def atomic_output(out_dir: Path) -> Iterator[Path]:
     """Yield a temporary folder; on success move its files into ``out_dir``, else discard it.
 
     A failed run leaves ``out_dir`` exactly as it was.
+
+    Parameters
+    ----------
+    out_dir
+        The output folder (created if missing).
+
+    Yields
+    ------
+    Path
+        The temporary folder to write into.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "out"
+    >>> with atomic_output(out) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("a")
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt']
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -228,6 +228,21 @@ def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
 
     The file holds only incident ids, the action, the field and the rule that applied, never
     the original values.
+
+    Parameters
+    ----------
+    manifest
+        Entries from :func:`make_public`.
+    path
+        The ``.json`` file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_manifest([], Path(tmp) / "m.json")
+    ...     json.loads((Path(tmp) / "m.json").read_text())["about"][:19]
+    'What routerisk buil'
     """
     doc = {
         "about": "What routerisk build --public generalised, removed or suppressed before "

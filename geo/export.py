@@ -7,9 +7,6 @@ import contextlib
 import csv
 import html
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -171,20 +168,34 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path, *, columns: Sequence[str] |
 
 
 @contextlib.contextmanager
-def atomic_output(out_dir: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success move its files into ``out_dir``, else discard it.
+def atomic_output(out_dir: Path, *, command: str = "build",
+                  info: Mapping[str, Any] | None = None) -> Iterator[Path]:
+    """Yield a folder to write into; on success its files become the whole output set of
+    ``out_dir``, else nothing in ``out_dir`` changes.
 
-    A failed run leaves ``out_dir`` exactly as it was.
+    The mechanism is :func:`geo._outdir.owned_output`: staging and lock inside ``out_dir``,
+    files of the previous command removed, ``build_manifest.json`` (files with sha256, plus
+    ``info``) written last, an interrupted swap completed or undone by the next command.
+
 
     Parameters
     ----------
     out_dir
         The output folder (created if missing).
+    command
+        The command whose output set this is (recorded in the manifest).
+    info
+        Extra entries of ``build_manifest.json``.
 
     Yields
     ------
     Path
-        The temporary folder to write into.
+        The staging folder to write into.
+
+    Raises
+    ------
+    geo._outdir.OutputError
+        ``out_dir`` is a file, in use by another command, or not writable (message names it).
 
     Examples
     --------
@@ -193,20 +204,12 @@ def atomic_output(out_dir: Path) -> Iterator[Path]:
     >>> with atomic_output(out) as tmp:
     ...     _ = (tmp / "a.txt").write_text("a")
     >>> sorted(p.name for p in out.iterdir())
-    ['a.txt']
+    ['a.txt', 'build_manifest.json']
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".routerisk-", dir=out_dir.parent))
-    try:
-        yield tmp
-        for item in sorted(tmp.rglob("*")):
-            if item.is_file():
-                target = out_dir / item.relative_to(tmp)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(item, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    from geo._outdir import owned_output
+
+    with owned_output(out_dir, command=command, info=info) as staging:
+        yield staging.path
 
 
 #: ``gpkg_contents.last_change`` of every layer: fixed, so the same inputs give the same file.

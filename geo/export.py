@@ -177,7 +177,6 @@ def atomic_output(out_dir: Path, *, command: str = "build",
     files of the previous command removed, ``build_manifest.json`` (files with sha256, plus
     ``info``) written last, an interrupted swap completed or undone by the next command.
 
-
     Parameters
     ----------
     out_dir

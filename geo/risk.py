@@ -127,6 +127,11 @@ class RiskModel:
         Flat density of incidents known only to a first-level unit or a country.
     border_crossing_exposure, border_crossing_km
         Baseline exposure of each international crossing and its reach.
+    band_scheme
+        Name of the band thresholds' preset (``"fixed"`` unless the model file names one).
+    kernel_distance, kernel_access_km
+        ``"euclidean"`` or ``"network"`` distance for point incidents, and how far off the
+        network an incident may lie to reach it (network distance only).
     source
         Where the values came from.
 

@@ -151,6 +151,7 @@ def test_every_incident_has_a_fate(layers: Path, tmp_path: Path,
 
     before = digest(layers)
     ids = input_ids(layers / "incidents.csv")
+    original: dict[str, str] = {}
     for public in (False, True):
         out = tmp_path / f"out-{public}"
         argv = ["build", "--layers", str(layers), "--out", str(out), "--formats", "",
@@ -158,13 +159,13 @@ def test_every_incident_has_a_fate(layers: Path, tmp_path: Path,
         assert cli.main(argv) == 0
         fate = fate_of(out / "incidents_fate.csv")
         if public:
-            original = dict(zip(id_map["public_id"], id_map["incident_id"], strict=True))
             counted = fate.pop("")
             fate = {original[k]: v for k, v in fate.items()}
             assert counted == ("rejected", "not published: restricted row (2 incidents)")
             assert sorted(fate) == sorted(set(ids) - {"t4", "t8"})
         else:
             id_map = pd.read_csv(out / "public_id_map.csv", dtype=str)
+            original = dict(zip(id_map["public_id"], id_map["incident_id"], strict=True))
             assert sorted(fate) == sorted(ids)
             assert fate["t8"][0] == "future" and fate["t4"][0] == "scored"
         status = {k: v[0] for k, v in fate.items()}

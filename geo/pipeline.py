@@ -107,6 +107,9 @@ class Prepared:
         Suspicious but valid input.
     public, manifest
         Whether the build is public, and what it generalised or suppressed.
+    id_key_file, id_map
+        Where the key of public incident ids is kept, and original id → public id (restricted
+        builds asked for it).
 
     Examples
     --------
@@ -259,14 +262,14 @@ def prepare(
     min_count
         With ``public``: incidents whose ``count`` is below this are suppressed (default from
         :mod:`geo.settings`).
-    today
-        The date a date "in the future" is judged against (default: the real today).
     id_key
         File of the secret key of public incident ids (default
         :func:`geo.publish.default_key_file`); read only by a public build or ``write_id_map``.
     write_id_map
         Restricted builds only: also write ``public_id_map.csv`` (original id → public id) for
         the organisation's own use.
+    today
+        The date a date "in the future" is judged against (default: the real today).
 
     Returns
     -------

@@ -42,7 +42,30 @@ def import_file(fmt: str, path: Path | str, *, boundaries: Any = None,
                 mapping: ImportMapping | None = None) -> ImportResult:
     """Import ``path`` read as ``fmt`` (one of :data:`FORMATS`).
 
-    ``csv`` needs a ``mapping``; for the other formats it only overrides defaults.
+    Parameters
+    ----------
+    fmt
+        ``acled``, ``ucdp``, ``mmp`` or ``csv``.
+    path
+        The source file.
+    boundaries
+        Boundaries layer (see :func:`geo.importers.read_acled`).
+    mapping
+        A mapping file's content; needed by ``csv``, overrides for the others.
+
+    Returns
+    -------
+    ImportResult
+        ``.incidents``, ``.report`` and ``.summary``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "ged.csv"
+    >>> _ = p.write_text("id,date_start,date_end,where_prec,type_of_violence,latitude,"
+    ...                  "longitude\\n9,2019-03-01,2019-03-01,1,1,0.5,29.5\\n")
+    >>> import_file("ucdp", p).incidents["incident_id"].tolist()
+    ['ucdp-9']
     """
     if fmt == "csv":
         if mapping is None:

@@ -41,7 +41,7 @@ _PLACE_COLUMNS = (C.LAT, C.LON, C.GEO_PRECISION, C.ADMIN1, C.COUNTRY, DROP, DETA
 class ImportResult:
     """What an importer made of a source file.
 
-    Attributes
+    Parameters
     ----------
     incidents
         The canonical incidents table (columns of :data:`geo.columns.INCIDENT_COLUMNS`, text),
@@ -54,6 +54,19 @@ class ImportResult:
         What was decided once for the whole file (layout, encoding, date order …).
     rows_read
         Data rows in the source.
+    unmapped
+        Source categories with no type mapping, with their row counts.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.importers import read_mmp
+    >>> p = Path(tempfile.mkdtemp()) / "mmp.csv"
+    >>> _ = p.write_text('Web ID,Reported Date,Number Dead,Location Coordinates\\n'
+    ...                  '7,"January 05, 2020",2,"35.5, 12.6"\\n8,,1,"35.5, 12.6"\\n')
+    >>> r = read_mmp(p)
+    >>> r.rows_read, len(r.incidents), r.report["reason"].tolist()
+    (2, 1, ['bad date'])
     """
 
     incidents: pd.DataFrame
@@ -64,7 +77,19 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        """Rows read and written, per-type counts, per-reason drops and notes."""
+        """Rows read and written, per-type counts, per-reason drops and notes.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from geo.importers import read_mmp
+        >>> p = Path(tempfile.mkdtemp()) / "mmp.csv"
+        >>> _ = p.write_text('Web ID,Reported Date,Number Dead,Location Coordinates\\n'
+        ...                  '7,"January 05, 2020",2,"35.5, 12.6"\\n8,,1,"35.5, 12.6"\\n')
+        >>> r = read_mmp(p)
+        >>> print(r.summary.splitlines()[-2])
+        types: death_in_transit 1
+        """
         lines = list(self.messages)
         dropped = self.report[self.report["status"] == "dropped"]
         kept = self.report[self.report["status"] == "kept"]
@@ -261,6 +286,13 @@ def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
 
     Both files are written to temporary files in the target folder and then moved into place,
     so a failed write leaves any earlier files untouched.
+
+    Parameters
+    ----------
+    result
+        What an importer returned.
+    out
+        The incidents CSV to write; ``import_report.csv`` goes into the same folder.
 
     Returns
     -------

@@ -54,7 +54,30 @@ _NUMERIC = (C.LAT, C.LON, C.GEO_PRECISION, C.COUNT, C.SOURCE_QUALITY)
 
 @dataclass(frozen=True)
 class ImportMapping:
-    """A parsed mapping file (see the module docstring)."""
+    """A parsed mapping file (see the module docstring).
+
+    Parameters
+    ----------
+    columns
+        ``[columns]``: routerisk column → source column.
+    types
+        ``[types]``: source category → routerisk type.
+    admin1
+        ``[admin1]``: other or historical name → name in the boundaries.
+    countries
+        ``[countries]``: name → ISO2 code.
+    date_order
+        ``[dates] order``: ``"dmy"``, ``"mdy"`` or None (decided from the file).
+    id_prefix
+        ``[ids] prefix``.
+    source
+        The file it came from (for messages).
+
+    Examples
+    --------
+    >>> ImportMapping(types={"Road block": "checkpoint"}).date_order is None
+    True
+    """
 
     columns: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
@@ -121,6 +144,16 @@ def load_mapping(path: Path | str, *, known_types: tuple[str, ...] | None = None
         Types of the risk model (default: the packaged model's); ``[types]`` may only point to
         these.
 
+    Returns
+    -------
+    ImportMapping
+        The checked tables.
+
+    Raises
+    ------
+    ValidationError
+        Every problem of the file, each naming its table and key.
+
     Examples
     --------
     >>> import tempfile
@@ -171,10 +204,31 @@ def read_mapped(path: Path | str, *, mapping: ImportMapping, boundaries: Any = N
                 ) -> ImportResult:
     """Import any CSV through a mapping file's ``[columns]``, ``[types]`` and ``[dates]``.
 
+    Parameters
+    ----------
+    path
+        The CSV.
+    mapping
+        Its mapping (:func:`load_mapping`); ``[columns]`` must name ``incident_id``, ``date``
+        and ``type``.
+    boundaries
+        Boundaries layer (see :func:`geo.importers.read_acled`).
+
     Returns
     -------
     ImportResult
         The canonical incidents, the report and the summary.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_text("Ref,When,Kind,Nation\\n1,02/03/2020,Road block,DR Congo\\n")
+    >>> m = ImportMapping(columns={"incident_id": "Ref", "date": "When", "type": "Kind",
+    ...                            "country": "Nation"}, types={"Road block": "checkpoint"},
+    ...                   date_order="dmy")
+    >>> read_mapped(p, mapping=m).incidents[["date", "type", "country"]].values.tolist()
+    [['2020-03-02', 'checkpoint', 'CD']]
     """
     cols = mapping.columns
     missing = [k for k in (C.INCIDENT_ID, C.DATE, C.TYPE) if k not in cols]

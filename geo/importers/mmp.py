@@ -53,6 +53,18 @@ _POINT = r"(?i)^\s*POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)\s*$"
 def parse_coordinates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Latitude and longitude from ``lat, lon`` or ``POINT (lon lat)`` (NaN when neither).
 
+    Parameters
+    ----------
+    values
+        The coordinate texts.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Latitudes and longitudes.
+
+    Examples
+    --------
     >>> lat, lon = parse_coordinates(pd.Series(["35.5, 12.6", "POINT (12.6 35.5)", "x"]))
     >>> lat.tolist(), lon.tolist()
     ([35.5, 35.5, nan], [12.6, 12.6, nan])
@@ -108,6 +120,17 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     -------
     ImportResult
         ``.incidents`` (canonical table), ``.report`` and ``.summary``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "mmp.csv"
+    >>> _ = p.write_text("Main ID,Incident ID,Incident Date,Number of Dead,"
+    ...                  "Minimum Estimated Number of Missing,Coordinates,Source Quality\\n"
+    ...                  "2021.MMP1,2021.MMP1,9-Jul-21,0,5,\\"26.0, 14.4\\",4\\n")
+    >>> r = read_mmp(p)
+    >>> r.incidents[["date", "type", "count", "geo_precision"]].values.tolist()
+    [['2021-07-09', 'disappearance', 5.0, 2]]
     """
     path = Path(path)
     mapping = mapping or ImportMapping()

@@ -98,6 +98,17 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     -------
     ImportResult
         ``.incidents`` (canonical table), ``.report`` and ``.summary``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> header = ("id,date_prec,date_start,date_end,type_of_violence,where_prec,adm_1,"
+    ...           "latitude,longitude,country,best")
+    >>> p = Path(tempfile.mkdtemp()) / "ged.csv"
+    >>> _ = p.write_text(header + "\\n300001,4,2019-04-01,2019-04-30,3,1,,0.49,29.47,"
+    ...                  "DR Congo (Zaire),7\\n")
+    >>> read_ucdp(p).incidents[["incident_id", "date", "type", "country"]].values.tolist()
+    [['ucdp-300001', '2019-04', 'attack_on_civilians', 'CD']]
     """
     path = Path(path)
     mapping = mapping or ImportMapping()

@@ -438,7 +438,7 @@ CASES: dict[str, Case] = {
                               "that name: Atlantis ZA (-33.57, 18.48) pop 82,736; fix "
                               "admin1/country or give lat and lon"),
         (INC, "row 3", "place", "place 'Qqqxyzzy' not found in the offline gazetteer (GeoNames "
-                              "cities of 15,000 people or more); give lat and lon"),
+                              "places of 500 people or more); give lat and lon"),
         (INC, "row 4", "place", "place 'Jining' is ambiguous: Jining CN (35.41, 116.58) pop "
                               "1,241,012; Jining CN (41.03, 113.11) pop 258,757; add admin1"),
         (INC, "row 6", "admin1", "'Narnia' is not a first-level unit of CN in the boundaries layer "

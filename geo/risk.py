@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from geo._known import known_by
 from geo.io import WGS84, study_crs
 
 __all__ = [
+    "SYMBOLS",
     "IncidentType",
     "RiskField",
     "RiskModel",
@@ -57,7 +59,17 @@ __all__ = [
     "score_segments",
 ]
 
-BASELINE_ID = "baseline"
+BASELINE_ID = C.BASELINE_ID
+
+#: Marker shapes a type may ask for (``[types.NAME] symbol = ...``), in the order a type
+#: without one is given the next unused shape.
+SYMBOLS = ("circle", "square", "triangle", "diamond", "star", "cross", "pentagon", "hexagon",
+           "triangle-down", "plus")
+#: Colours (dark enough for white outlines, apart from the band colours) a type without a
+#: ``color`` gets, in turn.
+TYPE_COLOURS = ("#1f4e9c", "#6a3d9a", "#1b7837", "#01665e", "#8c510a", "#c51b7d", "#35978f",
+                "#525252", "#542788", "#2166ac")
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CHUNK = 50_000  # incidents per STRtree query batch
 
 
@@ -70,6 +82,8 @@ class IncidentType:
     weight: float
     half_life_days: float
     bandwidth_km: float
+    symbol: str = "circle"
+    color: str = "#252525"
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,39 @@ def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     return value
 
 
+def _type_looks(tables: Mapping[str, Any], where: str) -> dict[str, tuple[str, str]]:
+    """``(symbol, color)`` of every type: as configured, else the next pair of the fixed
+    cycle that no other type uses (so added types never all look the same)."""
+    given: dict[str, tuple[str | None, str | None]] = {}
+    for name, table in tables.items():
+        loc = f"{where} [types.{name}]"
+        if not isinstance(table, dict):
+            raise ConfigError("must be a table", file=loc)
+        symbol = table.get("symbol")
+        if symbol is not None and symbol not in SYMBOLS:
+            raise ConfigError(f"{symbol!r} is not one of {', '.join(SYMBOLS)}", file=loc,
+                              field="symbol")
+        colour = table.get("color")
+        if colour is not None and not (isinstance(colour, str) and _HEX_COLOUR.match(colour)):
+            raise ConfigError(f"{colour!r} is not a colour #rrggbb", file=loc, field="color")
+        given[name] = (symbol, colour.lower() if colour else None)
+    out: dict[str, tuple[str, str]] = {}
+    for name, (symbol, colour) in given.items():
+        if not (symbol and colour):
+            # the least used shape, then the least used colour, in the fixed order
+            looks = [*out.values(), *(v for k, v in given.items() if k not in out)]
+            taken = {(s, c) for s, c in looks if s and c}
+            shapes = [s for s, _ in looks if s]
+            colours = [c for _, c in looks if c]
+            free = [(s, c) for s in SYMBOLS for c in TYPE_COLOURS if (s, c) not in taken
+                    and symbol in (None, s) and colour in (None, c)]
+            free.sort(key=lambda sc: (shapes.count(sc[0]), colours.count(sc[1])))
+            symbol, colour = free[0] if free else (symbol or SYMBOLS[0],
+                                                    colour or TYPE_COLOURS[0])
+        out[name] = (symbol, colour)
+    return out
+
+
 def load_model(path: Path | str | None = None) -> RiskModel:
     """Read a risk model TOML file (default: the packaged ``risk_model.toml``).
 
@@ -132,16 +179,18 @@ def load_model(path: Path | str | None = None) -> RiskModel:
             else:
                 data[key] = value
     types: dict[str, IncidentType] = {}
-    for name, table in data.get("types", {}).items():
+    tables = data.get("types", {})
+    looks = _type_looks(tables, where)
+    for name, table in tables.items():
         loc = f"{where} [types.{name}]"
-        if not isinstance(table, dict):
-            raise ConfigError("must be a table", file=loc)
         t = IncidentType(
             name=name,
             label=str(table.get("label", name)),
             weight=_get(table, "weight", float, loc),
             half_life_days=_get(table, "half_life_days", float, loc),
             bandwidth_km=_get(table, "bandwidth_km", float, loc),
+            symbol=looks[name][0],
+            color=looks[name][1],
         )
         if t.weight < 0 or t.half_life_days <= 0 or t.bandwidth_km <= 0:
             raise ConfigError("weight must be >= 0, half_life_days and bandwidth_km > 0",

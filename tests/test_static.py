@@ -86,6 +86,9 @@ def test_band_colours_are_five_sequential_hex_colours():
     with pytest.raises(ValueError, match=r"1\.\.5"):
         band_colour(6)
     assert incident_symbol("an_unknown_type").marker == "*"
+    types = load_model().types
+    looks = {(incident_symbol(t, types).marker, incident_symbol(t, types).colour) for t in types}
+    assert len(looks) == len(types)  # every bundled type its own symbol and colour
 
 
 # ------------------------------------------------------------------------- files

@@ -435,8 +435,9 @@ CASES: dict[str, Case] = {
         (INC, "row 12", "date", "'1066-10-14' is before 1900; is the year a typo?")], 11),
     "place names": (bad_places, [
         (INC, "row 2", "place", "place 'Atlantis' is not in CN in the offline gazetteer; places of "
-                              "that name: Atlantis ZA (-33.57, 18.48) pop 82,736; fix "
-                              "admin1/country or give lat and lon"),
+                              "that name: Atlantis ZA (-33.57, 18.48) pop 82,736; Atlantis US "
+                              "(26.59, -80.10) pop 2,106; fix admin1/country or give lat and "
+                              "lon"),
         (INC, "row 3", "place", "place 'Qqqxyzzy' not found in the offline gazetteer (GeoNames "
                               "places of 500 people or more); give lat and lon"),
         (INC, "row 4", "place", "place 'Jining' is ambiguous: Jining CN (35.41, 116.58) pop "

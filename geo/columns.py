@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "ADMIN1",
     "ADMIN1_CODE",
+    "BASELINE_ID",
     "BORDER_CROSSING",
     "CORRIDOR_ID",
     "COUNT",
@@ -126,6 +127,9 @@ EXPOSURE = "exposure"
 INTERCEPTION_INDEX = "interception_index"
 MAX_BAND = "max_band"
 OUTSIDE_KM = "outside_km"  # km of the corridor outside every boundary polygon
+
+#: ``incident_id`` of the border-crossing baseline in ``top_incidents`` (not an incident).
+BASELINE_ID = "baseline"
 
 # Incident fate
 STATUS = "status"

@@ -26,8 +26,9 @@ import pandas as pd
 from geo import columns as C
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
 from geo._known import known_by
-from geo.export import atomic_output, write_csv, write_geojson
+from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
+from geo.maps._payload import sources_of
 from geo.risk import (
     RiskField,
     RiskModel,
@@ -45,6 +46,7 @@ __all__ = [
     "Prepared",
     "add_input_arguments",
     "bundled_layers",
+    "iso_date_arg",
     "prepare",
     "prepare_from_args",
     "resolve_paths",
@@ -57,7 +59,6 @@ log = logging.getLogger(__name__)
 BOUNDARIES_FILE = "boundaries.geojson"
 CORRIDORS_FILE = "corridors.geojson"
 INCIDENTS_FILE = "incidents.csv"
-STATIC_FORMATS = ("png", "svg", "pdf")
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
@@ -106,7 +107,7 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
     parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
     parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
-    parser.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", dest="as_of", type=iso_date_arg, metavar="YYYY-MM-DD",
                         help="score as of this date (default: the latest incident date)")
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
@@ -116,7 +117,8 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                              "boundary polygon) as errors")
 
 
-def _iso_date(text: str) -> date:
+def iso_date_arg(text: str) -> date:
+    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -189,7 +191,8 @@ def prepare(
         i, manifest = make_public(i, boundaries=b, min_count=min_count)
     if as_of is None:
         if not len(i):
-            raise UsageError("no incidents to take the as-of date from; pass --as-of")
+            raise UsageError("no incidents to take the as-of date from; give an as-of date",
+                             field="as_of")
         # the day by which every incident could be known (known-by rule, geo._known)
         as_of = known_by(i).max().item()
     segments = segment_corridors(c, b, max_km=model.segment_km)
@@ -235,15 +238,6 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
                    encoding=args.encoding, repair=args.repair,
                    strict=getattr(args, "strict", False), public=public,
                    min_count=getattr(args, "min_count", None))
-
-
-def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
-    """Distinct sources cited by the incidents, for map panels and captions."""
-    seen: dict[tuple[str, str], None] = {}
-    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
-        if name or url:
-            seen[(str(name), str(url))] = None
-    return [{"name": n, "url": u} for n, u in seen]
 
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),

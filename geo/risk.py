@@ -59,7 +59,7 @@ __all__ = [
     "score_segments",
 ]
 
-BASELINE_ID = "baseline"
+BASELINE_ID = C.BASELINE_ID
 
 #: Marker shapes a type may ask for (``[types.NAME] symbol = ...``), in the order a type
 #: without one is given the next unused shape.

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 
 #: Decimal places kept in embedded coordinates (0.0001° ≈ 11 m).
 COORD_DIGITS = 4
-BASELINE_ID = "baseline"  # geo.risk's id of the border-crossing baseline contribution
+BASELINE_ID = C.BASELINE_ID
 PATH_KINDS = ("least-risk", "shortest")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -578,3 +578,12 @@ def tile_specs(names: Sequence[str]) -> list[dict[str, Any]]:
             "subdomains": str(provider.get("subdomains", "abc")),
         })
     return out
+
+
+def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
+    """Distinct sources cited by the incidents, for map panels and captions."""
+    seen: dict[tuple[str, str], None] = {}
+    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
+        if name or url:
+            seen[(str(name), str(url))] = None
+    return [{"name": n, "url": u} for n, u in seen]

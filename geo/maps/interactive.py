@@ -290,7 +290,7 @@ def build_map(
     try:
         tile_layers = tile_specs(tiles)
     except ValueError as exc:
-        raise UsageError(str(exc), field="--tiles") from None
+        raise UsageError(str(exc), field="tiles") from None
     data = build_payload(segments, incidents, display_boundaries(boundaries), as_of=as_of,
                          model=model,
                          timeline=timeline, paths=paths, public=public)

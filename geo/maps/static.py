@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -45,6 +45,7 @@ from matplotlib.patheffects import Stroke, withStroke
 from geo import __version__
 from geo import columns as C
 from geo._known import known_by
+from geo.export import STATIC_FORMATS
 from geo.io import WGS84, study_crs
 from geo.maps._style import (
     BAND_COLOURS,
@@ -63,8 +64,6 @@ from geo.risk import RiskModel
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from geo.pipeline import Prepared
-
 __all__ = ["A4_WIDTH_IN", "PNG_DPI", "STATIC_FORMATS", "plot_risk_map", "save_figure",
            "save_static_maps"]
 
@@ -72,7 +71,6 @@ log = logging.getLogger(__name__)
 
 A4_WIDTH_IN = 8.27
 PNG_DPI = 300
-STATIC_FORMATS = ("png", "svg", "pdf")
 
 # Style applied only while a figure is built and saved.
 _RC: Any = {
@@ -904,7 +902,18 @@ def save_figure(fig: Figure, path: Path, *, fmt: str | None = None) -> Path:
     return path
 
 
-def save_static_maps(prepared: Prepared, stem: Path, *,
+class BuildLike(Protocol):
+    """What :func:`save_static_maps` reads of a build (``geo.pipeline.Prepared``)."""
+
+    scored: gpd.GeoDataFrame
+    incidents: gpd.GeoDataFrame
+    boundaries: gpd.GeoDataFrame
+    as_of: date
+    model: RiskModel
+    public: bool
+
+
+def save_static_maps(prepared: BuildLike, stem: Path, *,
                      formats: Sequence[str] = STATIC_FORMATS) -> list[Path]:
     """Draw the report map of a build and save it as ``stem.png``, ``.svg`` and/or ``.pdf``.
 
@@ -922,7 +931,7 @@ def save_static_maps(prepared: Prepared, stem: Path, *,
     list of Path
         The files written, in the order of ``formats``.
     """
-    from geo.pipeline import sources_of
+    from geo.maps._payload import sources_of
 
     bad = [f for f in formats if f not in STATIC_FORMATS]
     if bad:
@@ -938,3 +947,73 @@ def save_static_maps(prepared: Prepared, stem: Path, *,
         out.append(save_figure(fig, stem.parent / f"{stem.name}.{fmt}", fmt=fmt))
         log.info("wrote %s", out[-1])
     return out
+
+
+def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
+                  boundaries: gpd.GeoDataFrame, *, as_of: date, model: RiskModel,
+                  public: bool = False, legend: bool = True, title: str | None = None) -> Axes:
+    """Draw the risk map into the given axes (``Build.plot``): boundaries, segments by band,
+    incidents that still weigh on ``as_of``, graticule and a band legend.
+
+    The full report page (title block, legends, sources) is :func:`plot_risk_map`.
+
+    Parameters
+    ----------
+    ax
+        Matplotlib axes; their limits become the projected map window.
+    scored, incidents, boundaries, as_of, model
+        As for :func:`plot_risk_map`.
+    public
+        Mention the publication mark in the title.
+    legend
+        Add the band legend inside the axes.
+    title
+        Axes title; default ``"Corridor risk as of YYYY-MM-DD"``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import geopandas as gpd, shapely
+    >>> from matplotlib.figure import Figure
+    >>> from geo.risk import load_model
+    >>> units = gpd.GeoDataFrame({"country": ["AA"], "admin1": [""]},
+    ...     geometry=[shapely.box(100, 20, 102, 22)], crs=4326)
+    >>> seg = gpd.GeoDataFrame({"segment_id": ["c-000"], "corridor_id": ["c"], "seq": [0],
+    ...     "risk_band": [3]}, geometry=[shapely.LineString([(100.5, 21), (101.5, 21)])],
+    ...     crs=4326)
+    >>> ax = draw_risk_map(Figure().add_subplot(), seg, gpd.GeoDataFrame(geometry=[], crs=4326),
+    ...     units, as_of=date(2020, 6, 1), model=load_model())
+    >>> ax.get_title(loc="left")
+    'Corridor risk as of 2020-06-01 · RESTRICTED'
+    """
+    with _style():
+        incidents = _ensure_incident_columns(incidents)
+        crs = study_crs(scored) if len(scored) else study_crs(boundaries)
+        scored_m = scored.to_crs(crs) if len(scored) else scored
+        fig = ax.get_figure(root=True)
+        width_in = float(ax.get_position().width * (fig.get_figwidth() if fig else A4_WIDTH_IN))
+        frame = _frame(scored_m, crs, width_in)
+        ax.set_xlim(frame.xmin, frame.xmax)
+        ax.set_ylim(frame.ymin, frame.ymax)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        shown = _incidents_shown(incidents, as_of, model)
+        _draw_graticule(ax, frame)
+        _draw_boundaries(ax, boundaries, frame)
+        _draw_coarse_units(ax, shown, boundaries, frame)
+        _draw_segments(ax, scored_m)
+        _draw_incidents(ax, shown, frame, model)
+        if legend:
+            handles = [Line2D([], [], color=c, linewidth=4) for c in BAND_COLOURS]
+            ax.legend(handles, _band_legend_labels(model), loc="lower right", fontsize=6.5,
+                      title="Risk per 100 km", title_fontsize=7, framealpha=0.9)
+        mark = "PUBLIC" if public else "RESTRICTED"
+        ax.set_title(f"{_clean(title) if title else f'Corridor risk as of {as_of.isoformat()}'}"
+                     f" · {mark}", fontsize=10, loc="left")
+    return ax

@@ -209,9 +209,14 @@
         var self = this, container = map.getContainer();
         this._onMove = function (e) { self._pointer(e, false); };
         this._onClick = function (e) { self._pointer(e, true); };
+        this._onOver = function (e) {  // what lies under a segment gets no mouseover
+          if (!(e.target && e.target.closest && e.target.closest(EXCLUDED)) &&
+              self.segmentAt(map.mouseEventToContainerPoint(e)) >= 0) { e.stopPropagation(); }
+        };
         this._onLeave = function () { self._setHover(-1, null); };
         container.addEventListener("mousemove", this._onMove, true);
         container.addEventListener("click", this._onClick, true);
+        container.addEventListener("mouseover", this._onOver, true);
         container.addEventListener("mouseleave", this._onLeave, false);
         this._reset();
       },
@@ -221,6 +226,7 @@
         var container = map.getContainer();
         container.removeEventListener("mousemove", this._onMove, true);
         container.removeEventListener("click", this._onClick, true);
+        container.removeEventListener("mouseover", this._onOver, true);
         container.removeEventListener("mouseleave", this._onLeave, false);
         this._setHover(-1, null);
         L.DomUtil.remove(this._canvas);
@@ -397,6 +403,7 @@
         if (click && map.dragging && map.dragging.moved()) { return; }
         var s = this.segmentAt(map.mouseEventToContainerPoint(e));
         if (!click) {
+          if (s >= 0) { e.stopPropagation(); }  // the segment is on top: nothing below hovers
           this._setHover(s, e);
           return;
         }
@@ -414,6 +421,7 @@
     var S = data.strings;
     function str(i) { return (i === null || i === undefined || i < 0) ? "" : S[i]; }
     var st = {map: map, data: data, step: data.steps.length - 1, listeners: []};
+    map._rr = st;  // the map's state, for the controls, tests and benchmarks
     var style = data.style;
     var panes = [["rr-base", 350], ["rr-units", 380], ["rr-halo", 395], ["rr-casing", 405],
                  ["rr-segments", 410], ["rr-paths", 420]];
@@ -491,6 +499,9 @@
     var tip = L.tooltip({sticky: true, className: "rr-tip", direction: "auto"});
     st.segmentLayer.on("rr-hover", function (e) {
       if (e.segment < 0) { map.closeTooltip(tip); return; }
+      [st.provinces, st.unitLayer, st.pathLayer].forEach(function (group) {
+        if (group) { group.closeTooltip(); }
+      });
       tip.setLatLng(e.latlng).setContent(segmentTip(e.segment));
       if (!map.hasLayer(tip)) { map.openTooltip(tip); }
     });

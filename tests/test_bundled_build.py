@@ -16,8 +16,7 @@ from geo import columns as C
 from geo.cli import main
 from geo.maps import _style
 from geo.pipeline import bundled_layers
-from tests._browser import offline_page
-from tests._browser import POINT_ON_SEGMENT, SEGMENTS_DRAWN, STROKE_OF
+from tests._browser import POINT_ON_SEGMENT, SEGMENTS_DRAWN, STROKE_OF, offline_page
 from tests.test_map_browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser

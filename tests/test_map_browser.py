@@ -277,3 +277,26 @@ def test_segments_outside_the_boundaries_are_grey_and_say_so(open_map):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "map_outside_coverage.png"))
     assert s.errors == [] and s.requests == []
+
+
+def test_very_many_incidents_are_counted_per_area_at_build_time(open_map):
+    big = D.synthetic(100, 1500, months=12)
+    points = int((big["incidents"][C.GEO_PRECISION] <= 2).sum())
+    s = open_map("grid", aggregate_points=1000, **big)
+    page = s.page
+    page.wait_for_function("document.querySelectorAll('.rr-grid-cell').length > 0")
+    assert page.locator(".rr-symbol").count() == 0  # no marker per incident
+    shown = page.evaluate("""() => [...document.querySelectorAll('.rr-grid-cell')]
+        .reduce((a, e) => a + Number(e.textContent), 0)""")
+    assert 0 < shown <= points
+    assert page.evaluate("map_routerisk._rr.grid.known(map_routerisk._rr.data.steps.length - 1)"
+                         ) == points  # every point is in the counts (as of the last step)
+    known = page.locator(".rr-known").inner_text()
+    assert known.endswith("of 1500 incidents known by then (scoring date)")
+    page.locator(".rr-slider input[type=range]").focus()
+    page.keyboard.press("Home")
+    assert page.locator(".rr-known").inner_text() != known
+    early = page.evaluate("""() => [...document.querySelectorAll('.rr-grid-cell')]
+        .reduce((a, e) => a + Number(e.textContent), 0)""")
+    assert early < shown
+    assert s.errors == [] and s.requests == [] and s.dialogs == []

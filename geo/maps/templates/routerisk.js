@@ -185,6 +185,91 @@
     return best;
   }
 
+  function rgba(hex) {  // "#rrggbb" -> opaque pixel of a little-endian Uint32 ImageData view
+    var v = parseInt(hex.slice(1), 16);
+    return (0xff000000 | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff)) >>> 0;
+  }
+
+  /* A line of width w (device pixels) written straight into a pixel buffer: a square brush
+   * stepped along the line (no antialiasing). dash > 0 draws dash-on/dash-off runs. */
+  function rasterLine(buf, W, H, x0, y0, x1, y1, colour, w, dash) {
+    var dx = x1 - x0, dy = y1 - y0, n = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy))) || 1;
+    var sx = dx / n, sy = dy / n, half = w >> 1, wide = Math.abs(dx) >= Math.abs(dy);
+    var x = x0, y = y0;
+    for (var i = 0; i <= n; i++, x += sx, y += sy) {
+      if (dash && (i % (2 * dash)) >= dash) { continue; }
+      var xi = x | 0, yi = y | 0, k;
+      if (wide) {
+        if (xi < 0 || xi >= W) { continue; }
+        for (k = yi - half; k < yi - half + w; k++) {
+          if (k >= 0 && k < H) { buf[k * W + xi] = colour; }
+        }
+      } else {
+        if (yi < 0 || yi >= H) { continue; }
+        var row = yi * W;
+        for (k = xi - half; k < xi - half + w; k++) {
+          if (k >= 0 && k < W) { buf[row + k] = colour; }
+        }
+      }
+    }
+  }
+
+  /* Incidents pre-counted per grid cell and zoom level (geo/maps/_clusters.py): the cells in
+   * view, as count bubbles of the incidents known at the slider's step. */
+  function gridLayer(map, st, grid) {
+    var levels = grid.levels.map(function (lv) {
+      var raw = atob(lv.counts), bytes = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+      return {z: lv.z, lat: lv.lat, lon: lv.lon, counts: new Uint32Array(bytes.buffer)};
+    });
+    var nSteps = st.data.steps.length, layer = L.layerGroup();
+    function levelFor(zoom) {
+      var pick = levels[0];
+      levels.forEach(function (lv) { if (lv.z <= zoom) { pick = lv; } });
+      return pick;
+    }
+    function draw() {
+      layer.clearLayers();
+      if (!map.hasLayer(layer)) { return; }
+      var lv = levelFor(map.getZoom()), view = map.getBounds().pad(0.1), k = st.step;
+      var finest = lv === levels[levels.length - 1];
+      for (var c = 0; c < lv.lat.length; c++) {
+        var count = lv.counts[c * nSteps + k];
+        if (!count || !view.contains([lv.lat[c], lv.lon[c]])) { continue; }
+        var size = count < 10 ? 24 : (count < 1000 ? 30 : 38);
+        var m = L.marker([lv.lat[c], lv.lon[c]], {keyboard: false, icon: L.divIcon({
+          html: el("div", null, String(count)), className: "rr-cluster rr-grid-cell",
+          iconSize: [size, size]})});
+        m._rrCount = count;
+        m._rrFinest = finest;
+        layer.addLayer(m);
+      }
+    }
+    layer.on("click", function (e) {
+      var m = e.layer;
+      if (!m._rrFinest || map.getZoom() < map.getMaxZoom() - 1) {
+        map.setView(m.getLatLng(), Math.min(map.getMaxZoom(), map.getZoom() + 2));
+        return;
+      }
+      var box = el("div", "rr-pop");
+      add(box, "p", null, m._rrCount + " incidents here known by " + st.data.steps[st.step] +
+          ". A map of this many incidents counts them per area; the incidents table lists " +
+          "each one.");
+      L.popup({maxWidth: 300}).setLatLng(m.getLatLng()).setContent(box).openOn(map);
+    });
+    map.on("moveend", draw);
+    layer.on("add", function () { setTimeout(draw, 0); });
+    return {
+      layer: layer,
+      draw: draw,
+      known: function (k) {
+        var lv = levels[0], total = 0;
+        for (var c = 0; c < lv.lat.length; c++) { total += lv.counts[c * nSteps + k]; }
+        return total;
+      }
+    };
+  }
+
   var EXCLUDED = ".leaflet-control, .leaflet-popup, .leaflet-marker-icon, .leaflet-tooltip";
 
   /* One canvas for every segment: a dark casing, then each group (outside coverage, bands
@@ -193,7 +278,7 @@
    * and when the slider moves. Pointer events are found by distance to the segments (a
    * bounding-box test, then the exact distance to the few candidates). */
   function segmentCanvas(st, g, style, groupOf, colourOfGroup) {
-    var PAD = 0.1, TOL_PX = 6;
+    var PAD = 0.1, TOL_PX = 6, FAST_VERTICES = 60000;
     var Layer = L.Layer.extend({
       onAdd: function (map) {
         this._map = map;
@@ -289,6 +374,17 @@
         var start = counts.slice();
         for (s = 0; s < g.n; s++) { if (groups[s] < 7) { order[counts[groups[s]]++] = s; } }
         var ctx = this._canvas.getContext("2d"), dpr = window.devicePixelRatio || 1;
+        var verts = 0;
+        for (k = 0; k < n; k++) {
+          var sk = order[k];
+          verts += g.vStart[g.partStart[sk + 1]] - g.vStart[g.partStart[sk]];
+        }
+        this._fast = verts > FAST_VERTICES;
+        if (this._fast) {
+          this._raster(ctx, order, start, n, scale * dpr, ox * dpr, oy * dpr, dpr);
+          this._finish(n, t0);
+          return;
+        }
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         ctx.clearRect(0, 0, w, h);
         ctx.lineCap = "round";
@@ -322,10 +418,54 @@
           ctx.strokeStyle = k === 6 ? "#9e9e9e" : colourOfGroup(k);
           ctx.stroke();
         }
+        this._finish(n, t0);
+      },
+      _finish: function (n, t0) {
         this._drawn = n;
         this._drawMs = performance.now() - t0;
         this._map.getContainer().setAttribute("data-rr-drawn", String(n));
         if (this._hover >= 0) { this._highlight(this._hover); }
+      },
+      /* Many vertices in view: lines written straight into the pixels (the browser's
+       * antialiased stroker takes seconds for a million vertices without a GPU); casing 5 px,
+       * band 3 px, outside coverage dashed grey. */
+      _raster: function (ctx, order, start, n, scale, ox, oy, dpr) {
+        var W = this._canvas.width, H = this._canvas.height;
+        var img = this._img;
+        if (!img || img.width !== W || img.height !== H) {
+          img = this._img = ctx.createImageData(W, H);
+          this._buf = new Uint32Array(img.data.buffer);
+        }
+        var buf = this._buf;
+        buf.fill(0);
+        var cw = Math.max(1, Math.round(5 * dpr)), bw = Math.max(1, Math.round(3 * dpr));
+        function pass(from, to, colour, width, dash) {
+          for (var i = from; i < to; i++) {
+            var s = order[i];
+            for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
+              var v = g.vStart[p], end = g.vStart[p + 1];
+              var lx = g.x[v] * scale + ox, ly = g.y[v] * scale + oy;
+              for (v++; v < end; v++) {
+                var x = g.x[v] * scale + ox, y = g.y[v] * scale + oy;
+                rasterLine(buf, W, H, lx, ly, x, y, colour, width, dash);
+                lx = x;
+                ly = y;
+              }
+            }
+          }
+        }
+        pass(start[1], n, rgba(style.casing), cw, 0);
+        if (start[1] > 0) {
+          pass(0, start[1], rgba("#ffffff"), cw, 0);
+          pass(0, start[1], rgba(colourOfGroup(0)), bw, Math.round(5 * dpr));
+        }
+        for (var k = 1; k <= 6; k++) {
+          if (start[k + 1] > start[k]) {
+            pass(start[k], start[k + 1], rgba(k === 6 ? "#9e9e9e" : colourOfGroup(k)), bw, 0);
+          }
+        }
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.putImageData(img, 0, 0);
       },
       _trace: function (ctx, s, scale, ox, oy) {
         for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
@@ -616,16 +756,22 @@
     st.markers = new Array(n);
     st.shown = new Uint8Array(n);
     var points = 0;
+    var grid = data.grid;
     for (var i = 0; i < n; i++) {
-      if (I.lat[i] === null) { continue; }
+      if (I.lat[i] === null || grid) { continue; }  // with a grid, points are its counts
       var m = L.marker([I.lat[i], I.lon[i]], {icon: st.icons[I.type[i]], keyboard: false});
       m._rr = i;
       st.markers[i] = m;
       points++;
     }
-    st.clustered = points > data.clusterThreshold;
+    st.clustered = !!grid || points > data.clusterThreshold;
     var container = map.getContainer();
-    if (st.clustered) {
+    if (grid) {
+      st.grid = gridLayer(map, st, grid);
+      st.incidentLayer = st.grid.layer;
+      st.nIncidents = grid.points;
+      for (i = 0; i < n; i++) { if (I.lat[i] === null) { st.nIncidents++; } }
+    } else if (st.clustered) {
       st.incidentLayer = L.markerClusterGroup({
         chunkedLoading: true, chunkDelay: 20, showCoverageOnHover: false, maxClusterRadius: 45,
         chunkProgress: function (done, total) {  // a hook for tests and benchmarks
@@ -743,6 +889,11 @@
         if (on && !st.unitLayer.hasLayer(poly)) { st.unitLayer.addLayer(poly); }
         if (!on && st.unitLayer.hasLayer(poly)) { st.unitLayer.removeLayer(poly); }
       });
+      if (st.grid) {
+        count = st.grid.known(k);
+        for (j = 0; j < n; j++) { if (I.lat[j] === null && I.first[j] <= k) { count++; } }
+        st.grid.draw();
+      }
       st.known = count;
       map.closePopup();
       st.listeners.forEach(function (f) { f(k); });

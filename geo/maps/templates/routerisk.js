@@ -289,7 +289,7 @@
         this._hl.style.pointerEvents = "none";
         this._order = new Int32Array(g.n);
         this._hover = -1;
-        map.on("moveend viewreset resize", this._reset, this);
+        map.on("moveend resize", this._reset, this);
         if (map.options.zoomAnimation) { map.on("zoomanim", this._animateZoom, this); }
         var self = this, container = map.getContainer();
         this._onMove = function (e) { self._pointer(e, false); };
@@ -306,7 +306,7 @@
         this._reset();
       },
       onRemove: function (map) {
-        map.off("moveend viewreset resize", this._reset, this);
+        map.off("moveend resize", this._reset, this);
         map.off("zoomanim", this._animateZoom, this);
         var container = map.getContainer();
         container.removeEventListener("mousemove", this._onMove, true);

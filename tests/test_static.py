@@ -120,22 +120,28 @@ def test_svg_is_xml_with_title_legend_units_and_mark(written):
 
 
 def _map_lines(ax) -> dict[str, list[np.ndarray]]:
-    """Line paths drawn on the map axes (not the legends), by their single colour."""
-    from matplotlib.collections import LineCollection
+    """Line parts drawn on the map axes (not the legends), by their single edge colour: every
+    path of every collection, cut where it moves to a new start."""
     from matplotlib.colors import to_hex
+    from matplotlib.path import Path as MplPath
 
     drawn: dict[str, list[np.ndarray]] = {}
     for coll in ax.collections:
-        colours = {to_hex(c) for c in coll.get_colors()} if isinstance(
-            coll, LineCollection) else set()
-        if len(colours) == 1:
-            drawn.setdefault(colours.pop(), []).extend(np.asarray(a) for a in
-                                                       coll.get_segments())
+        colours = {to_hex(c) for c in coll.get_edgecolor()}
+        if len(colours) != 1:
+            continue
+        parts = drawn.setdefault(colours.pop(), [])
+        for path in coll.get_paths():
+            codes = path.codes if path.codes is not None else np.full(
+                len(path.vertices), MplPath.LINETO)
+            starts = np.flatnonzero(codes == MplPath.MOVETO).tolist() or [0]
+            parts.extend(np.split(path.vertices, starts[1:]))
     return drawn
 
 
 def _shape(paths: list[np.ndarray]) -> list[tuple[float, ...]]:
-    return sorted(tuple(np.round(a, 1).ravel()) for a in paths)
+    """Where each line starts and ends (the drawing may drop vertices finer than the pen)."""
+    return sorted(tuple(np.round(np.r_[a[0], a[-1]], 1)) for a in paths)
 
 
 def test_every_segment_is_drawn_on_the_map_in_its_band_colour(prepared):

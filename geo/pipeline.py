@@ -1,6 +1,6 @@
 """The whole build: load and validate inputs, segment, score, summarise, write outputs.
 
-Used by the CLI and usable from Python::
+The engine under :func:`geo.build` (which wraps :class:`Prepared` in a :class:`geo.Build`)::
 
     from geo import pipeline
     prepared = pipeline.prepare()            # bundled layers, as of the latest incident
@@ -70,7 +70,17 @@ ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
 def bundled_layers() -> Path:
     """The bundled example layers shipped with the package (:func:`geo.datasets.layers`).
 
-    Never a ``layers/`` folder of the current directory: that takes an explicit ``--layers``.
+    Never a ``layers/`` folder of the current directory: that takes an explicit ``layers=``.
+
+    Returns
+    -------
+    Path
+        The folder holding ``boundaries.geojson``, ``corridors.geojson``, ``incidents.csv``.
+
+    Examples
+    --------
+    >>> (bundled_layers() / "corridors.geojson").is_file()
+    True
     """
     from geo import datasets
 
@@ -79,7 +89,34 @@ def bundled_layers() -> Path:
 
 @dataclass
 class Prepared:
-    """Everything a build computes, before anything is written."""
+    """Everything a build computes, before anything is written.
+
+    Parameters
+    ----------
+    boundaries, corridors, incidents
+        The layers as read (incidents generalised in a public build).
+    segments, scored
+        Segments, and the same with their scores as of ``as_of``.
+    routes, families, fate, timeline
+        Per corridor, per route family, per incident, and bands per segment per month end.
+    model, as_of, field
+        The risk model, the date, and the :class:`geo.risk.RiskField` reused for other dates.
+    paths
+        The input files read.
+    warnings
+        Suspicious but valid input.
+    public, manifest
+        Whether the build is public, and what it generalised or suppressed.
+    id_key_file, id_map
+        Where the key of public incident ids is kept, and original id → public id (restricted
+        builds asked for it).
+
+    Examples
+    --------
+    >>> p = prepare()
+    >>> len(p.scored) == len(p.segments)
+    True
+    """
 
     boundaries: gpd.GeoDataFrame
     corridors: gpd.GeoDataFrame
@@ -97,10 +134,25 @@ class Prepared:
     warnings: list[Problem] = dc_field(default_factory=list)
     public: bool = False
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
+    id_key_file: Path | None = None
+    id_map: pd.DataFrame | None = None
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--layers --boundaries --corridors --incidents --config --as-of --encoding``."""
+    """Add ``--layers --boundaries --corridors --incidents --config --as-of --encoding``.
+
+    Parameters
+    ----------
+    parser
+        The (sub)command's parser.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_input_arguments(parser)
+    >>> parser.parse_args(["--as-of", "2024-06-01"]).as_of
+    datetime.date(2024, 6, 1)
+    """
     parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
                         "corridors.geojson and incidents.csv (default: the bundled layers)")
     parser.add_argument("--boundaries", type=Path, help="boundaries file (overrides --layers)")
@@ -118,7 +170,23 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def iso_date_arg(text: str) -> date:
-    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text."""
+    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text.
+
+    Parameters
+    ----------
+    text
+        The argument as typed.
+
+    Returns
+    -------
+    datetime.date
+        The date.
+
+    Examples
+    --------
+    >>> iso_date_arg("2024-06-01")
+    datetime.date(2024, 6, 1)
+    """
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -127,7 +195,25 @@ def iso_date_arg(text: str) -> date:
 
 def resolve_paths(*, layers: Path | None = None, boundaries: Path | None = None,
                   corridors: Path | None = None, incidents: Path | None = None) -> dict[str, Path]:
-    """Input file paths from a layers folder and per-file overrides."""
+    """Input file paths from a layers folder and per-file overrides.
+
+    Parameters
+    ----------
+    layers
+        Folder of the three files; default :func:`bundled_layers`.
+    boundaries, corridors, incidents
+        Single files that override the folder's.
+
+    Returns
+    -------
+    dict
+        ``{"boundaries": Path, "corridors": Path, "incidents": Path}``.
+
+    Examples
+    --------
+    >>> resolve_paths(layers=Path("x"), incidents=Path("y.csv"))["incidents"].name
+    'y.csv'
+    """
     base = Path(layers) if layers is not None else bundled_layers()
     return {
         "boundaries": Path(boundaries) if boundaries else base / BOUNDARIES_FILE,
@@ -149,12 +235,24 @@ def prepare(
     strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
+    id_key: Path | None = None,
+    write_id_map: bool = False,
     today: date | None = None,
 ) -> Prepared:
     """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
 
     Parameters
     ----------
+    layers, boundaries, corridors, incidents
+        Input files (see :func:`resolve_paths`).
+    config
+        Risk model TOML (see :func:`geo.risk.load_model`).
+    as_of
+        Scoring date; default: the day by which every incident could be known.
+    encoding
+        Text encoding of a non-UTF-8 incidents CSV.
+    repair
+        Repair invalid boundary polygons (logged) instead of reporting them.
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in ``Prepared.warnings``.
@@ -164,7 +262,33 @@ def prepare(
     min_count
         With ``public``: incidents whose ``count`` is below this are suppressed (default from
         :mod:`geo.settings`).
+    id_key
+        File of the secret key of public incident ids (default
+        :func:`geo.publish.default_key_file`); read only by a public build or ``write_id_map``.
+    write_id_map
+        Restricted builds only: also write ``public_id_map.csv`` (original id → public id) for
+        the organisation's own use.
+    today
+        The date a date "in the future" is judged against (default: the real today).
+
+    Returns
+    -------
+    Prepared
+        Everything computed; :func:`geo.build` wraps it in a :class:`geo.Build`.
+
+    Raises
+    ------
+    geo.ValidationError
+        Listing every problem of every input.
+
+    Examples
+    --------
+    >>> prepare(as_of=date(2024, 6, 1)).as_of
+    datetime.date(2024, 6, 1)
     """
+    if public and write_id_map:
+        raise UsageError("a public build never writes the id map; build the map from the "
+                         "restricted build", field="write_id_map")
     paths = resolve_paths(layers=layers, boundaries=boundaries, corridors=corridors,
                           incidents=incidents)
     problems: list[Problem] = []
@@ -185,10 +309,15 @@ def prepare(
     if problems or b is None or c is None or i is None:
         raise ValidationError(problems)
     manifest: list[dict[str, Any]] = []
-    if public:
-        from geo.publish import make_public
+    key_file, id_table = None, None
+    if public or write_id_map:
+        from geo.publish import id_map, load_id_key, make_public
 
-        i, manifest = make_public(i, boundaries=b, min_count=min_count)
+        key, key_file = load_id_key(id_key)
+        if write_id_map:
+            id_table = id_map(i, key=key)
+        else:
+            i, manifest = make_public(i, boundaries=b, key=key, min_count=min_count)
     if as_of is None:
         if not len(i):
             raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
@@ -212,15 +341,14 @@ def prepare(
         routes=summarise_routes(scored, top_n=model.top_n),
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
-        manifest=manifest,
+        manifest=manifest, id_key_file=key_file, id_map=id_table,
     )
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    rows = [m for m in manifest if m.get("action") == "suppressed"]
-    return pd.DataFrame({C.INCIDENT_ID: [m[C.INCIDENT_ID] for m in rows],
-                         C.STATUS: ["rejected"] * len(rows),
-                         C.REASON: [f"not published: {m['reason']}" for m in rows]})
+    from geo.publish import suppressed_fate
+
+    return suppressed_fate(manifest)
 
 
 def _collect(problems: list[Problem], func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -232,7 +360,27 @@ def _collect(problems: list[Problem], func: Any, *args: Any, **kwargs: Any) -> A
 
 
 def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prepared:
-    """:func:`prepare` with the arguments added by :func:`add_input_arguments`."""
+    """:func:`prepare` with the arguments added by :func:`add_input_arguments`.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments.
+    public
+        As for :func:`prepare`.
+
+    Returns
+    -------
+    Prepared
+        As :func:`prepare`.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_input_arguments(parser)
+    >>> prepare_from_args(parser.parse_args([])).public
+    False
+    """
     return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
                    encoding=args.encoding, repair=args.repair,
@@ -247,11 +395,41 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
 
     See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
     ``build_manifest.json`` last, a second build into the same folder refused.
+
+    Parameters
+    ----------
+    prepared
+        A :func:`prepare` result.
+    out_dir
+        Output folder.
+    tiles
+        Online basemaps of the interactive map (xyzservices names).
+    formats
+        Static map formats.
+    map_name
+        File stem of the maps.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     names = {p.name for p in write_outputs(prepare(), Path(tmp), formats=())}
+    >>> "route_risk_map.html" in names
+    True
     """
     from geo._outdir import build_info
     from geo.export import write_embed_snippet, write_geopackage
     from geo.maps.interactive import build_map, save_map
 
+    key_file = prepared.id_key_file
+    if key_file is not None and Path(key_file).resolve().is_relative_to(Path(out_dir).resolve()):
+        raise UsageError(f"the public-id key {key_file} is inside the output folder {out_dir}; "
+                         "keep it outside every output folder", field="--id-key")
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
@@ -277,6 +455,8 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             from geo.maps.static import save_static_maps
 
             save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
+        if prepared.id_map is not None and not prepared.public:
+            write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:
             from geo.publish import write_manifest
 

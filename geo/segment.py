@@ -365,6 +365,11 @@ def coverage_problems(segments: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame, *
     file
         The corridors file, as the user named it.
 
+    Returns
+    -------
+    list of Problem
+        One per corridor with km outside, in corridor order.
+
     Examples
     --------
     >>> import geopandas as gpd, shapely

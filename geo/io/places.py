@@ -32,6 +32,22 @@ def resolve_place(
     ``boundaries``), then by population: the most populous one wins only when it has
     :data:`geo.settings.PLACE_POPULATION_RATIO` times the population of the next.
 
+    Parameters
+    ----------
+    name
+        The place name (GeoNames name or alternate name).
+    country
+        ISO 3166-1 alpha-2 code to narrow by.
+    admin1
+        First-level unit to narrow by (needs ``boundaries``).
+    boundaries
+        Boundaries layer, to test candidates against ``admin1``.
+
+    Returns
+    -------
+    tuple of float
+        ``(lat, lon)`` of the place.
+
     Raises
     ------
     PlaceError

@@ -1,10 +1,12 @@
 """Read OSM extracts with pyosmium, keeping only the ways a corridor's bounding box needs.
 
 PBF (``.osm.pbf``) and XML (``.osm``, ``.osm.gz``, ``.osm.bz2``) are read by libosmium through
-pyosmium. Node coordinates stay in libosmium's compact location cache (8 bytes a node, no Python
-object); only road and rail ways (``highway``/``railway`` tags, filtered in C++) reach Python, and
-only those with a vertex inside the box are kept, complete, with their coordinates. They are
-written as a small OSM XML file that osmnx turns into a graph (:mod:`geo.network`).
+pyosmium, in two passes. Node coordinates stay in libosmium's location cache (no Python object a
+node); only road and rail ways (``highway``/``railway`` tags, filtered in C++) reach Python. Pass
+1 has libosmium draw each of them as a line and tests the lines against the box with shapely;
+pass 2 lets only the ways that touch the box through (an id filter in C++) and keeps them,
+complete, with their coordinates. They are written as a small OSM XML file that osmnx turns into
+a graph (:mod:`geo.network`).
 
 Before anything is parsed, the size the input decompresses to is checked against a cap: a few KB
 of ``.bz2`` can expand to gigabytes.
@@ -16,9 +18,10 @@ import bz2
 import gzip
 import logging
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from geo._errors import RouteriskError
@@ -163,11 +166,56 @@ class Extract:
     ways_seen: int
 
 
-def _inside(lons: Iterable[float], lats: Iterable[float],
-            bbox: tuple[float, float, float, float]) -> bool:
-    west, south, east, north = bbox
-    return any(west <= x <= east and south <= y <= north
-               for x, y in zip(lons, lats, strict=True))
+def _ways_in_box(path: Path, bbox: tuple[float, float, float, float], storage: str
+                 ) -> tuple[set[int], int]:
+    """Pass 1: ids of the road/rail ways with a vertex in ``bbox``, and how many were seen.
+
+    libosmium builds each way's line from its location cache (one call a way, no Python object
+    a node); shapely tests them against the box in batches.
+    """
+    import osmium
+    import shapely
+
+    box = shapely.box(*bbox)
+    factory = osmium.geom.WKBFactory()
+    kept: set[int] = set()
+    ids: list[int] = []
+    wkbs: list[str] = []
+    seen = 0
+
+    def flush() -> None:
+        if ids:
+            hit = shapely.intersects(shapely.from_wkb(wkbs), box)
+            kept.update(i for i, h in zip(ids, hit.tolist(), strict=True) if h)
+            ids.clear()
+            wkbs.clear()
+
+    for way in _road_ways(path, storage):
+        seen += 1
+        try:
+            wkbs.append(factory.create_linestring(way))
+        except RuntimeError:  # fewer than two distinct points: no edge to follow
+            continue
+        ids.append(way.id)
+        if len(ids) >= 50_000:
+            flush()
+    flush()
+    return kept, seen
+
+
+def _road_ways(path: Path, storage: str, ids: set[int] | None = None) -> Iterator[Any]:
+    """The ways tagged highway/railway (filtered in C++), with node locations."""
+    import osmium
+
+    proc = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations(storage)
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+            .with_filter(osmium.filter.KeyFilter(*NETWORK_KEYS)))
+    if ids is not None:
+        proc = proc.with_filter(osmium.filter.IdFilter(ids))
+    for way in proc:
+        if isinstance(way, osmium.osm.Way):
+            yield way
 
 
 def extract_bbox(path: Path, bbox: tuple[float, float, float, float], out: Path, *,
@@ -192,34 +240,16 @@ def extract_bbox(path: Path, bbox: tuple[float, float, float, float], out: Path,
 
     fmt = "PBF" if osm_format(path)[0] == "pbf" else "OSM XML"
     nodes: dict[int, tuple[float, float]] = {}
-    kept = seen = 0
     try:
-        proc = (osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)
-                .with_locations(storage)
-                .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-                .with_filter(osmium.filter.KeyFilter(*NETWORK_KEYS)))
-        with out.open("w", encoding="utf-8") as f:
-            f.write('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" '
-                    'generator="routerisk">\n')
-            ways: list[str] = []
-            for way in proc:
-                if not isinstance(way, osmium.osm.Way):
-                    continue
-                seen += 1
-                refs = [(n.ref, n.lon, n.lat) for n in way.nodes]
-                if not _inside((r[1] for r in refs), (r[2] for r in refs), bbox):
-                    continue
-                kept += 1
-                for ref, lon, lat in refs:
-                    nodes[ref] = (lon, lat)
-                tags = "".join(f"<tag k={quoteattr(t.k)} v={quoteattr(t.v)}/>"
-                               for t in way.tags)
-                nds = "".join(f'<nd ref="{r[0]}"/>' for r in refs)
-                ways.append(f'<way id="{way.id}">{nds}{tags}</way>\n')
-            f.writelines(f'<node id="{i}" lat="{lat:.7f}" lon="{lon:.7f}"/>\n'
-                         for i, (lon, lat) in sorted(nodes.items()))
-            f.writelines(ways)
-            f.write("</osm>\n")
+        wanted, seen = _ways_in_box(path, bbox, storage)
+        ways: list[str] = []
+        for way in _road_ways(path, storage, wanted) if wanted else ():
+            refs = [(n.ref, n.lon, n.lat) for n in way.nodes]
+            for ref, lon, lat in refs:
+                nodes[ref] = (lon, lat)
+            tags = "".join(f"<tag k={quoteattr(t.k)} v={quoteattr(t.v)}/>" for t in way.tags)
+            nds = "".join(f'<nd ref="{r[0]}"/>' for r in refs)
+            ways.append(f'<way id="{way.id}">{nds}{tags}</way>\n')
     except osmium.InvalidLocationError:
         raise RouteriskError(
             "ways refer to nodes the file does not hold (a clipped extract?); cut extracts "
@@ -227,6 +257,14 @@ def extract_bbox(path: Path, bbox: tuple[float, float, float, float], out: Path,
             file=str(path)) from None
     except RuntimeError as exc:
         raise RouteriskError(f"not readable as {fmt}: {exc}", file=str(path)) from None
+    with out.open("w", encoding="utf-8") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" '
+                'generator="routerisk">\n')
+        f.writelines(f'<node id="{i}" lat="{lat:.7f}" lon="{lon:.7f}"/>\n'
+                     for i, (lon, lat) in sorted(nodes.items()))
+        f.writelines(ways)
+        f.write("</osm>\n")
+    kept = len(ways)
     log.info("%s: kept %d of %d road/rail ways (%d nodes) in %s", path.name, kept, seen,
              len(nodes), bbox)
     return Extract(ways=kept, nodes=len(nodes), ways_seen=seen)

@@ -205,3 +205,16 @@ def _one_corridor(tmp_path: Path) -> Path:
                     '{"corridor_id":"OLD","route":"r"},"geometry":{"type":"LineString",'
                     '"coordinates":[[0,0],[1,1]]}}]}', encoding="utf-8")
     return path
+
+
+def test_a_pbf_way_with_missing_nodes_fails_clearly(tmp_path):
+    import osmium
+    from osmium.osm import mutable
+
+    path = tmp_path / "clipped.osm.pbf"
+    with osmium.SimpleWriter(str(path)) as w:
+        w.add_node(mutable.Node(id=1, location=(120.0, 40.0)))
+        w.add_node(mutable.Node(id=2, location=(120.01, 40.0)))
+        w.add_way(mutable.Way(id=9, nodes=[1, 2, 3], tags={"highway": "primary"}))
+    with pytest.raises(RouteriskError, match="ways refer to nodes the file does not hold"):
+        load_network(path)

@@ -230,7 +230,7 @@ def main_pbf(args: argparse.Namespace) -> None:
     import statistics
 
     rows = 2000
-    cols = int(args.pbf_mb * 1e6 / 7.5 / rows)  # about 7.5 bytes a node with its ways
+    cols = int(args.pbf_mb * 1e6 / 4.5 / rows)  # about 4.5 bytes a node with its ways
     path = args.pbf_file or Path(tempfile.gettempdir()) / f"routerisk_bench_{rows}x{cols}.osm.pbf"
     if not path.exists():
         started = time.perf_counter()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "EARLIEST_YEAR",
+    "NUMBA_MIN_WORK",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
     "PUBLIC_MIN_COUNT",
@@ -35,3 +36,9 @@ the admin1/country of the nearest unit: simplified borders cut off coastal and r
 
 EARLIEST_YEAR: int = 1900
 """Incident dates before this year are rejected as a likely typo."""
+
+NUMBA_MIN_WORK: int = 2_000_000
+"""The scoring core runs its inner loops compiled (numba) when one call has at least this many
+items (point × segment edges, pairs); below it, numpy. Importing numba and loading its cached code
+costs about a second, which small builds (the bundled layers) never recover. Both paths give the
+same numbers; 0 forces numba, a huge number forces numpy."""

@@ -140,7 +140,8 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
     ...                              np.array([5e3]), ptr, e)[0]), 12)
     1.0
     """
-    if use_numba(len(cand_pt)):
+    edges_per_segment = edge_ptr[-1] / max(1, len(edge_ptr) - 1)
+    if use_numba(int(len(cand_pt) * edges_per_segment)):
         return np.asarray(_compiled().candidate_shares(cand_pt, cand_seg, px, py, h, edge_ptr,
                                                           *edges))
     return _candidate_shares_numpy(cand_pt, cand_seg, px, py, h, edge_ptr, edges)

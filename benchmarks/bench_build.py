@@ -227,7 +227,7 @@ def run_cli(layers: Path | None, formats: str, out: Path) -> dict[str, Any]:
 
 
 def child(name: str, layers: str, mode: str) -> None:
-    n_seg, n_inc, formats, _ = CASES[name]
+    formats = CASES[name][2]
     folder = None if layers == "-" else Path(layers)
     with tempfile.TemporaryDirectory() as out:
         if mode == "cli":

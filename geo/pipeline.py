@@ -25,6 +25,8 @@ import pandas as pd
 
 from geo import columns as C
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
+from geo._progress import stage
+from geo.engine import risk_field
 from geo.export import atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.risk import (
@@ -140,6 +142,8 @@ def prepare(
     public: bool = False,
     min_count: int | None = None,
     today: date | None = None,
+    engine: str = "local",
+    scheduler: Any = None,
 ) -> Prepared:
     """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
 
@@ -151,6 +155,9 @@ def prepare(
     min_count
         With ``public``: incidents whose ``count`` is below this are suppressed (default from
         :mod:`geo.settings`).
+    engine, scheduler
+        Where the incident × segment pairs are found: ``"local"`` or ``"dask"`` (on the
+        dask.distributed scheduler at ``scheduler``, or a local cluster); see :mod:`geo.engine`.
     """
     paths = resolve_paths(layers=layers, boundaries=boundaries, corridors=corridors,
                           incidents=incidents)
@@ -159,11 +166,13 @@ def prepare(
     model = load_model(config)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        b = _collect(problems, read_boundaries, paths["boundaries"], repair=repair)
-        c = _collect(problems, read_corridors, paths["corridors"])
-        i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
-                     types=tuple(model.types), encoding=encoding, today=today,
-                     resolve_places=b is not None)
+        with stage("reading boundaries and corridors"):
+            b = _collect(problems, read_boundaries, paths["boundaries"], repair=repair)
+            c = _collect(problems, read_corridors, paths["corridors"])
+        with stage("reading incidents"):
+            i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
+                         types=tuple(model.types), encoding=encoding, today=today,
+                         resolve_places=b is not None)
     for w in caught:
         if isinstance(w.message, InputWarning):
             seen_warnings.append(w.message.problem)
@@ -180,15 +189,20 @@ def prepare(
         if not len(i):
             raise UsageError("no incidents to take the as-of date from; pass --as-of")
         as_of = max(d.date() for d in i[C.DATE])
-    segments = segment_corridors(c, b, max_km=model.segment_km)
-    fld = RiskField(segments, i, model=model)
-    scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
-    fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
+    with stage("segmenting corridors"):
+        segments = segment_corridors(c, b, max_km=model.segment_km)
+    with stage(f"finding incident × segment pairs ({engine} engine)"):
+        fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
+    with stage("scoring segments"):
+        scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
+    with stage("incident fate"):
+        fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     if manifest:
         fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
     start = min(d.date() for d in i[C.DATE]) if len(i) else as_of
     dates = month_ends(min(start, as_of), as_of)
-    timeline = band_timeline(segments, i, dates=dates, model=model, field=fld)
+    with stage(f"band timeline ({len(dates)} dates)"):
+        timeline = band_timeline(segments, i, dates=dates, model=model, field=fld)
     return Prepared(
         boundaries=b, corridors=c, incidents=i, segments=segments, scored=scored,
         routes=summarise_routes(scored, top_n=model.top_n),
@@ -218,7 +232,9 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
     return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
                    encoding=args.encoding, repair=args.repair, public=public,
-                   min_count=getattr(args, "min_count", None))
+                   min_count=getattr(args, "min_count", None),
+                   engine=getattr(args, "engine", "local"),
+                   scheduler=getattr(args, "scheduler", None))
 
 
 def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
@@ -231,18 +247,51 @@ def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
 
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
-                  formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map"
-                  ) -> list[Path]:
-    """Write every output into ``out_dir`` through a temporary folder (all or nothing)."""
-    from geo.export import write_embed_snippet, write_geopackage
-    from geo.maps.interactive import build_map, save_map
+                  formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map",
+                  geoparquet: bool = False) -> list[Path]:
+    """Write every output into ``out_dir`` through a temporary folder (all or nothing).
+
+    ``geoparquet`` also writes ``segments.parquet`` (GeoParquet, EPSG:4326), for large outputs.
+    """
+    from geo.export import write_geopackage
 
     written: list[str] = []
     with atomic_output(out_dir) as tmp:
-        write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
-        write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
-        write_csv(prepared.families, tmp / "route_families.csv")
-        write_csv(prepared.fate, tmp / "incidents_fate.csv")
+        with stage("writing segments and tables"):
+            write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+            if geoparquet:
+                from geo.export import write_geoparquet
+
+                write_geoparquet(prepared.scored, tmp / "segments.parquet",
+                                 columns=SEGMENT_COLUMNS)
+            write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
+            write_csv(prepared.families, tmp / "route_families.csv")
+            write_csv(prepared.fate, tmp / "incidents_fate.csv")
+        _write_map(prepared, tmp, tiles=tiles, map_name=map_name)
+        with stage("writing the GeoPackage"):
+            incidents = prepared.incidents.merge(
+                prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
+            write_geopackage({"segments": prepared.scored, "incidents": incidents,
+                              "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
+                             columns={"segments": SEGMENT_COLUMNS})
+        if formats:
+            from geo.maps.static import save_static_maps
+
+            with stage(f"static images ({', '.join(formats)})"):
+                save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
+        if prepared.public:
+            from geo.publish import write_manifest
+
+            write_manifest(prepared.manifest, tmp / "public_manifest.json")
+        written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
+    return [Path(out_dir) / name for name in written]
+
+
+def _write_map(prepared: Prepared, tmp: Path, *, tiles: Sequence[str], map_name: str) -> None:
+    from geo.export import write_embed_snippet
+    from geo.maps.interactive import build_map, save_map
+
+    with stage("writing the interactive map"):
         m = build_map(
             prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
             model=prepared.model, timeline=prepared.timeline, sources=sources_of(
@@ -252,18 +301,3 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         save_map(m, tmp / f"{map_name}.html")
         write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
                             title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
-        incidents = prepared.incidents.merge(
-            prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
-        write_geopackage({"segments": prepared.scored, "incidents": incidents,
-                          "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
-                         columns={"segments": SEGMENT_COLUMNS})
-        if formats:
-            from geo.maps.static import save_static_maps
-
-            save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
-        if prepared.public:
-            from geo.publish import write_manifest
-
-            write_manifest(prepared.manifest, tmp / "public_manifest.json")
-        written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
-    return [Path(out_dir) / name for name in written]

@@ -21,10 +21,11 @@ cutting a segment into pieces leaves the corridor's exposure unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -40,6 +41,7 @@ import shapely
 from geo import _kernels
 from geo import columns as C
 from geo._errors import ConfigError
+from geo._progress import stage
 from geo.io import WGS84, study_crs
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "band_timeline",
     "incident_fate",
     "load_model",
+    "local_point_pairs",
     "month_ends",
     "score_segments",
 ]
@@ -270,16 +273,58 @@ def _point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, edges: _Edges
     return q_pt[keep], q_seg[keep], share[keep]
 
 
+PointPairs = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+                      tuple[np.ndarray, np.ndarray, np.ndarray]]
+"""``(px, py, h, segments) -> (point, segment, share)``: finds the point × segment pairs."""
+
+
+def local_point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, seg_m: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (point, segment, kernel share > 0) of points ``px, py`` with bandwidths ``h``.
+
+    ``seg_m`` are the segment geometries in the same metric CRS. Points are taken in chunks, so
+    the candidate arrays (and memory) stay bounded. This is the ``local`` engine; see
+    :mod:`geo.engine` for the others.
+
+    >>> pt, seg, share = local_point_pairs(np.array([0.0]), np.array([0.0]), np.array([5e3]),
+    ...                                    np.array([shapely.LineString([(-1e4, 0), (1e4, 0)])]))
+    >>> pt.tolist(), seg.tolist(), round(float(share[0]), 9)
+    ([0], [0], 1.0)
+    """
+    edges = _Edges.of(seg_m)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    if not len(edges.x0):
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
+    with contextlib.ExitStack() as stack:
+        advance = (stack.enter_context(stage("matching incidents to segments", total=len(px),
+                                             unit="incidents"))
+                   if len(px) > _CHUNK else None)
+        for lo in range(0, len(px), _CHUNK):
+            sl = slice(lo, lo + _CHUNK)
+            q_pt, seg, val = _point_pairs(px[sl], py[sl], h[sl], edges)
+            parts.append(((q_pt + lo).astype(np.int32), seg.astype(np.int32), val))
+            if advance is not None:
+                advance(len(px[sl]))
+    if not parts:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]))
+
+
 class RiskField:
     """The date-independent part of the model, computed once for a set of segments and incidents.
 
     Pairs (incident, segment) within reach and their spatial kernel integrals are found once
-    (STRtree + numpy); any number of as-of dates is then a matter of vector arithmetic.
+    (STRtree + compiled kernels); any number of as-of dates is then a matter of vector arithmetic.
+    ``point_pairs`` finds the point-incident pairs (default :func:`local_point_pairs`; the dask
+    engine in :mod:`geo.engine` passes its own); everything else is computed here.
     """
 
     def __init__(self, segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
-                 model: RiskModel, crs: pyproj.CRS | None = None):
+                 model: RiskModel, crs: pyproj.CRS | None = None,
+                 point_pairs: PointPairs | None = None):
         self.model = model
+        self._point_pairs = point_pairs or local_point_pairs
         self.segments = segments
         self.incidents = incidents
         crs = crs or study_crs(segments)
@@ -329,14 +374,11 @@ class RiskField:
             px_all, py_all = to_metric.transform(shapely.get_x(wgs.values),
                                                  shapely.get_y(wgs.values))
             h_all = self.bandwidth_km[pt_idx] * 1000.0
-            # chunks of incidents keep the candidate arrays (and memory) bounded
-            for lo in range(0, len(pt_idx), _CHUNK):
-                sl = slice(lo, lo + _CHUNK)
-                q_pt, seg, val = _point_pairs(px_all[sl], py_all[sl], h_all[sl], edges)
-                # the kernel integral is dimensionless: the incident's share on the segment
-                inc_list.append(pt_idx[sl][q_pt].astype(np.int32))
-                seg_list.append(seg.astype(np.int32))
-                val_list.append(val)
+            q_pt, seg, val = self._point_pairs(px_all, py_all, h_all, seg_m)
+            # the kernel integral is dimensionless: the incident's share on the segment
+            inc_list.append(pt_idx.astype(np.int32)[q_pt])
+            seg_list.append(seg.astype(np.int32, copy=False))
+            val_list.append(val)
         # --- coarse incidents spread over their unit: density added per 100 km
         seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
         seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)

@@ -16,6 +16,7 @@ __all__ = [
     "NUMBA_MIN_WORK",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
+    "PROGRESS_BARS",
     "PUBLIC_MIN_COUNT",
 ]
 
@@ -42,3 +43,8 @@ NUMBA_MIN_WORK: int = 2_000_000
 items (point × segment edges, pairs); below it, numpy. Importing numba and loading its cached code
 costs about a second, which small builds (the bundled layers) never recover. Both paths give the
 same numbers; 0 forces numba, a huge number forces numpy."""
+
+PROGRESS_BARS: bool = False
+"""Show progress bars (on stderr) for long stages. The command line sets it when stderr is a
+terminal and ``--quiet`` is not given; stage timings go to the ``geo.progress`` logger either
+way."""

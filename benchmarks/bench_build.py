@@ -162,6 +162,7 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
 
     from geo import columns as C
     from geo import pipeline
+    from geo._known import known_by
     from geo.io import read_boundaries, read_corridors, read_incidents
     from geo.risk import (
         RiskField,
@@ -190,7 +191,7 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
     lap("read boundaries+corridors")
     i = read_incidents(paths["incidents"], boundaries=b, types=tuple(model.types))
     lap("read incidents")
-    as_of = i[C.DATE].max().date()
+    as_of = known_by(i).max().item()
     segments = segment_corridors(c, b, max_km=model.segment_km)
     lap("segment")
     fld = RiskField(segments, i, model=model)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,6 @@ CHANGES_CSV = "changes.csv"
 CHANGES_MAP = "changes_map.html"
 
 
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
-
-
 def add_parsers(subparsers: Any) -> None:
     """Register ``compare`` on the CLI's subparsers."""
     from geo import pipeline
@@ -40,9 +32,9 @@ def add_parsers(subparsers: Any) -> None:
         description="List and map the corridor segments whose risk band differs between "
                     "--from and --to, with the incidents that caused each change.")
     pipeline.add_input_arguments(parser)
-    parser.add_argument("--from", dest="date_from", type=_iso_date, required=True,
+    parser.add_argument("--from", dest="date_from", type=pipeline.iso_date_arg, required=True,
                         metavar="YYYY-MM-DD", help="earlier date")
-    parser.add_argument("--to", dest="date_to", type=_iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--to", dest="date_to", type=pipeline.iso_date_arg, metavar="YYYY-MM-DD",
                         help="later date (default: the latest incident date)")
     parser.add_argument("--out", type=Path, default=Path("output"),
                         help=f"output folder for {CHANGES_CSV} and {CHANGES_MAP}")
@@ -54,15 +46,7 @@ def add_parsers(subparsers: Any) -> None:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from geo import pipeline
-    from geo.compare import (
-        CHANGE,
-        CHANGE_COLUMNS,
-        build_changes_map,
-        compare_dates,
-        save_changes_map,
-    )
-    from geo.export import atomic_output, write_csv
+    from geo._cli_common import build_from_args
 
     if args.as_of is not None:
         raise UsageError("compare takes --from and --to; --as-of does not apply", field="--as-of")
@@ -72,25 +56,19 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError(f"--from {args.date_from} must be earlier than --to {args.date_to}",
                          field="--from")
     args.as_of = args.date_to  # score the build at the later date (None: latest incident)
-    prepared = pipeline.prepare_from_args(args, public=args.public)
-    date_to = prepared.as_of
-    if args.date_from >= date_to:
-        raise UsageError(f"--from {args.date_from} must be earlier than --to {date_to} (the "
-                         "latest incident date)", field="--from")
-    for p in prepared.warnings:
+    result = build_from_args(args, public=args.public)
+    if args.date_from >= result.as_of:
+        raise UsageError(f"--from {args.date_from} must be earlier than --to {result.as_of} "
+                         "(the latest incident date)", field="--from")
+    for p in result.warnings:
         print(f"warning: {p}")
-    changes = compare_dates(prepared.segments, prepared.incidents, date_from=args.date_from,
-                            date_to=date_to, model=prepared.model, field=prepared.field,
-                            top_n=args.top)
-    m = build_changes_map(changes, prepared.segments, prepared.boundaries,
-                          date_from=args.date_from, date_to=date_to, public=args.public)
-    with atomic_output(args.out) as tmp:
-        write_csv(changes, tmp / CHANGES_CSV, columns=CHANGE_COLUMNS)
-        save_changes_map(m, tmp / CHANGES_MAP)
-    rose = int((changes[CHANGE] == "rose").sum())
-    print(f"{len(changes)} of {len(prepared.segments)} segments changed band between "
-          f"{args.date_from.isoformat()} and {date_to.isoformat()}: {rose} rose, "
+    comparison = result.compare(args.date_from, top_n=args.top)
+    written = comparison.to_files(args.out)
+    changes = comparison.changes
+    rose = int((changes["change"] == "rose").sum())
+    print(f"{len(changes)} of {len(result.segments)} segments changed band between "
+          f"{args.date_from.isoformat()} and {result.as_of.isoformat()}: {rose} rose, "
           f"{len(changes) - rose} fell; {'PUBLIC' if args.public else 'restricted'} data")
-    for name in (CHANGES_CSV, CHANGES_MAP):
-        print(f"wrote {Path(args.out) / name}")
+    for path in written:
+        print(f"wrote {path}")
     return 0

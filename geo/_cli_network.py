@@ -128,48 +128,22 @@ def _cmd_corridor(args: argparse.Namespace) -> int:
 
 
 def _cmd_route(args: argparse.Namespace) -> int:
-    from geo import pipeline
-    from geo.export import atomic_output, write_geojson
-    from geo.paths import (
-        CORRIDOR_IDS,
-        DESTINATION,
-        KIND,
-        ORIGIN,
-        SEGMENT_IDS,
-        least_risk_paths,
-        parse_waypoint,
-    )
+    from geo._cli_common import build_from_args
 
     origin_text = args.origin.strip()
     dest_texts = _split(args.destinations, "--to")
-    prepared = pipeline.prepare_from_args(args)
-    for problem in prepared.warnings:
+    result = build_from_args(args)
+    for problem in result.warnings:
         print(f"warning: {problem}", file=sys.stderr)
-    origin = parse_waypoint(origin_text, boundaries=prepared.boundaries, field="--from")
-    dests = [parse_waypoint(t, boundaries=prepared.boundaries, location=f"destination {i}",
-                            field="--to") for i, t in enumerate(dest_texts, start=1)]
-    paths = least_risk_paths(prepared.scored, origin, dests, per_km=args.per_km,
-                             tolerance_m=args.tolerance_m, snap_km=args.snap_km,
-                             origin_name=origin_text, destination_names=dest_texts)
-    print(f"as of {prepared.as_of.isoformat()}, from {origin_text} to "
+    found = result.route(origin_text, dest_texts, per_km=args.per_km,
+                         tolerance_m=args.tolerance_m, snap_km=args.snap_km)
+    print(f"as of {result.as_of.isoformat()}, from {origin_text} to "
           f"{' or '.join(dest_texts)}" + (f", {args.per_km:g} per km" if args.per_km else ""))
     print(f"{'kind':<11} {'to':<16} {'length_km':>9} {'exposure':>8}  corridors")
-    for row in paths.itertuples(index=False):
+    for row in found.paths.itertuples(index=False):
         print(f"{row.kind:<11} {row.destination:<16} {row.length_km:>9.1f} "
               f"{row.exposure:>8.3f}  {row.corridor_ids}")
     if args.out:
-        from geo.maps.interactive import build_map, save_map
-
-        with atomic_output(args.out) as tmp:
-            write_geojson(paths, tmp / "paths.geojson", columns=[
-                KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
-                C.INTERCEPTION_INDEX])
-            m = build_map(prepared.scored, prepared.incidents, prepared.boundaries,
-                          as_of=prepared.as_of, model=prepared.model,
-                          timeline=prepared.timeline, paths=paths,
-                          sources=pipeline.sources_of(prepared.incidents),
-                          title="Least-risk path", public=prepared.public)
-            save_map(m, tmp / "route_map.html")
-        for name in ("paths.geojson", "route_map.html"):
-            print(f"wrote {Path(args.out) / name}")
+        for path in found.to_files(args.out):
+            print(f"wrote {path}")
     return 0

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo import __version__
+from geo._cli_common import build_from_args, flag
 from geo._errors import Problem, RouteriskError, UsageError
 
 __all__ = ["main"]
@@ -43,37 +44,31 @@ def _setup_progress(args: argparse.Namespace) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from geo import pipeline
-
-    prepared = pipeline.prepare_from_args(args)
-    _print_problems(prepared.warnings, level="warning")
-    counts = prepared.fate["status"].value_counts().to_dict()
+    result = build_from_args(args)
+    _print_problems(result.warnings, level="warning")
+    counts = result.fate["status"].value_counts().to_dict()
     print(
-        f"ok: {len(prepared.boundaries)} boundary units, {len(prepared.corridors)} corridors "
-        f"({len(prepared.segments)} segments), {len(prepared.incidents)} incidents "
+        f"ok: {len(result.boundaries)} boundary units, {len(result.corridors)} corridors "
+        f"({len(result.segments)} segments), {len(result.fate)} incidents "
         f"({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}) as of "
-        f"{prepared.as_of.isoformat()}"
+        f"{result.as_of.isoformat()}"
     )
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from geo import pipeline
+    from geo.api import _check_formats
 
     started = time.perf_counter()
-    formats = tuple(f for f in args.formats.split(",") if f) if args.formats else ()
-    bad = [f for f in formats if f not in pipeline.STATIC_FORMATS]
-    if bad:
-        raise UsageError(f"unknown static format(s) {', '.join(bad)}; choose from "
-                         f"{', '.join(pipeline.STATIC_FORMATS)} or ''", field="--formats")
+    formats = _check_formats(args.formats.split(",") if args.formats else ())
     _setup_progress(args)
-    prepared = pipeline.prepare_from_args(args, public=args.public)
-    _print_problems(prepared.warnings, level="warning")
-    written = pipeline.write_outputs(prepared, args.out, tiles=args.tiles or (), formats=formats,
-                                     geoparquet=args.geoparquet)
-    bands = prepared.scored["risk_band"].value_counts().sort_index().to_dict()
-    print(f"as of {prepared.as_of.isoformat()}: {len(prepared.scored)} segments on "
-          f"{len(prepared.corridors)} corridors, bands "
+    result = build_from_args(args, public=args.public)
+    _print_problems(result.warnings, level="warning")
+    written = result.to_files(args.out, formats=formats, tiles=args.tiles or (),
+                              geoparquet=args.geoparquet)
+    bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
+    print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "
+          f"{len(result.corridors)} corridors, bands "
           f"{', '.join(f'{k}:{v}' for k, v in bands.items())}; "
           f"{'PUBLIC' if args.public else 'restricted'} build")
     for path in written:
@@ -84,6 +79,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     from geo import pipeline
+    from geo.export import STATIC_FORMATS
 
     parser = argparse.ArgumentParser(
         prog="routerisk",
@@ -107,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="add an online basemap by its xyzservices name (e.g. "
                             "OpenStreetMap); repeatable; the map then needs the network for "
                             "those tiles")
-    build.add_argument("--formats", default=",".join(pipeline.STATIC_FORMATS),
+    build.add_argument("--formats", default=",".join(STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
     build.add_argument("--geoparquet", action="store_true",
                        help="also write segments.parquet (GeoParquet), for large networks")
@@ -145,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as exc:
-        where = "" if exc.problem.field == "-" else f"{exc.problem.field}: "
+        where = "" if exc.problem.field == "-" else f"{flag(exc.problem.field)}: "
         print(f"routerisk: usage error: {where}{exc.problem.message}", file=sys.stderr)
         return 2
     except RouteriskError as exc:

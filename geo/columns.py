@@ -1,6 +1,6 @@
 """Column names used across routerisk: one place, no strings scattered around.
 
-Input layers follow ``DESIGN.md``; derived columns are added by the pipeline stages.
+Input layers follow ``docs/inputs.md``; derived columns are added by the pipeline stages.
 """
 
 from __future__ import annotations
@@ -8,10 +8,14 @@ from __future__ import annotations
 __all__ = [
     "ADMIN1",
     "ADMIN1_CODE",
+    "BASELINE_ID",
     "BORDER_CROSSING",
     "CORRIDOR_ID",
     "COUNT",
     "COUNTRY",
+    "COVERAGE",
+    "COVERAGE_INSIDE",
+    "COVERAGE_OUTSIDE",
     "DATE",
     "DATE_END",
     "DATE_PRECISION",
@@ -29,6 +33,7 @@ __all__ = [
     "MODE",
     "NAME",
     "NOTES",
+    "OUTSIDE_KM",
     "PLACE",
     "REASON",
     "RISK_BAND",
@@ -109,6 +114,10 @@ SEGMENT_ID = "segment_id"
 SEQ = "seq"
 LENGTH_KM = "length_km"
 BORDER_CROSSING = "border_crossing"
+# "inside" a boundary polygon, or "outside" every one (no boundary data: country unknown)
+COVERAGE = "coverage"
+COVERAGE_INSIDE = "inside"
+COVERAGE_OUTSIDE = "outside"
 RISK_DENSITY = "risk_density"
 RISK_BAND = "risk_band"
 TOP_INCIDENTS = "top_incidents"
@@ -117,6 +126,10 @@ EXPOSURE = "exposure"
 # Routes
 INTERCEPTION_INDEX = "interception_index"
 MAX_BAND = "max_band"
+OUTSIDE_KM = "outside_km"  # km of the corridor outside every boundary polygon
+
+#: ``incident_id`` of the border-crossing baseline in ``top_incidents`` (not an incident).
+BASELINE_ID = "baseline"
 
 # Incident fate
 STATUS = "status"

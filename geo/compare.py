@@ -5,6 +5,9 @@ the date), so a comparison costs two vector evaluations. Each changed segment li
 incidents that moved it, largest first, with the reason in words: a new incident dated after
 ``date_from``, or an older one whose weight has decayed (or whose interval has ended).
 
+The map of the changes is :func:`geo.maps.changes.build_changes_map`; from a build,
+``geo.build().compare(date_from)`` gives both.
+
 >>> from geo import pipeline
 >>> p = pipeline.prepare()  # the bundled layers, as of the latest incident
 >>> changes = compare_dates(p.segments, p.incidents, date_from=date(2024, 6, 1),
@@ -15,24 +18,15 @@ True
 
 from __future__ import annotations
 
-import html
-import json
 import logging
-import re
-from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from folium.template import Template
 
 from geo import columns as C
-from geo.maps.interactive import SafeMacroElement, deterministic_ids
 from geo.risk import BASELINE_ID, RiskField, RiskModel, band_of
 
 __all__ = [
@@ -48,10 +42,7 @@ __all__ = [
     "DENSITY_TO",
     "DRIVERS",
     "EXPLANATION",
-    "build_changes_map",
     "compare_dates",
-    "json_for_html",
-    "save_changes_map",
 ]
 
 log = logging.getLogger(__name__)
@@ -216,162 +207,3 @@ def compare_dates(
     log.info("%d of %d segments changed band between %s and %s (%d rose)", len(result),
              len(segments), date_from, date_to, int((result[CHANGE] == "rose").sum()))
     return result
-
-
-# --------------------------------------------------------------------------- change map
-
-
-def _lines(geoms: Sequence[Any] | np.ndarray, digits: int = 5) -> list[Any]:
-    out: list[Any] = []
-    for g in geoms:
-        if g is None or g.is_empty:
-            out.append(None)
-            continue
-        out.append(shapely.geometry.mapping(shapely.set_precision(g, 10.0**-digits)))
-    return out
-
-
-def _polygons(boundaries: gpd.GeoDataFrame, tolerance: float = 0.01) -> list[Any]:
-    simple = shapely.simplify(boundaries.to_crs(4326).geometry.values, tolerance,
-                              preserve_topology=True)
-    return [shapely.geometry.mapping(shapely.set_precision(g, 1e-4)) for g in simple
-            if g is not None and not g.is_empty]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        return None if np.isnan(value) else round(float(value), 6)
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return value if value is None or isinstance(value, (bool, int, str)) else str(value)
-
-
-class ChangeLayers(SafeMacroElement):
-    """Boundaries, all segments (grey) and the changed ones (red rose, blue fell), drawn by
-    ``templates/compare.js`` from a JSON block that is parsed, never executed."""
-
-    _template = Template("""
-{% macro header(this, kwargs) %}
-<style>{{ this.css }}</style>
-<script>{{ this.js }}</script>
-{% endmacro %}
-{% macro html(this, kwargs) %}
-<script type="application/json" id={{ (this.get_name() ~ "_data")|tojson }}>
-{{ this.data_json }}
-</script>
-{% endmacro %}
-{% macro script(this, kwargs) %}
-RouteRiskCompare({{ this._parent.get_name() }}, JSON.parse(
-    document.getElementById({{ (this.get_name() ~ "_data")|tojson }}).textContent));
-{% endmacro %}
-""")
-
-    def __init__(self, data: Mapping[str, Any]):
-        from importlib import resources
-
-        super().__init__()
-        self._name = "ChangeLayers"
-        self.data = data
-        self.data_json = json_for_html(data)
-        folder = resources.files("geo.maps").joinpath("templates")
-        self.js = _script_safe(folder.joinpath("compare.js").read_text("utf-8"))
-        self.css = folder.joinpath("compare.css").read_text("utf-8").replace("</", "<\\/")
-
-
-_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
-
-
-def json_for_html(data: Any) -> str:
-    r"""JSON text safe inside an HTML ``<script type="application/json">`` block *and* through
-    branca, which renders a macro's output once more as a Jinja template.
-
-    ``<``, ``>``, ``&`` and ``'`` are escaped as ``\uXXXX`` sequences (as Jinja's ``tojson``
-    does), and so is every ``{`` that opens a Jinja delimiter (``{{``, ``{%``, ``{#``), which
-    JSON can only hold inside a string.
-
-    >>> print(json_for_html({"a": "{{ 7*7 }} </script>"}))
-    {"a":"\u007b{ 7*7 }} \u003c/script\u003e"}
-    """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                       ("'", "\\u0027")):
-        text = text.replace(char, code)
-    return _JINJA_OPEN.sub(r"\\u007b", text)
-
-
-def _script_safe(js: str) -> str:
-    return js.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
-
-
-def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
-                      boundaries: gpd.GeoDataFrame, *, date_from: date, date_to: date,
-                      title: str | None = None, public: bool = False) -> folium.Map:
-    """A self-contained map of the segments whose band rose (red) or fell (blue).
-
-    Parameters
-    ----------
-    changes
-        Output of :func:`compare_dates`.
-    segments
-        All segments, drawn thin and grey for context.
-    boundaries
-        Boundaries layer, drawn as a plain background.
-    date_from, date_to
-        The compared dates (shown in the title panel).
-    title
-        Panel title; default ``"Risk band changes DATE_FROM → DATE_TO"``. Shown as text.
-    public
-        Label the map PUBLIC instead of RESTRICTED.
-
-    Returns
-    -------
-    folium.Map
-        Leaflet is inlined (from the XStatic package): the page makes no network request.
-    """
-    from geo.maps.interactive import InlineAssets
-
-    seg = segments.to_crs(4326) if segments.crs is not None else segments
-    ch = changes.to_crs(4326) if len(changes) and changes.crs is not None else changes
-    bounds_src = ch if len(ch) else seg
-    if len(bounds_src):
-        w, s, e, n = (float(v) for v in bounds_src.total_bounds)
-    else:
-        w, s, e, n = -10.0, -10.0, 10.0, 10.0
-    props = [
-        {k: _plain(v) for k, v in row.items()}
-        for row in ch[[c for c in CHANGE_COLUMNS if c in ch.columns]].to_dict("records")
-    ] if len(ch) else []
-    heading = title or f"Risk band changes {date_from.isoformat()} → {date_to.isoformat()}"
-    data: dict[str, Any] = {
-        "title": heading,
-        "dateFrom": date_from.isoformat(),
-        "dateTo": date_to.isoformat(),
-        "mark": "PUBLIC" if public else "RESTRICTED",
-        "colours": CHANGE_COLOURS,
-        "bounds": [[s, w], [n, e]],
-        "boundaries": _polygons(boundaries) if len(boundaries) else [],
-        "context": _lines(seg.geometry.values, digits=4),
-        "changes": {"geometry": _lines(ch.geometry.values) if len(ch) else [],
-                    "properties": props},
-        "counts": {"rose": int((ch[CHANGE] == "rose").sum()) if len(ch) else 0,
-                   "fell": int((ch[CHANGE] == "fell").sum()) if len(ch) else 0},
-    }
-    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None,
-                   control_scale=True)
-    m.default_js = []  # per instance: folium's CDN links replaced by inlined Leaflet
-    m.default_css = []
-    m.get_root().title = html.escape(heading)  # type: ignore[attr-defined]
-    InlineAssets().add_to(m)
-    ChangeLayers(data).add_to(m)
-    deterministic_ids(m, root="routerisk_compare")
-    return m
-
-
-def save_changes_map(m: folium.Map, path: Path) -> None:
-    """Write the change map as one HTML file (same inputs, same bytes)."""
-    deterministic_ids(m, root="routerisk_compare")
-    Path(path).write_bytes(m.get_root().render().encode("utf-8"))

@@ -7,7 +7,6 @@ import contextlib
 import csv
 import html
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -16,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
+from geo._json import json_text
+from geo._json import plain as _plain
+
 __all__ = [
     "GPKG_TIMESTAMP",
+    "STATIC_FORMATS",
     "atomic_output",
     "csv_safe",
     "embed_snippet",
@@ -30,6 +32,9 @@ __all__ = [
     "write_geojson",
     "write_geopackage",
 ]
+
+#: Formats of the static maps a build writes (see :mod:`geo.maps.static`).
+STATIC_FORMATS = ("png", "svg", "pdf")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,26 +51,6 @@ def csv_safe(text: str) -> str:
     """
     # spreadsheets skip leading spaces before deciding that a cell is a formula
     return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
-
-
-def _plain(value: Any, digits: int) -> Any:
-    """A JSON-ready value: numpy scalars unwrapped, floats rounded, NaN as null."""
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else round(f, digits)
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date().isoformat()
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, digits) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v, digits) for k, v in value.items()}
-    return value
 
 
 def _cell(value: Any, digits: int) -> str:
@@ -92,11 +77,20 @@ def write_csv(frame: pd.DataFrame, path: Path, *, columns: Sequence[str] | None 
             writer.writerow([_cell(v, digits) for v in row])
 
 
+def _property(value: Any, digits: int) -> Any:
+    """A GeoJSON property: lists and dicts as JSON text (as in CSV and GeoPackage)."""
+    if isinstance(value, (list, tuple, dict)):
+        return json_text(value, digits)
+    return _plain(value, digits)
+
+
 def write_geojson(gdf: gpd.GeoDataFrame, path: Path, *, columns: Sequence[str] | None = None,
                   coord_digits: int = 5, digits: int = 6) -> None:
     """Write a GeoJSON FeatureCollection in EPSG:4326, byte-stable for the same input.
 
     Coordinates are rounded to ``coord_digits`` decimals (5 ≈ 1 m: far finer than the data).
+    Lists and dicts (``top_incidents``) are JSON text, as in every file routerisk writes, so
+    a reader gets the same string from GeoJSON, CSV and GeoPackage.
     """
     wgs = gdf.to_crs(4326) if gdf.crs is not None and not gdf.crs.equals(4326) else gdf
     cols = list(columns) if columns is not None else [c for c in wgs.columns if c != "geometry"]
@@ -107,7 +101,7 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path, *, columns: Sequence[str] |
         features.append(
             {
                 "type": "Feature",
-                "properties": {k: _plain(v, digits) for k, v in props.items()},
+                "properties": {k: _property(v, digits) for k, v in props.items()},
                 "geometry": None if geom is None else shapely.geometry.mapping(geom),
             }
         )

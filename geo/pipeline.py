@@ -25,10 +25,12 @@ import pandas as pd
 
 from geo import columns as C
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
+from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
-from geo.export import atomic_output, write_csv, write_geojson
+from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
+from geo.maps._payload import sources_of
 from geo.risk import (
     RiskField,
     RiskModel,
@@ -39,13 +41,14 @@ from geo.risk import (
     score_segments,
 )
 from geo.routes import summarise_families, summarise_routes
-from geo.segment import segment_corridors
+from geo.segment import coverage_problems, segment_corridors
 
 __all__ = [
     "STATIC_FORMATS",
     "Prepared",
     "add_input_arguments",
     "bundled_layers",
+    "iso_date_arg",
     "prepare",
     "prepare_from_args",
     "resolve_paths",
@@ -58,20 +61,22 @@ log = logging.getLogger(__name__)
 BOUNDARIES_FILE = "boundaries.geojson"
 CORRIDORS_FILE = "corridors.geojson"
 INCIDENTS_FILE = "incidents.csv"
-STATIC_FORMATS = ("png", "svg", "pdf")
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
-                   C.BORDER_CROSSING, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE, C.TOP_INCIDENTS]
-ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
-                 C.TOP_INCIDENTS]
+                   C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
+                   C.TOP_INCIDENTS]
+ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
+                 C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]
 
 
 def bundled_layers() -> Path:
-    """The example layers: ``./layers`` when it holds them, else the repository's ``layers/``."""
-    here = Path.cwd() / "layers"
-    if (here / CORRIDORS_FILE).exists():
-        return here
-    return Path(__file__).resolve().parent.parent / "layers"
+    """The bundled example layers shipped with the package (:func:`geo.datasets.layers`).
+
+    Never a ``layers/`` folder of the current directory: that takes an explicit ``--layers``.
+    """
+    from geo import datasets
+
+    return datasets.layers()
 
 
 @dataclass
@@ -104,14 +109,18 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
     parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
     parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
-    parser.add_argument("--as-of", dest="as_of", type=_iso_date, metavar="YYYY-MM-DD",
+    parser.add_argument("--as-of", dest="as_of", type=iso_date_arg, metavar="YYYY-MM-DD",
                         help="score as of this date (default: the latest incident date)")
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
                         help="repair invalid boundary polygons (logged) instead of failing")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (such as a corridor running outside every "
+                             "boundary polygon) as errors")
 
 
-def _iso_date(text: str) -> date:
+def iso_date_arg(text: str) -> date:
+    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text."""
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -139,6 +148,7 @@ def prepare(
     as_of: date | None = None,
     encoding: str | None = None,
     repair: bool = False,
+    strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
     today: date | None = None,
@@ -149,6 +159,9 @@ def prepare(
 
     Parameters
     ----------
+    strict
+        Raise every warning (for example a corridor running outside every boundary polygon)
+        as a problem instead of returning it in ``Prepared.warnings``.
     public
         Generalise and filter the incidents for publication before scoring (see
         :mod:`geo.publish`), so nothing finer than the public data can be read off the scores.
@@ -187,10 +200,15 @@ def prepare(
         i, manifest = make_public(i, boundaries=b, min_count=min_count)
     if as_of is None:
         if not len(i):
-            raise UsageError("no incidents to take the as-of date from; pass --as-of")
-        as_of = max(d.date() for d in i[C.DATE])
+            raise UsageError("no incidents to take the as-of date from; give an as-of date",
+                             field="as_of")
+        # the day by which every incident could be known (known-by rule, geo._known)
+        as_of = known_by(i).max().item()
     with stage("segmenting corridors"):
         segments = segment_corridors(c, b, max_km=model.segment_km)
+    seen_warnings.extend(coverage_problems(segments, c, file=str(paths["corridors"])))
+    if strict and seen_warnings:
+        raise ValidationError(seen_warnings)
     with stage(f"finding incident × segment pairs ({engine} engine)"):
         fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
     with stage("scoring segments"):
@@ -231,19 +249,11 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
     """:func:`prepare` with the arguments added by :func:`add_input_arguments`."""
     return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
-                   encoding=args.encoding, repair=args.repair, public=public,
+                   encoding=args.encoding, repair=args.repair,
+                   strict=getattr(args, "strict", False), public=public,
                    min_count=getattr(args, "min_count", None),
                    engine=getattr(args, "engine", "local"),
                    scheduler=getattr(args, "scheduler", None))
-
-
-def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
-    """Distinct sources cited by the incidents, for map panels and captions."""
-    seen: dict[tuple[str, str], None] = {}
-    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
-        if name or url:
-            seen[(str(name), str(url))] = None
-    return [{"name": n, "url": u} for n, u in seen]
 
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),

@@ -142,7 +142,7 @@ def make_public(
     """
     threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
     if threshold < 0:
-        raise UsageError(f"--min-count must be 0 or more, not {threshold}", field="--min-count")
+        raise UsageError(f"must be 0 or more, not {threshold}", field="min_count")
     manifest: list[dict[str, str]] = []
     keep: list[Any] = []
     rows: list[dict[str, Any]] = []

@@ -13,7 +13,10 @@ The model (parameters in ``geo/data/risk_model.toml``):
   unit instead of pretending to a point.
 * ``K_time`` — ``0.5 ** (age / half_life)``, the age measured from the middle of the date's
   period (a month-precision date stands for its whole month); interval events (``end_date``) have
-  age 0 while in force. Incidents whose period starts after ``T`` count for nothing.
+  age 0 while in force.
+* Known-by rule (:func:`geo._known.known_by`): an incident counts as of ``T`` only once it could
+  have been known — its ``source_date`` when given, otherwise the end of its date's period (a
+  month from its last day, a year from 31 December). Before that it counts for nothing.
 
 ``risk_density`` = 100 × (summed contributions) / geodesic length in km: an index per 100 km, so
 cutting a segment into pieces leaves the corridor's exposure unchanged.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,10 +45,12 @@ import shapely
 from geo import _kernels
 from geo import columns as C
 from geo._errors import ConfigError
+from geo._known import known_by
 from geo._progress import stage
 from geo.io import WGS84, study_crs
 
 __all__ = [
+    "SYMBOLS",
     "IncidentType",
     "RiskField",
     "RiskModel",
@@ -57,7 +63,17 @@ __all__ = [
     "score_segments",
 ]
 
-BASELINE_ID = "baseline"
+BASELINE_ID = C.BASELINE_ID
+
+#: Marker shapes a type may ask for (``[types.NAME] symbol = ...``), in the order a type
+#: without one is given the next unused shape.
+SYMBOLS = ("circle", "square", "triangle", "diamond", "star", "cross", "pentagon", "hexagon",
+           "triangle-down", "plus")
+#: Colours (dark enough for white outlines, apart from the band colours) a type without a
+#: ``color`` gets, in turn.
+TYPE_COLOURS = ("#1f4e9c", "#6a3d9a", "#1b7837", "#01665e", "#8c510a", "#c51b7d", "#35978f",
+                "#525252", "#542788", "#2166ac")
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CHUNK = 50_000  # incidents per STRtree query batch
 
 
@@ -70,6 +86,8 @@ class IncidentType:
     weight: float
     half_life_days: float
     bandwidth_km: float
+    symbol: str = "circle"
+    color: str = "#252525"
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,39 @@ def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     return value
 
 
+def _type_looks(tables: Mapping[str, Any], where: str) -> dict[str, tuple[str, str]]:
+    """``(symbol, color)`` of every type: as configured, else the next pair of the fixed
+    cycle that no other type uses (so added types never all look the same)."""
+    given: dict[str, tuple[str | None, str | None]] = {}
+    for name, table in tables.items():
+        loc = f"{where} [types.{name}]"
+        if not isinstance(table, dict):
+            raise ConfigError("must be a table", file=loc)
+        symbol = table.get("symbol")
+        if symbol is not None and symbol not in SYMBOLS:
+            raise ConfigError(f"{symbol!r} is not one of {', '.join(SYMBOLS)}", file=loc,
+                              field="symbol")
+        colour = table.get("color")
+        if colour is not None and not (isinstance(colour, str) and _HEX_COLOUR.match(colour)):
+            raise ConfigError(f"{colour!r} is not a colour #rrggbb", file=loc, field="color")
+        given[name] = (symbol, colour.lower() if colour else None)
+    out: dict[str, tuple[str, str]] = {}
+    for name, (symbol, colour) in given.items():
+        if not (symbol and colour):
+            # the least used shape, then the least used colour, in the fixed order
+            looks = [*out.values(), *(v for k, v in given.items() if k not in out)]
+            taken = {(s, c) for s, c in looks if s and c}
+            shapes = [s for s, _ in looks if s]
+            colours = [c for _, c in looks if c]
+            free = [(s, c) for s in SYMBOLS for c in TYPE_COLOURS if (s, c) not in taken
+                    and symbol in (None, s) and colour in (None, c)]
+            free.sort(key=lambda sc: (shapes.count(sc[0]), colours.count(sc[1])))
+            symbol, colour = free[0] if free else (symbol or SYMBOLS[0],
+                                                    colour or TYPE_COLOURS[0])
+        out[name] = (symbol, colour)
+    return out
+
+
 def load_model(path: Path | str | None = None) -> RiskModel:
     """Read a risk model TOML file (default: the packaged ``risk_model.toml``).
 
@@ -132,16 +183,18 @@ def load_model(path: Path | str | None = None) -> RiskModel:
             else:
                 data[key] = value
     types: dict[str, IncidentType] = {}
-    for name, table in data.get("types", {}).items():
+    tables = data.get("types", {})
+    looks = _type_looks(tables, where)
+    for name, table in tables.items():
         loc = f"{where} [types.{name}]"
-        if not isinstance(table, dict):
-            raise ConfigError("must be a table", file=loc)
         t = IncidentType(
             name=name,
             label=str(table.get("label", name)),
             weight=_get(table, "weight", float, loc),
             half_life_days=_get(table, "half_life_days", float, loc),
             bandwidth_km=_get(table, "bandwidth_km", float, loc),
+            symbol=looks[name][0],
+            color=looks[name][1],
         )
         if t.weight < 0 or t.half_life_days <= 0 or t.bandwidth_km <= 0:
             raise ConfigError("weight must be >= 0, half_life_days and bandwidth_km > 0",
@@ -356,6 +409,8 @@ class RiskField:
         self.end = end_period
         # for point-in-time events the reference date is the middle of the date's period
         self.mid = self.start + (end_period - self.start) // 2
+        # the first day each incident could have been known (source_date, else its period's end)
+        self.known = known_by(incidents)
         self._pairs(incidents, gprec, crs, seg_m)
 
     def _pairs(self, incidents: gpd.GeoDataFrame, gprec: np.ndarray, crs: pyproj.CRS,
@@ -382,6 +437,9 @@ class RiskField:
         # --- coarse incidents spread over their unit: density added per 100 km
         seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
         seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)
+        # a segment outside every boundary polygon belongs to no unit: nothing coarse spreads there
+        outside = _outside(self.segments)
+        seg_cc = np.where(outside, "\x00outside", seg_cc)
         inc_cc = incidents[C.COUNTRY].to_numpy().astype(str)
         inc_a1 = incidents[C.ADMIN1].to_numpy().astype(str)
         for level, per_100km in ((3, self.model.admin1_per_100km),
@@ -424,7 +482,11 @@ class RiskField:
         order = np.lexsort((seg[C.SEQ].to_numpy(), seg[C.CORRIDOR_ID].to_numpy().astype(str)))
         cid = seg[C.CORRIDOR_ID].to_numpy().astype(str)[order]
         cc = seg[C.COUNTRY].to_numpy().astype(str)[order]
-        change = (cid[1:] == cid[:-1]) & (cc[1:] != cc[:-1]) & (cc[1:] != "") & (cc[:-1] != "")
+        # a change of country where both pieces are crossings: leaving the boundaries (country
+        # "") counts unless the corridor comes back into the country it left (see geo.segment)
+        bc = (seg[C.BORDER_CROSSING].to_numpy(dtype=bool)[order] if C.BORDER_CROSSING in seg
+              else cc != "")
+        change = (cid[1:] == cid[:-1]) & (cc[1:] != cc[:-1]) & bc[1:] & bc[:-1]
         after = order[1:][change]
         if not len(after):
             return out
@@ -438,12 +500,12 @@ class RiskField:
             return np.where(self.geo_len_km > 0, 100.0 * contrib / self.geo_len_km, 0.0)
 
     def time_factor(self, as_of: date) -> np.ndarray:
-        """K_time of every incident as of ``as_of`` (0 for incidents starting after it)."""
+        """K_time of every incident as of ``as_of`` (0 for incidents not yet known by then)."""
         t = np.datetime64(as_of, "D")
         ref = np.where(self.is_interval, np.minimum(self.end, t), np.minimum(self.mid, t))
         age = (t - ref).astype(float)
         factor = np.power(0.5, age / self.half_life)
-        return np.where(self.start <= t, factor, 0.0)
+        return np.where(self.known <= t, factor, 0.0)
 
     def pair_contributions(self, as_of: date) -> np.ndarray:
         """Each pair's contribution to its segment's integral (weighted incident units)."""
@@ -457,6 +519,13 @@ class RiskField:
             from_incidents = np.where(self.geo_len_km > 0,
                                       100.0 * contrib / self.geo_len_km, 0.0)
         return from_incidents + self.baseline_density
+
+
+def _outside(segments: gpd.GeoDataFrame) -> np.ndarray:
+    """True for segments outside every boundary polygon (``coverage == "outside"``)."""
+    if C.COVERAGE in segments:
+        return (segments[C.COVERAGE] == C.COVERAGE_OUTSIDE).to_numpy(dtype=bool)
+    return (segments[C.COUNTRY].astype(str) == "").to_numpy(dtype=bool)
 
 
 def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: int
@@ -488,7 +557,8 @@ def score_segments(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, a
     segments
         Output of :func:`geo.segment.segment_corridors`.
     incidents
-        Output of :func:`geo.io.read_incidents`; incidents after ``as_of`` count for nothing.
+        Output of :func:`geo.io.read_incidents`; incidents not yet known by ``as_of``
+        (see :func:`geo._known.known_by`) count for nothing.
     as_of
         The date the scores describe.
     model
@@ -542,7 +612,8 @@ def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as
         pts = incidents.geometry.iloc[lonely].to_crs(crs).values
         _, dist = shapely.STRtree(seg_m).query_nearest(pts, return_distance=True, all_matches=False)
         nearest_km[lonely] = dist / 1000.0
-    future = field.start > t
+    future = field.known > t
+    known = [str(d) for d in field.known]
     informational = field.weight == 0
     types = [str(x) for x in incidents[C.TYPE].tolist()]
     date_text = [str(x) for x in incidents[C.DATE_TEXT].tolist()]
@@ -558,7 +629,8 @@ def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as
                                                   strict=True)):
         if fut:
             status.append("future")
-            reason.append(f"dated {date_text[i]}, after the as-of date {when}")
+            reason.append(f"dated {date_text[i]}, known from {known[i]}, after the as-of date "
+                          f"{when}")
         elif info:
             status.append("scored")
             reason.append(f"informational type {types[i]!r} (weight 0): shown, adds no risk")

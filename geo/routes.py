@@ -40,6 +40,9 @@ def _top(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int
 def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFrame:
     """One row per corridor: length, exposure, interception index, maximum band, top incidents.
 
+    ``outside_km`` is the length of the corridor outside every boundary polygon (segments whose
+    ``coverage`` is ``"outside"``; 0 when the segments carry no coverage).
+
     ``exposure`` is the integral of risk density along the corridor (Σ density × km / 100), and
     ``interception_index = 1 − exp(−exposure)``: read as the chance of meeting at least one
     incident-equivalent if encounters were Poisson with that mean. Shares in ``top_incidents`` are
@@ -54,14 +57,20 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     [['a', 40.0, 0.75, 3]]
     """
     if not len(scored):
-        return pd.DataFrame(columns=[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE,
-                                     C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS])
+        return pd.DataFrame(columns=[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM,
+                                     C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
+                                     C.TOP_INCIDENTS])
     frame = pd.DataFrame(scored.drop(columns="geometry"))
+    frame[C.OUTSIDE_KM] = 0.0
+    if C.COVERAGE in frame:
+        outside = frame[C.COVERAGE] == C.COVERAGE_OUTSIDE
+        frame[C.OUTSIDE_KM] = frame[C.LENGTH_KM].where(outside, 0.0)
     grouped = frame.groupby(C.CORRIDOR_ID, sort=True)
     out = grouped.agg(
         **{
             C.ROUTE: (C.ROUTE, "first"),
             C.LENGTH_KM: (C.LENGTH_KM, "sum"),
+            C.OUTSIDE_KM: (C.OUTSIDE_KM, "sum"),
             C.EXPOSURE: (C.EXPOSURE, "sum"),
             C.MAX_BAND: (C.RISK_BAND, "max"),
         }
@@ -71,8 +80,8 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     out[C.TOP_INCIDENTS] = pd.Series([tops[c] for c in out[C.CORRIDOR_ID]], index=out.index,
                                      dtype=object)
     out[C.MAX_BAND] = out[C.MAX_BAND].astype("int64")
-    return out[[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
-                C.TOP_INCIDENTS]]
+    return out[[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
+                C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]]
 
 
 def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFrame:

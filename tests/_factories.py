@@ -49,9 +49,10 @@ def incident(incident_id: str, *, date_text: str = "2020-06-01", itype: str = "a
              country: str = "", count: float = np.nan, quality: float = np.nan,
              end_date: str = "", geo_precision: int | None = None,
              visibility: str = "public", notes: str = "", source_url: str = "",
-             source_name: str = "test") -> dict[str, Any]:
+             source_name: str = "test", source_date: str = "",
+             date_precision: str = "") -> dict[str, Any]:
     """One incident row as geo.io.read_incidents returns it."""
-    period = parse_period(date_text)
+    period = parse_period(date_text, precision=date_precision)
     end = parse_period(end_date) if end_date else None
     has_point = lon is not None and lat is not None
     gp = geo_precision or (1 if has_point else 3 if admin1 else 4)
@@ -72,7 +73,7 @@ def incident(incident_id: str, *, date_text: str = "2020-06-01", itype: str = "a
         C.COUNT: count,
         C.SOURCE_NAME: source_name,
         C.SOURCE_URL: source_url,
-        C.SOURCE_DATE: "",
+        C.SOURCE_DATE: source_date,
         C.SOURCE_QUALITY: quality,
         C.NOTES: notes,
         C.VISIBILITY: visibility,

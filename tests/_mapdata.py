@@ -85,7 +85,8 @@ def incident_row(iid: str, date_text: str, itype: str, *, lon: float | None = No
                  lat: float | None = None, admin1: str = "", country: str = "",
                  geo_precision: int = 1, count: float = np.nan, end_date: str = "",
                  place: str = "", source_name: str = "Test wire", source_url: str = "",
-                 notes: str = "", visibility: str = "public", row: int = 1) -> dict[str, Any]:
+                 notes: str = "", visibility: str = "public", row: int = 1,
+                 source_date: str = "") -> dict[str, Any]:
     """One incident as geo.io.read_incidents returns it."""
     period = pd.Period(date_text, freq={4: "Y", 7: "M"}.get(len(date_text), "D"))
     end = pd.Period(end_date, freq="D") if end_date else None
@@ -97,7 +98,7 @@ def incident_row(iid: str, date_text: str, itype: str, *, lon: float | None = No
         C.DATE_TEXT: date_text, C.END_DATE: end.start_time if end else pd.NaT,
         C.DATE_PRECISION: precision, C.TYPE: itype, C.GEO_PRECISION: geo_precision,
         C.PLACE: place, C.ADMIN1: admin1, C.COUNTRY: country, C.COUNT: count,
-        C.SOURCE_NAME: source_name, C.SOURCE_URL: source_url, C.SOURCE_DATE: "",
+        C.SOURCE_NAME: source_name, C.SOURCE_URL: source_url, C.SOURCE_DATE: source_date,
         C.SOURCE_QUALITY: 3.0, C.NOTES: notes, C.VISIBILITY: visibility, C.ROW: row,
         "geometry": shapely.Point(lon, lat) if point else None,
     }
@@ -112,7 +113,9 @@ INCIDENT_ROWS = [
                  source_url="https://example.org/a2", row=2),
     incident_row("a3", "2020-02", "crackdown", admin1="East", country="AA", geo_precision=3,
                  source_url="https://example.org/a3", notes="province-wide", row=3),
-    incident_row("a4", "2020", "checkpoint", country="BB", geo_precision=4, row=4),
+    # a year-precision report published on 20 Jan: known from then (the known-by rule)
+    incident_row("a4", "2020", "checkpoint", country="BB", geo_precision=4, row=4,
+                 source_date="2020-01-20"),
     incident_row("a5", "2020-05", "transit", lon=2.6, lat=0.1, count=450, geo_precision=2,
                  country="BB", row=5),
     incident_row("a6", "2020-09-01", "arrest", lon=1.0, lat=0.01, country="AA", row=6,

@@ -1,4 +1,4 @@
-"""The committed boundaries layer (``layers/boundaries.geojson``), made by
+"""The committed boundaries layer (``geo/datasets/boundaries.geojson``), made by
 ``layers/make_boundaries.py`` from Debian's gmt-dcw. These tests read the committed file only;
 checking that the script still reproduces it byte for byte is ``make_boundaries.py --check``.
 """
@@ -6,7 +6,6 @@ checking that the script still reproduces it byte for byte is ``make_boundaries.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -14,9 +13,10 @@ import pytest
 import shapely
 
 from geo import columns as C
+from geo import datasets
 from geo.io import read_boundaries
 
-LAYER = Path(__file__).resolve().parents[1] / "layers" / "boundaries.geojson"
+LAYER = datasets.get_path("boundaries")
 
 #: Chinese first-level units the bundled routes cross or touch, and the ones inside the box.
 REQUIRED_CN = (

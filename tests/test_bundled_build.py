@@ -51,7 +51,10 @@ def test_bundled_map_in_chromium(built: Path) -> None:
             f"document.querySelectorAll('path.rr-seg').length === {n_segments}")
         strokes = page.evaluate(
             "[...document.querySelectorAll('path.rr-seg')].map(e => e.getAttribute('stroke'))")
-        assert {c.lower() for c in strokes} <= {c.lower() for c in _style.BAND_COLOURS}
+        outside = any(f["properties"].get(C.COVERAGE) == "outside" for f in json.loads(
+            (built / "segments.geojson").read_text("utf-8"))["features"])
+        colours = {*_style.BAND_COLOURS, *([_style.OUTSIDE_COLOUR] if outside else [])}
+        assert {c.lower() for c in strokes} <= {c.lower() for c in colours}
         assert page.get_by_text("RESTRICTED").first.is_visible()
         assert page.get_by_text("weighted incidents per 100 km").first.is_visible()
         # the most dangerous segment that can be clicked at this zoom explains itself

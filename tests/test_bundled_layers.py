@@ -1,4 +1,4 @@
-"""The bundled corridors and incidents in ``layers/``: schema, provenance and honesty checks.
+"""The bundled corridors and incidents in ``geo/datasets/``: schema, provenance and honesty checks.
 
 These read the files directly with geopandas/pandas (not through ``geo.io``) so that the data
 is checked on its own terms: what the seed articles support and nothing more.
@@ -18,11 +18,12 @@ import pytest
 import shapely
 
 from geo import columns as C
+from geo import datasets
 from geo._dates import parse_period
 
-LAYERS = Path(__file__).resolve().parent.parent / "layers"
-CORRIDORS = LAYERS / "corridors.geojson"
-INCIDENTS = LAYERS / "incidents.csv"
+SCRIPTS = Path(__file__).resolve().parent.parent / "layers"
+CORRIDORS = datasets.get_path("corridors")
+INCIDENTS = datasets.get_path("incidents")
 
 SEEDS = ("000_2fa5def07456aeec.txt", "002_962b85ca1c3c3d00.txt")
 ROUTE_FAMILIES = {
@@ -52,7 +53,7 @@ BOX = shapely.box(90, 8, 135, 54)
 
 
 def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_corridors", LAYERS / "make_corridors.py")
+    spec = importlib.util.spec_from_file_location("make_corridors", SCRIPTS / "make_corridors.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

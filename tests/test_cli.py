@@ -48,8 +48,9 @@ def test_build_writes_every_output(layers, tmp_path, capsys):
     fate = pd.read_csv(out / "incidents_fate.csv").set_index(C.INCIDENT_ID)
     assert sorted(fate.index) == ["a1", "c1", "far", "p1"]  # nothing dropped
     assert fate.loc["far", C.STATUS] == "unassigned"
-    # as-of defaults to the latest incident date (2020-03-01), printed in the summary
-    assert "as of 2020-03-01" in capsys.readouterr().out
+    # as-of defaults to the day by which every incident could be known (the known-by rule:
+    # c1, dated 2020, is known by 31 Dec 2020), printed in the summary
+    assert "as of 2020-12-31" in capsys.readouterr().out
 
 
 def test_same_inputs_give_byte_identical_outputs(layers, tmp_path):

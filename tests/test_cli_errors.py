@@ -52,9 +52,9 @@ def layers(tmp_path: Path) -> Path:
     [
         (["build", "--formats", "png,gif"],
          "routerisk: usage error: --formats: unknown static format(s) gif; choose from "
-         "png, svg, pdf or ''\n"),
+         "png, svg, pdf or none\n"),
         (["build", "--public", "--min-count", "-3"],
-         "routerisk: usage error: --min-count: --min-count must be 0 or more, not -3\n"),
+         "routerisk: usage error: --min-count: must be 0 or more, not -3\n"),
     ],
 )
 def test_usage_errors_exit_2(layers: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

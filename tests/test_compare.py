@@ -24,10 +24,9 @@ from geo.compare import (
     DENSITY_TO,
     DRIVERS,
     EXPLANATION,
-    build_changes_map,
     compare_dates,
-    save_changes_map,
 )
+from geo.maps.changes import build_changes_map, save_changes_map
 from geo.risk import RiskField, load_model
 from geo.segment import segment_corridors
 from tests._browser import offline_page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -130,7 +131,9 @@ def test_legend_and_panel_text():
         ("3 elevated", "0.5 – 1.5", "#fd8d3c"), ("4 high", "1.5 – 4", "#f03b20"),
         ("5 severe", "≥ 4", "#bd0026")]
     assert [t["label"] for t in legend["types"]][:2] == ["Arrest", "Broker detention"]
-    assert len({t["marker"] for t in legend["types"]}) == len(legend["types"])
+    assert len({t["symbol"] for t in legend["types"]}) == len(legend["types"])
+    assert len({t["colour"] for t in legend["types"]}) == len(legend["types"])
+    assert legend["outside"] is None  # no coverage column: no "no boundary data" row
     panel = specs["panel"]
     assert panel["title"] == "Tiny test map"
     assert panel["asOf"] == "2020-06-30"
@@ -158,8 +161,8 @@ def test_public_mark_and_generalised_incidents():
 def test_payload_holds_only_what_the_views_need():
     data = payload(render())
     assert set(data["segments"]) == {"id", "corridor", "route", "admin1", "country", "length",
-                                     "density", "exposure", "border", "band", "steps", "top",
-                                     "coords"}
+                                     "density", "exposure", "border", "outside", "band",
+                                     "steps", "top", "coords"}
     assert set(data["incidents"]) == {"id", "date", "type", "lat", "lon", "unit", "first", "gp",
                                       "count", "place", "admin1", "country", "source", "url",
                                       "notes"}
@@ -352,3 +355,29 @@ def test_segment_missing_from_timeline_is_unknown_not_guessed(caplog):
     seg = data["segments"]
     assert seg["steps"][seg["id"].index("eq-002")] == "000003"
     assert "timeline lacks 1 segment" in caplog.text
+
+
+def test_legend_lists_only_the_types_in_the_data():
+    only_arrests = D.INCIDENTS[D.INCIDENTS[C.TYPE] == "arrest"]
+    legend = control_specs(render(incidents=only_arrests))["legend"]
+    assert [(t["label"], t["symbol"], t["colour"]) for t in legend["types"]] == [
+        ("Arrest", "circle", "#1f4e9c")]
+
+
+def test_outside_segments_have_their_own_style_and_legend_row():
+    seg = D.SEGMENTS.copy()
+    seg[C.COVERAGE] = [C.COVERAGE_OUTSIDE if s.startswith("north") else C.COVERAGE_INSIDE
+                       for s in seg[C.SEGMENT_ID]]
+    page = render(segments=seg)
+    legend = control_specs(page)["legend"]
+    assert legend["outside"]["label"].startswith("No boundary data")
+    data = payload(page)
+    flags = dict(zip(data["segments"]["id"], data["segments"]["outside"], strict=True))
+    assert flags == {s: int(s.startswith("north")) for s in seg[C.SEGMENT_ID]}
+
+
+def test_band_scheme_name_on_the_legend():
+    model = dataclasses.replace(D.MODEL)
+    object.__setattr__(model, "band_scheme", "sparse")
+    legend = control_specs(render(model=model))["legend"]
+    assert legend["unit"].endswith("(band scheme: sparse)")

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import shapely
 
-from geo import cli
+from geo import cli, datasets
 from geo import columns as C
 from geo._errors import PlaceError, RouteriskError, UsageError, ValidationError
 from geo.export import write_geojson
@@ -337,7 +337,7 @@ def test_append_keeps_every_old_corridor_byte_identical(tmp_path, new_corridor, 
 
 
 def test_append_to_a_copy_of_the_bundled_corridors(tmp_path, new_corridor):
-    bundled = Path(__file__).parents[1] / "layers" / "corridors.geojson"
+    bundled = datasets.get_path("corridors")
     path = tmp_path / "corridors.geojson"
     path.write_bytes(bundled.read_bytes())
     before = path.read_bytes()

@@ -46,7 +46,7 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch):
 
     monkeypatch.setenv("ROUTERISK_FIGURES", str(tmp_path / "figures"))
     nb = nbformat.read(path, as_version=4)
-    # run from the repository root, where the bundled layers are
+    # run from the repository root, so that the kernel imports this checkout's geo
     NotebookClient(nb, kernel_name="python3", timeout=600,
                    resources={"metadata": {"path": str(ROOT)}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]

@@ -141,7 +141,7 @@ def test_negative_threshold_is_a_usage_error(tmp_path: Path,
                "--min-count", "-1", "--formats", ""])
     assert rc == 2
     assert capsys.readouterr().err == (
-        "routerisk: usage error: --min-count: --min-count must be 0 or more, not -1\n")
+        "routerisk: usage error: --min-count: must be 0 or more, not -1\n")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
@@ -258,7 +258,7 @@ def test_public_incidents_are_at_most_admin1_and_month(
     segments = json.loads((out / "segments.geojson").read_text(encoding="utf-8"))
     assert {f["geometry"]["type"] for f in segments["features"]} == {"LineString"}
     tops = {t["incident_id"] for f in segments["features"]
-            for t in f["properties"]["top_incidents"]}
+            for t in json.loads(f["properties"]["top_incidents"])}
     assert tops <= set(inc[C.INCIDENT_ID]) | {"baseline"}
     if (out / "route_risk.gpkg").exists():
         layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents")

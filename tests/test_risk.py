@@ -1,4 +1,4 @@
-"""Risk model: worked examples with numbers computed by hand, and the properties of DESIGN.md."""
+"""Risk model: worked examples computed by hand, and the properties the model promises."""
 
 from __future__ import annotations
 
@@ -71,8 +71,9 @@ def test_offset_arrest_decays_with_distance_and_time():
 
 
 def test_province_level_incident_is_spread_over_its_unit():
+    # a June report, published on 1 June (source_date): known on the as-of day
     scored = score(SEGMENTS, [incident("p", admin1="East", country="AA", itype="crackdown",
-                                       date_text="2020-06")])
+                                       date_text="2020-06", source_date="2020-06-01")])
     east = scored[C.ADMIN1] == "East"
     assert east.any() and (~east).any()
     # 0.25 per 100 km x weight 1 x severity 1 x quality 0.8; month-precision: age 0 in June

@@ -46,13 +46,41 @@ def test_segments_join_end_to_end_and_keep_the_line():
         assert merged.hausdorff_distance(original) < 1e-3  # degrees: the line is kept
 
 
-def test_outside_every_unit_gets_empty_names():
+def test_outside_every_unit_gets_empty_names_and_is_a_crossing():
     line = gpd.GeoDataFrame({C.CORRIDOR_ID: ["sea"], C.ROUTE: ["x"]},
                             geometry=[shapely.LineString([(3.5, 0), (6, 0)])], crs=4326)
     seg = segment_corridors(line, UNITS, max_km=100)
-    assert seg[C.COUNTRY].tolist()[0] == "BB"
-    assert seg[C.COUNTRY].tolist()[-1] == ""
+    # 3.5–4°E in BB (55.7 km), 4–6°E outside (222.6 km -> 3 pieces)
+    assert seg[C.COUNTRY].tolist() == ["BB", "", "", ""]
+    assert seg[C.ADMIN1].tolist() == [""] * 4
+    assert seg[C.COVERAGE].tolist() == ["inside"] + ["outside"] * 3
+    # leaving the boundaries is a crossing into an unknown country: both sides are marked
+    assert seg[C.BORDER_CROSSING].tolist() == [True, True, False, False]
+
+
+def test_a_stretch_outside_that_comes_back_into_the_same_country_is_not_a_crossing():
+    # a bay: the line leaves BB (north of 1°N) and comes back into BB
+    bay = gpd.GeoDataFrame({C.CORRIDOR_ID: ["bay"], C.ROUTE: ["x"]},
+                           geometry=[shapely.LineString([(2.2, 0.5), (3.0, 1.5), (3.8, 0.5)])],
+                           crs=4326)
+    seg = segment_corridors(bay, UNITS, max_km=500)
+    assert seg[C.COVERAGE].tolist() == ["inside", "outside", "inside"]
     assert not seg[C.BORDER_CROSSING].any()
+    # leaving AA, coming back into BB: two crossings of an unknown country's borders
+    across = bay.set_geometry([shapely.LineString([(1.2, 0.5), (2.0, 1.5), (2.8, 0.5)])])
+    seg = segment_corridors(across, UNITS, max_km=500)
+    assert seg[C.COUNTRY].tolist() == ["AA", "", "BB"]
+    assert seg[C.BORDER_CROSSING].tolist() == [True, True, True]
+
+
+def test_every_segment_is_inside_or_outside():
+    long = BENT.set_geometry([shapely.LineString([(-0.5, -0.5), (5.0, 0.3)]),
+                              shapely.LineString([(-2.0, 0.8), (3.5, 0.8)])])
+    seg = segment_corridors(long, UNITS, max_km=20)
+    assert set(seg[C.COVERAGE]) == {"inside", "outside"}
+    outside = seg[C.COVERAGE] == "outside"
+    assert (seg.loc[outside, C.COUNTRY] == "").all()
+    assert (seg.loc[~outside, C.COUNTRY] != "").all()
 
 
 def test_multilinestring_parts_continue_the_sequence():

@@ -86,6 +86,9 @@ def test_band_colours_are_five_sequential_hex_colours():
     with pytest.raises(ValueError, match=r"1\.\.5"):
         band_colour(6)
     assert incident_symbol("an_unknown_type").marker == "*"
+    types = load_model().types
+    looks = {(incident_symbol(t, types).marker, incident_symbol(t, types).colour) for t in types}
+    assert len(looks) == len(types)  # every bundled type its own symbol and colour
 
 
 # ------------------------------------------------------------------------- files
@@ -104,7 +107,7 @@ def test_svg_is_xml_with_title_legend_units_and_mark(written):
     assert root.get("width") == f"{static.A4_WIDTH_IN * 72:g}pt"
     texts = _svg_texts(written["svg"])
     joined = "\n".join(texts)
-    assert "Corridor risk as of 2020-03-01" in texts
+    assert "Corridor risk as of 2020-12-31" in texts  # c1 (2020) is known by 31 Dec
     assert "weighted incidents per 100 km" in joined
     assert "2 guarded: 0.1 to 0.5" in texts and "5 severe: 4 or more" in texts
     assert any(t.startswith("RESTRICTED") for t in texts)

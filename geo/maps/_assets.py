@@ -16,13 +16,14 @@ from pathlib import Path
 import xstatic.pkg.leaflet as xs_leaflet
 import xstatic.pkg.leaflet_markercluster as xs_cluster
 
+from geo.maps._escape import script_safe, style_safe
+
 __all__ = ["inline_css", "inline_js", "template_text"]
 
 # Leaflet's stylesheet points at images next to it; the layer-control icons are inlined as data
 # URIs and the default marker icon (never used: every marker is a div icon) is dropped, so the
 # page fetches nothing.
 _CSS_URL = re.compile(r"url\((['\"]?)images/([\w.-]+\.png)\1\)")
-_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=\S+\s*$", re.MULTILINE)
 _DEFAULT_ICON_RULE = re.compile(r"\.leaflet-default-icon-path\s*\{[^}]*\}")
 
 
@@ -40,12 +41,6 @@ def _leaflet_css() -> str:
     return _CSS_URL.sub(lambda m: f"url({_data_uri(base / 'images' / m.group(2))})", css)
 
 
-def _script_safe(js: str) -> str:
-    """Drop source-map comments; make sure nothing can close the inline ``<script>``."""
-    js = _SOURCE_MAP.sub("", js)
-    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE)
-
-
 def template_text(name: str) -> str:
     """Text of a file in ``geo/maps/templates``."""
     return resources.files("geo.maps").joinpath("templates", name).read_text("utf-8")
@@ -59,8 +54,7 @@ def inline_css() -> str:
         _read(Path(xs_cluster.BASE_DIR) / "MarkerCluster.css"),
         template_text("routerisk.css"),
     ]
-    css = "\n".join(parts)
-    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
+    return style_safe("\n".join(parts))
 
 
 @cache
@@ -73,4 +67,4 @@ def inline_js() -> str:
         _read(Path(xs_cluster.BASE_DIR) / "leaflet.markercluster.js"),
         template_text("routerisk.js"),
     ]
-    return _script_safe("\n".join(parts))
+    return script_safe("\n".join(parts))

@@ -28,21 +28,26 @@ import pandas as pd
 import shapely
 
 from geo import columns as C
+from geo._known import known_by
 from geo.maps._style import (
     BAND_COLOURS,
     BORDER_COLOUR,
     CASING_COLOUR,
     COUNTRY_BORDER_COLOUR,
     LAND_COLOUR,
+    OUTSIDE_COLOUR,
+    OUTSIDE_LABEL,
     incident_symbol,
 )
 
 __all__ = [
     "COORD_DIGITS",
     "ModelLike",
+    "band_scheme",
     "build_payload",
     "http_url",
     "legend_spec",
+    "outside_mask",
     "panel_spec",
     "tile_specs",
 ]
@@ -51,7 +56,7 @@ log = logging.getLogger(__name__)
 
 #: Decimal places kept in embedded coordinates (0.0001° ≈ 11 m).
 COORD_DIGITS = 4
-BASELINE_ID = "baseline"  # geo.risk's id of the border-crossing baseline contribution
+BASELINE_ID = C.BASELINE_ID
 PATH_KINDS = ("least-risk", "shortest")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -234,6 +239,21 @@ def _steps(timeline: pd.DataFrame | None, as_of: date) -> list[str]:
     return sorted({c for c in cols if _ISO_DAY.match(c) and c <= iso_as_of} | {iso_as_of})
 
 
+def outside_mask(segments: pd.DataFrame) -> np.ndarray:
+    """True for segments outside every boundary polygon (``coverage == "outside"``); all
+    False when the frame has no ``coverage`` column.
+
+    >>> outside_mask(pd.DataFrame({"coverage": ["inside", "outside", None]})).tolist()
+    [False, True, False]
+    >>> outside_mask(pd.DataFrame({"x": [1]})).tolist()
+    [False]
+    """
+    if C.COVERAGE not in segments:
+        return np.zeros(len(segments), dtype=bool)
+    coverage = segments[C.COVERAGE].astype("string").fillna("")
+    return (coverage == C.COVERAGE_OUTSIDE).to_numpy(bool)
+
+
 def _top_list(value: Any) -> list[Mapping[str, Any]]:
     if isinstance(value, str):
         value = json.loads(value) if value.strip() else []
@@ -274,6 +294,7 @@ def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
             rows.append([ref, _num(item.get("share"), 4)])
         top.append(rows)
     border = seg[C.BORDER_CROSSING] if C.BORDER_CROSSING in seg else [False] * len(seg)
+    outside = outside_mask(seg)
     return {
         "id": ids,
         "corridor": [strings(v) for v in seg[C.CORRIDOR_ID]],
@@ -284,6 +305,7 @@ def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         "density": [_num(v, 3) for v in seg[C.RISK_DENSITY]],
         "exposure": [_num(v, 3) for v in seg[C.EXPOSURE]],
         "border": [1 if bool(v) else 0 for v in border],
+        "outside": outside.astype(int).tolist(),
         "band": bands,
         "steps": per_step,
         "top": top,
@@ -306,7 +328,8 @@ def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
     unit_of: dict[tuple[str, int], int] = {}
     index: dict[str, int] = {}
     undrawn = 0
-    for rec in inc.to_dict("records"):
+    known = [str(d) for d in known_by(inc)]  # the known-by rule of geo.risk
+    for rec, known_iso in zip(inc.to_dict("records"), known, strict=True):
         iid = _text(rec[C.INCIDENT_ID])
         gp = int(rec.get(C.GEO_PRECISION) or 1)
         geom = rec.get("geometry")
@@ -334,7 +357,7 @@ def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         date_text = _text(rec.get(C.DATE_TEXT)) or _iso(rec.get(C.DATE))
         if public and len(date_text) > 7 and _ISO_DAY.match(date_text):
             date_text = date_text[:7]
-        start = _iso(rec.get(C.DATE))
+        start = known_iso if known_iso != "NaT" else _iso(rec.get(C.DATE))
         index[iid] = len(cols["id"])
         cols["id"].append(iid)
         cols["date"].append(date_text)
@@ -360,10 +383,10 @@ def _types(model: ModelLike, incidents: gpd.GeoDataFrame) -> list[dict[str, Any]
     names += sorted(seen - set(names))
     out = []
     for name in names:
-        sym = incident_symbol(name)
+        sym = incident_symbol(name, model.types)
         t = model.types.get(name)
         out.append({"key": name, "label": _text(getattr(t, "label", "") or name),
-                    "marker": sym.marker, "colour": sym.colour, "filled": sym.filled})
+                    "symbol": sym.name, "colour": sym.colour, "filled": sym.filled})
     return out
 
 
@@ -430,7 +453,8 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
         "bandColours": list(BAND_COLOURS),
         "bandLabels": [str(x) for x in model.band_labels],
         "style": {"casing": CASING_COLOUR, "border": BORDER_COLOUR,
-                  "countryBorder": COUNTRY_BORDER_COLOUR, "land": LAND_COLOUR},
+                  "countryBorder": COUNTRY_BORDER_COLOUR, "land": LAND_COLOUR,
+                  "outside": OUTSIDE_COLOUR},
         "types": types,
         "segments": segs,
         "incidents": inc,
@@ -448,8 +472,31 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def band_scheme(model: Any) -> str:
+    """Name of the model's band scheme (``"fixed"`` when it has none).
+
+    >>> from geo.risk import load_model
+    >>> band_scheme(load_model())
+    'fixed'
+    """
+    return _text(getattr(model, "band_scheme", "") or "fixed")
+
+
+def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
+                present: Sequence[int] | None = None, outside: bool = False) -> dict[str, Any]:
     """Rows of the legend: bands with their density ranges, incident symbols, the hatch.
+
+    Parameters
+    ----------
+    model
+        Band thresholds and labels (and ``band_scheme`` when the model has one).
+    types
+        Every type of the payload (``build_payload(...)["types"]``).
+    present
+        Indexes into ``types`` of the types that occur in the data: only those are listed.
+        Default: all.
+    outside
+        Add the row of segments outside every boundary polygon ("no boundary data").
 
     Path rows (length and exposure of each least-risk / shortest path) come from the data.
     """
@@ -457,13 +504,18 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]]) -> dict
     ranges = [f"< {_fmt(t[0])}"]
     ranges += [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in pairwise(t)]
     ranges += [f"≥ {_fmt(t[-1])}"]
+    scheme = band_scheme(model)
+    shown = range(len(types)) if present is None else sorted(set(present))
     return {
         "title": "Risk density",
         "unit": "weighted incidents per 100 km of corridor; band thresholds "
-                + ", ".join(_fmt(x) for x in t) + " (fixed)",
+                + ", ".join(_fmt(x) for x in t)
+                + (" (fixed)" if scheme == "fixed" else f" (band scheme: {scheme})"),
+        "scheme": scheme,
         "bands": [{"colour": c, "label": str(lab), "range": r}
                   for c, lab, r in zip(BAND_COLOURS, model.band_labels, ranges, strict=True)],
-        "types": [dict(x) for x in types],
+        "outside": {"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL} if outside else None,
+        "types": [dict(types[i]) for i in shown],
         "hatch": ["Incident known only to its province (hatched)",
                   "Incident known only to its country (wide hatch)"],
     }
@@ -526,3 +578,12 @@ def tile_specs(names: Sequence[str]) -> list[dict[str, Any]]:
             "subdomains": str(provider.get("subdomains", "abc")),
         })
     return out
+
+
+def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
+    """Distinct sources cited by the incidents, for map panels and captions."""
+    seen: dict[tuple[str, str], None] = {}
+    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
+        if name or url:
+            seen[(str(name), str(url))] = None
+    return [{"name": n, "url": u} for n, u in seen]

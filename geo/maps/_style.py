@@ -10,13 +10,16 @@ so the order still reads in greyscale print and for the common colour-vision def
 conventional meaning of danger. The palest class is hard to see as a thin line on a light
 ground, so maps draw every segment over a thin dark casing (:data:`CASING_COLOUR`).
 
-Incidents are told apart by shape, not colour (one dark ink), so they never compete with the
-band colours and stay distinguishable without colour vision.
+Incidents are told apart by shape first and colour second (each type's ``symbol`` and ``color``
+in the risk model), so they stay distinguishable without colour vision; type colours are dark
+and drawn with a white outline so they never read as a band colour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "BAND_COLOURS",
@@ -24,9 +27,12 @@ __all__ = [
     "CASING_COLOUR",
     "COARSE_HATCH",
     "COUNTRY_BORDER_COLOUR",
-    "FALLBACK_SYMBOL",
-    "INCIDENT_SYMBOLS",
+    "INK",
     "LAND_COLOUR",
+    "MARKERS",
+    "OUTSIDE_COLOUR",
+    "OUTSIDE_DASH",
+    "OUTSIDE_LABEL",
     "IncidentSymbol",
     "band_colour",
     "incident_symbol",
@@ -47,6 +53,12 @@ CASING_COLOUR = "#3f3f3f"
 BORDER_COLOUR = "#8f8f8f"
 #: Country borders: bold and dark.
 COUNTRY_BORDER_COLOUR = "#3a3a3a"
+#: Segments outside every boundary polygon ("no boundary data"): grey, dashed.
+OUTSIDE_COLOUR = "#8c8c8c"
+#: Dash pattern of those segments, in line widths (on, off).
+OUTSIDE_DASH = (2.0, 1.5)
+#: Legend text for them.
+OUTSIDE_LABEL = "No boundary data (outside every boundary polygon): not scored for coarse incidents"
 #: Fill of the land covered by the boundaries layer.
 LAND_COLOUR = "#f3f1ec"
 #: Hatch of a first-level unit holding incidents known only to that unit (geo_precision 3).
@@ -59,37 +71,51 @@ class IncidentSymbol:
 
     Parameters
     ----------
+    name
+        Symbol name of the model configuration (``"circle"``, ``"diamond"``, ...).
     marker
         Matplotlib marker code.
-    glyph
-        A Unicode character of the same shape, for HTML markers and legends.
     colour
-        Fill colour (hex).
+        Colour (hex): the fill, or the outline of a hollow symbol.
     filled
-        False for informational types drawn hollow (no risk weight).
+        False for informational types (no risk weight), drawn hollow.
     """
 
+    name: str
     marker: str
-    glyph: str
     colour: str
     filled: bool = True
 
 
-_INK = "#252525"
-
-#: Symbol of each default incident type.
-INCIDENT_SYMBOLS: dict[str, IncidentSymbol] = {
-    "arrest": IncidentSymbol("o", "\u25cf", _INK),  # ●
-    "broker_detention": IncidentSymbol("D", "\u25c6", _INK),  # ◆
-    "repatriation": IncidentSymbol("v", "\u25bc", _INK),  # ▼
-    "crackdown": IncidentSymbol("s", "\u25a0", _INK),  # ■
-    "checkpoint": IncidentSymbol("X", "\u2716", _INK),  # ✖
-    "border_closure": IncidentSymbol("P", "\u271a", _INK),  # ✚
-    "transit": IncidentSymbol("^", "\u25b3", "#ffffff", filled=False),  # △
+#: Matplotlib marker of each symbol name a model may use (see :data:`geo.risk.SYMBOLS`).
+MARKERS: dict[str, str] = {
+    "circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*", "cross": "X",
+    "pentagon": "p", "hexagon": "h", "triangle-down": "v", "plus": "P",
 }
+#: Ink of types that have no colour of their own.
+INK = "#252525"
 
-#: Symbol of a type added by a user's risk model configuration.
-FALLBACK_SYMBOL = IncidentSymbol("*", "\u2731", _INK)  # ✱
+
+def incident_symbol(incident_type: str, model_types: Mapping[str, Any] | None = None
+                    ) -> IncidentSymbol:
+    """Symbol of an incident type: its ``symbol`` and ``color`` in the risk model.
+
+    A type the model does not know (it cannot happen in a build: unknown types are refused)
+    gets a dark star.
+
+    >>> from geo.risk import load_model
+    >>> s = incident_symbol("broker_detention", load_model().types)
+    >>> s.name, s.marker, s.colour, s.filled
+    ('diamond', 'D', '#6a3d9a', True)
+    >>> incident_symbol("transit", load_model().types).filled
+    False
+    """
+    t = (model_types or {}).get(incident_type)
+    if t is None:
+        return IncidentSymbol("star", "*", INK)
+    name = str(getattr(t, "symbol", "circle"))
+    return IncidentSymbol(name, MARKERS.get(name, "*"), str(getattr(t, "color", INK)),
+                          filled=float(getattr(t, "weight", 1.0)) > 0)
 
 
 def band_colour(band: int) -> str:
@@ -101,12 +127,3 @@ def band_colour(band: int) -> str:
     if not 1 <= int(band) <= len(BAND_COLOURS):
         raise ValueError(f"risk band must be 1..{len(BAND_COLOURS)}, got {band!r}")
     return BAND_COLOURS[int(band) - 1]
-
-
-def incident_symbol(incident_type: str) -> IncidentSymbol:
-    """Symbol of an incident type (a generic star for types the defaults do not know).
-
-    >>> incident_symbol("arrest").marker, incident_symbol("my_new_type").marker
-    ('o', '*')
-    """
-    return INCIDENT_SYMBOLS.get(incident_type, FALLBACK_SYMBOL)

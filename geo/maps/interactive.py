@@ -290,7 +290,7 @@ def build_map(
     try:
         tile_layers = tile_specs(tiles)
     except ValueError as exc:
-        raise UsageError(str(exc), field="--tiles") from None
+        raise UsageError(str(exc), field="tiles") from None
     data = build_payload(segments, incidents, display_boundaries(boundaries), as_of=as_of,
                          model=model,
                          timeline=timeline, paths=paths, public=public)
@@ -311,7 +311,8 @@ def build_map(
                                  public=public)).add_to(m)
     LayerSwitcher(layers, {"plainName": PLAIN_BASEMAP, "tiles": tile_layers,
                            "names": LAYER_NAMES, "collapsed": collapsed_layers}).add_to(m)
-    Legend(layers, legend_spec(model, types=data["types"])).add_to(m)
+    Legend(layers, legend_spec(model, types=data["types"], present=data["incidents"]["type"],
+                               outside=any(data["segments"]["outside"]))).add_to(m)
     TimeSlider(layers, {}).add_to(m)
     deterministic_ids(m)
     log.info("map: %d segments, %d incidents, %d dates", len(data["segments"]["id"]),

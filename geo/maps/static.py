@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -40,10 +40,12 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.patheffects import withStroke
+from matplotlib.patheffects import Stroke, withStroke
 
 from geo import __version__
 from geo import columns as C
+from geo._known import known_by
+from geo.export import STATIC_FORMATS
 from geo.io import WGS84, study_crs
 from geo.maps._style import (
     BAND_COLOURS,
@@ -52,14 +54,15 @@ from geo.maps._style import (
     COARSE_HATCH,
     COUNTRY_BORDER_COLOUR,
     LAND_COLOUR,
+    OUTSIDE_COLOUR,
+    OUTSIDE_DASH,
+    OUTSIDE_LABEL,
     incident_symbol,
 )
 from geo.risk import RiskModel
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-    from geo.pipeline import Prepared
 
 __all__ = ["A4_WIDTH_IN", "PNG_DPI", "STATIC_FORMATS", "plot_risk_map", "save_figure",
            "save_static_maps"]
@@ -68,7 +71,6 @@ log = logging.getLogger(__name__)
 
 A4_WIDTH_IN = 8.27
 PNG_DPI = 300
-STATIC_FORMATS = ("png", "svg", "pdf")
 
 # Style applied only while a figure is built and saved.
 _RC: Any = {
@@ -96,8 +98,11 @@ _TOP_BLOCK = 0.95  # title, subtitle and the restricted/public mark
 _MAP_MIN_H, _MAP_MAX_H = 4.0, 7.2  # the whole figure stays within an A4 page
 _LEGEND_H = 1.35
 _FOOTER_LINE = 0.145
+#: Above this many segments, SVG/PDF carry the segment lines as an image (said in the legend).
+RASTER_SEGMENTS = 20_000
 _LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at most this far
-_TEXT_HALO = [withStroke(linewidth=2.2, foreground="white")]
+_TEXT_HALO = [Stroke(linewidth=2.2, foreground="white")]
+_MAX_LABELS = 60
 
 
 @contextmanager
@@ -335,18 +340,52 @@ def _degrees(value: float, pos: str, neg: str) -> str:
     return f"{abs(value):g}°{pos if value > 0 else neg}"
 
 
-def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame) -> None:
+def _line_arrays(geoms: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Vertex arrays of every line part (vectorised), and the geometry each came from."""
+    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    keep = ~(shapely.is_missing(parts) | shapely.is_empty(parts))
+    parts, index = parts[keep], index[keep]
+    coords, of = shapely.get_coordinates(parts, return_index=True)
+    cuts = np.searchsorted(of, np.arange(1, len(parts)))
+    return np.split(coords, cuts) if len(parts) else [], index
+
+
+def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame) -> tuple[bool, bool]:
+    """Segments in band colours over a dark casing, one collection per band; those outside
+    every boundary polygon grey and dashed. Above :data:`RASTER_SEGMENTS` segments the lines
+    are rasterised in SVG/PDF (a vector path per segment would make files nobody can open).
+
+    Returns (any segment outside the boundaries, lines rasterised).
+    """
     if not len(scored_m):
-        return
-    order = np.argsort(scored_m[C.RISK_BAND].to_numpy(dtype=int), kind="stable")
-    geoms = scored_m.geometry.values[order]
-    bands = scored_m[C.RISK_BAND].to_numpy(dtype=int)[order]
-    lines, idx = _line_parts(geoms)
-    colours = [BAND_COLOURS[int(np.clip(bands[i], 1, 5)) - 1] for i in idx]
-    ax.add_collection(LineCollection(lines, colors=CASING_COLOUR, linewidths=3.3,
-                                     capstyle="round", joinstyle="round", zorder=4))
-    ax.add_collection(LineCollection(lines, colors=colours, linewidths=2.4, capstyle="round",
-                                     joinstyle="round", zorder=5))
+        return False, False
+    from geo.maps._payload import outside_mask
+
+    raster = len(scored_m) > RASTER_SEGMENTS
+    bands = np.clip(scored_m[C.RISK_BAND].to_numpy(dtype=int), 1, 5)
+    outside = outside_mask(scored_m)
+    lines, idx = _line_arrays(scored_m.geometry.values)
+    key = np.where(outside, 0, bands)[idx]
+    casing = LineCollection(lines, colors=CASING_COLOUR, linewidths=3.3, capstyle="round",
+                            joinstyle="round", zorder=4, rasterized=raster)
+    ax.add_collection(casing)
+    for k in range(6):  # 0: outside, then bands 1..5 (the worst drawn last, on top)
+        pick = np.flatnonzero(key == k)
+        if not len(pick):
+            continue
+        part = [lines[i] for i in pick]
+        if k == 0:
+            coll = LineCollection(part, colors=OUTSIDE_COLOUR, linewidths=2.4,
+                                  linestyles=[(0, OUTSIDE_DASH)], capstyle="butt", zorder=5,
+                                  rasterized=raster)
+            ax.add_collection(LineCollection(part, colors="white", linewidths=2.4, zorder=4.9,
+                                             rasterized=raster))
+        else:
+            coll = LineCollection(part, colors=BAND_COLOURS[k - 1], linewidths=2.4,
+                                  capstyle="round", joinstyle="round", zorder=5 + k / 10,
+                                  rasterized=raster)
+        ax.add_collection(coll)
+    return bool(outside.any()), raster
 
 
 _SHOWN_HALF_LIVES = 4.0  # incidents older than this many half-lives (weight < 1/16) not drawn
@@ -355,8 +394,8 @@ _SHOWN_HALF_LIVES = 4.0  # incidents older than this many half-lives (weight < 1
 def _incidents_until(incidents: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
     if not len(incidents):
         return incidents
-    started = incidents[C.DATE].to_numpy(dtype="datetime64[D]") <= np.datetime64(as_of, "D")
-    return incidents[started]
+    known = known_by(incidents) <= np.datetime64(as_of, "D")  # the known-by rule of geo.risk
+    return incidents[known]
 
 
 def _incidents_shown(incidents: gpd.GeoDataFrame, as_of: date, model: RiskModel
@@ -373,7 +412,8 @@ def _incidents_shown(incidents: gpd.GeoDataFrame, as_of: date, model: RiskModel
     return until[age <= _SHOWN_HALF_LIVES * half_life]
 
 
-def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame, frame: _Frame) -> list[str]:
+def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame, frame: _Frame,
+                    model: RiskModel) -> list[str]:
     """Point incidents by type; returns the types drawn, in the order of the legend."""
     if not len(incidents):
         return []
@@ -387,10 +427,10 @@ def _draw_incidents(ax: Axes, incidents: gpd.GeoDataFrame, frame: _Frame) -> lis
     for itype in sorted(points[C.TYPE].astype(str).unique()):
         mask = (points[C.TYPE].astype(str) == itype).to_numpy()
         xy = shapely.get_coordinates(proj.values[mask])
-        sym = incident_symbol(itype)
+        sym = incident_symbol(itype, model.types)
         ax.plot(xy[:, 0], xy[:, 1], linestyle="none", marker=sym.marker, markersize=4.6,
                 markerfacecolor=sym.colour if sym.filled else "white",
-                markeredgecolor="white" if sym.filled else "#252525",
+                markeredgecolor="white" if sym.filled else sym.colour,
                 markeredgewidth=0.5 if sym.filled else 0.8, zorder=7, clip_on=True)
         drawn.append(itype)
     return drawn
@@ -420,54 +460,53 @@ def _corridor_ends(scored: gpd.GeoDataFrame) -> np.ndarray:
     """Start and end points (lon, lat) of every corridor, from its first and last segments."""
     if not len(scored):
         return np.zeros((0, 2))
-    frame = scored.sort_values([C.CORRIDOR_ID, C.SEQ], kind="stable")
-    ends: list[tuple[float, float]] = []
-    for _, group in frame.groupby(C.CORRIDOR_ID, sort=True):
-        first = shapely.get_coordinates(group.geometry.values[0])
-        last = shapely.get_coordinates(group.geometry.values[-1])
-        if len(first) and len(last):
-            ends.append((float(first[0, 0]), float(first[0, 1])))
-            ends.append((float(last[-1, 0]), float(last[-1, 1])))
-    return np.asarray(ends, dtype=float).reshape(-1, 2)
+    order = np.lexsort((scored[C.SEQ].to_numpy(), scored[C.CORRIDOR_ID].astype(str).to_numpy()))
+    ids = scored[C.CORRIDOR_ID].astype(str).to_numpy()[order]
+    geoms = scored.geometry.values[order]
+    first = np.r_[True, ids[1:] != ids[:-1]]
+    last = np.r_[ids[1:] != ids[:-1], True]
+    starts = shapely.get_point(shapely.get_geometry(geoms[first], 0), 0)
+    ends = shapely.get_point(shapely.get_geometry(geoms[last], -1), -1)
+    pts = np.column_stack([starts, ends]).ravel()
+    pts = pts[~(shapely.is_missing(pts) | shapely.is_empty(pts))]
+    return shapely.get_coordinates(pts).reshape(-1, 2)
 
 
 def city_labels(scored: gpd.GeoDataFrame, *, max_km: float = _LABEL_MAX_KM
                 ) -> list[tuple[str, float, float]]:
-    """Names for the corridors' end points: the most populous gazetteer city within ``max_km``.
+    """Names of the places the corridors end at, placed at the corridors' ends.
 
-    End points with no city that close stay unlabelled, so any region works and nothing is
-    invented. Returns ``(name, lon, lat)`` of the city, sorted by name, each name once.
+    Each end is named after the nearest GeoNames place within ``max_km`` (or the most
+    populous place at most :data:`geo.maps._places.TIE_KM` further than that one), found with
+    a k-d tree over the gazetteer. Ends with no place that close stay unlabelled, so any
+    region works and nothing is invented. Returns ``(name, lon, lat)`` of the corridor end,
+    sorted by name, each name once.
     """
-    from geo._gazetteer import _cities  # the offline GeoNames cities, cached
+    return sorted((name, x, y) for name, x, y, _ in _end_labels(scored, max_km=max_km))
+
+
+def _end_labels(scored: gpd.GeoDataFrame, *, max_km: float = _LABEL_MAX_KM
+                ) -> list[tuple[str, float, float, int]]:
+    """``(name, lon, lat, population)`` per named place, most populous first."""
+    from geo.maps._places import _index, end_places, population
 
     ends = _corridor_ends(scored.to_crs(WGS84) if scored.crs else scored)
-    if not len(ends):
-        return []
-    cities = _cities()
-    lon = np.fromiter((c.lon for c, _ in cities), float, len(cities))
-    lat = np.fromiter((c.lat for c, _ in cities), float, len(cities))
-    pad = max_km / 100.0 + 0.5
-    near = np.flatnonzero((lon >= ends[:, 0].min() - pad) & (lon <= ends[:, 0].max() + pad)
-                          & (lat >= ends[:, 1].min() - pad) & (lat <= ends[:, 1].max() + pad))
-    if not len(near):
-        return []
-    geod = pyproj.Geod(ellps="WGS84")
-    found: dict[str, tuple[float, float]] = {}
-    for x, y in ends:
-        _, _, dist = geod.inv(np.full(len(near), x), np.full(len(near), y), lon[near], lat[near])
-        close = near[np.asarray(dist) <= max_km * 1000.0]
-        if not len(close):
-            continue
-        best = max(close, key=lambda k: (cities[k][0].population, -cities[k][0].geonameid))
-        cand = cities[best][0]
-        found.setdefault(cand.name, (cand.lon, cand.lat))
-    return sorted((name, xy[0], xy[1]) for name, xy in found.items())
+    names = _index()[1] if len(ends) else []
+    found: dict[str, tuple[float, float, int]] = {}
+    for k, (x, y) in zip(end_places(ends, max_km=max_km), ends.tolist(), strict=True):
+        if k >= 0:
+            found.setdefault(names[k], (x, y, population(k)))
+    return sorted(((n, x, y, p) for n, (x, y, p) in found.items()),
+                  key=lambda r: (-r[3], r[0]))
 
 
-def _draw_city_labels(ax: Axes, fig: Figure, labels: Sequence[tuple[str, float, float]],
-                      frame: _Frame, placed: list[Any]) -> int:
-    """Dot and name of each city; names that would overlap one already placed are moved or
-    left out. Returns the number of names drawn."""
+def _draw_city_labels(ax: Axes, fig: Figure,
+                      labels: Sequence[tuple[str, float, float, int]], frame: _Frame,
+                      placed: list[Any]) -> int:
+    """Dot at each corridor end and the name of the place there, most populous first; names
+    that would overlap one already placed are moved or left out (at most
+    :data:`_MAX_LABELS` are tried). Every name is real text in SVG and PDF: the white halo is a
+    separate outline drawn under it. Returns the number of names drawn."""
     if not labels:
         return 0
     to_map = pyproj.Transformer.from_crs(WGS84, frame.crs, always_xy=True)
@@ -475,7 +514,7 @@ def _draw_city_labels(ax: Axes, fig: Figure, labels: Sequence[tuple[str, float, 
     drawn = 0
     offsets = (((4, 2), "left", "bottom"), ((-4, 2), "right", "bottom"),
                ((4, -2), "left", "top"), ((-4, -2), "right", "top"))
-    for name, lon, lat in labels:
+    for name, lon, lat, _ in labels[:_MAX_LABELS]:
         x, y = to_map.transform(lon, lat)
         if not (frame.xmin <= x <= frame.xmax and frame.ymin <= y <= frame.ymax):
             continue
@@ -484,13 +523,17 @@ def _draw_city_labels(ax: Axes, fig: Figure, labels: Sequence[tuple[str, float, 
         for (dx, dy), ha, va in offsets:
             text = ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points",
                                ha=ha, va=va, fontsize=6.8, color="#111111", zorder=9,
-                               path_effects=_TEXT_HALO, annotation_clip=True)
+                               annotation_clip=True)
             box = text.get_window_extent(renderer)
             inside = ax.get_window_extent(renderer).contains(box.x0, box.y0) and \
                 ax.get_window_extent(renderer).contains(box.x1, box.y1)
             if inside and not any(box.overlaps(b) for b in placed):
                 placed.append(box)
                 drawn += 1
+                # the halo: an outline only (text drawn with path effects becomes paths)
+                ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
+                            va=va, fontsize=6.8, color="white", zorder=8.9,
+                            path_effects=_TEXT_HALO, annotation_clip=True, gid="halo")
                 break
             text.remove()
     return drawn
@@ -572,21 +615,32 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str,
 
 
 def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse: int,
-                  cities: int) -> None:
+                  cities: int, *, outside: bool = False, raster: bool = False) -> None:
     ax.set_axis_off()
     bands = [Line2D([], [], color=c, linewidth=4.5, solid_capstyle="butt",
                     path_effects=[withStroke(linewidth=5.4, foreground=CASING_COLOUR)])
              for c in BAND_COLOURS]
-    _legend(ax, bands, _band_legend_labels(model),
-            "Risk band: risk density,\nweighted incidents per 100 km", 0.0)
+    band_labels = _band_legend_labels(model)
+    if outside:
+        bands.append(Line2D([], [], color=OUTSIDE_COLOUR, linewidth=4.5,
+                            linestyle=(0, OUTSIDE_DASH),
+                            path_effects=[withStroke(linewidth=5.4, foreground=CASING_COLOUR),
+                                          withStroke(linewidth=4.5, foreground="white")]))
+        band_labels.append(OUTSIDE_LABEL.split(" (")[0])
+    from geo.maps._payload import band_scheme
+
+    scheme = band_scheme(model)
+    _legend(ax, bands, band_labels,
+            "Risk band: risk density,\nweighted incidents per 100 km"
+            + ("" if scheme == "fixed" else f"\n(band scheme: {scheme})"), 0.0)
     if types_drawn:
         handles = []
         labels = []
         for itype in types_drawn:
-            sym = incident_symbol(itype)
+            sym = incident_symbol(itype, model.types)
             handles.append(Line2D([], [], linestyle="none", marker=sym.marker, markersize=5,
                                   markerfacecolor=sym.colour if sym.filled else "white",
-                                  markeredgecolor="white" if sym.filled else "#252525",
+                                  markeredgecolor="white" if sym.filled else sym.colour,
                                   markeredgewidth=0.5 if sym.filled else 0.8))
             t = model.types.get(itype)
             label = t.label if t is not None else itype
@@ -598,11 +652,14 @@ def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse
         Line2D([], [], color=BORDER_COLOUR, linewidth=0.3),
     ]
     flabels = ["Country border", "First-level border"]
+    if raster:
+        feats.append(Patch(facecolor="none", edgecolor="none"))
+        flabels.append("Corridor lines drawn as an image\n(too many segments for vectors)")
     if cities:
         feats.append(Line2D([], [], linestyle="none", marker="o", markersize=3.2,
                             markerfacecolor="white", markeredgecolor="#111111",
                             markeredgewidth=0.7))
-        flabels.append("City at a corridor end")
+        flabels.append("Place a corridor ends at")
     if coarse:
         feats.append(Patch(facecolor="none", edgecolor="#8c8c8c", hatch=COARSE_HATCH,
                            linewidth=0.0))
@@ -769,10 +826,10 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
     _draw_graticule(ax, frame)
     countries = _draw_boundaries(ax, boundaries, frame)
     coarse = _draw_coarse_units(ax, shown, boundaries, frame)
-    _draw_segments(ax, scored_m)
-    types_drawn = _draw_incidents(ax, shown, frame)
+    outside, raster = _draw_segments(ax, scored_m)
+    types_drawn = _draw_incidents(ax, shown, frame, model)
     placed = [_draw_scale_bar(ax, frame, list(scored_m.geometry.values) if len(scored_m) else [])]
-    cities = _draw_city_labels(ax, fig, city_labels(scored), frame, placed)
+    cities = _draw_city_labels(ax, fig, _end_labels(scored), frame, placed)
     busy = shapely.union_all(scored_m.geometry.values) if len(scored_m) else None
     _label_countries(ax, countries, frame, placed, busy)
 
@@ -793,7 +850,8 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
 
     legend_ax = fig.add_axes(rect(_MARGIN_L, _TOP_BLOCK + frame.height_in + 0.3, map_w,
                                   _LEGEND_H - 0.1))
-    _draw_legends(legend_ax, model, types_drawn, coarse, cities)
+    _draw_legends(legend_ax, model, types_drawn, coarse, cities, outside=outside,
+                  raster=raster)
 
     top = _TOP_BLOCK + frame.height_in + 0.25 + _LEGEND_H + 0.05
     for k, line in enumerate(footer):
@@ -844,7 +902,18 @@ def save_figure(fig: Figure, path: Path, *, fmt: str | None = None) -> Path:
     return path
 
 
-def save_static_maps(prepared: Prepared, stem: Path, *,
+class BuildLike(Protocol):
+    """What :func:`save_static_maps` reads of a build (``geo.pipeline.Prepared``)."""
+
+    scored: gpd.GeoDataFrame
+    incidents: gpd.GeoDataFrame
+    boundaries: gpd.GeoDataFrame
+    as_of: date
+    model: RiskModel
+    public: bool
+
+
+def save_static_maps(prepared: BuildLike, stem: Path, *,
                      formats: Sequence[str] = STATIC_FORMATS) -> list[Path]:
     """Draw the report map of a build and save it as ``stem.png``, ``.svg`` and/or ``.pdf``.
 
@@ -862,7 +931,7 @@ def save_static_maps(prepared: Prepared, stem: Path, *,
     list of Path
         The files written, in the order of ``formats``.
     """
-    from geo.pipeline import sources_of
+    from geo.maps._payload import sources_of
 
     bad = [f for f in formats if f not in STATIC_FORMATS]
     if bad:
@@ -878,3 +947,73 @@ def save_static_maps(prepared: Prepared, stem: Path, *,
         out.append(save_figure(fig, stem.parent / f"{stem.name}.{fmt}", fmt=fmt))
         log.info("wrote %s", out[-1])
     return out
+
+
+def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
+                  boundaries: gpd.GeoDataFrame, *, as_of: date, model: RiskModel,
+                  public: bool = False, legend: bool = True, title: str | None = None) -> Axes:
+    """Draw the risk map into the given axes (``Build.plot``): boundaries, segments by band,
+    incidents that still weigh on ``as_of``, graticule and a band legend.
+
+    The full report page (title block, legends, sources) is :func:`plot_risk_map`.
+
+    Parameters
+    ----------
+    ax
+        Matplotlib axes; their limits become the projected map window.
+    scored, incidents, boundaries, as_of, model
+        As for :func:`plot_risk_map`.
+    public
+        Mention the publication mark in the title.
+    legend
+        Add the band legend inside the axes.
+    title
+        Axes title; default ``"Corridor risk as of YYYY-MM-DD"``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import geopandas as gpd, shapely
+    >>> from matplotlib.figure import Figure
+    >>> from geo.risk import load_model
+    >>> units = gpd.GeoDataFrame({"country": ["AA"], "admin1": [""]},
+    ...     geometry=[shapely.box(100, 20, 102, 22)], crs=4326)
+    >>> seg = gpd.GeoDataFrame({"segment_id": ["c-000"], "corridor_id": ["c"], "seq": [0],
+    ...     "risk_band": [3]}, geometry=[shapely.LineString([(100.5, 21), (101.5, 21)])],
+    ...     crs=4326)
+    >>> ax = draw_risk_map(Figure().add_subplot(), seg, gpd.GeoDataFrame(geometry=[], crs=4326),
+    ...     units, as_of=date(2020, 6, 1), model=load_model())
+    >>> ax.get_title(loc="left")
+    'Corridor risk as of 2020-06-01 · RESTRICTED'
+    """
+    with _style():
+        incidents = _ensure_incident_columns(incidents)
+        crs = study_crs(scored) if len(scored) else study_crs(boundaries)
+        scored_m = scored.to_crs(crs) if len(scored) else scored
+        fig = ax.get_figure(root=True)
+        width_in = float(ax.get_position().width * (fig.get_figwidth() if fig else A4_WIDTH_IN))
+        frame = _frame(scored_m, crs, width_in)
+        ax.set_xlim(frame.xmin, frame.xmax)
+        ax.set_ylim(frame.ymin, frame.ymax)
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        shown = _incidents_shown(incidents, as_of, model)
+        _draw_graticule(ax, frame)
+        _draw_boundaries(ax, boundaries, frame)
+        _draw_coarse_units(ax, shown, boundaries, frame)
+        _draw_segments(ax, scored_m)
+        _draw_incidents(ax, shown, frame, model)
+        if legend:
+            handles = [Line2D([], [], color=c, linewidth=4) for c in BAND_COLOURS]
+            ax.legend(handles, _band_legend_labels(model), loc="lower right", fontsize=6.5,
+                      title="Risk per 100 km", title_fontsize=7, framealpha=0.9)
+        mark = "PUBLIC" if public else "RESTRICTED"
+        ax.set_title(f"{_clean(title) if title else f'Corridor risk as of {as_of.isoformat()}'}"
+                     f" · {mark}", fontsize=10, loc="left")
+    return ax

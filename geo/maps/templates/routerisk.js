@@ -7,16 +7,18 @@
 (function (global) {
   "use strict";
 
-  var SHAPES = {  // 16 x 16 viewBox, matplotlib marker codes of geo/maps/_style.py
-    "o": "M2.5 8a5.5 5.5 0 1 0 11 0a5.5 5.5 0 1 0-11 0Z",
-    "s": "M2.8 2.8H13.2V13.2H2.8Z",
-    "D": "M8 1.2L14.8 8L8 14.8L1.2 8Z",
-    "^": "M8 1.6L14.6 13.6H1.4Z",
-    "v": "M1.4 2.4H14.6L8 14.4Z",
-    "X": "M1.6 4.4L4.4 1.6L8 5.2L11.6 1.6L14.4 4.4L10.8 8L14.4 11.6L11.6 14.4L8 10.8L4.4 14.4" +
-         "L1.6 11.6L5.2 8Z",
-    "P": "M5.9 1.4H10.1V5.9H14.6V10.1H10.1V14.6H5.9V10.1H1.4V5.9H5.9Z",
-    "*": "M8 0.8L10 5.6L15.2 6L11.2 9.4L12.5 14.5L8 11.7L3.5 14.5L4.8 9.4L0.8 6L6 5.6Z"
+  var SHAPES = {  // 16 x 16 viewBox, the symbol names of the risk model (geo.risk.SYMBOLS)
+    "circle": "M2.5 8a5.5 5.5 0 1 0 11 0a5.5 5.5 0 1 0-11 0Z",
+    "square": "M2.8 2.8H13.2V13.2H2.8Z",
+    "diamond": "M8 1.2L14.8 8L8 14.8L1.2 8Z",
+    "triangle": "M8 1.6L14.6 13.6H1.4Z",
+    "triangle-down": "M1.4 2.4H14.6L8 14.4Z",
+    "cross": "M1.6 4.4L4.4 1.6L8 5.2L11.6 1.6L14.4 4.4L10.8 8L14.4 11.6L11.6 14.4L8 10.8" +
+             "L4.4 14.4L1.6 11.6L5.2 8Z",
+    "plus": "M5.9 1.4H10.1V5.9H14.6V10.1H10.1V14.6H5.9V10.1H1.4V5.9H5.9Z",
+    "star": "M8 0.8L10 5.6L15.2 6L11.2 9.4L12.5 14.5L8 11.7L3.5 14.5L4.8 9.4L0.8 6L6 5.6Z",
+    "pentagon": "M8 1.2L14.7 6.1L12.1 14H3.9L1.3 6.1Z",
+    "hexagon": "M8 1.2L13.9 4.6V11.4L8 14.8L2.1 11.4V4.6Z"
   };
   var HEX = /^#[0-9a-fA-F]{6}$/;
   var SVGNS = "http://www.w3.org/2000/svg";
@@ -62,10 +64,14 @@
 
   /* An incident symbol as an SVG string for shared div icons. Built only from the fixed shape
    * table and validated colours, never from data text. */
+  function symbolPaint(t) {  // [shape, fill, stroke]: hollow types are outlined in colour
+    var shape = SHAPES.hasOwnProperty(t.symbol) ? t.symbol : "star";
+    var c = colourOf(t.colour, "#252525");
+    return t.filled ? [shape, c, "#ffffff"] : [shape, "#ffffff", c];
+  }
+
   function symbolMarkup(t, size) {
-    var shape = SHAPES.hasOwnProperty(t.marker) ? t.marker : "*";
-    var fill = t.filled ? colourOf(t.colour, "#252525") : "#ffffff";
-    var stroke = t.filled ? "#ffffff" : "#252525";
+    var p = symbolPaint(t), shape = p[0], fill = p[1], stroke = p[2];
     return '<svg xmlns="' + SVGNS + '" width="' + size + '" height="' + size +
       '" viewBox="0 0 16 16"><path d="' + SHAPES[shape] + '" fill="' + fill + '" stroke="' +
       stroke + '" stroke-width="1.4" stroke-linejoin="round"/></svg>';
@@ -78,10 +84,10 @@
     svg.setAttribute("viewBox", "0 0 16 16");
     svg.setAttribute("aria-hidden", "true");
     var path = document.createElementNS(SVGNS, "path");
-    var shape = SHAPES.hasOwnProperty(t.marker) ? t.marker : "*";
-    path.setAttribute("d", SHAPES[shape]);
-    path.setAttribute("fill", t.filled ? colourOf(t.colour, "#252525") : "#ffffff");
-    path.setAttribute("stroke", t.filled ? "#ffffff" : "#252525");
+    var p = symbolPaint(t);
+    path.setAttribute("d", SHAPES[p[0]]);
+    path.setAttribute("fill", p[1]);
+    path.setAttribute("stroke", p[2]);
     path.setAttribute("stroke-width", "1.4");
     path.setAttribute("stroke-linejoin", "round");
     svg.appendChild(path);
@@ -164,6 +170,9 @@
       return G.steps[s].charCodeAt(step) - 48;
     }
     function colourOfBand(b) { return b >= 1 && b <= 5 ? colours[b - 1] : "#9e9e9e"; }
+    function colourOfSeg(s, step) {
+      return G.outside[s] ? style.outside : colourOfBand(bandAt(s, step));
+    }
     st.bandAt = bandAt;
     var casing = [];
     var segmentCoords = G.coords.map(decodeLines);
@@ -174,8 +183,9 @@
                                     opacity: 1, interactive: false, className: "rr-casing"});
     st.segments = L.featureGroup();
     st.segmentPaths = segmentCoords.map(function (c, s) {
-      var line = L.polyline(c, {pane: "rr-segments", color: colourOfBand(bandAt(s, st.step)),
-                                weight: 4, opacity: 1, className: "rr-seg"});
+      var line = L.polyline(c, {pane: "rr-segments", color: colourOfSeg(s, st.step),
+                                weight: 4, opacity: 1, dashArray: G.outside[s] ? "6 5" : null,
+                                className: G.outside[s] ? "rr-seg rr-outside" : "rr-seg"});
       line._rr = s;
       st.segments.addLayer(line);
       return line;
@@ -196,6 +206,7 @@
       add(box, "div", null, G.admin1[s] >= 0
         ? "Province: " + str(G.admin1[s]) + ", " + str(G.country[s])
         : "Country: " + str(G.country[s]));
+      if (G.outside[s]) { add(box, "div", null, "No boundary data"); }
       add(box, "div", null, "Band " + bandText(bandAt(s, st.step)) + " on " +
           data.steps[st.step]);
       add(box, "div", null, "Risk density " + fmtNumber(G.density[s], 3) +
@@ -213,6 +224,11 @@
       add(box, "p", null, "Corridor " + str(G.corridor[s]) + " · route " + str(G.route[s]) +
           " · " + where + " · " + fmtNumber(G.length[s], 1) + " km" +
           (G.border[s] ? " · border crossing" : ""));
+      if (G.outside[s]) {
+        add(box, "p", "rr-note rr-outside-note", "No boundary data: this segment lies outside " +
+            "every boundary polygon, so incidents known only to a province or country are " +
+            "not counted here.");
+      }
       var p = add(box, "p", "rr-score");
       add(p, "span", "rr-swatch").style.background = colourOfBand(G.band[s]);
       p.appendChild(document.createTextNode(
@@ -412,7 +428,7 @@
       k = Math.max(0, Math.min(data.steps.length - 1, k | 0));
       st.step = k;
       for (var s = 0; s < st.segmentPaths.length; s++) {
-        var c = colourOfBand(bandAt(s, k));
+        var c = colourOfSeg(s, k);
         if (st.segmentPaths[s].options.color !== c) { st.segmentPaths[s].setStyle({color: c}); }
       }
       var toAdd = [], toRemove = [], count = 0;
@@ -476,6 +492,12 @@
         add(li, "span", "rr-band-label", b.label);
         add(li, "span", "rr-band-range", b.range);
       });
+      if (spec.outside) {
+        var oli = add(ul, "li", "rr-outside-row");
+        add(oli, "span", "rr-swatch rr-outside-swatch").style.borderColor =
+          colourOf(spec.outside.colour, "#8c8c8c");
+        add(oli, "span", "rr-band-label", spec.outside.label);
+      }
       var more = add(box, "details", "rr-legend-more");
       more.open = true;
       add(more, "summary", null, "Incidents and paths");

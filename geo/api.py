@@ -1,0 +1,618 @@
+"""The Python API: :func:`build` returns a :class:`Build` to explore, plot, save and question.
+
+>>> import geo
+>>> result = geo.build()            # the bundled example, as of its latest incident
+>>> result.segments.columns[:3].tolist()
+['segment_id', 'corridor_id', 'route']
+>>> m = result.explore()            # the interactive map (a folium.Map, shown inline by Jupyter)
+>>> ax = result.plot()              # the static map on matplotlib axes
+
+The command line (``routerisk build | validate | compare | route``) is a thin layer over these
+calls. Everything is computed by :func:`build`; the methods only draw and write.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import columns as C
+from geo._errors import Problem, UsageError
+from geo._json import JsonList
+from geo.pipeline import (
+    ROUTE_COLUMNS,
+    SEGMENT_COLUMNS,
+    STATIC_FORMATS,
+    Prepared,
+    prepare,
+    sources_of,
+    write_outputs,
+)
+from geo.risk import RiskModel
+
+if TYPE_CHECKING:
+    import folium
+    from matplotlib.axes import Axes
+
+__all__ = ["Build", "Comparison", "PathsResult", "build"]
+
+PathLike = str | Path
+
+
+def build(
+    layers: PathLike | None = None,
+    *,
+    boundaries: PathLike | None = None,
+    corridors: PathLike | None = None,
+    incidents: PathLike | None = None,
+    config: PathLike | None = None,
+    as_of: date | str | None = None,
+    public: bool = False,
+    **options: Any,
+) -> Build:
+    """Read, validate and score the layers: every segment's risk as of a date.
+
+    Parameters
+    ----------
+    layers
+        Folder holding ``boundaries.geojson``, ``corridors.geojson`` and ``incidents.csv``;
+        default: the bundled example (:mod:`geo.datasets`).
+    boundaries, corridors, incidents
+        Single files, overriding the ones in ``layers``.
+    config
+        Risk model TOML; default: the packaged model (``geo/data/risk_model.toml``). Keys not
+        given keep their default.
+    as_of
+        Score as of this date (a :class:`datetime.date` or ``"YYYY-MM-DD"``); default: the
+        day by which every incident could be known (reproducible, never "today").
+    public
+        Generalise and filter the incidents for publication before scoring (see
+        :mod:`geo.publish`): nothing finer than the public data can be read off the result.
+    **options
+        Passed to :func:`geo.pipeline.prepare`: ``encoding`` (of a non-UTF-8 incidents CSV),
+        ``repair`` (repair invalid boundary polygons, logged, instead of failing),
+        ``min_count`` (with ``public``: suppress incidents with a smaller ``count``) and any
+        option the pipeline accepts.
+
+    Returns
+    -------
+    Build
+        The scored segments, route summaries and incidents with their fate.
+
+    Raises
+    ------
+    geo.ValidationError
+        Listing every problem of every input (``exc.problems``), each as
+        ``FILE:ROW: field: what``. Nothing is half-computed.
+    geo.UsageError
+        For an option of the wrong form (e.g. an ``as_of`` that is not a date).
+
+    Examples
+    --------
+    >>> import geo
+    >>> r = geo.build(as_of="2024-06-01")
+    >>> r.as_of.isoformat(), int(r.segments["risk_band"].max()) <= 5
+    ('2024-06-01', True)
+    """
+    prepared = prepare(layers=_path(layers), boundaries=_path(boundaries),
+                       corridors=_path(corridors), incidents=_path(incidents),
+                       config=_path(config), as_of=_date(as_of, "as_of"), public=public,
+                       **options)
+    return Build(prepared)
+
+
+def _path(value: PathLike | None) -> Path | None:
+    return None if value is None else Path(value)
+
+
+def _date(value: date | str | None, name: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise UsageError(f"{value!r} is not a date YYYY-MM-DD", field=name) from None
+
+
+def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(formats, str):
+        formats = [f for f in formats.split(",") if f]
+    bad = [f for f in formats if f not in STATIC_FORMATS]
+    if bad:
+        raise UsageError(f"unknown static format(s) {', '.join(map(str, bad))}; choose from "
+                         f"{', '.join(STATIC_FORMATS)} or none", field="formats")
+    return tuple(formats)
+
+
+class Build:
+    """The result of :func:`build`: scored segments, summaries, incidents and their fate.
+
+    Attributes
+    ----------
+    segments : geopandas.GeoDataFrame
+        One row per corridor segment (EPSG:4326): ``segment_id``, ``corridor_id``, ``route``,
+        ``seq``, ``country``, ``admin1``, ``length_km``, ``border_crossing``, ``coverage``
+        (``"inside"`` or ``"outside"`` every boundary polygon), ``risk_density`` (weighted
+        incidents per 100 km), ``risk_band`` (1–5), ``exposure`` and ``top_incidents`` (a
+        list of ``{"incident_id", "share"}``, written as JSON text by every writer).
+    routes : pandas.DataFrame
+        One row per corridor: length, exposure, interception index, worst band.
+    families : pandas.DataFrame
+        One row per route family.
+    incidents : geopandas.GeoDataFrame
+        Every incident read, with ``status`` (scored, future, unassigned, rejected) and
+        ``reason``.
+    fate : pandas.DataFrame
+        ``incident_id``, ``status`` and ``reason`` of every input incident, including the
+        ones a public build suppressed.
+    boundaries, corridors : geopandas.GeoDataFrame
+        The layers as read.
+    model : geo.risk.RiskModel
+        The risk model used.
+    as_of : datetime.date
+        The date the scores describe.
+    public : bool
+        Whether the incidents were generalised for publication.
+    warnings : list of geo._errors.Problem
+        Suspicious but valid input (for example swapped lat/lon), one line each.
+    """
+
+    def __init__(self, prepared: Prepared):
+        self._prepared = prepared
+        scored = prepared.scored
+        cols = [c for c in SEGMENT_COLUMNS if c in scored.columns]
+        seg = scored[[*cols, scored.geometry.name]].copy()
+        seg[C.TOP_INCIDENTS] = pd.Series([JsonList(v) for v in seg[C.TOP_INCIDENTS]],
+                                         index=seg.index, dtype=object)
+        self.segments: gpd.GeoDataFrame = seg.reset_index(drop=True)
+        self.routes: pd.DataFrame = prepared.routes[
+            [c for c in ROUTE_COLUMNS if c in prepared.routes.columns]].reset_index(drop=True)
+        self.families: pd.DataFrame = prepared.families.reset_index(drop=True)
+        self.fate: pd.DataFrame = prepared.fate.copy()
+        self.incidents: gpd.GeoDataFrame = prepared.incidents.merge(
+            prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
+        self.boundaries: gpd.GeoDataFrame = prepared.boundaries
+        self.corridors: gpd.GeoDataFrame = prepared.corridors
+        self.model: RiskModel = prepared.model
+        self.as_of: date = prepared.as_of
+        self.public: bool = prepared.public
+        self.warnings: list[Problem] = list(prepared.warnings)
+
+    # ------------------------------------------------------------------ summaries
+
+    def _band_counts(self) -> dict[int, int]:
+        counts = self.segments[C.RISK_BAND].value_counts().to_dict()
+        return {b: int(counts.get(b, 0)) for b in range(1, len(self.model.band_labels) + 1)}
+
+    def _status_counts(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in sorted(self.fate[C.STATUS].value_counts().items())}
+
+    def worst_corridors(self, n: int = 5) -> pd.DataFrame:
+        """The ``n`` corridors of highest exposure.
+
+        Examples
+        --------
+        >>> import geo
+        >>> geo.build().worst_corridors(2).columns.tolist()[:3]
+        ['corridor_id', 'route', 'length_km']
+        """
+        return self.routes.sort_values([C.EXPOSURE, C.CORRIDOR_ID],
+                                       ascending=[False, True]).head(n).reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        status = ", ".join(f"{v} {k}" for k, v in self._status_counts().items())
+        bands = " ".join(f"{b}:{n}" for b, n in self._band_counts().items())
+        return (f"<geo.Build as of {self.as_of.isoformat()}: {len(self.segments)} segments on "
+                f"{len(self.routes)} corridors, bands {bands}; {len(self.fate)} incidents "
+                f"({status}); {'public' if self.public else 'restricted'}>")
+
+    def _repr_html_(self) -> str:
+        from geo.maps._style import BAND_COLOURS
+
+        esc = html.escape
+        bands = "".join(
+            f'<td style="background:{esc(BAND_COLOURS[b - 1])};padding:0 6px">{b}: {n}</td>'
+            for b, n in self._band_counts().items())
+        worst = "".join(
+            f"<tr><td>{esc(str(r[C.CORRIDOR_ID]))}</td><td>{esc(str(r[C.ROUTE]))}</td>"
+            f"<td>{float(r[C.LENGTH_KM]):.0f}</td><td>{float(r[C.EXPOSURE]):.3f}</td>"
+            f"<td>{float(r[C.INTERCEPTION_INDEX]):.2f}</td><td>{int(r[C.MAX_BAND])}</td></tr>"
+            for r in self.worst_corridors().to_dict("records"))
+        status = ", ".join(f"{v} {esc(k)}" for k, v in self._status_counts().items())
+        mark = "PUBLIC (generalised)" if self.public else "RESTRICTED"
+        return (
+            f"<div><b>routerisk build</b> as of {esc(self.as_of.isoformat())} · {mark}<br>"
+            f"{len(self.segments)} segments on {len(self.routes)} corridors "
+            f"({len(self.families)} route families); {len(self.fate)} incidents ({status})"
+            f"<table><tr><td>bands</td>{bands}</tr></table>"
+            "<table><thead><tr><th>worst corridors</th><th>route</th><th>km</th>"
+            "<th>exposure</th><th>interception</th><th>max band</th></tr></thead>"
+            f"<tbody>{worst}</tbody></table></div>"
+        )
+
+    # ------------------------------------------------------------------ maps
+
+    def explore(self, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
+        """The interactive map: a :class:`folium.Map` Jupyter shows inline.
+
+        Parameters
+        ----------
+        m
+            An existing map to draw the segments onto (coloured by band, with a tooltip). By
+            default a new self-contained routerisk map is made, with incidents, boundaries,
+            legend, date slider and explanations.
+        **kwargs
+            For a new map: options of :func:`geo.maps.interactive.build_map` (``title``,
+            ``tiles``, ``cluster_threshold``, ``collapsed_layers``).
+
+        Returns
+        -------
+        folium.Map
+            Save it with :func:`geo.maps.interactive.save_map` or :meth:`to_files`.
+
+        Examples
+        --------
+        >>> import geo
+        >>> m = geo.build().explore(title="Corridors")
+        >>> type(m).__name__
+        'Map'
+        """
+        if m is not None:
+            from geo.maps.overlay import add_segments
+
+            return add_segments(m, self.segments, **kwargs)
+        from geo.maps.interactive import build_map
+
+        p = self._prepared
+        options: dict[str, Any] = {"title": "Overland corridor risk", **kwargs}
+        return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
+                         timeline=p.timeline, sources=sources_of(p.incidents),
+                         public=p.public, **options)
+
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
+        """The static map on matplotlib axes: boundaries, segments by band, incidents.
+
+        Parameters
+        ----------
+        ax
+            Axes to draw into; default: a new pyplot figure (shown inline by Jupyter).
+        **kwargs
+            Options of :func:`geo.maps.static.draw_risk_map` (``legend``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> import geo
+        >>> from matplotlib.figure import Figure
+        >>> ax = geo.build().plot(ax=Figure().add_subplot())
+        >>> len(ax.collections) > 0
+        True
+        """
+        from geo.maps.static import draw_risk_map
+
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(8.27, 6.5), layout="constrained")
+        p = self._prepared
+        return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
+                             model=p.model, public=p.public, **kwargs)
+
+    # ------------------------------------------------------------------ files
+
+    def to_files(self, out: PathLike, *, formats: Sequence[str] = STATIC_FORMATS,
+                 tiles: Sequence[str] = (), geoparquet: bool = False) -> list[Path]:
+        """Write the map, tables, GeoPackage and static maps into the folder ``out``.
+
+        All or nothing: the files are written to a temporary folder and moved into place.
+
+        Parameters
+        ----------
+        out
+            Output folder (created if missing).
+        formats
+            Static map formats, any of ``"png"``, ``"svg"``, ``"pdf"``; ``()`` for none.
+        tiles
+            Online basemaps for the interactive map, by :mod:`xyzservices` name (the map then
+            needs the network for them).
+        geoparquet
+            Also write ``segments.parquet`` (GeoParquet, EPSG:4326), for large networks.
+
+        Returns
+        -------
+        list of Path
+            The files written.
+
+        Examples
+        --------
+        >>> import geo, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     files = geo.build().to_files(tmp, formats=())
+        >>> "segments.geojson" in {f.name for f in files}
+        True
+        """
+        return write_outputs(self._prepared, Path(out), tiles=tuple(tiles),
+                             formats=_check_formats(formats), geoparquet=geoparquet)
+
+    # ------------------------------------------------------------------ questions
+
+    def compare(self, date_from: date | str, *, top_n: int = 3) -> Comparison:
+        """The segments whose risk band changed between ``date_from`` and :attr:`as_of`.
+
+        Parameters
+        ----------
+        date_from
+            The earlier date (before :attr:`as_of`).
+        top_n
+            Incidents listed per changed segment.
+
+        Returns
+        -------
+        Comparison
+
+        Examples
+        --------
+        >>> import geo
+        >>> c = geo.build().compare("2024-06-01")
+        >>> bool((c.changes["band_to"] > c.changes["band_from"]).all())
+        True
+        """
+        from geo.compare import compare_dates
+
+        start = _date(date_from, "date_from")
+        assert start is not None
+        if start >= self.as_of:
+            raise UsageError(f"{start.isoformat()} must be earlier than the build's as-of "
+                             f"date {self.as_of.isoformat()}", field="date_from")
+        if top_n < 1:
+            raise UsageError("must be at least 1", field="top_n")
+        p = self._prepared
+        changes = compare_dates(p.segments, p.incidents, date_from=start, date_to=p.as_of,
+                                model=p.model, field=p.field, top_n=top_n)
+        return Comparison(changes, self, date_from=start)
+
+    def route(self, from_: str | tuple[float, float], to: str | Sequence[Any], *,
+              per_km: float = 0.0, tolerance_m: float = 500.0,
+              snap_km: float = 50.0) -> PathsResult:
+        """The least-risk and the shortest path from a place to the cheapest of others.
+
+        Parameters
+        ----------
+        from_
+            Origin: a place name (resolved offline), ``"lat,lon"`` or a ``(lat, lon)`` pair.
+        to
+            One destination, a ``;``-separated string or a list of them; the paths end at
+            whichever is cheapest to reach.
+        per_km
+            Cost per km added to exposure (0: exposure alone).
+        tolerance_m
+            Segment ends closer than this meet.
+        snap_km
+            Largest distance from a place to a segment end.
+
+        Returns
+        -------
+        PathsResult
+
+        Examples
+        --------
+        >>> import geo
+        >>> r = geo.build().route("Shenyang", "Kunming")
+        >>> r.paths["kind"].tolist()
+        ['least-risk', 'shortest']
+        """
+        from geo.paths import least_risk_paths, parse_waypoint
+
+        origin_text = _waypoint_text(from_)
+        dest_texts = _destinations(to)
+        p = self._prepared
+        origin = parse_waypoint(origin_text, boundaries=p.boundaries, field="from_")
+        dests = [parse_waypoint(t, boundaries=p.boundaries, location=f"destination {i}",
+                                field="to") for i, t in enumerate(dest_texts, start=1)]
+        paths = least_risk_paths(p.scored, origin, dests, per_km=per_km,
+                                 tolerance_m=tolerance_m, snap_km=snap_km,
+                                 origin_name=origin_text, destination_names=dest_texts)
+        return PathsResult(paths, self, origin=origin_text, destinations=dest_texts,
+                           per_km=per_km)
+
+
+def _waypoint_text(value: str | tuple[float, float]) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    lat, lon = value
+    return f"{float(lat)},{float(lon)}"
+
+
+def _destinations(value: str | Sequence[Any]) -> list[str]:
+    items = ([t.strip() for t in value.split(";")] if isinstance(value, str)
+             else [_waypoint_text(v) for v in value])
+    if not items or not all(items):
+        raise UsageError(f"empty destination in {value!r}", field="to")
+    return items
+
+
+class Comparison:
+    """The result of :meth:`Build.compare`.
+
+    Attributes
+    ----------
+    changes : geopandas.GeoDataFrame
+        One row per segment whose band changed (see :func:`geo.compare.compare_dates`).
+    date_from, date_to : datetime.date
+        The compared dates.
+    """
+
+    def __init__(self, changes: gpd.GeoDataFrame, result: Build, *, date_from: date):
+        self.changes = changes
+        self.date_from = date_from
+        self.date_to = result.as_of
+        self._result = result
+
+    def __repr__(self) -> str:
+        rose = int((self.changes["change"] == "rose").sum()) if len(self.changes) else 0
+        return (f"<geo.Comparison {self.date_from.isoformat()} → {self.date_to.isoformat()}: "
+                f"{len(self.changes)} segments changed band ({rose} rose, "
+                f"{len(self.changes) - rose} fell)>")
+
+    def explore(self, **kwargs: Any) -> folium.Map:
+        """The change map: rose in red, fell in blue, other segments grey.
+
+        Parameters
+        ----------
+        **kwargs
+            Options of :func:`geo.maps.changes.build_changes_map` (``title``).
+
+        Returns
+        -------
+        folium.Map
+
+        Examples
+        --------
+        >>> import geo
+        >>> type(geo.build().compare("2024-06-01").explore()).__name__
+        'Map'
+        """
+        from geo.maps.changes import build_changes_map
+
+        p = self._result._prepared
+        return build_changes_map(self.changes, p.segments, p.boundaries,
+                                 date_from=self.date_from, date_to=self.date_to,
+                                 public=p.public, **kwargs)
+
+    def to_files(self, out: PathLike) -> list[Path]:
+        """Write ``changes.csv`` and ``changes_map.html`` into ``out`` (all or nothing).
+
+        Parameters
+        ----------
+        out
+            Output folder (created if missing).
+
+        Returns
+        -------
+        list of Path
+            The files written.
+
+        Examples
+        --------
+        >>> import geo, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     names = [f.name for f in geo.build().compare("2024-06-01").to_files(tmp)]
+        >>> names
+        ['changes.csv', 'changes_map.html']
+        """
+        from geo.compare import CHANGE_COLUMNS
+        from geo.export import atomic_output, write_csv
+        from geo.maps.changes import save_changes_map
+
+        m = self.explore()
+        with atomic_output(Path(out)) as tmp:
+            write_csv(self.changes, tmp / "changes.csv", columns=CHANGE_COLUMNS)
+            save_changes_map(m, tmp / "changes_map.html")
+        return [Path(out) / "changes.csv", Path(out) / "changes_map.html"]
+
+
+class PathsResult:
+    """The result of :meth:`Build.route`.
+
+    Attributes
+    ----------
+    paths : geopandas.GeoDataFrame
+        Two rows, ``least-risk`` and ``shortest`` (see :func:`geo.paths.least_risk_paths`).
+    origin : str
+    destinations : list of str
+    """
+
+    def __init__(self, paths: gpd.GeoDataFrame, result: Build, *, origin: str,
+                 destinations: Sequence[str], per_km: float):
+        self.paths = paths
+        self.origin = origin
+        self.destinations = list(destinations)
+        self.per_km = per_km
+        self._result = result
+
+    def __repr__(self) -> str:
+        rows = "; ".join(f"{r['kind']} to {r['destination']}: {float(r[C.LENGTH_KM]):.0f} km, "
+                         f"exposure {float(r[C.EXPOSURE]):.3f}"
+                         for r in self.paths.to_dict("records"))
+        return f"<geo.PathsResult from {self.origin}: {rows}>"
+
+    def explore(self, **kwargs: Any) -> folium.Map:
+        """The risk map with both paths highlighted.
+
+        Parameters
+        ----------
+        **kwargs
+            Options of :func:`geo.maps.interactive.build_map` (``title``, ``tiles`` …).
+
+        Returns
+        -------
+        folium.Map
+
+        Examples
+        --------
+        >>> import geo
+        >>> type(geo.build().route("Shenyang", "Kunming").explore()).__name__
+        'Map'
+        """
+        from geo.maps.interactive import build_map
+
+        p = self._result._prepared
+        options: dict[str, Any] = {"title": "Least-risk path", **kwargs}
+        return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
+                         timeline=p.timeline, paths=self.paths,
+                         sources=sources_of(p.incidents), public=p.public, **options)
+
+    def to_files(self, out: PathLike) -> list[Path]:
+        """Write ``paths.geojson`` and ``route_map.html`` into ``out`` (all or nothing).
+
+        Parameters
+        ----------
+        out
+            Output folder (created if missing).
+
+        Returns
+        -------
+        list of Path
+            The files written.
+
+        Examples
+        --------
+        >>> import geo, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     files = geo.build().route("Shenyang", "Kunming").to_files(tmp)
+        >>> [f.name for f in files]
+        ['paths.geojson', 'route_map.html']
+        """
+        from geo.export import atomic_output, write_geojson
+        from geo.maps.interactive import save_map
+        from geo.paths import CORRIDOR_IDS, DESTINATION, KIND, ORIGIN, SEGMENT_IDS
+
+        m = self.explore()
+        with atomic_output(Path(out)) as tmp:
+            write_geojson(self.paths, tmp / "paths.geojson", columns=[
+                KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
+                C.INTERCEPTION_INDEX])
+            save_map(m, tmp / "route_map.html")
+        return [Path(out) / "paths.geojson", Path(out) / "route_map.html"]
+
+
+def summary_counts(result: Build) -> Mapping[str, Any]:
+    """Counts for a one-line summary (used by the CLI).
+
+    Examples
+    --------
+    >>> import geo
+    >>> sorted(summary_counts(geo.build()))
+    ['bands', 'corridors', 'incidents', 'segments']
+    """
+    return {"segments": len(result.segments), "corridors": len(result.corridors),
+            "incidents": result._status_counts(), "bands": result._band_counts()}

@@ -1,0 +1,76 @@
+"""Shared helpers of the loaders: the problem collector and cell-text helpers."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import warnings
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+
+from geo import columns as C
+from geo._errors import InputWarning, Problem, ValidationError
+
+_FORMULA_START = ("=", "+", "-", "@")
+_RESERVED = ("geometry", C.ROW)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_VECTOR_SUFFIXES = {".geojson", ".json"}
+
+class _Collector:
+    """Gathers problems for one file and raises them together."""
+
+    def __init__(self, path: Path | str):
+        self.file = str(path)
+        self.problems: list[Problem] = []
+
+    def add(self, location: str, field: str, message: str) -> None:
+        self.problems.append(Problem(self.file, location, field, message))
+
+    def has(self, location: str, field: str) -> bool:
+        return any(p.location == location and p.field == field for p in self.problems)
+
+    def warn(self, location: str, field: str, message: str) -> None:
+        warnings.warn(InputWarning(Problem(self.file, location, field, message)), stacklevel=3)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ValidationError(sorted(self.problems, key=_location_key))
+
+    def fail(self, location: str, field: str, message: str) -> NoReturn:
+        self.add(location, field, message)
+        raise ValidationError(sorted(self.problems, key=_location_key))
+
+
+def _location_key(problem: Problem) -> tuple[int, int]:
+    """Whole-file problems first, then by row/feature/line number (a stable sort)."""
+    number = problem.location.rpartition(" ")[2]
+    return (0, 0) if not number.isdigit() else (1, int(number))
+
+
+def _text(value: Any) -> str:
+    """A cell as stripped text; None/NaN/NA become the empty string."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value).strip()
+
+
+def _snippet(value: Any) -> str:
+    """Short JSON text of a value for a message (control characters escaped)."""
+    text = json.dumps(value, ensure_ascii=True, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+
+def _check_id(value: str, location: str, field: str, col: _Collector) -> None:
+    """Ids are keys in every output: no control characters, nothing a spreadsheet would run."""
+    if _CONTROL.search(value) or "\n" in value or "\r" in value or "\t" in value:
+        col.add(location, field, f"{value!r} contains a control character (tab, newline …)")
+    elif value.startswith(_FORMULA_START):
+        col.add(location, field, f"{value!r} starts with {value[0]!r}, which spreadsheets run as "
+                                 "a formula; start ids with a letter or digit")
+

@@ -200,8 +200,8 @@ def prepare(
         i, manifest = make_public(i, boundaries=b, min_count=min_count)
     if as_of is None:
         if not len(i):
-            raise UsageError("no incidents to take the as-of date from; give an as-of date",
-                             field="as_of")
+            raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
+                             "has none to score); give an as-of date", field="as_of")
         # the day by which every incident could be known (known-by rule, geo._known)
         as_of = known_by(i).max().item()
     with stage("segmenting corridors"):
@@ -259,25 +259,37 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
                   formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map",
                   geoparquet: bool = False) -> list[Path]:
-    """Write every output into ``out_dir`` through a temporary folder (all or nothing).
+    """Write every output into ``out_dir`` as one set, replacing the previous build's set.
 
-    ``geoparquet`` also writes ``segments.parquet`` (GeoParquet, EPSG:4326), for large outputs.
+    See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
+    ``build_manifest.json`` last, a second build into the same folder refused. ``geoparquet``
+    also writes ``segments.parquet`` (GeoParquet, EPSG:4326), for large networks.
     """
-    from geo.export import write_geopackage
+    from geo._outdir import build_info
+    from geo.export import write_embed_snippet, write_geopackage, write_geoparquet
+    from geo.maps.interactive import build_map, save_map
 
     written: list[str] = []
-    with atomic_output(out_dir) as tmp:
+    with atomic_output(out_dir, command="build", info=build_info(
+            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
         with stage("writing segments and tables"):
             write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
             if geoparquet:
-                from geo.export import write_geoparquet
-
                 write_geoparquet(prepared.scored, tmp / "segments.parquet",
                                  columns=SEGMENT_COLUMNS)
             write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
             write_csv(prepared.families, tmp / "route_families.csv")
             write_csv(prepared.fate, tmp / "incidents_fate.csv")
-        _write_map(prepared, tmp, tiles=tiles, map_name=map_name)
+        with stage("writing the interactive map"):
+            m = build_map(
+                prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
+                model=prepared.model, timeline=prepared.timeline, sources=sources_of(
+                    prepared.incidents), public=prepared.public, tiles=tuple(tiles),
+                title="Overland corridor risk",
+            )
+            save_map(m, tmp / f"{map_name}.html")
+            write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
+                                title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
         with stage("writing the GeoPackage"):
             incidents = prepared.incidents.merge(
                 prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
@@ -294,20 +306,4 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
 
             write_manifest(prepared.manifest, tmp / "public_manifest.json")
         written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
-    return [Path(out_dir) / name for name in written]
-
-
-def _write_map(prepared: Prepared, tmp: Path, *, tiles: Sequence[str], map_name: str) -> None:
-    from geo.export import write_embed_snippet
-    from geo.maps.interactive import build_map, save_map
-
-    with stage("writing the interactive map"):
-        m = build_map(
-            prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
-            model=prepared.model, timeline=prepared.timeline, sources=sources_of(
-                prepared.incidents), public=prepared.public, tiles=tuple(tiles),
-            title="Overland corridor risk",
-        )
-        save_map(m, tmp / f"{map_name}.html")
-        write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
-                            title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
+    return [Path(out_dir) / name for name in sorted([*written, "build_manifest.json"])]

@@ -300,11 +300,6 @@ def empty_incidents(d: Path) -> list[str]:
     return []
 
 
-def header_only(d: Path) -> list[str]:
-    write_incidents(d)
-    return []
-
-
 def geojson_incidents(d: Path) -> list[str]:
     props = {"date": "2020-01-05", "type": "arrest"}
     doc = {"type": "FeatureCollection", "features": [
@@ -464,8 +459,6 @@ CASES: dict[str, Case] = {
         (INC, "row 12", "notes", "contains a control character (U+0000)")], 12),
     "empty incident file": (empty_incidents, [
         (INC, "-", "-", "file is empty (no header, no incidents)")], 1),
-    "incident file with a header only": (header_only, [
-        (INC, "-", "-", "no incidents (the file has a header but no rows)")], 1),
     "GeoJSON incidents that are not points": (geojson_incidents, [
         ("incidents.geojson", "feature 2", "geometry", "LineString, expected Point"),
         ("incidents.geojson", "feature 3", "count", "NaN is not valid JSON; use null for an "

@@ -6,6 +6,7 @@ import json
 import math
 import re
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from geo import columns as C
 from geo._errors import InputWarning, Problem, ValidationError
+from geo.io._text import clean_text
 
 _FORMULA_START = ("=", "+", "-", "@")
 _RESERVED = ("geometry", C.ROW)
@@ -74,3 +76,15 @@ def _check_id(value: str, location: str, field: str, col: _Collector) -> None:
         col.add(location, field, f"{value!r} starts with {value[0]!r}, which spreadsheets run as "
                                  "a formula; start ids with a letter or digit")
 
+
+
+def _clean_column(values: Iterable[Any], rows: Iterable[Any], field: str, col: _Collector, *,
+                  free_text: bool, unit: str = "feature") -> list[str]:
+    """A column as stripped NFC text; invisible characters removed (free text) or reported."""
+    out = []
+    for value, row in zip(values, rows, strict=True):
+        text, problem = clean_text(_text(value), free_text=free_text)
+        if problem:
+            col.add(f"{unit} {row}", field, problem)
+        out.append(text)
+    return out

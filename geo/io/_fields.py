@@ -20,9 +20,15 @@ from geo import columns as C
 from geo._dates import Period, parse_period
 from geo._errors import PlaceError
 from geo.io._common import _CONTROL, _check_id, _Collector, _text
+from geo.io._text import clean_text
 from geo.io.places import resolve_place
 
 _GEO_PRECISIONS = {"1", "2", "3", "4", "1.0", "2.0", "3.0", "4.0"}
+# Free text: invisible characters are removed. In every other field they are an error.
+FREE_TEXT = (C.NOTES, C.SOURCE_NAME, C.PLACE, C.ADMIN1)
+# Numbers as people type them in a spreadsheet: ASCII digits, one optional sign and point.
+NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+WHOLE = re.compile(r"[0-9]+(?:\.0+)?")
 
 
 @dataclass
@@ -47,7 +53,7 @@ class _Context:
 
 
 def _float(value: Any, loc: str, field: str, col: _Collector) -> float | None:
-    """A number cell: None when empty; problems for text and NaN/infinity."""
+    """A number cell: None when empty; problems for text, NaN/infinity and other scripts."""
     if isinstance(value, bool):
         col.add(loc, field, f"{value!r} is not a number")
         return None
@@ -59,10 +65,26 @@ def _float(value: Any, loc: str, field: str, col: _Collector) -> float | None:
     except (ValueError, OverflowError):
         col.add(loc, field, f"{text!r} is not a number")
         return None
+    if math.isfinite(num) and not NUMBER.fullmatch(text):
+        col.add(loc, field, f"{text!r} is not a plain number: write it with the digits 0-9 and "
+                            "a '.' for decimals (no separators such as '_', no other scripts)")
+        return None
     if not math.isfinite(num):
         col.add(loc, field, f"{text!r} is not a finite number")
         return None
     return num
+
+
+def clean_record(rec: Mapping[str, Any], loc: str, ctx: _Context) -> dict[str, Any]:
+    """Every text cell in NFC; invisible characters removed from free text, an error elsewhere."""
+    out: dict[str, Any] = {}
+    for key, value in rec.items():
+        if isinstance(value, str):
+            value, problem = clean_text(value, free_text=key in FREE_TEXT)
+            if problem:
+                ctx.col.add(loc, key, problem)
+        out[key] = value
+    return out
 
 
 def check_controls(rec: Mapping[str, Any], loc: str, ctx: _Context) -> None:
@@ -233,13 +255,20 @@ def _check_precision_needs(where: _Location, loc: str, ctx: _Context, *, country
 
 
 def check_count(rec: Mapping[str, Any], loc: str, ctx: _Context) -> float | None:
-    """``count``: people affected, a plausible non-negative number, or empty."""
+    """``count``: people affected, a whole number written with ASCII digits, or empty."""
+    text = _text(rec.get(C.COUNT))
     count = _float(rec.get(C.COUNT), loc, C.COUNT, ctx.col)
-    if count is not None and count < 0:
+    if count is None:
+        return None
+    if count < 0:
         ctx.col.add(loc, C.COUNT, f"{count:g} is negative; give the number of people affected "
                                   "(empty when unknown)")
-    elif count is not None and count > 1e9:
+    elif count > 1e9:
         ctx.col.add(loc, C.COUNT, f"{count:g} is implausibly large")
+    elif not WHOLE.fullmatch(text):
+        ctx.col.add(loc, C.COUNT, f"{text!r} is not a count: write a whole number with the "
+                                  "digits 0-9 only (no sign, separator, decimals or exponent)")
+        return None
     return count
 
 

@@ -10,7 +10,7 @@ import geopandas as gpd
 import shapely
 
 from geo import columns as C
-from geo.io._common import _CONTROL, _Collector, _text
+from geo.io._common import _CONTROL, _clean_column, _Collector
 from geo.io._vector import (
     _POLYGONAL,
     _area_km2,
@@ -52,9 +52,13 @@ def read_boundaries(path: Path | str, *, repair: bool = False) -> gpd.GeoDataFra
     wgs = _to_wgs84(gdf, col)
     if not has_columns:
         col.raise_if_any()
-    countries = [_text(v).upper() for v in gdf[C.COUNTRY]]
-    admin1 = [_text(v) for v in gdf[C.ADMIN1]] if C.ADMIN1 in gdf else [""] * len(gdf)
-    codes = [_text(v) for v in gdf[C.ADMIN1_CODE]] if C.ADMIN1_CODE in gdf else [""] * len(gdf)
+    rows = gdf[C.ROW]
+    countries = [v.upper() for v in _clean_column(gdf[C.COUNTRY], rows, C.COUNTRY, col,
+                                                  free_text=False)]
+    admin1 = (_clean_column(gdf[C.ADMIN1], rows, C.ADMIN1, col, free_text=True)
+              if C.ADMIN1 in gdf else [""] * len(gdf))
+    codes = (_clean_column(gdf[C.ADMIN1_CODE], rows, C.ADMIN1_CODE, col, free_text=False)
+             if C.ADMIN1_CODE in gdf else [""] * len(gdf))
     geoms = list(wgs.geometry)
     seen: dict[tuple[str, str], Any] = {}
     for i, (row, cc, a1) in enumerate(zip(gdf[C.ROW], countries, admin1, strict=True)):

@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 
 from geo import columns as C
-from geo.io._common import _Collector, _text
+from geo.io._common import _clean_column, _Collector
 from geo.io._vector import (
     _LINEAR,
     _check_geometries,
@@ -42,10 +42,16 @@ def read_corridors(path: Path | str) -> gpd.GeoDataFrame:
     wgs = _to_wgs84(gdf, col)
     if not has_columns:
         col.raise_if_any()
-    ids = [_text(v) for v in gdf[C.CORRIDOR_ID]]
-    _check_unique(ids, gdf[C.ROW], C.CORRIDOR_ID, "feature", col)
-    routes = [_text(v) for v in gdf[C.ROUTE]]
-    modes = [_text(v).lower() for v in gdf[C.MODE]] if C.MODE in gdf else [""] * len(gdf)
+    rows = gdf[C.ROW]
+    ids = _clean_column(gdf[C.CORRIDOR_ID], rows, C.CORRIDOR_ID, col, free_text=False)
+    _check_unique(ids, rows, C.CORRIDOR_ID, "feature", col)
+    routes = _clean_column(gdf[C.ROUTE], rows, C.ROUTE, col, free_text=False)
+    modes = ([v.lower() for v in _clean_column(gdf[C.MODE], rows, C.MODE, col, free_text=False)]
+             if C.MODE in gdf else [""] * len(gdf))
+    names = (_clean_column(gdf[C.NAME], rows, C.NAME, col, free_text=True) if C.NAME in gdf
+             else ids)
+    sources = (_clean_column(gdf[C.SOURCE], rows, C.SOURCE, col, free_text=True)
+               if C.SOURCE in gdf else [""] * len(gdf))
     for row, route, mode, geom in zip(gdf[C.ROW], routes, modes, wgs.geometry, strict=True):
         loc = f"feature {row}"
         if not route:
@@ -67,9 +73,9 @@ def read_corridors(path: Path | str) -> gpd.GeoDataFrame:
         {
             C.CORRIDOR_ID: ids,
             C.ROUTE: routes,
-            C.NAME: [_text(v) for v in gdf[C.NAME]] if C.NAME in gdf else ids,
+            C.NAME: names,
             C.MODE: modes,
-            C.SOURCE: [_text(v) for v in gdf[C.SOURCE]] if C.SOURCE in gdf else [""] * len(gdf),
+            C.SOURCE: sources,
         },
         geometry=list(wgs.geometry),
         crs=WGS84,

@@ -16,8 +16,9 @@ import shapely
 from geo import columns as C
 from geo import settings
 from geo.io import _fields as F
-from geo.io._common import _Collector, _text
-from geo.io._records import _read_incident_records
+from geo.io._common import _VECTOR_SUFFIXES, _Collector, _text
+from geo.io._fast import fast_incidents
+from geo.io._records import _read_csv_table, _read_geojson_records
 from geo.io.crs import WGS84
 
 __all__ = ["DEFAULT_TYPES", "read_incidents"]
@@ -34,6 +35,16 @@ DEFAULT_TYPES = (
 _ALIASES = {"latitude": C.LAT, "longitude": C.LON, "long": C.LON, "lng": C.LON, "id": C.INCIDENT_ID,
             "url": C.SOURCE_URL, "source": C.SOURCE_NAME, "location": C.PLACE, "province": C.ADMIN1,
             "state": C.ADMIN1, "region": C.ADMIN1, "people": C.COUNT, "category": C.TYPE}
+
+# Output columns and their dtypes.
+_OUTPUT: dict[str, Any] = {
+    C.INCIDENT_ID: "str", C.DATE: "datetime64[s]", C.DATE_END: "datetime64[s]",
+    C.DATE_TEXT: "str", C.END_DATE: "datetime64[s]", C.DATE_PRECISION: "str",
+    C.TYPE: "str", C.GEO_PRECISION: "int64", C.PLACE: "str", C.ADMIN1: "str",
+    C.COUNTRY: "str", C.LAT: "float64", C.LON: "float64", C.COUNT: "float64",
+    C.SOURCE_NAME: "str", C.SOURCE_URL: "str", C.SOURCE_DATE: "str",
+    C.SOURCE_QUALITY: "float64", C.NOTES: "str", C.VISIBILITY: "str", C.ROW: "str",
+}
 
 
 def _check_header(header: Sequence[str], col: _Collector) -> None:
@@ -89,28 +100,73 @@ def read_incidents(
     -------
     GeoDataFrame
         One row per incident in input order, EPSG:4326; the columns of the data contract.
+        A CSV with only its header, or an empty FeatureCollection, gives an empty frame with
+        those columns (a map of the border baseline only).
     """
     path = Path(path)
     col = _Collector(path)
-    header, records, locs = _read_incident_records(path, col, encoding)
-    _check_header(header, col)
-    col.raise_if_any()
-    if not records:
-        col.fail("-", "-", "no incidents (the file has a header but no rows)")
+    if not path.exists():
+        col.fail("-", "-", "file not found")
     ctx = F._Context(col, today or date.today(), tuple(types), boundaries, resolve_places)
-    out = [row for rec, loc in zip(records, locs, strict=True)
-           if (row := _incident(rec, loc, ctx)) is not None]
+    if path.suffix.lower() in _VECTOR_SUFFIXES:
+        frame = _geojson_incidents(path, ctx)
+    else:
+        frame = _csv_incidents(path, ctx, encoding)
     col.raise_if_any()
-    gdf = gpd.GeoDataFrame(out, geometry="geometry", crs=WGS84)
-    gdf[C.GEO_PRECISION] = gdf[C.GEO_PRECISION].astype("int64")
+    if not len(frame):
+        col.warn("-", "-", "no incidents: the map shows the border baseline only")
+    gdf = _as_geodataframe(frame)
     if boundaries is not None and len(gdf):
         gdf = _place_in_units(gdf, boundaries, col)
     return gdf
 
 
+def _geojson_incidents(path: Path, ctx: F._Context) -> pd.DataFrame:
+    header, records, locs = _read_geojson_records(path, ctx.col)
+    if records:  # an empty FeatureCollection has no properties to check
+        _check_header(header, ctx.col)
+    ctx.col.raise_if_any()
+    rows = {i: row for i, (rec, loc) in enumerate(zip(records, locs, strict=True))
+            if (row := _incident(rec, loc, ctx)) is not None}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(_OUTPUT))
+
+
+def _csv_incidents(path: Path, ctx: F._Context, encoding: str | None) -> pd.DataFrame:
+    """Plain rows checked a column at a time; the others one by one, with precise messages."""
+    header, table, numbers, suspect = _read_csv_table(path, ctx.col, encoding)
+    _check_header(header, ctx.col)
+    ctx.col.raise_if_any()
+    if not len(table):  # a header and no rows: no incidents (a baseline map)
+        return pd.DataFrame(columns=list(_OUTPUT))
+    fast, slow = fast_incidents(table, ctx, suspect_text=suspect)
+    fast = fast.assign(**{C.ROW: [f"row {n}" for n in numbers[fast.index.to_numpy()]]})
+    positions = np.flatnonzero(slow)
+    records = table.iloc[positions].to_dict("records")
+    rows = {}
+    for pos, rec in zip(positions, records, strict=True):
+        row = _incident({str(k): v for k, v in rec.items()}, f"row {numbers[pos]}", ctx)
+        if row is not None:
+            rows[int(pos)] = row
+    if not rows:
+        return fast
+    slow_frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(_OUTPUT))
+    return pd.concat([fast, slow_frame]).sort_index()
+
+
+def _as_geodataframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The output columns in their dtypes, points built from lat/lon (None when not a point)."""
+    frame = frame.reset_index(drop=True)
+    out = pd.DataFrame({name: frame[name].astype(dtype) for name, dtype in _OUTPUT.items()})
+    lat, lon = out[C.LAT].to_numpy(), out[C.LON].to_numpy()
+    points = shapely.points(lon, lat)
+    points[np.isnan(lat) | np.isnan(lon)] = None
+    return gpd.GeoDataFrame(out, geometry=points, crs=WGS84)
+
+
 def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, Any] | None:
     """One validated output row, or None when the row has a problem (reported to ``ctx``)."""
     row_start = len(ctx.col.problems)
+    rec = F.clean_record(rec, loc, ctx)
     F.check_controls(rec, loc, ctx)
     iid = F.check_incident_id(rec, loc, ctx)
     period, end_period = F.check_dates(rec, loc, ctx)
@@ -124,8 +180,7 @@ def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, An
     if len(ctx.col.problems) > row_start or period is None or where.gprec is None \
             or where.unresolved:
         return None
-    point = (shapely.Point(where.lon, where.lat)
-             if where.gprec in (1, 2) and where.has_point else None)
+    point = where.gprec in (1, 2) and where.has_point
     return {
         C.INCIDENT_ID: iid,
         C.DATE: pd.Timestamp(period.start),
@@ -138,8 +193,8 @@ def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, An
         C.PLACE: _text(rec.get(C.PLACE)),
         C.ADMIN1: admin1,
         C.COUNTRY: country,
-        C.LAT: where.lat if point is not None else np.nan,
-        C.LON: where.lon if point is not None else np.nan,
+        C.LAT: where.lat if point else np.nan,
+        C.LON: where.lon if point else np.nan,
         C.COUNT: count if count is not None else np.nan,
         C.SOURCE_NAME: _text(rec.get(C.SOURCE_NAME)),
         C.SOURCE_URL: url,
@@ -148,8 +203,34 @@ def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, An
         C.NOTES: _text(rec.get(C.NOTES)),
         C.VISIBILITY: visibility,
         C.ROW: loc,
-        "geometry": point,
     }
+
+
+def _first_hits(inputs: np.ndarray, hits: np.ndarray, n: int) -> np.ndarray:
+    """The first tree index per input of a bulk STRtree query; -1 where there is none."""
+    first = np.full(n, -1, dtype=np.int64)
+    uniq, pos = np.unique(inputs, return_index=True)
+    first[uniq] = hits[pos]
+    return first
+
+
+def _containing_unit(units: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Index of the first unit each point (x, y) intersects; -1 where there is none.
+
+    A bounding-box filter, then a point-in-polygon test against each prepared unit: far
+    faster than a tree query on large, detailed polygons.
+    """
+    found = np.full(len(x), -1, dtype=np.int64)
+    for j, (unit, (minx, miny, maxx, maxy)) in enumerate(zip(units, shapely.bounds(units),
+                                                             strict=True)):
+        if unit is None or unit.is_empty:
+            continue
+        sel = np.flatnonzero((found < 0) & (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+        if len(sel):
+            prepared = shapely.from_wkb(shapely.to_wkb(unit))  # prepare a copy, not the input
+            shapely.prepare(prepared)
+            found[sel[shapely.intersects_xy(prepared, x[sel], y[sel])]] = j
+    return found
 
 
 def _place_in_units(incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
@@ -161,46 +242,62 @@ def _place_in_units(incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
     within :data:`geo.settings.PLACE_TOLERANCE_DEG` of a unit but outside every polygon takes
     the nearest unit.
     """
-    out = incidents.copy()
     tol = settings.PLACE_TOLERANCE_DEG
-    geoms = boundaries.geometry.values
-    tree = shapely.STRtree(geoms)
-    cc_of = boundaries[C.COUNTRY].to_numpy()
-    a1_of = boundaries[C.ADMIN1].to_numpy()
-    countries = list(out[C.COUNTRY])
-    admins = list(out[C.ADMIN1])
-    for i, p in enumerate(out.geometry.values):
-        if p is None:
-            continue
-        loc = out[C.ROW].iat[i]
-        hits = tree.query(p, predicate="intersects")
-        if not len(hits):
-            hits = tree.query_nearest(p, max_distance=tol, all_matches=False)
-        if not len(hits):
-            swapped = shapely.Point(p.y, p.x)
-            if -90 <= p.x <= 90 and len(tree.query(swapped, predicate="intersects")):
-                col.warn(loc, C.LAT, f"({p.y:g}, {p.x:g}) lies outside every boundary but "
-                                     f"(lat {p.x:g}, lon {p.y:g}) lies inside: are lat and lon "
-                                     "swapped?")
-            else:
-                col.warn(loc, C.LAT, f"({p.y:g}, {p.x:g}) lies outside every unit of the "
-                                     "boundaries layer; check lat and lon")
-            continue
-        cc, a1 = str(cc_of[hits[0]]), str(a1_of[hits[0]])
-        given_cc, given_a1 = countries[i], admins[i]
-        if not given_cc:
-            countries[i], admins[i] = cc, a1
-            continue
-        if given_cc != cc or (given_a1 and given_a1 != a1):
-            mask = (boundaries[C.COUNTRY] == given_cc).to_numpy()
-            if given_a1:
-                mask = mask & (boundaries[C.ADMIN1] == given_a1).to_numpy()
-            unit = shapely.union_all(geoms[mask]) if mask.any() else None
-            if unit is not None and not shapely.dwithin(unit, p, tol):
-                said = f"{given_a1}, {given_cc}" if given_a1 else given_cc
-                col.warn(loc, C.ADMIN1 if given_a1 else C.COUNTRY,
-                         f"the point ({p.y:g}, {p.x:g}) lies in {a1 + ', ' if a1 else ''}{cc}, "
-                         f"not in {said}; check lat/lon or {C.COUNTRY}/{C.ADMIN1}")
-        elif not given_a1:
-            admins[i] = a1
-    return out.assign(**{C.COUNTRY: countries, C.ADMIN1: admins})
+    tree = shapely.STRtree(boundaries.geometry.values)
+    points = incidents.geometry.values
+    idx = np.flatnonzero(~shapely.is_missing(points))
+    unit = np.full(len(points), -1, dtype=np.int64)
+    unit[idx] = _containing_unit(boundaries.geometry.values, shapely.get_x(points[idx]),
+                                 shapely.get_y(points[idx]))
+    near = idx[unit[idx] < 0]
+    if len(near):
+        inputs, hits = tree.query_nearest(points[near], max_distance=tol, all_matches=False)
+        unit[near] = _first_hits(inputs, hits, len(near))
+    cc_of = np.append(boundaries[C.COUNTRY].to_numpy(dtype=object), "")
+    a1_of = np.append(boundaries[C.ADMIN1].to_numpy(dtype=object), "")
+    given_cc = incidents[C.COUNTRY].to_numpy(dtype=object)
+    given_a1 = incidents[C.ADMIN1].to_numpy(dtype=object)
+    found_cc, found_a1 = cc_of[unit], a1_of[unit]
+    located = unit >= 0
+    take_all = located & (given_cc == "")
+    take_a1 = located & (given_cc == found_cc) & (given_a1 == "")
+    countries = np.where(take_all, found_cc, given_cc)
+    admins = np.where(take_all | take_a1, found_a1, given_a1)
+    outside = np.zeros(len(points), dtype=bool)
+    outside[idx] = ~located[idx]
+    differs = located & ~take_all & ((given_cc != found_cc)
+                                     | ((given_a1 != "") & (given_a1 != found_a1)))
+    for i in np.flatnonzero(outside | differs):
+        if outside[i]:
+            _warn_outside(points[i], incidents[C.ROW].iat[i], tree, col)
+        else:
+            _warn_elsewhere(points[i], incidents[C.ROW].iat[i], boundaries, col,
+                            found=(str(found_cc[i]), str(found_a1[i])),
+                            given=(str(given_cc[i]), str(given_a1[i])))
+    return incidents.assign(**{C.COUNTRY: countries.astype(str), C.ADMIN1: admins.astype(str)})
+
+
+def _warn_outside(p: shapely.Point, loc: str, tree: shapely.STRtree, col: _Collector) -> None:
+    swapped = shapely.Point(p.y, p.x)
+    if -90 <= p.x <= 90 and len(tree.query(swapped, predicate="intersects")):
+        col.warn(loc, C.LAT, f"({p.y:g}, {p.x:g}) lies outside every boundary but "
+                             f"(lat {p.x:g}, lon {p.y:g}) lies inside: are lat and lon "
+                             "swapped?")
+    else:
+        col.warn(loc, C.LAT, f"({p.y:g}, {p.x:g}) lies outside every unit of the "
+                             "boundaries layer; check lat and lon")
+
+
+def _warn_elsewhere(p: shapely.Point, loc: str, boundaries: gpd.GeoDataFrame, col: _Collector,
+                    *, found: tuple[str, str], given: tuple[str, str]) -> None:
+    """Warn when the point lies far from the unit the row names."""
+    (cc, a1), (given_cc, given_a1) = found, given
+    mask = (boundaries[C.COUNTRY] == given_cc).to_numpy()
+    if given_a1:
+        mask = mask & (boundaries[C.ADMIN1] == given_a1).to_numpy()
+    unit = shapely.union_all(boundaries.geometry.values[mask]) if mask.any() else None
+    if unit is not None and not shapely.dwithin(unit, p, settings.PLACE_TOLERANCE_DEG):
+        said = f"{given_a1}, {given_cc}" if given_a1 else given_cc
+        col.warn(loc, C.ADMIN1 if given_a1 else C.COUNTRY,
+                 f"the point ({p.y:g}, {p.x:g}) lies in {a1 + ', ' if a1 else ''}{cc}, "
+                 f"not in {said}; check lat/lon or {C.COUNTRY}/{C.ADMIN1}")

@@ -61,7 +61,7 @@ def main() -> None:
     timed("local")
     for workers in (1, 2):
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             timed(f"dask, {workers} worker{'s' if workers > 1 else ''}", engine="dask",
                   scheduler=client)
     ref = rows[0][2]

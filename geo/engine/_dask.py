@@ -39,7 +39,7 @@ def _client(scheduler: Any) -> Iterator[Any]:
 
     if scheduler is None:
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
     elif isinstance(scheduler, str):
         with Client(scheduler, timeout="60s") as client:

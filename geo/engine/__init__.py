@@ -42,10 +42,11 @@ def risk_field(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, model
 
     Examples
     --------
-    >>> from geo.risk import load_model
-    >>> from geo import datasets  # doctest: +SKIP
-    >>> risk_field(segments, incidents, model=load_model(), engine="dask",
-    ...            scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
+    On a running cluster (``dask scheduler`` and ``dask worker`` with routerisk installed)::
+
+        field = risk_field(segments, incidents, model=load_model(), engine="dask",
+                           scheduler="tcp://scheduler-host:8786")
+        scored = score_segments(segments, incidents, as_of=as_of, model=model, field=field)
     """
     if engine == "local":
         if scheduler is not None:

@@ -33,20 +33,48 @@ class Problem:
     field
         The column, property or key concerned; ``"-"`` when none applies.
     message
-        What is wrong, in words a person can act on.
+        What is wrong, in words a person can act on (no command-line flags: the library
+        speaks of its keywords, the command line adds its flags).
+    option
+        The keyword that changes the outcome, as ``name=value`` (``"repair=True"``,
+        ``"encoding='utf-16'"``), shown after the message; the command line shows the flag
+        instead (``--repair``, ``--encoding utf-16``).
+
+    Examples
+    --------
+    >>> print(Problem("incidents.csv", "row 3", "date", "2024-13-01 is not a date"))
+    incidents.csv:row 3: date: 2024-13-01 is not a date
+    >>> print(Problem("b.geojson", "feature 2", "geometry", "invalid polygon", "repair=True"))
+    b.geojson:feature 2: geometry: invalid polygon (repair=True)
     """
 
     file: str
     location: str
     field: str
     message: str
+    option: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.location}: {self.field}: {self.message}"
+        text = f"{self.file}:{self.location}: {self.field}: {self.message}"
+        return f"{text} ({self.option})" if self.option else text
 
 
 class RouteriskError(ValueError):
-    """Base class of the errors routerisk reports to the user as one clear line each."""
+    """Base class of the errors routerisk reports to the user as one clear line each.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> str(RouteriskError("is empty", file="corridors.geojson", field="route"))
+    'corridors.geojson:-: route: is empty'
+    """
 
     def __init__(self, message: str, *, file: str = "-", location: str = "-", field: str = "-"):
         self.problem = Problem(file, location, field, message)
@@ -54,12 +82,37 @@ class RouteriskError(ValueError):
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """All problems this error stands for."""
+        """All problems this error stands for.
+
+        Returns
+        -------
+        tuple of Problem
+            One for a single error, several for a :class:`ValidationError`.
+
+        Examples
+        --------
+        >>> len(RouteriskError("bad").problems)
+        1
+        """
         return (self.problem,)
 
 
 class ValidationError(RouteriskError):
-    """Several problems found in the inputs, reported all at once."""
+    """Several problems found in the inputs, reported all at once.
+
+    Parameters
+    ----------
+    problems
+        At least one :class:`Problem`.
+
+    Examples
+    --------
+    >>> exc = ValidationError([Problem("a.csv", "row 1", "date", "missing"),
+    ...                        Problem("a.csv", "row 2", "type", "unknown type 'x'")])
+    >>> print(exc)
+    a.csv:row 1: date: missing
+    a.csv:row 2: type: unknown type 'x'
+    """
 
     def __init__(self, problems: Iterable[Problem]):
         items = tuple(problems)
@@ -81,19 +134,76 @@ class ValidationError(RouteriskError):
 
 
 class PlaceError(RouteriskError):
-    """A place name that the gazetteer cannot resolve, or resolves ambiguously."""
+    """A place name that the gazetteer cannot resolve, or resolves ambiguously.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> isinstance(PlaceError("no such place"), ValueError)
+    True
+    """
 
 
 class ConfigError(RouteriskError):
-    """A risk model configuration that is missing values or holds wrong ones."""
+    """A risk model configuration that is missing values or holds wrong ones.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> ConfigError("must be > 0", file="model.toml", field="weight").problem.field
+    'weight'
+    """
 
 
 class UsageError(RouteriskError):
-    """A command-line call that is not of the expected form (exit code 2)."""
+    """A call that is not of the expected form (the command line exits with 2).
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> UsageError("'June' is not a date", field="as_of").problem.field
+    'as_of'
+    """
 
 
 class InputWarning(UserWarning):
-    """Something in the input is suspicious but not wrong (for example swapped lat/lon)."""
+    """Something in the input is suspicious but not wrong (for example swapped lat/lon).
+
+    Parameters
+    ----------
+    problem
+        Where and what, as for an error.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn(InputWarning(Problem("a.csv", "row 4", "lat", "looks swapped")))
+    >>> caught[0].message.problem.field
+    'lat'
+    """
 
     def __init__(self, problem: Problem):
         self.problem = problem

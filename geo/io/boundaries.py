@@ -43,6 +43,13 @@ def read_boundaries(path: Path | str, *, repair: bool = False) -> gpd.GeoDataFra
     -------
     GeoDataFrame
         Columns ``country``, ``admin1``, ``admin1_code``, geometry; EPSG:4326.
+
+    Examples
+    --------
+    >>> from geo import datasets
+    >>> units = read_boundaries(datasets.get_path("boundaries"))
+    >>> units.columns[:3].tolist(), units.crs.to_epsg()
+    (['country', 'admin1', 'admin1_code'], 4326)
     """
     path = Path(path)
     col = _Collector(path)
@@ -76,8 +83,8 @@ def read_boundaries(path: Path | str, *, repair: bool = False) -> gpd.GeoDataFra
             continue
         reason = _validity_reason(geom)
         if not repair:
-            col.add(loc, "geometry", f"invalid polygon: {reason} (--repair fixes it and logs "
-                                     "the change)")
+            col.add(loc, "geometry", f"invalid polygon: {reason}; the repair option fixes it "
+                                     "and logs the change", option="repair=True")
             continue
         parts = shapely.get_parts(shapely.make_valid(geom))
         polys = [q for p in parts if p.geom_type in _POLYGONAL for q in shapely.get_parts(p)]

@@ -22,6 +22,8 @@ from geo._json import plain
 from geo.compare import CHANGE, CHANGE_COLOURS, CHANGE_COLUMNS
 from geo.maps._assets import template_text
 from geo.maps._escape import json_for_html, script_safe, style_safe
+from geo.maps._payload import outside_mask
+from geo.maps._style import OUTSIDE_COLOUR, OUTSIDE_LABEL
 from geo.maps.interactive import InlineAssets, SafeMacroElement, deterministic_ids
 
 __all__ = ["ChangeLayers", "build_changes_map", "save_changes_map"]
@@ -45,8 +47,20 @@ def _polygons(boundaries: gpd.GeoDataFrame, tolerance: float = 0.01) -> list[Any
 
 
 class ChangeLayers(SafeMacroElement):
-    """Boundaries, all segments (grey) and the changed ones (red rose, blue fell), drawn by
-    ``templates/compare.js`` from a JSON block that is parsed, never executed."""
+    """Boundaries, all segments (grey) and the changed ones (red rose, blue fell).
+
+    Drawn by ``templates/compare.js`` from a JSON block that is parsed, never executed.
+
+    Parameters
+    ----------
+    data
+        The page's data (see :func:`build_changes_map`).
+
+    Examples
+    --------
+    >>> print(ChangeLayers({"title": "<b>x</b>"}).data_json)
+    {"title":"\\u003cb\\u003ex\\u003c/b\\u003e"}
+    """
 
     _template = Template("""
 {% macro header(this, kwargs) %}
@@ -81,7 +95,7 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     Parameters
     ----------
     changes
-        Output of :func:`compare_dates`.
+        Output of :func:`geo.compare.compare_dates`.
     segments
         All segments, drawn thin and grey for context.
     boundaries
@@ -97,8 +111,18 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     -------
     folium.Map
         Leaflet is inlined (from the XStatic package): the page makes no network request.
+
+    Examples
+    --------
+    >>> import geo
+    >>> c = geo.build().compare("2024-06-01")
+    >>> m = build_changes_map(c.changes, c._result.segments, c._result.boundaries,
+    ...                       date_from=c.date_from, date_to=c.date_to)
+    >>> "RouteRiskCompare(" in m.get_root().render()
+    True
     """
     seg = segments.to_crs(4326) if segments.crs is not None else segments
+    outside = outside_mask(seg)
     ch = changes.to_crs(4326) if len(changes) and changes.crs is not None else changes
     bounds_src = ch if len(ch) else seg
     if len(bounds_src):
@@ -118,7 +142,9 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
         "colours": CHANGE_COLOURS,
         "bounds": [[s, w], [n, e]],
         "boundaries": _polygons(boundaries) if len(boundaries) else [],
-        "context": _lines(seg.geometry.values, digits=4),
+        "context": _lines(seg.geometry.values[~outside], digits=4),
+        "outside": _lines(seg.geometry.values[outside], digits=4),
+        "outsideStyle": {"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL},
         "changes": {"geometry": _lines(ch.geometry.values) if len(ch) else [],
                     "properties": props},
         "counts": {"rose": int((ch[CHANGE] == "rose").sum()) if len(ch) else 0,
@@ -136,6 +162,23 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
 
 
 def save_changes_map(m: folium.Map, path: Path) -> None:
-    """Write the change map as one HTML file (same inputs, same bytes)."""
+    """Write the change map as one HTML file (same inputs, same bytes).
+
+    Parameters
+    ----------
+    m
+        A map from :func:`build_changes_map`.
+    path
+        The ``.html`` file.
+
+    Examples
+    --------
+    >>> import geo, tempfile
+    >>> c = geo.build().compare("2024-06-01")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_changes_map(c.explore(), Path(tmp) / "changes.html")
+    ...     (Path(tmp) / "changes.html").stat().st_size > 10_000
+    True
+    """
     deterministic_ids(m, root="routerisk_compare")
     Path(path).write_bytes(m.get_root().render().encode("utf-8"))

@@ -29,6 +29,7 @@ from folium.template import Template
 
 from geo._errors import UsageError
 from geo.maps._assets import inline_css, inline_js
+from geo.maps._clusters import AGGREGATE_POINTS
 from geo.maps._payload import (
     ModelLike,
     build_payload,
@@ -238,6 +239,7 @@ def build_map(
     public: bool = False,
     tiles: Sequence[str] = (),
     cluster_threshold: int = CLUSTER_THRESHOLD,
+    aggregate_points: int = AGGREGATE_POINTS,
     collapsed_layers: bool = False,
 ) -> folium.Map:
     """The interactive risk map of scored segments, incidents and boundaries.
@@ -274,6 +276,9 @@ def build_map(
         shown, the offline plain background stays selectable. Default: none, no request.
     cluster_threshold
         Cluster point incidents when there are more than this many.
+    aggregate_points
+        Above this many point incidents, count them per grid cell and zoom level at build
+        time instead of embedding one marker each (see :mod:`geo.maps._clusters`).
     collapsed_layers
         Show the layer control as an icon that expands on hover.
 
@@ -284,8 +289,16 @@ def build_map(
 
     Raises
     ------
-    geo._errors.UsageError
+    geo.UsageError
         For an unknown tile provider or one that needs an API key.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()
+    >>> m = build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model)
+    >>> "RouteRisk.layers(" in m.get_root().render()
+    True
     """
     try:
         tile_layers = tile_specs(tiles)
@@ -293,7 +306,8 @@ def build_map(
         raise UsageError(str(exc), field="tiles") from None
     data = build_payload(segments, incidents, display_boundaries(boundaries), as_of=as_of,
                          model=model,
-                         timeline=timeline, paths=paths, public=public)
+                         timeline=timeline, paths=paths, public=public,
+                         aggregate_points=aggregate_points)
     data["clusterThreshold"] = int(cluster_threshold)
     (s, w), (n, e) = data["bounds"]
     # folium's max_zoom goes to a tile layer; markercluster needs the map's own maxZoom
@@ -321,7 +335,23 @@ def build_map(
 
 
 def save_map(m: folium.Map, path: Path) -> None:
-    """Write the map as one HTML file; identical inputs give identical bytes."""
+    """Write the map as one HTML file; identical inputs give identical bytes.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`build_map`.
+    path
+        The ``.html`` file.
+
+    Examples
+    --------
+    >>> import geo, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_map(geo.build().explore(), Path(tmp) / "map.html")
+    ...     (Path(tmp) / "map.html").read_text().startswith("<!DOCTYPE html>")
+    True
+    """
     deterministic_ids(m)
     text = m.get_root().render()
     Path(path).write_bytes(text.encode("utf-8"))

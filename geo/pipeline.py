@@ -272,11 +272,11 @@ def prepare(
     write_id_map
         Restricted builds only: also write ``public_id_map.csv`` (original id → public id) for
         the organisation's own use.
+    today
+        The date a date "in the future" is judged against (default: the real today).
     engine, scheduler
         Where the incident × segment pairs are found: ``"local"`` or ``"dask"`` (on the
         dask.distributed scheduler at ``scheduler``, or a local cluster); see :mod:`geo.engine`.
-    today
-        The date a date "in the future" is judged against (default: the real today).
 
     Returns
     -------

@@ -32,6 +32,12 @@ def risk_field(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, model
 
     Parameters
     ----------
+    segments
+        Output of :func:`geo.segment.segment_corridors`.
+    incidents
+        Output of :func:`geo.io.read_incidents`.
+    model
+        Risk model parameters.
     engine
         ``"local"`` (default) or ``"dask"``.
     scheduler
@@ -39,6 +45,11 @@ def risk_field(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, model
         ``distributed.Client``; ``None`` starts a local cluster for this call.
     partitions
         With ``"dask"``: number of spatial partitions of the segments (default: 4 per worker).
+
+    Returns
+    -------
+    RiskField
+        The same field on either engine; densities agree to floating-point summation order.
 
     Examples
     --------

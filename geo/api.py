@@ -370,7 +370,7 @@ class Build:
     # ------------------------------------------------------------------ files
 
     def to_files(self, out: PathLike, *, formats: Sequence[str] = STATIC_FORMATS,
-                 tiles: Sequence[str] = ()) -> list[Path]:
+                 tiles: Sequence[str] = (), geoparquet: bool = False) -> list[Path]:
         """Write the map, tables, GeoPackage and static maps into the folder ``out``.
 
         All or nothing: the files are written to a temporary folder and moved into place.
@@ -384,6 +384,8 @@ class Build:
         tiles
             Online basemaps for the interactive map, by :mod:`xyzservices` name (the map then
             needs the network for them).
+        geoparquet
+            Also write ``segments.parquet`` (GeoParquet, EPSG:4326), for large networks.
 
         Returns
         -------
@@ -399,7 +401,7 @@ class Build:
         True
         """
         return write_outputs(self._prepared, Path(out), tiles=tuple(tiles),
-                             formats=_check_formats(formats))
+                             formats=_check_formats(formats), geoparquet=geoparquet)
 
     # ------------------------------------------------------------------ questions
 

@@ -7,12 +7,11 @@ problem, nothing in ``--out`` changed), 2 usage error.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import logging
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from geo import __version__
@@ -40,18 +39,19 @@ def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> Non
         print(f"{prefix}{line}", file=sys.stderr)
 
 
-@contextlib.contextmanager
-def _stage(what: str) -> Iterator[None]:
-    """Say what is happening, and how long it took, when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    print(f"routerisk: {what} …", end="", file=sys.stderr, flush=True)
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+def _setup_progress(args: argparse.Namespace) -> None:
+    """One line per stage on stderr (a bar too on a terminal), unless ``--quiet``."""
+    from geo import settings
+    from geo._progress import log as progress_log
+
+    quiet = getattr(args, "quiet", False)
+    settings.PROGRESS_BARS = sys.stderr.isatty() and not quiet
+    if not quiet and not progress_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("routerisk: %(message)s"))
+        progress_log.addHandler(handler)
+        progress_log.setLevel(logging.INFO)
+        progress_log.propagate = False
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -72,11 +72,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     formats = _check_formats(args.formats.split(",") if args.formats else ())
-    with _stage("loading, validating and scoring the layers"):
-        result = build_from_args(args, public=args.public)
+    _setup_progress(args)
+    result = build_from_args(args, public=args.public)
     _print_problems(result.warnings, level="warning")
-    with _stage(f"writing the map, tables and {'/'.join(formats) or 'no'} static images"):
-        written = result.to_files(args.out, formats=formats, tiles=args.tiles or ())
+    written = result.to_files(args.out, formats=formats, tiles=args.tiles or (),
+                              geoparquet=args.geoparquet)
     bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
     print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "
           f"{len(result.corridors)} corridors, bands "
@@ -123,6 +123,16 @@ def _parser() -> argparse.ArgumentParser:
                             "those tiles")
     build.add_argument("--formats", default=",".join(STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
+    build.add_argument("--geoparquet", action="store_true",
+                       help="also write segments.parquet (GeoParquet), for large networks")
+    build.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="where incidents are matched to segments: this process (local) or "
+                            "a dask.distributed cluster (dask)")
+    build.add_argument("--scheduler", metavar="ADDRESS",
+                       help="with --engine dask: scheduler address, e.g. tcp://host:8786 "
+                            "(default: a local cluster of 2 workers)")
+    build.add_argument("-q", "--quiet", action="store_true",
+                       help="no progress lines or bars on stderr")
     build.set_defaults(func=_cmd_build)
 
     validate = sub.add_parser("validate", help="check the inputs and print every problem")

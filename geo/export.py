@@ -286,6 +286,17 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path, *,
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 
 
+def write_geoparquet(gdf: gpd.GeoDataFrame, path: Path, *,
+                     columns: Sequence[str] | None = None, digits: int = 6) -> None:
+    """Write a layer as GeoParquet (EPSG:4326), for outputs too large for GeoJSON.
+
+    Lists and dicts (e.g. ``top_incidents``) become JSON text and floats are rounded to
+    ``digits``, as in the GeoPackage. Needs ``pyarrow``.
+    """
+    ready = _gpkg_ready(gdf, columns, digits)
+    ready.to_parquet(Path(path), index=False, compression="zstd")
+
+
 def embed_snippet(map_file: str, *, title: str, width: int = 960, height: int = 640) -> str:
     """An HTML fragment that puts the interactive map into a report page (an ``iframe``).
 

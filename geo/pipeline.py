@@ -26,6 +26,8 @@ import pandas as pd
 from geo import columns as C
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
 from geo._known import known_by
+from geo._progress import stage
+from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.maps._payload import sources_of
@@ -238,6 +240,8 @@ def prepare(
     id_key: Path | None = None,
     write_id_map: bool = False,
     today: date | None = None,
+    engine: str = "local",
+    scheduler: Any = None,
 ) -> Prepared:
     """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
 
@@ -270,6 +274,9 @@ def prepare(
         the organisation's own use.
     today
         The date a date "in the future" is judged against (default: the real today).
+    engine, scheduler
+        Where the incident × segment pairs are found: ``"local"`` or ``"dask"`` (on the
+        dask.distributed scheduler at ``scheduler``, or a local cluster); see :mod:`geo.engine`.
 
     Returns
     -------
@@ -296,11 +303,13 @@ def prepare(
     model = load_model(config)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        b = _collect(problems, read_boundaries, paths["boundaries"], repair=repair)
-        c = _collect(problems, read_corridors, paths["corridors"])
-        i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
-                     types=tuple(model.types), encoding=encoding, today=today,
-                     resolve_places=b is not None)
+        with stage("reading boundaries and corridors"):
+            b = _collect(problems, read_boundaries, paths["boundaries"], repair=repair)
+            c = _collect(problems, read_corridors, paths["corridors"])
+        with stage("reading incidents"):
+            i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
+                         types=tuple(model.types), encoding=encoding, today=today,
+                         resolve_places=b is not None)
     for w in caught:
         if isinstance(w.message, InputWarning):
             seen_warnings.append(w.message.problem)
@@ -324,18 +333,23 @@ def prepare(
                              "has none to score); give an as-of date", field="as_of")
         # the day by which every incident could be known (known-by rule, geo._known)
         as_of = known_by(i).max().item()
-    segments = segment_corridors(c, b, max_km=model.segment_km)
+    with stage("segmenting corridors"):
+        segments = segment_corridors(c, b, max_km=model.segment_km)
     seen_warnings.extend(coverage_problems(segments, c, file=str(paths["corridors"])))
     if strict and seen_warnings:
         raise ValidationError(seen_warnings)
-    fld = RiskField(segments, i, model=model)
-    scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
-    fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
+    with stage(f"finding incident × segment pairs ({engine} engine)"):
+        fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
+    with stage("scoring segments"):
+        scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
+    with stage("incident fate"):
+        fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     if manifest:
         fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
     start = min(d.date() for d in i[C.DATE]) if len(i) else as_of
     dates = month_ends(min(start, as_of), as_of)
-    timeline = band_timeline(segments, i, dates=dates, model=model, field=fld)
+    with stage(f"band timeline ({len(dates)} dates)"):
+        timeline = band_timeline(segments, i, dates=dates, model=model, field=fld)
     return Prepared(
         boundaries=b, corridors=c, incidents=i, segments=segments, scored=scored,
         routes=summarise_routes(scored, top_n=model.top_n),
@@ -385,12 +399,14 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
                    encoding=args.encoding, repair=args.repair,
                    strict=getattr(args, "strict", False), public=public,
-                   min_count=getattr(args, "min_count", None))
+                   min_count=getattr(args, "min_count", None),
+                   engine=getattr(args, "engine", "local"),
+                   scheduler=getattr(args, "scheduler", None))
 
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
-                  formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map"
-                  ) -> list[Path]:
+                  formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map",
+                  geoparquet: bool = False) -> list[Path]:
     """Write every output into ``out_dir`` as one set, replacing the previous build's set.
 
     See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
@@ -408,6 +424,8 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         Static map formats.
     map_name
         File stem of the maps.
+    geoparquet
+        Also write ``segments.parquet`` (GeoParquet, EPSG:4326), for large networks.
 
     Returns
     -------
@@ -423,7 +441,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     True
     """
     from geo._outdir import build_info
-    from geo.export import write_embed_snippet, write_geopackage
+    from geo.export import write_embed_snippet, write_geopackage, write_geoparquet
     from geo.maps.interactive import build_map, save_map
 
     key_file = prepared.id_key_file
@@ -433,28 +451,35 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
-        write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
-        write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
-        write_csv(prepared.families, tmp / "route_families.csv")
-        write_csv(prepared.fate, tmp / "incidents_fate.csv")
-        m = build_map(
-            prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
-            model=prepared.model, timeline=prepared.timeline, sources=sources_of(
-                prepared.incidents), public=prepared.public, tiles=tuple(tiles),
-            title="Overland corridor risk",
-        )
-        save_map(m, tmp / f"{map_name}.html")
-        write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
-                            title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
-        incidents = prepared.incidents.merge(
-            prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
-        write_geopackage({"segments": prepared.scored, "incidents": incidents,
-                          "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
-                         columns={"segments": SEGMENT_COLUMNS})
+        with stage("writing segments and tables"):
+            write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+            if geoparquet:
+                write_geoparquet(prepared.scored, tmp / "segments.parquet",
+                                 columns=SEGMENT_COLUMNS)
+            write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
+            write_csv(prepared.families, tmp / "route_families.csv")
+            write_csv(prepared.fate, tmp / "incidents_fate.csv")
+        with stage("writing the interactive map"):
+            m = build_map(
+                prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
+                model=prepared.model, timeline=prepared.timeline, sources=sources_of(
+                    prepared.incidents), public=prepared.public, tiles=tuple(tiles),
+                title="Overland corridor risk",
+            )
+            save_map(m, tmp / f"{map_name}.html")
+            write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
+                                title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
+        with stage("writing the GeoPackage"):
+            incidents = prepared.incidents.merge(
+                prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
+            write_geopackage({"segments": prepared.scored, "incidents": incidents,
+                              "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
+                             columns={"segments": SEGMENT_COLUMNS})
         if formats:
             from geo.maps.static import save_static_maps
 
-            save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
+            with stage(f"static images ({', '.join(formats)})"):
+                save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
         if prepared.id_map is not None and not prepared.public:
             write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:

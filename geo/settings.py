@@ -15,9 +15,11 @@ __all__ = [
     "CACHE_DIR",
     "EARLIEST_YEAR",
     "GAZETTEER_MIN_POPULATION",
+    "NUMBA_MIN_WORK",
     "OSM_MAX_MB",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
+    "PROGRESS_BARS",
     "PUBLIC_ID_KEY_FILE",
     "PUBLIC_MIN_COUNT",
 ]
@@ -46,6 +48,17 @@ the admin1/country of the nearest unit: simplified borders cut off coastal and r
 
 EARLIEST_YEAR: int = 1900
 """Incident dates before this year are rejected as a likely typo."""
+
+NUMBA_MIN_WORK: int = 2_000_000
+"""The scoring core runs its inner loops compiled (numba) when one call has at least this many
+items (point × segment edges, pairs); below it, numpy. Importing numba and loading its cached code
+costs about a second, which small builds (the bundled layers) never recover. Both paths give the
+same numbers; 0 forces numba, a huge number forces numpy."""
+
+PROGRESS_BARS: bool = False
+"""Show progress bars (on stderr) for long stages. The command line sets it when stderr is a
+terminal and ``--quiet`` is not given; stage timings go to the ``geo.progress`` logger either
+way."""
 
 GAZETTEER_MIN_POPULATION: int = 500
 """Smallest places the offline gazetteer knows: GeoNames places of this many people or more, as

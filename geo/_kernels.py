@@ -1,0 +1,184 @@
+"""Inner loops of the scoring core: compiled with numba for large inputs, numpy for small ones.
+
+Every kernel has a numpy twin that computes the same numbers in the same order, so the two paths
+give identical results (``tests/test_kernels.py`` pins that). Which one runs is decided per call
+by :func:`use_numba` from the amount of work: importing numba and loading its cached machine code
+costs about half a second, which a small build (the bundled layers) never recovers. numba is
+imported lazily, inside the functions that need it, so nothing happens on import.
+
+The quartic kernel integral of one point against one straight edge (see :mod:`geo.risk`)::
+
+    a = 1 − (p/h)²,  w = √a,  v ∈ [clip(u1/h, −w, w), clip(u2/h, −w, w)]
+    share = 15/16 · max(F(hi) − F(lo), 0),  F(v) = v·(a² + v²·(v²/5 − 2a/3))
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from geo import settings
+
+__all__ = [
+    "candidate_shares",
+    "segment_sums",
+    "top_contributors",
+    "use_numba",
+]
+
+
+def use_numba(work: int) -> bool:
+    """Whether a kernel call over ``work`` items should run compiled.
+
+    >>> use_numba(10)
+    False
+    """
+    return work >= settings.NUMBA_MIN_WORK
+
+
+# ---------------------------------------------------------------- numpy twins
+def _quartic_numpy(p: np.ndarray, u1: np.ndarray, u2: np.ndarray, h: np.ndarray) -> np.ndarray:
+    a = np.clip(1.0 - (p / h) ** 2, 0.0, None)
+    w = np.sqrt(a)
+    lo = np.clip(u1 / h, -w, w)
+    hi = np.clip(u2 / h, -w, w)
+
+    def anti(v: np.ndarray) -> np.ndarray:
+        v2 = v * v
+        return v * (a * a + v2 * (v2 / 5.0 - 2.0 * a / 3.0))
+
+    return np.maximum(anti(hi) - anti(lo), 0.0) * (15.0 / 16.0)
+
+
+def _edge_shares_numpy(px: np.ndarray, py: np.ndarray, h: np.ndarray, x0: np.ndarray,
+                       y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
+    dx, dy = x1 - x0, y1 - y0
+    length = np.hypot(dx, dy)
+    safe = np.where(length > 0, length, 1.0)
+    ux, uy = dx / safe, dy / safe
+    rx, ry = px - x0, py - y0
+    t0 = rx * ux + ry * uy  # along-edge position of the foot point
+    perp = np.abs(rx * uy - ry * ux)
+    return _quartic_numpy(perp, -t0, length - t0, h)
+
+
+def _candidate_shares_numpy(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray,
+                            py: np.ndarray, h: np.ndarray, edge_ptr: np.ndarray,
+                            edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+                            ) -> np.ndarray:
+    n_edges = edge_ptr[cand_seg + 1] - edge_ptr[cand_seg]
+    owner = np.repeat(np.arange(len(cand_pt)), n_edges)
+    # edge index of every (candidate, edge of its segment), in edge order per candidate
+    offset = np.arange(len(owner)) - np.repeat(np.cumsum(n_edges) - n_edges, n_edges)
+    edge = edge_ptr[cand_seg][owner] + offset
+    pt = cand_pt[owner]
+    x0, y0, x1, y1 = (a[edge] for a in edges)
+    share = _edge_shares_numpy(px[pt], py[pt], h[pt], x0, y0, x1, y1)
+    return np.bincount(owner, weights=share, minlength=len(cand_pt))
+
+
+def _segment_sums_numpy(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                        n_seg: int) -> np.ndarray:
+    return np.bincount(seg, weights=val * weight[inc], minlength=n_seg)
+
+
+def _pair_density_numpy(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                        length: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(length[seg] > 0, 100.0 * (val * weight[inc]) / length[seg], 0.0)
+
+
+def _top_contributors_numpy(seg: np.ndarray, inc: np.ndarray, val: np.ndarray,
+                            weight: np.ndarray, length: np.ndarray, rank: np.ndarray,
+                            baseline: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    n_seg = len(length)
+    dens = np.concatenate([_pair_density_numpy(seg, inc, val, weight, length), baseline])
+    all_seg = np.concatenate([seg, np.arange(n_seg)])
+    who = np.concatenate([inc.astype(np.int64), np.full(n_seg, -1)])
+    all_rank = np.concatenate([rank[inc], np.full(n_seg, -1)])
+    return _top_k_numpy(all_seg, who, dens, all_rank, n_seg, k)
+
+
+def _top_k_numpy(seg: np.ndarray, who: np.ndarray, val: np.ndarray, rank: np.ndarray,
+                 n_seg: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    keep = np.flatnonzero(val > 0)
+    order = keep[np.lexsort((rank[keep], -val[keep], seg[keep]))]
+    s = seg[order]
+    first = np.searchsorted(s, s, side="left")
+    pos = np.arange(len(s)) - first
+    sel = pos < k
+    top_who = np.full((n_seg, k), -2, dtype=np.int64)
+    top_val = np.zeros((n_seg, k))
+    top_who[s[sel], pos[sel]] = who[order[sel]]
+    top_val[s[sel], pos[sel]] = val[order[sel]]
+    return top_who, top_val
+
+
+# ---------------------------------------------------------------- numba kernels
+@cache
+def _compiled() -> Any:
+    """The compiled kernels (:mod:`geo._kernels_jit`), imported on first use only."""
+    from geo import _kernels_jit
+
+    return _kernels_jit
+
+
+# ---------------------------------------------------------------- public entry points
+def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, py: np.ndarray,
+                     h: np.ndarray, edge_ptr: np.ndarray,
+                     edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+                     ) -> np.ndarray:
+    """Kernel share of point ``cand_pt[c]`` on segment ``cand_seg[c]``, summed over its edges.
+
+    ``edge_ptr[s]:edge_ptr[s + 1]`` are the rows of segment ``s`` in ``edges`` (x0, y0, x1, y1).
+
+    >>> ptr = np.array([0, 1])
+    >>> e = tuple(np.array([v]) for v in (-1e6, 0.0, 1e6, 0.0))
+    >>> round(float(candidate_shares(np.array([0]), np.array([0]), np.zeros(1), np.zeros(1),
+    ...                              np.array([5e3]), ptr, e)[0]), 12)
+    1.0
+    """
+    edges_per_segment = edge_ptr[-1] / max(1, len(edge_ptr) - 1)
+    if use_numba(int(len(cand_pt) * edges_per_segment)):
+        return np.asarray(_compiled().candidate_shares(cand_pt, cand_seg, px, py, h, edge_ptr,
+                                                          *edges))
+    return _candidate_shares_numpy(cand_pt, cand_seg, px, py, h, edge_ptr, edges)
+
+
+def segment_sums(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                 n_seg: int) -> np.ndarray:
+    """``out[s] = Σ val[p] · weight[inc[p]]`` over the pairs ``p`` of segment ``s``.
+
+    >>> segment_sums(np.array([0, 1, 0]), np.array([0, 0, 1]), np.array([1.0, 2.0, 3.0]),
+    ...              np.array([1.0, 0.5]), 2).tolist()
+    [2.5, 2.0]
+    """
+    if use_numba(len(seg)):
+        return np.asarray(_compiled().segment_sums(seg, inc, val, weight, n_seg))
+    return _segment_sums_numpy(seg, inc, val, weight, n_seg)
+
+
+def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                     length: np.ndarray, rank: np.ndarray, baseline: np.ndarray, k: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest density contributions per segment: pairs and the baseline.
+
+    A pair ``p`` adds ``100 · val[p] · weight[inc[p]] / length[seg[p]]`` to its segment's
+    density; segment ``s`` also has the baseline ``baseline[s]`` (reported as ``who = -1``).
+    Ties are broken by ``rank[inc]`` (unique per incident); the baseline ranks first.
+
+    Returns ``(who, density)`` arrays of shape ``(n_segments, k)``, largest first; empty places
+    hold ``who = -2`` and 0.
+
+    >>> w, d = top_contributors(np.array([0, 0]), np.array([0, 1]), np.array([0.5, 0.5]),
+    ...                         np.array([1.0, 2.0]), np.array([50.0]), np.array([1, 0]),
+    ...                         np.array([1.0]), 2)
+    >>> w.tolist(), d.tolist()
+    ([[1, -1]], [[2.0, 1.0]])
+    """
+    if use_numba(len(seg)):
+        out = _compiled().top_contributors(seg, inc, val, weight, length, rank, baseline, k)
+        return np.asarray(out[0]), np.asarray(out[1])
+    return _top_contributors_numpy(seg, inc, val, weight, length, rank, baseline, k)

@@ -1,0 +1,116 @@
+"""numba versions of the kernels in :mod:`geo._kernels` (imported only when they pay).
+
+Each function computes what its numpy twin in :mod:`geo._kernels` computes, with the same
+floating-point operations in the same order. ``cache=True`` keeps the machine code on disk
+(numba's cache, next to this file or in ``NUMBA_CACHE_DIR``), so only the first run compiles.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = ["candidate_shares", "segment_sums", "top_contributors"]
+
+
+@njit(cache=True, nogil=True)
+def _quartic(p: float, u1: float, u2: float, h: float) -> float:  # pragma: no cover
+    r = p / h
+    a = max(1.0 - r * r, 0.0)
+    w = math.sqrt(a)
+    lo = min(max(u1 / h, -w), w)
+    hi = min(max(u2 / h, -w), w)
+    lo2 = lo * lo
+    hi2 = hi * hi
+    f_hi = hi * (a * a + hi2 * (hi2 / 5.0 - 2.0 * a / 3.0))
+    f_lo = lo * (a * a + lo2 * (lo2 / 5.0 - 2.0 * a / 3.0))
+    return max(f_hi - f_lo, 0.0) * (15.0 / 16.0)
+
+
+@njit(cache=True, nogil=True)
+def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, py: np.ndarray,
+                     h: np.ndarray, edge_ptr: np.ndarray, x0: np.ndarray, y0: np.ndarray,
+                     x1: np.ndarray, y1: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Kernel share of every candidate (point, segment), summed over the segment's edges."""
+    out = np.zeros(len(cand_pt))
+    for c in range(len(cand_pt)):
+        i = cand_pt[c]
+        s = cand_seg[c]
+        acc = 0.0
+        for e in range(edge_ptr[s], edge_ptr[s + 1]):
+            dx = x1[e] - x0[e]
+            dy = y1[e] - y0[e]
+            length = math.hypot(dx, dy)
+            safe = length if length > 0 else 1.0
+            ux = dx / safe
+            uy = dy / safe
+            rx = px[i] - x0[e]
+            ry = py[i] - y0[e]
+            t0 = rx * ux + ry * uy
+            perp = abs(rx * uy - ry * ux)
+            acc += _quartic(perp, -t0, length - t0, h[i])
+        out[c] = acc
+    return out
+
+
+@njit(cache=True, nogil=True)
+def segment_sums(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                 n_seg: int) -> np.ndarray:  # pragma: no cover
+    """``out[s] = Σ val[p] · weight[inc[p]]`` over the pairs of segment ``s``."""
+    out = np.zeros(n_seg)
+    for p in range(len(seg)):
+        out[seg[p]] += val[p] * weight[inc[p]]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _insert(top_who: np.ndarray, top_val: np.ndarray, top_rank: np.ndarray, count: np.ndarray,
+            s: int, who: int, v: float, r: int) -> None:  # pragma: no cover
+    """Put (who, v, r) into segment ``s``'s list: value descending, then rank ascending."""
+    k = top_who.shape[1]
+    c = count[s]
+    j = c
+    while j > 0 and (v > top_val[s, j - 1] or (v == top_val[s, j - 1] and r < top_rank[s, j - 1])):
+        j -= 1
+    if j >= k:
+        return
+    m = min(c, k - 1)
+    while m > j:
+        top_who[s, m] = top_who[s, m - 1]
+        top_val[s, m] = top_val[s, m - 1]
+        top_rank[s, m] = top_rank[s, m - 1]
+        m -= 1
+    top_who[s, j] = who
+    top_val[s, j] = v
+    top_rank[s, j] = r
+    if c < k:
+        count[s] = c + 1
+
+
+@njit(cache=True, nogil=True)
+def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                     length: np.ndarray, rank: np.ndarray, baseline: np.ndarray, k: int
+                     ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """Running top ``k`` density contributions per segment (pairs, then the baseline)."""
+    n_seg = len(length)
+    top_who = np.full((n_seg, k), -2, dtype=np.int64)
+    top_val = np.zeros((n_seg, k))
+    top_rank = np.zeros((n_seg, k), dtype=np.int64)
+    count = np.zeros(n_seg, dtype=np.int64)
+    for p in range(len(seg)):
+        s = seg[p]
+        i = inc[p]
+        v = 100.0 * (val[p] * weight[i]) / length[s] if length[s] > 0 else 0.0
+        if not v > 0:
+            continue
+        last = top_val[s, k - 1]
+        # most pairs do not enter a full list: decide that without a call
+        if count[s] == k and (v < last or (v == last and rank[i] > top_rank[s, k - 1])):
+            continue
+        _insert(top_who, top_val, top_rank, count, s, i, v, rank[i])
+    for s in range(n_seg):
+        if baseline[s] > 0:
+            _insert(top_who, top_val, top_rank, count, s, -1, baseline[s], -1)
+    return top_who, top_val

@@ -43,6 +43,13 @@ def read_boundaries(path: Path | str, *, repair: bool = False) -> gpd.GeoDataFra
     -------
     GeoDataFrame
         Columns ``country``, ``admin1``, ``admin1_code``, geometry; EPSG:4326.
+
+    Examples
+    --------
+    >>> from geo import datasets
+    >>> units = read_boundaries(datasets.get_path("boundaries"))
+    >>> units.columns[:3].tolist(), units.crs.to_epsg()
+    (['country', 'admin1', 'admin1_code'], 4326)
     """
     path = Path(path)
     col = _Collector(path)

@@ -83,8 +83,8 @@ def read_boundaries(path: Path | str, *, repair: bool = False) -> gpd.GeoDataFra
             continue
         reason = _validity_reason(geom)
         if not repair:
-            col.add(loc, "geometry", f"invalid polygon: {reason} (--repair fixes it and logs "
-                                     "the change)")
+            col.add(loc, "geometry", f"invalid polygon: {reason}; the repair option fixes it "
+                                     "and logs the change", option="repair=True")
             continue
         parts = shapely.get_parts(shapely.make_valid(geom))
         polys = [q for p in parts if p.geom_type in _POLYGONAL for q in shapely.get_parts(p)]

@@ -142,7 +142,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     reference = next(iter(models))
     summary = summarise(result.by_origin, reference=reference)
     warning = few_events_warning(result, args.min_events)
-    with atomic_output(args.out) as tmp:
+    with atomic_output(args.out, command="backtest") as tmp:
         write_csv(result.by_origin, tmp / "metrics_by_origin.csv")
         write_csv(summary, tmp / "summary.csv")
         charts = write_charts(result, tmp, horizons)

@@ -211,6 +211,10 @@ def test_tune_writes_a_model_build_accepts(small, tmp_path, capsys):
                  "# data hash", "# stability"):
         assert line in text
     tuned = load_model(out / "tuned.toml")  # what build --config reads
+    built = tmp_path / "built"
+    assert main(["build", "--layers", str(small), "--config", str(out / "tuned.toml"),
+                 "--formats", "", "--out", str(built)]) == 0
+    assert (built / "segments.geojson").exists()
     chosen = tuned.types["arrest"].half_life_days / 180
     assert chosen in (0.5, 1.0, 2.0)
     bands = pd.read_csv(out / "bands_proposal.csv")

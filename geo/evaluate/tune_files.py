@@ -91,7 +91,7 @@ def write_tune_outputs(out: Path, *, grid: dict[str, Any], grid_path: Path | Non
     if warning:
         header.append(warning)
     text = tuned_toml(base=base, config=config, final=final, header=header, bands=bands)
-    with atomic_output(out) as tmp:
+    with atomic_output(out, command="tune") as tmp:
         (tmp / "tuned.toml").write_text(text, encoding="utf-8")
         write_csv(tuned_by, tmp / "tune_by_origin.csv")
         write_csv(summary, tmp / "tune_summary.csv")

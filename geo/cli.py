@@ -43,9 +43,17 @@ def _stage(what: str) -> Iterator[None]:
         print(f" {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
 
 
+def _print_read_as(boundaries: object) -> None:
+    """Say what a boundary file in a published layout (GADM …) or several files were read as."""
+    attrs = getattr(boundaries, "attrs", {})
+    if attrs.get("format", "routerisk") != "routerisk":
+        print(f"boundaries read as {attrs['read_as']}")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     result = build_from_args(args)
     _print_problems(result.warnings, level="warning")
+    _print_read_as(result.boundaries)
     counts = result.fate["status"].value_counts().to_dict()
     print(
         f"ok: {len(result.boundaries)} boundary units, {len(result.corridors)} corridors "
@@ -67,6 +75,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     with _stage(f"writing the map, tables and {'/'.join(formats) or 'no'} static images"):
         written = result.to_files(args.out, formats=formats, tiles=args.tiles or ())
     bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
+    _print_read_as(result.boundaries)
     print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "
           f"{len(result.corridors)} corridors, bands "
           f"{', '.join(f'{k}:{v}' for k, v in bands.items())}; "

@@ -517,7 +517,7 @@ class Comparison:
         from geo.maps.changes import save_changes_map
 
         m = self.explore()
-        with atomic_output(Path(out)) as tmp:
+        with atomic_output(Path(out), command="compare") as tmp:
             write_csv(self.changes, tmp / "changes.csv", columns=CHANGE_COLUMNS)
             save_changes_map(m, tmp / "changes_map.html")
         return [Path(out) / "changes.csv", Path(out) / "changes_map.html"]
@@ -600,7 +600,7 @@ class PathsResult:
         from geo.paths import CORRIDOR_IDS, DESTINATION, KIND, ORIGIN, SEGMENT_IDS
 
         m = self.explore()
-        with atomic_output(Path(out)) as tmp:
+        with atomic_output(Path(out), command="route") as tmp:
             write_geojson(self.paths, tmp / "paths.geojson", columns=[
                 KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
                 C.INTERCEPTION_INDEX])

@@ -7,9 +7,6 @@ import contextlib
 import csv
 import html
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -111,23 +108,24 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path, *, columns: Sequence[str] |
 
 
 @contextlib.contextmanager
-def atomic_output(out_dir: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success move its files into ``out_dir``, else discard it.
+def atomic_output(out_dir: Path, *, command: str = "build",
+                  info: Mapping[str, Any] | None = None) -> Iterator[Path]:
+    """Yield a folder to write into; on success its files become the whole output set of
+    ``out_dir``, else nothing in ``out_dir`` changes.
 
-    A failed run leaves ``out_dir`` exactly as it was.
+    The mechanism is :func:`geo._outdir.owned_output`: staging and lock inside ``out_dir``,
+    files of the previous command removed, ``build_manifest.json`` (files with sha256, plus
+    ``info``) written last, an interrupted swap completed or undone by the next command.
+
+    Raises
+    ------
+    geo._outdir.OutputError
+        ``out_dir`` is a file, in use by another command, or not writable (message names it).
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".routerisk-", dir=out_dir.parent))
-    try:
-        yield tmp
-        for item in sorted(tmp.rglob("*")):
-            if item.is_file():
-                target = out_dir / item.relative_to(tmp)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(item, target)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    from geo._outdir import owned_output
+
+    with owned_output(out_dir, command=command, info=info) as staging:
+        yield staging.path
 
 
 #: ``gpkg_contents.last_change`` of every layer: fixed, so the same inputs give the same file.

@@ -254,12 +254,18 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
                   formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map"
                   ) -> list[Path]:
-    """Write every output into ``out_dir`` through a temporary folder (all or nothing)."""
+    """Write every output into ``out_dir`` as one set, replacing the previous build's set.
+
+    See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
+    ``build_manifest.json`` last, a second build into the same folder refused.
+    """
+    from geo._outdir import build_info
     from geo.export import write_embed_snippet, write_geopackage
     from geo.maps.interactive import build_map, save_map
 
     written: list[str] = []
-    with atomic_output(out_dir) as tmp:
+    with atomic_output(out_dir, command="build", info=build_info(
+            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
         write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
         write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
         write_csv(prepared.families, tmp / "route_families.csv")
@@ -287,4 +293,4 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
 
             write_manifest(prepared.manifest, tmp / "public_manifest.json")
         written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
-    return [Path(out_dir) / name for name in written]
+    return [Path(out_dir) / name for name in sorted([*written, "build_manifest.json"])]

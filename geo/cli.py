@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     pipeline.add_input_arguments(validate)
     validate.set_defaults(func=_cmd_validate)
 
-    for module in ("geo._cli_compare", "geo._cli_network"):
+    for module in ("geo._cli_compare", "geo._cli_network", "geo._cli_evaluate"):
         try:
             mod = __import__(module, fromlist=["add_parsers"])
         except ModuleNotFoundError as exc:

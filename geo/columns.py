@@ -26,6 +26,7 @@ __all__ = [
     "INCIDENT_COLUMNS",
     "INCIDENT_ID",
     "INTERCEPTION_INDEX",
+    "KERNEL_MASS",
     "LAT",
     "LENGTH_KM",
     "LON",
@@ -134,3 +135,4 @@ BASELINE_ID = "baseline"
 # Incident fate
 STATUS = "status"
 REASON = "reason"
+KERNEL_MASS = "kernel_mass"  # an incident's spatial kernel summed over every segment

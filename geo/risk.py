@@ -27,11 +27,9 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,7 @@ import pyproj
 import shapely
 
 from geo import columns as C
+from geo._config import band_scheme, read_config
 from geo._errors import ConfigError
 from geo._known import known_by
 from geo.io import WGS84, study_crs
@@ -103,6 +102,9 @@ class RiskModel:
     country_per_100km: float = 0.05
     border_crossing_exposure: float = 0.1
     border_crossing_km: float = 25.0
+    band_scheme: str = "fixed"
+    kernel_distance: str = "euclidean"
+    kernel_access_km: float = 25.0
     source: str = field(default="defaults", compare=False)
 
 
@@ -150,34 +152,26 @@ def _type_looks(tables: Mapping[str, Any], where: str) -> dict[str, tuple[str, s
     return out
 
 
-def load_model(path: Path | str | None = None) -> RiskModel:
+def _kernel_distance(kernel: Mapping[str, Any], where: str) -> str:
+    value = str(kernel.get("distance", "euclidean"))
+    if value not in ("euclidean", "network"):
+        raise ConfigError(f"{value!r} is not 'euclidean' or 'network'", file=where,
+                          location="[kernel]", field="distance")
+    return value
+
+
+def load_model(path: Path | str | Sequence[Path | str] | None = None) -> RiskModel:
     """Read a risk model TOML file (default: the packaged ``risk_model.toml``).
 
-    A user file may hold only the keys it changes; the rest come from the defaults.
+    A user file may hold only the keys it changes; the rest come from the defaults. Several
+    files are merged in order. Unknown sections, keys and misspelt types are errors
+    (:mod:`geo._config`).
 
     >>> load_model().types["arrest"].half_life_days
     180.0
     """
-    default_text = resources.files("geo").joinpath("data/risk_model.toml").read_text("utf-8")
-    data = tomllib.loads(default_text)
-    where = "risk_model.toml (packaged)"
-    if path is not None:
-        where = str(path)
-        try:
-            user = tomllib.loads(Path(path).read_text("utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("file not found", file=where) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"not valid TOML: {exc}", file=where) from None
-        for key, value in user.items():
-            if isinstance(value, dict) and isinstance(data.get(key), dict):
-                for sub, subval in value.items():
-                    if isinstance(subval, dict) and isinstance(data[key].get(sub), dict):
-                        data[key][sub] = {**data[key][sub], **subval}
-                    else:
-                        data[key][sub] = subval
-            else:
-                data[key] = value
+    paths = [] if path is None else [path] if isinstance(path, str | Path) else list(path)
+    data, origin, where = read_config(paths)
     types: dict[str, IncidentType] = {}
     tables = data.get("types", {})
     looks = _type_looks(tables, where)
@@ -197,7 +191,7 @@ def load_model(path: Path | str | None = None) -> RiskModel:
                               file=loc)
         types[name] = t
     bands = data.get("bands", {})
-    thresholds = tuple(float(x) for x in bands.get("thresholds", ()))
+    scheme, thresholds = band_scheme(data, origin, [str(p) for p in paths])
     if len(thresholds) != 4 or list(thresholds) != sorted(set(thresholds)) or thresholds[0] <= 0:
         raise ConfigError("needs 4 increasing positive numbers", file=f"{where} [bands]",
                           field="thresholds")
@@ -227,6 +221,9 @@ def load_model(path: Path | str | None = None) -> RiskModel:
                                       float, f"{where} [baseline]"),
         border_crossing_km=_get(data.get("baseline", {}), "border_crossing_km", float,
                                 f"{where} [baseline]"),
+        band_scheme=scheme,
+        kernel_distance=_kernel_distance(data.get("kernel", {}), where),
+        kernel_access_km=_get(data.get("kernel", {}), "access_km", float, f"{where} [kernel]"),
         source=where,
     )
 
@@ -346,6 +343,8 @@ class RiskField:
         # the first day each incident could have been known (source_date, else its period's end)
         self.known = known_by(incidents)
         self._pairs(incidents, gprec, crs, seg_m)
+        if model.kernel_distance == "network":
+            self._network_kernel(incidents, gprec, crs, seg_m)
 
     def _pairs(self, incidents: gpd.GeoDataFrame, gprec: np.ndarray, crs: pyproj.CRS,
                seg_m: np.ndarray) -> None:
@@ -454,6 +453,32 @@ class RiskField:
         contrib = np.bincount(seg_idx, weights=val * value, minlength=self.n_seg)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(self.geo_len_km > 0, 100.0 * contrib / self.geo_len_km, 0.0)
+
+    def _network_kernel(self, incidents: gpd.GeoDataFrame, gprec: np.ndarray, crs: pyproj.CRS,
+                        seg_m: np.ndarray) -> None:
+        """Replace the planar pairs of point incidents by their network-kernel pairs
+        (:mod:`geo._network_kernel`); coarse incidents keep their spread over the unit."""
+        from geo._network_kernel import network_pairs
+
+        is_point = (gprec <= 2) & incidents.geometry.notna().to_numpy() & (self.base > 0)
+        keep = ~is_point[self.pair_inc]
+        idx = np.flatnonzero(is_point)
+        parts_inc, parts_seg, parts_val = [self.pair_inc[keep]], [self.pair_seg[keep]], [
+            self.pair_val[keep]]
+        if len(idx) and self.n_seg:
+            wgs = incidents.geometry.iloc[idx]
+            wgs = wgs if wgs.crs is None or wgs.crs.equals(WGS84) else wgs.to_crs(WGS84)
+            to_metric = pyproj.Transformer.from_crs(WGS84, crs, always_xy=True)
+            px, py = to_metric.transform(shapely.get_x(wgs.values), shapely.get_y(wgs.values))
+            q, seg, val = network_pairs(seg_m, np.asarray(px), np.asarray(py),
+                                        self.bandwidth_km[idx] * 1000.0,
+                                        self.model.kernel_access_km * 1000.0)
+            parts_inc.append(idx[q].astype(self.pair_inc.dtype))
+            parts_seg.append(seg.astype(self.pair_seg.dtype))
+            parts_val.append(val)
+        self.pair_inc = np.concatenate(parts_inc)
+        self.pair_seg = np.concatenate(parts_seg)
+        self.pair_val = np.concatenate(parts_val)
 
     def time_factor(self, as_of: date) -> np.ndarray:
         """K_time of every incident as of ``as_of`` (0 for incidents not yet known by then)."""
@@ -612,8 +637,10 @@ def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as
             status.append("scored")
             reason.append(f"adds {exposure[i]:.3f} to the exposure of {n_segments[i]} segment"
                           f"{'s' if n_segments[i] != 1 else ''} as of {as_of.isoformat()}")
+    # the incident's whole spatial kernel summed over the network (1 = its value counted once)
+    mass = np.bincount(field.pair_inc, weights=field.pair_val, minlength=n)
     return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(), C.STATUS: status,
-                         C.REASON: reason})
+                         C.REASON: reason, C.KERNEL_MASS: np.round(mass, 4)})
 
 
 def top_incidents_json(value: Sequence[Mapping[str, Any]]) -> str:

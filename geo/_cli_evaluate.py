@@ -1,0 +1,162 @@
+"""``routerisk config``, ``routerisk backtest`` and ``routerisk tune``: the model under test.
+
+``config`` prints the effective risk model with where each value came from (packaged default
+or a file). ``backtest`` scores rolling origins with what was known at each and compares with
+what happened next (:mod:`geo.evaluate.backtest`); ``tune`` chooses multipliers of half-lives
+and bandwidths the same way (:mod:`geo.evaluate.tune`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from geo._errors import UsageError
+
+__all__ = ["add_parsers"]
+
+DEFAULT_BASELINES = "uniform,count_25km,kde_50km"
+
+
+def _add_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
+                        "corridors.geojson and incidents.csv (default: the bundled layers)")
+    parser.add_argument("--boundaries", type=Path, help="boundaries file (overrides --layers)")
+    parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
+    parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
+    parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
+    parser.add_argument("--repair", action="store_true",
+                        help="repair invalid boundary polygons instead of failing")
+    parser.add_argument("--origins", required=True, metavar="START:END:STEP",
+                        help="rolling origins, e.g. 2021-01-01:2023-12-31:90d (STEP: 90d, 2w, "
+                             "3m, 1y)")
+    parser.add_argument("--horizons", default="90,180", metavar="DAYS,…",
+                        help="forecast horizons in days (default 90,180)")
+    parser.add_argument("--baselines", default=DEFAULT_BASELINES, metavar="NAME,…",
+                        help=f"baselines beside the model (default {DEFAULT_BASELINES})")
+    parser.add_argument("--capture-km", dest="capture_km", type=float, default=10.0,
+                        help="a later incident counts on its nearest segment within this many "
+                             "km (default 10)")
+    parser.add_argument("--min-events", dest="min_events", type=int, default=30,
+                        help="fewer later incidents than this in total is said loudly "
+                             "(default 30)")
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Register ``config``, ``backtest`` and ``tune`` on the CLI's subparsers."""
+    config = subparsers.add_parser(
+        "config", help="print the effective risk model and where each value came from",
+        description="Print the effective risk model as TOML, each value commented with its "
+                    "origin (packaged default or the file that set it). Unknown sections, keys "
+                    "and misspelt types are errors. With several --config, each is merged on "
+                    "the previous in order.")
+    config.add_argument("--config", action="append", type=Path, default=[], metavar="P",
+                        help="risk model TOML (repeatable; merged in order)")
+    config.set_defaults(func=_cmd_config)
+
+    bt = subparsers.add_parser(
+        "backtest", help="score rolling origins with what was known and compare with what "
+                         "happened next",
+        description="At each origin T, score with the incidents known by T and compare with "
+                    "the incidents whose date period falls in (T, T+H]; the model beside "
+                    "uniform, count and one-bandwidth KDE baselines. Writes "
+                    "metrics_by_origin.csv, summary.csv and PNG charts.")
+    _add_inputs(bt)
+    bt.add_argument("--config", action="append", type=Path, default=[], metavar="P",
+                    help="risk model TOML; repeat to compare models (routerisk:<file stem>)")
+    bt.add_argument("--out", type=Path, default=Path("output/backtest"), help="output folder")
+    bt.set_defaults(func=_cmd_backtest)
+
+    tune = subparsers.add_parser(
+        "tune", help="choose half-life and bandwidth multipliers by rolling-origin backtest",
+        description="Grid of global multipliers of half-lives and bandwidths, chosen at each "
+                    "origin from windows closed before it, shrunk toward the defaults; writes "
+                    "tuned.toml (build --config accepts it), tune_by_origin.csv, a heatmap "
+                    "and proposed band thresholds.")
+    _add_inputs(tune)
+    tune.add_argument("--config", type=Path, help="risk model TOML to tune (default: packaged)")
+    tune.add_argument("--grid", type=Path, help="grid TOML (default: multipliers 0.5,1,2)")
+    tune.add_argument("--objective", default="auc", choices=("auc", "pai10", "hit20"))
+    tune.add_argument("--out", type=Path, default=Path("output/tune"), help="output folder")
+    tune.set_defaults(func=_cmd_tune)
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    from geo._config import effective_toml
+    from geo.risk import load_model
+
+    load_model(args.config)  # every check of a build, not only the syntax
+    print(effective_toml(args.config), end="")
+    return 0
+
+
+def _horizons(text: str) -> list[int]:
+    try:
+        out = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise UsageError(f"{text!r} is not a list of whole days like 90,180",
+                         field="--horizons") from None
+    if not out or any(h <= 0 for h in out):
+        raise UsageError(f"{text!r}: give one or more positive numbers of days",
+                         field="--horizons")
+    return out
+
+
+def _models(configs: list[Path]) -> dict[str, Any]:
+    from geo.risk import load_model
+
+    if not configs:
+        return {"routerisk": load_model()}
+    if len(configs) == 1:
+        return {"routerisk": load_model(configs[0])}
+    names = [f"routerisk:{Path(c).stem}" for c in configs]
+    if len(set(names)) != len(names):
+        raise UsageError("several --config files share a file name; rename them",
+                         field="--config")
+    return {n: load_model(c) for n, c in zip(names, configs, strict=True)}
+
+
+def _prepare(args: argparse.Namespace, config: Path | None) -> Any:
+    from geo import pipeline
+
+    return pipeline.prepare(layers=args.layers, boundaries=args.boundaries,
+                            corridors=args.corridors, incidents=args.incidents, config=config,
+                            encoding=args.encoding, repair=args.repair)
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from geo.evaluate.backtest import backtest, make_scorers, parse_origins, summarise
+    from geo.evaluate.report import few_events_warning, print_summary, write_charts
+    from geo.export import atomic_output, write_csv
+
+    origins = parse_origins(args.origins)
+    horizons = _horizons(args.horizons)
+    baselines = [b.strip() for b in args.baselines.split(",") if b.strip()]
+    models = _models(args.config)
+    prepared = _prepare(args, args.config[0] if args.config else None)
+    scorers = make_scorers(prepared.segments, prepared.incidents, models, baselines)
+    result = backtest(prepared.segments, prepared.incidents, scorers=scorers, origins=origins,
+                      horizons=horizons, capture_km=args.capture_km)
+    reference = next(iter(models))
+    summary = summarise(result.by_origin, reference=reference)
+    warning = few_events_warning(result, args.min_events)
+    with atomic_output(args.out) as tmp:
+        write_csv(result.by_origin, tmp / "metrics_by_origin.csv")
+        write_csv(summary, tmp / "summary.csv")
+        charts = write_charts(result, tmp, horizons)
+        if warning:
+            (tmp / "WARNING.txt").write_text(warning + "\n", encoding="utf-8")
+    print_summary(summary, result, reference=reference, warning=warning)
+    if warning:
+        print(warning, file=sys.stderr)
+    names = ["metrics_by_origin.csv", "summary.csv", *(p.name for p in charts)]
+    print(f"wrote {', '.join(names)} to {args.out}")
+    return 0
+
+
+def _cmd_tune(args: argparse.Namespace) -> int:
+    from geo.evaluate.tune import run_tune
+
+    return run_tune(args, prepared=_prepare(args, args.config), horizons=_horizons(args.horizons))

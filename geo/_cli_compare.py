@@ -40,6 +40,8 @@ def add_parsers(subparsers: Any) -> None:
                         help=f"output folder for {CHANGES_CSV} and {CHANGES_MAP}")
     parser.add_argument("--public", action="store_true",
                         help="compare the generalised, publishable incidents (as build --public)")
+    parser.add_argument("--id-key", dest="id_key", type=Path, metavar="FILE",
+                        help="with --public: secret key of public incident ids (as build)")
     parser.add_argument("--top", type=int, default=3, metavar="N",
                         help="incidents listed per changed segment (default 3)")
     parser.set_defaults(func=_cmd_compare)

@@ -108,6 +108,13 @@ def _parser() -> argparse.ArgumentParser:
                             "suppressed; writes public_manifest.json")
     build.add_argument("--min-count", dest="min_count", type=int, default=None,
                        help="with --public: suppress incidents whose count is below this")
+    build.add_argument("--id-key", dest="id_key", type=Path, metavar="FILE",
+                       help="secret key of public incident ids (made on first use; default "
+                            "~/.config/routerisk/public-id.key); keep it outside every output "
+                            "folder")
+    build.add_argument("--write-id-map", dest="write_id_map", action="store_true",
+                       help="restricted builds: also write public_id_map.csv (original id -> "
+                            "public id) for your organisation's own use")
     build.add_argument("--tiles", action="append", metavar="NAME",
                        help="add an online basemap by its xyzservices name (e.g. "
                             "OpenStreetMap); repeatable; the map then needs the network for "

@@ -98,6 +98,8 @@ class Prepared:
     warnings: list[Problem] = dc_field(default_factory=list)
     public: bool = False
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
+    id_key_file: Path | None = None
+    id_map: pd.DataFrame | None = None
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -158,6 +160,8 @@ def prepare(
     strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
+    id_key: Path | None = None,
+    write_id_map: bool = False,
     today: date | None = None,
 ) -> Prepared:
     """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
@@ -173,7 +177,16 @@ def prepare(
     min_count
         With ``public``: incidents whose ``count`` is below this are suppressed (default from
         :mod:`geo.settings`).
+    id_key
+        File of the secret key of public incident ids (default
+        :func:`geo.publish.default_key_file`); read only by a public build or ``write_id_map``.
+    write_id_map
+        Restricted builds only: also write ``public_id_map.csv`` (original id → public id) for
+        the organisation's own use.
     """
+    if public and write_id_map:
+        raise UsageError("a public build never writes the id map; build the map from the "
+                         "restricted build", field="--write-id-map")
     paths = resolve_paths(layers=layers, boundaries=boundaries, corridors=corridors,
                           incidents=incidents)
     problems: list[Problem] = []
@@ -196,10 +209,15 @@ def prepare(
     if problems or b is None or c is None or i is None:
         raise ValidationError(problems)
     manifest: list[dict[str, Any]] = []
-    if public:
-        from geo.publish import make_public
+    key_file, id_table = None, None
+    if public or write_id_map:
+        from geo.publish import id_map, load_id_key, make_public
 
-        i, manifest = make_public(i, boundaries=b, min_count=min_count)
+        key, key_file = load_id_key(id_key)
+        if write_id_map:
+            id_table = id_map(i, key=key)
+        else:
+            i, manifest = make_public(i, boundaries=b, key=key, min_count=min_count)
     if as_of is None:
         if not len(i):
             raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
@@ -223,15 +241,14 @@ def prepare(
         routes=summarise_routes(scored, top_n=model.top_n),
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
-        manifest=manifest,
+        manifest=manifest, id_key_file=key_file, id_map=id_table,
     )
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    rows = [m for m in manifest if m.get("action") == "suppressed"]
-    return pd.DataFrame({C.INCIDENT_ID: [m[C.INCIDENT_ID] for m in rows],
-                         C.STATUS: ["rejected"] * len(rows),
-                         C.REASON: [f"not published: {m['reason']}" for m in rows]})
+    from geo.publish import suppressed_fate
+
+    return suppressed_fate(manifest)
 
 
 def _collect(problems: list[Problem], func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -263,6 +280,10 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     from geo.export import write_embed_snippet, write_geopackage
     from geo.maps.interactive import build_map, save_map
 
+    key_file = prepared.id_key_file
+    if key_file is not None and Path(key_file).resolve().is_relative_to(Path(out_dir).resolve()):
+        raise UsageError(f"the public-id key {key_file} is inside the output folder {out_dir}; "
+                         "keep it outside every output folder", field="--id-key")
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
@@ -288,6 +309,8 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             from geo.maps.static import save_static_maps
 
             save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
+        if prepared.id_map is not None and not prepared.public:
+            write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:
             from geo.publish import write_manifest
 

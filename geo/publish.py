@@ -25,7 +25,21 @@ Rules, applied to each incident in input order:
    small number, which could point to individuals, is withheld. Scores then treat the count as
    unknown, identically in the HTML, the CSV files and the images.
 
-Each change is one manifest entry ``{"incident_id", "action", "field", "reason"}``. Reasons
+7. **Identifiers**: every published incident gets an opaque, stable public id in place of its
+   original ``incident_id`` (which can name a place, a type and a day):
+   ``inc-`` + the first 16 hex digits of HMAC-SHA256(key, original id). The same key gives the
+   same public id in every release, so readers can follow an incident from one release to the
+   next, but nobody without the key can tell the original id or test a guess. The key is a
+   file outside every output folder (:func:`load_id_key`: ``--id-key FILE``, by default
+   ``~/.config/routerisk/public-id.key``, made on first use); share that one file within the
+   organisation to keep public ids the same across its machines. Source row numbers are
+   blanked too (their gaps would show where suppressed rows were). A restricted build can
+   write ``public_id_map.csv`` (original id → public id, ``--write-id-map``) for the
+   organisation's own use; a public build never does.
+
+Each change to a published row is one manifest entry ``{"incident_id", "action", "field",
+"reason"}`` with its public id; suppressed rows are entries without an id (``incident_id``
+empty), and the public fate table and manifest give them only as counts per reason. Reasons
 never quote the original value (no coordinates, day, note, URL or count), only the rule and the
 public result.
 """
@@ -33,8 +47,13 @@ public result.
 from __future__ import annotations
 
 import calendar
+import hashlib
+import hmac
 import json
+import logging
+import os
 import re
+import secrets
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,12 +68,109 @@ from geo import columns as C
 from geo import settings
 from geo._errors import UsageError
 
-__all__ = ["ACTIONS", "make_public", "write_manifest"]
+__all__ = [
+    "ACTIONS",
+    "default_key_file",
+    "id_map",
+    "load_id_key",
+    "make_public",
+    "public_id",
+    "suppressed_fate",
+    "write_manifest",
+]
+
+log = logging.getLogger(__name__)
 
 ACTIONS = ("suppressed", "generalised", "removed", "count suppressed")
 _FINER_THAN_MONTH = {"day", "week"}
 _ISO_DAY = re.compile(r"^([0-9]{4}-[0-9]{2})-[0-9]{2}$")
 _ISO_COARSE = re.compile(r"^[0-9]{4}(-[0-9]{2})?$")
+
+
+_KEY_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def public_id(original: str, *, key: bytes) -> str:
+    """The opaque public id of an incident: stable for one key, unguessable without it.
+
+    >>> public_id("KMG-ARREST-2024-08", key=bytes(32))
+    'inc-869f8f774787fdaf'
+    >>> public_id("KMG-ARREST-2024-08", key=bytes(32)) == public_id("KMG-ARREST-2024-08",
+    ...                                                             key=b"other key")
+    False
+    """
+    digest = hmac.new(key, str(original).encode("utf-8"), hashlib.sha256).hexdigest()
+    return "inc-" + digest[:16]
+
+
+def default_key_file() -> Path:
+    """Where the public-id key lives unless told: :data:`geo.settings.PUBLIC_ID_KEY_FILE`, else
+    ``$XDG_CONFIG_HOME/routerisk/public-id.key`` (``~/.config/routerisk/public-id.key``)."""
+    if settings.PUBLIC_ID_KEY_FILE:
+        return Path(settings.PUBLIC_ID_KEY_FILE).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "routerisk" / "public-id.key"
+
+
+def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
+    """The secret key of public ids and the file it is kept in.
+
+    The file holds 64 hex digits (32 random bytes). When it does not exist it is created
+    (mode 0600) with a new random key, and a warning says where: keep that file, outside every
+    output folder, to keep public ids stable from one release to the next.
+
+    Raises
+    ------
+    UsageError
+        The file exists but is not a key, or cannot be read or created (the message names it).
+    """
+    file = Path(path).expanduser() if path else default_key_file()
+    try:
+        if not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(secrets.token_hex(32) + "\n")
+            log.warning("created a new key for public incident ids in %s; keep it (outside the "
+                        "output folders) to keep public ids stable across releases", file)
+        text = file.read_text(encoding="ascii", errors="replace").strip().lower()
+    except OSError as exc:
+        raise UsageError(f"{file}: cannot read or create the public-id key: "
+                         f"{exc.strerror or exc}", field="--id-key") from None
+    if not _KEY_HEX.match(text):
+        raise UsageError(f"{file}: not a routerisk public-id key (64 hex digits on one line)",
+                         field="--id-key")
+    return bytes.fromhex(text), file
+
+
+def id_map(incidents: pd.DataFrame, *, key: bytes) -> pd.DataFrame:
+    """Original id → public id for every incident (for the organisation's own use).
+
+    >>> print(id_map(pd.DataFrame({"incident_id": ["a"], "visibility": ["public"]}),
+    ...              key=bytes(32)).to_csv(index=False).strip())
+    incident_id,public_id,visibility
+    a,inc-9615a95d4a336118,public
+    """
+    ids = [str(v) for v in incidents[C.INCIDENT_ID]]
+    return pd.DataFrame({C.INCIDENT_ID: ids, "public_id": [public_id(i, key=key) for i in ids],
+                         C.VISIBILITY: [str(v) for v in incidents[C.VISIBILITY]]})
+
+
+def suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Fate rows for the incidents a public build did not publish: one row per reason, with the
+    number of incidents and no id.
+
+    >>> m = [{"incident_id": "", "action": "suppressed", "field": "visibility",
+    ...       "reason": "restricted row"}] * 2
+    >>> print(suppressed_fate(m).to_csv(index=False).strip())
+    incident_id,status,reason
+    ,rejected,not published: restricted row (2 incidents)
+    """
+    counts = Counter(str(m["reason"]) for m in manifest if m.get("action") == "suppressed")
+    reasons = [f"not published: {r} ({n} incident{'s' if n != 1 else ''})"
+               for r, n in sorted(counts.items())]
+    return pd.DataFrame({C.INCIDENT_ID: [""] * len(reasons),
+                         C.STATUS: ["rejected"] * len(reasons), C.REASON: reasons})
 
 
 def _month_end(stamp: pd.Timestamp) -> pd.Timestamp:
@@ -83,6 +199,7 @@ def make_public(
     incidents: gpd.GeoDataFrame,
     *,
     boundaries: gpd.GeoDataFrame,
+    key: bytes,
     min_count: int | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[dict[str, str]]]:
     """Incidents fit for publication, and the manifest of every change made.
@@ -94,6 +211,8 @@ def make_public(
     boundaries
         The boundaries layer, to find the first-level unit of a point whose ``admin1`` is not
         known.
+    key
+        Secret key of the public ids (:func:`load_id_key`).
     min_count
         Counts below this are withheld (default :data:`geo.settings.PUBLIC_MIN_COUNT`, read at
         call time); 0 withholds none.
@@ -101,9 +220,11 @@ def make_public(
     Returns
     -------
     incidents : GeoDataFrame
-        A new frame with the same columns and the index labels of the rows kept.
+        A new frame with the same columns and the index labels of the rows kept, each with its
+        public id in ``incident_id`` and an empty source ``row``.
     manifest : list of dict
-        ``{"incident_id", "action", "field", "reason"}`` per change, in input order.
+        ``{"incident_id", "action", "field", "reason"}`` per change, in input order; the
+        public id for a published row, empty for a suppressed one.
 
     Raises
     ------
@@ -124,21 +245,23 @@ def make_public(
     ...      "count": [2.0, 40.0], "source_date": two, "notes": ["met at the station", ""],
     ...      "source_url": two, "visibility": ["public", "restricted"]},
     ...     geometry=[shapely.Point(0.5, 0.5)] * 2, crs=4326)
-    >>> public, manifest = make_public(inc, boundaries=units, min_count=5)
+    >>> public, manifest = make_public(inc, boundaries=units, key=bytes(32), min_count=5)
     >>> print(public.to_csv(columns=["incident_id", "geo_precision", "date_text", "count",
     ...                              "notes", "lat"], index=False).strip())
     incident_id,geo_precision,date_text,count,notes,lat
-    a,3,2020-06,,,
+    inc-9615a95d4a336118,3,2020-06,,,
     >>> public.geometry.isna().all()
     np.True_
+    >>> sorted({m["incident_id"] for m in manifest})  # the suppressed row has no id
+    ['', 'inc-9615a95d4a336118']
     >>> for m in manifest:
-    ...     print(m["incident_id"], m["action"], m["field"], "|", m["reason"])
-    a generalised geometry | point (geo_precision 1–2) published as its first-level unit West, AA
-    a removed place | place names are finer than the first-level unit
-    a generalised date | day date published to the month
-    a removed notes | notes are never published
-    a count suppressed count | count below the publication threshold of 5
-    b suppressed visibility | restricted row
+    ...     print(m["action"], m["field"], "|", m["reason"])
+    generalised geometry | point (geo_precision 1–2) published as its first-level unit West, AA
+    removed place | place names are finer than the first-level unit
+    generalised date | day date published to the month
+    removed notes | notes are never published
+    count suppressed count | count below the publication threshold of 5
+    suppressed visibility | restricted row
     """
     threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
     if threshold < 0:
@@ -149,10 +272,13 @@ def make_public(
     geometry_name = incidents.geometry.name
     tree = shapely.STRtree(boundaries.geometry.values)
     for label, rec in zip(incidents.index, incidents.to_dict("records"), strict=True):
-        iid = str(rec[C.INCIDENT_ID])
         if str(rec.get(C.VISIBILITY, "restricted")) != "public":
-            manifest.append(_entry(iid, "suppressed", C.VISIBILITY, "restricted row"))
+            manifest.append(_entry("", "suppressed", C.VISIBILITY, "restricted row"))
             continue
+        iid = public_id(str(rec[C.INCIDENT_ID]), key=key)
+        rec = {**rec, C.INCIDENT_ID: iid}
+        if C.ROW in rec:
+            rec[C.ROW] = ""  # source row numbers: their gaps would show suppressed rows
         entries: list[dict[str, str]] = []
         rec = dict(rec)
         # 2. location
@@ -162,7 +288,7 @@ def make_public(
             if not admin1 and point is not None:
                 country, admin1 = _unit_of(point, country, boundaries, tree)
             if not country:
-                manifest.append(_entry(iid, "suppressed", "geometry",
+                manifest.append(_entry("", "suppressed", "geometry",
                                        "point outside every unit of the boundaries layer; it "
                                        "cannot be generalised"))
                 continue
@@ -215,6 +341,10 @@ def make_public(
         manifest.extend(entries)
         keep.append(label)
         rows.append(rec)
+    ids = [r[C.INCIDENT_ID] for r in rows]
+    if len(set(ids)) != len(ids):  # 64-bit ids: practically never
+        raise UsageError("two incidents got the same public id; use another key",
+                         field="--id-key")
     out = gpd.GeoDataFrame(
         pd.DataFrame.from_records(rows, columns=list(incidents.columns),
                                   index=pd.Index(keep, name=incidents.index.name)),
@@ -226,13 +356,16 @@ def make_public(
 def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
     """Write the manifest as deterministic JSON: a summary and the entries in order.
 
-    The file holds only incident ids, the action, the field and the rule that applied, never
-    the original values.
+    The file holds only public incident ids, the action, the field and the rule that applied,
+    never the original values; suppressed rows appear only as counts per reason.
     """
     doc = {
         "about": "What routerisk build --public generalised, removed or suppressed before "
-                 "scoring; every output beside this file was computed from the public data.",
+                 "scoring; every output beside this file was computed from the public data. "
+                 "Incident ids are opaque public ids; suppressed rows are only counted.",
         "rules": [
+            "incident ids are replaced by opaque public ids (keyed hash); source row numbers "
+            "are removed",
             "restricted rows are not published (suppressed)",
             "point locations are published as their first-level unit (or country)",
             "place names, notes and source URLs are removed",
@@ -240,7 +373,9 @@ def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
             "counts below the threshold are withheld (count suppressed); the row stays",
         ],
         "summary": dict(sorted(Counter(str(m["action"]) for m in manifest).items())),
+        "suppressed": dict(sorted(Counter(str(m["reason"]) for m in manifest
+                                          if m["action"] == "suppressed").items())),
         "entries": [{k: str(m[k]) for k in (C.INCIDENT_ID, "action", "field", "reason")}
-                    for m in manifest],
+                    for m in manifest if m["action"] != "suppressed"],
     }
     Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

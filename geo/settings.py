@@ -15,6 +15,7 @@ __all__ = [
     "EARLIEST_YEAR",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
+    "PUBLIC_ID_KEY_FILE",
     "PUBLIC_MIN_COUNT",
 ]
 
@@ -23,6 +24,13 @@ PUBLIC_MIN_COUNT: int = 5
 has the number withheld (``count`` becomes unknown) in every public output. The incident itself
 stays: that it happened is public reporting; only a small number that could identify people is
 withheld. ``--min-count N`` overrides it for one build; 0 publishes every count."""
+
+PUBLIC_ID_KEY_FILE: str | None = None
+"""The file holding the secret key of public incident ids (``routerisk build --public``): 64 hex
+digits, made on first use. ``None``: ``$XDG_CONFIG_HOME/routerisk/public-id.key``, i.e.
+``~/.config/routerisk/public-id.key``. ``--id-key FILE`` overrides it for one build. Keep it
+outside every output folder, and share it within the organisation: the same key gives the same
+public ids in every release."""
 
 PLACE_POPULATION_RATIO: float = 10.0
 """A place name that matches several gazetteer entries (after narrowing by country and admin1)

@@ -23,3 +23,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             reporter.write_line(f"browser tests were skipped: {', '.join(_skipped_browser)}",
                                 red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _public_id_key_outside_home(tmp_path_factory: pytest.TempPathFactory):
+    """Public builds in the tests keep their id key in a temporary folder, not in ~/.config."""
+    from geo import settings
+
+    before = settings.PUBLIC_ID_KEY_FILE
+    settings.PUBLIC_ID_KEY_FILE = str(tmp_path_factory.mktemp("keys") / "public-id.key")
+    yield
+    settings.PUBLIC_ID_KEY_FILE = before

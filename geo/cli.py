@@ -139,7 +139,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv
+        The arguments after ``routerisk``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 done, 1 invalid input, 2 usage error.
+
+    Examples
+    --------
+    >>> main(["validate", "--as-of", "2024-06-01"])  # doctest: +ELLIPSIS
+    ok: ... as of 2024-06-01
+    0
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

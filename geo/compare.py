@@ -129,6 +129,15 @@ def compare_dates(
         "density_to", "delta", "share_from", "share_to", "reason"}``, the incidents whose
         contribution moved in the direction of the change, largest first) and
         ``explanation`` (the same in one line). EPSG:4326.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()
+    >>> changes = compare_dates(p.segments, p.incidents, date_from=date(2024, 6, 1),
+    ...                         date_to=p.as_of, model=p.model, field=p.field)
+    >>> sorted(set(changes["change"]))
+    ['rose']
     """
     if date_from >= date_to:
         raise ValueError(f"date_from ({date_from}) must be earlier than date_to ({date_to})")

@@ -39,6 +39,18 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(text: str) -> str:
     """Neutralise a text cell a spreadsheet would run as a formula (OWASP CSV injection).
 
+    Parameters
+    ----------
+    text
+        The cell's text.
+
+    Returns
+    -------
+    str
+        The text, with a leading ``'`` when a spreadsheet would read it as a formula.
+
+    Examples
+    --------
     >>> csv_safe("=HYPERLINK(\\"http://x\\")")
     '\\'=HYPERLINK("http://x")'
     >>> csv_safe("  =1+1")
@@ -65,7 +77,31 @@ def _cell(value: Any, digits: int) -> str:
 
 def write_csv(frame: pd.DataFrame, path: Path, *, columns: Sequence[str] | None = None,
               digits: int = 6) -> None:
-    """Write a CSV with stable number formatting and formula-safe text cells."""
+    """Write a CSV with stable number formatting and formula-safe text cells.
+
+    Lists and dicts (``top_incidents``) are JSON text; numbers are rounded to ``digits``.
+
+    Parameters
+    ----------
+    frame
+        The table (a geometry column is left out unless named in ``columns``).
+    path
+        The ``.csv`` file.
+    columns
+        Columns to write, in this order (default: all but the geometry).
+    digits
+        Decimals kept of floats.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_csv(pd.DataFrame({"a": [1.23456789], "b": [[{"x": 1}]]}), Path(tmp) / "t.csv")
+    ...     print((Path(tmp) / "t.csv").read_text())
+    a,b
+    1.234568,"[{""x"":1}]"
+    <BLANKLINE>
+    """
     cols = list(columns) if columns is not None else [c for c in frame.columns if c != "geometry"]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -88,6 +124,30 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path, *, columns: Sequence[str] |
     Coordinates are rounded to ``coord_digits`` decimals (5 ≈ 1 m: far finer than the data).
     Lists and dicts (``top_incidents``) are JSON text, as in every file routerisk writes, so
     a reader gets the same string from GeoJSON, CSV and GeoPackage.
+
+    Parameters
+    ----------
+    gdf
+        Features, any CRS.
+    path
+        The ``.geojson`` file.
+    columns
+        Properties to write (default: all).
+    coord_digits
+        Decimals of coordinates.
+    digits
+        Decimals of float properties.
+
+    Examples
+    --------
+    >>> import json, tempfile, shapely
+    >>> gdf = gpd.GeoDataFrame({"top": [[{"id": "a"}]]}, geometry=[shapely.Point(1, 2)],
+    ...                        crs=4326)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_geojson(gdf, Path(tmp) / "x.geojson")
+    ...     doc = json.loads((Path(tmp) / "x.geojson").read_text())
+    >>> doc["features"][0]["properties"]
+    {'top': '[{"id":"a"}]'}
     """
     wgs = gdf.to_crs(4326) if gdf.crs is not None and not gdf.crs.equals(4326) else gdf
     cols = list(columns) if columns is not None else [c for c in wgs.columns if c != "geometry"]
@@ -117,10 +177,33 @@ def atomic_output(out_dir: Path, *, command: str = "build",
     files of the previous command removed, ``build_manifest.json`` (files with sha256, plus
     ``info``) written last, an interrupted swap completed or undone by the next command.
 
+    Parameters
+    ----------
+    out_dir
+        The output folder (created if missing).
+    command
+        The command whose output set this is (recorded in the manifest).
+    info
+        Extra entries of ``build_manifest.json``.
+
+    Yields
+    ------
+    Path
+        The staging folder to write into.
+
     Raises
     ------
     geo._outdir.OutputError
         ``out_dir`` is a file, in use by another command, or not writable (message names it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "out"
+    >>> with atomic_output(out) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("a")
+    >>> sorted(p.name for p in out.iterdir())
+    ['a.txt', 'build_manifest.json']
     """
     from geo._outdir import owned_output
 
@@ -171,6 +254,21 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path, *,
         The ``.gpkg`` file.
     columns
         Per layer, the columns to keep (default: all).
+    digits
+        Decimals kept of floats.
+    timestamp
+        ``last_change`` recorded for every layer.
+
+    Examples
+    --------
+    >>> import pyogrio, tempfile, shapely
+    >>> gdf = gpd.GeoDataFrame({"top": [[{"id": "a"}]]}, geometry=[shapely.Point(1, 2)],
+    ...                        crs=4326)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_geopackage({"points": gdf}, Path(tmp) / "x.gpkg")
+    ...     back = pyogrio.read_dataframe(Path(tmp) / "x.gpkg", layer="points")
+    >>> back["top"].tolist()
+    ['[{"id":"a"}]']
     """
     import pyogrio
 
@@ -193,6 +291,22 @@ def embed_snippet(map_file: str, *, title: str, width: int = 960, height: int = 
 
     The iframe is sandboxed: the map's scripts run, but it cannot reach the page around it.
 
+    Parameters
+    ----------
+    map_file
+        Address of the map relative to the page (escaped).
+    title
+        Accessible title and caption (escaped).
+    width, height
+        Size in pixels (the width shrinks with the page).
+
+    Returns
+    -------
+    str
+        The HTML fragment.
+
+    Examples
+    --------
     >>> print(embed_snippet("m.html", title="A <b>map</b>").splitlines()[-5])
       <iframe src="m.html" title="A &lt;b&gt;map&lt;/b&gt;" width="960" height="640"
     """
@@ -215,6 +329,22 @@ def embed_snippet(map_file: str, *, title: str, width: int = 960, height: int = 
 
 def write_embed_snippet(path: Path, *, map_file: str, title: str, width: int = 960,
                         height: int = 640) -> None:
-    """Write :func:`embed_snippet` to ``path`` (UTF-8)."""
+    """Write :func:`embed_snippet` to ``path`` (UTF-8).
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    map_file, title, width, height
+        As for :func:`embed_snippet`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_embed_snippet(Path(tmp) / "e.html", map_file="m.html", title="Map")
+    ...     "<iframe" in (Path(tmp) / "e.html").read_text()
+    True
+    """
     Path(path).write_text(embed_snippet(map_file, title=title, width=width, height=height),
                           encoding="utf-8")

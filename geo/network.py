@@ -174,6 +174,19 @@ def load_network(
     RouteriskError
         The file is missing, not OSM XML, refers to nodes it does not hold, or holds no way of
         the network type.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> osm = Path(tempfile.mkdtemp()) / "road.osm"
+    >>> _ = osm.write_text(
+    ...     '<osm version="0.6"><node id="1" lat="40.0" lon="120.0"/>'
+    ...     '<node id="2" lat="40.0" lon="120.01"/><node id="3" lat="40.0" lon="120.02"/>'
+    ...     '<way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
+    ...     '<tag k="highway" v="primary"/></way></osm>')
+    >>> graph = load_network(osm)
+    >>> graph.number_of_nodes(), graph.number_of_edges()
+    (3, 4)
     """
     path = Path(osm_path)
     keep = _edge_filter(_network_type("", network_type))
@@ -292,6 +305,20 @@ def corridor_from_graph(
     ------
     RouteriskError
         A waypoint off the network, or no path between two consecutive waypoints.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> osm = Path(tempfile.mkdtemp()) / "road.osm"
+    >>> _ = osm.write_text(
+    ...     '<osm version="0.6"><node id="1" lat="40.0" lon="120.0"/>'
+    ...     '<node id="2" lat="40.0" lon="120.01"/><node id="3" lat="40.0" lon="120.02"/>'
+    ...     '<way id="9"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
+    ...     '<tag k="highway" v="primary"/></way></osm>')
+    >>> row = corridor_from_graph(load_network(osm), ["40.0,120.0", "40.0,120.02"],
+    ...                           corridor_id="T-1", route="Test", source="test extract")
+    >>> len(row.geometry.iloc[0].coords)
+    3
     """
     _check_properties(corridor_id, route, mode)
     texts, points = _parse_all(waypoints, boundaries)
@@ -427,7 +454,7 @@ def corridor_from_osm(
                   "ODbL)", tolerance_km=tolerance_km, file=str(path))
 
 
-def corridor_from_download(
+def corridor_from_download(  # numpydoc ignore=EX01
     waypoints: Sequence[Waypoint],
     *,
     corridor_id: str,
@@ -444,6 +471,24 @@ def corridor_from_download(
     Needs the internet; only called when the user asks for a download. The box around the
     waypoints (plus ``margin_km``) is fetched with ``osmnx.graph_from_bbox``, without osmnx's
     response cache. Long corridors mean large downloads: prefer an extract on disk.
+
+    Parameters
+    ----------
+    waypoints, corridor_id, route, name, mode, network_type, tolerance_km
+        As for :func:`corridor_from_osm`.
+    margin_km
+        Margin around the waypoints' box, downloaded too.
+    boundaries
+        As for :func:`corridor_from_osm`.
+
+    Returns
+    -------
+    GeoDataFrame
+        As :func:`corridor_from_osm`.
+
+    Notes
+    -----
+    No example: it needs the internet (:func:`corridor_from_graph` has one, offline).
     """
     _check_properties(corridor_id, route, mode)
     ntype = _network_type(mode, network_type)
@@ -602,6 +647,16 @@ def append_corridor(corridor: gpd.GeoDataFrame, into: Path | str) -> None:
     RouteriskError
         Invalid new corridor, an id already in the file, or an invalid existing file
         (:class:`ValidationError` listing its problems).
+
+    Examples
+    --------
+    >>> import tempfile, shapely
+    >>> into = Path(tempfile.mkdtemp()) / "corridors.geojson"
+    >>> new = gpd.GeoDataFrame({"corridor_id": ["T-1"], "route": ["Test"]},
+    ...     geometry=[shapely.LineString([(120.0, 40.0), (120.02, 40.0)])], crs=4326)
+    >>> append_corridor(new, into)
+    >>> json.loads(into.read_text())["features"][0]["properties"]["corridor_id"]
+    'T-1'
     """
     target = Path(into)
     if target.suffix.lower() not in {".geojson", ".json"}:

@@ -87,6 +87,11 @@ def parse_waypoint(
     location, field
         Where the waypoint came from, for error messages (e.g. ``"waypoint 2"``, ``"--via"``).
 
+    Returns
+    -------
+    tuple of float
+        ``(lat, lon)``.
+
     Raises
     ------
     PlaceError

@@ -1,6 +1,6 @@
 """The whole build: load and validate inputs, segment, score, summarise, write outputs.
 
-Used by the CLI and usable from Python::
+The engine under :func:`geo.build` (which wraps :class:`Prepared` in a :class:`geo.Build`)::
 
     from geo import pipeline
     prepared = pipeline.prepare()            # bundled layers, as of the latest incident
@@ -71,7 +71,17 @@ ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
 def bundled_layers() -> Path:
     """The bundled example layers shipped with the package (:func:`geo.datasets.layers`).
 
-    Never a ``layers/`` folder of the current directory: that takes an explicit ``--layers``.
+    Never a ``layers/`` folder of the current directory: that takes an explicit ``layers=``.
+
+    Returns
+    -------
+    Path
+        The folder holding ``boundaries.geojson``, ``corridors.geojson``, ``incidents.csv``.
+
+    Examples
+    --------
+    >>> (bundled_layers() / "corridors.geojson").is_file()
+    True
     """
     from geo import datasets
 
@@ -80,7 +90,34 @@ def bundled_layers() -> Path:
 
 @dataclass
 class Prepared:
-    """Everything a build computes, before anything is written."""
+    """Everything a build computes, before anything is written.
+
+    Parameters
+    ----------
+    boundaries, corridors, incidents
+        The layers as read (incidents generalised in a public build).
+    segments, scored
+        Segments, and the same with their scores as of ``as_of``.
+    routes, families, fate, timeline
+        Per corridor, per route family, per incident, and bands per segment per month end.
+    model, as_of, field
+        The risk model, the date, and the :class:`geo.risk.RiskField` reused for other dates.
+    paths
+        The input files read.
+    warnings
+        Suspicious but valid input.
+    public, manifest
+        Whether the build is public, and what it generalised or suppressed.
+    id_key_file, id_map
+        Where the key of public incident ids is kept, and original id → public id (restricted
+        builds asked for it).
+
+    Examples
+    --------
+    >>> p = prepare()
+    >>> len(p.scored) == len(p.segments)
+    True
+    """
 
     boundaries: gpd.GeoDataFrame
     corridors: gpd.GeoDataFrame
@@ -103,7 +140,20 @@ class Prepared:
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--layers --boundaries --corridors --incidents --config --as-of --encoding``."""
+    """Add ``--layers --boundaries --corridors --incidents --config --as-of --encoding``.
+
+    Parameters
+    ----------
+    parser
+        The (sub)command's parser.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_input_arguments(parser)
+    >>> parser.parse_args(["--as-of", "2024-06-01"]).as_of
+    datetime.date(2024, 6, 1)
+    """
     parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
                         "corridors.geojson and incidents.csv (default: the bundled layers)")
     parser.add_argument("--boundaries", type=Path, action="append",
@@ -124,7 +174,23 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def iso_date_arg(text: str) -> date:
-    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text."""
+    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text.
+
+    Parameters
+    ----------
+    text
+        The argument as typed.
+
+    Returns
+    -------
+    datetime.date
+        The date.
+
+    Examples
+    --------
+    >>> iso_date_arg("2024-06-01")
+    datetime.date(2024, 6, 1)
+    """
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -134,7 +200,25 @@ def iso_date_arg(text: str) -> date:
 def resolve_paths(*, layers: Path | None = None,
                   boundaries: Path | Sequence[Path] | None = None,
                   corridors: Path | None = None, incidents: Path | None = None) -> dict[str, Path]:
-    """Input file paths from a layers folder and per-file overrides."""
+    """Input file paths from a layers folder and per-file overrides.
+
+    Parameters
+    ----------
+    layers
+        Folder of the three files; default :func:`bundled_layers`.
+    boundaries, corridors, incidents
+        Single files that override the folder's.
+
+    Returns
+    -------
+    dict
+        ``{"boundaries": Path, "corridors": Path, "incidents": Path}``.
+
+    Examples
+    --------
+    >>> resolve_paths(layers=Path("x"), incidents=Path("y.csv"))["incidents"].name
+    'y.csv'
+    """
     base = Path(layers) if layers is not None else bundled_layers()
     return {
         "boundaries": _first(boundaries) if boundaries else base / BOUNDARIES_FILE,
@@ -168,6 +252,16 @@ def prepare(
 
     Parameters
     ----------
+    layers, boundaries, corridors, incidents
+        Input files (see :func:`resolve_paths`).
+    config
+        Risk model TOML (see :func:`geo.risk.load_model`).
+    as_of
+        Scoring date; default: the day by which every incident could be known.
+    encoding
+        Text encoding of a non-UTF-8 incidents CSV.
+    repair
+        Repair invalid boundary polygons (logged) instead of reporting them.
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in ``Prepared.warnings``.
@@ -183,10 +277,27 @@ def prepare(
     write_id_map
         Restricted builds only: also write ``public_id_map.csv`` (original id → public id) for
         the organisation's own use.
+    today
+        The date a date "in the future" is judged against (default: the real today).
+
+    Returns
+    -------
+    Prepared
+        Everything computed; :func:`geo.build` wraps it in a :class:`geo.Build`.
+
+    Raises
+    ------
+    geo.ValidationError
+        Listing every problem of every input.
+
+    Examples
+    --------
+    >>> prepare(as_of=date(2024, 6, 1)).as_of
+    datetime.date(2024, 6, 1)
     """
     if public and write_id_map:
         raise UsageError("a public build never writes the id map; build the map from the "
-                         "restricted build", field="--write-id-map")
+                         "restricted build", field="write_id_map")
     paths = resolve_paths(layers=layers, boundaries=boundaries, corridors=corridors,
                           incidents=incidents)
     problems: list[Problem] = []
@@ -260,7 +371,27 @@ def _collect(problems: list[Problem], func: Any, *args: Any, **kwargs: Any) -> A
 
 
 def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prepared:
-    """:func:`prepare` with the arguments added by :func:`add_input_arguments`."""
+    """:func:`prepare` with the arguments added by :func:`add_input_arguments`.
+
+    Parameters
+    ----------
+    args
+        Parsed arguments.
+    public
+        As for :func:`prepare`.
+
+    Returns
+    -------
+    Prepared
+        As :func:`prepare`.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_input_arguments(parser)
+    >>> prepare_from_args(parser.parse_args([])).public
+    False
+    """
     return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
                    encoding=args.encoding, repair=args.repair,
@@ -275,6 +406,32 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
 
     See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
     ``build_manifest.json`` last, a second build into the same folder refused.
+
+    Parameters
+    ----------
+    prepared
+        A :func:`prepare` result.
+    out_dir
+        Output folder.
+    tiles
+        Online basemaps of the interactive map (xyzservices names).
+    formats
+        Static map formats.
+    map_name
+        File stem of the maps.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     names = {p.name for p in write_outputs(prepare(), Path(tmp), formats=())}
+    >>> "route_risk_map.html" in names
+    True
     """
     from geo._outdir import build_info
     from geo.export import write_embed_snippet, write_geopackage

@@ -93,6 +93,20 @@ _KEY_HEX = re.compile(r"^[0-9a-f]{64}$")
 def public_id(original: str, *, key: bytes) -> str:
     """The opaque public id of an incident: stable for one key, unguessable without it.
 
+    Parameters
+    ----------
+    original
+        The incident's own id.
+    key
+        Secret key.
+
+    Returns
+    -------
+    str
+        ``inc-`` and 16 hex digits.
+
+    Examples
+    --------
     >>> public_id("KMG-ARREST-2024-08", key=bytes(32))
     'inc-869f8f774787fdaf'
     >>> public_id("KMG-ARREST-2024-08", key=bytes(32)) == public_id("KMG-ARREST-2024-08",
@@ -104,8 +118,21 @@ def public_id(original: str, *, key: bytes) -> str:
 
 
 def default_key_file() -> Path:
-    """Where the public-id key lives unless told: :data:`geo.settings.PUBLIC_ID_KEY_FILE`, else
-    ``$XDG_CONFIG_HOME/routerisk/public-id.key`` (``~/.config/routerisk/public-id.key``)."""
+    """Where the public-id key lives unless told.
+
+    :data:`geo.settings.PUBLIC_ID_KEY_FILE`, else ``$XDG_CONFIG_HOME/routerisk/public-id.key``
+    (``~/.config/routerisk/public-id.key``).
+
+    Returns
+    -------
+    Path
+        The key file (it may not exist yet).
+
+    Examples
+    --------
+    >>> default_key_file().name
+    'public-id.key'
+"""
     if settings.PUBLIC_ID_KEY_FILE:
         return Path(settings.PUBLIC_ID_KEY_FILE).expanduser()
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
@@ -119,10 +146,28 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
     (mode 0600) with a new random key, and a warning says where: keep that file, outside every
     output folder, to keep public ids stable from one release to the next.
 
+    Parameters
+    ----------
+    path
+        The key file; default :func:`default_key_file`.
+
+    Returns
+    -------
+    tuple
+        ``(key bytes, the file)``.
+
     Raises
     ------
     UsageError
         The file exists but is not a key, or cannot be read or created (the message names it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> key_file = Path(tempfile.mkdtemp()) / "public-id.key"
+    >>> _ = key_file.write_text("00" * 32)
+    >>> load_id_key(key_file) == (bytes(32), key_file)
+    True
     """
     file = Path(path).expanduser() if path else default_key_file()
     try:
@@ -146,6 +191,20 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
 def id_map(incidents: pd.DataFrame, *, key: bytes) -> pd.DataFrame:
     """Original id → public id for every incident (for the organisation's own use).
 
+    Parameters
+    ----------
+    incidents
+        Incidents with ``incident_id`` and ``visibility``.
+    key
+        Secret key of the public ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``incident_id``, ``public_id``, ``visibility``.
+
+    Examples
+    --------
     >>> print(id_map(pd.DataFrame({"incident_id": ["a"], "visibility": ["public"]}),
     ...              key=bytes(32)).to_csv(index=False).strip())
     incident_id,public_id,visibility
@@ -157,9 +216,22 @@ def id_map(incidents: pd.DataFrame, *, key: bytes) -> pd.DataFrame:
 
 
 def suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """Fate rows for the incidents a public build did not publish: one row per reason, with the
-    number of incidents and no id.
+    """Fate rows for the incidents a public build did not publish.
 
+    One row per reason, with the number of incidents and no id.
+
+    Parameters
+    ----------
+    manifest
+        Entries from :func:`make_public`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``incident_id`` (empty), ``status`` (``rejected``), ``reason``.
+
+    Examples
+    --------
     >>> m = [{"incident_id": "", "action": "suppressed", "field": "visibility",
     ...       "reason": "restricted row"}] * 2
     >>> print(suppressed_fate(m).to_csv(index=False).strip())
@@ -358,6 +430,21 @@ def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
 
     The file holds only public incident ids, the action, the field and the rule that applied,
     never the original values; suppressed rows appear only as counts per reason.
+
+    Parameters
+    ----------
+    manifest
+        Entries from :func:`make_public`.
+    path
+        The ``.json`` file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_manifest([], Path(tmp) / "m.json")
+    ...     json.loads((Path(tmp) / "m.json").read_text())["about"][:19]
+    'What routerisk buil'
     """
     doc = {
         "about": "What routerisk build --public generalised, removed or suppressed before "

@@ -74,7 +74,26 @@ _CHUNK = 50_000  # incidents per STRtree query batch
 
 @dataclass(frozen=True)
 class IncidentType:
-    """Risk parameters of one incident type."""
+    """Risk parameters of one incident type.
+
+    Parameters
+    ----------
+    name, label
+        Key in the model file and the words shown on maps.
+    weight
+        Multiplier of the incident's contribution (0: shown, never scored).
+    half_life_days
+        Time for the contribution to halve.
+    bandwidth_km
+        Reach of a point incident along the corridors.
+    symbol, color
+        Marker shape and colour on the maps.
+
+    Examples
+    --------
+    >>> load_model().types["arrest"].bandwidth_km
+    50.0
+    """
 
     name: str
     label: str
@@ -87,7 +106,40 @@ class IncidentType:
 
 @dataclass(frozen=True)
 class RiskModel:
-    """All parameters of the risk model; build it with :func:`load_model`."""
+    """All parameters of the risk model; build it with :func:`load_model`.
+
+    Parameters
+    ----------
+    types
+        Incident type name → :class:`IncidentType`.
+    band_thresholds, band_labels
+        The four fixed density thresholds between bands 1–5, and the five band names.
+    segment_km
+        Longest segment.
+    top_n
+        Contributors kept per segment.
+    count_scale, quality_factors, quality_missing
+        Severity of ``count``; factor of ``source_quality`` 1–5, and the quality assumed when
+        missing.
+    near_town_extra_km
+        Bandwidth added for geo_precision 2.
+    admin1_per_100km, country_per_100km
+        Flat density of incidents known only to a first-level unit or a country.
+    border_crossing_exposure, border_crossing_km
+        Baseline exposure of each international crossing and its reach.
+    band_scheme
+        Name of the band thresholds' preset (``"fixed"`` unless the model file names one).
+    kernel_distance, kernel_access_km
+        ``"euclidean"`` or ``"network"`` distance for point incidents, and how far off the
+        network an incident may lie to reach it (network distance only).
+    source
+        Where the values came from.
+
+    Examples
+    --------
+    >>> load_model().band_thresholds
+    (0.1, 0.5, 1.5, 4.0)
+    """
 
     types: Mapping[str, IncidentType]
     band_thresholds: tuple[float, float, float, float]
@@ -167,6 +219,18 @@ def load_model(path: Path | str | Sequence[Path | str] | None = None) -> RiskMod
     files are merged in order. Unknown sections, keys and misspelt types are errors
     (:mod:`geo._config`).
 
+    Parameters
+    ----------
+    path
+        A TOML file; ``None`` for the packaged defaults.
+
+    Returns
+    -------
+    RiskModel
+        The model.
+
+    Examples
+    --------
     >>> load_model().types["arrest"].half_life_days
     180.0
     """
@@ -231,6 +295,20 @@ def load_model(path: Path | str | Sequence[Path | str] | None = None) -> RiskMod
 def band_of(density: np.ndarray | float, thresholds: Sequence[float]) -> np.ndarray:
     """Band 1–5: one plus the number of thresholds at or below the density.
 
+    Parameters
+    ----------
+    density
+        Risk densities.
+    thresholds
+        The four band thresholds.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer bands.
+
+    Examples
+    --------
     >>> band_of(np.array([0.0, 0.1, 4.0, 9.9]), [0.1, 0.5, 1.5, 4.0]).tolist()
     [1, 2, 5, 5]
     """
@@ -240,6 +318,18 @@ def band_of(density: np.ndarray | float, thresholds: Sequence[float]) -> np.ndar
 def month_ends(start: date, end: date) -> list[date]:
     """Last day of every month from ``start``'s month through ``end``'s, ending with ``end``.
 
+    Parameters
+    ----------
+    start, end
+        The first and last dates.
+
+    Returns
+    -------
+    list of datetime.date
+        Month ends, then ``end``.
+
+    Examples
+    --------
     >>> [d.isoformat() for d in month_ends(date(2019, 7, 20), date(2019, 9, 3))]
     ['2019-07-31', '2019-08-31', '2019-09-03']
     """
@@ -304,6 +394,25 @@ class RiskField:
 
     Pairs (incident, segment) within reach and their spatial kernel integrals are found once
     (STRtree + numpy); any number of as-of dates is then a matter of vector arithmetic.
+
+    Parameters
+    ----------
+    segments
+        Output of :func:`geo.segment.segment_corridors`.
+    incidents
+        Output of :func:`geo.io.read_incidents`.
+    model
+        Risk model parameters.
+    crs
+        Metric CRS to measure in; default :func:`geo.io.study_crs` of the segments.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> field = RiskField(p.segments, p.incidents, model=p.model)
+    >>> bool((field.density(p.as_of) == p.scored["risk_density"].to_numpy()).all())
+    True
     """
 
     def __init__(self, segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
@@ -481,7 +590,26 @@ class RiskField:
         self.pair_val = np.concatenate(parts_val)
 
     def time_factor(self, as_of: date) -> np.ndarray:
-        """K_time of every incident as of ``as_of`` (0 for incidents not yet known by then)."""
+        """K_time of every incident as of ``as_of`` (0 for incidents not yet known by then).
+
+        Parameters
+        ----------
+        as_of
+            The date.
+
+        Returns
+        -------
+        numpy.ndarray
+            One factor in [0, 1] per incident.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> k = p.field.time_factor(p.as_of)
+        >>> bool(((k >= 0) & (k <= 1)).all())
+        True
+        """
         t = np.datetime64(as_of, "D")
         ref = np.where(self.is_interval, np.minimum(self.end, t), np.minimum(self.mid, t))
         age = (t - ref).astype(float)
@@ -489,11 +617,47 @@ class RiskField:
         return np.where(self.known <= t, factor, 0.0)
 
     def pair_contributions(self, as_of: date) -> np.ndarray:
-        """Each pair's contribution to its segment's integral (weighted incident units)."""
+        """Each pair's contribution to its segment's integral (weighted incident units).
+
+        Parameters
+        ----------
+        as_of
+            The date.
+
+        Returns
+        -------
+        numpy.ndarray
+            One value per (incident, segment) pair.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> bool((p.field.pair_contributions(p.as_of) >= 0).all())
+        True
+        """
         return self.pair_val * (self.base * self.time_factor(as_of))[self.pair_inc]
 
     def density(self, as_of: date) -> np.ndarray:
-        """risk_density of every segment (weighted incidents per 100 km)."""
+        """Risk density of every segment (weighted incidents per 100 km).
+
+        Parameters
+        ----------
+        as_of
+            The date.
+
+        Returns
+        -------
+        numpy.ndarray
+            One value per segment.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> len(p.field.density(p.as_of)) == len(p.segments)
+        True
+        """
         contrib = np.bincount(self.pair_seg, weights=self.pair_contributions(as_of),
                               minlength=self.n_seg)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -571,6 +735,14 @@ def score_segments(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, a
     -------
     GeoDataFrame
         ``segments`` plus ``risk_density``, ``risk_band``, ``exposure``, ``top_incidents``.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> scored = score_segments(p.segments, p.incidents, as_of=p.as_of, model=p.model)
+    >>> int(scored["risk_band"].min()) >= 1
+    True
     """
     field = field or RiskField(segments, incidents, model=model)
     density = field.density(as_of)
@@ -585,7 +757,29 @@ def score_segments(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, a
 def band_timeline(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
                   dates: Sequence[date], model: RiskModel, field: RiskField | None = None
                   ) -> pd.DataFrame:
-    """Band of every segment at each date (columns ``YYYY-MM-DD``, index ``segment_id``)."""
+    """Band of every segment at each date (columns ``YYYY-MM-DD``, index ``segment_id``).
+
+    Parameters
+    ----------
+    segments, incidents
+        As for :func:`score_segments`.
+    dates
+        The dates (e.g. :func:`month_ends`).
+    model, field
+        As for :func:`score_segments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Bands, one column per date.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> band_timeline(p.segments, p.incidents, dates=[p.as_of], model=p.model).shape[1]
+    1
+    """
     field = field or RiskField(segments, incidents, model=model)
     data = {d.isoformat(): band_of(field.density(d), model.band_thresholds).astype("int64")
             for d in dates}
@@ -594,7 +788,26 @@ def band_timeline(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
 
 def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as_of: date,
                   model: RiskModel, field: RiskField | None = None) -> pd.DataFrame:
-    """Status and reason of every incident: scored, future or unassigned."""
+    """Status and reason of every incident: scored, future or unassigned.
+
+    Parameters
+    ----------
+    segments, incidents, as_of, model, field
+        As for :func:`score_segments`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``incident_id``, ``status``, ``reason`` in the order of ``incidents``.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> fate = incident_fate(p.segments, p.incidents, as_of=p.as_of, model=p.model)
+    >>> sorted(set(fate["status"]) - {"scored", "future", "unassigned"})
+    []
+    """
     field = field or RiskField(segments, incidents, model=model)
     n = len(incidents)
     t = np.datetime64(as_of, "D")

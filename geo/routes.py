@@ -49,6 +49,20 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     of the corridor's exposure, from each segment's top contributors (a lower bound when segments
     have more contributors than they keep).
 
+    Parameters
+    ----------
+    scored
+        Scored segments (:func:`geo.risk.score_segments`).
+    top_n
+        Top incidents kept per corridor.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per corridor, in order of first appearance.
+
+    Examples
+    --------
     >>> import geopandas as gpd
     >>> seg = gpd.GeoDataFrame({"corridor_id": ["a", "a"], "route": ["r", "r"],
     ...     "length_km": [10.0, 30.0], "exposure": [0.5, 0.25], "risk_band": [3, 2],
@@ -89,6 +103,27 @@ def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFr
 
     ``max_interception_index`` is that of the family's most exposed corridor (a family is a set
     of alternatives, so its corridors' indices are not combined).
+
+    Parameters
+    ----------
+    scored
+        Scored segments (:func:`geo.risk.score_segments`).
+    top_n
+        Top incidents kept per family.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per route family.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> seg = gpd.GeoDataFrame({"corridor_id": ["a", "b"], "route": ["r", "r"],
+    ...     "length_km": [10.0, 30.0], "exposure": [0.5, 0.25], "risk_band": [3, 2],
+    ...     "risk_density": [5.0, 0.8333], "top_incidents": [[], []]}, geometry=[None, None])
+    >>> summarise_families(seg)[["route", "n_corridors", "length_km"]].values.tolist()
+    [['r', 2, 40.0]]
     """
     routes = summarise_routes(scored, top_n=top_n)
     if not len(routes):

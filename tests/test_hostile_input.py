@@ -430,10 +430,11 @@ CASES: dict[str, Case] = {
         (INC, "row 12", "date", "'1066-10-14' is before 1900; is the year a typo?")], 11),
     "place names": (bad_places, [
         (INC, "row 2", "place", "place 'Atlantis' is not in CN in the offline gazetteer; places of "
-                              "that name: Atlantis ZA (-33.57, 18.48) pop 82,736; fix "
-                              "admin1/country or give lat and lon"),
+                              "that name: Atlantis ZA (-33.57, 18.48) pop 82,736; Atlantis US "
+                              "(26.59, -80.10) pop 2,106; fix admin1/country or give lat and "
+                              "lon"),
         (INC, "row 3", "place", "place 'Qqqxyzzy' not found in the offline gazetteer (GeoNames "
-                              "cities of 15,000 people or more); give lat and lon"),
+                              "places of 500 people or more); give lat and lon"),
         (INC, "row 4", "place", "place 'Jining' is ambiguous: Jining CN (35.41, 116.58) pop "
                               "1,241,012; Jining CN (41.03, 113.11) pop 258,757; add admin1"),
         (INC, "row 6", "admin1", "'Narnia' is not a first-level unit of CN in the boundaries layer "

@@ -107,3 +107,117 @@ def test_lengths_are_geodesic():
     seg = segment_corridors(north, UNITS, max_km=500)
     assert seg[C.LENGTH_KM].sum() == pytest.approx(1.8 * 110.574, rel=1e-3)
     assert np.isfinite(seg[C.LENGTH_KM]).all()
+
+
+# --- the vectorised segmentation equals the plain per-line way, bit for bit -------------------
+
+
+def _reference_runs(line, units, tree, rings):
+    """The per-line way: cut at the unit rings, classify midpoints, absorb outside slivers."""
+    from geo.segment import _SLIVER_M
+
+    length = line.length
+    cand = tree.query(line, predicate="intersects")
+    cuts = [0.0, length]
+    if len(cand):
+        pts = shapely.get_coordinates(shapely.intersection(line, rings[cand]))
+        cuts.extend(shapely.line_locate_point(line, shapely.points(pts)).tolist())
+    cuts_arr = np.unique(np.clip(np.round(cuts, 3), 0, length))
+    mids = shapely.line_interpolate_point(line, (cuts_arr[:-1] + cuts_arr[1:]) / 2)
+    which = []
+    for m in mids:
+        hits = [int(u) for u in cand if units.geometry.values[u].intersects(m)]
+        which.append(min(hits) if hits else -1)
+    runs = []
+    for a, b, u in zip(cuts_arr[:-1], cuts_arr[1:], which, strict=True):
+        if runs and runs[-1][2] == u:
+            runs[-1][1] = b
+        else:
+            runs.append([a, b, u])
+    merged = []
+    for run in runs:
+        if run[2] == -1 and run[1] - run[0] < _SLIVER_M and len(runs) > 1:
+            if merged:
+                merged[-1][1] = run[1]
+                continue
+            run[2] = next(r[2] for r in runs if r[2] != -1)
+        if merged and merged[-1][2] == run[2]:
+            merged[-1][1] = run[1]
+        else:
+            merged.append(run)
+    return merged
+
+
+def _reference_segments(corridors, boundaries, max_km=25.0):
+    import math
+
+    import pyproj
+    from shapely import ops
+
+    from geo.io import WGS84, study_crs
+    from geo.segment import _densified
+
+    crs = study_crs(corridors)
+    lines = _densified(corridors).to_crs(crs)
+    units = _densified(boundaries).to_crs(crs).reset_index(drop=True)
+    tree = shapely.STRtree(units.geometry.values)
+    rings = shapely.boundary(units.geometry.values)
+    rows, geoms = [], []
+    for _, corridor in lines.iterrows():
+        seq = 0
+        for part in shapely.get_parts(corridor.geometry):
+            for a, b, u in _reference_runs(part, units, tree, rings):
+                n = max(1, math.ceil((b - a) / (max_km * 1000) - 1e-9))
+                for s, e in itertools.pairwise(np.linspace(a, b, n + 1)):
+                    geoms.append(ops.substring(part, s, e))
+                    rows.append({C.SEGMENT_ID: f"{corridor[C.CORRIDOR_ID]}-{seq:03d}",
+                                 C.COUNTRY: units[C.COUNTRY][u] if u >= 0 else ""})
+                    seq += 1
+    out = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs).to_crs(WGS84)
+    geod = pyproj.Geod(ellps="WGS84")
+    out[C.LENGTH_KM] = [geod.geometry_length(g) / 1000.0 for g in out.geometry]
+    return out
+
+
+def _wiggly(n: int, seed: int) -> gpd.GeoDataFrame:
+    """Road-like random walks over UNITS, some leaving it, one in two parts."""
+    rng = np.random.default_rng(seed)
+    steps = rng.uniform(-0.06, 0.06, (n, 40, 2)) + np.array([0.07, 0.0])
+    starts = np.c_[rng.uniform(-1.5, 2.5, n), rng.uniform(-0.9, 0.9, n)]
+    walks = starts[:, None, :] + np.cumsum(steps, axis=1)
+    geoms = [shapely.LineString(w) for w in walks]
+    geoms[0] = shapely.MultiLineString([walks[0][:20], walks[0][22:]])
+    return gpd.GeoDataFrame({C.CORRIDOR_ID: [f"w{i}" for i in range(n)], C.ROUTE: ["r"] * n},
+                            geometry=geoms, crs=4326)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_vectorised_segments_equal_the_per_line_way(seed):
+    lines = _wiggly(12, seed)
+    seg = segment_corridors(lines, UNITS, max_km=20)
+    ref = _reference_segments(lines, UNITS, max_km=20)
+    assert seg[C.SEGMENT_ID].tolist() == ref[C.SEGMENT_ID].tolist()
+    assert seg[C.COUNTRY].tolist() == ref[C.COUNTRY].tolist()
+    assert seg[C.LENGTH_KM].tolist() == ref[C.LENGTH_KM].tolist()  # exactly
+    assert shapely.equals_exact(seg.geometry.values, ref.geometry.values, tolerance=0).all()
+    assert (seg[C.COVERAGE] == "outside").any() and (seg[C.COVERAGE] == "inside").any()
+
+
+def test_bundled_segments_equal_the_per_line_way():
+    from geo import datasets
+    from geo.io import read_boundaries, read_corridors
+
+    boundaries = read_boundaries(datasets.get_path("boundaries"))
+    corridors = read_corridors(datasets.get_path("corridors"))
+    seg = segment_corridors(corridors, boundaries)
+    ref = _reference_segments(corridors, boundaries)
+    assert len(seg) == 421
+    assert seg[C.SEGMENT_ID].tolist() == ref[C.SEGMENT_ID].tolist()
+    assert seg[C.LENGTH_KM].tolist() == ref[C.LENGTH_KM].tolist()
+    assert shapely.equals_exact(seg.geometry.values, ref.geometry.values, tolerance=0).all()
+
+
+def test_no_corridors_give_no_segments_with_every_column():
+    seg = segment_corridors(STRAIGHT.iloc[:0], UNITS)
+    assert len(seg) == 0
+    assert C.COVERAGE in seg and seg[C.SEQ].dtype == "int64"

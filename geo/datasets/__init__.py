@@ -37,6 +37,13 @@ available: tuple[str, ...] = tuple(FILES)
 def layers() -> Path:
     """The folder of the bundled layers, usable as ``--layers`` / ``layers=``.
 
+    Returns
+    -------
+    Path
+        The package folder holding the three files.
+
+    Examples
+    --------
     >>> (layers() / "incidents.csv").is_file()
     True
     """
@@ -50,6 +57,11 @@ def get_path(dataset: str) -> Path:
     ----------
     dataset
         One of :data:`available`: ``"boundaries"``, ``"corridors"`` or ``"incidents"``.
+
+    Returns
+    -------
+    Path
+        The file inside :func:`layers`.
 
     Raises
     ------

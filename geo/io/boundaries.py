@@ -65,8 +65,11 @@ def read_boundaries(path: PathLike | Sequence[PathLike], *, repair: bool = False
 
     Examples
     --------
-    >>> from geo.datasets import get_path
-    >>> read_boundaries(get_path("boundaries")).attrs["read_as"]
+    >>> from geo import datasets
+    >>> units = read_boundaries(datasets.get_path("boundaries"))
+    >>> units.columns[:3].tolist(), units.crs.to_epsg()
+    (['country', 'admin1', 'admin1_code'], 4326)
+    >>> units.attrs["read_as"]
     'routerisk boundaries: 42 units'
     """
     sources = [path] if isinstance(path, str | os.PathLike) else list(path)

@@ -28,11 +28,23 @@ MODES = ("rail", "road", "river", "foot", "mixed", "sea")
 def read_corridors(path: Path | str) -> gpd.GeoDataFrame:
     """Read corridor polylines.
 
+    Parameters
+    ----------
+    path
+        Any vector file of LineStrings with unique ``corridor_id`` and a ``route``.
+
     Returns
     -------
     GeoDataFrame
         Columns ``corridor_id``, ``route``, ``name``, ``mode``, ``source``, geometry
         (LineString/MultiLineString); EPSG:4326.
+
+    Examples
+    --------
+    >>> from geo import datasets
+    >>> corridors = read_corridors(datasets.get_path("corridors"))
+    >>> bool(corridors["corridor_id"].is_unique)
+    True
     """
     path = Path(path)
     col = _Collector(path)

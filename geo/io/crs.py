@@ -18,6 +18,18 @@ def study_crs(*layers: gpd.GeoDataFrame) -> pyproj.CRS:
     The centre is rounded to whole degrees, so the same data in another input CRS (and so with
     slightly different floating point bounds) gets the same projection.
 
+    Parameters
+    ----------
+    *layers
+        GeoDataFrames in any CRS; the centre of their joint bounds is used.
+
+    Returns
+    -------
+    pyproj.CRS
+        Azimuthal equidistant, metres.
+
+    Examples
+    --------
     >>> import geopandas as gpd, shapely
     >>> g = gpd.GeoDataFrame(geometry=[shapely.Point(102.7, 25.0)], crs=4326)
     >>> to_study = pyproj.Transformer.from_crs(4326, study_crs(g), always_xy=True)

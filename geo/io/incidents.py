@@ -102,6 +102,15 @@ def read_incidents(
         One row per incident in input order, EPSG:4326; the columns of the data contract.
         A CSV with only its header, or an empty FeatureCollection, gives an empty frame with
         those columns (a map of the border baseline only).
+
+    Examples
+    --------
+    >>> from geo import datasets
+    >>> from geo.io import read_boundaries
+    >>> units = read_boundaries(datasets.get_path("boundaries"))
+    >>> inc = read_incidents(datasets.get_path("incidents"), boundaries=units)
+    >>> inc[["incident_id", "date_text", "date_precision"]].shape[1]
+    3
     """
     path = Path(path)
     col = _Collector(path)

@@ -32,6 +32,22 @@ def resolve_place(
     ``boundaries``), then by population: the most populous one wins only when it has
     :data:`geo.settings.PLACE_POPULATION_RATIO` times the population of the next.
 
+    Parameters
+    ----------
+    name
+        The place name (GeoNames name or alternate name).
+    country
+        ISO 3166-1 alpha-2 code to narrow by.
+    admin1
+        First-level unit to narrow by (needs ``boundaries``).
+    boundaries
+        Boundaries layer, to test candidates against ``admin1``.
+
+    Returns
+    -------
+    tuple of float
+        ``(lat, lon)`` of the place.
+
     Raises
     ------
     PlaceError
@@ -54,8 +70,9 @@ def resolve_place(
             raise PlaceError(f"place {name!r} is not in {where} in the offline gazetteer; "
                              f"places of that name: {_describe(elsewhere)}; fix admin1/country "
                              "or give lat and lon", field=C.PLACE)
-        raise PlaceError(f"place {name!r} not found in the offline gazetteer (GeoNames cities "
-                         "of 15,000 people or more); give lat and lon", field=C.PLACE)
+        raise PlaceError(f"place {name!r} not found in the offline gazetteer (GeoNames places "
+                         f"of {settings.GAZETTEER_MIN_POPULATION:,} people or more); give lat "
+                         "and lon", field=C.PLACE)
     ratio = settings.PLACE_POPULATION_RATIO
     if len(found) > 1 and found[0].population < ratio * found[1].population:
         hint = "add admin1" if not admin1 else "give lat and lon"

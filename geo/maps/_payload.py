@@ -581,7 +581,24 @@ def tile_specs(names: Sequence[str]) -> list[dict[str, Any]]:
 
 
 def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
-    """Distinct sources cited by the incidents, for map panels and captions."""
+    """Distinct sources cited by the incidents, for map panels and captions.
+
+    Parameters
+    ----------
+    incidents
+        Incidents with ``source_name`` and ``source_url``.
+
+    Returns
+    -------
+    list of dict
+        ``{"name": ..., "url": ...}`` in order of first citation, each once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sources_of(pd.DataFrame({"source_name": ["A", "A", ""], "source_url": ["", "", ""]}))
+    [{'name': 'A', 'url': ''}]
+    """
     seen: dict[tuple[str, str], None] = {}
     for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
         if name or url:

@@ -45,8 +45,20 @@ def _polygons(boundaries: gpd.GeoDataFrame, tolerance: float = 0.01) -> list[Any
 
 
 class ChangeLayers(SafeMacroElement):
-    """Boundaries, all segments (grey) and the changed ones (red rose, blue fell), drawn by
-    ``templates/compare.js`` from a JSON block that is parsed, never executed."""
+    """Boundaries, all segments (grey) and the changed ones (red rose, blue fell).
+
+    Drawn by ``templates/compare.js`` from a JSON block that is parsed, never executed.
+
+    Parameters
+    ----------
+    data
+        The page's data (see :func:`build_changes_map`).
+
+    Examples
+    --------
+    >>> print(ChangeLayers({"title": "<b>x</b>"}).data_json)
+    {"title":"\\u003cb\\u003ex\\u003c/b\\u003e"}
+    """
 
     _template = Template("""
 {% macro header(this, kwargs) %}
@@ -81,7 +93,7 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     Parameters
     ----------
     changes
-        Output of :func:`compare_dates`.
+        Output of :func:`geo.compare.compare_dates`.
     segments
         All segments, drawn thin and grey for context.
     boundaries
@@ -97,6 +109,15 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     -------
     folium.Map
         Leaflet is inlined (from the XStatic package): the page makes no network request.
+
+    Examples
+    --------
+    >>> import geo
+    >>> c = geo.build().compare("2024-06-01")
+    >>> m = build_changes_map(c.changes, c._result.segments, c._result.boundaries,
+    ...                       date_from=c.date_from, date_to=c.date_to)
+    >>> "RouteRiskCompare(" in m.get_root().render()
+    True
     """
     seg = segments.to_crs(4326) if segments.crs is not None else segments
     ch = changes.to_crs(4326) if len(changes) and changes.crs is not None else changes
@@ -136,6 +157,23 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
 
 
 def save_changes_map(m: folium.Map, path: Path) -> None:
-    """Write the change map as one HTML file (same inputs, same bytes)."""
+    """Write the change map as one HTML file (same inputs, same bytes).
+
+    Parameters
+    ----------
+    m
+        A map from :func:`build_changes_map`.
+    path
+        The ``.html`` file.
+
+    Examples
+    --------
+    >>> import geo, tempfile
+    >>> c = geo.build().compare("2024-06-01")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_changes_map(c.explore(), Path(tmp) / "changes.html")
+    ...     (Path(tmp) / "changes.html").stat().st_size > 10_000
+    True
+    """
     deterministic_ids(m, root="routerisk_compare")
     Path(path).write_bytes(m.get_root().render().encode("utf-8"))

@@ -284,8 +284,16 @@ def build_map(
 
     Raises
     ------
-    geo._errors.UsageError
+    geo.UsageError
         For an unknown tile provider or one that needs an API key.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()
+    >>> m = build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model)
+    >>> "RouteRisk.layers(" in m.get_root().render()
+    True
     """
     try:
         tile_layers = tile_specs(tiles)
@@ -321,7 +329,23 @@ def build_map(
 
 
 def save_map(m: folium.Map, path: Path) -> None:
-    """Write the map as one HTML file; identical inputs give identical bytes."""
+    """Write the map as one HTML file; identical inputs give identical bytes.
+
+    Parameters
+    ----------
+    m
+        A map from :func:`build_map`.
+    path
+        The ``.html`` file.
+
+    Examples
+    --------
+    >>> import geo, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_map(geo.build().explore(), Path(tmp) / "map.html")
+    ...     (Path(tmp) / "map.html").read_text().startswith("<!DOCTYPE html>")
+    True
+    """
     deterministic_ids(m)
     text = m.get_root().render()
     Path(path).write_bytes(text.encode("utf-8"))

@@ -891,7 +891,30 @@ def _ensure_incident_columns(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def save_figure(fig: Figure, path: Path, *, fmt: str | None = None) -> Path:
-    """Save a figure as PNG (300 dpi), SVG or PDF with no dates in the file (byte-stable)."""
+    """Save a figure as PNG (300 dpi), SVG or PDF with no dates in the file (byte-stable).
+
+    Parameters
+    ----------
+    fig
+        The figure (e.g. from :func:`plot_risk_map`).
+    path
+        The file to write.
+    fmt
+        ``"png"``, ``"svg"`` or ``"pdf"``; default from the suffix of ``path``.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> fig = Figure(figsize=(2, 1))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save_figure(fig, Path(tmp) / "f.svg").suffix
+    '.svg'
+    """
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in STATIC_FORMATS:
@@ -930,6 +953,14 @@ def save_static_maps(prepared: BuildLike, stem: Path, *,
     -------
     list of Path
         The files written, in the order of ``formats``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.pipeline import prepare
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     [p.name for p in save_static_maps(prepare(), Path(tmp) / "m", formats=("svg",))]
+    ['m.svg']
     """
     from geo.maps._payload import sources_of
 

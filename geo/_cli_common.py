@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from geo.api import Build
 
-__all__ = ["FLAGS", "build_from_args", "flag"]
+__all__ = ["FLAGS", "build_from_args", "flag", "option_flag"]
 
 #: Keyword of the Python API → flag of the command line, where they differ in more than
 #: ``_`` → ``-``.
@@ -34,6 +34,19 @@ def flag(name: str) -> str:
     if name.isidentifier():
         return "--" + name.replace("_", "-")
     return name
+
+
+def option_flag(option: str) -> str:
+    """The command-line form of a keyword setting named in a library message.
+
+    >>> option_flag("repair=True"), option_flag("encoding='utf-16'"), option_flag("encoding")
+    ('--repair', '--encoding utf-16', '--encoding')
+    """
+    name, _, value = option.partition("=")
+    value = value.strip("'\"")
+    if value in ("", "True"):
+        return flag(name)
+    return f"{flag(name)} {value}"
 
 
 def build_from_args(args: argparse.Namespace, *, public: bool = False) -> Build:

@@ -55,6 +55,14 @@ def parse_period(text: str, *, precision: str = "") -> Period:
     datetime.date(2019, 9, 9)
     """
     text = text.strip()
+    period = _period_of(text)
+    if period.start.year < settings.EARLIEST_YEAR:
+        raise ValueError(f"{text!r} is before {settings.EARLIEST_YEAR}; is the year a typo?")
+    return _coarsened(period, text, precision) if precision else period
+
+
+def _period_of(text: str) -> Period:
+    """The period the date string itself stands for (its own precision)."""
     if not text:
         raise ValueError("is empty; write YYYY-MM-DD, YYYY-MM or YYYY")
     if m := _DAY.match(text):
@@ -63,48 +71,48 @@ def parse_period(text: str, *, precision: str = "") -> Period:
             day = date(y, mo, d)
         except ValueError:
             raise ValueError(f"{text!r} is not a real date") from None
-        period = Period(day, day, "day")
-    elif m := _MONTH.match(text):
+        return Period(day, day, "day")
+    if m := _MONTH.match(text):
         y, mo = int(m.group(1)), int(m.group(2))
         if not 1 <= mo <= 12:
             raise ValueError(f"{text!r} is not a real month")
-        period = Period(date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), "month")
-    elif m := _YEAR.match(text):
+        return Period(date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1]), "month")
+    if m := _YEAR.match(text):
         y = int(m.group(1))
         if y < 1:
             raise ValueError(f"{text!r} is not a real year")
-        period = Period(date(y, 1, 1), date(y, 12, 31), "year")
-    elif m := _SLASHED.match(text):
+        return Period(date(y, 1, 1), date(y, 12, 31), "year")
+    if m := _SLASHED.match(text):
         if int(m.group(1)) <= 12 and int(m.group(2)) <= 12:
             raise ValueError(
                 f"{text!r} is ambiguous (day/month or month/day?); write it as YYYY-MM-DD"
             )
         raise ValueError(f"{text!r} is not an ISO date; write it as YYYY-MM-DD")
-    elif not _HAS_YEAR.search(text):
+    if not _HAS_YEAR.search(text):
         raise ValueError(
             f"{text!r} has no year; write YYYY-MM-DD, YYYY-MM or YYYY "
             "(state an assumed year in notes)"
         )
-    else:
-        raise ValueError(f"{text!r} is not an ISO date; write YYYY-MM-DD, YYYY-MM or YYYY")
-    if period.start.year < settings.EARLIEST_YEAR:
-        raise ValueError(f"{text!r} is before {settings.EARLIEST_YEAR}; is the year a typo?")
-    if precision:
-        precision = precision.strip().lower()
-        if precision not in _RANK:
-            raise ValueError(f"date_precision {precision!r} is not one of {', '.join(PRECISIONS)}")
-        if _RANK[precision] < _RANK[period.precision]:
-            raise ValueError(
-                f"date_precision {precision!r} is finer than the date {text!r} "
-                f"({period.precision}); precision is never invented"
-            )
-        if precision == "week":
-            period = Period(period.start, period.start + timedelta(days=6), "week")
-        elif precision == "month" and period.precision == "day":
-            s = period.start
-            period = Period(
-                s.replace(day=1), s.replace(day=calendar.monthrange(s.year, s.month)[1]), "month"
-            )
-        elif precision == "year":
-            period = Period(date(period.start.year, 1, 1), date(period.start.year, 12, 31), "year")
+    raise ValueError(f"{text!r} is not an ISO date; write YYYY-MM-DD, YYYY-MM or YYYY")
+
+
+def _coarsened(period: Period, text: str, precision: str) -> Period:
+    """``period`` widened to a stated ``date_precision`` (never narrowed)."""
+    precision = precision.strip().lower()
+    if precision not in _RANK:
+        raise ValueError(f"date_precision {precision!r} is not one of {', '.join(PRECISIONS)}")
+    if _RANK[precision] < _RANK[period.precision]:
+        raise ValueError(
+            f"date_precision {precision!r} is finer than the date {text!r} "
+            f"({period.precision}); precision is never invented"
+        )
+    if precision == "week":
+        return Period(period.start, period.start + timedelta(days=6), "week")
+    if precision == "month" and period.precision == "day":
+        s = period.start
+        return Period(
+            s.replace(day=1), s.replace(day=calendar.monthrange(s.year, s.month)[1]), "month"
+        )
+    if precision == "year":
+        return Period(date(period.start.year, 1, 1), date(period.start.year, 12, 31), "year")
     return period

@@ -33,21 +33,30 @@ class Problem:
     field
         The column, property or key concerned; ``"-"`` when none applies.
     message
-        What is wrong, in words a person can act on.
+        What is wrong, in words a person can act on (no command-line flags: the library
+        speaks of its keywords, the command line adds its flags).
+    option
+        The keyword that changes the outcome, as ``name=value`` (``"repair=True"``,
+        ``"encoding='utf-16'"``), shown after the message; the command line shows the flag
+        instead (``--repair``, ``--encoding utf-16``).
 
     Examples
     --------
     >>> print(Problem("incidents.csv", "row 3", "date", "2024-13-01 is not a date"))
     incidents.csv:row 3: date: 2024-13-01 is not a date
+    >>> print(Problem("b.geojson", "feature 2", "geometry", "invalid polygon", "repair=True"))
+    b.geojson:feature 2: geometry: invalid polygon (repair=True)
     """
 
     file: str
     location: str
     field: str
     message: str
+    option: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.location}: {self.field}: {self.message}"
+        text = f"{self.file}:{self.location}: {self.field}: {self.message}"
+        return f"{text} ({self.option})" if self.option else text
 
 
 class RouteriskError(ValueError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import logging
 import sys
 import time
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from geo import __version__
-from geo._cli_common import build_from_args, flag
+from geo._cli_common import build_from_args, flag, option_flag
 from geo._errors import Problem, RouteriskError, UsageError
 
 __all__ = ["main"]
@@ -24,9 +25,13 @@ log = logging.getLogger("geo")
 
 
 def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> None:
+    """One line per problem; a keyword the library names (``repair=True``) becomes its flag."""
     prefix = "warning: " if level == "warning" else ""
     for p in problems:
-        print(f"{prefix}{p}", file=sys.stderr)
+        line = str(dataclasses.replace(p, option="")) if p.option else str(p)
+        if p.option:
+            line += f" ({option_flag(p.option)})"
+        print(f"{prefix}{line}", file=sys.stderr)
 
 
 @contextlib.contextmanager

@@ -267,6 +267,34 @@ def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame, tree: shape
     return country, ""
 
 
+def _generalise_dates(rec: dict[str, Any], iid: str) -> list[dict[str, str]]:
+    """Cut the dates of one published row to the month, in place; the manifest entries."""
+    entries: list[dict[str, str]] = []
+    if rec[C.DATE_PRECISION] in _FINER_THAN_MONTH:
+        start = pd.Timestamp(rec[C.DATE])
+        rec[C.DATE_TEXT] = f"{start.year:04d}-{start.month:02d}"
+        rec[C.DATE] = pd.Timestamp(start.year, start.month, 1)
+        rec[C.DATE_END] = _month_end(max(pd.Timestamp(rec[C.DATE_END]), start))
+        entries.append(_entry(iid, "generalised", C.DATE, f"{rec[C.DATE_PRECISION]} date "
+                                                          "published to the month"))
+        rec[C.DATE_PRECISION] = "month"
+    if not pd.isna(rec[C.END_DATE]):
+        end = pd.Timestamp(rec[C.END_DATE])
+        if end != _month_end(end):
+            rec[C.END_DATE] = _month_end(end)
+            rec[C.DATE_END] = max(pd.Timestamp(rec[C.DATE_END]), rec[C.END_DATE])
+            entries.append(_entry(iid, "generalised", C.END_DATE, "end date published to "
+                                                                  "the end of its month"))
+    source_date = str(rec.get(C.SOURCE_DATE) or "").strip()
+    if source_date and not _ISO_COARSE.match(source_date):
+        day = _ISO_DAY.match(source_date)
+        rec[C.SOURCE_DATE] = day.group(1) if day else ""
+        entries.append(_entry(iid, "generalised" if day else "removed", C.SOURCE_DATE,
+                              "source date published to the month" if day else
+                              "source date is not an ISO date and cannot be cut to a month"))
+    return entries
+
+
 def make_public(
     incidents: gpd.GeoDataFrame,
     *,
@@ -376,28 +404,7 @@ def make_public(
             entries.append(_entry(iid, "removed", C.PLACE, "place names are finer than the "
                                                            "first-level unit"))
         # 4. dates
-        if rec[C.DATE_PRECISION] in _FINER_THAN_MONTH:
-            start = pd.Timestamp(rec[C.DATE])
-            rec[C.DATE_TEXT] = f"{start.year:04d}-{start.month:02d}"
-            rec[C.DATE] = pd.Timestamp(start.year, start.month, 1)
-            rec[C.DATE_END] = _month_end(max(pd.Timestamp(rec[C.DATE_END]), start))
-            entries.append(_entry(iid, "generalised", C.DATE, f"{rec[C.DATE_PRECISION]} date "
-                                                              "published to the month"))
-            rec[C.DATE_PRECISION] = "month"
-        if not pd.isna(rec[C.END_DATE]):
-            end = pd.Timestamp(rec[C.END_DATE])
-            if end != _month_end(end):
-                rec[C.END_DATE] = _month_end(end)
-                rec[C.DATE_END] = max(pd.Timestamp(rec[C.DATE_END]), rec[C.END_DATE])
-                entries.append(_entry(iid, "generalised", C.END_DATE, "end date published to "
-                                                                      "the end of its month"))
-        source_date = str(rec.get(C.SOURCE_DATE) or "").strip()
-        if source_date and not _ISO_COARSE.match(source_date):
-            day = _ISO_DAY.match(source_date)
-            rec[C.SOURCE_DATE] = day.group(1) if day else ""
-            entries.append(_entry(iid, "generalised" if day else "removed", C.SOURCE_DATE,
-                                  "source date published to the month" if day else
-                                  "source date is not an ISO date and cannot be cut to a month"))
+        entries.extend(_generalise_dates(rec, iid))
         # 5. notes and links
         for fld, why in ((C.NOTES, "notes are never published"),
                          (C.SOURCE_URL, "source URLs are never published")):
@@ -416,7 +423,7 @@ def make_public(
     ids = [r[C.INCIDENT_ID] for r in rows]
     if len(set(ids)) != len(ids):  # 64-bit ids: practically never
         raise UsageError("two incidents got the same public id; use another key",
-                         field="--id-key")
+                         field="id_key")
     out = gpd.GeoDataFrame(
         pd.DataFrame.from_records(rows, columns=list(incidents.columns),
                                   index=pd.Index(keep, name=incidents.index.name)),

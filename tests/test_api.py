@@ -181,3 +181,13 @@ def test_compare_and_route(bundled: geo.Build, tmp_path: Path) -> None:
 def test_units_fixture_is_what_the_hostile_build_reads(hostile: geo.Build) -> None:
     assert len(hostile.boundaries) == len(UNITS)
     assert HOSTILE in set(hostile.segments[C.CORRIDOR_ID])
+
+
+def test_library_errors_name_keywords_not_flags(tmp_path: Path) -> None:
+    folder = write_layers(tmp_path / "layers", "")
+    (folder / "incidents.csv").write_bytes(CSV.encode("utf-16"))
+    with pytest.raises(geo.ValidationError) as info:
+        geo.build(folder)
+    text = str(info.value)
+    assert "give its encoding (encoding='utf-16')" in text and "--" not in text
+    assert info.value.problems[0].option == "encoding='utf-16'"

@@ -348,10 +348,11 @@ CASES: dict[str, Case] = {
         (B, "feature 7", "geometry", "LineString, expected MultiPolygon or Polygon"),
         (K, "feature 4", "geometry", "Point, expected LineString or MultiLineString")], None),
     "invalid polygons": (invalid_polygons, [
-        (B, "feature 7", "geometry", "invalid polygon: Self-intersection at (100, 11) "
-                                     "(--repair fixes it and logs the change)"),
-        (B, "feature 8", "geometry", "invalid polygon: Hole lies outside shell at (105, 10) "
-                                     "(--repair fixes it and logs the change)")], None),
+        (B, "feature 7", "geometry", "invalid polygon: Self-intersection at (100, 11); the "
+                                     "repair option fixes it and logs the change (--repair)"),
+        (B, "feature 8", "geometry", "invalid polygon: Hole lies outside shell at (105, 10); the "
+                                     "repair option fixes it and logs the change (--repair)")],
+        None),
     "null, empty, NaN, infinite, out-of-range coordinates": (bad_coordinates, [
         (K, "feature 4", "geometry", "missing (null) geometry"),
         (K, "feature 5", "geometry", "empty geometry"),
@@ -402,10 +403,10 @@ CASES: dict[str, Case] = {
                           "fields that hold commas)")], 2),
     "CSV not UTF-8": (not_utf8, [
         (INC, "line 2", "-", "not valid utf-8: byte 0xE9 at offset 209; save as 'CSV UTF-8' or "
-                           "pass --encoding (e.g. cp1252, gb18030)")], 1),
+                           "give its encoding (e.g. cp1252, gb18030) (--encoding ENC)")], 1),
     "CSV in UTF-16": (utf16, [
-        (INC, "-", "-", "is UTF-16 (Excel 'Unicode text'); save as 'CSV UTF-8' or pass "
-                      "--encoding utf-16")], 1),
+        (INC, "-", "-", "is UTF-16 (Excel 'Unicode text'); save as 'CSV UTF-8' or give its "
+                      "encoding (--encoding utf-16)")], 1),
     "spreadsheet instead of CSV": (spreadsheet, [
         (INC, "-", "-", "is a zip file (an .xlsx/.ods spreadsheet?), not CSV; export it as "
                       "'CSV UTF-8'")], 1),

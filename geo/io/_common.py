@@ -28,8 +28,8 @@ class _Collector:
         self.file = str(path)
         self.problems: list[Problem] = []
 
-    def add(self, location: str, field: str, message: str) -> None:
-        self.problems.append(Problem(self.file, location, field, message))
+    def add(self, location: str, field: str, message: str, *, option: str = "") -> None:
+        self.problems.append(Problem(self.file, location, field, message, option))
 
     def has(self, location: str, field: str) -> bool:
         return any(p.location == location and p.field == field for p in self.problems)
@@ -41,8 +41,8 @@ class _Collector:
         if self.problems:
             raise ValidationError(sorted(self.problems, key=_location_key))
 
-    def fail(self, location: str, field: str, message: str) -> NoReturn:
-        self.add(location, field, message)
+    def fail(self, location: str, field: str, message: str, *, option: str = "") -> NoReturn:
+        self.add(location, field, message, option=option)
         raise ValidationError(sorted(self.problems, key=_location_key))
 
 

@@ -21,8 +21,8 @@ from geo.io._vector import _check_geometries, _to_wgs84
 def _decode(raw: bytes, path: Path, col: _Collector, encoding: str | None) -> str:
     if encoding is None:
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            col.fail("-", "-", "is UTF-16 (Excel 'Unicode text'); save as 'CSV UTF-8' or pass "
-                               "--encoding utf-16")
+            col.fail("-", "-", "is UTF-16 (Excel 'Unicode text'); save as 'CSV UTF-8' or give "
+                               "its encoding", option="encoding='utf-16'")
         if raw.startswith(b"PK\x03\x04"):
             col.fail("-", "-", "is a zip file (an .xlsx/.ods spreadsheet?), not CSV; export it "
                                "as 'CSV UTF-8'")
@@ -32,10 +32,10 @@ def _decode(raw: bytes, path: Path, col: _Collector, encoding: str | None) -> st
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col.fail(f"line {line}", "-", f"not valid {enc}: byte 0x{raw[exc.start]:02X} at offset "
-                                      f"{exc.start}; save as 'CSV UTF-8' or pass --encoding "
-                                      "(e.g. cp1252, gb18030)")
+                                      f"{exc.start}; save as 'CSV UTF-8' or give its encoding "
+                                      "(e.g. cp1252, gb18030)", option="encoding=ENC")
     except LookupError:
-        col.fail("-", "-", f"unknown encoding {encoding!r} (--encoding)")
+        col.fail("-", "-", f"unknown encoding {encoding!r}", option="encoding")
 
 
 def _read_text(path: Path, col: _Collector, encoding: str | None) -> tuple[bytes, str]:

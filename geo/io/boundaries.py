@@ -92,10 +92,23 @@ def import_boundaries(sources: Sequence[Path], out: Path) -> str:
 
     The file is written atomically (a temporary file beside ``out``, then a rename).
 
+    Parameters
+    ----------
+    sources
+        Boundary files in any layout :func:`read_boundaries` reads; several merge into one
+        coverage.
+    out
+        The GeoJSON file to write (columns ``country``, ``admin1``, ``admin1_code``).
+
     Returns
     -------
     str
         The summary line, e.g. ``"boundaries read as GADM level 1: 26 units; wrote P"``.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem of every source; nothing is written then.
     """
     gdf = read_boundaries(list(sources))
     out = Path(out)
@@ -220,8 +233,8 @@ def _valid_polygon(geom: Any, loc: str, col: _Collector, *, repair: bool) -> Any
         return geom
     reason = _validity_reason(geom)
     if not repair:
-        col.add(loc, "geometry", f"invalid polygon: {reason} (--repair fixes it and logs "
-                                 "the change)")
+        col.add(loc, "geometry", f"invalid polygon: {reason}; the repair option fixes it "
+                                 "and logs the change", option="repair=True")
         return geom
     parts = shapely.get_parts(shapely.make_valid(geom))
     polys = [q for p in parts if p.geom_type in _POLYGONAL for q in shapely.get_parts(p)]

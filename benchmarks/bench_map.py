@@ -1,16 +1,19 @@
-"""Benchmark the interactive map at scale: build time, file size, Chromium load and draw time.
+"""Benchmark the interactive map at scale in headless Chromium (offline, requests blocked).
 
-A synthetic map of 10,000 segments and 50,000 incidents (``tests/_mapdata.synthetic``) is built
-and saved, then opened offline in Debian's headless Chromium (every request blocked) several
-times. Reported per run, as milliseconds since navigation start (``performance.now()``):
+Synthetic road-like maps (``benchmarks/_synthetic_map.py``: 10 vertices per segment, a
+monthly band timeline, two contributors per segment) are built and saved, then opened in
+Debian's headless Chromium several times. Measured with the Performance API
+(``performance.now()``), medians over the runs:
 
-* ``segments``  — every segment path exists in the SVG (the target: under 3 s);
-* ``incidents`` — Leaflet.markercluster has clustered every incident known at the as-of date.
+* ``draw``  — from navigation start until the segment canvas is drawn (target ≤ 3 s);
+* ``pan frame`` — the longest frame (``requestAnimationFrame`` interval) while the map is
+  dragged with the mouse, and ``pan settle`` — the redraw after the drag ends;
+* ``zoom``  — a zoom in by one level until the next frame (the redraw included);
+* ``slider step`` — a slider move until the next frame (target ≤ 300 ms).
 
 Usage::
 
-    python benchmarks/bench_map.py [--segments 10000] [--incidents 50000] [--months 48]
-                                   [--runs 3] [--keep output/bench_map.html]
+    python benchmarks/bench_map.py [--segments 20000 100000] [--incidents 10000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -21,97 +24,124 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _synthetic_map import synthetic  # noqa: E402
 
 from geo.maps.interactive import build_map, save_map  # noqa: E402
-from tests._mapdata import synthetic  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TARGET_MS = 3000
+
+INTERACT = """async () => {
+  const m = map_routerisk, st = m._rr, out = {};
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  let t = performance.now();
+  m.setZoom(m.getZoom() + 1, {animate: false});
+  await frame();
+  out.zoom = performance.now() - t;
+  t = performance.now();
+  st.setStep(Math.max(0, st.data.steps.length - 6));
+  await frame();
+  out.step = performance.now() - t;
+  t = performance.now();
+  st.setStep(st.data.steps.length - 1);
+  await frame();
+  out.step = Math.max(out.step, performance.now() - t);
+  return out;
+}"""
+
+FRAMES = """() => {
+  window.__frames = [];
+  let last = performance.now();
+  const tick = (now) => { window.__frames.push([now, now - last]); last = now;
+                          if (window.__frames.length < 100000) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+}"""
 
 
-def load_times(path: Path, n_segments: int, runs: int) -> list[dict[str, float]]:
-    """Open the map ``runs`` times in a fresh page; time segments drawn and incidents ready."""
+def one_run(browser: Any, url: str) -> dict[str, float]:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url == url:
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url, wait_until="commit", timeout=300_000)
+    draw = page.wait_for_function(
+        "map_routerisk && map_routerisk._rr && map_routerisk.getContainer()"
+        ".getAttribute('data-rr-drawn') && performance.now()",
+        polling="raf", timeout=300_000).json_value()
+    page.wait_for_timeout(500)
+    # drag the map with the mouse; record every frame interval meanwhile
+    page.evaluate(FRAMES)
+    page.mouse.move(640, 400)
+    page.mouse.down()
+    for k in range(1, 21):
+        page.mouse.move(640 - 10 * k, 400 - 5 * k)
+    page.evaluate("window.__dragEnd = performance.now()")
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    end = page.evaluate("window.__dragEnd")
+    frames = [d for t, d in page.evaluate("window.__frames.slice(1)") if t <= end]
+    settle = page.evaluate("map_routerisk._rr.segmentLayer._drawMs")
+    out = page.evaluate(INTERACT)
+    if errors or blocked:
+        raise RuntimeError(f"page errors {errors} or requests {blocked[:3]}")
+    page.close()
+    return {"draw": float(draw), "pan_frame": float(max(frames or [0.0])),
+            "pan_settle": float(settle), "zoom": float(out["zoom"]),
+            "step": float(out["step"])}
+
+
+def bench(n_segments: int, n_incidents: int, runs: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    url = path.resolve().as_uri()
-    out = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for _ in range(runs):
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            blocked: list[str] = []
-            errors: list[str] = []
-
-            def route(r, blocked=blocked):  # type: ignore[no-untyped-def]
-                if r.request.url == url:
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
-
-            page.route("**/*", route)
-            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-            page.goto(url, wait_until="commit", timeout=120_000)
-            segments_ms = page.wait_for_function(
-                f"document.querySelectorAll('path.rr-seg').length >= {n_segments} "
-                "&& performance.now()", polling="raf", timeout=120_000).json_value()
-            incidents_ms = page.wait_for_function(
-                "document.querySelector('[data-rr-incidents=ready]') && performance.now()",
-                polling="raf", timeout=120_000).json_value()
-            if errors or blocked:
-                raise RuntimeError(f"page errors {errors} or requests {blocked[:3]}")
-            out.append({"segments": float(segments_ms), "incidents": float(incidents_ms)})
-            page.close()
-        browser.close()
-    return out
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--segments", type=int, default=10_000)
-    parser.add_argument("--incidents", type=int, default=50_000)
-    parser.add_argument("--months", type=int, default=48)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="also keep the HTML file here")
-    args = parser.parse_args(argv)
-
     t0 = time.perf_counter()
-    inputs = synthetic(args.segments, args.incidents, months=args.months)
+    inputs = synthetic(n_segments, n_incidents)
     t1 = time.perf_counter()
     m = build_map(**inputs)
     t2 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(args.keep) if args.keep else Path(tmp) / "bench_map.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = Path(tmp) / "bench_map.html"
         save_map(m, path)
         t3 = time.perf_counter()
         size = path.stat().st_size
-        runs = load_times(path, len(inputs["segments"]), args.runs)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            results = [one_run(browser, path.resolve().as_uri()) for _ in range(runs)]
+            browser.close()
+    med = {k: statistics.median(r[k] for r in results) for k in results[0]}
+    return {"segments": n_segments, "incidents": n_incidents, "inputs_s": t1 - t0,
+            "build_s": t2 - t1, "save_s": t3 - t2, "mb": size / 1e6, **med}
 
-    seg = [r["segments"] for r in runs]
-    inc = [r["incidents"] for r in runs]
-    rows = [
-        ("segments / incidents / months",
-         f"{len(inputs['segments']):,} / {len(inputs['incidents']):,} / "
-         f"{len(inputs['timeline'].columns)}"),
-        ("synthetic inputs", f"{t1 - t0:.2f} s"),
-        ("build_map", f"{t2 - t1:.2f} s"),
-        ("save_map (render + write)", f"{t3 - t2:.2f} s"),
-        ("HTML size", f"{size / 1e6:.2f} MB"),
-        ("Chromium: all segment paths drawn",
-         f"median {statistics.median(seg):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in seg)})"
-         f"  target < {TARGET_MS} ms: {'OK' if statistics.median(seg) < TARGET_MS else 'MISSED'}"),
-        ("Chromium: incidents clustered",
-         f"median {statistics.median(inc):.0f} ms (runs: {', '.join(f'{x:.0f}' for x in inc)})"),
-    ]
-    width = max(len(k) for k, _ in rows)
-    for key, value in rows:
-        print(f"{key:<{width}}  {value}")
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--segments", type=int, nargs="+", default=[20_000, 100_000])
+    parser.add_argument("--incidents", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    print("| segments | incidents | build_map s | save s | HTML MB | draw ms | pan frame ms "
+          "| pan settle ms | zoom ms | slider step ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for n in args.segments:
+        r = bench(n, args.incidents, args.runs)
+        print(f"| {r['segments']:,} | {r['incidents']:,} | {r['build_s']:.1f} | "
+              f"{r['save_s']:.1f} | {r['mb']:.1f} | {r['draw']:.0f} | {r['pan_frame']:.0f} | "
+              f"{r['pan_settle']:.0f} | {r['zoom']:.0f} | {r['step']:.0f} |", flush=True)
     return 0
 
 

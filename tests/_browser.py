@@ -76,3 +76,40 @@ def offline_page(path: Path, *, viewport: tuple[int, int] = (1280, 800)
             yield s
         finally:
             browser.close()
+
+
+# The segments are drawn on one canvas (no element per segment). These read what a person
+# sees there: a point in the middle of a segment that nothing covers, and the colour of the
+# canvas pixel at that point.
+POINT_ON_SEGMENT = """(sid) => {
+  const st = map_routerisk._rr, s = st.data.segments.id.indexOf(sid);
+  if (s < 0 || !map_routerisk.hasLayer(st.segmentLayer)) { return null; }
+  const q = st.segmentLayer.pointOf(s), size = map_routerisk.getSize();
+  const p = L.point(Math.round(q.x), Math.round(q.y));  // where a mouse event lands
+  if (p.x < 0 || p.y < 0 || p.x >= size.x || p.y >= size.y) { return null; }
+  if (st.segmentLayer.segmentAt(p) !== s) { return null; }
+  const r = map_routerisk.getContainer().getBoundingClientRect();
+  const x = r.left + p.x, y = r.top + p.y, hit = document.elementFromPoint(x, y);
+  if (!hit || hit.closest(".leaflet-control, .leaflet-marker-icon, .leaflet-popup")) {
+    return null;
+  }
+  return [x, y];
+}"""
+
+# The colours of the 3 x 3 canvas pixels around the middle of a segment.
+STROKE_OF = """(sid) => {
+  const st = map_routerisk._rr, s = st.data.segments.id.indexOf(sid);
+  const p = st.segmentLayer.pointOf(s);
+  const c = document.querySelector("canvas.rr-seg-canvas");
+  const r = c.getBoundingClientRect(), m = map_routerisk.getContainer().getBoundingClientRect();
+  const k = c.width / r.width;
+  const x = Math.round((m.left + p.x - r.left) * k), y = Math.round((m.top + p.y - r.top) * k);
+  const d = c.getContext("2d").getImageData(x - 1, y - 1, 3, 3).data, out = [];
+  for (let i = 0; i < d.length; i += 4) {
+    out.push("#" + [d[i], d[i + 1], d[i + 2]].map((v) => v.toString(16).padStart(2, "0"))
+      .join(""));
+  }
+  return out;
+}"""
+
+SEGMENTS_DRAWN = """() => Number(map_routerisk.getContainer().getAttribute("data-rr-drawn"))"""

@@ -188,6 +188,22 @@ def test_change_map_in_chromium_offline(tmp_path):
     assert session.dialogs == []
 
 
+@pytest.mark.browser
+def test_change_map_draws_segments_outside_the_boundaries_grey_dashed(tmp_path):
+    segs = SEGMENTS.assign(**{C.COVERAGE: [C.COVERAGE_OUTSIDE] + [C.COVERAGE_INSIDE]
+                              * (len(SEGMENTS) - 1)})
+    out = compare_dates(segs, incidents([]), date_from=FROM, date_to=TO, model=MODEL)
+    path = tmp_path / "changes_map.html"
+    save_changes_map(build_changes_map(out, segs, UNITS, date_from=FROM, date_to=TO), path)
+    with offline_page(path) as session:
+        page = session.page
+        page.wait_for_selector("path.rc-outside", state="attached")
+        assert page.locator("path.rc-outside").count() == 1
+        assert page.locator("path.rc-outside").get_attribute("stroke-dasharray") == "6 5"
+        assert "No boundary data" in page.locator(".rc-legend").inner_text()
+    assert session.errors == [] and session.requests == []
+
+
 # ------------------------------------------------------------------------- CLI
 
 INCIDENTS_CSV = """incident_id,date,type,admin1,country,source_name,visibility

@@ -12,31 +12,25 @@ from typing import Any
 
 import pytest
 
+from geo import columns as C
+from geo.maps import _style
+from geo.maps._style import band_colour
 from geo.maps.interactive import build_map, save_map
 from tests import _mapdata as D
-from tests._browser import ARGS, CHROMIUM, OfflinePage, require_chromium, watch
+from tests._browser import (
+    ARGS,
+    CHROMIUM,
+    POINT_ON_SEGMENT,
+    SEGMENTS_DRAWN,
+    STROKE_OF,
+    OfflinePage,
+    require_chromium,
+    watch,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "output" / "test-screenshots"
 
 pytestmark = pytest.mark.browser
-
-# Where on screen a segment's stroke can be clicked (a point on the path that is not covered).
-POINT_ON_SEGMENT = """(sid) => {
-  const p = [...document.querySelectorAll("path.rr-seg")]
-    .find((e) => e.getAttribute("data-segment") === sid);
-  if (!p) { return null; }
-  const len = p.getTotalLength(), m = p.getScreenCTM();
-  for (const f of [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9]) {
-    const q = p.getPointAtLength(len * f);
-    const x = m.a * q.x + m.c * q.y + m.e, y = m.b * q.x + m.d * q.y + m.f;
-    if (document.elementFromPoint(x, y) === p) { return [x, y]; }
-  }
-  return null;
-}"""
-
-STROKE_OF = """(sid) => [...document.querySelectorAll("path.rr-seg")]
-  .find((e) => e.getAttribute("data-segment") === sid).getAttribute("stroke")"""
-
 
 Session = OfflinePage
 
@@ -65,7 +59,7 @@ def open_map(browser: Any, tmp_path: Path) -> Iterator[Any]:
         pages.append(page)
         s = watch(page, url)
         page.goto(url)
-        page.wait_for_function("document.querySelectorAll('path.rr-seg').length > 0")
+        page.wait_for_function(f"({SEGMENTS_DRAWN})() > 0")
         return s
 
     yield _open
@@ -88,8 +82,11 @@ def click_segment(s: Session, sid: str) -> None:
 def test_map_loads_offline_and_shows_everything(open_map):
     s = open_map()
     page = s.page
-    assert page.locator(".leaflet-rr-segments-pane path.rr-seg").count() == len(D.SEGMENTS)
-    assert page.locator(".leaflet-rr-casing-pane path").count() == 1
+    # every segment drawn on the canvas, each in its band colour (read from the pixels)
+    assert page.evaluate(SEGMENTS_DRAWN) == len(D.SEGMENTS)
+    assert page.locator("path.rr-seg").count() == 0  # no DOM element per segment
+    for sid, band in zip(D.SEGMENTS[C.SEGMENT_ID], D.SEGMENTS[C.RISK_BAND], strict=True):
+        assert band_colour(int(band)) in page.evaluate(STROKE_OF, sid), sid
     legend = page.locator(".rr-legend")
     assert legend.is_visible()
     assert "weighted incidents per 100 km of corridor" in legend.inner_text()
@@ -149,22 +146,22 @@ def test_hovering_a_segment_shows_its_tooltip(open_map):
 def test_slider_recolours_segments_and_hides_later_incidents(open_map):
     s = open_map()
     page = s.page
-    assert page.evaluate(STROKE_OF, "eq-003") == "#bd0026"  # band 5 after the closure
+    assert "#bd0026" in page.evaluate(STROKE_OF, "eq-003")  # band 5 after the closure
     slider = page.locator(".rr-slider input[type=range]")
     slider.focus()
     page.keyboard.press("Home")
     assert page.locator(".rr-slider output").inner_text() == "2020-01-31"
-    assert page.evaluate(STROKE_OF, "eq-003") == "#ffffb2"  # band 1 in January
-    assert page.evaluate(STROKE_OF, "eq-001") == "#f03b20"  # band 4 from the January arrest
+    assert "#ffffb2" in page.evaluate(STROKE_OF, "eq-003")  # band 1 in January
+    assert "#f03b20" in page.evaluate(STROKE_OF, "eq-001")  # band 4 from the January arrest
     assert page.locator(".rr-symbol").count() == 1  # only a1 is known by Jan 31
     assert page.locator("path.rr-unit").count() == 1  # BB (year 2020); East's crackdown is Feb
     assert "2 of 8 incidents known by then" in page.locator(".rr-known").inner_text()
     page.keyboard.press("ArrowRight")
     assert page.locator(".rr-slider output").inner_text() == "2020-02-29"
-    assert page.evaluate(STROKE_OF, "eq-002") == "#fd8d3c"
+    assert "#fd8d3c" in page.evaluate(STROKE_OF, "eq-002")
     assert page.locator("path.rr-unit").count() == 2
     page.keyboard.press("End")
-    assert page.evaluate(STROKE_OF, "eq-003") == "#bd0026"
+    assert "#bd0026" in page.evaluate(STROKE_OF, "eq-003")
     assert page.locator(".rr-symbol").count() == 5
     # the popup says which date the colour is for when it is not the scoring date
     page.keyboard.press("Home")
@@ -246,7 +243,7 @@ def test_many_incidents_are_clustered(open_map):
     s = open_map("clustered", **big)
     page = s.page
     page.wait_for_function("document.querySelectorAll('.rr-cluster').length > 0")
-    assert page.locator("path.rr-seg").count() == 100
+    assert page.evaluate(SEGMENTS_DRAWN) == 100
     known = page.locator(".rr-known").inner_text()
     page.locator(".rr-slider input[type=range]").focus()
     page.keyboard.press("Home")
@@ -259,4 +256,47 @@ def test_online_tiles_are_requested_only_when_asked_for(open_map):
     s.page.wait_for_function("document.querySelectorAll('.leaflet-tile').length > 0")
     assert s.requests
     assert all(u.startswith("https://tile.openstreetmap.org/") for u in s.requests)
-    assert s.page.locator("path.rr-seg").count() == len(D.SEGMENTS)
+    assert s.page.evaluate(SEGMENTS_DRAWN) == len(D.SEGMENTS)
+
+
+def test_segments_outside_the_boundaries_are_grey_and_say_so(open_map):
+    seg = D.SEGMENTS.copy()
+    seg[C.COVERAGE] = [C.COVERAGE_OUTSIDE if s.startswith("north") else C.COVERAGE_INSIDE
+                       for s in seg[C.SEGMENT_ID]]
+    s = open_map("outside", segments=seg)
+    page = s.page
+    assert _style.OUTSIDE_COLOUR in page.evaluate(STROKE_OF, "north-002")
+    assert not set(page.evaluate(STROKE_OF, "north-002")) & set(_style.BAND_COLOURS)
+    assert "#bd0026" in page.evaluate(STROKE_OF, "eq-003")  # inside: band colour
+    assert "No boundary data" in page.locator(".rr-legend").inner_text()
+    click_segment(s, "north-002")
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for()
+    assert "No boundary data: this segment lies outside every boundary polygon" in \
+        popup.inner_text()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map_outside_coverage.png"))
+    assert s.errors == [] and s.requests == []
+
+
+def test_very_many_incidents_are_counted_per_area_at_build_time(open_map):
+    big = D.synthetic(100, 1500, months=12)
+    points = int((big["incidents"][C.GEO_PRECISION] <= 2).sum())
+    s = open_map("grid", aggregate_points=1000, **big)
+    page = s.page
+    page.wait_for_function("document.querySelectorAll('.rr-grid-cell').length > 0")
+    assert page.locator(".rr-symbol").count() == 0  # no marker per incident
+    shown = page.evaluate("""() => [...document.querySelectorAll('.rr-grid-cell')]
+        .reduce((a, e) => a + Number(e.textContent), 0)""")
+    assert 0 < shown <= points
+    assert page.evaluate("map_routerisk._rr.grid.known(map_routerisk._rr.data.steps.length - 1)"
+                         ) == points  # every point is in the counts (as of the last step)
+    known = page.locator(".rr-known").inner_text()
+    assert known.endswith("of 1500 incidents known by then (scoring date)")
+    page.locator(".rr-slider input[type=range]").focus()
+    page.keyboard.press("Home")
+    assert page.locator(".rr-known").inner_text() != known
+    early = page.evaluate("""() => [...document.querySelectorAll('.rr-grid-cell')]
+        .reduce((a, e) => a + Number(e.textContent), 0)""")
+    assert early < shown
+    assert s.errors == [] and s.requests == [] and s.dialogs == []

@@ -29,6 +29,7 @@ import shapely
 
 from geo import columns as C
 from geo._known import known_by
+from geo.maps._clusters import AGGREGATE_POINTS, CELL_PX, grid_levels
 from geo.maps._style import (
     BAND_COLOURS,
     BORDER_COLOUR,
@@ -418,10 +419,36 @@ def _fit_bounds(*frames: gpd.GeoDataFrame | None) -> list[list[float]]:
     return [[-60.0, -170.0], [75.0, 170.0]]
 
 
+def _aggregate(incidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, steps: list[str], *,
+               public: bool, limit: int) -> tuple[gpd.GeoDataFrame, dict[str, Any] | None]:
+    """Grid counts of the point incidents when there are more than ``limit``; the incidents
+    still embedded one by one (coarse ones, and points a segment's explanation cites)."""
+    if public or not len(incidents):
+        return incidents, None
+    inc = incidents.to_crs(4326) if incidents.crs is not None else incidents
+    geoms = inc.geometry.to_numpy()
+    point = ((inc[C.GEO_PRECISION].fillna(1).to_numpy(dtype=int) <= 2)
+             & (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms))
+    if int(point.sum()) <= limit:
+        return incidents, None
+    cited = {_text(item.get(C.INCIDENT_ID, "")) for value in segments[C.TOP_INCIDENTS]
+             for item in _top_list(value)}
+    known = np.array([str(d) for d in known_by(inc[point])], dtype=object)
+    first = np.searchsorted(np.array(steps, dtype=object), known, side="left")
+    xy = shapely.get_coordinates(geoms[point])
+    levels = grid_levels(xy[:, 0], xy[:, 1], first, len(steps))
+    keep = ~point | inc[C.INCIDENT_ID].astype(str).isin(cited).to_numpy()
+    log.info("map: %d point incidents drawn as grid counts (%d levels)", int(point.sum()),
+             len(levels))
+    return incidents[keep], {"points": int(point.sum()), "levels": levels,
+                             "cellPx": CELL_PX}
+
+
 def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
                   boundaries: gpd.GeoDataFrame, *, as_of: date, model: ModelLike,
                   timeline: pd.DataFrame | None = None, paths: gpd.GeoDataFrame | None = None,
-                  public: bool = False) -> dict[str, Any]:
+                  public: bool = False, aggregate_points: int = AGGREGATE_POINTS
+                  ) -> dict[str, Any]:
     """Everything the map's layers and slider draw, as one JSON-ready dict.
 
     Parameters
@@ -434,9 +461,15 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
         Band thresholds and labels, type labels.
     public
         Drop restricted rows, notes, places and source URLs; draw every incident as its unit.
+    aggregate_points
+        Above this many point incidents, points travel as grid counts per zoom level
+        (:mod:`geo.maps._clusters`); only those a segment's explanation cites and those known
+        only to a province or country are embedded one by one.
     """
     strings = _Strings()
     steps = _steps(timeline, as_of)
+    incidents, grid = _aggregate(incidents, segments, steps, public=public,
+                                 limit=aggregate_points)
     codes = {_text(c) for frame in (boundaries, segments, incidents) for c in frame[C.COUNTRY]}
     names = _country_names(sorted(codes - {""}))
     provinces, countries, province_index, country_index = _boundaries(boundaries, strings,
@@ -458,6 +491,7 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
         "types": types,
         "segments": segs,
         "incidents": inc,
+        "grid": grid,
         "undrawn": undrawn,
         "units": units,
         "provinces": provinces,

@@ -22,6 +22,8 @@ from geo._json import plain
 from geo.compare import CHANGE, CHANGE_COLOURS, CHANGE_COLUMNS
 from geo.maps._assets import template_text
 from geo.maps._escape import json_for_html, script_safe, style_safe
+from geo.maps._payload import outside_mask
+from geo.maps._style import OUTSIDE_COLOUR, OUTSIDE_LABEL
 from geo.maps.interactive import InlineAssets, SafeMacroElement, deterministic_ids
 
 __all__ = ["ChangeLayers", "build_changes_map", "save_changes_map"]
@@ -120,6 +122,7 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
     True
     """
     seg = segments.to_crs(4326) if segments.crs is not None else segments
+    outside = outside_mask(seg)
     ch = changes.to_crs(4326) if len(changes) and changes.crs is not None else changes
     bounds_src = ch if len(ch) else seg
     if len(bounds_src):
@@ -139,7 +142,9 @@ def build_changes_map(changes: gpd.GeoDataFrame, segments: gpd.GeoDataFrame,
         "colours": CHANGE_COLOURS,
         "bounds": [[s, w], [n, e]],
         "boundaries": _polygons(boundaries) if len(boundaries) else [],
-        "context": _lines(seg.geometry.values, digits=4),
+        "context": _lines(seg.geometry.values[~outside], digits=4),
+        "outside": _lines(seg.geometry.values[outside], digits=4),
+        "outsideStyle": {"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL},
         "changes": {"geometry": _lines(ch.geometry.values) if len(ch) else [],
                     "properties": props},
         "counts": {"rose": int((ch[CHANGE] == "rose").sum()) if len(ch) else 0,

@@ -29,6 +29,7 @@ from folium.template import Template
 
 from geo._errors import UsageError
 from geo.maps._assets import inline_css, inline_js
+from geo.maps._clusters import AGGREGATE_POINTS
 from geo.maps._payload import (
     ModelLike,
     build_payload,
@@ -238,6 +239,7 @@ def build_map(
     public: bool = False,
     tiles: Sequence[str] = (),
     cluster_threshold: int = CLUSTER_THRESHOLD,
+    aggregate_points: int = AGGREGATE_POINTS,
     collapsed_layers: bool = False,
 ) -> folium.Map:
     """The interactive risk map of scored segments, incidents and boundaries.
@@ -274,6 +276,9 @@ def build_map(
         shown, the offline plain background stays selectable. Default: none, no request.
     cluster_threshold
         Cluster point incidents when there are more than this many.
+    aggregate_points
+        Above this many point incidents, count them per grid cell and zoom level at build
+        time instead of embedding one marker each (see :mod:`geo.maps._clusters`).
     collapsed_layers
         Show the layer control as an icon that expands on hover.
 
@@ -301,7 +306,8 @@ def build_map(
         raise UsageError(str(exc), field="tiles") from None
     data = build_payload(segments, incidents, display_boundaries(boundaries), as_of=as_of,
                          model=model,
-                         timeline=timeline, paths=paths, public=public)
+                         timeline=timeline, paths=paths, public=public,
+                         aggregate_points=aggregate_points)
     data["clusterThreshold"] = int(cluster_threshold)
     (s, w), (n, e) = data["bounds"]
     # folium's max_zoom goes to a tile layer; markercluster needs the map's own maxZoom

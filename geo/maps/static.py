@@ -99,7 +99,7 @@ _MAP_MIN_H, _MAP_MAX_H = 4.0, 7.2  # the whole figure stays within an A4 page
 _LEGEND_H = 1.35
 _FOOTER_LINE = 0.145
 #: Above this many segments, SVG/PDF carry the segment lines as an image (said in the legend).
-RASTER_SEGMENTS = 20_000
+RASTER_SEGMENTS = 10_000
 _LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at most this far
 _TEXT_HALO = [Stroke(linewidth=2.2, foreground="white")]
 _MAX_LABELS = 60
@@ -286,7 +286,8 @@ def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame,
             footprint = shapely.box(bx0, by0, bx1, by1)
             inside = largest.intersection(footprint).area >= 0.95 * footprint.area
             if (inside and not any(box.overlaps(b) for b in placed)
-                    and (avoid is None or not footprint.intersects(avoid))):
+                    and (avoid is None or not len(avoid.query(footprint,
+                                                              predicate="intersects")))):
                 placed.append(box)
                 break
         else:
@@ -340,20 +341,31 @@ def _degrees(value: float, pos: str, neg: str) -> str:
     return f"{abs(value):g}°{pos if value > 0 else neg}"
 
 
-def _line_arrays(geoms: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Vertex arrays of every line part (vectorised), and the geometry each came from."""
+def _band_paths(geoms: np.ndarray, key: np.ndarray) -> dict[int, MplPath]:
+    """One compound path (MOVETO at every line part) per value of ``key`` (one per geometry),
+    built with array operations: no Python object per segment."""
     parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
     keep = ~(shapely.is_missing(parts) | shapely.is_empty(parts))
     parts, index = parts[keep], index[keep]
     coords, of = shapely.get_coordinates(parts, return_index=True)
-    cuts = np.searchsorted(of, np.arange(1, len(parts)))
-    return np.split(coords, cuts) if len(parts) else [], index
+    if not len(coords):
+        return {}
+    starts = np.r_[True, of[1:] != of[:-1]]
+    vkey = np.asarray(key)[index][of]
+    out = {}
+    for k in np.unique(vkey).tolist():
+        pick = vkey == k
+        codes = np.where(starts[pick], MplPath.MOVETO, MplPath.LINETO).astype(np.uint8)
+        out[int(k)] = MplPath(coords[pick], codes)
+    return out
 
 
-def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame) -> tuple[bool, bool]:
-    """Segments in band colours over a dark casing, one collection per band; those outside
-    every boundary polygon grey and dashed. Above :data:`RASTER_SEGMENTS` segments the lines
-    are rasterised in SVG/PDF (a vector path per segment would make files nobody can open).
+def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame, *, tolerance: float = 0.0
+                   ) -> tuple[bool, bool]:
+    """Segments in band colours over a dark casing, one compound path per band (the worst
+    drawn last, on top); those outside every boundary polygon grey and dashed. Above
+    :data:`RASTER_SEGMENTS` segments the lines are rasterised in SVG/PDF (a vector path per
+    segment would make files nobody can open).
 
     Returns (any segment outside the boundaries, lines rasterised).
     """
@@ -364,27 +376,26 @@ def _draw_segments(ax: Axes, scored_m: gpd.GeoDataFrame) -> tuple[bool, bool]:
     raster = len(scored_m) > RASTER_SEGMENTS
     bands = np.clip(scored_m[C.RISK_BAND].to_numpy(dtype=int), 1, 5)
     outside = outside_mask(scored_m)
-    lines, idx = _line_arrays(scored_m.geometry.values)
-    key = np.where(outside, 0, bands)[idx]
-    casing = LineCollection(lines, colors=CASING_COLOUR, linewidths=3.3, capstyle="round",
-                            joinstyle="round", zorder=4, rasterized=raster)
-    ax.add_collection(casing)
-    for k in range(6):  # 0: outside, then bands 1..5 (the worst drawn last, on top)
-        pick = np.flatnonzero(key == k)
-        if not len(pick):
-            continue
-        part = [lines[i] for i in pick]
-        if k == 0:
-            coll = LineCollection(part, colors=OUTSIDE_COLOUR, linewidths=2.4,
-                                  linestyles=[(0, OUTSIDE_DASH)], capstyle="butt", zorder=5,
-                                  rasterized=raster)
-            ax.add_collection(LineCollection(part, colors="white", linewidths=2.4, zorder=4.9,
-                                             rasterized=raster))
-        else:
-            coll = LineCollection(part, colors=BAND_COLOURS[k - 1], linewidths=2.4,
-                                  capstyle="round", joinstyle="round", zorder=5 + k / 10,
-                                  rasterized=raster)
-        ax.add_collection(coll)
+    geoms = scored_m.geometry.values
+    if tolerance > 0:  # detail finer than the printed line width adds only work
+        geoms = shapely.simplify(np.asarray(geoms, dtype=object), tolerance)
+    paths = _band_paths(geoms, np.where(outside, 0, bands))
+    line: dict[str, Any] = {"facecolors": "none", "capstyle": "round", "joinstyle": "round",
+                            "rasterized": raster}
+    casing = [p for k, p in paths.items() if k > 0]
+    if casing:
+        ax.add_collection(PathCollection(casing, edgecolors=CASING_COLOUR, linewidths=3.3,
+                                         zorder=4, **line))
+    if 0 in paths:
+        ax.add_collection(PathCollection([paths[0]], edgecolors="white", linewidths=2.4,
+                                         zorder=4.9, **line))
+        ax.add_collection(PathCollection([paths[0]], edgecolors=OUTSIDE_COLOUR, linewidths=2.4,
+                                         linestyles=[(0, OUTSIDE_DASH)], zorder=5,
+                                         **{**line, "capstyle": "butt"}))
+    for k in range(1, 6):
+        if k in paths:
+            ax.add_collection(PathCollection([paths[k]], edgecolors=BAND_COLOURS[k - 1],
+                                             linewidths=2.4, zorder=5 + k / 10, **line))
     return bool(outside.any()), raster
 
 
@@ -548,11 +559,15 @@ def _scale_bar_corner(frame: _Frame, box_w: float, box_h: float, busy: Sequence[
     corners = [(frame.xmin + mx, frame.ymin + my), (frame.xmax - mx - box_w, frame.ymin + my),
                (frame.xmin + mx, frame.ymax - my - box_h),
                (frame.xmax - mx - box_w, frame.ymax - my - box_h)]
-    stuff = shapely.union_all(np.asarray(busy, dtype=object)) if len(busy) else None
-    if stuff is None or stuff.is_empty:
+    geoms = np.asarray(busy, dtype=object)
+    if not len(geoms):
         return corners[0]
-    cover = [stuff.intersection(shapely.box(x, y, x + box_w, y + box_h)).length
-             for x, y in corners]
+    tree = shapely.STRtree(geoms)
+    cover = []
+    for x, y in corners:
+        box = shapely.box(x, y, x + box_w, y + box_h)
+        hits = tree.query(box, predicate="intersects")
+        cover.append(float(shapely.length(shapely.intersection(geoms[hits], box)).sum()))
     return corners[int(np.argmin(cover))]
 
 
@@ -826,11 +841,11 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
     _draw_graticule(ax, frame)
     countries = _draw_boundaries(ax, boundaries, frame)
     coarse = _draw_coarse_units(ax, shown, boundaries, frame)
-    outside, raster = _draw_segments(ax, scored_m)
+    outside, raster = _draw_segments(ax, scored_m, tolerance=0.0002 * (frame.xmax - frame.xmin))
     types_drawn = _draw_incidents(ax, shown, frame, model)
     placed = [_draw_scale_bar(ax, frame, list(scored_m.geometry.values) if len(scored_m) else [])]
     cities = _draw_city_labels(ax, fig, _end_labels(scored), frame, placed)
-    busy = shapely.union_all(scored_m.geometry.values) if len(scored_m) else None
+    busy = shapely.STRtree(scored_m.geometry.values) if len(scored_m) else None
     _label_countries(ax, countries, frame, placed, busy)
 
     # title block: the mark at the right, the title shrunk (then shortened) to fit beside it
@@ -920,8 +935,9 @@ def save_figure(fig: Figure, path: Path, *, fmt: str | None = None) -> Path:
     if fmt not in STATIC_FORMATS:
         raise ValueError(f"unknown static format {fmt!r}; choose from {', '.join(STATIC_FORMATS)}")
     with _style():
+        extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 2}} if fmt == "png" else {}
         fig.savefig(path, format=fmt, dpi=PNG_DPI if fmt == "png" else 100,
-                    metadata=_SAVE_METADATA[fmt], facecolor="white")
+                    metadata=_SAVE_METADATA[fmt], facecolor="white", **extra)
     return path
 
 

@@ -67,6 +67,14 @@
     L.geoJSON({ type: "FeatureCollection", features: data.context.filter(Boolean).map(
       function (g) { return { type: "Feature", properties: {}, geometry: g }; }) },
       { interactive: false, style: { color: "#9a9a9a", weight: 2, opacity: 0.8 } }).addTo(map);
+    var outside = (data.outside || []).filter(Boolean);
+    if (outside.length) {  // segments outside every boundary polygon: no boundary data
+      L.geoJSON({ type: "FeatureCollection", features: outside.map(function (g) {
+        return { type: "Feature", properties: {}, geometry: g };
+      }) }, { interactive: false, style: { color: data.outsideStyle.colour, weight: 3,
+                                            opacity: 0.9, dashArray: "6 5",
+                                            className: "rc-outside" } }).addTo(map);
+    }
     var feats = data.changes.geometry.map(function (g, k) {
       return { type: "Feature", properties: data.changes.properties[k], geometry: g };
     }).filter(function (f) { return f.geometry; });
@@ -104,6 +112,12 @@
       var row = add(box, "div", "rc-row");
       add(row, "span", "rc-swatch rc-context");
       add(row, "span", null, "unchanged segment");
+      if (outside.length) {
+        var orow = add(box, "div", "rc-row");
+        add(orow, "span", "rc-swatch rc-outside-swatch").style.borderTopColor =
+          data.outsideStyle.colour;
+        add(orow, "span", null, data.outsideStyle.label);
+      }
       add(box, "p", "rc-note", "Line width grows with the number of bands moved.");
     }).addTo(map);
     map.fitBounds(data.bounds, { padding: [20, 20] });

@@ -122,12 +122,446 @@
   var PRECISION = {1: "at this place", 2: "near this place", 3: "somewhere in this province",
                    4: "somewhere in this country"};
 
+  /* ------------------------------------------------------------------ segment canvas */
+
+  /* Segment geometry in Web Mercator "world" units of zoom 0 (256 per world), with the parts of
+   * each segment and a bounding box per segment, decoded once from the delta arrays. */
+  function project(coords) {
+    var n = coords.length, nParts = 0, nVerts = 0, s, k;
+    var parts = new Array(n);
+    for (s = 0; s < n; s++) {
+      var c = coords[s];
+      parts[s] = (c.length && typeof c[0] !== "number") ? c : [c];
+      nParts += parts[s].length;
+      for (k = 0; k < parts[s].length; k++) { nVerts += parts[s][k].length / 2; }
+    }
+    var g = {n: n, partStart: new Uint32Array(n + 1), vStart: new Uint32Array(nParts + 1),
+             x: new Float64Array(nVerts), y: new Float64Array(nVerts),
+             box: new Float64Array(4 * n)};
+    var p = 0, v = 0, D2R = Math.PI / 180;
+    for (s = 0; s < n; s++) {
+      g.partStart[s] = p;
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (k = 0; k < parts[s].length; k++) {
+        var a = parts[s][k], lat = 0, lon = 0;
+        g.vStart[p++] = v;
+        for (var i = 0; i < a.length; i += 2) {
+          lat += a[i];
+          lon += a[i + 1];
+          var la = Math.max(-85.05112878, Math.min(85.05112878, lat / 1e4));
+          var x = (lon / 1e4 + 180) / 360 * 256;
+          var sn = Math.sin(la * D2R);
+          var y = (0.5 - Math.log((1 + sn) / (1 - sn)) / (4 * Math.PI)) * 256;
+          g.x[v] = x;
+          g.y[v] = y;
+          v++;
+          if (x < x0) { x0 = x; }
+          if (x > x1) { x1 = x; }
+          if (y < y0) { y0 = y; }
+          if (y > y1) { y1 = y; }
+        }
+      }
+      g.box[4 * s] = x0; g.box[4 * s + 1] = y0; g.box[4 * s + 2] = x1; g.box[4 * s + 3] = y1;
+    }
+    g.partStart[n] = p;
+    g.vStart[p] = v;
+    return g;
+  }
+
+  /* Squared distance from (px, py) to segment s, in world units. */
+  function distance2(g, s, px, py) {
+    var best = Infinity;
+    for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
+      for (var v = g.vStart[p]; v < g.vStart[p + 1] - 1; v++) {
+        var ax = g.x[v], ay = g.y[v], dx = g.x[v + 1] - ax, dy = g.y[v + 1] - ay;
+        var len = dx * dx + dy * dy;
+        var t = len > 0 ? ((px - ax) * dx + (py - ay) * dy) / len : 0;
+        t = t < 0 ? 0 : (t > 1 ? 1 : t);
+        var ex = ax + t * dx - px, ey = ay + t * dy - py;
+        var d = ex * ex + ey * ey;
+        if (d < best) { best = d; }
+      }
+    }
+    return best;
+  }
+
+  function rgba(hex) {  // "#rrggbb" -> opaque pixel of a little-endian Uint32 ImageData view
+    var v = parseInt(hex.slice(1), 16);
+    return (0xff000000 | ((v & 0xff) << 16) | (v & 0xff00) | ((v >> 16) & 0xff)) >>> 0;
+  }
+
+  /* A line of width w (device pixels) written straight into a pixel buffer: a square brush
+   * stepped along the line (no antialiasing). dash > 0 draws dash-on/dash-off runs. */
+  function rasterLine(buf, W, H, x0, y0, x1, y1, colour, w, dash) {
+    var dx = x1 - x0, dy = y1 - y0, n = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy))) || 1;
+    var sx = dx / n, sy = dy / n, half = w >> 1, wide = Math.abs(dx) >= Math.abs(dy);
+    var x = x0, y = y0;
+    for (var i = 0; i <= n; i++, x += sx, y += sy) {
+      if (dash && (i % (2 * dash)) >= dash) { continue; }
+      var xi = x | 0, yi = y | 0, k;
+      if (wide) {
+        if (xi < 0 || xi >= W) { continue; }
+        for (k = yi - half; k < yi - half + w; k++) {
+          if (k >= 0 && k < H) { buf[k * W + xi] = colour; }
+        }
+      } else {
+        if (yi < 0 || yi >= H) { continue; }
+        var row = yi * W;
+        for (k = xi - half; k < xi - half + w; k++) {
+          if (k >= 0 && k < W) { buf[row + k] = colour; }
+        }
+      }
+    }
+  }
+
+  /* Incidents pre-counted per grid cell and zoom level (geo/maps/_clusters.py): the cells in
+   * view, as count bubbles of the incidents known at the slider's step. */
+  function gridLayer(map, st, grid) {
+    var levels = grid.levels.map(function (lv) {
+      var raw = atob(lv.counts), bytes = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+      return {z: lv.z, lat: lv.lat, lon: lv.lon, counts: new Uint32Array(bytes.buffer)};
+    });
+    var nSteps = st.data.steps.length, layer = L.layerGroup();
+    function levelFor(zoom) {
+      var pick = levels[0];
+      levels.forEach(function (lv) { if (lv.z <= zoom) { pick = lv; } });
+      return pick;
+    }
+    function draw() {
+      layer.clearLayers();
+      if (!map.hasLayer(layer)) { return; }
+      var lv = levelFor(map.getZoom()), view = map.getBounds().pad(0.1), k = st.step;
+      var finest = lv === levels[levels.length - 1];
+      for (var c = 0; c < lv.lat.length; c++) {
+        var count = lv.counts[c * nSteps + k];
+        if (!count || !view.contains([lv.lat[c], lv.lon[c]])) { continue; }
+        var size = count < 10 ? 24 : (count < 1000 ? 30 : 38);
+        var m = L.marker([lv.lat[c], lv.lon[c]], {keyboard: false, icon: L.divIcon({
+          html: el("div", null, String(count)), className: "rr-cluster rr-grid-cell",
+          iconSize: [size, size]})});
+        m._rrCount = count;
+        m._rrFinest = finest;
+        layer.addLayer(m);
+      }
+    }
+    layer.on("click", function (e) {
+      var m = e.layer;
+      if (!m._rrFinest || map.getZoom() < map.getMaxZoom() - 1) {
+        map.setView(m.getLatLng(), Math.min(map.getMaxZoom(), map.getZoom() + 2));
+        return;
+      }
+      var box = el("div", "rr-pop");
+      add(box, "p", null, m._rrCount + " incidents here known by " + st.data.steps[st.step] +
+          ". A map of this many incidents counts them per area; the incidents table lists " +
+          "each one.");
+      L.popup({maxWidth: 300}).setLatLng(m.getLatLng()).setContent(box).openOn(map);
+    });
+    map.on("moveend", draw);
+    layer.on("add", function () { setTimeout(draw, 0); });
+    return {
+      layer: layer,
+      draw: draw,
+      known: function (k) {
+        var lv = levels[0], total = 0;
+        for (var c = 0; c < lv.lat.length; c++) { total += lv.counts[c * nSteps + k]; }
+        return total;
+      }
+    };
+  }
+
+  var EXCLUDED = ".leaflet-control, .leaflet-popup, .leaflet-marker-icon, .leaflet-tooltip";
+
+  /* One canvas for every segment: a dark casing, then each group (outside coverage, bands
+   * 1..5, unknown) as one path. Redrawn after a pan or zoom ends (the canvas moves with the map
+   * while dragging and is scaled during the zoom animation, as Leaflet's own renderers are)
+   * and when the slider moves. Pointer events are found by distance to the segments (a
+   * bounding-box test, then the exact distance to the few candidates). */
+  function segmentCanvas(st, g, style, groupOf, colourOfGroup) {
+    var PAD = 0.1, TOL_PX = 6, FAST_VERTICES = 60000;
+    var Layer = L.Layer.extend({
+      onAdd: function (map) {
+        this._map = map;
+        var pane = map.getPane("rr-segments");
+        this._canvas = L.DomUtil.create("canvas", "rr-seg-canvas leaflet-zoom-animated", pane);
+        this._hl = L.DomUtil.create("canvas", "rr-seg-canvas-hl leaflet-zoom-animated", pane);
+        this._canvas.style.pointerEvents = "none";
+        this._hl.style.pointerEvents = "none";
+        this._order = new Int32Array(g.n);
+        this._hover = -1;
+        map.on("moveend resize", this._reset, this);
+        if (map.options.zoomAnimation) { map.on("zoomanim", this._animateZoom, this); }
+        var self = this, container = map.getContainer();
+        this._onMove = function (e) { self._pointer(e, false); };
+        this._onClick = function (e) { self._pointer(e, true); };
+        this._onOver = function (e) {  // what lies under a segment gets no mouseover
+          if (!(e.target && e.target.closest && e.target.closest(EXCLUDED)) &&
+              self.segmentAt(map.mouseEventToContainerPoint(e)) >= 0) { e.stopPropagation(); }
+        };
+        this._onLeave = function () { self._setHover(-1, null); };
+        container.addEventListener("mousemove", this._onMove, true);
+        container.addEventListener("click", this._onClick, true);
+        container.addEventListener("mouseover", this._onOver, true);
+        container.addEventListener("mouseleave", this._onLeave, false);
+        this._reset();
+      },
+      onRemove: function (map) {
+        map.off("moveend resize", this._reset, this);
+        map.off("zoomanim", this._animateZoom, this);
+        var container = map.getContainer();
+        container.removeEventListener("mousemove", this._onMove, true);
+        container.removeEventListener("click", this._onClick, true);
+        container.removeEventListener("mouseover", this._onOver, true);
+        container.removeEventListener("mouseleave", this._onLeave, false);
+        this._setHover(-1, null);
+        L.DomUtil.remove(this._canvas);
+        L.DomUtil.remove(this._hl);
+      },
+      _animateZoom: function (e) {
+        var map = this._map;
+        var scale = map.getZoomScale(e.zoom, this._zoom);
+        var half = map.getSize().multiplyBy(0.5 + PAD);
+        var offset = half.multiplyBy(-scale).add(map.project(this._center, e.zoom))
+          .subtract(map._getNewPixelOrigin(e.center, e.zoom));
+        L.DomUtil.setTransform(this._canvas, offset, scale);
+        L.DomUtil.setTransform(this._hl, offset, scale);
+      },
+      _reset: function () {
+        var map = this._map, size = map.getSize();
+        var min = map.containerPointToLayerPoint(size.multiplyBy(-PAD)).round();
+        var w = Math.round(size.x * (1 + 2 * PAD)), h = Math.round(size.y * (1 + 2 * PAD));
+        var dpr = window.devicePixelRatio || 1;
+        this._min = min;
+        this._center = map.getCenter();
+        this._zoom = map.getZoom();
+        [this._canvas, this._hl].forEach(function (c) {
+          L.DomUtil.setPosition(c, min);
+          if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+            c.width = Math.round(w * dpr);
+            c.height = Math.round(h * dpr);
+            c.style.width = w + "px";
+            c.style.height = h + "px";
+          }
+        });
+        this._size = [w, h];
+        this.redraw();
+      },
+      /* world -> canvas pixel: x * scale + off[0] */
+      _transform: function () {
+        var scale = Math.pow(2, this._zoom), origin = this._map.getPixelOrigin();
+        return [scale, -origin.x - this._min.x, -origin.y - this._min.y];
+      },
+      redraw: function () {
+        if (!this._map) { return; }
+        var t0 = performance.now();
+        var tr = this._transform(), scale = tr[0], ox = tr[1], oy = tr[2];
+        var w = this._size[0], h = this._size[1], margin = 8 / scale;
+        var vx0 = -ox / scale - margin, vx1 = (w - ox) / scale + margin;
+        var vy0 = -oy / scale - margin, vy1 = (h - oy) / scale + margin;
+        var counts = new Int32Array(8), order = this._order, s, k, n = 0;
+        var groups = this._groups || (this._groups = new Uint8Array(g.n));
+        for (s = 0; s < g.n; s++) {
+          var b = g.box;
+          if (b[4 * s + 2] < vx0 || b[4 * s] > vx1 || b[4 * s + 3] < vy0 || b[4 * s + 1] > vy1) {
+            groups[s] = 7;
+            continue;
+          }
+          groups[s] = groupOf(s);
+          counts[groups[s] + 1]++;
+          n++;
+        }
+        for (k = 1; k < 8; k++) { counts[k] += counts[k - 1]; }
+        var start = counts.slice();
+        for (s = 0; s < g.n; s++) { if (groups[s] < 7) { order[counts[groups[s]]++] = s; } }
+        var ctx = this._canvas.getContext("2d"), dpr = window.devicePixelRatio || 1;
+        var verts = 0;
+        for (k = 0; k < n; k++) {
+          var sk = order[k];
+          verts += g.vStart[g.partStart[sk + 1]] - g.vStart[g.partStart[sk]];
+        }
+        this._fast = verts > FAST_VERTICES;
+        if (this._fast) {
+          this._raster(ctx, order, start, n, scale * dpr, ox * dpr, oy * dpr, dpr);
+          this._finish(n, t0);
+          return;
+        }
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        ctx.clearRect(0, 0, w, h);
+        ctx.lineCap = "round";
+        ctx.lineJoin = "round";
+        var self = this;
+        function trace(from, to) {
+          ctx.beginPath();
+          for (var i = from; i < to; i++) { self._trace(ctx, order[i], scale, ox, oy); }
+        }
+        trace(start[1], n);  // casing of every band (outside coverage has a light one)
+        ctx.strokeStyle = style.casing;
+        ctx.lineWidth = 7;
+        ctx.stroke();
+        if (start[1] > 0) {
+          trace(0, start[1]);
+          ctx.strokeStyle = "#ffffff";
+          ctx.lineWidth = 6;
+          ctx.stroke();
+          ctx.setLineDash([6, 5]);
+          ctx.lineCap = "butt";
+          ctx.strokeStyle = colourOfGroup(0);
+          ctx.lineWidth = 4;
+          ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.lineCap = "round";
+        }
+        ctx.lineWidth = 4;
+        for (k = 1; k <= 6; k++) {
+          if (start[k + 1] === start[k]) { continue; }
+          trace(start[k], start[k + 1]);
+          ctx.strokeStyle = k === 6 ? "#9e9e9e" : colourOfGroup(k);
+          ctx.stroke();
+        }
+        this._finish(n, t0);
+      },
+      _finish: function (n, t0) {
+        this._drawn = n;
+        this._drawMs = performance.now() - t0;
+        this._map.getContainer().setAttribute("data-rr-drawn", String(n));
+        if (this._hover >= 0) { this._highlight(this._hover); }
+      },
+      /* Many vertices in view: lines written straight into the pixels (the browser's
+       * antialiased stroker takes seconds for a million vertices without a GPU); casing 5 px,
+       * band 3 px, outside coverage dashed grey. */
+      _raster: function (ctx, order, start, n, scale, ox, oy, dpr) {
+        var W = this._canvas.width, H = this._canvas.height;
+        var img = this._img;
+        if (!img || img.width !== W || img.height !== H) {
+          img = this._img = ctx.createImageData(W, H);
+          this._buf = new Uint32Array(img.data.buffer);
+        }
+        var buf = this._buf;
+        buf.fill(0);
+        var cw = Math.max(1, Math.round(5 * dpr)), bw = Math.max(1, Math.round(3 * dpr));
+        function pass(from, to, colour, width, dash) {
+          for (var i = from; i < to; i++) {
+            var s = order[i];
+            for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
+              var v = g.vStart[p], end = g.vStart[p + 1];
+              var lx = g.x[v] * scale + ox, ly = g.y[v] * scale + oy;
+              for (v++; v < end; v++) {
+                var x = g.x[v] * scale + ox, y = g.y[v] * scale + oy;
+                rasterLine(buf, W, H, lx, ly, x, y, colour, width, dash);
+                lx = x;
+                ly = y;
+              }
+            }
+          }
+        }
+        pass(start[1], n, rgba(style.casing), cw, 0);
+        if (start[1] > 0) {
+          pass(0, start[1], rgba("#ffffff"), cw, 0);
+          pass(0, start[1], rgba(colourOfGroup(0)), bw, Math.round(5 * dpr));
+        }
+        for (var k = 1; k <= 6; k++) {
+          if (start[k + 1] > start[k]) {
+            pass(start[k], start[k + 1], rgba(k === 6 ? "#9e9e9e" : colourOfGroup(k)), bw, 0);
+          }
+        }
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.putImageData(img, 0, 0);
+      },
+      _trace: function (ctx, s, scale, ox, oy) {
+        for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
+          var v = g.vStart[p], end = g.vStart[p + 1] - 1;
+          var lx = g.x[v] * scale + ox, ly = g.y[v] * scale + oy;
+          ctx.moveTo(lx, ly);
+          for (v++; v <= end; v++) {
+            var x = g.x[v] * scale + ox, y = g.y[v] * scale + oy;
+            if (v === end || Math.abs(x - lx) > 0.8 || Math.abs(y - ly) > 0.8) {
+              ctx.lineTo(x, y);
+              lx = x;
+              ly = y;
+            }
+          }
+        }
+      },
+      _highlight: function (s) {
+        var tr = this._transform(), ctx = this._hl.getContext("2d");
+        var dpr = window.devicePixelRatio || 1;
+        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+        ctx.clearRect(0, 0, this._size[0], this._size[1]);
+        if (s < 0) { return; }
+        ctx.lineCap = "round";
+        ctx.lineJoin = "round";
+        ctx.beginPath();
+        this._trace(ctx, s, tr[0], tr[1], tr[2]);
+        ctx.strokeStyle = style.casing;
+        ctx.lineWidth = 10;
+        ctx.stroke();
+        ctx.strokeStyle = colourOfGroup(groupOf(s));
+        ctx.lineWidth = 7;
+        ctx.stroke();
+      },
+      /* the segment nearest to a container point, within a few pixels (-1: none) */
+      segmentAt: function (point) {
+        var map = this._map, scale = Math.pow(2, map.getZoom());
+        var lp = map.containerPointToLayerPoint(point).add(map.getPixelOrigin());
+        var px = lp.x / scale, py = lp.y / scale, tol = TOL_PX / scale, best = -1;
+        var bestD = tol * tol, b = g.box;
+        for (var s = 0; s < g.n; s++) {
+          if (b[4 * s] - tol > px || b[4 * s + 2] + tol < px || b[4 * s + 1] - tol > py ||
+              b[4 * s + 3] + tol < py) { continue; }
+          var d = distance2(g, s, px, py);
+          if (d <= bestD && (best < 0 || d < bestD || groupOf(s) > groupOf(best))) {
+            best = s;
+            bestD = d;
+          }
+        }
+        return best;
+      },
+      /* a container point in the middle of segment s (for tests and benchmarks) */
+      pointOf: function (s) {
+        var p = g.partStart[s], v0 = g.vStart[p], v1 = g.vStart[p + 1] - 1;
+        var mid = Math.floor((v0 + v1) / 2), nxt = Math.min(mid + 1, v1);
+        var scale = Math.pow(2, this._map.getZoom()), origin = this._map.getPixelOrigin();
+        var x = (g.x[mid] + g.x[nxt]) / 2 * scale, y = (g.y[mid] + g.y[nxt]) / 2 * scale;
+        return this._map.layerPointToContainerPoint(L.point(x - origin.x, y - origin.y));
+      },
+      _setHover: function (s, e) {
+        var map = this._map;
+        if (!map) { return; }
+        map.getContainer().classList.toggle("rr-seg-hover", s >= 0);
+        if (s !== this._hover) {
+          this._hover = s;
+          this._highlight(s);
+        }
+        this.fire("rr-hover", {segment: s, latlng: e ? map.mouseEventToLatLng(e) : null});
+      },
+      _pointer: function (e, click) {
+        var map = this._map;
+        if (e.target && e.target.closest && e.target.closest(EXCLUDED)) {
+          if (!click) { this._setHover(-1, null); }
+          return;
+        }
+        if (click && map.dragging && map.dragging.moved()) { return; }
+        var s = this.segmentAt(map.mouseEventToContainerPoint(e));
+        if (!click) {
+          if (s >= 0) { e.stopPropagation(); }  // the segment is on top: nothing below hovers
+          this._setHover(s, e);
+          return;
+        }
+        if (s < 0) { return; }
+        e.stopPropagation();
+        this.fire("rr-click", {segment: s, latlng: map.mouseEventToLatLng(e)});
+      }
+    });
+    return new Layer();
+  }
+
   /* ------------------------------------------------------------------ data layers */
 
   function layers(map, data) {
     var S = data.strings;
     function str(i) { return (i === null || i === undefined || i < 0) ? "" : S[i]; }
     var st = {map: map, data: data, step: data.steps.length - 1, listeners: []};
+    map._rr = st;  // the map's state, for the controls, tests and benchmarks
     var style = data.style;
     var panes = [["rr-base", 350], ["rr-units", 380], ["rr-halo", 395], ["rr-casing", 405],
                  ["rr-segments", 410], ["rr-paths", 420]];
@@ -161,45 +595,34 @@
     });
     st.provinces.addTo(map);
 
-    /* segments: one path each over one shared dark casing */
+    /* segments: drawn on one canvas from typed arrays (no DOM element per segment) */
     var G = data.segments;
     var colours = data.bandColours;
     var labels = data.bandLabels;
+    var nSeg = G.id.length;
     function bandAt(s, step) {
       if (step === data.steps.length - 1 || !G.steps.length) { return G.band[s]; }
       return G.steps[s].charCodeAt(step) - 48;
     }
     function colourOfBand(b) { return b >= 1 && b <= 5 ? colours[b - 1] : "#9e9e9e"; }
+    function groupOf(s, step) {  // 0 outside coverage, 1..5 band, 6 unknown
+      if (G.outside[s]) { return 0; }
+      var b = bandAt(s, step);
+      return b >= 1 && b <= 5 ? b : 6;
+    }
     function colourOfSeg(s, step) {
       return G.outside[s] ? style.outside : colourOfBand(bandAt(s, step));
     }
     st.bandAt = bandAt;
-    var casing = [];
-    var segmentCoords = G.coords.map(decodeLines);
-    segmentCoords.forEach(function (parts) {
-      parts.forEach(function (part) { casing.push(part); });
-    });
-    st.casing = L.polyline(casing, {pane: "rr-casing", color: style.casing, weight: 7,
-                                    opacity: 1, interactive: false, className: "rr-casing"});
-    st.segments = L.featureGroup();
-    st.segmentPaths = segmentCoords.map(function (c, s) {
-      var line = L.polyline(c, {pane: "rr-segments", color: colourOfSeg(s, st.step),
-                                weight: 4, opacity: 1, dashArray: G.outside[s] ? "6 5" : null,
-                                className: G.outside[s] ? "rr-seg rr-outside" : "rr-seg"});
-      line._rr = s;
-      st.segments.addLayer(line);
-      return line;
-    });
-    st.segmentLayer = L.layerGroup([st.casing, st.segments]).addTo(map);
-    st.segmentPaths.forEach(function (line, s) {
-      var path = line.getElement();
-      if (path) { path.setAttribute("data-segment", G.id[s]); }
-    });
-    st.segments.on("mouseover", function (e) { e.layer.setStyle({weight: 7}); });
-    st.segments.on("mouseout", function (e) { e.layer.setStyle({weight: 4}); });
+    st.colourOfSeg = colourOfSeg;
+    var geom = project(G.coords);
+    st.geom = geom;
+    st.segmentLayer = segmentCanvas(st, geom, style, function (s) { return groupOf(s, st.step); },
+                                    function (g) {
+                                      return g === 0 ? style.outside : colourOfBand(g);
+                                    }).addTo(map);
     function bandText(b) { return b >= 1 && b <= 5 ? labels[b - 1] : "unknown"; }
-    st.segments.bindTooltip(function (layer) {
-      var s = layer._rr;
+    function segmentTip(s) {
       var box = el("div");
       add(box, "strong", null, str(G.corridor[s]));
       box.appendChild(document.createTextNode(" (" + str(G.route[s]) + ")"));
@@ -212,10 +635,21 @@
       add(box, "div", null, "Risk density " + fmtNumber(G.density[s], 3) +
           " per 100 km (as of " + data.asOf + ")");
       return box;
-    }, {sticky: true, className: "rr-tip"});
-    st.segments.bindPopup(function (layer) { return segmentPopup(layer._rr); },
-                          {maxWidth: 420, className: "rr-seg-popup"});
-    st.segments.on("popupopen", function () { st.segments.closeTooltip(); });
+    }
+    var tip = L.tooltip({sticky: true, className: "rr-tip", direction: "auto"});
+    st.segmentLayer.on("rr-hover", function (e) {
+      if (e.segment < 0) { map.closeTooltip(tip); return; }
+      [st.provinces, st.unitLayer, st.pathLayer].forEach(function (group) {
+        if (group) { group.closeTooltip(); }
+      });
+      tip.setLatLng(e.latlng).setContent(segmentTip(e.segment));
+      if (!map.hasLayer(tip)) { map.openTooltip(tip); }
+    });
+    st.segmentLayer.on("rr-click", function (e) {
+      map.closeTooltip(tip);
+      L.popup({maxWidth: 420, className: "rr-seg-popup"}).setLatLng(e.latlng)
+        .setContent(segmentPopup(e.segment)).openOn(map);
+    });
 
     function segmentPopup(s) {
       var box = el("div", "rr-pop");
@@ -322,16 +756,22 @@
     st.markers = new Array(n);
     st.shown = new Uint8Array(n);
     var points = 0;
+    var grid = data.grid;
     for (var i = 0; i < n; i++) {
-      if (I.lat[i] === null) { continue; }
+      if (I.lat[i] === null || grid) { continue; }  // with a grid, points are its counts
       var m = L.marker([I.lat[i], I.lon[i]], {icon: st.icons[I.type[i]], keyboard: false});
       m._rr = i;
       st.markers[i] = m;
       points++;
     }
-    st.clustered = points > data.clusterThreshold;
+    st.clustered = !!grid || points > data.clusterThreshold;
     var container = map.getContainer();
-    if (st.clustered) {
+    if (grid) {
+      st.grid = gridLayer(map, st, grid);
+      st.incidentLayer = st.grid.layer;
+      st.nIncidents = grid.points;
+      for (i = 0; i < n; i++) { if (I.lat[i] === null) { st.nIncidents++; } }
+    } else if (st.clustered) {
       st.incidentLayer = L.markerClusterGroup({
         chunkedLoading: true, chunkDelay: 20, showCoverageOnHover: false, maxClusterRadius: 45,
         chunkProgress: function (done, total) {  // a hook for tests and benchmarks
@@ -427,10 +867,7 @@
     st.setStep = function (k) {
       k = Math.max(0, Math.min(data.steps.length - 1, k | 0));
       st.step = k;
-      for (var s = 0; s < st.segmentPaths.length; s++) {
-        var c = colourOfSeg(s, k);
-        if (st.segmentPaths[s].options.color !== c) { st.segmentPaths[s].setStyle({color: c}); }
-      }
+      st.segmentLayer.redraw();
       var toAdd = [], toRemove = [], count = 0;
       for (var j = 0; j < n; j++) {
         var want = I.first[j] <= k;
@@ -452,6 +889,11 @@
         if (on && !st.unitLayer.hasLayer(poly)) { st.unitLayer.addLayer(poly); }
         if (!on && st.unitLayer.hasLayer(poly)) { st.unitLayer.removeLayer(poly); }
       });
+      if (st.grid) {
+        count = st.grid.known(k);
+        for (j = 0; j < n; j++) { if (I.lat[j] === null && I.first[j] <= k) { count++; } }
+        st.grid.draw();
+      }
       st.known = count;
       map.closePopup();
       st.listeners.forEach(function (f) { f(k); });

@@ -67,7 +67,7 @@ def synthetic_incidents(n: int, segments: gpd.GeoDataFrame, seed: int = 0) -> gp
         {
             C.INCIDENT_ID: [f"i{k}" for k in range(n)],
             C.DATE: start,
-            C.DATE_END: start,
+            C.PERIOD_END: start,
             C.END_DATE: pd.NaT,
             C.TYPE: rng.choice(TYPES, n),
             C.GEO_PRECISION: np.ones(n, dtype="int64"),

@@ -33,9 +33,9 @@ def period_end_of_start(incidents: pd.DataFrame) -> np.ndarray:
     """
     start = incidents[C.DATE].to_numpy(dtype="datetime64[D]")
     if C.DATE_PRECISION not in incidents:
-        # without a precision column, a point-in-time event's period ends at date_end
-        if C.DATE_END in incidents:
-            end = incidents[C.DATE_END].to_numpy(dtype="datetime64[D]")
+        # without a precision column, a point-in-time event's period ends at period_end
+        if C.PERIOD_END in incidents:
+            end = incidents[C.PERIOD_END].to_numpy(dtype="datetime64[D]")
             interval = (incidents[C.END_DATE].notna().to_numpy() if C.END_DATE in incidents
                         else np.zeros(len(start), dtype=bool))
             return np.where(interval | np.isnat(end), start, end)

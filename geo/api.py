@@ -25,6 +25,7 @@ import pandas as pd
 from geo import columns as C
 from geo._errors import Problem, UsageError
 from geo._json import JsonList
+from geo._results import Comparison, PathsResult
 from geo.pipeline import (
     ROUTE_COLUMNS,
     SEGMENT_COLUMNS,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["Build", "Comparison", "PathsResult", "build"]
+
 
 PathLike = str | Path
 
@@ -499,205 +501,6 @@ def _destinations(value: str | Sequence[Any]) -> list[str]:
     if not items or not all(items):
         raise UsageError(f"empty destination in {value!r}", field="to")
     return items
-
-
-class Comparison:
-    """The result of :meth:`Build.compare`.
-
-    Parameters
-    ----------
-    changes
-        Output of :func:`geo.compare.compare_dates`.
-    result
-        The build compared (its as-of date is ``date_to``).
-    date_from
-        The earlier date.
-
-    Attributes
-    ----------
-    changes : geopandas.GeoDataFrame
-        One row per segment whose band changed (see :func:`geo.compare.compare_dates`).
-    date_from, date_to : datetime.date
-        The compared dates.
-
-    Examples
-    --------
-    >>> import geo
-    >>> geo.build().compare("2024-06-01").date_from.isoformat()
-    '2024-06-01'
-    """
-
-    def __init__(self, changes: gpd.GeoDataFrame, result: Build, *, date_from: date):
-        self.changes = changes
-        self.date_from = date_from
-        self.date_to = result.as_of
-        self._result = result
-
-    def __repr__(self) -> str:
-        rose = int((self.changes["change"] == "rose").sum()) if len(self.changes) else 0
-        return (f"<geo.Comparison {self.date_from.isoformat()} → {self.date_to.isoformat()}: "
-                f"{len(self.changes)} segments changed band ({rose} rose, "
-                f"{len(self.changes) - rose} fell)>")
-
-    def explore(self, **kwargs: Any) -> folium.Map:
-        """The change map: rose in red, fell in blue, other segments grey.
-
-        Parameters
-        ----------
-        **kwargs
-            Options of :func:`geo.maps.changes.build_changes_map` (``title``).
-
-        Returns
-        -------
-        folium.Map
-
-        Examples
-        --------
-        >>> import geo
-        >>> type(geo.build().compare("2024-06-01").explore()).__name__
-        'Map'
-        """
-        from geo.maps.changes import build_changes_map
-
-        p = self._result._prepared
-        return build_changes_map(self.changes, p.segments, p.boundaries,
-                                 date_from=self.date_from, date_to=self.date_to,
-                                 public=p.public, **kwargs)
-
-    def to_files(self, out: PathLike) -> list[Path]:
-        """Write ``changes.csv`` and ``changes_map.html`` into ``out`` (all or nothing).
-
-        Parameters
-        ----------
-        out
-            Output folder (created if missing).
-
-        Returns
-        -------
-        list of Path
-            The files written.
-
-        Examples
-        --------
-        >>> import geo, tempfile
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     names = [f.name for f in geo.build().compare("2024-06-01").to_files(tmp)]
-        >>> names
-        ['changes.csv', 'changes_map.html']
-        """
-        from geo.compare import CHANGE_COLUMNS
-        from geo.export import atomic_output, write_csv
-        from geo.maps.changes import save_changes_map
-
-        m = self.explore()
-        with atomic_output(Path(out), command="compare") as tmp:
-            write_csv(self.changes, tmp / "changes.csv", columns=CHANGE_COLUMNS)
-            save_changes_map(m, tmp / "changes_map.html")
-        return [Path(out) / "changes.csv", Path(out) / "changes_map.html"]
-
-
-class PathsResult:
-    """The result of :meth:`Build.route`.
-
-    Parameters
-    ----------
-    paths
-        Output of :func:`geo.paths.least_risk_paths`.
-    result
-        The build whose segments were searched.
-    origin, destinations
-        The places as given.
-    per_km
-        Cost per km added to exposure.
-
-    Attributes
-    ----------
-    paths : geopandas.GeoDataFrame
-        Two rows, ``least-risk`` and ``shortest`` (see :func:`geo.paths.least_risk_paths`).
-    origin : str
-        The origin as given.
-    destinations : list of str
-        The destinations as given.
-
-    Examples
-    --------
-    >>> import geo
-    >>> geo.build().route("Shenyang", "Kunming").destinations
-    ['Kunming']
-    """
-
-    def __init__(self, paths: gpd.GeoDataFrame, result: Build, *, origin: str,
-                 destinations: Sequence[str], per_km: float):
-        self.paths = paths
-        self.origin = origin
-        self.destinations = list(destinations)
-        self.per_km = per_km
-        self._result = result
-
-    def __repr__(self) -> str:
-        rows = "; ".join(f"{r['kind']} to {r['destination']}: {float(r[C.LENGTH_KM]):.0f} km, "
-                         f"exposure {float(r[C.EXPOSURE]):.3f}"
-                         for r in self.paths.to_dict("records"))
-        return f"<geo.PathsResult from {self.origin}: {rows}>"
-
-    def explore(self, **kwargs: Any) -> folium.Map:
-        """The risk map with both paths highlighted.
-
-        Parameters
-        ----------
-        **kwargs
-            Options of :func:`geo.maps.interactive.build_map` (``title``, ``tiles`` …).
-
-        Returns
-        -------
-        folium.Map
-
-        Examples
-        --------
-        >>> import geo
-        >>> type(geo.build().route("Shenyang", "Kunming").explore()).__name__
-        'Map'
-        """
-        from geo.maps.interactive import build_map
-
-        p = self._result._prepared
-        options: dict[str, Any] = {"title": "Least-risk path", **kwargs}
-        return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                         timeline=p.timeline, paths=self.paths,
-                         sources=sources_of(p.incidents), public=p.public, **options)
-
-    def to_files(self, out: PathLike) -> list[Path]:
-        """Write ``paths.geojson`` and ``route_map.html`` into ``out`` (all or nothing).
-
-        Parameters
-        ----------
-        out
-            Output folder (created if missing).
-
-        Returns
-        -------
-        list of Path
-            The files written.
-
-        Examples
-        --------
-        >>> import geo, tempfile
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     files = geo.build().route("Shenyang", "Kunming").to_files(tmp)
-        >>> [f.name for f in files]
-        ['paths.geojson', 'route_map.html']
-        """
-        from geo.export import atomic_output, write_geojson
-        from geo.maps.interactive import save_map
-        from geo.paths import CORRIDOR_IDS, DESTINATION, KIND, ORIGIN, SEGMENT_IDS
-
-        m = self.explore()
-        with atomic_output(Path(out), command="route") as tmp:
-            write_geojson(self.paths, tmp / "paths.geojson", columns=[
-                KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
-                C.INTERCEPTION_INDEX])
-            save_map(m, tmp / "route_map.html")
-        return [Path(out) / "paths.geojson", Path(out) / "route_map.html"]
 
 
 def summary_counts(result: Build) -> Mapping[str, Any]:

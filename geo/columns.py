@@ -17,7 +17,6 @@ __all__ = [
     "COVERAGE_INSIDE",
     "COVERAGE_OUTSIDE",
     "DATE",
-    "DATE_END",
     "DATE_PRECISION",
     "DATE_TEXT",
     "END_DATE",
@@ -35,6 +34,7 @@ __all__ = [
     "NAME",
     "NOTES",
     "OUTSIDE_KM",
+    "PERIOD_END",
     "PLACE",
     "REASON",
     "RISK_BAND",
@@ -107,7 +107,7 @@ INCIDENT_COLUMNS = (
 
 # Incidents (derived by geo.io)
 DATE_TEXT = "date_text"  # the date exactly as written in the input
-DATE_END = "date_end"  # last day of the period the date (or end_date) stands for
+PERIOD_END = "period_end"  # last day of the period the date stands for (or of end_date)
 ROW = "row"  # 1-based data row (CSV line number minus the header) or feature number
 
 # Segments

@@ -16,6 +16,10 @@ Example (the ``tests/data/tiny_network.osm`` fixture)::
                                  ["40.000,120.000", "40.010,120.030"],
                                  corridor_id="T-01", route="Test")
     append_corridor(corridor, Path("layers/corridors.geojson"))
+
+Why one module of this length: osmnx is imported here only (the package's rule), so reading
+OSM files, following the network and appending to a corridors file, which all go through it,
+stay together.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ Rules, applied to each incident in input order:
    the country (``geo_precision`` 4). A point in no unit of any country is suppressed.
 3. **Place names** are removed for every row (a town is finer than its unit): ``removed``.
 4. **Dates** finer than a month (day, week) become the month: ``date_text`` ``YYYY-MM``,
-   ``date_precision`` month, ``date`` the first and ``date_end`` the last day of the month (of
-   the month of the old ``date_end`` when a week runs into the next month, so the public period
+   ``date_precision`` month, ``date`` the first and ``period_end`` the last day of the month (of
+   the month of the old ``period_end`` when a week runs into the next month, so the public period
    always contains the true one). A day-level ``end_date`` moves to the end of its month;
    ``source_date`` is cut to ``YYYY-MM`` (removed when it is not an ISO date).
 5. **Notes and source URLs** are removed (source names stay).
@@ -274,7 +274,7 @@ def _generalise_dates(rec: dict[str, Any], iid: str) -> list[dict[str, str]]:
         start = pd.Timestamp(rec[C.DATE])
         rec[C.DATE_TEXT] = f"{start.year:04d}-{start.month:02d}"
         rec[C.DATE] = pd.Timestamp(start.year, start.month, 1)
-        rec[C.DATE_END] = _month_end(max(pd.Timestamp(rec[C.DATE_END]), start))
+        rec[C.PERIOD_END] = _month_end(max(pd.Timestamp(rec[C.PERIOD_END]), start))
         entries.append(_entry(iid, "generalised", C.DATE, f"{rec[C.DATE_PRECISION]} date "
                                                           "published to the month"))
         rec[C.DATE_PRECISION] = "month"
@@ -282,7 +282,7 @@ def _generalise_dates(rec: dict[str, Any], iid: str) -> list[dict[str, str]]:
         end = pd.Timestamp(rec[C.END_DATE])
         if end != _month_end(end):
             rec[C.END_DATE] = _month_end(end)
-            rec[C.DATE_END] = max(pd.Timestamp(rec[C.DATE_END]), rec[C.END_DATE])
+            rec[C.PERIOD_END] = max(pd.Timestamp(rec[C.PERIOD_END]), rec[C.END_DATE])
             entries.append(_entry(iid, "generalised", C.END_DATE, "end date published to "
                                                                   "the end of its month"))
     source_date = str(rec.get(C.SOURCE_DATE) or "").strip()
@@ -338,7 +338,7 @@ def make_public(
     ...                          geometry=[shapely.box(-1, -1, 1, 1)], crs=4326)
     >>> day, two = pd.Timestamp("2020-06-03"), ["", ""]
     >>> inc = gpd.GeoDataFrame(
-    ...     {"incident_id": ["a", "b"], "date": [day, day], "date_end": [day, day],
+    ...     {"incident_id": ["a", "b"], "date": [day, day], "period_end": [day, day],
     ...      "date_text": ["2020-06-03"] * 2, "end_date": [pd.NaT] * 2,
     ...      "date_precision": ["day"] * 2, "geo_precision": [1, 1], "place": ["Xa", ""],
     ...      "admin1": ["West"] * 2, "country": ["AA"] * 2, "lat": [0.5] * 2, "lon": [0.5] * 2,

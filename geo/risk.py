@@ -20,6 +20,10 @@ The model (parameters in ``geo/data/risk_model.toml``):
 
 ``risk_density`` = 100 × (summed contributions) / geodesic length in km: an index per 100 km, so
 cutting a segment into pieces leaves the corridor's exposure unchanged.
+
+Why one module of this length: the model file's reading (:func:`load_model`), the pair field
+and the scores share one set of dataclasses and invariants (the same kernels for every date);
+split, each part would import the others' private helpers.
 """
 
 from __future__ import annotations
@@ -444,7 +448,7 @@ class RiskField:
         qfac = np.asarray(model.quality_factors)[np.clip(qidx, 1, 5) - 1]
         self.base = self.weight * severity * qfac  # value before space and time kernels
         self.start = incidents[C.DATE].to_numpy(dtype="datetime64[D]")
-        end_period = incidents[C.DATE_END].to_numpy(dtype="datetime64[D]")
+        end_period = incidents[C.PERIOD_END].to_numpy(dtype="datetime64[D]")
         self.is_interval = incidents[C.END_DATE].notna().to_numpy()
         self.end = end_period
         # for point-in-time events the reference date is the middle of the date's period

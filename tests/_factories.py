@@ -59,7 +59,7 @@ def incident(incident_id: str, *, date_text: str = "2020-06-01", itype: str = "a
     return {
         C.INCIDENT_ID: incident_id,
         C.DATE: pd.Timestamp(period.start),
-        C.DATE_END: pd.Timestamp(end.end if end else period.end),
+        C.PERIOD_END: pd.Timestamp(end.end if end else period.end),
         C.DATE_TEXT: date_text,
         C.END_DATE: pd.Timestamp(end.end) if end else pd.NaT,
         C.DATE_PRECISION: period.precision,

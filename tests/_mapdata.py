@@ -94,7 +94,7 @@ def incident_row(iid: str, date_text: str, itype: str, *, lon: float | None = No
     point = lon is not None and lat is not None and geo_precision <= 2
     return {
         C.INCIDENT_ID: iid, C.DATE: period.start_time,
-        C.DATE_END: (end or period).end_time.normalize(),
+        C.PERIOD_END: (end or period).end_time.normalize(),
         C.DATE_TEXT: date_text, C.END_DATE: end.start_time if end else pd.NaT,
         C.DATE_PRECISION: precision, C.TYPE: itype, C.GEO_PRECISION: geo_precision,
         C.PLACE: place, C.ADMIN1: admin1, C.COUNTRY: country, C.COUNT: count,

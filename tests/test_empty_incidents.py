@@ -43,7 +43,7 @@ def test_no_rows_read_as_an_empty_frame_with_the_contract_columns(tmp_path, name
     assert isinstance(out, gpd.GeoDataFrame)
     assert len(out) == 0
     assert out.crs.to_epsg() == 4326
-    assert {C.INCIDENT_ID, C.DATE, C.DATE_END, C.TYPE, C.GEO_PRECISION, C.ROW} <= set(out.columns)
+    assert {C.INCIDENT_ID, C.DATE, C.PERIOD_END, C.TYPE, C.GEO_PRECISION, C.ROW} <= set(out.columns)
     assert str(out[C.DATE].dtype) == "datetime64[s]"
 
 

@@ -186,12 +186,12 @@ def accepts_or_refuses(load: Callable[[Path], gpd.GeoDataFrame], data: bytes, na
 
 def check_incidents(got: gpd.GeoDataFrame) -> None:
     """What an accepted incident frame always satisfies (the data contract)."""
-    assert list(got.columns[:3]) == [C.INCIDENT_ID, C.DATE, C.DATE_END]
+    assert list(got.columns[:3]) == [C.INCIDENT_ID, C.DATE, C.PERIOD_END]
     assert got[C.INCIDENT_ID].is_unique
     assert (got[C.INCIDENT_ID] != "").all()
     assert got[C.GEO_PRECISION].isin([1, 2, 3, 4]).all()
     assert got.geometry.isna().tolist() == (got[C.GEO_PRECISION] >= 3).tolist()
-    assert (got[C.DATE] <= got[C.DATE_END]).all()
+    assert (got[C.DATE] <= got[C.PERIOD_END]).all()
     assert got[C.DATE_PRECISION].isin(["day", "week", "month", "year"]).all()
     assert got[C.VISIBILITY].isin(["public", "restricted"]).all()
     counts = got[C.COUNT].dropna()

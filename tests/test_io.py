@@ -25,7 +25,7 @@ from geo.io import WGS84, read_boundaries, read_corridors, read_incidents, study
 
 BASE = Path(__file__).parent / "data" / "hostile" / "base"
 TODAY = date(2024, 1, 1)
-INCIDENT_OUT = [C.INCIDENT_ID, C.DATE, C.DATE_END, C.DATE_TEXT, C.END_DATE, C.DATE_PRECISION,
+INCIDENT_OUT = [C.INCIDENT_ID, C.DATE, C.PERIOD_END, C.DATE_TEXT, C.END_DATE, C.DATE_PRECISION,
                 C.TYPE, C.GEO_PRECISION, C.PLACE, C.ADMIN1, C.COUNTRY, C.LAT, C.LON, C.COUNT,
                 C.SOURCE_NAME, C.SOURCE_URL, C.SOURCE_DATE, C.SOURCE_QUALITY, C.NOTES,
                 C.VISIBILITY, C.ROW, "geometry"]
@@ -101,16 +101,16 @@ def test_point_incidents_take_their_unit(incidents: gpd.GeoDataFrame) -> None:
 def test_dates_and_precision(incidents: gpd.GeoDataFrame) -> None:
     by_id = incidents.set_index(C.INCIDENT_ID)
     assert by_id.loc["t1", C.DATE] == pd.Timestamp("2020-01-05")
-    assert by_id.loc["t1", C.DATE_END] == pd.Timestamp("2020-01-05")
+    assert by_id.loc["t1", C.PERIOD_END] == pd.Timestamp("2020-01-05")
     assert by_id.loc["t1", C.DATE_PRECISION] == "day"
     assert by_id.loc["t2", C.DATE] == pd.Timestamp("2020-02-01")
-    assert by_id.loc["t2", C.DATE_END] == pd.Timestamp("2020-02-29")  # leap year
+    assert by_id.loc["t2", C.PERIOD_END] == pd.Timestamp("2020-02-29")  # leap year
     assert by_id.loc["t2", C.DATE_PRECISION] == "month"
-    assert by_id.loc["t3", C.DATE_END] == pd.Timestamp("2020-12-31")
+    assert by_id.loc["t3", C.PERIOD_END] == pd.Timestamp("2020-12-31")
     assert by_id.loc["t3", C.DATE_PRECISION] == "year"
     assert by_id.loc["t3", C.DATE_TEXT] == "2020"
     assert by_id.loc["t6", C.END_DATE] == pd.Timestamp("2020-04-30")
-    assert by_id.loc["t6", C.DATE_END] == pd.Timestamp("2020-04-30")
+    assert by_id.loc["t6", C.PERIOD_END] == pd.Timestamp("2020-04-30")
     assert pd.isna(by_id.loc["t1", C.END_DATE])
 
 
@@ -120,10 +120,10 @@ def test_date_precision_column_coarsens_never_refines(tmp_path: Path) -> None:
                      "y,2020-09,YEAR,arrest,VN")
     got = read_incidents(path, today=TODAY).set_index(C.INCIDENT_ID)
     assert list(got[C.DATE_PRECISION]) == ["week", "month", "year"]
-    assert got.loc["w", C.DATE_END] == pd.Timestamp("2020-09-09")
+    assert got.loc["w", C.PERIOD_END] == pd.Timestamp("2020-09-09")
     assert got.loc["m", C.DATE] == pd.Timestamp("2020-09-01")
-    assert got.loc["m", C.DATE_END] == pd.Timestamp("2020-09-30")
-    assert got.loc["y", C.DATE_END] == pd.Timestamp("2020-12-31")
+    assert got.loc["m", C.PERIOD_END] == pd.Timestamp("2020-09-30")
+    assert got.loc["y", C.PERIOD_END] == pd.Timestamp("2020-12-31")
     assert got.loc["m", C.DATE_TEXT] == "2020-09-03"  # the original string is kept
 
 

@@ -131,7 +131,7 @@ def test_plain_rows_take_the_vectorised_path(boundaries, tmp_path, monkeypatch):
     assert called == []
     assert list(out[C.DATE_PRECISION]) == ["day", "month", "year", "week", "month", "year", "day",
                                            "month"]
-    assert [d.isoformat() for d in out[C.DATE_END].dt.date] == [
+    assert [d.isoformat() for d in out[C.PERIOD_END].dt.date] == [
         "2020-01-05", "2020-02-29", "2020-12-31", "2020-03-10", "2020-03-31", "2020-12-31",
         "2020-02-29", "2020-06-30"]
     assert out[C.ADMIN1].iloc[-1] == "Yunnan"

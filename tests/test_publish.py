@@ -102,7 +102,7 @@ def test_dates_become_months(date_text: str, end_date: str, precision: str,
     inc = frame(incident("a", date_text=date_text, end_date=end_date, country="BB"))
     public, _ = make_public(inc, boundaries=UNITS)
     row = public.iloc[0]
-    got = (row[C.DATE_TEXT], row[C.DATE].date().isoformat(), row[C.DATE_END].date().isoformat(),
+    got = (row[C.DATE_TEXT], row[C.DATE].date().isoformat(), row[C.PERIOD_END].date().isoformat(),
            None if pd.isna(row[C.END_DATE]) else row[C.END_DATE].date().isoformat())
     assert got == expected
     assert row[C.DATE_PRECISION] == ("month" if precision == "day" else precision)
@@ -110,10 +110,10 @@ def test_dates_become_months(date_text: str, end_date: str, precision: str,
 
 def test_week_running_into_next_month_keeps_the_whole_period() -> None:
     rec = incident("a", date_text="2020-06-28", country="BB")
-    rec.update({C.DATE_PRECISION: "week", C.DATE_END: pd.Timestamp("2020-07-04")})
+    rec.update({C.DATE_PRECISION: "week", C.PERIOD_END: pd.Timestamp("2020-07-04")})
     public, manifest = make_public(frame(rec), boundaries=UNITS)
     assert public[C.DATE].iloc[0] == pd.Timestamp("2020-06-01")
-    assert public[C.DATE_END].iloc[0] == pd.Timestamp("2020-07-31")
+    assert public[C.PERIOD_END].iloc[0] == pd.Timestamp("2020-07-31")
     assert manifest[0]["reason"] == "week date published to the month"
 
 

@@ -183,7 +183,7 @@ def test_adding_an_incident_never_lowers_risk(rows, extra):
 def test_incidents_after_as_of_change_nothing(rows, late):
     late = [{**r, C.INCIDENT_ID: "late" + r[C.INCIDENT_ID],
              C.DATE: r[C.DATE] + (np.datetime64("2021-06-01") - np.datetime64("2019-01-01")),
-             C.DATE_END: r[C.DATE_END] + (np.datetime64("2021-06-01")
+             C.PERIOD_END: r[C.PERIOD_END] + (np.datetime64("2021-06-01")
                                           - np.datetime64("2019-01-01"))} for r in late]
     as_of = date(2021, 5, 31)
     a = score(BENT_SEGMENTS, rows, as_of=as_of, model=MODEL)

@@ -167,7 +167,7 @@ def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = T
         {
             C.INCIDENT_ID: iid,
             C.DATE: dates.start,
-            C.DATE_END: dates.end.where(~has_end, ends.end),
+            C.PERIOD_END: dates.end.where(~has_end, ends.end),
             C.DATE_TEXT: dtext,
             C.END_DATE: ends.end.where(has_end, pd.NaT),
             C.DATE_PRECISION: dates.precision,

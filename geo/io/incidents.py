@@ -38,7 +38,7 @@ _ALIASES = {"latitude": C.LAT, "longitude": C.LON, "long": C.LON, "lng": C.LON, 
 
 # Output columns and their dtypes.
 _OUTPUT: dict[str, Any] = {
-    C.INCIDENT_ID: "str", C.DATE: "datetime64[s]", C.DATE_END: "datetime64[s]",
+    C.INCIDENT_ID: "str", C.DATE: "datetime64[s]", C.PERIOD_END: "datetime64[s]",
     C.DATE_TEXT: "str", C.END_DATE: "datetime64[s]", C.DATE_PRECISION: "str",
     C.TYPE: "str", C.GEO_PRECISION: "int64", C.PLACE: "str", C.ADMIN1: "str",
     C.COUNTRY: "str", C.LAT: "float64", C.LON: "float64", C.COUNT: "float64",
@@ -193,7 +193,7 @@ def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, An
     return {
         C.INCIDENT_ID: iid,
         C.DATE: pd.Timestamp(period.start),
-        C.DATE_END: pd.Timestamp(end_period.end if end_period else period.end),
+        C.PERIOD_END: pd.Timestamp(end_period.end if end_period else period.end),
         C.DATE_TEXT: _text(rec.get(C.DATE)),
         C.END_DATE: pd.Timestamp(end_period.end) if end_period else pd.NaT,
         C.DATE_PRECISION: period.precision,

@@ -7,6 +7,9 @@ Only the properties the views need are embedded; coordinates are rounded to 4 de
 in units of 1e-4 degree (about a third of the size of decimal pairs); repeated strings are
 stored once in a table and referred to by index; records are sorted by their ids so row order
 never changes the bytes.
+
+Why one module of this length: it is the one contract between Python and ``routerisk.js``;
+every key the page reads is written here, so the two sides can be checked against each other.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ show as typed. Nothing here touches pyplot or the global matplotlib backend: fig
 :class:`matplotlib.figure.Figure` objects with an Agg canvas, and style settings apply only
 inside the functions (``rc_context``). Saved files carry no dates, so the same inputs give the
 same bytes.
+
+Why one module of this length: the layout of one A4 figure (frame, layers, labels placed
+around each other, legends, footer) is a single piece of geometry in inches; its drawing
+helpers are private to it and only make sense together.
 """
 
 from __future__ import annotations
@@ -416,7 +420,7 @@ def _incidents_shown(incidents: gpd.GeoDataFrame, as_of: date, model: RiskModel
     until = _incidents_until(incidents, as_of)
     if not len(until):
         return until
-    end = until[C.DATE_END].to_numpy(dtype="datetime64[D]")
+    end = until[C.PERIOD_END].to_numpy(dtype="datetime64[D]")
     age = (np.datetime64(as_of, "D") - end).astype(float)
     half_life = np.array([model.types[t].half_life_days if t in model.types else np.inf
                           for t in until[C.TYPE].astype(str)], dtype=float)
@@ -892,14 +896,14 @@ def _fit_title(fig: Figure, title: Any, mark: Any) -> None:
 
 def _ensure_incident_columns(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Accept an empty incidents frame without the contract's columns (nothing to draw)."""
-    needed = (C.DATE, C.DATE_END, C.TYPE, C.GEO_PRECISION, C.COUNTRY, C.ADMIN1)
+    needed = (C.DATE, C.PERIOD_END, C.TYPE, C.GEO_PRECISION, C.COUNTRY, C.ADMIN1)
     if all(c in incidents.columns for c in needed):
         return incidents
     if len(incidents):
         missing = [c for c in needed if c not in incidents.columns]
         raise ValueError(f"incidents lack the columns {missing}")
     empty = {C.DATE: pd.Series([], dtype="datetime64[s]"),
-             C.DATE_END: pd.Series([], dtype="datetime64[s]"), C.TYPE: pd.Series([], dtype=str),
+             C.PERIOD_END: pd.Series([], dtype="datetime64[s]"), C.TYPE: pd.Series([], dtype=str),
              C.GEO_PRECISION: pd.Series([], dtype="int64"),
              C.COUNTRY: pd.Series([], dtype=str), C.ADMIN1: pd.Series([], dtype=str)}
     return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=incidents.crs or WGS84))

@@ -20,7 +20,7 @@ __all__ = ["FLAGS", "build_from_args", "flag", "option_flag"]
 #: Keyword of the Python API → flag of the command line, where they differ in more than
 #: ``_`` → ``-``.
 FLAGS = {"from_": "--from", "date_from": "--from", "date_to": "--to", "top_n": "--top",
-         "to": "--to"}
+         "to": "--to", "destinations": "--to", "waypoints": "--via", "corridor_id": "--id"}
 
 
 def flag(name: str) -> str:

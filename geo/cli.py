@@ -24,10 +24,16 @@ __all__ = ["main"]
 log = logging.getLogger("geo")
 
 
+#: Problem fields that name a keyword of a Python call rather than a column of a file.
+_KEYWORD_FIELDS = frozenset({"waypoints", "destinations", "from_", "to", "network_type"})
+
+
 def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> None:
     """One line per problem; a keyword the library names (``repair=True``) becomes its flag."""
     prefix = "warning: " if level == "warning" else ""
     for p in problems:
+        if p.field in _KEYWORD_FIELDS:  # a keyword of the Python call: show its flag
+            p = dataclasses.replace(p, field=flag(p.field))
         line = str(dataclasses.replace(p, option="")) if p.option else str(p)
         if p.option:
             line += f" ({option_flag(p.option)})"

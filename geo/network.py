@@ -139,11 +139,11 @@ def _network_type(mode: str, network_type: str | None) -> str:
     if network_type is None:
         if mode not in MODE_NETWORK:
             raise UsageError(f"mode {mode!r} has no OSM network; choose a network type "
-                             f"({', '.join(NETWORK_TYPES)})", field="--network-type")
+                             f"({', '.join(NETWORK_TYPES)})", field="network_type")
         return MODE_NETWORK[mode]
     if network_type not in NETWORK_TYPES:
         raise UsageError(f"network type {network_type!r} is not one of "
-                         f"{', '.join(NETWORK_TYPES)}", field="--network-type")
+                         f"{', '.join(NETWORK_TYPES)}", field="network_type")
     return network_type
 
 
@@ -334,9 +334,10 @@ def _parse_all(waypoints: Sequence[Waypoint], boundaries: gpd.GeoDataFrame | Non
                ) -> tuple[list[str], list[tuple[float, float]]]:
     """Waypoints as written and as ``(lat, lon)``."""
     if len(waypoints) < 2:
-        raise UsageError("a corridor needs at least two waypoints", field="--via")
+        raise UsageError("a corridor needs at least two waypoints", field="waypoints")
     texts = [w.strip() if isinstance(w, str) else f"{w[0]},{w[1]}" for w in waypoints]
-    points = [parse_waypoint(w, boundaries=boundaries, location=f"waypoint {i}", field="--via")
+    points = [parse_waypoint(w, boundaries=boundaries, location=f"waypoint {i}",
+                             field="waypoints")
               for i, w in enumerate(waypoints, start=1)]
     return texts, points
 
@@ -351,7 +352,7 @@ def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[
             raise RouteriskError(
                 f"waypoint {text!r} is {d / 1000:.1f} km from the nearest way of the "
                 f"network (tolerance {tolerance_km:g} km): outside the extract, or on a "
-                "network of another type?", file=file, location=f"waypoint {i}", field="--via")
+                "network of another type?", file=file, location=f"waypoint {i}", field="waypoints")
         log.info("waypoint %d %r snapped to node %d, %.0f m away", i, text, nodes[i - 1], d)
     path: list[int] = [int(nodes[0])]
     for i, (a, b) in enumerate(itertools.pairwise(nodes.tolist()), start=1):
@@ -364,11 +365,11 @@ def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[
                 f"no path along the network from waypoint {i} {texts[i - 1]!r} to waypoint "
                 f"{i + 1} {texts[i]!r}: they lie on parts of the network that do not connect "
                 "(is the extract cut between them?)", file=file, location=f"waypoint {i + 1}",
-                field="--via") from None
+                field="waypoints") from None
         path.extend(leg[1:])
     if len(path) < 2:
         raise RouteriskError("all waypoints snap to the same point of the network", file=file,
-                             field="--via")
+                             field="waypoints")
     coords = np.vstack([_edge_coords(graph, a, b) for a, b in itertools.pairwise(path)])
     keep = np.r_[True, (np.diff(coords, axis=0) != 0).any(axis=1)]
     line = shapely.LineString(coords[keep])
@@ -388,12 +389,12 @@ def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[
 
 def _check_properties(corridor_id: str, route: str, mode: str) -> None:
     if not corridor_id.strip():
-        raise UsageError("the corridor id is empty", field="--id")
+        raise UsageError("the corridor id is empty", field="corridor_id")
     if not route.strip():
-        raise UsageError("the route name is empty", field="--route")
+        raise UsageError("the route name is empty", field="route")
     if mode not in _MODES:
         raise UsageError(f"mode {mode!r} is not one of {', '.join(sorted(_MODES))}",
-                         field="--mode")
+                         field="mode")
 
 
 def corridor_from_osm(

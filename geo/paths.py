@@ -85,7 +85,7 @@ def parse_waypoint(
     boundaries
         Boundaries layer used to narrow a place by its first-level unit.
     location, field
-        Where the waypoint came from, for error messages (e.g. ``"waypoint 2"``, ``"--via"``).
+        Where the waypoint came from, for error messages (e.g. ``"waypoint 2"``, ``"waypoints"``).
 
     Returns
     -------
@@ -345,7 +345,7 @@ def _best_path(graph: nx.MultiGraph, origin: int, targets: Sequence[int], weight
     except nx.NetworkXNoPath:
         raise RouteriskError("no path along the corridors from the origin to any destination "
                              "(the corridors there do not meet within the tolerance)",
-                             field="--to") from None
+                             field="destinations") from None
     return list(reversed(path))
 
 
@@ -439,7 +439,7 @@ def least_risk_paths(
     [['least-risk', 'n', 0.2], ['shortest', 's', 2.0]]
     """
     if not destinations:
-        raise RouteriskError("no destination given", field="--to")
+        raise RouteriskError("no destination given", field="destinations")
     names = list(destination_names) if destination_names is not None else [
         _fmt(d) for d in destinations]
     if len(names) != len(destinations):
@@ -455,7 +455,7 @@ def least_risk_paths(
     if start in ends:
         raise RouteriskError(f"origin {oname!r} and destination "
                              f"{names[ends.index(start)]!r} snap to the same segment end",
-                             field="--to")
+                             field="destinations")
     rows = []
     for kind, weight in ((LEAST_RISK, "cost"), (SHORTEST, C.LENGTH_KM)):
         nodes = _best_path(graph, start, ends, weight)

@@ -171,6 +171,23 @@ def test_slider_recolours_segments_and_hides_later_incidents(open_map):
     assert s.errors == [] and s.requests == []
 
 
+def test_the_pixel_writer_of_large_maps_draws_the_same_band_colours(open_map):
+    s = open_map()
+    page = s.page
+    page.evaluate("""() => { const l = map_routerisk._rr.segmentLayer;
+                             l.fastVertices = 0; l.redraw(); }""")
+    assert page.evaluate("map_routerisk._rr.segmentLayer._fast")
+    for sid, band in zip(D.SEGMENTS[C.SEGMENT_ID], D.SEGMENTS[C.RISK_BAND], strict=True):
+        assert band_colour(int(band)) in page.evaluate(STROKE_OF, sid), sid
+    page.locator(".rr-slider input[type=range]").focus()
+    page.keyboard.press("Home")  # a slider step reuses the casing, rewrites the bands
+    assert "#ffffb2" in page.evaluate(STROKE_OF, "eq-003")
+    assert "#f03b20" in page.evaluate(STROKE_OF, "eq-001")
+    page.keyboard.press("End")
+    assert "#bd0026" in page.evaluate(STROKE_OF, "eq-003")
+    assert s.errors == [] and s.requests == []
+
+
 def test_incident_and_area_popups(open_map):
     s = open_map()
     page = s.page

@@ -153,7 +153,7 @@ def test_a_waypoint_off_the_network_fails_clearly():
         corridor_from_osm(FIXTURE, [latlon(1), "40.2,120.0"], corridor_id="a", route="r")
     problem = err.value.problem
     assert problem.location == "waypoint 2"
-    assert problem.field == "--via"
+    assert problem.field == "waypoints"  # the keyword; the CLI shows --via
     assert problem.file.endswith("tiny_network.osm")
     assert "'40.2,120.0' is 21.0 km from the nearest way of the network (tolerance 5 km)" in (
         problem.message)

@@ -280,6 +280,7 @@
   function segmentCanvas(st, g, style, groupOf, colourOfGroup) {
     var PAD = 0.1, TOL_PX = 6, FAST_VERTICES = 60000;
     var Layer = L.Layer.extend({
+      fastVertices: FAST_VERTICES,  // above this many vertices in view: pixel writes
       onAdd: function (map) {
         this._map = map;
         var pane = map.getPane("rr-segments");
@@ -379,7 +380,7 @@
           var sk = order[k];
           verts += g.vStart[g.partStart[sk + 1]] - g.vStart[g.partStart[sk]];
         }
-        this._fast = verts > FAST_VERTICES;
+        this._fast = verts > this.fastVertices;
         if (this._fast) {
           this._raster(ctx, order, start, n, scale * dpr, ox * dpr, oy * dpr, dpr);
           this._finish(n, t0);
@@ -437,7 +438,6 @@
           this._buf = new Uint32Array(img.data.buffer);
         }
         var buf = this._buf;
-        buf.fill(0);
         var cw = Math.max(1, Math.round(5 * dpr)), bw = Math.max(1, Math.round(3 * dpr));
         function pass(from, to, colour, width, dash) {
           for (var i = from; i < to; i++) {
@@ -454,10 +454,22 @@
             }
           }
         }
-        pass(start[1], n, rgba(style.casing), cw, 0);
-        if (start[1] > 0) {
-          pass(0, start[1], rgba("#ffffff"), cw, 0);
-          pass(0, start[1], rgba(colourOfGroup(0)), bw, Math.round(5 * dpr));
+        // the casing and the outside-coverage lines do not depend on the slider's step: kept
+        // per view, so a slider step only writes the band colours again
+        var key = [this._zoom, this._min.x, this._min.y, W, H].join(",");
+        if (this._baseKey === key && this._base) {
+          buf.set(this._base);
+        } else {
+          buf.fill(0);
+          pass(start[1], n, rgba(style.casing), cw, 0);
+          if (start[1] > 0) {
+            pass(0, start[1], rgba("#ffffff"), cw, 0);
+            pass(0, start[1], rgba(colourOfGroup(0)), bw, Math.round(5 * dpr));
+          }
+          this._base = (this._base && this._base.length === buf.length)
+            ? this._base : new Uint32Array(buf.length);
+          this._base.set(buf);
+          this._baseKey = key;
         }
         for (var k = 1; k <= 6; k++) {
           if (start[k + 1] > start[k]) {

@@ -11,6 +11,11 @@ Run from the repository root::
    then a corridor through three waypoints across it (:func:`geo.network.corridor_from_graph`).
 2. A grid of ~10,000 scored segments with random exposure, then
    :func:`geo.paths.least_risk_paths` from one corner to three exits on the far side.
+3. ``--pbf-mb 100``: a PBF extract of about that size written with pyosmium (a jittered grid
+   of roads, a node every ~200 m, ways of 20 nodes, rows and every 10th column), then
+   :func:`geo.network.corridor_from_osm` through three waypoints 30 km apart, in a fresh
+   process: wall and CPU time and peak RSS. Only the ways in the box around the waypoints
+   (+20 km) are kept; the node coordinates of the whole file live in libosmium's location cache.
 """
 
 from __future__ import annotations
@@ -133,12 +138,76 @@ def bench_paths(side: int = 71) -> dict[str, float]:
             "shortest_exposure": shortest[C.EXPOSURE]}
 
 
+def write_grid_pbf(path: Path, *, rows: int, cols: int, seed: int = 0) -> int:
+    """A jittered grid of roads as PBF (pyosmium's writer); returns the number of nodes."""
+    import osmium
+    from osmium.osm import mutable
+
+    rng = np.random.default_rng(seed)
+    step = 0.002
+    with osmium.SimpleWriter(str(path), overwrite=True) as w:
+        for r in range(rows):
+            lon = LON0 + np.arange(cols) * step + rng.uniform(-4e-4, 4e-4, cols)
+            lat = LAT0 + r * step + rng.uniform(-4e-4, 4e-4, cols)
+            base = r * cols + 1
+            for j, (x, y) in enumerate(zip(lon.tolist(), lat.tolist(), strict=True)):
+                w.add_node(mutable.Node(id=base + j, location=(x, y)))
+        way_id = 1
+        for r in range(rows):  # rows: ways of 20 nodes sharing their end nodes
+            ids = list(range(r * cols + 1, (r + 1) * cols + 1))
+            for k in range(0, cols - 1, 19):
+                w.add_way(mutable.Way(id=way_id, nodes=ids[k:k + 20], tags={
+                    "highway": "primary" if r % 10 == 0 else "residential",
+                    "name": f"Row {r}"}))
+                way_id += 1
+        for c in range(0, cols, 10):  # every 10th column
+            ids = [r * cols + c + 1 for r in range(rows)]
+            for k in range(0, rows - 1, 19):
+                w.add_way(mutable.Way(id=way_id, nodes=ids[k:k + 20],
+                                      tags={"highway": "secondary", "name": f"Column {c}"}))
+                way_id += 1
+    return rows * cols
+
+
+_PBF_CHILD = """
+import resource, sys, time
+from pathlib import Path
+from geo.network import corridor_from_osm
+t, c = time.perf_counter(), time.process_time()
+row = corridor_from_osm(Path(sys.argv[1]), sys.argv[2].split(";"), corridor_id="B", route="b")
+print(time.perf_counter() - t, time.process_time() - c,
+      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, len(row.geometry.iloc[0].coords))
+"""
+
+
+def bench_pbf(path: Path, *, rows: int, cols: int) -> dict[str, float]:
+    """Corridor through three waypoints in the middle of the PBF grid, in a fresh process."""
+    import subprocess
+    import sys
+
+    mid_lat = LAT0 + rows * 0.002 / 2
+    mid_lon = LON0 + cols * 0.002 / 2
+    via = ";".join(f"{mid_lat + d:.4f},{mid_lon + 1.5 * d:.4f}" for d in (-0.15, 0.0, 0.15))
+    out = subprocess.run([sys.executable, "-c", _PBF_CHILD, str(path), via], check=True,
+                         capture_output=True, text=True).stdout.split()
+    wall, cpu, rss, vertices = (float(x) for x in out)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": rss, "vertices": vertices}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pbf-mb", type=float, default=0,
+                        help="also benchmark a PBF extract of about this size (e.g. 100)")
+    parser.add_argument("--pbf-file", type=Path,
+                        help="where to keep the generated PBF (reused when it exists)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the PBF case")
     parser.add_argument("--nodes", type=int, nargs="*", default=[50_000, 100_000, 200_000])
     parser.add_argument("--segments-side", type=int, default=71,
                         help="lattice side for the path benchmark (71 → 9,940 segments)")
     args = parser.parse_args()
+    if args.pbf_mb:
+        main_pbf(args)
+        return
     print("corridor from a synthetic OSM extract (drive network, 3 waypoints)")
     print(f"{'nodes':>8} {'edges':>8} {'file MB':>8} {'write s':>8} {'load s':>8} "
           f"{'route s':>8} {'km':>7} {'vertices':>8}")
@@ -154,6 +223,26 @@ def main() -> None:
           f"shortest {p['shortest_km']:.0f} km, exposure {p['shortest_exposure']:.3f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS) {peak:.0f} MB")
+
+
+def main_pbf(args: argparse.Namespace) -> None:
+    """The PBF case: generate (or reuse) the file, then the median of ``--repeat`` runs."""
+    import statistics
+
+    rows = 2000
+    cols = int(args.pbf_mb * 1e6 / 4.5 / rows)  # about 4.5 bytes a node with its ways
+    path = args.pbf_file or Path(tempfile.gettempdir()) / f"routerisk_bench_{rows}x{cols}.osm.pbf"
+    if not path.exists():
+        started = time.perf_counter()
+        n = write_grid_pbf(path, rows=rows, cols=cols)
+        print(f"wrote {path}: {n:,} nodes in {time.perf_counter() - started:.0f} s")
+    size = path.stat().st_size / 1e6
+    runs = [bench_pbf(path, rows=rows, cols=cols) for _ in range(args.repeat)]
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    print(f"PBF {size:.1f} MB ({rows:,} x {cols:,} nodes): corridor in {med['wall_s']:.1f} s "
+          f"wall, {med['cpu_s']:.1f} s CPU, peak RSS {med['peak_rss_mb']:.0f} MB (median of "
+          f"{len(runs)}; runs {[round(r['wall_s'], 1) for r in runs]}), "
+          f"{med['vertices']:.0f} vertices")
 
 
 if __name__ == "__main__":

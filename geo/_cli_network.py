@@ -8,6 +8,7 @@ raises routerisk's domain errors, which ``geo.cli.main`` prints as one line each
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ def add_parsers(subparsers: Any) -> None:
                     "byte-for-byte untouched.")
     source = corridor.add_mutually_exclusive_group(required=True)
     source.add_argument("--osm", type=Path, metavar="FILE",
-                        help="OSM XML extract (.osm, .osm.gz, .osm.bz2)")
+                        help="OSM extract: PBF (.osm.pbf) or XML (.osm, .osm.gz, .osm.bz2)")
     source.add_argument("--download", action="store_true",
                         help="download the network around the waypoints from the Overpass API "
                              "(needs the internet)")
@@ -75,6 +76,12 @@ def add_parsers(subparsers: Any) -> None:
                           help="corridors GeoJSON to append to (created if missing)")
     corridor.add_argument("--boundaries", type=Path,
                           help="boundaries file, to narrow place names by first-level unit")
+    corridor.add_argument("--margin-km", dest="margin_km", type=_positive, default=20.0,
+                          help="with --osm: keep the ways this far around the waypoints' box "
+                               "(default 20); the rest of the extract is never held in memory")
+    corridor.add_argument("--max-osm-mb", dest="max_osm_mb", type=_positive, default=None,
+                          help="with --osm: largest size the extract may decompress to, in MB "
+                               "(default 2048)")
     corridor.set_defaults(func=_cmd_corridor)
 
     route = subparsers.add_parser(
@@ -107,7 +114,8 @@ def _cmd_corridor(args: argparse.Namespace) -> int:
     if len(via) < 2:
         raise UsageError("--via needs at least two waypoints separated by ';'", field="--via")
     boundaries = read_boundaries(args.boundaries) if args.boundaries else None
-    if args.into.exists():  # fail before the (slow) network work, not after it
+    _check_target(args.into)  # fail before the (slow) network work, not after it
+    if args.into.exists():
         taken = read_corridors(args.into)[C.CORRIDOR_ID].tolist()
         if args.corridor_id in taken:
             raise RouteriskError(f"corridor id {args.corridor_id!r} is already in the file "
@@ -119,12 +127,30 @@ def _cmd_corridor(args: argparse.Namespace) -> int:
     if args.download:
         corridor = network.corridor_from_download(via, **common)
     else:
-        corridor = network.corridor_from_osm(args.osm, via, **common)
+        corridor = network.corridor_from_osm(args.osm, via, margin_km=args.margin_km,
+                                             max_mb=args.max_osm_mb, **common)
     network.append_corridor(corridor, args.into)
     km = pyproj.Geod(ellps="WGS84").geometry_length(corridor.geometry.iloc[0]) / 1000.0
     print(f"appended corridor {args.corridor_id} ({km:.1f} km through {len(via)} waypoints, "
           f"{len(shapely.get_coordinates(corridor.geometry.iloc[0]))} vertices) to {args.into}")
     return 0
+
+
+def _check_target(into: Path) -> None:
+    """The corridors file can be appended to: GeoJSON, a file, writable, in a writable folder
+    (the new file replaces it atomically)."""
+    if into.suffix.lower() not in {".geojson", ".json"}:
+        raise RouteriskError("corridors can only be appended to a GeoJSON file (.geojson)",
+                             file=str(into))
+    folder = into.parent if str(into.parent) else Path(".")
+    if into.exists() and not into.is_file():
+        raise RouteriskError("not a file", file=str(into))
+    if not folder.is_dir():
+        raise RouteriskError(f"the folder {str(folder)!r} does not exist", file=str(into))
+    if into.exists() and not os.access(into, os.R_OK | os.W_OK):
+        raise RouteriskError("the file is not writable", file=str(into))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise RouteriskError(f"the folder {str(folder)!r} is not writable", file=str(into))
 
 
 def _cmd_route(args: argparse.Namespace) -> int:

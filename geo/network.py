@@ -49,7 +49,9 @@ from osmnx._errors import InsufficientResponseError
 from scipy.spatial import cKDTree
 
 from geo import columns as C
+from geo import settings
 from geo._errors import RouteriskError, UsageError, ValidationError
+from geo._osm_extract import check_size, extract_bbox, osm_format
 from geo.io import WGS84, read_corridors
 from geo.paths import parse_waypoint
 
@@ -152,20 +154,32 @@ def load_network(
     *,
     network_type: str = "drive",
     respect_oneway: bool = False,
+    bbox: tuple[float, float, float, float] | None = None,
+    max_mb: float | None = None,
 ) -> nx.MultiDiGraph:
-    """Read an OSM XML extract with osmnx and keep the ways of one network type.
+    """Read an OSM extract and keep the ways of one network type.
+
+    PBF extracts, and any extract when ``bbox`` is given, are read with pyosmium
+    (:mod:`geo._osm_extract`), keeping only the road and rail ways with a vertex in the box;
+    osmnx then builds the graph from those. OSM XML without a box is read by osmnx directly.
 
     Parameters
     ----------
     osm_path
-        OSM XML file (``.osm``, ``.osm.gz`` or ``.osm.bz2``), e.g. cut from a Geofabrik extract
-        with ``osmium extract --strategy complete_ways`` and ``osmium cat -o x.osm``.
+        OSM PBF (``.osm.pbf``, e.g. a Geofabrik extract as downloaded) or XML (``.osm``,
+        ``.osm.gz``, ``.osm.bz2``).
     network_type
         ``"drive"`` (roads for motor vehicles), ``"walk"``, ``"rail"`` (``railway`` = rail,
         light_rail, narrow_gauge) or ``"all"``.
     respect_oneway
         Keep one-way streets one-way. Off by default: a corridor is a line on a map, not a
         turn-by-turn route, and carriageways of divided roads would otherwise split it.
+    bbox
+        ``(west, south, east, north)`` in degrees: keep only the ways with a vertex inside
+        (complete), so memory follows the box, not the extract.
+    max_mb
+        Refuse an extract that decompresses to more than this many MB (default
+        :data:`geo.settings.OSM_MAX_MB`), checked before it is parsed.
 
     Returns
     -------
@@ -196,32 +210,66 @@ def load_network(
     keep = _edge_filter(_network_type("", network_type))
     if not path.is_file():
         raise RouteriskError("file not found", file=str(path))
+    check_size(path, max_mb=settings.OSM_MAX_MB if max_mb is None else max_mb)
+    if bbox is not None or osm_format(path)[0] == "pbf":
+        with tempfile.TemporaryDirectory(prefix="routerisk-osm-") as tmp:
+            small = Path(tmp) / "extract.osm"
+            kept = extract_bbox(path, bbox or (-180.0, -90.0, 180.0, 90.0), small)
+            if not kept.ways:
+                where = f"in the box {_box_text(bbox)}" if bbox else "in the file"
+                raise RouteriskError(f"no road or rail ways {where} (the waypoints plus the "
+                                     "margin); is the extract of another area?", file=str(path))
+            graph = _read_xml(small, respect_oneway=respect_oneway, file=path)
+    else:
+        graph = _read_xml(path, respect_oneway=respect_oneway, file=path)
+    drop = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if not keep(d)]
+    graph.remove_edges_from(drop)
+    graph.remove_nodes_from([n for n, deg in graph.degree() if deg == 0])
+    if not graph.number_of_edges():
+        raise RouteriskError(f"no ways of network type {network_type!r} in the "
+                             f"{'box around the waypoints' if bbox else 'file'}",
+                             file=str(path))
+    graph.graph["network_type"] = network_type
+    log.info("%s: %d nodes, %d edges of network type %s", path.name, graph.number_of_nodes(),
+             graph.number_of_edges(), network_type)
+    return graph
+
+
+def _box_text(bbox: tuple[float, float, float, float]) -> str:
+    return "({:.3f}, {:.3f}, {:.3f}, {:.3f})".format(*bbox)
+
+
+def _waypoint_box(points: Sequence[tuple[float, float]], margin_km: float
+                  ) -> tuple[float, float, float, float]:
+    """``(west, south, east, north)`` around ``(lat, lon)`` points plus ``margin_km``."""
+    lat = np.array([p[0] for p in points])
+    lon = np.array([p[1] for p in points])
+    dlat = margin_km / 111.0
+    dlon = margin_km / (111.0 * max(np.cos(np.radians(np.abs(lat).max())), 0.05))
+    return (float(lon.min() - dlon), float(lat.min() - dlat), float(lon.max() + dlon),
+            float(lat.max() + dlat))
+
+
+def _read_xml(path: Path, *, respect_oneway: bool, file: Path) -> nx.MultiDiGraph:
+    """osmnx's graph of an OSM XML file; errors name ``file`` (the user's extract)."""
     tags = list(dict.fromkeys([*ox.settings.useful_tags_way, *_EXTRA_WAY_TAGS]))
     try:
         with _osmnx_settings(useful_tags_way=tags):
-            graph = ox.graph_from_xml(path, bidirectional=not respect_oneway, simplify=False,
-                                      retain_all=True)
-    except (xml.sax.SAXException, ParseError, UnicodeDecodeError) as exc:
-        raise RouteriskError(f"not readable as OSM XML: {exc}", file=str(path)) from None
+            return ox.graph_from_xml(path, bidirectional=not respect_oneway, simplify=False,
+                                     retain_all=True)
+    except (xml.sax.SAXException, ParseError, UnicodeDecodeError, EOFError, OSError) as exc:
+        raise RouteriskError(f"not readable as OSM XML: {exc}", file=str(file)) from None
     except InsufficientResponseError:  # a ValueError: before the clause below
-        raise RouteriskError("the file holds no OSM nodes or ways", file=str(path)) from None
+        raise RouteriskError("the file holds no OSM ways of a road or rail network"
+                             if path != file else "the file holds no OSM nodes or ways",
+                             file=str(file)) from None
     except ValueError as exc:
         if "missing nodes" not in str(exc):  # osmnx's message for ways with absent nodes
             raise
         raise RouteriskError(
             "ways refer to nodes the file does not hold (a clipped extract?); cut extracts "
             "with complete ways (osmium extract --strategy complete_ways)",
-            file=str(path)) from None
-    drop = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if not keep(d)]
-    graph.remove_edges_from(drop)
-    graph.remove_nodes_from([n for n, deg in graph.degree() if deg == 0])
-    if not graph.number_of_edges():
-        raise RouteriskError(f"no ways of network type {network_type!r} in the file",
-                             file=str(path))
-    graph.graph["network_type"] = network_type
-    log.info("%s: %d nodes, %d edges of network type %s", path.name, graph.number_of_nodes(),
-             graph.number_of_edges(), network_type)
-    return graph
+            file=str(file)) from None
 
 
 # --------------------------------------------------------------------------- corridor
@@ -364,7 +412,8 @@ def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[
             raise RouteriskError(
                 f"no path along the network from waypoint {i} {texts[i - 1]!r} to waypoint "
                 f"{i + 1} {texts[i]!r}: they lie on parts of the network that do not connect "
-                "(is the extract cut between them?)", file=file, location=f"waypoint {i + 1}",
+                "(is the extract cut between them, or does the road leave the box around the "
+                "waypoints plus the margin?)", file=file, location=f"waypoint {i + 1}",
                 field="waypoints") from None
         path.extend(leg[1:])
     if len(path) < 2:
@@ -409,8 +458,14 @@ def corridor_from_osm(
     tolerance_km: float = 5.0,
     respect_oneway: bool = False,
     boundaries: gpd.GeoDataFrame | None = None,
+    margin_km: float = 20.0,
+    max_mb: float | None = None,
 ) -> gpd.GeoDataFrame:
     """A corridor along the network of an OSM extract on disk, through ``waypoints`` in order.
+
+    The waypoints are resolved first; then only the ways with a vertex in the box around them
+    (plus ``margin_km``) are read from the extract (see :func:`load_network`), so a country
+    extract costs the memory of the box, not of the country.
 
     Parameters
     ----------
@@ -429,6 +484,10 @@ def corridor_from_osm(
         See :func:`load_network`.
     boundaries
         Boundaries layer to narrow place names by first-level unit.
+    margin_km
+        Ways this far beyond the box around the waypoints are kept (a road may swing out).
+    max_mb
+        Cap on the decompressed extract (see :func:`load_network`).
 
     Returns
     -------
@@ -453,7 +512,8 @@ def corridor_from_osm(
     _check_properties(corridor_id, route, mode)
     ntype = _network_type(mode, network_type)
     texts, points = _parse_all(waypoints, boundaries)  # before the (slow) load
-    graph = load_network(path, network_type=ntype, respect_oneway=respect_oneway)
+    graph = load_network(path, network_type=ntype, respect_oneway=respect_oneway,
+                         bbox=_waypoint_box(points, margin_km), max_mb=max_mb)
     return _build(graph, texts, points, corridor_id=corridor_id, route=route, name=name,
                   mode=mode, source=f"OSM extract {path.name} (© OpenStreetMap contributors, "
                   "ODbL)", tolerance_km=tolerance_km, file=str(path))
@@ -498,12 +558,7 @@ def corridor_from_download(  # numpydoc ignore=EX01
     _check_properties(corridor_id, route, mode)
     ntype = _network_type(mode, network_type)
     texts, points = _parse_all(waypoints, boundaries)
-    lat = np.array([p[0] for p in points])
-    lon = np.array([p[1] for p in points])
-    dlat = margin_km / 111.0
-    dlon = margin_km / (111.0 * max(np.cos(np.radians(np.abs(lat).max())), 0.05))
-    bbox = (float(lon.min() - dlon), float(lat.min() - dlat), float(lon.max() + dlon),
-            float(lat.max() + dlat))
+    bbox = _waypoint_box(points, margin_km)
     kwargs: dict[str, Any] = {"network_type": ntype} if ntype in {"drive", "walk", "all"} else {
         "custom_filter": f'["railway"~"^({"|".join(sorted(_RAILWAY))})$"]'}
     log.info("downloading the %s network in %s from the Overpass API", ntype, bbox)

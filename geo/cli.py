@@ -138,7 +138,8 @@ def _parser() -> argparse.ArgumentParser:
     pipeline.add_input_arguments(validate)
     validate.set_defaults(func=_cmd_validate)
 
-    for module in ("geo._cli_compare", "geo._cli_network", "geo._cli_evaluate"):
+    for module in ("geo._cli_compare", "geo._cli_network", "geo._cli_evaluate",
+                   "geo._cli_import"):
         try:
             mod = __import__(module, fromlist=["add_parsers"])
         except ModuleNotFoundError as exc:

@@ -450,7 +450,10 @@ CASES: dict[str, Case] = {
         (INC, "row 5", "geo_precision", "'5' is not 1, 2, 3 or 4"),
         (INC, "row 6", "visibility", "'secret' is not public or restricted"),
         (INC, "row 7", "type", "'murder' is not a known type (arrest, broker_detention, "
-                             "repatriation, crackdown, checkpoint, border_closure, transit)"),
+                             "repatriation, crackdown, checkpoint, border_closure, transit, "
+                             "armed_clash, attack_on_civilians, explosion_remote_violence, "
+                             "abduction, unrest, protest, strategic_development, "
+                             "death_in_transit, disappearance)"),
         (INC, "row 8", "lat", "'nan' is not a finite number"),
         (INC, "row 8", "lon", "'inf' is not a finite number"),
         (INC, "row 9", "lat", "102.7 is outside [-90, 90]: lat and lon look swapped (lat 25.05, "

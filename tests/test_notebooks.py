@@ -17,8 +17,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
 
 
-def test_there_are_the_three_notebooks():
-    assert IDS == ["01_explore_incidents", "02_tune_risk_model", "03_report_figures"]
+def test_there_are_the_four_notebooks():
+    assert IDS == ["01_explore_incidents", "02_tune_risk_model", "03_report_figures",
+                   "04_bring_your_own_data"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -62,6 +63,10 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch):
         assert "image/png" in kinds  # the timeline
     if path.stem == "02_tune_risk_model":
         assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3
+    if path.stem == "04_bring_your_own_data":
+        text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+        assert "read as ACLED export (upper-case, before 2019), cp1252 (Windows Latin-1)" in text
+        assert "no type mapping for sub_event_type/event_type 'Drone swarm': 1 rows" in text
     if path.stem == "03_report_figures":
         written = {p.name for p in (tmp_path / "figures").iterdir()}
         assert {"route_risk_map.png", "route_risk_map.svg", "route_risk_map.pdf",

@@ -10,8 +10,8 @@ from geo._errors import ConfigError
 from geo.risk import SYMBOLS, load_model
 
 NEW_TYPES = """
-[types.abduction]
-label = "Abduction"
+[types.smuggling]
+label = "Smuggling"
 weight = 1.0
 half_life_days = 90
 bandwidth_km = 30
@@ -42,8 +42,12 @@ color = "#AA0000"
 def test_bundled_types_have_their_own_symbol_and_colour():
     types = load_model().types
     assert {t.symbol for t in types.values()} <= set(SYMBOLS)
-    assert len({t.symbol for t in types.values()}) == len(types)
+    # ten shapes for sixteen bundled types: every type its own colour, no two look alike
+    assert len({(t.symbol, t.color) for t in types.values()}) == len(types)
     assert len({t.color for t in types.values()}) == len(types)
+    original = ["arrest", "broker_detention", "repatriation", "crackdown", "checkpoint",
+                "border_closure", "transit"]
+    assert len({types[n].symbol for n in original}) == len(original)
     assert (types["arrest"].symbol, types["arrest"].color) == ("circle", "#1f4e9c")
 
 
@@ -53,9 +57,9 @@ def test_added_types_never_look_alike(tmp_path: Path):
     types = load_model(cfg).types
     looks = [(t.symbol, t.color) for t in types.values()]
     assert len(set(looks)) == len(looks)
-    # shapes no bundled type uses come first; a configured symbol or colour is kept
-    assert types["abduction"].symbol == "pentagon"
-    assert types["abduction"].color not in {t.color for t in load_model().types.values()}
+    # the least used shapes come first; a configured symbol or colour is kept
+    assert types["smuggling"].symbol == "pentagon"
+    assert types["smuggling"].color not in {t.color for t in load_model().types.values()}
     assert types["kidnap"].symbol == "star" and types["kidnap"].color != types["extortion"].color
     assert (types["raid"].symbol, types["raid"].color) == ("hexagon", "#aa0000")
     assert types["arrest"].symbol == "circle"  # the defaults are untouched

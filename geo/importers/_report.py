@@ -1,0 +1,399 @@
+"""The common end of every importer: staged rows to the canonical incidents table and a report.
+
+A reader stages one row per source row with the canonical columns plus ``row`` (source row
+number), ``source_id``, ``category`` (the source category the type comes from), ``drop`` (why
+the row cannot be written, first reason wins), ``detail`` and ``note`` (why a written row
+deserves a look). :func:`finish` maps the types, fills places from the boundaries, drops
+duplicates and returns an :class:`ImportResult`; :func:`write_import` writes it atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import columns as C
+from geo.importers._places import DETAIL, DROP, NOTE, place_rows
+
+__all__ = ["REPORT_COLUMNS", "REPORT_FILE", "ImportResult", "finish", "stage", "write_import"]
+
+REPORT_FILE = "import_report.csv"
+REPORT_COLUMNS = ("row", "source_id", "status", "reason", "detail")
+CATEGORY = "category"
+SOURCE_ID = "source_id"
+_TEXT = (C.INCIDENT_ID, C.DATE, C.END_DATE, C.TYPE, C.PLACE, C.ADMIN1, C.COUNTRY,
+         C.DATE_PRECISION, C.SOURCE_NAME, C.SOURCE_URL, C.SOURCE_DATE, C.NOTES, C.VISIBILITY)
+_NUMBERS = (C.LAT, C.LON, C.GEO_PRECISION, C.COUNT, C.SOURCE_QUALITY)
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_PLACE_COLUMNS = (C.LAT, C.LON, C.GEO_PRECISION, C.ADMIN1, C.COUNTRY, DROP, DETAIL, NOTE)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an importer made of a source file.
+
+    Parameters
+    ----------
+    incidents
+        The canonical incidents table (columns of :data:`geo.columns.INCIDENT_COLUMNS`, text),
+        ready for :func:`geo.io.read_incidents` / ``routerisk build --incidents``.
+    report
+        One row per source row that was not written (``status`` ``dropped``) or was written but
+        deserves a look (``kept``, e.g. outside coverage): ``row``, ``source_id``, ``status``,
+        ``reason``, ``detail``.
+    messages
+        What was decided once for the whole file (layout, encoding, date order …).
+    rows_read
+        Data rows in the source.
+    unmapped
+        Source categories with no type mapping, with their row counts.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.importers import read_mmp
+    >>> p = Path(tempfile.mkdtemp()) / "mmp.csv"
+    >>> _ = p.write_text('Web ID,Reported Date,Number Dead,Location Coordinates\\n'
+    ...                  '7,"January 05, 2020",2,"35.5, 12.6"\\n8,,1,"35.5, 12.6"\\n')
+    >>> r = read_mmp(p)
+    >>> r.rows_read, len(r.incidents), r.report["reason"].tolist()
+    (2, 1, ['bad date'])
+    """
+
+    incidents: pd.DataFrame
+    report: pd.DataFrame
+    messages: tuple[str, ...]
+    rows_read: int
+    unmapped: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        """Rows read and written, per-type counts, per-reason drops and notes.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from geo.importers import read_mmp
+        >>> p = Path(tempfile.mkdtemp()) / "mmp.csv"
+        >>> _ = p.write_text('Web ID,Reported Date,Number Dead,Location Coordinates\\n'
+        ...                  '7,"January 05, 2020",2,"35.5, 12.6"\\n8,,1,"35.5, 12.6"\\n')
+        >>> r = read_mmp(p)
+        >>> print(r.summary.splitlines()[-2])
+        types: death_in_transit 1
+        """
+        lines = list(self.messages)
+        dropped = self.report[self.report["status"] == "dropped"]
+        kept = self.report[self.report["status"] == "kept"]
+        lines.append(f"rows read: {self.rows_read}; written: {len(self.incidents)}; "
+                     f"not written: {len(dropped)}")
+        types = self.incidents[C.TYPE].value_counts().sort_index()
+        if len(types):
+            lines.append("types: " + ", ".join(f"{k} {v}" for k, v in types.items()))
+        for label, part in (("not written", dropped), ("written with a note", kept)):
+            counts = part["reason"].value_counts()
+            for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                lines.append(f"{label}: {reason}: {n} rows")
+        for category, n in self.unmapped.items():
+            lines.append(f"no type mapping for {category}: {n} rows (add it under [types] in "
+                         "a mapping file)")
+        return "\n".join(lines)
+
+
+def stage(n: int) -> dict[str, Any]:
+    """Staged columns for ``n`` rows: numbers NaN, bookkeeping empty; text columns a reader
+    does not set are filled by :func:`finish` (empty)."""
+    cols: dict[str, Any] = {c: np.full(n, np.nan) for c in _NUMBERS}
+    cols.update({c: np.full(n, "", dtype=object) for c in (CATEGORY, DROP, DETAIL, NOTE)})
+    return cols
+
+
+def flag(df: dict[str, np.ndarray], mask: np.ndarray, reason: str,
+         detail: np.ndarray | str) -> None:
+    """Mark rows as not written, in place (the first reason of a row wins)."""
+    sel = np.asarray(mask, dtype=bool) & (df[DROP] == "")
+    if not sel.any():
+        return
+    df[DROP][sel] = reason
+    df[DETAIL][sel] = detail[sel] if isinstance(detail, np.ndarray) else detail
+
+
+def _types(df: dict[str, np.ndarray], type_map: Mapping[str, str], label: str
+           ) -> dict[str, int]:
+    from geo.importers._countries import fold
+
+    cat = df[CATEGORY]
+    codes, uniques = pd.factorize(cat, sort=False)
+    mapped = np.array([type_map.get(fold(u), "") for u in uniques] + [""], dtype=object)
+    df[C.TYPE] = mapped[codes]
+    missing = (df[C.TYPE] == "") & (cat != "")
+    flag(df, cat == "", "no category", f"{label} is empty")
+    if not missing.any():
+        return {}
+    counts = pd.Series(cat[missing]).value_counts()
+    text = np.array([f"{label} {u!r} has no type mapping" for u in uniques] + [""], dtype=object)
+    flag(df, missing, "unmapped category", text[codes])
+    return {f"{label} {k!r}": int(v) for k, v in counts.items()}
+
+
+def _locations(df: dict[str, np.ndarray]) -> None:
+    """Precision the location supports: no point → first-level unit or country, or dropped."""
+    prec = df[C.GEO_PRECISION]
+    point = ~(np.isnan(df[C.LAT]) | np.isnan(df[C.LON]))
+    a1 = df[C.ADMIN1] != ""
+    cc = df[C.COUNTRY] != ""
+    prec = np.where(np.isnan(prec), np.where(point, 1, np.where(a1 & cc, 3, 4)), prec)
+    prec = np.where((prec <= 2) & ~point, np.where(a1 & cc, 3, 4), prec)
+    prec = np.where((prec == 3) & ~(a1 & cc) & ~point, 4, prec)
+    df[C.GEO_PRECISION] = prec
+    flag(df, (prec == 4) & ~cc & ~point, "no location",
+         "no coordinates, first-level unit or country")
+
+
+def _clean_text(df: dict[str, np.ndarray]) -> None:
+    """Only http(s) links stay links (control characters were replaced when reading)."""
+    if not (df[C.SOURCE_URL] != "").any():
+        return
+    url = pd.Series(df[C.SOURCE_URL], dtype="str").fillna("").str.strip()
+    ok = url.str.match(r"(?i)https?://\S+$").fillna(False).to_numpy(bool)
+    df[C.SOURCE_URL] = np.where(ok, url.to_numpy(object), "").astype(object)
+
+
+def _duplicates(df: dict[str, np.ndarray]) -> None:
+    ids = df[C.INCIDENT_ID]
+    live = (df[DROP] == "") & (ids != "")
+    codes, uniques = pd.factorize(ids, sort=False)
+    first_pos = np.full(len(uniques), -1, dtype=np.int64)
+    live_idx = np.flatnonzero(live)
+    first_pos[codes[live_idx][::-1]] = live_idx[::-1]
+    dup = live & (first_pos[codes] != np.arange(len(ids)))
+    if dup.any():
+        rows = df["row"]
+        idx = np.flatnonzero(dup)
+        detail = np.full(len(ids), "", dtype=object)
+        detail[idx] = [f"duplicate id {ids[i]!r} (first at row {rows[first_pos[codes[i]]]})"
+                       for i in idx]
+        flag(df, dup, "duplicate id", detail)
+
+
+def _report_frame(df: dict[str, np.ndarray]) -> pd.DataFrame:
+    drop = df[DROP]
+    dropped = np.flatnonzero(drop != "")
+    kept = np.flatnonzero((drop == "") & (df[NOTE] != ""))
+    notes = df[NOTE][kept]
+    codes, uniques = pd.factorize(pd.Series(notes, dtype=object), sort=False)
+    reasons = np.array([u.split(":")[0] for u in uniques] + [""], dtype=object)[codes]
+    columns = {
+        "row": np.concatenate([df["row"][dropped], df["row"][kept]]),
+        "source_id": np.concatenate([df[SOURCE_ID][dropped], df[SOURCE_ID][kept]]),
+        "status": np.array(["dropped"] * len(dropped) + ["kept"] * len(kept), dtype=object),
+        "reason": np.concatenate([drop[dropped], reasons]),
+        "detail": np.concatenate([df[DETAIL][dropped], notes]),
+    }
+    order = np.lexsort((columns["status"].astype(str), columns["row"]))
+    return pd.DataFrame({k: pd.Series(v[order], dtype=v.dtype) for k, v in columns.items()})
+
+
+def _empty(n: int) -> pd.Series:
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(n, pa.string()).fill_null("")))
+
+
+def _kept(values: Any, keep: np.ndarray) -> pd.Series:
+    if isinstance(values, pd.Series):  # pass-through text stays in Arrow (no copy to Python)
+        return values[keep].reset_index(drop=True)
+    values = values[keep]
+    return pd.Series(values, dtype="str" if values.dtype == object else values.dtype)
+
+
+def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np.ndarray,
+           type_map: Mapping[str, str], category_label: str,
+           boundaries: gpd.GeoDataFrame | None = None,
+           admin1_aliases: Mapping[str, str] | None = None,
+           messages: Sequence[str] = ()) -> ImportResult:
+    """Turn staged rows into an :class:`ImportResult` (see the module docstring)."""
+    df: dict[str, Any] = {k: v if isinstance(v, pd.Series) else np.asarray(v)
+                          for k, v in staged.items()}
+    n = len(rows)
+    for c in (C.INCIDENT_ID, C.DATE, C.ADMIN1, C.COUNTRY, C.SOURCE_URL):
+        if c not in df:
+            df[c] = np.full(n, "", dtype=object)
+    df["row"] = np.asarray(rows)
+    df[SOURCE_ID] = np.asarray(source_ids, dtype=object)
+    flag(df, df[C.INCIDENT_ID] == "", "no id", df[DETAIL])
+    flag(df, df[C.DATE] == "", "bad date", df[DETAIL])
+    flag(df, df[C.DATE] > date.today().isoformat(), "future date",
+         np.char.add("starts after today: ", df[C.DATE].astype(str)).astype(object))
+    lat, lon = df[C.LAT], df[C.LON]
+    with np.errstate(invalid="ignore"):
+        bad = (np.abs(lat) > 90) | (np.abs(lon) > 180)
+    flag(df, bad, "bad coordinates", "latitude outside [-90, 90] or longitude outside "
+         "[-180, 180]")
+    gp = df[C.GEO_PRECISION]
+    flag(df, ~np.isnan(gp) & ~np.isin(gp, [1, 2, 3, 4]), "bad geo_precision",
+         "geo_precision is not 1, 2, 3 or 4")
+    unmapped = _types(df, type_map, category_label)
+    _clean_text(df)
+    _locations(df)
+    if boundaries is not None:
+        df.update(place_rows({k: df[k] for k in _PLACE_COLUMNS}, boundaries,
+                             aliases=admin1_aliases))
+    _duplicates(df)
+    keep = df[DROP] == ""
+    incidents = pd.DataFrame({c: _kept(df[c], keep) if c in df else _empty(int(keep.sum()))
+                              for c in C.INCIDENT_COLUMNS})
+    incidents[C.GEO_PRECISION] = incidents[C.GEO_PRECISION].astype("int64")
+    for c in (C.LAT, C.LON):
+        incidents[c] = incidents[c].round(6)
+    return ImportResult(incidents, _report_frame(df), tuple(m for m in messages if m),
+                        len(keep), unmapped)
+
+
+def _table(frame: pd.DataFrame) -> Any:
+    import pyarrow as pa
+
+    arrays = []
+    for c in frame.columns:
+        col = frame[c]
+        if col.dtype.kind in "fi":
+            arrays.append(pa.array(col.to_numpy(), from_pandas=True))
+        else:
+            arrays.append(pa.array(col.astype("str"), type=pa.string(), from_pandas=True))
+    return pa.table(arrays, names=[str(c) for c in frame.columns])
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV with a plain header, quotes only where needed, empty cells for unknown numbers."""
+    import pyarrow.csv as pacsv
+
+    with open(path, "wb") as fh:
+        fh.write((",".join(str(c) for c in frame.columns) + "\n").encode("utf-8"))
+        pacsv.write_csv(_table(frame), fh, pacsv.WriteOptions(
+            include_header=False, quoting_style="needed"))
+
+
+def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
+    """Write the incidents CSV and ``import_report.csv`` beside it, atomically.
+
+    Both files are written to temporary files in the target folder and then moved into place,
+    so a failed write leaves any earlier files untouched.
+
+    Parameters
+    ----------
+    result
+        What an importer returned.
+    out
+        The incidents CSV to write; ``import_report.csv`` goes into the same folder.
+
+    Returns
+    -------
+    tuple of Path
+        The incidents file and the report file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.importers import read_mmp
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "mmp.csv").write_text(
+    ...     'Web ID,Reported Date,Total Dead and Missing,Number Dead,Location Coordinates\\n'
+    ...     '7,"January 05, 2020",2,2,"35.5, 12.6"\\n8,,1,1,"35.5, 12.6"\\n')
+    >>> incidents, report = write_import(read_mmp(folder / "mmp.csv"), folder / "incidents.csv")
+    >>> import csv
+    >>> rows = list(csv.DictReader(incidents.read_text().splitlines()))
+    >>> [(r["incident_id"], r["date"], r["type"], r["count"]) for r in rows]
+    [('mmp-7', '2020-01-05', 'death_in_transit', '2')]
+    >>> [(r["row"], r["reason"], r["detail"])
+    ...  for r in csv.DictReader(report.read_text().splitlines())]
+    [('2', 'bad date', 'Reported Date: is empty')]
+    """
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    report_path = folder / REPORT_FILE
+    if out.resolve() == report_path.resolve():
+        raise ValueError(f"--out must not be named {REPORT_FILE}")
+    temps: list[str] = []
+    try:
+        for frame in (result.incidents, result.report):
+            fd, tmp = tempfile.mkstemp(prefix=".routerisk-import-", suffix=".csv", dir=folder)
+            os.close(fd)
+            temps.append(tmp)
+            _write_csv(frame, Path(tmp))
+        os.replace(temps[0], out)
+        os.replace(temps[1], report_path)
+    finally:
+        for tmp in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return out, report_path
+
+
+def _arrow_column(table: Any, name: str | None) -> Any:
+    """The column as a pyarrow string array, or None when absent."""
+    import pyarrow as pa
+
+    if not name:
+        return None
+    if isinstance(table, pa.Table):
+        return table.column(name) if name in table.column_names else None
+    if name not in table:
+        return None
+    return pa.array(table[name].astype("str").fillna(""), type=pa.string())
+
+
+def arrow_of(table: Any, name: str | None, n: int) -> Any:
+    """A source column as a pyarrow string array (empty strings when absent; not stripped).
+
+    ``table`` is the source's pyarrow table (no copy) or a pandas DataFrame.
+    """
+    import pyarrow as pa
+
+    col = _arrow_column(table, name)
+    return pa.nulls(n, pa.string()).fill_null("") if col is None else col
+
+
+def series_of(table: Any, name: str | None, n: int) -> pd.Series:
+    """A source column as stripped text in a pandas string Series (kept in Arrow)."""
+    import pyarrow.compute as pc
+
+    return pd.Series(pd.arrays.ArrowStringArray(pc.utf8_trim_whitespace(arrow_of(table, name,
+                                                                                  n))))
+
+
+def text_of(table: Any, name: str | None, n: int) -> np.ndarray:
+    """A source column as stripped text (empty strings when the column is absent)."""
+    import pyarrow.compute as pc
+
+    col = _arrow_column(table, name)
+    if col is None:
+        return np.full(n, "", dtype=object)
+    return np.asarray(pc.utf8_trim_whitespace(col).to_numpy(zero_copy_only=False), dtype=object)
+
+
+def number_of(table: Any, name: str | None, n: int) -> np.ndarray:
+    """A source column as float (NaN where empty or not a number)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = _arrow_column(table, name)
+    if col is None:
+        return np.full(n, np.nan)
+    arr = pc.utf8_trim_whitespace(col)
+    try:  # the fast path: every cell a number or empty
+        nums = pc.cast(pc.if_else(pc.equal(arr, ""), None, arr), pa.float64())
+        return np.asarray(nums.to_numpy(zero_copy_only=False), dtype=float)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    text = pd.Series(arr.to_numpy(zero_copy_only=False), dtype=object).str.replace(
+        ",", "", regex=False)
+    return pd.to_numeric(text, errors="coerce").to_numpy(float)

@@ -273,7 +273,7 @@ def test_input_crs_does_not_matter(layers_by_crs, rows):
         warnings.simplefilter("ignore", InputWarning)  # points off every unit: both alike
         for epsg, (segments, units) in layers_by_crs.items():
             path = _saved_incidents(incidents(rows), Path(tmp), epsg)
-            read = read_incidents(path, boundaries=units, today=date(2024, 1, 1))
+            read = read_incidents(path, boundaries=units, today=date(2024, 1, 1), types=TYPES)
             assert read.crs.equals(4326)
             scores[epsg] = score_segments(segments, read, as_of=date(2021, 1, 1), model=MODEL)
     a, b = scores[4326], scores[3857]

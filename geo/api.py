@@ -51,7 +51,7 @@ PathLike = str | Path
 def build(
     layers: PathLike | None = None,
     *,
-    boundaries: PathLike | None = None,
+    boundaries: PathLike | Sequence[PathLike] | None = None,
     corridors: PathLike | None = None,
     incidents: PathLike | None = None,
     config: PathLike | None = None,
@@ -67,7 +67,9 @@ def build(
         Folder holding ``boundaries.geojson``, ``corridors.geojson`` and ``incidents.csv``;
         default: the bundled example (:mod:`geo.datasets`).
     boundaries, corridors, incidents
-        Single files, overriding the ones in ``layers``.
+        Single files, overriding the ones in ``layers``. ``boundaries`` may also be several
+        files (a country layer and a province layer) merged into one coverage, in routerisk's
+        layout or as published by GADM, geoBoundaries or Natural Earth.
     config
         Risk model TOML; default: the packaged model (``geo/data/risk_model.toml``). Keys not
         given keep their default.
@@ -103,7 +105,10 @@ def build(
     >>> r.as_of.isoformat(), int(r.segments["risk_band"].max()) <= 5
     ('2024-06-01', True)
     """
-    prepared = prepare(layers=_path(layers), boundaries=_path(boundaries),
+    bounds = ([Path(b) for b in boundaries]
+              if boundaries is not None and not isinstance(boundaries, str | Path)
+              else _path(boundaries))
+    prepared = prepare(layers=_path(layers), boundaries=bounds,
                        corridors=_path(corridors), incidents=_path(incidents),
                        config=_path(config), as_of=_date(as_of, "as_of"), public=public,
                        **options)

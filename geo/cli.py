@@ -54,9 +54,17 @@ def _setup_progress(args: argparse.Namespace) -> None:
         progress_log.propagate = False
 
 
+def _print_read_as(boundaries: object) -> None:
+    """Say what a boundary file in a published layout (GADM …) or several files were read as."""
+    attrs = getattr(boundaries, "attrs", {})
+    if attrs.get("format", "routerisk") != "routerisk":
+        print(f"boundaries read as {attrs['read_as']}")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     result = build_from_args(args)
     _print_problems(result.warnings, level="warning")
+    _print_read_as(result.boundaries)
     counts = result.fate["status"].value_counts().to_dict()
     print(
         f"ok: {len(result.boundaries)} boundary units, {len(result.corridors)} corridors "
@@ -78,6 +86,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     written = result.to_files(args.out, formats=formats, tiles=args.tiles or (),
                               geoparquet=args.geoparquet)
     bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
+    _print_read_as(result.boundaries)
     print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "
           f"{len(result.corridors)} corridors, bands "
           f"{', '.join(f'{k}:{v}' for k, v in bands.items())}; "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -157,7 +158,10 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     """
     parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
                         "corridors.geojson and incidents.csv (default: the bundled layers)")
-    parser.add_argument("--boundaries", type=Path, help="boundaries file (overrides --layers)")
+    parser.add_argument("--boundaries", type=Path, action="append",
+                        help="boundaries file (overrides --layers): routerisk, GADM, "
+                             "geoBoundaries or Natural Earth; repeat it to merge a country "
+                             "layer and a province layer")
     parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
     parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
     parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
@@ -195,7 +199,8 @@ def iso_date_arg(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
-def resolve_paths(*, layers: Path | None = None, boundaries: Path | None = None,
+def resolve_paths(*, layers: Path | None = None,
+                  boundaries: Path | Sequence[Path] | None = None,
                   corridors: Path | None = None, incidents: Path | None = None) -> dict[str, Path]:
     """Input file paths from a layers folder and per-file overrides.
 
@@ -218,16 +223,20 @@ def resolve_paths(*, layers: Path | None = None, boundaries: Path | None = None,
     """
     base = Path(layers) if layers is not None else bundled_layers()
     return {
-        "boundaries": Path(boundaries) if boundaries else base / BOUNDARIES_FILE,
+        "boundaries": _first(boundaries) if boundaries else base / BOUNDARIES_FILE,
         "corridors": Path(corridors) if corridors else base / CORRIDORS_FILE,
         "incidents": Path(incidents) if incidents else base / INCIDENTS_FILE,
     }
 
 
+def _first(paths: Path | Sequence[Path]) -> Path:
+    return Path(paths) if isinstance(paths, str | os.PathLike) else Path(paths[0])
+
+
 def prepare(
     *,
     layers: Path | None = None,
-    boundaries: Path | None = None,
+    boundaries: Path | Sequence[Path] | None = None,
     corridors: Path | None = None,
     incidents: Path | None = None,
     config: Path | None = None,
@@ -303,8 +312,10 @@ def prepare(
     model = load_model(config)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
+        sources = ([paths["boundaries"]] if boundaries is None
+                   or isinstance(boundaries, str | os.PathLike) else list(boundaries))
         with stage("reading boundaries and corridors"):
-            b = _collect(problems, read_boundaries, paths["boundaries"], repair=repair)
+            b = _collect(problems, read_boundaries, sources, repair=repair)
             c = _collect(problems, read_corridors, paths["corridors"])
         with stage("reading incidents"):
             i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,44 +26,73 @@ _POLYGONAL = {"Polygon", "MultiPolygon"}
 _LINEAR = {"LineString", "MultiLineString"}
 
 
-def _read_vector(path: Path, col: _Collector) -> gpd.GeoDataFrame:
-    """Read any vector file: GeoJSON by hand (for precise errors), the rest through pyogrio."""
+def _read_vector(path: Path, col: _Collector, *, layer: str | None = None,
+                 choose_layer: Callable[[list[str]], str | None] | None = None
+                 ) -> gpd.GeoDataFrame:
+    """Read any vector file: GeoJSON by hand (for precise errors), the rest through pyogrio.
+
+    A zipped shapefile (``.zip``, ``.shp.zip``) is read through GDAL's ``/vsizip/``. A file of
+    several layers needs ``layer``, or ``choose_layer`` to pick one from their names.
+    """
     if not path.exists():
         col.fail("-", "-", "file not found")
     if path.suffix.lower() in _VECTOR_SUFFIXES:
         gdf = _read_geojson(path, col)
     else:
-        import pyogrio
-
-        try:
-            layers = pyogrio.list_layers(path)
-            if len(layers) > 1:
-                names = ", ".join(repr(str(n)) for n in layers[:5, 0])
-                col.fail("-", "-", f"holds {len(layers)} layers ({names}); give a file with "
-                                   "one layer")
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                gdf = gpd.read_file(path, engine="pyogrio")
-        except ValidationError:
-            raise
-        except Exception as exc:  # pyogrio raises DataSourceError and friends
-            col.fail("-", "-", f"cannot read as a vector layer: {str(exc).strip()}")
-        for w in caught:
-            col.warn("-", "-", f"while reading: {w.message}")
-        if gdf.crs is None:
-            col.add("-", "crs", "layer has no CRS (no .prj / undefined SRS); declare one, "
-                                "e.g. EPSG:4326")
-        columns = [str(c) for c in gdf.columns]
-        for name in sorted({n for n in columns if columns.count(n) > 1}):
-            col.add("-", name, "column appears more than once")
-        for name in _RESERVED:
-            if name != "geometry" and name in gdf.columns:
-                col.warn("-", name, f"column name {name!r} is reserved by routerisk; ignored")
-        gdf = gdf.drop(columns=[c for c in (C.ROW,) if c in gdf.columns])
-        gdf = gdf.assign(**{C.ROW: np.arange(1, len(gdf) + 1)})
+        gdf = _read_ogr(path, col, layer=layer, choose_layer=choose_layer)
     if not len(gdf):
         col.fail("-", "-", "the layer has no features")
     return gdf
+
+
+def _pick_layer(source: str, col: _Collector, layer: str | None,
+                choose_layer: Callable[[list[str]], str | None] | None) -> str | None:
+    import pyogrio
+
+    names = [str(n) for n in pyogrio.list_layers(source)[:, 0]]
+    if layer is not None:
+        if layer not in names:
+            col.fail("-", "-", f"has no layer {layer!r} (layers: {', '.join(names[:10])})")
+        return layer
+    if len(names) <= 1:
+        return None
+    chosen = choose_layer(names) if choose_layer else None
+    if chosen is None:
+        shown = ", ".join(repr(n) for n in names[:5])
+        col.fail("-", "-", f"holds {len(names)} layers ({shown}); give a file with one layer, "
+                           "or name one as FILE:LAYER")
+    return chosen
+
+
+def _read_ogr(path: Path, col: _Collector, *, layer: str | None,
+              choose_layer: Callable[[list[str]], str | None] | None) -> gpd.GeoDataFrame:
+    zipped = path.suffix.lower() == ".zip"
+    source = f"/vsizip/{path.resolve()}" if zipped else str(path)
+    try:
+        chosen = _pick_layer(source, col, layer, choose_layer)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            gdf = gpd.read_file(source, engine="pyogrio", layer=chosen)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pyogrio raises DataSourceError and friends
+        what = "a zipped vector layer" if zipped else "a vector layer"
+        col.fail("-", "-", f"cannot read as {what}: {str(exc).strip()}")
+    if chosen is not None:
+        gdf.attrs["layer"] = chosen
+    for w in caught:
+        col.warn("-", "-", f"while reading: {w.message}")
+    if gdf.crs is None:
+        col.add("-", "crs", "layer has no CRS (no .prj / undefined SRS); declare one, "
+                            "e.g. EPSG:4326")
+    columns = [str(c) for c in gdf.columns]
+    for name in sorted({n for n in columns if columns.count(n) > 1}):
+        col.add("-", name, "column appears more than once")
+    for name in _RESERVED:
+        if name != "geometry" and name in gdf.columns:
+            col.warn("-", name, f"column name {name!r} is reserved by routerisk; ignored")
+    gdf = gdf.drop(columns=[c for c in (C.ROW,) if c in gdf.columns])
+    return gdf.assign(**{C.ROW: np.arange(1, len(gdf) + 1)})
 
 
 def _check_required(gdf: pd.DataFrame, required: Sequence[str], col: _Collector) -> bool:

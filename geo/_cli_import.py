@@ -58,12 +58,8 @@ def _boundaries(path: Path | None) -> Any:
 def _cmd_boundaries(args: argparse.Namespace) -> int:
     if args.mapping is not None or args.boundaries is not None:
         raise UsageError("import boundaries takes only SOURCE … and --out", field="--map")
-    from geo.io import boundaries
+    from geo.io.boundaries import import_boundaries
 
-    import_boundaries = getattr(boundaries, "import_boundaries", None)
-    if import_boundaries is None:
-        raise UsageError("this version of routerisk cannot import boundary files yet",
-                         field="FORMAT")
     print(import_boundaries(list(args.sources), args.out))
     return 0
 

@@ -231,3 +231,15 @@ def test_validate_says_what_it_read_and_accepts_repeated_boundaries(tmp_path, ca
     assert rc == 0
     assert "boundaries read as 2 files merged" in out
     assert "ok: 4 boundary units" in out
+
+
+def test_routerisk_import_boundaries_merges_files_into_the_canonical_file(tmp_path, capsys):
+    countries = write(GADM36_L0, [RWA, BDI], tmp_path / "gadm36_0.shp")
+    provinces = write(GADM41_L1, [KIVU, KASAI], tmp_path / "gadm41_COD_1.shp")
+    out = tmp_path / "boundaries.geojson"
+    rc = cli.main(["import", "boundaries", str(countries), str(provinces), "--out", str(out)])
+    assert rc == 0
+    assert "2 files merged" in capsys.readouterr().out
+    again = read_boundaries(out)
+    assert sorted(again[C.COUNTRY]) == ["BI", "CD", "CD", "RW"]
+    assert sorted(again[C.ADMIN1]) == ["", "", "Kasaï", "Nord-Kivu"]

@@ -35,7 +35,7 @@ def add_parsers(subparsers: Any) -> None:
     parser.add_argument("--from", dest="date_from", type=pipeline.iso_date_arg, required=True,
                         metavar="YYYY-MM-DD", help="earlier date")
     parser.add_argument("--to", dest="date_to", type=pipeline.iso_date_arg, metavar="YYYY-MM-DD",
-                        help="later date (default: the latest incident date)")
+                        help="later date (default: the day by which every incident is known)")
     parser.add_argument("--out", type=Path, default=Path("output"),
                         help=f"output folder for {CHANGES_CSV} and {CHANGES_MAP}")
     parser.add_argument("--public", action="store_true",
@@ -61,7 +61,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     result = build_from_args(args, public=args.public)
     if args.date_from >= result.as_of:
         raise UsageError(f"--from {args.date_from} must be earlier than --to {result.as_of} "
-                         "(the latest incident date)", field="--from")
+                         "(the day by which every incident is known)", field="--from")
     for p in result.warnings:
         print(f"warning: {p}")
     comparison = result.compare(args.date_from, top_n=args.top)

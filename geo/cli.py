@@ -39,19 +39,43 @@ def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> Non
         print(f"{prefix}{line}", file=sys.stderr)
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler that writes to whatever ``sys.stderr`` is when a record is emitted.
+
+    ``main`` may run many times in one process (tests, notebooks) with ``sys.stderr`` replaced
+    in between; a handler bound to the first stream would write to a closed file later.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def _setup_progress(args: argparse.Namespace) -> None:
-    """One line per stage on stderr (a bar too on a terminal), unless ``--quiet``."""
+    """One line per stage on stderr on a terminal or with ``-v`` (a bar too on a terminal).
+
+    ``--quiet`` silences both. Without a terminal and without ``-v``, stderr holds only
+    warnings and errors, one line each, so scripts can read them.
+    """
     from geo import settings
     from geo._progress import log as progress_log
 
     quiet = getattr(args, "quiet", False)
+    show = (sys.stderr.isatty() or getattr(args, "verbose", False)) and not quiet
     settings.PROGRESS_BARS = sys.stderr.isatty() and not quiet
-    if not quiet and not progress_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _CurrentStderr) for h in progress_log.handlers):
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("routerisk: %(message)s"))
         progress_log.addHandler(handler)
-        progress_log.setLevel(logging.INFO)
         progress_log.propagate = False
+    progress_log.setLevel(logging.INFO if show else logging.WARNING)
 
 
 def _print_read_as(boundaries: object) -> None:

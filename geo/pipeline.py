@@ -166,7 +166,8 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
     parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
     parser.add_argument("--as-of", dest="as_of", type=iso_date_arg, metavar="YYYY-MM-DD",
-                        help="score as of this date (default: the latest incident date)")
+                        help="score as of this date (default: the day by which every "
+                        "incident is known)")
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
                         help="repair invalid boundary polygons (logged) instead of failing")

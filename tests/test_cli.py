@@ -89,3 +89,15 @@ def test_usage_errors_exit_2(layers, capsys):
     assert exc.value.code == 2
     assert main(["build", "--layers", str(layers), "--formats", "gif"]) == 2
     assert "unknown static format" in capsys.readouterr().err
+
+
+def test_stage_lines_with_verbose_only_and_quiet_silences_them(layers, tmp_path, capsys):
+    args = ["build", "--layers", str(layers), "--out", str(tmp_path / "o"), "--formats", ""]
+    assert main(args) == 0
+    assert "segmenting corridors" not in capsys.readouterr().err  # not a terminal, no -v
+    assert main(["-v", *args]) == 0
+    err = capsys.readouterr().err
+    assert "routerisk: segmenting corridors:" in err
+    assert "routerisk: reading incidents:" in err
+    assert main(["-v", *args, "--quiet"]) == 0
+    assert "segmenting corridors" not in capsys.readouterr().err

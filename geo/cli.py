@@ -39,7 +39,7 @@ def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> Non
         print(f"{prefix}{line}", file=sys.stderr)
 
 
-class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+class _CurrentStderr(logging.StreamHandler):
     """A handler that writes to whatever ``sys.stderr`` is when a record is emitted.
 
     ``main`` may run many times in one process (tests, notebooks) with ``sys.stderr`` replaced
@@ -49,7 +49,7 @@ class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> object:
         return sys.stderr
 

@@ -40,6 +40,15 @@ def use_numba(work: int) -> bool:
 
 # ---------------------------------------------------------------- numpy twins
 def _quartic_numpy(p: np.ndarray, u1: np.ndarray, u2: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """∫ (1 − (p² + u²)/h²)² du over [u1, u2] ∩ [−w, w], w = √(h² − p²); divided by 16h/15.
+
+    Worked in units of ``h``: with ``a = 1 − (p/h)²`` the antiderivative is
+    ``a²v − (2a/3)v³ + v⁵/5`` and the normalised integral is ``15/16`` of its increase.
+
+    >>> round(float(_quartic_numpy(np.array(0.0), np.array(-1e9), np.array(1e9),
+    ...                            np.array(5.0))), 12)
+    1.0
+    """
     a = np.clip(1.0 - (p / h) ** 2, 0.0, None)
     w = np.sqrt(a)
     lo = np.clip(u1 / h, -w, w)

@@ -349,27 +349,9 @@ def month_ends(start: date, end: date) -> list[date]:
     return [d for d in out if d <= end]
 
 
-def _quartic_line_integral(p: np.ndarray, u1: np.ndarray, u2: np.ndarray, h: np.ndarray
-                           ) -> np.ndarray:
-    """∫ (1 − (p² + u²)/h²)² du over [u1, u2] ∩ [−w, w], w = √(h² − p²); divided by 16h/15.
-
-    Worked in units of ``h``: with ``a = 1 − (p/h)²`` the antiderivative is
-    ``a²v − (2a/3)v³ + v⁵/5`` and the normalised integral is ``15/16`` of its increase.
-
-    >>> round(float(_quartic_line_integral(np.array(0.0), np.array(-1e9), np.array(1e9),
-    ...                                    np.array(5.0))), 12)
-    1.0
-    """
-    a = np.clip(1.0 - (p / h) ** 2, 0.0, None)
-    w = np.sqrt(a)
-    lo = np.clip(u1 / h, -w, w)
-    hi = np.clip(u2 / h, -w, w)
-
-    def anti(v: np.ndarray) -> np.ndarray:
-        v2 = v * v
-        return v * (a * a + v2 * (v2 / 5.0 - 2.0 * a / 3.0))
-
-    return np.maximum(anti(hi) - anti(lo), 0.0) * (15.0 / 16.0)
+# The exact quartic line integral; one implementation, in geo._kernels (numpy twin of the
+# compiled kernel).
+_quartic_line_integral = _kernels._quartic_numpy
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Within a batch the vectorised checks send every repeated id to the per-row check
 batches, each batch's ids are looked up among the earlier ones: a hit goes to the per-row checks
 too, which report it as a duplicate of the first row with that id (``first at row N``), exactly
 as a read of the whole file at once would. The earlier ids are kept as sorted 64-bit hashes (8
-bytes each, one sorted run per batch); a hash hit is confirmed on the id itself.
+bytes each, in a few sorted runs); a hash hit is confirmed on the id itself.
 """
 
 from __future__ import annotations
@@ -55,6 +55,11 @@ class SeenIds:
             self._slow_seen = len(seen)
 
     def _run(self, hashes: np.ndarray, where: np.ndarray) -> None:
+        """Add a sorted run; merge runs of like size (a few runs, each lookup a binary search)."""
+        while self.runs and len(self.runs[-1][0]) <= 2 * len(hashes):
+            last_hashes, last_where = self.runs.pop()
+            hashes = np.concatenate([last_hashes, hashes])
+            where = np.concatenate([last_where, where])
         order = np.argsort(hashes, kind="stable")
         self.runs.append((hashes[order], where[order]))
 

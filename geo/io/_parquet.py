@@ -47,7 +47,7 @@ def _as_text(arr: pa.Array) -> pa.Array:
     if pa.types.is_dictionary(t):
         return _as_text(arr.dictionary_decode())
     if pa.types.is_null(t):
-        return pa.array([""] * len(arr), pa.string())
+        return pa.array([""] * len(arr), pa.large_string())
     if pa.types.is_floating(t):
         arr = pc.if_else(pc.is_nan(arr), pa.scalar(None, t), arr)
     if pa.types.is_timestamp(t):
@@ -58,7 +58,7 @@ def _as_text(arr: pa.Array) -> pa.Array:
         arr = pc.if_else(midnight, day, moment)
     if not _is_text(arr.type):
         arr = pc.cast(arr, pa.string())
-    return pc.fill_null(pc.cast(arr, pa.string()), "")
+    return pc.fill_null(pc.cast(arr, pa.large_string()), "")  # pandas keeps large_string
 
 
 class ParquetIncidents:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.io._common import _CONTROL, _Collector
+from geo.io._common import _Collector
 from geo.io._records import _blank_rows, _check_csv_header, _lenient_quotes
 
 BATCH_BYTES = 32 << 20  # text per batch
 SCAN_BYTES = 16 << 20  # bytes per read of the first pass
 _HEAD = 1 << 16  # characters of the header line looked at
-_CONTROL_BYTES = re.compile(_CONTROL.pattern.encode("ascii"))
+# every byte but the ASCII controls (and DEL): bytes.translate(None, this) keeps only those
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 and b != 0x7F)
 
 
 class NotPlainError(Exception):
@@ -73,18 +73,25 @@ def _check_start(chunk: bytes, col: _Collector) -> None:
                            "as 'CSV UTF-8'")
 
 
-def _structure(scan: Scan, data: bytes) -> None:
-    """Update ``scan.plain`` with one piece of UTF-8 text that ends after a newline (or at EOF).
+def _structure(scan: Scan, data: bytes, special: bytes, start: int, end: int) -> None:
+    """Update ``scan.plain`` with ``data[start:end]``, a piece that ends after a newline (or at
+    the end of the file) and starts after one (or at the start, or with the text carried over).
 
-    A piece ends right after ``\\n``, so a quote run or a CRLF never straddles two pieces.
+    ``special`` holds the control bytes of ``data`` in order (a quick first look: ``\n\n`` can
+    be in the data only if it is in ``special``). A piece ends right after ``\n``, so a quote
+    run or a CRLF never straddles two pieces.
     """
-    if not scan.plain or not data:
+    if not scan.plain or start >= end:
         return
-    if ((scan._tail_newline and data.startswith((b"\n", b"\r\n"))) or b"\x00" in data
-            or b"\n\n" in data or b"\n\r\n" in data
-            or data.count(b"\r") != data.count(b"\r\n") or _lenient_quotes(data)):
+    if ((scan._tail_newline and data.startswith((b"\n", b"\r\n"), start))
+            or b"\x00" in special
+            or (b"\n\n" in special and data.find(b"\n\n", start, end) >= 0)
+            or (b"\n\r\n" in special and data.find(b"\n\r\n", start, end) >= 0)
+            or (b"\r" in special
+                and data.count(b"\r", start, end) != data.count(b"\r\n", start, end))
+            or (data.find(b'"', start, end) >= 0 and _lenient_quotes(data[start:end]))):
         scan.plain = False
-    scan._tail_newline = data.endswith(b"\n")
+    scan._tail_newline = data.endswith(b"\n", start, end)
 
 
 def _decode_error(exc: UnicodeDecodeError, start: int, lines: int, enc: str,
@@ -119,20 +126,33 @@ class _Scanner:
             except UnicodeDecodeError as exc:
                 _decode_error(exc, self.offset - len(pending), self.lines - pending.count(b"\n"),
                               scan.encoding, self.col)
-        self.offset += len(chunk)
-        self.lines += chunk.count(b"\n")
         data = chunk if scan.utf8 else (text or "").encode("utf-8")
-        self._look(data, text)
-        cut = data.rfind(b"\n") + 1 if not final else len(data)
-        _structure(scan, self.carry + data[:cut])
-        self.carry = (self.carry + data[cut:]) if cut < len(data) else b""
-
-    def _look(self, data: bytes, text: str | None) -> None:
-        """Whether the text may need a look cell by cell; the start of the text."""
-        scan = self.scan
+        special = data.translate(None, _NOT_CONTROL)
+        self.offset += len(chunk)
+        self.lines += special.count(b"\n") if scan.utf8 else chunk.count(b"\n")
         if not scan.suspect:
             # in UTF-8 an ASCII control character is never part of another character's bytes
-            scan.suspect = not data.isascii() or _CONTROL_BYTES.search(data) is not None
+            scan.suspect = not data.isascii() or bool(special.translate(None, b"\t\n\r"))
+        self._look(data, text)
+        self._pieces(data, special, final)
+
+    def _pieces(self, data: bytes, special: bytes, final: bool) -> None:
+        """Check the structure of the text up to its last newline; carry the rest over."""
+        cut = len(data) if final else data.rfind(b"\n") + 1
+        if not cut and not final:  # no newline in this piece: wait for one
+            self.carry += data
+            return
+        start = 0
+        if self.carry:  # the line that straddles the two pieces, on its own
+            start = data.find(b"\n", 0, cut) + 1 or cut
+            line = self.carry + data[:start]
+            _structure(self.scan, line, line.translate(None, _NOT_CONTROL), 0, len(line))
+        _structure(self.scan, data, special, start, cut)
+        self.carry = data[cut:]
+
+    def _look(self, data: bytes, text: str | None) -> None:
+        """The start of the text (for the header), and whether there is any text at all."""
+        scan = self.scan
         if scan._nonblank and ("\n" in self.head or len(self.head) > _HEAD):
             return
         if text is None:
@@ -209,7 +229,8 @@ def open_arrow(path: Path, scan: Scan) -> Any:
                                           encoding="utf8" if scan.utf8 else scan.encoding),
             parse_options=pcsv.ParseOptions(newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                column_types=dict.fromkeys(names, pa.large_string()),  # as pandas keeps text
+                strings_can_be_null=False,
                 quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:

@@ -266,3 +266,27 @@ def test_not_a_parquet_file(tmp_path):
     path.write_text("incident_id,date,type\n")
     with pytest.raises(ValidationError, match="cannot read as Parquet"):
         read_incidents(path, today=TODAY)
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize("body", [
+    'x,"abc"def,2020,arrest\n',
+    'x,""y,2020,arrest\n',
+    "x,a,2020,arrest\n\ny,b,2020,arrest\n",
+    "x,a,2020,arrest\r\ny,b,2020-13,arrest\r\n",
+    "x,a,2020,arrest\ry,b,2020,arrest\n",
+    'x,"two\nlines",2020,arrest\ny,"say ""hi""",2020,arrest\n',
+    "x,a,2020,arrest\n\r\ny,b,2020,arrest",
+    "\ufeffx,caf\u00e9,2020,arrest\n",
+])
+def test_the_first_pass_does_not_depend_on_where_the_file_is_cut(tmp_path, monkeypatch, body,
+                                                                   piece):
+    """Blank lines, lone CRs and quote runs are found even when they straddle two reads."""
+    from geo.io._common import _Collector
+
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"incident_id,note,date,type\n" + body.encode())
+    whole = _stream.scan_csv(path, _Collector(path), None)
+    monkeypatch.setattr(_stream, "SCAN_BYTES", piece)
+    cut = _stream.scan_csv(path, _Collector(path), None)
+    assert (cut.plain, cut.suspect, cut.header) == (whole.plain, whole.suspect, whole.header)

@@ -231,6 +231,8 @@ def _batch_incidents(batch: Batch, ctx: F._Context, ids: SeenIds) -> pd.DataFram
     if not rows:
         return fast
     slow_frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(_OUTPUT))
+    # in the output dtypes, so that the text columns stay pyarrow strings (not Python objects)
+    slow_frame = slow_frame.astype(_OUTPUT)
     return pd.concat([fast, slow_frame]).sort_index()
 
 

@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
-from itertools import repeat
+from operator import itemgetter
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -26,7 +26,7 @@ import pandas as pd
 from geo._json import json_text
 from geo._json import plain as _plain
 
-__all__ = ["csv_cells", "csv_safe", "json_cells", "json_texts", "property_tokens"]
+__all__ = ["csv_cells", "csv_safe", "flat_dict_items", "json_cells", "json_texts", "property_tokens"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile('[,"\r\n]')  # a superset of what makes csv.writer quote a cell
@@ -59,12 +59,31 @@ def csv_safe(text: str) -> str:
     return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
 
 
+def _round(floats: np.ndarray, digits: int) -> np.ndarray:
+    """``round(v, digits)`` of each float, exactly as Python rounds (finite values).
+
+    numpy's ``rint(v * 10**digits) / 10**digits`` gives the same double unless ``v * 10**digits``
+    lies within a rounding error of a half (or beyond 2**52); those few use :func:`round`.
+    """
+    scale = 10.0**digits
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = floats * scale
+        out = np.rint(scaled) / scale
+        frac = np.abs(scaled - np.floor(scaled) - 0.5)
+        risky = ~(frac > 4 * np.spacing(np.abs(scaled))) | ~(np.abs(scaled) < 2.0**52)
+    for k in np.flatnonzero(risky & np.isfinite(floats)).tolist():
+        out[k] = round(float(floats[k]), digits)
+    return out
+
+
 def _float_texts(values: np.ndarray, digits: int, missing: str) -> list[str]:
     """``repr(round(v, digits))`` of each float; ``missing`` for NaN and ±inf."""
-    floats = values.astype(float, copy=False)
-    texts = list(map(repr, map(round, floats.tolist(), repeat(digits))))
-    bad = np.flatnonzero(~np.isfinite(floats))
-    for k in bad.tolist():
+    floats = np.asarray(values, dtype=float)
+    if not len(floats):
+        return []
+    # json.dumps writes floats with repr, in C; no repr contains ", "
+    texts = json.dumps(_round(floats, digits).tolist())[1:-1].split(", ")
+    for k in np.flatnonzero(~np.isfinite(floats)).tolist():
         texts[k] = missing
     return texts
 
@@ -83,43 +102,49 @@ def _date_texts(values: np.ndarray, missing: str) -> list[str] | None:
     return texts
 
 
-def _flat_dict_items(cells: Sequence[Any]) -> tuple[list[dict[Any, Any]], list[int]] | None:
+def flat_dict_items(cells: Sequence[Any]) -> tuple[list[dict[Any, Any]], list[int]] | None:
     """The dicts of a column of lists of dicts, and each cell's number of them; None if the
     column is anything else."""
-    if not all(isinstance(c, list) for c in cells):
+    if not _all_of(cells, list):
         return None
     items = [d for c in cells for d in c]
-    if not all(isinstance(d, dict) for d in items):
+    if not _all_of(items, dict):
         return None
     return items, [len(c) for c in cells]
 
 
 def _value_texts(values: list[Any], digits: int) -> list[str] | None:
     """JSON text of plain values of one kind (str, float or int), or None for any other mix."""
-    if all(type(v) is str for v in values):
+    types = set(map(type, values))
+    if types == {str}:
         return list(map(encode_basestring, values))
-    if all(isinstance(v, (float, np.floating)) for v in values):
+    if all(issubclass(t, (float, np.floating)) for t in types):
         return _float_texts(np.asarray(values, dtype=float), digits, "null")
-    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+    if all(issubclass(t, (int, np.integer)) and not issubclass(t, bool) for t in types):
         return list(map(repr, map(int, values)))
     return None
+
+
+def _all_of(values: Sequence[Any], kind: type) -> bool:
+    """Whether every value is an instance of ``kind`` (checked once per type present)."""
+    return all(issubclass(t, kind) for t in set(map(type, values)))
 
 
 def _list_texts(cells: Sequence[Any], digits: int) -> list[str] | None:
     """:func:`json_text` of every cell of a column of lists of flat dicts with the same str
     keys (``top_incidents``), column by column; None for any other column."""
-    found = _flat_dict_items(cells)
+    found = flat_dict_items(cells)
     if found is None:
         return None
     items, sizes = found
     if not items:
         return ["[]"] * len(cells)
     keys = items[0].keys()
-    if not all(type(k) is str for k in keys) or not all(d.keys() == keys for d in items):
+    if set(map(type, keys)) != {str} or not all(map(keys.__eq__, map(dict.keys, items))):
         return None
     parts: list[list[str]] = []
     for n, key in enumerate(sorted(keys)):
-        texts = _value_texts([d[key] for d in items], digits)
+        texts = _value_texts(list(map(itemgetter(key), items)), digits)
         if texts is None:
             return None
         lead = ("{" if n == 0 else ",") + encode_basestring(key) + ":"
@@ -148,7 +173,7 @@ def json_texts(values: Sequence[Any], digits: int = 6) -> list[str | None]:
 
 
 def _is_list_column(values: list[Any]) -> bool:
-    return bool(values) and all(isinstance(v, list) for v in values)
+    return bool(values) and _all_of(values, list)
 
 
 def _typed(series: pd.Series, digits: int, missing: str,

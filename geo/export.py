@@ -149,16 +149,17 @@ def geometry_texts(geoms: np.ndarray) -> list[str]:
     if not np.isfinite(coords).all():
         simple[:] = False
         coords, index = coords[:0], index[:0]
-    xy = coords.ravel().tolist()
-    pairs = [f"[{x!r},{y!r}]" for x, y in zip(xy[::2], xy[1::2], strict=True)]
+    # "x,y" of every coordinate: json.dumps writes the floats (with repr) in C
+    pairs = json.dumps(coords.tolist(), separators=(",", ":"))[2:-2].split("],[") if len(
+        coords) else []
     bounds = np.searchsorted(index, np.arange(int(simple.sum()) + 1)).tolist()
     for n, (k, is_point) in enumerate(zip(np.flatnonzero(simple).tolist(),
                                           (kind[simple] == 0).tolist(), strict=True)):
         if is_point:
-            out[k] = '{"type":"Point","coordinates":' + pairs[bounds[n]] + "}"
+            out[k] = '{"type":"Point","coordinates":[' + pairs[bounds[n]] + "]}"
         else:
-            out[k] = ('{"type":"LineString","coordinates":['
-                      + ",".join(pairs[bounds[n]:bounds[n + 1]]) + "]}")
+            out[k] = ('{"type":"LineString","coordinates":[['
+                      + "],[".join(pairs[bounds[n]:bounds[n + 1]]) + "]]}")
     for k in np.flatnonzero(present & ~simple).tolist():
         out[k] = json.dumps(shapely.geometry.mapping(geoms[k]), ensure_ascii=False,
                             separators=(",", ":"))

@@ -16,8 +16,8 @@ import io
 import json
 import re
 from collections.abc import Callable, Sequence
+from json.encoder import encode_basestring
 from operator import itemgetter
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import numpy as np
@@ -26,11 +26,16 @@ import pandas as pd
 from geo._json import json_text
 from geo._json import plain as _plain
 
-__all__ = ["csv_cells", "csv_safe", "flat_dict_items", "json_cells", "json_texts", "property_tokens"]
+__all__ = ["csv_cells", "csv_safe", "flat_dict_items", "json_cells", "json_texts",
+           "property_tokens"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile('[,"\r\n]')  # a superset of what makes csv.writer quote a cell
-_COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
+
+
+def _dumps(value: Any, *, sort_keys: bool = False) -> str:
+    """Compact JSON text, non-ASCII kept (the form of every JSON text routerisk writes)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=sort_keys)
 
 
 def csv_safe(text: str) -> str:
@@ -200,8 +205,11 @@ def _string_column(series: pd.Series) -> list[Any] | None:
     dtype = series.dtype
     if not isinstance(dtype, pd.StringDtype) or dtype.na_value is not np.nan:
         return None  # a missing value of StringDtype("python"/"pyarrow") is pd.NA, kept as is
-    values = series.to_numpy(dtype=object, na_value=None)
-    return values.tolist()
+    values = series.tolist()
+    missing = series.isna().to_numpy()
+    for k in np.flatnonzero(missing).tolist():
+        values[k] = None
+    return values
 
 
 def property_tokens(series: pd.Series, digits: int = 6) -> list[str]:
@@ -226,7 +234,7 @@ def property_tokens(series: pd.Series, digits: int = 6) -> list[str]:
         fast = _list_texts(values, digits)
         if fast is not None:
             return list(map(encode_basestring, fast))
-    return [json.dumps(_property(v, digits), **_COMPACT) for v in values]  # type: ignore[arg-type]
+    return [_dumps(_property(v, digits)) for v in values]
 
 
 def json_cells(series: pd.Series, digits: int = 6) -> list[Any] | None:
@@ -236,7 +244,7 @@ def json_cells(series: pd.Series, digits: int = 6) -> list[Any] | None:
     values = series.tolist()
     if not any(isinstance(v, (list, tuple, dict)) for v in values):
         return None
-    return [None if v is None else json.dumps(_plain(v, digits), sort_keys=True, **_COMPACT)
+    return [None if v is None else _dumps(_plain(v, digits), sort_keys=True)
             for v in values] if not _is_list_column(values) else json_texts(values, digits)
 
 
@@ -257,7 +265,7 @@ def _cell(value: Any, digits: int) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, (list, dict)):
-        return json.dumps(value, sort_keys=True, **_COMPACT)  # type: ignore[arg-type]
+        return _dumps(value, sort_keys=True)
     return csv_safe(str(value))
 
 

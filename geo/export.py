@@ -229,7 +229,7 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame, columns: Sequence[str] | None, digits: in
         elif pd.api.types.is_float_dtype(series.dtype):
             data[col] = series.round(digits).to_numpy()
         else:
-            data[col] = series.to_numpy()
+            data[col] = series.array  # as is: no round trip of text columns through numpy
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(wgs)))
     return gpd.GeoDataFrame(frame, geometry=wgs.geometry.to_numpy(), crs=wgs.crs or 4326)
 
@@ -278,7 +278,7 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path, *,
         for name, gdf in layers.items():
             ready = _gpkg_ready(gdf, (columns or {}).get(name), digits)
             pyogrio.write_dataframe(ready, path, layer=name, driver="GPKG", append=path.exists(),
-                                    promote_to_multi=None)
+                                    promote_to_multi=None, use_arrow=True)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
@@ -71,7 +72,7 @@ def _top(frame: pd.DataFrame, by: str, top_n: int) -> dict[Any, list[dict[str, A
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
     ordered = exposure[order]
-    totals = [float(ordered[a:b].sum()) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    totals = [float(ordered[a:b].sum()) for a, b in pairwise(bounds)]
     grouped = codes[seg] >= 0
     if not grouped.any():
         return out

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo._json import json_text
 from geo._json import plain as _plain
@@ -277,8 +279,26 @@ def _quoted(text: str) -> str:
 
 
 def _quote_all(cells: list[str]) -> list[str]:
-    search = _NEEDS_QUOTES.search
-    return [_quoted(c) if search(c) else c for c in cells]
+    """The cells, those that :mod:`csv` quotes quoted (found with one Arrow regex pass)."""
+    if not cells:
+        return cells
+    marked = pc.match_substring_regex(pa.array(cells, type=pa.large_string()),
+                                      _NEEDS_QUOTES.pattern)
+    for k in np.flatnonzero(marked.to_numpy(zero_copy_only=False)).tolist():
+        cells[k] = _quoted(cells[k])
+    return cells
+
+
+def _csv_safe_all(texts: list[str]) -> list[str]:
+    """:func:`csv_safe` of every text (formula-like ones found with one Arrow pass)."""
+    if not texts:
+        return texts
+    first = pc.utf8_slice_codeunits(pc.utf8_ltrim(pa.array(texts, type=pa.large_string()),
+                                                  characters=" "), 0, 1)
+    formula = pc.is_in(first, value_set=pa.array(_FORMULA_START, type=pa.large_string()))
+    for k in np.flatnonzero(formula.to_numpy(zero_copy_only=False)).tolist():
+        texts[k] = "'" + texts[k]
+    return texts
 
 
 def csv_cells(series: pd.Series, digits: int = 6) -> list[str]:
@@ -296,7 +316,7 @@ def csv_cells(series: pd.Series, digits: int = 6) -> list[str]:
         return typed  # numbers, true/false and ISO dates: nothing to quote
     strings = _string_column(series)
     if strings is not None:
-        return _quote_all(["" if v is None else csv_safe(v) for v in strings])
+        return _quote_all(_csv_safe_all(["" if v is None else v for v in strings]))
     values = series.tolist()
     if _is_list_column(values):
         fast = _list_texts(values, digits)

@@ -234,6 +234,12 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame, columns: Sequence[str] | None, digits: in
     return gpd.GeoDataFrame(frame, geometry=wgs.geometry.to_numpy(), crs=wgs.crs or 4326)
 
 
+#: SQLite settings while a GeoPackage is written: no fsync of its own (the output folder
+#: syncs every file before the swap, :mod:`geo._outdir`) and a 256 MB page cache. The bytes
+#: written are the same.
+_SQLITE_SPEED = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "256"}
+
+
 def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path, *,
                      columns: Mapping[str, Sequence[str]] | None = None, digits: int = 6,
                      timestamp: str = GPKG_TIMESTAMP) -> None:
@@ -272,15 +278,16 @@ def write_geopackage(layers: Mapping[str, gpd.GeoDataFrame], path: Path, *,
     path = Path(path)
     if path.exists():
         path.unlink()
-    before = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": timestamp})
+    options = {"OGR_CURRENT_DATE": timestamp, **_SQLITE_SPEED}
+    before = {k: pyogrio.get_gdal_config_option(k) for k in options}
+    pyogrio.set_gdal_config_options(options)
     try:
         for name, gdf in layers.items():
             ready = _gpkg_ready(gdf, (columns or {}).get(name), digits)
             pyogrio.write_dataframe(ready, path, layer=name, driver="GPKG", append=path.exists(),
                                     promote_to_multi=None, use_arrow=True)
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": before})
+        pyogrio.set_gdal_config_options(before)
 
 
 def write_geoparquet(gdf: gpd.GeoDataFrame, path: Path, *,

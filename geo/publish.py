@@ -46,7 +46,6 @@ public result.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import hmac
 import json
@@ -244,10 +243,6 @@ def suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
                          C.STATUS: ["rejected"] * len(reasons), C.REASON: reasons})
 
 
-def _month_end(stamp: pd.Timestamp) -> pd.Timestamp:
-    return pd.Timestamp(stamp.year, stamp.month, calendar.monthrange(stamp.year, stamp.month)[1])
-
-
 def _entry(incident_id: str, action: str, field: str, reason: str) -> dict[str, str]:
     return {C.INCIDENT_ID: incident_id, "action": action, "field": field, "reason": reason}
 
@@ -264,34 +259,6 @@ def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame, tree: shape
         if not country or cc == country:
             return cc, str(boundaries[C.ADMIN1].iat[h])
     return country, ""
-
-
-def _generalise_dates(rec: dict[str, Any], iid: str) -> list[dict[str, str]]:
-    """Cut the dates of one published row to the month, in place; the manifest entries."""
-    entries: list[dict[str, str]] = []
-    if rec[C.DATE_PRECISION] in _FINER_THAN_MONTH:
-        start = pd.Timestamp(rec[C.DATE])
-        rec[C.DATE_TEXT] = f"{start.year:04d}-{start.month:02d}"
-        rec[C.DATE] = pd.Timestamp(start.year, start.month, 1)
-        rec[C.PERIOD_END] = _month_end(max(pd.Timestamp(rec[C.PERIOD_END]), start))
-        entries.append(_entry(iid, "generalised", C.DATE, f"{rec[C.DATE_PRECISION]} date "
-                                                          "published to the month"))
-        rec[C.DATE_PRECISION] = "month"
-    if not pd.isna(rec[C.END_DATE]):
-        end = pd.Timestamp(rec[C.END_DATE])
-        if end != _month_end(end):
-            rec[C.END_DATE] = _month_end(end)
-            rec[C.PERIOD_END] = max(pd.Timestamp(rec[C.PERIOD_END]), rec[C.END_DATE])
-            entries.append(_entry(iid, "generalised", C.END_DATE, "end date published to "
-                                                                  "the end of its month"))
-    source_date = str(rec.get(C.SOURCE_DATE) or "").strip()
-    if source_date and not _ISO_COARSE.match(source_date):
-        day = _ISO_DAY.match(source_date)
-        rec[C.SOURCE_DATE] = day.group(1) if day else ""
-        entries.append(_entry(iid, "generalised" if day else "removed", C.SOURCE_DATE,
-                              "source date published to the month" if day else
-                              "source date is not an ISO date and cannot be cut to a month"))
-    return entries
 
 
 def make_public(
@@ -497,7 +464,8 @@ def _month_ends(values: np.ndarray) -> np.ndarray:
 
 
 def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
-    """Rule 4 on every row kept: dates cut to the month (see :func:`_generalise_dates`)."""
+    """Rule 4 on every row kept: dates finer than a month cut to the month, end dates to
+    the end of their month, ISO source dates to ``YYYY-MM`` (others removed)."""
     precision = rows.values(C.DATE_PRECISION)
     fine = kept & np.isin(precision.astype(str), sorted(_FINER_THAN_MONTH))
     start = rows.values(C.DATE)

@@ -25,6 +25,7 @@ __all__ = [
     "candidate_shares",
     "segment_sums",
     "top_contributors",
+    "top_k",
     "use_numba",
 ]
 
@@ -191,3 +192,16 @@ def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: 
         out = _compiled().top_contributors(seg, inc, val, weight, length, rank, baseline, k)
         return np.asarray(out[0]), np.asarray(out[1])
     return _top_contributors_numpy(seg, inc, val, weight, length, rank, baseline, k)
+
+
+def top_k(seg: np.ndarray, who: np.ndarray, val: np.ndarray, rank: np.ndarray, n_seg: int,
+          k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest positive ``val`` per group ``seg``, ties broken by ``rank`` (smaller
+    first); shaped like :func:`top_contributors`' result.
+
+    >>> w, v = top_k(np.array([0, 0, 1]), np.array([7, 8, 9]), np.array([1.0, 2.0, 0.0]),
+    ...              np.array([0, 1, 2]), 2, 2)
+    >>> w.tolist(), v.tolist()
+    ([[8, 7], [-2, -2]], [[2.0, 1.0], [0.0, 0.0]])
+    """
+    return _top_k_numpy(seg, who, val, rank, n_seg, k)

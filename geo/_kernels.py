@@ -23,6 +23,7 @@ from geo import settings
 
 __all__ = [
     "candidate_shares",
+    "edge_table",
     "segment_sums",
     "top_contributors",
     "top_k",
@@ -62,13 +63,24 @@ def _quartic_numpy(p: np.ndarray, u1: np.ndarray, u2: np.ndarray, h: np.ndarray)
     return np.maximum(anti(hi) - anti(lo), 0.0) * (15.0 / 16.0)
 
 
-def _edge_shares_numpy(px: np.ndarray, py: np.ndarray, h: np.ndarray, x0: np.ndarray,
-                       y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
+def edge_table(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
+    """Straight edges as one C-ordered ``(n, 5)`` array: start x, start y, unit vector x, y, and
+    length (a zero-length edge has a zero vector), computed once for every candidate.
+
+    >>> edge_table(*(np.array([v]) for v in (0.0, 0.0, 3.0, 4.0))).tolist()
+    [[0.0, 0.0, 0.6, 0.8, 5.0]]
+    """
     dx, dy = x1 - x0, y1 - y0
     length = np.hypot(dx, dy)
     safe = np.where(length > 0, length, 1.0)
-    ux, uy = dx / safe, dy / safe
-    rx, ry = px - x0, py - y0
+    return np.ascontiguousarray(np.stack([x0, y0, dx / safe, dy / safe, length], axis=1),
+                                dtype=float)
+
+
+def _edge_shares_numpy(px: np.ndarray, py: np.ndarray, h: np.ndarray, table: np.ndarray
+                       ) -> np.ndarray:
+    rx, ry = px - table[:, 0], py - table[:, 1]
+    ux, uy, length = table[:, 2], table[:, 3], table[:, 4]
     t0 = rx * ux + ry * uy  # along-edge position of the foot point
     perp = np.abs(rx * uy - ry * ux)
     return _quartic_numpy(perp, -t0, length - t0, h)
@@ -76,16 +88,14 @@ def _edge_shares_numpy(px: np.ndarray, py: np.ndarray, h: np.ndarray, x0: np.nda
 
 def _candidate_shares_numpy(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray,
                             py: np.ndarray, h: np.ndarray, edge_ptr: np.ndarray,
-                            edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-                            ) -> np.ndarray:
+                            table: np.ndarray) -> np.ndarray:
     n_edges = edge_ptr[cand_seg + 1] - edge_ptr[cand_seg]
     owner = np.repeat(np.arange(len(cand_pt)), n_edges)
     # edge index of every (candidate, edge of its segment), in edge order per candidate
     offset = np.arange(len(owner)) - np.repeat(np.cumsum(n_edges) - n_edges, n_edges)
     edge = edge_ptr[cand_seg][owner] + offset
     pt = cand_pt[owner]
-    x0, y0, x1, y1 = (a[edge] for a in edges)
-    share = _edge_shares_numpy(px[pt], py[pt], h[pt], x0, y0, x1, y1)
+    share = _edge_shares_numpy(px[pt], py[pt], h[pt], table[edge])
     return np.bincount(owner, weights=share, minlength=len(cand_pt))
 
 
@@ -138,11 +148,13 @@ def _compiled() -> Any:
 # ---------------------------------------------------------------- public entry points
 def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, py: np.ndarray,
                      h: np.ndarray, edge_ptr: np.ndarray,
-                     edges: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+                     edges: np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
                      ) -> np.ndarray:
     """Kernel share of point ``cand_pt[c]`` on segment ``cand_seg[c]``, summed over its edges.
 
-    ``edge_ptr[s]:edge_ptr[s + 1]`` are the rows of segment ``s`` in ``edges`` (x0, y0, x1, y1).
+    ``edge_ptr[s]:edge_ptr[s + 1]`` are the rows of segment ``s`` in ``edges``: an
+    :func:`edge_table`, or its four arrays (x0, y0, x1, y1). The compiled path runs on every
+    core (the candidates are independent; each result is the same whatever the thread).
 
     >>> ptr = np.array([0, 1])
     >>> e = tuple(np.array([v]) for v in (-1e6, 0.0, 1e6, 0.0))
@@ -150,11 +162,12 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
     ...                              np.array([5e3]), ptr, e)[0]), 12)
     1.0
     """
+    table = edges if isinstance(edges, np.ndarray) else edge_table(*edges)
     edges_per_segment = edge_ptr[-1] / max(1, len(edge_ptr) - 1)
     if use_numba(int(len(cand_pt) * edges_per_segment)):
         return np.asarray(_compiled().candidate_shares(cand_pt, cand_seg, px, py, h, edge_ptr,
-                                                          *edges))
-    return _candidate_shares_numpy(cand_pt, cand_seg, px, py, h, edge_ptr, edges)
+                                                          table))
+    return _candidate_shares_numpy(cand_pt, cand_seg, px, py, h, edge_ptr, table)
 
 
 def segment_sums(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,

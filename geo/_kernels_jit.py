@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 __all__ = ["candidate_shares", "segment_sums", "top_contributors"]
 
@@ -29,28 +29,34 @@ def _quartic(p: float, u1: float, u2: float, h: float) -> float:  # pragma: no c
     return max(f_hi - f_lo, 0.0) * (15.0 / 16.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, parallel=True)
 def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, py: np.ndarray,
-                     h: np.ndarray, edge_ptr: np.ndarray, x0: np.ndarray, y0: np.ndarray,
-                     x1: np.ndarray, y1: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """Kernel share of every candidate (point, segment), summed over the segment's edges."""
+                     h: np.ndarray, edge_ptr: np.ndarray, table: np.ndarray
+                     ) -> np.ndarray:  # pragma: no cover
+    """Kernel share of every candidate (point, segment), summed over the segment's edges.
+
+    ``table`` is :func:`geo._kernels.edge_table`. Candidates are independent, so they run in
+    parallel; an edge farther than ``h`` adds exactly 0 and is skipped.
+    """
     out = np.zeros(len(cand_pt))
-    for c in range(len(cand_pt)):
+    for c in prange(len(cand_pt)):
         i = cand_pt[c]
         s = cand_seg[c]
+        x = px[i]
+        y = py[i]
+        hh = h[i]
         acc = 0.0
         for e in range(edge_ptr[s], edge_ptr[s + 1]):
-            dx = x1[e] - x0[e]
-            dy = y1[e] - y0[e]
-            length = math.hypot(dx, dy)
-            safe = length if length > 0 else 1.0
-            ux = dx / safe
-            uy = dy / safe
-            rx = px[i] - x0[e]
-            ry = py[i] - y0[e]
+            rx = x - table[e, 0]
+            ry = y - table[e, 1]
+            ux = table[e, 2]
+            uy = table[e, 3]
+            length = table[e, 4]
             t0 = rx * ux + ry * uy
             perp = abs(rx * uy - ry * ux)
-            acc += _quartic(perp, -t0, length - t0, h[i])
+            if perp >= hh:
+                continue
+            acc += _quartic(perp, -t0, length - t0, hh)
         out[c] = acc
     return out
 

@@ -367,6 +367,7 @@ class _Edges:
     y1: np.ndarray
     ptr: np.ndarray
     tree: shapely.STRtree
+    table: np.ndarray  # geo._kernels.edge_table of the edges, for the compiled kernels
 
     @classmethod
     def of(cls, seg_m: np.ndarray) -> _Edges:
@@ -374,11 +375,12 @@ class _Edges:
         same = seg_of_coord[:-1] == seg_of_coord[1:]
         edge_seg = seg_of_coord[:-1][same]
         ptr = np.searchsorted(edge_seg, np.arange(len(seg_m) + 1)).astype(np.int64)
-        return cls(x0=np.ascontiguousarray(coords[:-1][same, 0]),
-                   y0=np.ascontiguousarray(coords[:-1][same, 1]),
-                   x1=np.ascontiguousarray(coords[1:][same, 0]),
-                   y1=np.ascontiguousarray(coords[1:][same, 1]),
-                   ptr=ptr, tree=shapely.STRtree(seg_m))
+        x0, y0 = coords[:-1][same, 0], coords[:-1][same, 1]
+        x1, y1 = coords[1:][same, 0], coords[1:][same, 1]
+        return cls(x0=np.ascontiguousarray(x0), y0=np.ascontiguousarray(y0),
+                   x1=np.ascontiguousarray(x1), y1=np.ascontiguousarray(y1),
+                   ptr=ptr, tree=shapely.STRtree(seg_m),
+                   table=_kernels.edge_table(x0, y0, x1, y1))
 
     @property
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -394,7 +396,7 @@ def _point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, edges: _Edges
     candidates are dropped.
     """
     q_pt, q_seg = edges.tree.query(shapely.box(px - h, py - h, px + h, py + h))
-    share = _kernels.candidate_shares(q_pt, q_seg, px, py, h, edges.ptr, edges.arrays)
+    share = _kernels.candidate_shares(q_pt, q_seg, px, py, h, edges.ptr, edges.table)
     keep = share > 0
     return q_pt[keep], q_seg[keep], share[keep]
 

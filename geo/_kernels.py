@@ -24,7 +24,10 @@ from geo import settings
 __all__ = [
     "candidate_shares",
     "edge_table",
+    "incident_sums",
+    "order_by_segment",
     "segment_sums",
+    "segment_sums_dates",
     "top_contributors",
     "top_k",
     "use_numba",
@@ -170,22 +173,81 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
     return _candidate_shares_numpy(cand_pt, cand_seg, px, py, h, edge_ptr, table)
 
 
+def order_by_segment(seg: np.ndarray, n_seg: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stable order of pairs by segment, and where each segment's pairs start in it.
+
+    Returns ``(order, ptr)``: segment ``s``'s pairs are ``order[ptr[s]:ptr[s + 1]]``, in their
+    original order (so every per-segment sum adds the same numbers in the same order).
+
+    >>> order, ptr = order_by_segment(np.array([1, 0, 1, 0]), 3)
+    >>> order.tolist(), ptr.tolist()
+    ([1, 3, 0, 2], [0, 2, 4, 4])
+    """
+    if use_numba(len(seg)):
+        order, ptr = _compiled().order_by_segment(seg, n_seg)
+        return np.asarray(order), np.asarray(ptr)
+    order = np.argsort(seg, kind="stable")
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(seg, minlength=n_seg))]).astype(np.int64)
+    return order, ptr
+
+
 def segment_sums(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
-                 n_seg: int) -> np.ndarray:
+                 n_seg: int, ptr: np.ndarray | None = None) -> np.ndarray:
     """``out[s] = Σ val[p] · weight[inc[p]]`` over the pairs ``p`` of segment ``s``.
+
+    With ``ptr`` (pairs sorted by segment, :func:`order_by_segment`) the compiled path runs the
+    segments in parallel; the result is the same.
 
     >>> segment_sums(np.array([0, 1, 0]), np.array([0, 0, 1]), np.array([1.0, 2.0, 3.0]),
     ...              np.array([1.0, 0.5]), 2).tolist()
     [2.5, 2.0]
     """
     if use_numba(len(seg)):
+        if ptr is not None:
+            return np.asarray(_compiled().segment_sums_csr(ptr, inc, val, weight))
         return np.asarray(_compiled().segment_sums(seg, inc, val, weight, n_seg))
     return _segment_sums_numpy(seg, inc, val, weight, n_seg)
 
 
+def segment_sums_dates(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weights: np.ndarray,
+                       n_seg: int, ptr: np.ndarray) -> np.ndarray:
+    """:func:`segment_sums` for several weights at once: ``weights`` is (incidents, dates),
+    the result (segments, dates); pairs sorted by segment (``ptr``). One pass over the pairs.
+
+    >>> segment_sums_dates(np.array([0, 0, 1]), np.array([0, 1, 0]), np.array([1.0, 2.0, 3.0]),
+    ...                    np.array([[1.0, 0.0], [0.5, 1.0]]), 2, np.array([0, 2, 3])).tolist()
+    [[2.0, 2.0], [3.0, 0.0]]
+    """
+    if use_numba(len(seg) * weights.shape[1]):
+        return np.asarray(_compiled().segment_sums_dates(ptr, inc, val,
+                                                          np.ascontiguousarray(weights)))
+    out = np.zeros((n_seg, weights.shape[1]))
+    for d in range(weights.shape[1]):
+        out[:, d] = _segment_sums_numpy(seg, inc, val, np.ascontiguousarray(weights[:, d]),
+                                        n_seg)
+    return out
+
+
+def incident_sums(inc: np.ndarray, val: np.ndarray, weight: np.ndarray, n_inc: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per incident: its number of pairs, ``Σ val · weight[inc]`` and ``Σ val``.
+
+    >>> n, e, m = incident_sums(np.array([1, 1]), np.array([0.5, 0.25]), np.array([0.0, 2.0]), 2)
+    >>> n.tolist(), e.tolist(), m.tolist()
+    ([0, 2], [0.0, 1.5], [0.0, 0.75])
+    """
+    if use_numba(len(inc)):
+        count, exposure, mass = _compiled().incident_sums(inc, val, weight, n_inc)
+        return np.asarray(count), np.asarray(exposure), np.asarray(mass)
+    count = np.bincount(inc, minlength=n_inc)
+    exposure = np.bincount(inc, weights=val * weight[inc], minlength=n_inc).astype(float)
+    mass = np.bincount(inc, weights=val, minlength=n_inc).astype(float)
+    return count, exposure, mass
+
+
 def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
-                     length: np.ndarray, rank: np.ndarray, baseline: np.ndarray, k: int
-                     ) -> tuple[np.ndarray, np.ndarray]:
+                     length: np.ndarray, rank: np.ndarray, baseline: np.ndarray, k: int,
+                     ptr: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` largest density contributions per segment: pairs and the baseline.
 
     A pair ``p`` adds ``100 · val[p] · weight[inc[p]] / length[seg[p]]`` to its segment's
@@ -193,7 +255,8 @@ def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: 
     Ties are broken by ``rank[inc]`` (unique per incident); the baseline ranks first.
 
     Returns ``(who, density)`` arrays of shape ``(n_segments, k)``, largest first; empty places
-    hold ``who = -2`` and 0.
+    hold ``who = -2`` and 0. With ``ptr`` (pairs sorted by segment) the compiled path runs the
+    segments in parallel.
 
     >>> w, d = top_contributors(np.array([0, 0]), np.array([0, 1]), np.array([0.5, 0.5]),
     ...                         np.array([1.0, 2.0]), np.array([50.0]), np.array([1, 0]),
@@ -202,6 +265,10 @@ def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: 
     ([[1, -1]], [[2.0, 1.0]])
     """
     if use_numba(len(seg)):
+        if ptr is not None:  # pairs sorted by segment: segments in parallel
+            out = _compiled().top_contributors_csr(ptr, inc, val, weight, length, rank,
+                                                   baseline, k)
+            return np.asarray(out[0]), np.asarray(out[1])
         out = _compiled().top_contributors(seg, inc, val, weight, length, rank, baseline, k)
         return np.asarray(out[0]), np.asarray(out[1])
     return _top_contributors_numpy(seg, inc, val, weight, length, rank, baseline, k)

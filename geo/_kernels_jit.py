@@ -12,7 +12,9 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["candidate_shares", "segment_sums", "top_contributors"]
+__all__ = ["candidate_shares", "incident_sums", "order_by_segment", "segment_sums",
+           "segment_sums_csr", "segment_sums_dates", "top_contributors",
+           "top_contributors_csr"]
 
 
 @njit(cache=True, nogil=True)
@@ -120,3 +122,100 @@ def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: 
         if baseline[s] > 0:
             _insert(top_who, top_val, top_rank, count, s, -1, baseline[s], -1)
     return top_who, top_val
+
+
+@njit(cache=True, nogil=True)
+def order_by_segment(seg: np.ndarray, n_seg: int
+                     ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """Stable counting sort of pairs by segment: (order, ptr) with segment ``s``'s pairs at
+    ``order[ptr[s]:ptr[s + 1]]``, in their original order."""
+    ptr = np.zeros(n_seg + 1, dtype=np.int64)
+    for p in range(len(seg)):
+        ptr[seg[p] + 1] += 1
+    for s in range(n_seg):
+        ptr[s + 1] += ptr[s]
+    pos = ptr[:-1].copy()
+    order = np.empty(len(seg), dtype=np.int64)
+    for p in range(len(seg)):
+        s = seg[p]
+        order[pos[s]] = p
+        pos[s] += 1
+    return order, ptr
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def segment_sums_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray,
+                     weight: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """:func:`segment_sums` of pairs sorted by segment (``ptr``), segments in parallel; each
+    segment's sum runs over its pairs in order, as the sequential kernel does."""
+    n_seg = len(ptr) - 1
+    out = np.zeros(n_seg)
+    for s in prange(n_seg):
+        acc = 0.0
+        for p in range(ptr[s], ptr[s + 1]):
+            acc += val[p] * weight[inc[p]]
+        out[s] = acc
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def segment_sums_dates(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray,
+                       weights: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """:func:`segment_sums_csr` for several dates in one pass: ``weights`` is
+    (incidents, dates), the result (segments, dates)."""
+    n_seg = len(ptr) - 1
+    n_dates = weights.shape[1]
+    out = np.zeros((n_seg, n_dates))
+    for s in prange(n_seg):
+        acc = np.zeros(n_dates)
+        for p in range(ptr[s], ptr[s + 1]):
+            v = val[p]
+            i = inc[p]
+            for d in range(n_dates):
+                acc[d] += v * weights[i, d]
+        out[s, :] = acc
+    return out
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def top_contributors_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                         length: np.ndarray, rank: np.ndarray, baseline: np.ndarray, k: int
+                         ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """:func:`top_contributors` of pairs sorted by segment, segments in parallel (each list
+    sees its pairs in the same order, so the result is the same)."""
+    n_seg = len(length)
+    top_who = np.full((n_seg, k), -2, dtype=np.int64)
+    top_val = np.zeros((n_seg, k))
+    top_rank = np.zeros((n_seg, k), dtype=np.int64)
+    count = np.zeros(n_seg, dtype=np.int64)
+    for s in prange(n_seg):
+        if not length[s] > 0:
+            continue
+        for p in range(ptr[s], ptr[s + 1]):
+            i = inc[p]
+            v = 100.0 * (val[p] * weight[i]) / length[s]
+            if not v > 0:
+                continue
+            if count[s] == k and (v < top_val[s, k - 1]
+                                  or (v == top_val[s, k - 1] and rank[i] > top_rank[s, k - 1])):
+                continue
+            _insert(top_who, top_val, top_rank, count, s, i, v, rank[i])
+    for s in range(n_seg):
+        if baseline[s] > 0:
+            _insert(top_who, top_val, top_rank, count, s, -1, baseline[s], -1)
+    return top_who, top_val
+
+
+@njit(cache=True, nogil=True)
+def incident_sums(inc: np.ndarray, val: np.ndarray, weight: np.ndarray, n_inc: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """Per incident: pairs, Σ val · weight and Σ val, in pair order (one pass)."""
+    count = np.zeros(n_inc, dtype=np.int64)
+    exposure = np.zeros(n_inc)
+    mass = np.zeros(n_inc)
+    for p in range(len(inc)):
+        i = inc[p]
+        count[i] += 1
+        exposure[i] += val[p] * weight[i]
+        mass[i] += val[p]
+    return count, exposure, mass

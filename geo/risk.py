@@ -29,6 +29,7 @@ split, each part would import the others' private helpers.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import re
@@ -980,15 +981,16 @@ def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: i
     id_rank = np.empty(len(ids), dtype=np.int64)
     id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
     top_who, top_val = field_.top_contributors(as_of, top_n, id_rank)
-    out: list[list[dict[str, Any]]] = [[] for _ in range(field_.n_seg)]
     filled = top_who > -2
     share = np.zeros_like(top_val)
     np.divide(top_val, density[:, None], out=share, where=filled)
-    for s, j in zip(*np.nonzero(filled), strict=True):
-        w = int(top_who[s, j])
-        out[s].append({"incident_id": BASELINE_ID if w < 0 else str(ids[w]),
-                       "share": round(float(share[s, j]), 4)})
-    return out
+    seg_of, col = np.nonzero(filled)
+    who = top_who[seg_of, col]
+    names = np.where(who < 0, BASELINE_ID, ids[np.maximum(who, 0)] if len(ids) else "").tolist()
+    shares = [round(x, 4) for x in share[seg_of, col].tolist()]
+    items = [{"incident_id": name, "share": x} for name, x in zip(names, shares, strict=True)]
+    bounds = np.concatenate([[0], np.cumsum(filled.sum(axis=1))]).tolist()
+    return [items[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def score_segments(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as_of: date,
@@ -1091,8 +1093,6 @@ def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as
     n = len(incidents)
     t = np.datetime64(as_of, "D")
     n_segments, exposure, mass = field.incident_sums(as_of)
-    status: list[str] = []
-    reason: list[str] = []
     gprec = incidents[C.GEO_PRECISION].to_numpy(dtype=int)
     nearest_km = np.full(n, np.nan)
     lonely = np.flatnonzero((n_segments == 0) & (gprec <= 2) & incidents.geometry.notna()
@@ -1103,38 +1103,37 @@ def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as
                                                              all_matches=False)
         nearest_km[lonely] = dist / 1000.0
     future = field.known > t
-    known = [str(d) for d in field.known]
-    informational = field.weight == 0
-    types = [str(x) for x in incidents[C.TYPE].tolist()]
-    date_text = [str(x) for x in incidents[C.DATE_TEXT].tolist()]
-    cc = [str(x) for x in incidents[C.COUNTRY].tolist()]
-    a1 = [str(x) for x in incidents[C.ADMIN1].tolist()]
-    bandwidth = field.bandwidth_km.tolist()
-    nearest = nearest_km.tolist()
-    expo = exposure.tolist()
+    informational = ~future & (field.weight == 0)
+    unassigned = ~future & ~informational & (n_segments == 0)
+    scored = ~future & ~informational & (n_segments > 0)
+    status = np.where(future, "future", np.where(unassigned, "unassigned", "scored")).astype(object)
+    reason = np.empty(n, dtype=object)
     when = as_of.isoformat()
-    # plain lists and one pass: a per-row DataFrame lookup cost a minute at 1M incidents
-    for i, (fut, info, k, prec) in enumerate(zip(future.tolist(), informational.tolist(),
-                                                  n_segments.tolist(), gprec.tolist(),
-                                                  strict=True)):
-        if fut:
-            status.append("future")
-            reason.append(f"dated {date_text[i]}, known from {known[i]}, after the as-of date "
-                          f"{when}")
-        elif info:
-            status.append("scored")
-            reason.append(f"informational type {types[i]!r} (weight 0): shown, adds no risk")
-        elif k == 0:
-            status.append("unassigned")
-            reason.append(_unassigned_reason(prec, a1[i], cc[i], nearest[i], bandwidth[i],
-                                             types[i]))
-        else:
-            status.append("scored")
-            reason.append(f"adds {expo[i]:.3f} to the exposure of {k} segment"
-                          f"{'s' if k != 1 else ''} as of {when}")
+    # one list comprehension per kind of row: a per-row DataFrame lookup cost a minute at 1M
+    types = incidents[C.TYPE].to_numpy()
+    date_text = incidents[C.DATE_TEXT].to_numpy()
+    idx = np.flatnonzero(future)
+    reason[idx] = [f"dated {d}, known from {k}, after the as-of date {when}" for d, k in
+                   zip(date_text[idx].tolist(),
+                       np.datetime_as_string(field.known[idx], unit="D").tolist(), strict=True)]
+    idx = np.flatnonzero(informational)
+    reason[idx] = [f"informational type {str(x)!r} (weight 0): shown, adds no risk"
+                   for x in types[idx].tolist()]
+    idx = np.flatnonzero(unassigned)
+    cc, a1 = incidents[C.COUNTRY].to_numpy(), incidents[C.ADMIN1].to_numpy()
+    reason[idx] = [_unassigned_reason(*row) for row in
+                   zip(gprec[idx].tolist(), a1[idx].astype(str).tolist(),
+                       cc[idx].astype(str).tolist(), nearest_km[idx].tolist(),
+                       field.bandwidth_km[idx].tolist(), types[idx].astype(str).tolist(),
+                       strict=True)]
+    idx = np.flatnonzero(scored)
+    reason[idx] = [f"adds {e:.3f} to the exposure of {k} segment{'s' if k != 1 else ''} as of "
+                   f"{when}" for e, k in zip(exposure[idx].tolist(), n_segments[idx].tolist(),
+                                             strict=True)]
     # mass: the incident's whole spatial kernel summed over the network (1 = counted once)
-    return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(), C.STATUS: status,
-                         C.REASON: reason, C.KERNEL_MASS: np.round(mass, 4)})
+    return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(),
+                         C.STATUS: status.tolist(), C.REASON: reason.tolist(),
+                         C.KERNEL_MASS: np.round(mass, 4)})
 
 
 def _unassigned_reason(prec: int, admin1: str, country: str, nearest_km: float,

@@ -14,6 +14,11 @@ The quartic kernel integral of one point against one straight edge (see :mod:`ge
 
 from __future__ import annotations
 
+import itertools
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -24,6 +29,7 @@ from geo import settings
 __all__ = [
     "candidate_shares",
     "edge_table",
+    "expect_work",
     "incident_sums",
     "order_by_segment",
     "segment_sums",
@@ -37,10 +43,25 @@ __all__ = [
 def use_numba(work: int) -> bool:
     """Whether a kernel call over ``work`` items should run compiled.
 
+    At ``geo.settings.NUMBA_MIN_WORK`` items or more; once the compiled kernels are loaded in
+    this process (their cost already paid), from a 64th of that.
+
     >>> use_numba(10)
     False
     """
-    return work >= settings.NUMBA_MIN_WORK
+    if work >= settings.NUMBA_MIN_WORK:
+        return True
+    return "geo._kernels_jit" in sys.modules and work >= settings.NUMBA_MIN_WORK // 64
+
+
+def expect_work(work: int) -> None:
+    """Load the compiled kernels now if a job of ``work`` items in all is coming, so that its
+    pieces (each perhaps below the threshold) run compiled.
+
+    >>> expect_work(0)
+    """
+    if work >= settings.NUMBA_MIN_WORK:
+        _compiled()
 
 
 # ---------------------------------------------------------------- numpy twins
@@ -148,6 +169,41 @@ def _compiled() -> Any:
     return _kernels_jit
 
 
+def _threads() -> int:
+    """Threads for the compiled kernels (they release the GIL): the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="routerisk-kernel")
+
+
+def _in_threads(kernel: Callable[..., None], bounds: np.ndarray, *args: Any) -> None:
+    """Run ``kernel(*args, lo, hi)`` over the ranges ``bounds[j]:bounds[j + 1]`` in threads."""
+    ranges = [(int(a), int(b)) for a, b in itertools.pairwise(bounds.tolist()) if b > a]
+    if len(ranges) <= 1:
+        for lo, hi in ranges:
+            kernel(*args, lo, hi)
+        return
+    for future in [_pool().submit(kernel, *args, lo, hi) for lo, hi in ranges]:
+        future.result()
+
+
+def _even(n: int) -> np.ndarray:
+    """Bounds cutting ``range(n)`` into one equal part per thread."""
+    return np.linspace(0, n, _threads() + 1).round().astype(np.int64)
+
+
+def _by_pairs(ptr: np.ndarray) -> np.ndarray:
+    """Bounds cutting the segments into one part per thread with about as many pairs each."""
+    cuts = np.searchsorted(ptr, np.linspace(0, ptr[-1], _threads() + 1)[1:-1])
+    return np.concatenate([[0], np.minimum(cuts, len(ptr) - 1), [len(ptr) - 1]]).astype(np.int64)
+
+
 # ---------------------------------------------------------------- public entry points
 def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, py: np.ndarray,
                      h: np.ndarray, edge_ptr: np.ndarray,
@@ -157,7 +213,8 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
 
     ``edge_ptr[s]:edge_ptr[s + 1]`` are the rows of segment ``s`` in ``edges``: an
     :func:`edge_table`, or its four arrays (x0, y0, x1, y1). The compiled path runs on every
-    core (the candidates are independent; each result is the same whatever the thread).
+    core, in threads (the candidates are independent; each result is the same whatever the
+    thread).
 
     >>> ptr = np.array([0, 1])
     >>> e = tuple(np.array([v]) for v in (-1e6, 0.0, 1e6, 0.0))
@@ -168,8 +225,10 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
     table = edges if isinstance(edges, np.ndarray) else edge_table(*edges)
     edges_per_segment = edge_ptr[-1] / max(1, len(edge_ptr) - 1)
     if use_numba(int(len(cand_pt) * edges_per_segment)):
-        return np.asarray(_compiled().candidate_shares(cand_pt, cand_seg, px, py, h, edge_ptr,
-                                                          table))
+        out = np.zeros(len(cand_pt))
+        _in_threads(_compiled().candidate_shares, _even(len(cand_pt)), cand_pt, cand_seg, px, py,
+                    h, edge_ptr, table, out)
+        return out
     return _candidate_shares_numpy(cand_pt, cand_seg, px, py, h, edge_ptr, table)
 
 
@@ -204,7 +263,9 @@ def segment_sums(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.n
     """
     if use_numba(len(seg)):
         if ptr is not None:
-            return np.asarray(_compiled().segment_sums_csr(ptr, inc, val, weight))
+            out = np.zeros(n_seg)
+            _in_threads(_compiled().segment_sums_csr, _by_pairs(ptr), ptr, inc, val, weight, out)
+            return out
         return np.asarray(_compiled().segment_sums(seg, inc, val, weight, n_seg))
     return _segment_sums_numpy(seg, inc, val, weight, n_seg)
 
@@ -218,10 +279,11 @@ def segment_sums_dates(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight
     ...                    np.array([[1.0, 0.0], [0.5, 1.0]]), 2, np.array([0, 2, 3])).tolist()
     [[2.0, 2.0], [3.0, 0.0]]
     """
-    if use_numba(len(seg) * weights.shape[1]):
-        return np.asarray(_compiled().segment_sums_dates(ptr, inc, val,
-                                                          np.ascontiguousarray(weights)))
     out = np.zeros((n_seg, weights.shape[1]))
+    if use_numba(len(seg) * weights.shape[1]):
+        _in_threads(_compiled().segment_sums_dates, _by_pairs(ptr), ptr, inc, val,
+                    np.ascontiguousarray(weights), out)
+        return out
     for d in range(weights.shape[1]):
         out[:, d] = _segment_sums_numpy(seg, inc, val, np.ascontiguousarray(weights[:, d]),
                                         n_seg)
@@ -266,9 +328,16 @@ def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: 
     """
     if use_numba(len(seg)):
         if ptr is not None:  # pairs sorted by segment: segments in parallel
-            out = _compiled().top_contributors_csr(ptr, inc, val, weight, length, rank,
-                                                   baseline, k)
-            return np.asarray(out[0]), np.asarray(out[1])
+            n_seg = len(length)
+            top_who = np.full((n_seg, k), -2, dtype=np.int64)
+            top_val = np.zeros((n_seg, k))
+            top_rank = np.zeros((n_seg, k), dtype=np.int64)
+            count = np.zeros(n_seg, dtype=np.int64)
+            jit = _compiled()
+            _in_threads(jit.top_contributors_csr, _by_pairs(ptr), ptr, inc, val, weight, length,
+                        rank, top_who, top_val, top_rank, count)
+            jit.insert_baseline(top_who, top_val, top_rank, count, baseline)
+            return top_who, top_val
         out = _compiled().top_contributors(seg, inc, val, weight, length, rank, baseline, k)
         return np.asarray(out[0]), np.asarray(out[1])
     return _top_contributors_numpy(seg, inc, val, weight, length, rank, baseline, k)

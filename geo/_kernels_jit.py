@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-__all__ = ["candidate_shares", "incident_sums", "order_by_segment", "segment_sums",
-           "segment_sums_csr", "segment_sums_dates", "top_contributors",
+__all__ = ["candidate_shares", "incident_sums", "insert_baseline", "order_by_segment",
+           "segment_sums", "segment_sums_csr", "segment_sums_dates", "top_contributors",
            "top_contributors_csr"]
 
 
@@ -31,17 +31,14 @@ def _quartic(p: float, u1: float, u2: float, h: float) -> float:  # pragma: no c
     return max(f_hi - f_lo, 0.0) * (15.0 / 16.0)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, py: np.ndarray,
-                     h: np.ndarray, edge_ptr: np.ndarray, table: np.ndarray
-                     ) -> np.ndarray:  # pragma: no cover
-    """Kernel share of every candidate (point, segment), summed over the segment's edges.
-
-    ``table`` is :func:`geo._kernels.edge_table`. Candidates are independent, so they run in
-    parallel; an edge farther than ``h`` adds exactly 0 and is skipped.
-    """
-    out = np.zeros(len(cand_pt))
-    for c in prange(len(cand_pt)):
+                     h: np.ndarray, edge_ptr: np.ndarray, table: np.ndarray, out: np.ndarray,
+                     lo: int, hi: int) -> None:  # pragma: no cover
+    """Kernel share of candidates ``lo:hi`` (point, segment), summed over the segment's edges,
+    into ``out``. ``table`` is :func:`geo._kernels.edge_table`; an edge farther than ``h``
+    adds exactly 0 and is skipped."""
+    for c in range(lo, hi):
         i = cand_pt[c]
         s = cand_seg[c]
         x = px[i]
@@ -60,7 +57,6 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
                 continue
             acc += _quartic(perp, -t0, length - t0, hh)
         out[c] = acc
-    return out
 
 
 @njit(cache=True, nogil=True)
@@ -143,52 +139,44 @@ def order_by_segment(seg: np.ndarray, n_seg: int
     return order, ptr
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def segment_sums_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray,
-                     weight: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """:func:`segment_sums` of pairs sorted by segment (``ptr``), segments in parallel; each
-    segment's sum runs over its pairs in order, as the sequential kernel does."""
-    n_seg = len(ptr) - 1
-    out = np.zeros(n_seg)
-    for s in prange(n_seg):
+@njit(cache=True, nogil=True)
+def segment_sums_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                     out: np.ndarray, lo: int, hi: int) -> None:  # pragma: no cover
+    """:func:`segment_sums` of segments ``lo:hi`` of pairs sorted by segment (``ptr``), into
+    ``out``; each segment's sum runs over its pairs in order, as the sequential kernel does."""
+    for s in range(lo, hi):
         acc = 0.0
         for p in range(ptr[s], ptr[s + 1]):
             acc += val[p] * weight[inc[p]]
         out[s] = acc
-    return out
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def segment_sums_dates(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray,
-                       weights: np.ndarray) -> np.ndarray:  # pragma: no cover
+@njit(cache=True, nogil=True)
+def segment_sums_dates(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weights: np.ndarray,
+                       out: np.ndarray, lo: int, hi: int) -> None:  # pragma: no cover
     """:func:`segment_sums_csr` for several dates in one pass: ``weights`` is
-    (incidents, dates), the result (segments, dates)."""
-    n_seg = len(ptr) - 1
+    (incidents, dates), ``out`` (segments, dates)."""
     n_dates = weights.shape[1]
-    out = np.zeros((n_seg, n_dates))
-    for s in prange(n_seg):
-        acc = np.zeros(n_dates)
+    acc = np.zeros(n_dates)
+    for s in range(lo, hi):
+        acc[:] = 0.0
         for p in range(ptr[s], ptr[s + 1]):
             v = val[p]
             i = inc[p]
             for d in range(n_dates):
                 acc[d] += v * weights[i, d]
         out[s, :] = acc
-    return out
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True)
 def top_contributors_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
-                         length: np.ndarray, rank: np.ndarray, baseline: np.ndarray, k: int
-                         ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """:func:`top_contributors` of pairs sorted by segment, segments in parallel (each list
-    sees its pairs in the same order, so the result is the same)."""
-    n_seg = len(length)
-    top_who = np.full((n_seg, k), -2, dtype=np.int64)
-    top_val = np.zeros((n_seg, k))
-    top_rank = np.zeros((n_seg, k), dtype=np.int64)
-    count = np.zeros(n_seg, dtype=np.int64)
-    for s in prange(n_seg):
+                         length: np.ndarray, rank: np.ndarray, top_who: np.ndarray,
+                         top_val: np.ndarray, top_rank: np.ndarray, count: np.ndarray,
+                         lo: int, hi: int) -> None:  # pragma: no cover
+    """:func:`top_contributors` (pairs only) of segments ``lo:hi`` of pairs sorted by segment,
+    into the lists; each list sees its pairs in the same order, so the result is the same."""
+    k = top_who.shape[1]
+    for s in range(lo, hi):
         if not length[s] > 0:
             continue
         for p in range(ptr[s], ptr[s + 1]):
@@ -200,10 +188,15 @@ def top_contributors_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weig
                                   or (v == top_val[s, k - 1] and rank[i] > top_rank[s, k - 1])):
                 continue
             _insert(top_who, top_val, top_rank, count, s, i, v, rank[i])
-    for s in range(n_seg):
+
+
+@njit(cache=True, nogil=True)
+def insert_baseline(top_who: np.ndarray, top_val: np.ndarray, top_rank: np.ndarray,
+                    count: np.ndarray, baseline: np.ndarray) -> None:  # pragma: no cover
+    """Put each segment's baseline (who -1, rank -1) into its list."""
+    for s in range(len(baseline)):
         if baseline[s] > 0:
             _insert(top_who, top_val, top_rank, count, s, -1, baseline[s], -1)
-    return top_who, top_val
 
 
 @njit(cache=True, nogil=True)

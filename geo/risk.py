@@ -388,15 +388,18 @@ class _Edges:
         return self.x0, self.y0, self.x1, self.y1
 
 
-def _point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, edges: _Edges
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, edges: _Edges, *,
+                 chunks: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(point index, segment index, kernel share) for every point × segment within reach.
 
     Candidates come from one bulk bounding-box query of the segments' STRtree; the exact kernel
     integral over the segment's edges (:mod:`geo._kernels`) is zero beyond ``h``, so those
-    candidates are dropped.
+    candidates are dropped. ``chunks``: this is the first of that many similar calls (the
+    compiled kernels are loaded if the whole job needs them).
     """
     q_pt, q_seg = edges.tree.query(shapely.box(px - h, py - h, px + h, py + h))
+    if chunks:
+        _kernels.expect_work(int(len(q_pt) * chunks * len(edges.x0) / max(1, len(edges.ptr) - 1)))
     share = _kernels.candidate_shares(q_pt, q_seg, px, py, h, edges.ptr, edges.table)
     keep = share > 0
     return q_pt[keep], q_seg[keep], share[keep]
@@ -430,7 +433,8 @@ def local_point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, seg_m: np.n
                    if len(px) > _CHUNK else None)
         for lo in range(0, len(px), _CHUNK):
             sl = slice(lo, lo + _CHUNK)
-            q_pt, seg, val = _point_pairs(px[sl], py[sl], h[sl], edges)
+            q_pt, seg, val = _point_pairs(px[sl], py[sl], h[sl], edges,
+                                          chunks=-(-len(px) // _CHUNK) if lo == 0 else 0)
             parts.append(((q_pt + lo).astype(np.int32), seg.astype(np.int32), val))
             if advance is not None:
                 advance(len(px[sl]))

@@ -390,7 +390,8 @@ class Build:
             Online basemaps for the interactive map, by :mod:`xyzservices` name (the map then
             needs the network for them).
         geoparquet
-            Also write ``segments.parquet`` (GeoParquet, EPSG:4326), for large networks.
+            Also write ``segments.parquet`` and ``incidents.parquet`` (GeoParquet,
+            EPSG:4326), for large networks.
 
         Returns
         -------

@@ -157,7 +157,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--formats", default=",".join(STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
     build.add_argument("--geoparquet", action="store_true",
-                       help="also write segments.parquet (GeoParquet), for large networks")
+                       help="also write segments.parquet and incidents.parquet (GeoParquet), "
+                            "for large networks")
     build.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="where incidents are matched to segments: this process (local) or "
                             "a dask.distributed cluster (dask)")

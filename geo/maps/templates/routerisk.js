@@ -1166,21 +1166,23 @@
    * every piece is there and of this build, then parses the joined text. */
   var pieces = {};
   function part(name, k, digest, text) {
-    (pieces[name] = pieces[name] || {})[k] = {digest: digest, text: text};
+    var byName = pieces[name] = pieces[name] || {};
+    (byName[digest] = byName[digest] || {})[k] = text;
   }
   function joinParts(map, name, srcs, digest) {
-    var got = pieces[name] || {}, texts = [];
+    var byName = pieces[name] || {}, got = byName[digest] || {}, texts = [];
+    var foreign = Object.keys(byName).some(function (d) { return d !== digest; });
     for (var k = 0; k < srcs.length; k++) {
-      var problem = !got[k] ? "is missing" : (got[k].digest !== digest ?
-        "belongs to another build of this map" : "");
-      if (problem) {
+      if (got[k] === undefined) {
+        var problem = foreign ? "is missing or belongs to another build of this map"
+          : "is missing";
         var box = add(map.getContainer(), "div", "rr-error");
         box.setAttribute("role", "alert");
         box.textContent = "The map's data file " + srcs[k] + " " + problem + ": keep the " +
           "folder beside the page together with it, as the build wrote them.";
         throw new Error("routerisk: data file " + srcs[k] + " " + problem);
       }
-      texts.push(got[k].text);
+      texts.push(got[k]);
     }
     delete pieces[name];
     return JSON.parse(texts.join(""));

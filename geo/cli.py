@@ -158,7 +158,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--formats", default=",".join(STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
     build.add_argument("--geoparquet", action="store_true",
-                       help="also write segments.parquet (GeoParquet), for large networks")
+                       help="also write segments.parquet and incidents.parquet (GeoParquet), "
+                            "for large networks")
     build.add_argument("--map-folder", dest="map_folder", action="store_true",
                        help="write the interactive map's data as .js files in "
                             "route_risk_map_files/ beside the page (always done above 50 MB); "

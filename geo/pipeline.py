@@ -437,7 +437,8 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     map_name
         File stem of the maps.
     geoparquet
-        Also write ``segments.parquet`` (GeoParquet, EPSG:4326), for large networks.
+        Also write ``segments.parquet`` and ``incidents.parquet`` (GeoParquet 1.1, EPSG:4326,
+        the columns of the GeoPackage layers), for large networks.
     map_folder
         The map's data as files in ``<map_name>_files/`` (see
         :func:`geo.maps.interactive.save_map`); ``None``: only when very large.
@@ -466,11 +467,15 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
+        # the incidents layer of the GeoPackage and GeoParquet: each with its fate
+        incidents = prepared.incidents.merge(
+            prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
         with stage("writing segments and tables"):
             write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
             if geoparquet:
                 write_geoparquet(prepared.scored, tmp / "segments.parquet",
                                  columns=SEGMENT_COLUMNS)
+                write_geoparquet(incidents, tmp / "incidents.parquet")
             write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
             write_csv(prepared.families, tmp / "route_families.csv")
             write_csv(prepared.fate, tmp / "incidents_fate.csv")
@@ -485,8 +490,6 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
                                 title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
         with stage("writing the GeoPackage"):
-            incidents = prepared.incidents.merge(
-                prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
             write_geopackage({"segments": prepared.scored, "incidents": incidents,
                               "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
                              columns={"segments": SEGMENT_COLUMNS})

@@ -141,10 +141,10 @@ def tiny_gazetteer(tmp_path, monkeypatch):
                         lambda pop: src if pop == 500 else big)
     monkeypatch.setattr(settings, "CACHE_DIR", str(tmp_path / "cache"))
     _gazetteer._connection.cache_clear()
-    _gazetteer._cities.cache_clear()
+    _gazetteer._big_places.cache_clear()
     yield _gazetteer
     _gazetteer._connection.cache_clear()
-    _gazetteer._cities.cache_clear()
+    _gazetteer._big_places.cache_clear()
 
 
 def test_the_index_is_built_once_into_the_cache_folder(tiny_gazetteer) -> None:
@@ -156,7 +156,7 @@ def test_the_index_is_built_once_into_the_cache_folder(tiny_gazetteer) -> None:
     assert [c.geonameid for c in find_candidates("alpha")] == [1]
     assert find_candidates("Beta")[0].population == 0  # unknown population counts as 0
     assert path.exists() and path.parent == tiny_gazetteer._cache_dir()
-    assert [c.name for c, _ in tiny_gazetteer._cities()] == ["Delta"]  # the 15,000 list
+    assert tiny_gazetteer._big_places()[1] == ["Delta"]  # the 15,000 list
 
 
 def test_an_unwritable_cache_folder_builds_the_index_in_memory(tiny_gazetteer, tmp_path,

@@ -191,6 +191,30 @@ def test_same_inputs_give_identical_bytes(prepared, written, tmp_path):
         assert path.read_bytes() == written[path.suffix.lstrip(".")].read_bytes(), path.name
 
 
+@pytest.mark.skipif(not static._can_fork(), reason="the PDF is saved aside only on Linux "
+                    "with more than one CPU")
+def test_the_pdf_saved_in_a_child_process_is_the_same_file(prepared, written, tmp_path,
+                                                           monkeypatch):
+    monkeypatch.setattr(static, "PARALLEL_SAVE", False)
+    serial = static.save_static_maps(prepared, tmp_path / "serial")
+    assert [p.suffix for p in serial] == [".png", ".svg", ".pdf"]
+    for path in serial:
+        assert path.read_bytes() == written[path.suffix.lstrip(".")].read_bytes(), path.name
+
+
+@pytest.mark.skipif(not static._can_fork(), reason="no child process on this platform")
+def test_an_error_in_the_child_process_is_raised_here(prepared, tmp_path):
+    fig = static.plot_risk_map(prepared.scored, prepared.incidents, prepared.boundaries,
+                               as_of=prepared.as_of, model=prepared.model)
+    missing = tmp_path / "no such folder" / "m.pdf"
+    with pytest.raises(OSError, match="no such folder"), \
+            static._saved_in_child(fig, {"pdf": missing}):
+        static.save_figure(fig, tmp_path / "m.svg")
+    assert (tmp_path / "m.svg").exists() and not missing.exists()
+    with pytest.raises(KeyError), static._saved_in_child(fig, {"pdf": tmp_path / "k.pdf"}):
+        raise KeyError("this process failed: the child is stopped and waited for")
+
+
 def test_formats_can_be_chosen_and_checked(prepared, tmp_path):
     assert static.save_static_maps(prepared, tmp_path / "m", formats=()) == []
     assert [p.name for p in static.save_static_maps(prepared, tmp_path / "m",

@@ -1,15 +1,17 @@
 """Names for corridor ends: the GeoNames place a corridor actually ends at.
 
-A k-d tree over the gazetteer's places (as unit vectors on the sphere, so chord distance
-orders like distance on the ground) is built once per process and queried for all corridor
-ends at once: no loop over the cities.
+The gazetteer's places are loaded once per process as unit vectors on the sphere (so chord
+distance orders like distance on the ground) and sorted by latitude. Each corridor end is
+compared only with the places in its band of latitude (a place further north or south than
+the search radius cannot be within it), with array operations: no loop over the cities, and no
+spatial-index library to import (a k-d tree cost more to import than a build's look-ups).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,19 +32,25 @@ def _chord(km: float) -> float:
     return 2.0 * math.sin(min(km / EARTH_KM, math.pi) / 2.0)
 
 
+class _Search(NamedTuple):
+    """The gazetteer's places for a radius search."""
+
+    xyz: np.ndarray  # unit vectors, in gazetteer order
+    lat_sorted: np.ndarray  # latitudes, ascending
+    by_lat: np.ndarray  # gazetteer indexes in that order
+
+
 @functools.cache
-def _index() -> tuple[Any, list[str], np.ndarray, np.ndarray]:
-    """(k-d tree, names, populations, geonameids) of the gazetteer's places, built once."""
-    from scipy.spatial import cKDTree
+def _index() -> tuple[_Search, list[str], np.ndarray, np.ndarray]:
+    """(search structure, names, populations, geonameids) of the gazetteer's places, once."""
+    from geo._gazetteer import _big_places
 
-    from geo._gazetteer import _cities
-
-    places = [c for c, _ in _cities()]
-    lon = np.fromiter((c.lon for c in places), float, len(places))
-    lat = np.fromiter((c.lat for c in places), float, len(places))
-    pop = np.fromiter((c.population for c in places), np.int64, len(places))
-    gid = np.fromiter((c.geonameid for c in places), np.int64, len(places))
-    return cKDTree(_unit(lon, lat)), [c.name for c in places], pop, gid
+    ids, names, lat_list, lon_list, pop = _big_places()
+    lat = np.asarray(lat_list, dtype=float)
+    lon = np.asarray(lon_list, dtype=float)
+    order = np.argsort(lat, kind="stable")
+    return (_Search(_unit(lon, lat), lat[order], order), list(names),
+            np.asarray(pop, dtype=np.int64), np.asarray(ids, dtype=np.int64))
 
 
 def end_place_names(lonlat: np.ndarray, *, max_km: float, tie_km: float = TIE_KM
@@ -64,17 +72,25 @@ def end_places(lonlat: np.ndarray, *, max_km: float, tie_km: float = TIE_KM) -> 
     pts = np.asarray(lonlat, dtype=float).reshape(-1, 2)
     if not len(pts):
         return []
-    tree, _, pop, gid = _index()
+    search, _, pop, gid = _index()
     xyz = _unit(pts[:, 0], pts[:, 1])
-    d, nearest = tree.query(xyz, k=1, distance_upper_bound=_chord(max_km))
+    bound = _chord(max_km)
+    # a place within the radius differs by at most the radius' angle in latitude
+    reach = math.degrees(min((max_km + tie_km) / EARTH_KM, math.pi)) + 1e-6
+    lo = np.searchsorted(search.lat_sorted, pts[:, 1] - reach, side="left")
+    hi = np.searchsorted(search.lat_sorted, pts[:, 1] + reach, side="right")
     out: list[int] = []
-    for k, (dist, near) in enumerate(zip(d, nearest, strict=True)):
-        if not np.isfinite(dist):
+    for k in range(len(pts)):
+        cand = search.by_lat[lo[k]:hi[k]]
+        diff = search.xyz[cand] - xyz[k]
+        dist = np.sqrt((diff * diff).sum(axis=1))  # chord lengths on the unit sphere
+        near = int(np.argmin(dist)) if len(cand) else -1
+        if near < 0 or not dist[near] < bound:
             out.append(-1)
             continue
-        km = 2.0 * EARTH_KM * math.asin(min(dist / 2.0, 1.0))
-        ties = tree.query_ball_point(xyz[k], _chord(km + tie_km))
-        best = max(ties, key=lambda i: (pop[i], -gid[i])) if ties else int(near)
+        km = 2.0 * EARTH_KM * math.asin(min(float(dist[near]) / 2.0, 1.0))
+        ties = cand[dist <= _chord(km + tie_km)].tolist()
+        best = max(ties, key=lambda i: (pop[i], -gid[i])) if ties else int(cand[near])
         out.append(int(best))
     return out
 

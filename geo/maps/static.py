@@ -21,9 +21,14 @@ helpers are private to it and only make sense together.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
+import os
+import signal
+import sys
 import textwrap
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -107,6 +112,9 @@ RASTER_SEGMENTS = 10_000
 _LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at most this far
 _TEXT_HALO = [Stroke(linewidth=2.2, foreground="white")]
 _MAX_LABELS = 60
+#: :func:`save_static_maps` saves the PDF in a forked child process while this one saves the
+#: PNG and SVG (Linux, more than one CPU): the same bytes, about half a second sooner.
+PARALLEL_SAVE = True
 
 
 @contextmanager
@@ -993,11 +1001,85 @@ def save_static_maps(prepared: BuildLike, stem: Path, *,
                         as_of=prepared.as_of, model=prepared.model,
                         sources=sources_of(prepared.incidents), public=prepared.public)
     stem = Path(stem)
-    out = []
-    for fmt in formats:
-        out.append(save_figure(fig, stem.parent / f"{stem.name}.{fmt}", fmt=fmt))
-        log.info("wrote %s", out[-1])
-    return out
+    paths = {fmt: stem.parent / f"{stem.name}.{fmt}" for fmt in formats}
+    # The PDF (font subsetting, its own imports) is the slowest file; with a second CPU it is
+    # saved by a forked copy of this process while this one saves the others.
+    aside = {"pdf": paths["pdf"]} if "pdf" in paths and len(paths) > 1 and _can_fork() else {}
+    with _saved_in_child(fig, aside):
+        for fmt, path in paths.items():
+            if fmt not in aside:
+                save_figure(fig, path, fmt=fmt)
+    for path in paths.values():
+        log.info("wrote %s", path)
+    return list(paths.values())
+
+
+def _can_fork() -> bool:
+    if not (PARALLEL_SAVE and sys.platform == "linux" and hasattr(os, "fork")):
+        return False
+    return len(os.sched_getaffinity(0)) > 1
+
+
+@contextmanager
+def _saved_in_child(fig: Figure, targets: Mapping[str, Path]) -> Iterator[None]:
+    """Save ``fig`` as each of ``targets`` (format → path) in a forked child process while
+    the body of the ``with`` runs here; on leaving, wait for the child and raise its error.
+
+    The child only renders the figure it inherited and leaves with ``os._exit`` (no cleanup
+    of this process runs twice). Threads of this process that the child does not have (an
+    idle pyarrow pool) are not used by matplotlib, so it is safe to fork here.
+    """
+    if not targets:
+        yield
+        return
+    read_fd, write_fd = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns about forking with other threads
+        warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
+                                category=DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: save, report any error through the pipe, leave
+        os.close(read_fd)
+        code = 1
+        try:
+            for fmt, path in targets.items():
+                save_figure(fig, path, fmt=fmt)
+            code = 0
+        except BaseException as exc:
+            os.write(write_fd, _error_report(exc))
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    done = False
+    try:
+        yield
+        done = True
+    finally:
+        if not done:  # this process failed or was interrupted: stop the child too
+            os.kill(pid, signal.SIGTERM)
+        with os.fdopen(read_fd, "rb") as pipe:
+            report = pipe.read()
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if status != 0:
+        raise _child_error(report, status, targets)
+
+
+def _error_report(exc: BaseException) -> bytes:
+    return json.dumps({"type": type(exc).__name__, "message": str(exc),
+                       "errno": getattr(exc, "errno", None),
+                       "strerror": getattr(exc, "strerror", None),
+                       "filename": str(getattr(exc, "filename", "") or "")}).encode()
+
+
+def _child_error(report: bytes, status: int, targets: Mapping[str, Path]) -> Exception:
+    names = ", ".join(str(p) for p in targets.values())
+    try:
+        info = json.loads(report.decode())
+    except ValueError:
+        return RuntimeError(f"saving {names} failed (exit status {status})")
+    if info["errno"] is not None:
+        return OSError(info["errno"], info["strerror"] or info["message"],
+                       info["filename"] or names)
+    return RuntimeError(f"saving {names} failed: {info['type']}: {info['message']}")
 
 
 def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,

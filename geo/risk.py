@@ -519,6 +519,8 @@ class RiskField:
                  model: RiskModel, crs: pyproj.CRS | None = None,
                  point_pairs: PointPairs | None = None):
         self.model = model
+        # a large job: numba loads in the background while the geometry work below runs
+        _kernels.warm_up(len(incidents) * len(segments) // 100)
         self._point_pairs = point_pairs or local_point_pairs
         self.segments = segments
         self.incidents = incidents

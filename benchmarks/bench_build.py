@@ -213,7 +213,7 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
     pipeline.write_outputs(replace(prepared), out, formats=formats)
     lap("write outputs")
     return {"stages": times, "total_s": sum(times.values()), "peak_rss_mb": _peak_mb(),
-            "segments": len(segments), "incidents": len(i), "pairs": len(fld.pair_inc),
+            "segments": len(segments), "incidents": len(i), "pairs": fld.n_pairs,
             "dates": len(dates)}
 
 

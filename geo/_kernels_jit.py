@@ -12,7 +12,9 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["candidate_shares", "segment_sums", "top_contributors"]
+__all__ = ["candidate_shares", "incident_sums", "insert_baseline", "order_by_segment",
+           "segment_sums", "segment_sums_csr", "segment_sums_dates", "top_contributors",
+           "top_contributors_csr"]
 
 
 @njit(cache=True, nogil=True)
@@ -31,28 +33,30 @@ def _quartic(p: float, u1: float, u2: float, h: float) -> float:  # pragma: no c
 
 @njit(cache=True, nogil=True)
 def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, py: np.ndarray,
-                     h: np.ndarray, edge_ptr: np.ndarray, x0: np.ndarray, y0: np.ndarray,
-                     x1: np.ndarray, y1: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """Kernel share of every candidate (point, segment), summed over the segment's edges."""
-    out = np.zeros(len(cand_pt))
-    for c in range(len(cand_pt)):
+                     h: np.ndarray, edge_ptr: np.ndarray, table: np.ndarray, out: np.ndarray,
+                     lo: int, hi: int) -> None:  # pragma: no cover
+    """Kernel share of candidates ``lo:hi`` (point, segment), summed over the segment's edges,
+    into ``out``. ``table`` is :func:`geo._kernels.edge_table`; an edge farther than ``h``
+    adds exactly 0 and is skipped."""
+    for c in range(lo, hi):
         i = cand_pt[c]
         s = cand_seg[c]
+        x = px[i]
+        y = py[i]
+        hh = h[i]
         acc = 0.0
         for e in range(edge_ptr[s], edge_ptr[s + 1]):
-            dx = x1[e] - x0[e]
-            dy = y1[e] - y0[e]
-            length = math.hypot(dx, dy)
-            safe = length if length > 0 else 1.0
-            ux = dx / safe
-            uy = dy / safe
-            rx = px[i] - x0[e]
-            ry = py[i] - y0[e]
+            rx = x - table[e, 0]
+            ry = y - table[e, 1]
+            ux = table[e, 2]
+            uy = table[e, 3]
+            length = table[e, 4]
             t0 = rx * ux + ry * uy
             perp = abs(rx * uy - ry * ux)
-            acc += _quartic(perp, -t0, length - t0, h[i])
+            if perp >= hh:
+                continue
+            acc += _quartic(perp, -t0, length - t0, hh)
         out[c] = acc
-    return out
 
 
 @njit(cache=True, nogil=True)
@@ -114,3 +118,97 @@ def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: 
         if baseline[s] > 0:
             _insert(top_who, top_val, top_rank, count, s, -1, baseline[s], -1)
     return top_who, top_val
+
+
+@njit(cache=True, nogil=True)
+def order_by_segment(seg: np.ndarray, n_seg: int
+                     ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """Stable counting sort of pairs by segment: (order, ptr) with segment ``s``'s pairs at
+    ``order[ptr[s]:ptr[s + 1]]``, in their original order."""
+    ptr = np.zeros(n_seg + 1, dtype=np.int64)
+    for p in range(len(seg)):
+        ptr[seg[p] + 1] += 1
+    for s in range(n_seg):
+        ptr[s + 1] += ptr[s]
+    pos = ptr[:-1].copy()
+    order = np.empty(len(seg), dtype=np.int64)
+    for p in range(len(seg)):
+        s = seg[p]
+        order[pos[s]] = p
+        pos[s] += 1
+    return order, ptr
+
+
+@njit(cache=True, nogil=True)
+def segment_sums_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                     out: np.ndarray, lo: int, hi: int) -> None:  # pragma: no cover
+    """:func:`segment_sums` of segments ``lo:hi`` of pairs sorted by segment (``ptr``), into
+    ``out``; each segment's sum runs over its pairs in order, as the sequential kernel does."""
+    for s in range(lo, hi):
+        acc = 0.0
+        for p in range(ptr[s], ptr[s + 1]):
+            acc += val[p] * weight[inc[p]]
+        out[s] = acc
+
+
+@njit(cache=True, nogil=True)
+def segment_sums_dates(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weights: np.ndarray,
+                       out: np.ndarray, lo: int, hi: int) -> None:  # pragma: no cover
+    """:func:`segment_sums_csr` for several dates in one pass: ``weights`` is
+    (incidents, dates), ``out`` (segments, dates)."""
+    n_dates = weights.shape[1]
+    acc = np.zeros(n_dates)
+    for s in range(lo, hi):
+        acc[:] = 0.0
+        for p in range(ptr[s], ptr[s + 1]):
+            v = val[p]
+            i = inc[p]
+            for d in range(n_dates):
+                acc[d] += v * weights[i, d]
+        out[s, :] = acc
+
+
+@njit(cache=True, nogil=True)
+def top_contributors_csr(ptr: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,
+                         length: np.ndarray, rank: np.ndarray, top_who: np.ndarray,
+                         top_val: np.ndarray, top_rank: np.ndarray, count: np.ndarray,
+                         lo: int, hi: int) -> None:  # pragma: no cover
+    """:func:`top_contributors` (pairs only) of segments ``lo:hi`` of pairs sorted by segment,
+    into the lists; each list sees its pairs in the same order, so the result is the same."""
+    k = top_who.shape[1]
+    for s in range(lo, hi):
+        if not length[s] > 0:
+            continue
+        for p in range(ptr[s], ptr[s + 1]):
+            i = inc[p]
+            v = 100.0 * (val[p] * weight[i]) / length[s]
+            if not v > 0:
+                continue
+            if count[s] == k and (v < top_val[s, k - 1]
+                                  or (v == top_val[s, k - 1] and rank[i] > top_rank[s, k - 1])):
+                continue
+            _insert(top_who, top_val, top_rank, count, s, i, v, rank[i])
+
+
+@njit(cache=True, nogil=True)
+def insert_baseline(top_who: np.ndarray, top_val: np.ndarray, top_rank: np.ndarray,
+                    count: np.ndarray, baseline: np.ndarray) -> None:  # pragma: no cover
+    """Put each segment's baseline (who -1, rank -1) into its list."""
+    for s in range(len(baseline)):
+        if baseline[s] > 0:
+            _insert(top_who, top_val, top_rank, count, s, -1, baseline[s], -1)
+
+
+@njit(cache=True, nogil=True)
+def incident_sums(inc: np.ndarray, val: np.ndarray, weight: np.ndarray, n_inc: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """Per incident: pairs, Σ val · weight and Σ val, in pair order (one pass)."""
+    count = np.zeros(n_inc, dtype=np.int64)
+    exposure = np.zeros(n_inc)
+    mass = np.zeros(n_inc)
+    for p in range(len(inc)):
+        i = inc[p]
+        count[i] += 1
+        exposure[i] += val[p] * weight[i]
+        mass[i] += val[p]
+    return count, exposure, mass

@@ -67,10 +67,12 @@ CHANGE_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMI
 CHANGE_COLOURS = {"rose": "#b2182b", "fell": "#2166ac"}
 
 
-def _pair_density(field: RiskField, as_of: date) -> np.ndarray:
+def _pair_density(field: RiskField, pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+                  as_of: date) -> np.ndarray:
     """Risk density each (incident, segment) pair adds to its segment as of a date."""
-    contrib = field.pair_contributions(as_of)
-    length = field.geo_len_km[field.pair_seg]
+    inc, seg, val = pairs
+    contrib = val * (field.base * field.time_factor(as_of))[inc]
+    length = field.geo_len_km[seg]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(length > 0, 100.0 * contrib / length, 0.0)
 
@@ -150,12 +152,16 @@ def compare_dates(
 
     # per (segment, incident): density at both dates, duplicates (several edges) merged
     n_inc = len(incidents)
-    key = field.pair_seg.astype(np.int64) * (n_inc + 1) + field.pair_inc.astype(np.int64)
+    on_changed = np.zeros(len(segments), dtype=bool)
+    on_changed[changed] = True
+    pairs = field.pairs_of_segments(on_changed)
+    key = pairs[1].astype(np.int64) * (n_inc + 1) + pairs[0].astype(np.int64)
     uniq, inv = np.unique(key, return_inverse=True)
     p_seg = uniq // (n_inc + 1)
     p_inc = uniq % (n_inc + 1)
-    p_from = np.bincount(inv, weights=_pair_density(field, date_from), minlength=len(uniq))
-    p_to = np.bincount(inv, weights=_pair_density(field, date_to), minlength=len(uniq))
+    p_from = np.bincount(inv, weights=_pair_density(field, pairs, date_from),
+                         minlength=len(uniq))
+    p_to = np.bincount(inv, weights=_pair_density(field, pairs, date_to), minlength=len(uniq))
     by_seg = pd.Series(np.arange(len(uniq))).groupby(p_seg).indices if len(uniq) else {}
 
     ids = incidents[C.INCIDENT_ID].to_numpy().astype(str)

@@ -46,7 +46,6 @@ public result.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import hmac
 import json
@@ -113,8 +112,7 @@ def public_id(original: str, *, key: bytes) -> str:
     ...                                                             key=b"other key")
     False
     """
-    digest = hmac.new(key, str(original).encode("utf-8"), hashlib.sha256).hexdigest()
-    return "inc-" + digest[:16]
+    return "inc-" + hmac.digest(key, str(original).encode("utf-8"), hashlib.sha256).hex()[:16]
 
 
 def default_key_file() -> Path:
@@ -245,10 +243,6 @@ def suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
                          C.STATUS: ["rejected"] * len(reasons), C.REASON: reasons})
 
 
-def _month_end(stamp: pd.Timestamp) -> pd.Timestamp:
-    return pd.Timestamp(stamp.year, stamp.month, calendar.monthrange(stamp.year, stamp.month)[1])
-
-
 def _entry(incident_id: str, action: str, field: str, reason: str) -> dict[str, str]:
     return {C.INCIDENT_ID: incident_id, "action": action, "field": field, "reason": reason}
 
@@ -265,34 +259,6 @@ def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame, tree: shape
         if not country or cc == country:
             return cc, str(boundaries[C.ADMIN1].iat[h])
     return country, ""
-
-
-def _generalise_dates(rec: dict[str, Any], iid: str) -> list[dict[str, str]]:
-    """Cut the dates of one published row to the month, in place; the manifest entries."""
-    entries: list[dict[str, str]] = []
-    if rec[C.DATE_PRECISION] in _FINER_THAN_MONTH:
-        start = pd.Timestamp(rec[C.DATE])
-        rec[C.DATE_TEXT] = f"{start.year:04d}-{start.month:02d}"
-        rec[C.DATE] = pd.Timestamp(start.year, start.month, 1)
-        rec[C.PERIOD_END] = _month_end(max(pd.Timestamp(rec[C.PERIOD_END]), start))
-        entries.append(_entry(iid, "generalised", C.DATE, f"{rec[C.DATE_PRECISION]} date "
-                                                          "published to the month"))
-        rec[C.DATE_PRECISION] = "month"
-    if not pd.isna(rec[C.END_DATE]):
-        end = pd.Timestamp(rec[C.END_DATE])
-        if end != _month_end(end):
-            rec[C.END_DATE] = _month_end(end)
-            rec[C.PERIOD_END] = max(pd.Timestamp(rec[C.PERIOD_END]), rec[C.END_DATE])
-            entries.append(_entry(iid, "generalised", C.END_DATE, "end date published to "
-                                                                  "the end of its month"))
-    source_date = str(rec.get(C.SOURCE_DATE) or "").strip()
-    if source_date and not _ISO_COARSE.match(source_date):
-        day = _ISO_DAY.match(source_date)
-        rec[C.SOURCE_DATE] = day.group(1) if day else ""
-        entries.append(_entry(iid, "generalised" if day else "removed", C.SOURCE_DATE,
-                              "source date published to the month" if day else
-                              "source date is not an ISO date and cannot be cut to a month"))
-    return entries
 
 
 def make_public(
@@ -366,70 +332,178 @@ def make_public(
     threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
     if threshold < 0:
         raise UsageError(f"must be 0 or more, not {threshold}", field="min_count")
-    manifest: list[dict[str, str]] = []
-    keep: list[Any] = []
-    rows: list[dict[str, Any]] = []
-    geometry_name = incidents.geometry.name
-    tree = shapely.STRtree(boundaries.geometry.values)
-    for label, rec in zip(incidents.index, incidents.to_dict("records"), strict=True):
-        if str(rec.get(C.VISIBILITY, "restricted")) != "public":
-            manifest.append(_entry("", "suppressed", C.VISIBILITY, "restricted row"))
+    rows = _Rows(incidents)
+    visible = np.array([str(v) == "public" for v in rows.get(C.VISIBILITY, "restricted")],
+                       dtype=bool)
+    rows.add(~visible, lambda k: _entry("", "suppressed", C.VISIBILITY, "restricted row"))
+    ids = [public_id(str(v), key=key) if ok else ""
+           for v, ok in zip(incidents[C.INCIDENT_ID].tolist(), visible.tolist(), strict=True)]
+    kept = _generalise_points(rows, incidents, visible, ids, boundaries)
+    for fld, action, why in _BLANKED:
+        if fld == C.DATE:
+            _generalise_dates_of(rows, kept, ids)
             continue
-        iid = public_id(str(rec[C.INCIDENT_ID]), key=key)
-        rec = {**rec, C.INCIDENT_ID: iid}
-        if C.ROW in rec:
-            rec[C.ROW] = ""  # source row numbers: their gaps would show suppressed rows
-        entries: list[dict[str, str]] = []
-        rec = dict(rec)
-        # 2. location
-        if int(rec[C.GEO_PRECISION]) <= 2:
-            country, admin1 = str(rec[C.COUNTRY]), str(rec[C.ADMIN1])
-            point = rec[geometry_name]
-            if not admin1 and point is not None:
-                country, admin1 = _unit_of(point, country, boundaries, tree)
-            if not country:
-                manifest.append(_entry("", "suppressed", "geometry",
-                                       "point outside every unit of the boundaries layer; it "
-                                       "cannot be generalised"))
-                continue
-            level = 3 if admin1 else 4
-            rec.update({geometry_name: None, C.LAT: np.nan, C.LON: np.nan, C.COUNTRY: country,
-                        C.ADMIN1: admin1, C.GEO_PRECISION: level})
-            unit = f"first-level unit {admin1}, {country}" if admin1 else f"country {country}"
-            entries.append(_entry(iid, "generalised", "geometry",
-                                  f"point (geo_precision 1–2) published as its {unit}"))
-        # 3. place names
-        if str(rec.get(C.PLACE) or ""):
-            rec[C.PLACE] = ""
-            entries.append(_entry(iid, "removed", C.PLACE, "place names are finer than the "
-                                                           "first-level unit"))
-        # 4. dates
-        entries.extend(_generalise_dates(rec, iid))
-        # 5. notes and links
-        for fld, why in ((C.NOTES, "notes are never published"),
-                         (C.SOURCE_URL, "source URLs are never published")):
-            if str(rec.get(fld) or ""):
-                rec[fld] = ""
-                entries.append(_entry(iid, "removed", fld, why))
-        # 6. small counts
-        count = rec[C.COUNT]
-        if not pd.isna(count) and float(count) < threshold:
-            rec[C.COUNT] = np.nan
-            entries.append(_entry(iid, "count suppressed", C.COUNT,
-                                  f"count below the publication threshold of {threshold}"))
-        manifest.extend(entries)
-        keep.append(label)
-        rows.append(rec)
-    ids = [r[C.INCIDENT_ID] for r in rows]
-    if len(set(ids)) != len(ids):  # 64-bit ids: practically never
+        present = np.array([bool(str(v or "")) for v in rows.get(fld, None)], dtype=bool)
+        rows.set(fld, kept & present, "")
+        rows.add(kept & present, lambda k, fld=fld, action=action, why=why: _entry(
+            ids[k], action, fld, why))
+    counts = np.asarray(pd.to_numeric(incidents[C.COUNT]), dtype=float)
+    with np.errstate(invalid="ignore"):
+        small = kept & ~np.isnan(counts) & (counts < threshold)
+    rows.set(C.COUNT, small, np.nan)
+    rows.add(small, lambda k: _entry(ids[k], "count suppressed", C.COUNT,
+                                     f"count below the publication threshold of {threshold}"))
+    if C.ROW in incidents.columns:  # source row numbers: their gaps would show suppressed rows
+        rows.set(C.ROW, kept, "")
+    rows.set(C.INCIDENT_ID, kept, np.asarray(ids, dtype=object)[kept])
+    published = [i for i, ok in zip(ids, kept.tolist(), strict=True) if ok]
+    if len(set(published)) != len(published):  # 64-bit ids: practically never
         raise UsageError("two incidents got the same public id; use another key",
                          field="id_key")
-    out = gpd.GeoDataFrame(
-        pd.DataFrame.from_records(rows, columns=list(incidents.columns),
-                                  index=pd.Index(keep, name=incidents.index.name)),
-        geometry=geometry_name, crs=incidents.crs,
-    )
-    return out.astype(incidents.dtypes.drop(geometry_name).to_dict()), manifest
+    return rows.frame(kept), rows.manifest()
+
+
+#: Text fields published blank, in the order their rules apply (dates come between).
+_BLANKED = ((C.PLACE, "removed", "place names are finer than the first-level unit"),
+            (C.DATE, "", ""),
+            (C.NOTES, "removed", "notes are never published"),
+            (C.SOURCE_URL, "removed", "source URLs are never published"))
+
+
+class _Rows:
+    """The columns of an incidents frame being published, changed rule by rule, and the
+    manifest entries of each rule (put in input order, then rule order, at the end)."""
+
+    def __init__(self, incidents: gpd.GeoDataFrame) -> None:
+        self.source = incidents
+        self.columns: dict[str, Any] = {}
+        self.positions: list[np.ndarray] = []
+        self.entries: list[dict[str, str]] = []
+
+    def get(self, name: str, default: Any) -> list[Any]:
+        """The values of a column (``default`` for each row when there is no such column)."""
+        if name not in self.source.columns:
+            return [default] * len(self.source)
+        return list(self.values(name))
+
+    def values(self, name: str) -> Any:
+        if name not in self.columns:
+            col = self.source[name]
+            self.columns[name] = (col.to_numpy(copy=True) if col.dtype.kind in "biufM"
+                                  else np.asarray(col.tolist(), dtype=object))
+        return self.columns[name]
+
+    def set(self, name: str, mask: np.ndarray, value: Any) -> None:
+        if mask.any():
+            self.values(name)[mask] = value
+
+    def add(self, mask: np.ndarray, entry: Any) -> None:
+        where = np.flatnonzero(mask)
+        self.positions.append(where)
+        self.entries.extend(entry(k) for k in where.tolist())
+
+    def manifest(self) -> list[dict[str, str]]:
+        if not self.entries:
+            return []
+        position = np.concatenate(self.positions)
+        rule = np.repeat(np.arange(len(self.positions)), [len(p) for p in self.positions])
+        return [self.entries[k] for k in np.lexsort((rule, position)).tolist()]
+
+    def frame(self, kept: np.ndarray) -> gpd.GeoDataFrame:
+        src = self.source
+        geometry_name = src.geometry.name
+        out = src.iloc[np.flatnonzero(kept)].copy()
+        for name, values in self.columns.items():
+            if name == geometry_name:
+                out[name] = gpd.GeoSeries(values[kept], index=out.index, crs=src.crs)
+            else:
+                out[name] = pd.Series(values[kept], index=out.index).astype(src[name].dtype)
+        return out
+
+
+def _generalise_points(rows: _Rows, incidents: gpd.GeoDataFrame, visible: np.ndarray,
+                       ids: list[str], boundaries: gpd.GeoDataFrame) -> np.ndarray:
+    """Rule 2: points become their unit (or are suppressed outside every unit); the rows kept."""
+    geometry_name = incidents.geometry.name
+    precise = visible & (np.asarray(incidents[C.GEO_PRECISION], dtype=np.int64) <= 2)
+    countries = [str(v) for v in incidents[C.COUNTRY].tolist()]
+    units = [str(v) for v in incidents[C.ADMIN1].tolist()]
+    geoms = incidents.geometry.values
+    tree = shapely.STRtree(boundaries.geometry.values)
+    for k in np.flatnonzero(precise).tolist():
+        if not units[k] and geoms[k] is not None:
+            countries[k], units[k] = _unit_of(geoms[k], countries[k], boundaries, tree)
+    outside = precise & np.array([not c for c in countries], dtype=bool)
+    rows.add(outside, lambda k: _entry("", "suppressed", "geometry",
+                                       "point outside every unit of the boundaries layer; it "
+                                       "cannot be generalised"))
+    moved = precise & ~outside
+    kept = visible & ~outside
+    rows.set(geometry_name, moved, None)
+    rows.set(C.LAT, moved, np.nan)
+    rows.set(C.LON, moved, np.nan)
+    rows.set(C.COUNTRY, moved, np.asarray(countries, dtype=object)[moved])
+    rows.set(C.ADMIN1, moved, np.asarray(units, dtype=object)[moved])
+    rows.set(C.GEO_PRECISION, moved, np.where(np.asarray(units, dtype=object)[moved] != "",
+                                              3, 4))
+
+    def entry(k: int) -> dict[str, str]:
+        unit = (f"first-level unit {units[k]}, {countries[k]}" if units[k]
+                else f"country {countries[k]}")
+        return _entry(ids[k], "generalised", "geometry",
+                      f"point (geo_precision 1–2) published as its {unit}")
+
+    rows.add(moved, entry)
+    return kept
+
+
+def _month_ends(values: np.ndarray) -> np.ndarray:
+    """The last day of each value's month (midnight), in the values' unit."""
+    return ((values.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1).astype(
+        values.dtype)
+
+
+def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
+    """Rule 4 on every row kept: dates finer than a month cut to the month, end dates to
+    the end of their month, ISO source dates to ``YYYY-MM`` (others removed)."""
+    precision = rows.values(C.DATE_PRECISION)
+    fine = kept & np.isin(precision.astype(str), sorted(_FINER_THAN_MONTH))
+    start = rows.values(C.DATE)
+    period_end = rows.values(C.PERIOD_END)
+    if fine.any():
+        months = start[fine].astype("datetime64[M]")
+        month = months.astype(np.int64)
+        rows.set(C.DATE_TEXT, fine, np.asarray(
+            [f"{y:04d}-{m:02d}" for y, m in zip((month // 12 + 1970).tolist(),
+                                                (month % 12 + 1).tolist(), strict=True)],
+            dtype=object))
+        rows.set(C.PERIOD_END, fine, _month_ends(np.maximum(period_end[fine], start[fine])))
+        rows.set(C.DATE, fine, months.astype(start.dtype))
+    names = precision.copy()
+    rows.add(fine, lambda k: _entry(ids[k], "generalised", C.DATE,
+                                    f"{names[k]} date published to the month"))
+    rows.set(C.DATE_PRECISION, fine, "month")
+    end = rows.values(C.END_DATE)
+    ending = kept & ~np.isnat(end)
+    ending[ending] = end[ending] != _month_ends(end[ending])
+    if ending.any():
+        rows.set(C.END_DATE, ending, _month_ends(end[ending]))
+        rows.set(C.PERIOD_END, ending, np.maximum(period_end[ending], end[ending]))
+    rows.add(ending, lambda k: _entry(ids[k], "generalised", C.END_DATE,
+                                      "end date published to the end of its month"))
+    cut: dict[int, str] = {}
+    for k, v in enumerate(rows.get(C.SOURCE_DATE, None)):
+        text = str(v or "").strip()
+        if kept[k] and text and not _ISO_COARSE.match(text):
+            day = _ISO_DAY.match(text)
+            cut[k] = day.group(1) if day else ""
+    where = np.zeros(len(kept), dtype=bool)
+    where[list(cut)] = True
+    rows.set(C.SOURCE_DATE, where, np.asarray(list(cut.values()), dtype=object))
+    rows.add(where, lambda k: _entry(
+        ids[k], "generalised" if cut[k] else "removed", C.SOURCE_DATE,
+        "source date published to the month" if cut[k] else
+        "source date is not an ISO date and cannot be cut to a month"))
 
 
 def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:

@@ -29,6 +29,7 @@ split, each part would import the others' private helpers.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import re
@@ -367,6 +368,7 @@ class _Edges:
     y1: np.ndarray
     ptr: np.ndarray
     tree: shapely.STRtree
+    table: np.ndarray  # geo._kernels.edge_table of the edges, for the compiled kernels
 
     @classmethod
     def of(cls, seg_m: np.ndarray) -> _Edges:
@@ -374,27 +376,31 @@ class _Edges:
         same = seg_of_coord[:-1] == seg_of_coord[1:]
         edge_seg = seg_of_coord[:-1][same]
         ptr = np.searchsorted(edge_seg, np.arange(len(seg_m) + 1)).astype(np.int64)
-        return cls(x0=np.ascontiguousarray(coords[:-1][same, 0]),
-                   y0=np.ascontiguousarray(coords[:-1][same, 1]),
-                   x1=np.ascontiguousarray(coords[1:][same, 0]),
-                   y1=np.ascontiguousarray(coords[1:][same, 1]),
-                   ptr=ptr, tree=shapely.STRtree(seg_m))
+        x0, y0 = coords[:-1][same, 0], coords[:-1][same, 1]
+        x1, y1 = coords[1:][same, 0], coords[1:][same, 1]
+        return cls(x0=np.ascontiguousarray(x0), y0=np.ascontiguousarray(y0),
+                   x1=np.ascontiguousarray(x1), y1=np.ascontiguousarray(y1),
+                   ptr=ptr, tree=shapely.STRtree(seg_m),
+                   table=_kernels.edge_table(x0, y0, x1, y1))
 
     @property
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         return self.x0, self.y0, self.x1, self.y1
 
 
-def _point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, edges: _Edges
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, edges: _Edges, *,
+                 chunks: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(point index, segment index, kernel share) for every point × segment within reach.
 
     Candidates come from one bulk bounding-box query of the segments' STRtree; the exact kernel
     integral over the segment's edges (:mod:`geo._kernels`) is zero beyond ``h``, so those
-    candidates are dropped.
+    candidates are dropped. ``chunks``: this is the first of that many similar calls (the
+    compiled kernels are loaded if the whole job needs them).
     """
     q_pt, q_seg = edges.tree.query(shapely.box(px - h, py - h, px + h, py + h))
-    share = _kernels.candidate_shares(q_pt, q_seg, px, py, h, edges.ptr, edges.arrays)
+    if chunks:
+        _kernels.expect_work(int(len(q_pt) * chunks * len(edges.x0) / max(1, len(edges.ptr) - 1)))
+    share = _kernels.candidate_shares(q_pt, q_seg, px, py, h, edges.ptr, edges.table)
     keep = share > 0
     return q_pt[keep], q_seg[keep], share[keep]
 
@@ -427,7 +433,8 @@ def local_point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, seg_m: np.n
                    if len(px) > _CHUNK else None)
         for lo in range(0, len(px), _CHUNK):
             sl = slice(lo, lo + _CHUNK)
-            q_pt, seg, val = _point_pairs(px[sl], py[sl], h[sl], edges)
+            q_pt, seg, val = _point_pairs(px[sl], py[sl], h[sl], edges,
+                                          chunks=-(-len(px) // _CHUNK) if lo == 0 else 0)
             parts.append(((q_pt + lo).astype(np.int32), seg.astype(np.int32), val))
             if advance is not None:
                 advance(len(px[sl]))
@@ -435,6 +442,43 @@ def local_point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, seg_m: np.n
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
             np.concatenate([p[2] for p in parts]))
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """Coarse incidents of one precision level (3: first-level unit, 4: country), each spread
+    evenly over every segment of its unit: ``per_100km`` × the incident's value on each.
+
+    Kept per unit instead of as (incident, segment) pairs: a country-level incident in a road
+    network would make one pair per segment of its country (hundreds of millions at 1M incidents).
+    """
+
+    per_100km: float
+    seg_unit: np.ndarray  # unit of every segment, -1 for none (outside every boundary)
+    inc: np.ndarray  # the coarse incidents of this level whose unit has segments
+    inc_unit: np.ndarray  # their unit
+    unit_n_seg: np.ndarray  # segments per unit
+    unit_len_km: np.ndarray  # geodesic km of corridor per unit
+
+    def unit_value(self, value: np.ndarray) -> np.ndarray:
+        """Summed ``value`` (one per incident of the whole table) of each unit's incidents."""
+        return np.bincount(self.inc_unit, weights=value[self.inc],
+                           minlength=len(self.unit_n_seg)).astype(float)
+
+    def pairs(self, geo_len_km: np.ndarray, seg_mask: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The spread as (incident, segment, share) pairs, of the segments in ``seg_mask`` only
+        (every incident's pairs in segment order, incidents in table order)."""
+        unit_order = np.argsort(self.seg_unit, kind="stable")
+        starts = np.searchsorted(self.seg_unit[unit_order], np.arange(len(self.unit_n_seg)))
+        members = [unit_order[a:a + n] for a, n in zip(starts, self.unit_n_seg, strict=True)]
+        if seg_mask is not None:
+            members = [m[seg_mask[m]] for m in members]
+        counts = np.array([len(m) for m in members], dtype=np.int64)[self.inc_unit]
+        inc = np.repeat(self.inc, counts).astype(np.int32)
+        seg = (np.concatenate([members[u] for u in self.inc_unit]).astype(np.int32)
+               if len(self.inc) else np.zeros(0, dtype=np.int32))
+        return inc, seg, self.per_100km * geo_len_km[seg] / 100.0
 
 
 class RiskField:
@@ -466,10 +510,17 @@ class RiskField:
     True
     """
 
+    _pt_inc: np.ndarray  # point incidents' pairs, sorted by segment: incident,
+    _pt_seg: np.ndarray  # segment,
+    _pt_val: np.ndarray  # kernel share
+    _seg_ptr: np.ndarray  # segment s's pairs are _seg_ptr[s]:_seg_ptr[s + 1]
+
     def __init__(self, segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
                  model: RiskModel, crs: pyproj.CRS | None = None,
                  point_pairs: PointPairs | None = None):
         self.model = model
+        # a large job: numba loads in the background while the geometry work below runs
+        _kernels.warm_up(len(incidents) * len(segments) // 100)
         self._point_pairs = point_pairs or local_point_pairs
         self.segments = segments
         self.incidents = incidents
@@ -504,9 +555,16 @@ class RiskField:
         self.mid = self.start + (end_period - self.start) // 2
         # the first day each incident could have been known (source_date, else its period's end)
         self.known = known_by(incidents)
+        self.crs, self.seg_m = crs, seg_m  # the segments in the metric CRS
         self._pairs(incidents, gprec, crs, seg_m)
         if model.kernel_distance == "network":
             self._network_kernel(incidents, gprec, crs, seg_m)
+        # pairs sorted by segment (stably): every per-segment sum adds the same numbers in the
+        # same order as before, and compiled kernels can run the segments in parallel
+        order, self._seg_ptr = _kernels.order_by_segment(self._pt_seg, self.n_seg)
+        self._pt_inc = self._pt_inc[order]
+        self._pt_seg = self._pt_seg[order]
+        self._pt_val = self._pt_val[order]
 
     def _pairs(self, incidents: gpd.GeoDataFrame, gprec: np.ndarray, crs: pyproj.CRS,
                seg_m: np.ndarray) -> None:
@@ -529,41 +587,106 @@ class RiskField:
             inc_list.append(pt_idx.astype(np.int32)[q_pt])
             seg_list.append(seg.astype(np.int32, copy=False))
             val_list.append(val)
-        # --- coarse incidents spread over their unit: density added per 100 km
-        seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
-        seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)
-        # a segment outside every boundary polygon belongs to no unit: nothing coarse spreads there
-        outside = _outside(self.segments)
-        seg_cc = np.where(outside, "\x00outside", seg_cc)
-        inc_cc = incidents[C.COUNTRY].to_numpy().astype(str)
-        inc_a1 = incidents[C.ADMIN1].to_numpy().astype(str)
-        for level, per_100km in ((3, self.model.admin1_per_100km),
-                                 (4, self.model.country_per_100km)):
-            idx = np.flatnonzero((gprec == level) & (self.base > 0))
-            if not len(idx):
-                continue
-            seg_keys = (np.char.add(np.char.add(seg_cc, "\x1f"), seg_a1) if level == 3
-                        else seg_cc)
-            inc_keys = (np.char.add(np.char.add(inc_cc[idx], "\x1f"), inc_a1[idx]) if level == 3
-                        else inc_cc[idx])
-            # one cross product per unit (a loop over units, never over incidents x segments)
-            for key in np.unique(inc_keys):
-                members = np.flatnonzero(seg_keys == key)
-                if not len(members):
-                    continue
-                who = idx[inc_keys == key]
-                inc_list.append(np.repeat(who, len(members)).astype(np.int32))
-                seg_list.append(np.tile(members, len(who)).astype(np.int32))
-                val_list.append(np.tile(per_100km * self.geo_len_km[members] / 100.0, len(who)))
+        # --- coarse incidents spread evenly over their unit: kept per unit, never as pairs
+        # (a country-level incident would otherwise make one pair per segment of the country)
+        self._spreads = [sp for sp in (self._spread(incidents, gprec, level) for level in (3, 4))
+                         if sp is not None]
         if inc_list:
-            self.pair_inc = np.concatenate(inc_list)
-            self.pair_seg = np.concatenate(seg_list)
-            self.pair_val = np.concatenate(val_list)
+            self._pt_inc = np.concatenate(inc_list)
+            self._pt_seg = np.concatenate(seg_list)
+            self._pt_val = np.concatenate(val_list)
         else:
-            self.pair_inc = np.zeros(0, dtype=np.int32)
-            self.pair_seg = np.zeros(0, dtype=np.int32)
-            self.pair_val = np.zeros(0)
+            self._pt_inc = np.zeros(0, dtype=np.int32)
+            self._pt_seg = np.zeros(0, dtype=np.int32)
+            self._pt_val = np.zeros(0)
         self.baseline_density = self._baseline(seg_m, edges)
+
+    def _spread(self, incidents: gpd.GeoDataFrame, gprec: np.ndarray, level: int
+                ) -> _Spread | None:
+        """The coarse incidents of ``level`` (3 or 4) and the units they spread over."""
+        idx = np.flatnonzero((gprec == level) & (self.base > 0))
+        if not len(idx) or not self.n_seg:
+            return None
+        seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
+        inc_cc = incidents[C.COUNTRY].to_numpy().astype(str)[idx]
+        if level == 3:
+            seg_keys = np.char.add(np.char.add(seg_cc, "\x1f"),
+                                   self.segments[C.ADMIN1].to_numpy().astype(str))
+            inc_keys = np.char.add(np.char.add(inc_cc, "\x1f"),
+                                   incidents[C.ADMIN1].to_numpy().astype(str)[idx])
+        else:
+            seg_keys, inc_keys = seg_cc, inc_cc
+        # a segment outside every boundary polygon belongs to no unit: nothing coarse spreads there
+        units, seg_unit = np.unique(seg_keys, return_inverse=True)
+        seg_unit = np.where(_outside(self.segments), -1, seg_unit)
+        pos = np.clip(np.searchsorted(units, inc_keys), 0, len(units) - 1)
+        inc_unit = np.where(units[pos] == inc_keys, pos, -1)
+        unit_n_seg = np.bincount(seg_unit[seg_unit >= 0], minlength=len(units))
+        has = (inc_unit >= 0) & (unit_n_seg[np.maximum(inc_unit, 0)] > 0)
+        per_100km = (self.model.admin1_per_100km if level == 3
+                     else self.model.country_per_100km)
+        inside = seg_unit >= 0
+        return _Spread(per_100km=float(per_100km), seg_unit=seg_unit, inc=idx[has],
+                       inc_unit=inc_unit[has],
+                       unit_n_seg=unit_n_seg,
+                       unit_len_km=np.bincount(seg_unit[inside], weights=self.geo_len_km[inside],
+                                               minlength=len(units)).astype(float))
+
+    def _all_pairs(self, seg_mask: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        parts = [(self._pt_inc, self._pt_seg, self._pt_val) if seg_mask is None else
+                 (self._pt_inc[seg_mask[self._pt_seg]], self._pt_seg[seg_mask[self._pt_seg]],
+                  self._pt_val[seg_mask[self._pt_seg]])]
+        parts += [sp.pairs(self.geo_len_km, seg_mask) for sp in self._spreads]
+        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                np.concatenate([p[2] for p in parts]))
+
+    @property
+    def n_pairs(self) -> int:
+        """Number of (incident, segment) pairs within reach, coarse incidents' spreads included."""
+        return len(self._pt_inc) + sum(int(sp.unit_n_seg[sp.inc_unit].sum())
+                                       for sp in self._spreads)
+
+    @property
+    def pair_inc(self) -> np.ndarray:
+        """Incident of every pair (:attr:`pair_seg`, :attr:`pair_val`): point incidents first,
+        then the spreads of coarse ones. Built on each access; at road-network scale coarse
+        spreads make this large (use :meth:`pairs_of_segments` for a few segments)."""
+        return self._all_pairs()[0]
+
+    @property
+    def pair_seg(self) -> np.ndarray:
+        """Segment of every pair (see :attr:`pair_inc`)."""
+        return self._all_pairs()[1]
+
+    @property
+    def pair_val(self) -> np.ndarray:
+        """Kernel share of every pair: the fraction of the incident's value on the segment."""
+        return self._all_pairs()[2]
+
+    def pairs_of_segments(self, seg_mask: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(incident, segment, share) of every pair on the segments where ``seg_mask`` is true.
+
+        Parameters
+        ----------
+        seg_mask
+            One boolean per segment.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            Incident indices, segment indices and kernel shares, point incidents first.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> inc, seg, share = p.field.pairs_of_segments(np.ones(len(p.segments), dtype=bool))
+        >>> len(inc) == p.field.n_pairs
+        True
+        """
+        return self._all_pairs(np.asarray(seg_mask, dtype=bool))
 
     def _baseline(self, seg_m: np.ndarray, edges: _Edges) -> np.ndarray:
         """Density from international crossings: each crossing point carries
@@ -601,24 +724,19 @@ class RiskField:
         from geo._network_kernel import network_pairs
 
         is_point = (gprec <= 2) & incidents.geometry.notna().to_numpy() & (self.base > 0)
-        keep = ~is_point[self.pair_inc]
         idx = np.flatnonzero(is_point)
-        parts_inc, parts_seg, parts_val = [self.pair_inc[keep]], [self.pair_seg[keep]], [
-            self.pair_val[keep]]
-        if len(idx) and self.n_seg:
-            wgs = incidents.geometry.iloc[idx]
-            wgs = wgs if wgs.crs is None or wgs.crs.equals(WGS84) else wgs.to_crs(WGS84)
-            to_metric = pyproj.Transformer.from_crs(WGS84, crs, always_xy=True)
-            px, py = to_metric.transform(shapely.get_x(wgs.values), shapely.get_y(wgs.values))
-            q, seg, val = network_pairs(seg_m, np.asarray(px), np.asarray(py),
-                                        self.bandwidth_km[idx] * 1000.0,
-                                        self.model.kernel_access_km * 1000.0)
-            parts_inc.append(idx[q].astype(self.pair_inc.dtype))
-            parts_seg.append(seg.astype(self.pair_seg.dtype))
-            parts_val.append(val)
-        self.pair_inc = np.concatenate(parts_inc)
-        self.pair_seg = np.concatenate(parts_seg)
-        self.pair_val = np.concatenate(parts_val)
+        if not len(idx) or not self.n_seg:
+            return
+        wgs = incidents.geometry.iloc[idx]
+        wgs = wgs if wgs.crs is None or wgs.crs.equals(WGS84) else wgs.to_crs(WGS84)
+        to_metric = pyproj.Transformer.from_crs(WGS84, crs, always_xy=True)
+        px, py = to_metric.transform(shapely.get_x(wgs.values), shapely.get_y(wgs.values))
+        q, seg, val = network_pairs(seg_m, np.asarray(px), np.asarray(py),
+                                    self.bandwidth_km[idx] * 1000.0,
+                                    self.model.kernel_access_km * 1000.0)
+        self._pt_inc = idx[q].astype(np.int32)
+        self._pt_seg = seg.astype(np.int32)
+        self._pt_val = np.asarray(val, dtype=float)
 
     def time_factor(self, as_of: date) -> np.ndarray:
         """K_time of every incident as of ``as_of`` (0 for incidents not yet known by then).
@@ -667,7 +785,8 @@ class RiskField:
         >>> bool((p.field.pair_contributions(p.as_of) >= 0).all())
         True
         """
-        return self.pair_val * (self.base * self.time_factor(as_of))[self.pair_inc]
+        inc, _, val = self._all_pairs()
+        return val * (self.base * self.time_factor(as_of))[inc]
 
     def density(self, as_of: date) -> np.ndarray:
         """Risk density of every segment (weighted incidents per 100 km).
@@ -689,13 +808,170 @@ class RiskField:
         >>> len(p.field.density(p.as_of)) == len(p.segments)
         True
         """
-        contrib = _kernels.segment_sums(self.pair_seg, self.pair_inc, self.pair_val,
-                                        self.base * self.time_factor(as_of), self.n_seg)
+        value = self.base * self.time_factor(as_of)
+        contrib = _kernels.segment_sums(self._pt_seg, self._pt_inc, self._pt_val, value,
+                                        self.n_seg, self._seg_ptr)
+        return self._density_of(contrib, value)
+
+    def _density_of(self, contrib: np.ndarray, value: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             from_incidents = np.where(self.geo_len_km > 0,
                                       100.0 * contrib / self.geo_len_km, 0.0)
+        from_incidents += self.spread_density(value)
         return from_incidents + self.baseline_density
 
+
+    def densities(self, dates: Sequence[date]) -> np.ndarray:
+        """:meth:`density` at several dates, in one pass over the pairs per block of dates.
+
+        Parameters
+        ----------
+        dates
+            The dates.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n_segments, len(dates))``; column ``j`` equals ``density(dates[j])``.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> both = p.field.densities([p.as_of, p.as_of])
+        >>> bool((both[:, 1] == p.field.density(p.as_of)).all())
+        True
+        """
+        out = np.zeros((self.n_seg, len(dates)))
+        block = 32  # dates per pass: (incidents × 32) weights at a time
+        for lo in range(0, len(dates), block):
+            part = list(dates[lo:lo + block])
+            values = np.stack([self.base * self.time_factor(d) for d in part], axis=1)
+            contrib = _kernels.segment_sums_dates(self._pt_seg, self._pt_inc, self._pt_val,
+                                                  values, self.n_seg, self._seg_ptr)
+            for j in range(len(part)):
+                out[:, lo + j] = self._density_of(contrib[:, j],
+                                                  np.ascontiguousarray(values[:, j]))
+        return out
+
+    def spread_density(self, value: np.ndarray) -> np.ndarray:
+        """Density per segment from coarse incidents worth ``value`` (one per incident).
+
+        Parameters
+        ----------
+        value
+            Each incident's weighted value on the date (``base × K_time``).
+
+        Returns
+        -------
+        numpy.ndarray
+            One density per segment (0 outside every unit and on zero-length segments).
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> f = p.field
+        >>> bool((f.spread_density(f.base * f.time_factor(p.as_of)) >= 0).all())
+        True
+        """
+        out = np.zeros(self.n_seg)
+        for sp in self._spreads:
+            unit = sp.unit_value(value)
+            inside = (sp.seg_unit >= 0) & (self.geo_len_km > 0)
+            out[inside] += sp.per_100km * unit[sp.seg_unit[inside]]
+        return out
+
+    def top_contributors(self, as_of: date, k: int, rank: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` largest density contributions of every segment as of a date.
+
+        Parameters
+        ----------
+        as_of
+            The date.
+        k
+            How many per segment.
+        rank
+            A unique rank per incident that breaks ties (smaller first); the border baseline
+            ranks before every incident.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(who, density)`` of shape ``(n_segments, k)``, largest first: ``who`` is the
+            incident index, -1 for the baseline, -2 for an empty place (density 0).
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> who, dens = p.field.top_contributors(p.as_of, 3, np.arange(len(p.incidents)))
+        >>> who.shape == (len(p.segments), 3) and bool((np.diff(dens, axis=1) <= 0).all())
+        True
+        """
+        value = self.base * self.time_factor(as_of)
+        who, val = _kernels.top_contributors(self._pt_seg, self._pt_inc, self._pt_val, value,
+                                             self.geo_len_km, rank, np.zeros(self.n_seg), k,
+                                             self._seg_ptr)
+        live = self.geo_len_km > 0
+        padded = np.append(np.asarray(rank, dtype=np.int64), 0)  # who < 0 reads the pad
+
+        def rank_of(w: np.ndarray) -> np.ndarray:
+            return padded[np.where(w >= 0, w, len(rank))]
+
+        segs, whos, vals, ranks = ([np.repeat(np.arange(self.n_seg), k)], [who.ravel()],
+                                   [val.ravel()], [rank_of(who.ravel())])
+        for sp in self._spreads:
+            # the top k of each unit, then on every segment of the unit
+            u_who, u_val = _kernels.top_k(sp.inc_unit, sp.inc, sp.per_100km * value[sp.inc],
+                                          rank[sp.inc], len(sp.unit_n_seg), k)
+            on = np.flatnonzero((sp.seg_unit >= 0) & live)
+            u_who, u_val = u_who[sp.seg_unit[on]], u_val[sp.seg_unit[on]]
+            segs.append(np.repeat(on, k))
+            whos.append(u_who.ravel())
+            vals.append(u_val.ravel())
+            ranks.append(rank_of(u_who.ravel()))
+        segs.append(np.arange(self.n_seg))
+        whos.append(np.full(self.n_seg, -1))
+        vals.append(self.baseline_density)
+        ranks.append(np.full(self.n_seg, -1))
+        if len(segs) == 2 and not self.baseline_density.any():
+            return who, val
+        return _kernels.top_k(np.concatenate(segs), np.concatenate(whos), np.concatenate(vals),
+                              np.concatenate(ranks), self.n_seg, k)
+
+    def incident_sums(self, as_of: date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per incident: segments reached, exposure added as of a date, and kernel mass.
+
+        Parameters
+        ----------
+        as_of
+            The date.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``n_segments`` (int), ``exposure`` (weighted incident units summed over the
+            segments) and ``mass`` (the kernel shares summed: 1 = the incident counted once).
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> n, exposure, mass = p.field.incident_sums(p.as_of)
+        >>> len(n) == len(p.incidents) and bool((mass >= 0).all())
+        True
+        """
+        n = len(self.base)
+        value = self.base * self.time_factor(as_of)
+        count, exposure, mass = _kernels.incident_sums(self._pt_inc, self._pt_val, value, n)
+        for sp in self._spreads:
+            share = sp.per_100km * sp.unit_len_km[sp.inc_unit] / 100.0
+            count[sp.inc] += sp.unit_n_seg[sp.inc_unit]
+            exposure[sp.inc] += share * value[sp.inc]
+            mass[sp.inc] += share
+        return count, exposure, mass
 
 def _outside(segments: gpd.GeoDataFrame) -> np.ndarray:
     """True for segments outside every boundary polygon (``coverage == "outside"``)."""
@@ -710,18 +986,17 @@ def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: i
     # ties are broken by incident id, so row order never matters; the baseline (-1) ranks first
     id_rank = np.empty(len(ids), dtype=np.int64)
     id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-    top_who, top_val = _kernels.top_contributors(
-        field_.pair_seg, field_.pair_inc, field_.pair_val, field_.base * field_.time_factor(as_of),
-        field_.geo_len_km, id_rank, field_.baseline_density, top_n)
-    out: list[list[dict[str, Any]]] = [[] for _ in range(field_.n_seg)]
+    top_who, top_val = field_.top_contributors(as_of, top_n, id_rank)
     filled = top_who > -2
     share = np.zeros_like(top_val)
     np.divide(top_val, density[:, None], out=share, where=filled)
-    for s, j in zip(*np.nonzero(filled), strict=True):
-        w = int(top_who[s, j])
-        out[s].append({"incident_id": BASELINE_ID if w < 0 else str(ids[w]),
-                       "share": round(float(share[s, j]), 4)})
-    return out
+    seg_of, col = np.nonzero(filled)
+    who = top_who[seg_of, col]
+    names = np.where(who < 0, BASELINE_ID, ids[np.maximum(who, 0)] if len(ids) else "").tolist()
+    shares = [round(x, 4) for x in share[seg_of, col].tolist()]
+    items = [{"incident_id": name, "share": x} for name, x in zip(names, shares, strict=True)]
+    bounds = np.concatenate([[0], np.cumsum(filled.sum(axis=1))]).tolist()
+    return [items[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def score_segments(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as_of: date,
@@ -792,8 +1067,9 @@ def band_timeline(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
     1
     """
     field = field or RiskField(segments, incidents, model=model)
-    data = {d.isoformat(): band_of(field.density(d), model.band_thresholds).astype("int64")
-            for d in dates}
+    dens = field.densities(list(dates))
+    data = {d.isoformat(): band_of(dens[:, j], model.band_thresholds).astype("int64")
+            for j, d in enumerate(dates)}
     return pd.DataFrame(data, index=pd.Index(segments[C.SEGMENT_ID], name=C.SEGMENT_ID))
 
 
@@ -822,55 +1098,48 @@ def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as
     field = field or RiskField(segments, incidents, model=model)
     n = len(incidents)
     t = np.datetime64(as_of, "D")
-    contrib = field.pair_contributions(as_of)
-    n_segments = np.bincount(field.pair_inc, minlength=n)
-    exposure = np.bincount(field.pair_inc, weights=contrib, minlength=n)
-    status: list[str] = []
-    reason: list[str] = []
+    n_segments, exposure, mass = field.incident_sums(as_of)
     gprec = incidents[C.GEO_PRECISION].to_numpy(dtype=int)
     nearest_km = np.full(n, np.nan)
     lonely = np.flatnonzero((n_segments == 0) & (gprec <= 2) & incidents.geometry.notna()
                             .to_numpy())
     if len(lonely) and field.n_seg:
-        crs = study_crs(segments)
-        seg_m = segments.geometry.to_crs(crs).values
-        pts = incidents.geometry.iloc[lonely].to_crs(crs).values
-        _, dist = shapely.STRtree(seg_m).query_nearest(pts, return_distance=True, all_matches=False)
+        pts = incidents.geometry.iloc[lonely].to_crs(field.crs).values
+        _, dist = shapely.STRtree(field.seg_m).query_nearest(pts, return_distance=True,
+                                                             all_matches=False)
         nearest_km[lonely] = dist / 1000.0
     future = field.known > t
-    known = [str(d) for d in field.known]
-    informational = field.weight == 0
-    types = [str(x) for x in incidents[C.TYPE].tolist()]
-    date_text = [str(x) for x in incidents[C.DATE_TEXT].tolist()]
-    cc = [str(x) for x in incidents[C.COUNTRY].tolist()]
-    a1 = [str(x) for x in incidents[C.ADMIN1].tolist()]
-    bandwidth = field.bandwidth_km.tolist()
-    nearest = nearest_km.tolist()
-    expo = exposure.tolist()
+    informational = ~future & (field.weight == 0)
+    unassigned = ~future & ~informational & (n_segments == 0)
+    scored = ~future & ~informational & (n_segments > 0)
+    status = np.where(future, "future", np.where(unassigned, "unassigned", "scored")).astype(object)
+    reason = np.empty(n, dtype=object)
     when = as_of.isoformat()
-    # plain lists and one pass: a per-row DataFrame lookup cost a minute at 1M incidents
-    for i, (fut, info, k, prec) in enumerate(zip(future.tolist(), informational.tolist(),
-                                                  n_segments.tolist(), gprec.tolist(),
-                                                  strict=True)):
-        if fut:
-            status.append("future")
-            reason.append(f"dated {date_text[i]}, known from {known[i]}, after the as-of date "
-                          f"{when}")
-        elif info:
-            status.append("scored")
-            reason.append(f"informational type {types[i]!r} (weight 0): shown, adds no risk")
-        elif k == 0:
-            status.append("unassigned")
-            reason.append(_unassigned_reason(prec, a1[i], cc[i], nearest[i], bandwidth[i],
-                                             types[i]))
-        else:
-            status.append("scored")
-            reason.append(f"adds {expo[i]:.3f} to the exposure of {k} segment"
-                          f"{'s' if k != 1 else ''} as of {when}")
-    # the incident's whole spatial kernel summed over the network (1 = its value counted once)
-    mass = np.bincount(field.pair_inc, weights=field.pair_val, minlength=n)
-    return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(), C.STATUS: status,
-                         C.REASON: reason, C.KERNEL_MASS: np.round(mass, 4)})
+    # one list comprehension per kind of row: a per-row DataFrame lookup cost a minute at 1M
+    types = incidents[C.TYPE].to_numpy()
+    date_text = incidents[C.DATE_TEXT].to_numpy()
+    idx = np.flatnonzero(future)
+    reason[idx] = [f"dated {d}, known from {k}, after the as-of date {when}" for d, k in
+                   zip(date_text[idx].tolist(),
+                       np.datetime_as_string(field.known[idx], unit="D").tolist(), strict=True)]
+    idx = np.flatnonzero(informational)
+    reason[idx] = [f"informational type {str(x)!r} (weight 0): shown, adds no risk"
+                   for x in types[idx].tolist()]
+    idx = np.flatnonzero(unassigned)
+    cc, a1 = incidents[C.COUNTRY].to_numpy(), incidents[C.ADMIN1].to_numpy()
+    reason[idx] = [_unassigned_reason(*row) for row in
+                   zip(gprec[idx].tolist(), a1[idx].astype(str).tolist(),
+                       cc[idx].astype(str).tolist(), nearest_km[idx].tolist(),
+                       field.bandwidth_km[idx].tolist(), types[idx].astype(str).tolist(),
+                       strict=True)]
+    idx = np.flatnonzero(scored)
+    reason[idx] = [f"adds {e:.3f} to the exposure of {k} segment{'s' if k != 1 else ''} as of "
+                   f"{when}" for e, k in zip(exposure[idx].tolist(), n_segments[idx].tolist(),
+                                             strict=True)]
+    # mass: the incident's whole spatial kernel summed over the network (1 = counted once)
+    return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(),
+                         C.STATUS: status.tolist(), C.REASON: reason.tolist(),
+                         C.KERNEL_MASS: np.round(mass, 4)})
 
 
 def _unassigned_reason(prec: int, admin1: str, country: str, nearest_km: float,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 import geopandas as gpd
@@ -11,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geo import columns as C
+from geo._cells import flat_dict_items as _flat_dict_items
 
 __all__ = ["summarise_families", "summarise_routes"]
 
@@ -19,9 +22,9 @@ MEAN_DENSITY = "mean_density"
 MAX_INTERCEPTION_INDEX = "max_interception_index"
 
 
-def _top(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int
-         ) -> dict[Any, list[dict[str, Any]]]:
-    """Top incidents of each group: the exposure each adds, summed over the group's segments."""
+def _top_slow(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int
+              ) -> dict[Any, list[dict[str, Any]]]:
+    """:func:`_top` item by item (for cells that are not lists of incident/share dicts)."""
     out: dict[Any, list[dict[str, Any]]] = {}
     for key, frame in groups:
         added: dict[str, float] = defaultdict(float)
@@ -35,6 +38,65 @@ def _top(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int
             for k, v in ranked
         ]
     return out
+
+
+def _exploded(frame: pd.DataFrame) -> tuple[np.ndarray, list[Any], np.ndarray] | None:
+    """Segment position, incident id and share of every top-incident item; None unless every
+    cell is a list of dicts with a str ``incident_id`` and a float ``share``."""
+    found = _flat_dict_items(frame[C.TOP_INCIDENTS].tolist())
+    if found is None:
+        return None
+    items, sizes = found
+    if not all(map(_ITEM_KEYS.issubset, map(dict.keys, items))):
+        return None
+    ids = list(map(itemgetter("incident_id"), items))
+    shares = list(map(itemgetter("share"), items))
+    if set(map(type, ids)) - {str} or set(map(type, shares)) - {float, int}:
+        return None
+    seg = np.repeat(np.arange(len(sizes)), sizes)
+    return seg, ids, np.asarray(shares, dtype=float)
+
+
+def _top(frame: pd.DataFrame, by: str, top_n: int) -> dict[Any, list[dict[str, Any]]]:
+    """Top incidents of each group of segments (``by``): the exposure each adds, summed over
+    the group's segments in their order, as a share of the group's exposure."""
+    groups = frame.groupby(by, sort=True)
+    exploded = _exploded(frame)
+    exposure = frame[C.EXPOSURE].to_numpy(dtype=float)
+    if exploded is None or not np.isfinite(exposure).all():
+        return _top_slow(groups, top_n)
+    seg, ids, shares = exploded
+    codes, keys = pd.factorize(frame[by], sort=True)
+    out: dict[Any, list[dict[str, Any]]] = {key: [] for key in keys.tolist()}
+    # the group's exposure, summed as pandas sums it (numpy, segments in frame order)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    ordered = exposure[order]
+    totals = [float(ordered[a:b].sum()) for a, b in pairwise(bounds)]
+    grouped = codes[seg] >= 0
+    if not grouped.any():
+        return out
+    id_codes, id_names = pd.factorize(np.asarray(ids, dtype=object)[grouped], sort=True)
+    group = codes[seg][grouped]
+    # one sum per (group, incident), added in segment order as the item loop adds them
+    pair, inverse = np.unique(group.astype(np.int64) * len(id_names) + id_codes,
+                              return_inverse=True)
+    added = np.bincount(inverse, weights=shares[grouped] * exposure[seg[grouped]])
+    pair_group, pair_id = pair // len(id_names), pair % len(id_names)
+    rank = np.lexsort((pair_id, -added, pair_group))  # by group, most added first, then id
+    starts = np.searchsorted(pair_group[rank], np.arange(len(keys)))
+    position = np.arange(len(rank)) - starts[pair_group[rank]]
+    kept = rank[position < top_n]
+    names, labels = id_names.tolist(), keys.tolist()
+    for g, i, value in zip(pair_group[kept].tolist(), pair_id[kept].tolist(),
+                           added[kept].tolist(), strict=True):
+        total = totals[g]
+        out[labels[g]].append({"incident_id": names[i],
+                               "share": round(value / total, 4) if total > 0 else 0.0})
+    return out
+
+
+_ITEM_KEYS = frozenset({"incident_id", "share"})
 
 
 def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFrame:
@@ -90,7 +152,7 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
         }
     ).reset_index()
     out[C.INTERCEPTION_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
-    tops = _top(grouped, top_n)
+    tops = _top(frame, C.CORRIDOR_ID, top_n)
     out[C.TOP_INCIDENTS] = pd.Series([tops[c] for c in out[C.CORRIDOR_ID]], index=out.index,
                                      dtype=object)
     out[C.MAX_BAND] = out[C.MAX_BAND].astype("int64")
@@ -141,7 +203,7 @@ def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFr
     ).reset_index()
     out[MEAN_DENSITY] = 100.0 * out[C.EXPOSURE] / out[C.LENGTH_KM].where(out[C.LENGTH_KM] > 0)
     frame = pd.DataFrame(scored.drop(columns="geometry"))
-    tops: Mapping[Any, list[dict[str, Any]]] = _top(frame.groupby(C.ROUTE, sort=True), top_n)
+    tops: Mapping[Any, list[dict[str, Any]]] = _top(frame, C.ROUTE, top_n)
     out[C.TOP_INCIDENTS] = pd.Series([tops[r] for r in out[C.ROUTE]], index=out.index,
                                      dtype=object)
     return out[[C.ROUTE, N_CORRIDORS, C.LENGTH_KM, C.EXPOSURE, MEAN_DENSITY,

@@ -167,3 +167,41 @@ def test_write_embed_snippet_writes_utf8(tmp_path):
     path = tmp_path / "m.embed.html"
     write_embed_snippet(path, map_file="m.html", title="Carte — risque")
     assert "Carte — risque" in path.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------------- GeoParquet
+
+
+def test_geoparquet_segments_and_incidents_read_back_with_geopandas(layers, tmp_path):
+    import geopandas as gpd
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    names = {p.name for p in pipeline.write_outputs(pipeline.prepare(layers=layers), out,
+                                                   formats=(), geoparquet=True)}
+    assert {"segments.parquet", "incidents.parquet"} <= names
+    manifest = json.loads((out / "build_manifest.json").read_text(encoding="utf-8"))
+    assert {"segments.parquet", "incidents.parquet"} <= {f["name"] for f in manifest["files"]}
+    for layer in ("segments", "incidents"):
+        path = out / f"{layer}.parquet"
+        geo = json.loads(pq.read_metadata(path).metadata[b"geo"])
+        assert geo["version"].startswith("1.") and geo["primary_column"] == "geometry"
+        table = gpd.read_parquet(path)
+        gpkg = pyogrio.read_dataframe(out / "route_risk.gpkg", layer=layer)
+        assert table.crs.to_epsg() == 4326
+        assert list(table.columns) == list(gpkg.columns), layer
+        for col in table.columns.drop("geometry"):  # the same values as the GeoPackage layer
+            a, b = table[col], gpkg[col]
+            if pd.api.types.is_datetime64_any_dtype(a):
+                a, b = a.dt.strftime("%Y-%m-%d"), b.dt.strftime("%Y-%m-%d")
+            assert a.astype(object).where(a.notna(), None).tolist() == \
+                b.astype(object).where(b.notna(), None).tolist(), (layer, col)
+        missing = shapely.is_missing(table.geometry.values)
+        assert (missing == shapely.is_missing(gpkg.geometry.values)).all()
+        assert shapely.equals_exact(table.geometry.values[~missing],
+                                    gpkg.geometry.values[~missing], tolerance=1e-9).all()
+    segments = gpd.read_parquet(out / "segments.parquet")
+    assert json.loads(segments[C.TOP_INCIDENTS].iat[0]) == json.loads(
+        pyogrio.read_dataframe(out / "route_risk.gpkg", layer="segments")[C.TOP_INCIDENTS].iat[0])
+    incidents = gpd.read_parquet(out / "incidents.parquet")
+    assert incidents[C.STATUS].notna().all() and incidents.geometry.isna().any()  # p1, c1

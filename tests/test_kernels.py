@@ -96,3 +96,76 @@ def test_risk_field_same_on_both_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s1[C.TOP_INCIDENTS].tolist() == s0[C.TOP_INCIDENTS].tolist()
     assert f1.equals(f0)
     assert t1.equals(t0)
+
+
+def _sorted_pairs(n_seg: int, n_inc: int, n: int):  # type: ignore[no-untyped-def]
+    seg = RNG.integers(0, n_seg, n).astype(np.int32)
+    inc = RNG.integers(0, n_inc, n).astype(np.int32)
+    val = RNG.choice([0.0, 0.25, 0.5, 1.0, 0.1], n) * RNG.random(n).round(1)
+    return seg, inc, val
+
+
+def test_order_by_segment_is_a_stable_sort(monkeypatch: pytest.MonkeyPatch) -> None:
+    seg, _, _ = _sorted_pairs(70, 10, 5_000)  # segments 60..69 hold none at the end
+    (o0, p0), (o1, p1) = _both(monkeypatch, _kernels.order_by_segment, seg, 80)
+    np.testing.assert_array_equal(o1, o0)
+    np.testing.assert_array_equal(p1, p0)
+    np.testing.assert_array_equal(o0, np.argsort(seg, kind="stable"))
+    assert p0[-1] == len(seg) and (np.diff(p0) == np.bincount(seg, minlength=80)).all()
+
+
+def test_sorted_pair_kernels_equal_the_unsorted_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With pairs sorted by segment, the parallel kernels give exactly the sequential sums."""
+    n_seg, n_inc = 60, 400
+    seg, inc, val = _sorted_pairs(n_seg, n_inc, 20_000)
+    order, ptr = _kernels.order_by_segment(seg, n_seg)
+    seg, inc, val = seg[order], inc[order], val[order]
+    weights = RNG.choice([0.0, 1.0, 0.3, 2.5], (n_inc, 7))
+    monkeypatch.setattr(geo.settings, "NUMBA_MIN_WORK", 10**18)
+    ref = np.stack([_kernels.segment_sums(seg, inc, val, np.ascontiguousarray(weights[:, d]),
+                                          n_seg) for d in range(7)], axis=1)
+    slow_dates = _kernels.segment_sums_dates(seg, inc, val, weights, n_seg, ptr)
+    slow_inc = _kernels.incident_sums(inc, val, weights[:, 0].copy(), n_inc)
+    monkeypatch.setattr(geo.settings, "NUMBA_MIN_WORK", 0)
+    fast = np.stack([_kernels.segment_sums(seg, inc, val, np.ascontiguousarray(weights[:, d]),
+                                           n_seg, ptr) for d in range(7)], axis=1)
+    fast_dates = _kernels.segment_sums_dates(seg, inc, val, weights, n_seg, ptr)
+    fast_inc = _kernels.incident_sums(inc, val, weights[:, 0].copy(), n_inc)
+    for got in (slow_dates, fast, fast_dates):
+        np.testing.assert_array_equal(got, ref)
+    for a, b in zip(slow_inc, fast_inc, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert (ref > 0).sum() > 100
+
+
+def test_sorted_top_contributors_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    n_seg, n_inc = 40, 500
+    seg, inc, val = _sorted_pairs(n_seg, n_inc, 8_000)
+    order, ptr = _kernels.order_by_segment(seg, n_seg)
+    seg, inc, val = seg[order], inc[order], val[order]
+    weight = RNG.choice([0.0, 1.0, 2.0], n_inc)
+    length = RNG.choice([0.0, 10.0, 25.0], n_seg)
+    rank = RNG.permutation(n_inc).astype(np.int64)
+    baseline = RNG.choice([0.0, 2.0, 4.0], n_seg)
+    args = (seg, inc, val, weight, length, rank, baseline, 5)
+    (w0, v0), (w1, v1) = _both(monkeypatch, _kernels.top_contributors, *args, ptr)
+    np.testing.assert_array_equal(w1, w0)
+    np.testing.assert_array_equal(v1, v0)
+    assert (w0 == -1).any() and (w0 >= 0).any()
+
+
+def test_warm_up_loads_the_kernels_in_the_background() -> None:
+    """A large job starts loading numba in a thread; a small one never imports it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geo._kernels as k\n"
+        "assert k.warm_up(10) is None and 'numba' not in sys.modules\n"
+        "t = k.warm_up(10**12)\n"
+        "assert t is not None\n"
+        "t.join()\n"
+        "assert 'geo._kernels_jit' in sys.modules and k.warm_up(10**12) is None\n"
+        "assert k.use_numba(10**5) and not k.use_numba(10)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

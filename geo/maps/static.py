@@ -28,6 +28,7 @@ import os
 import signal
 import sys
 import textwrap
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -113,7 +114,8 @@ _LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at 
 _TEXT_HALO = [Stroke(linewidth=2.2, foreground="white")]
 _MAX_LABELS = 60
 #: :func:`save_static_maps` saves the PDF in a forked child process while this one saves the
-#: PNG and SVG (Linux, more than one CPU): the same bytes, about half a second sooner.
+#: PNG and SVG (Linux, more than one CPU, no other thread): the same bytes, about half a second
+#: sooner on the bundled build.
 PARALLEL_SAVE = True
 
 
@@ -1056,9 +1058,12 @@ def static_maps_aside(prepared: BuildLike, stem: Path, *,
 
 
 def _can_fork() -> bool:
+    """Linux, a second CPU, and no other Python thread running (one could hold a lock the
+    child would wait on forever; a notebook kernel's threads, a warm-up thread): else the
+    files are saved one after the other here."""
     if not (PARALLEL_SAVE and sys.platform == "linux" and hasattr(os, "fork")):
         return False
-    return len(os.sched_getaffinity(0)) > 1
+    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from geo._json import json_text
 from geo._json import plain as _plain
 
 __all__ = ["csv_cells", "csv_safe", "flat_dict_items", "float_reprs", "json_cells",
-           "json_texts", "large_text", "property_tokens"]
+           "json_texts", "large_text", "list_texts", "property_tokens"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile('[,"\r\n]')  # a superset of what makes csv.writer quote a cell
@@ -223,6 +223,22 @@ def json_texts(values: Sequence[Any], digits: int = 6) -> list[str | None]:
     if fast is not None:
         return list(fast)
     return [None if v is None else json_text(v, digits) for v in values]
+
+
+def list_texts(series: pd.Series, digits: int = 6) -> list[str] | None:
+    """:func:`json_text` of every cell of a column of lists (the text every writer stores for
+    it), or None when some cell is not a list.
+
+    Examples
+    --------
+    >>> list_texts(pd.Series([[{"id": "a"}], []])), list_texts(pd.Series([[], None]))
+    (['[{"id":"a"}]', '[]'], None)
+    """
+    values = series.tolist()
+    if not _is_list_column(values):
+        return None
+    fast = _list_texts(values, digits)
+    return fast if fast is not None else [json_text(v, digits) for v in values]
 
 
 def _is_list_column(values: list[Any]) -> bool:

@@ -358,7 +358,7 @@ def prepare(
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     if manifest:
         fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
-    start = min(d.date() for d in i[C.DATE]) if len(i) else as_of
+    start = i[C.DATE].min().date() if len(i) else as_of
     dates = month_ends(min(start, as_of), as_of)
     with stage(f"band timeline ({len(dates)} dates)"):
         timeline = band_timeline(segments, i, dates=dates, model=model, field=fld)

@@ -25,7 +25,7 @@ from geo import columns as C
 from geo.io._common import _CONTROL, _Collector
 from geo.io._stream import BATCH_BYTES, Batch
 
-_ROWS = (1024, 1 << 20)  # fewest and most rows per batch
+_ROWS = (1024, 1 << 16)  # fewest and most rows per read
 
 
 def _is_text(t: pa.DataType) -> bool:
@@ -112,22 +112,37 @@ class ParquetIncidents:
         self.col.raise_if_any()
 
     def batches(self) -> Iterator[Batch]:
+        """Batches of about BATCH_BYTES of text (a dictionary-encoded column can be far larger
+        in memory than on disk, so the text is measured, not the file)."""
         meta = self.file.metadata
         rows = max(meta.num_rows, 1)
         size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        per_batch = int(np.clip(BATCH_BYTES // max(size // rows, 1), *_ROWS))
+        per_read = int(np.clip(BATCH_BYTES // max(size // rows, 1), *_ROWS))
         columns = self.names + ([self.geometry] if self.geometry else [])
         start = 1
-        for record_batch in self.file.iter_batches(batch_size=per_batch, columns=columns):
-            cells = {name: _as_text(record_batch.column(raw))
-                     for raw, name in zip(self.names, self.header, strict=True)}
-            numbers = np.arange(start, start + record_batch.num_rows)
+        pending: list[pa.Table] = []
+        for record_batch in self.file.iter_batches(batch_size=per_read, columns=columns):
+            pending.append(self._text(record_batch, start))
             start += record_batch.num_rows
-            if self.geometry:
-                cells.update(self._points(record_batch.column(self.geometry), numbers))
-            suspect = any(_suspect(a) for a in cells.values())
-            table = pa.table(cells).to_pandas()
-            yield Batch(table, numbers, suspect)
+            if sum(t.nbytes for t in pending) >= BATCH_BYTES:
+                yield self._batch(pending, start)
+                pending = []
+        if pending:
+            yield self._batch(pending, start)
+
+    def _text(self, record_batch: pa.RecordBatch, start: int) -> pa.Table:
+        cells = {name: _as_text(record_batch.column(raw))
+                 for raw, name in zip(self.names, self.header, strict=True)}
+        if self.geometry:
+            numbers = np.arange(start, start + record_batch.num_rows)
+            cells.update(self._points(record_batch.column(self.geometry), numbers))
+        return pa.table(cells)
+
+    @staticmethod
+    def _batch(tables: list[pa.Table], end: int) -> Batch:
+        table = pa.concat_tables(tables)
+        suspect = any(_suspect(table.column(i)) for i in range(table.num_columns))
+        return Batch(table.to_pandas(), np.arange(end - table.num_rows, end), suspect)
 
     def _points(self, wkb: pa.Array, numbers: np.ndarray) -> dict[str, pa.Array]:
         """lat/lon text of the point geometries; other geometries reported."""

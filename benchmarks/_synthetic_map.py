@@ -72,7 +72,7 @@ def synthetic(n_segments: int, n_incidents: int, *, months: int = 48, seed: int 
     incidents = gpd.GeoDataFrame({
         C.INCIDENT_ID: np.char.add("i", np.char.zfill(np.arange(m).astype(str), 7)),
         C.DATE: day.values.astype("datetime64[s]"), C.DATE_TEXT: date_text,
-        C.DATE_END: day.values.astype("datetime64[s]"), C.DATE_PRECISION: "day",
+        C.END_DATE: day.values.astype("datetime64[s]"), C.DATE_PRECISION: "day",
         C.TYPE: types[np.arange(m) % len(types)], C.GEO_PRECISION: gp,
         C.PLACE: "", C.ADMIN1: np.char.add("P", np.char.zfill(icell.astype(str), 2)),
         C.COUNTRY: np.where(icell < 12, "AA", "BB"), C.COUNT: rng.integers(1, 20, m) * 1.0,

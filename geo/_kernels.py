@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -37,6 +38,7 @@ __all__ = [
     "top_contributors",
     "top_k",
     "use_numba",
+    "warm_up",
 ]
 
 
@@ -52,6 +54,40 @@ def use_numba(work: int) -> bool:
     if work >= settings.NUMBA_MIN_WORK:
         return True
     return "geo._kernels_jit" in sys.modules and work >= settings.NUMBA_MIN_WORK // 64
+
+
+def warm_up(work: int) -> threading.Thread | None:
+    """Start loading the compiled kernels in a background thread if a job of about ``work``
+    items is coming: numba's import and the loading of its cached machine code (about a second)
+    then overlap with the geometry work before the first kernel call (pyproj, shapely and
+    llvmlite release the GIL for most of it).
+
+    Returns the thread (or ``None`` when the job is too small or the kernels are loaded).
+
+    >>> warm_up(0) is None
+    True
+    """
+    if work < settings.NUMBA_MIN_WORK or "geo._kernels_jit" in sys.modules:
+        return None
+    thread = threading.Thread(target=_load_all, name="routerisk-numba-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _load_all() -> None:
+    """Call every compiled kernel once on tiny inputs of the dtypes the scoring core uses."""
+    jit = _compiled()
+    i32, i64, f = np.zeros(1, np.int32), np.zeros(1, np.int64), np.zeros(1)
+    ptr = np.array([0, 1], dtype=np.int64)
+    jit.candidate_shares(i64, i64, f, f, f + 1.0, ptr, np.zeros((1, 5)), np.zeros(1), 0, 1)
+    jit.order_by_segment(i32, 1)
+    jit.segment_sums_csr(ptr, i32, f, f, np.zeros(1), 0, 1)
+    jit.segment_sums_dates(ptr, i32, f, np.zeros((1, 1)), np.zeros((1, 1)), 0, 1)
+    who, rank = np.full((1, 1), -2, np.int64), np.zeros((1, 1), np.int64)
+    jit.top_contributors_csr(ptr, i32, f, f, f + 1.0, i64, who, np.zeros((1, 1)), rank, i64.copy(),
+                             0, 1)
+    jit.insert_baseline(who, np.zeros((1, 1)), rank, i64.copy(), f)
+    jit.incident_sums(i32, f, f, 1)
 
 
 def expect_work(work: int) -> None:

@@ -375,7 +375,8 @@ class Build:
     # ------------------------------------------------------------------ files
 
     def to_files(self, out: PathLike, *, formats: Sequence[str] = STATIC_FORMATS,
-                 tiles: Sequence[str] = (), geoparquet: bool = False) -> list[Path]:
+                 tiles: Sequence[str] = (), geoparquet: bool = False,
+                 map_folder: bool | None = None) -> list[Path]:
         """Write the map, tables, GeoPackage and static maps into the folder ``out``.
 
         All or nothing: the files are written to a temporary folder and moved into place.
@@ -392,6 +393,11 @@ class Build:
         geoparquet
             Also write ``segments.parquet`` and ``incidents.parquet`` (GeoParquet,
             EPSG:4326), for large networks.
+        map_folder
+            ``True``: the interactive map's data goes into ``route_risk_map_files/`` beside
+            ``route_risk_map.html`` (several ``.js`` files; the page still works offline from
+            a shared drive: copy both). ``False``: always one self-contained file. ``None``
+            (default): folder mode only when the map's data exceeds 50 MB.
 
         Returns
         -------
@@ -407,7 +413,8 @@ class Build:
         True
         """
         return write_outputs(self._prepared, Path(out), tiles=tuple(tiles),
-                             formats=_check_formats(formats), geoparquet=geoparquet)
+                             formats=_check_formats(formats), geoparquet=geoparquet,
+                             map_folder=map_folder)
 
     # ------------------------------------------------------------------ questions
 

@@ -108,7 +108,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     result = build_from_args(args, public=args.public)
     _print_problems(result.warnings, level="warning")
     written = result.to_files(args.out, formats=formats, tiles=args.tiles or (),
-                              geoparquet=args.geoparquet)
+                              geoparquet=args.geoparquet,
+                              map_folder=True if args.map_folder else None)
     bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
     _print_read_as(result.boundaries)
     print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "
@@ -159,6 +160,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--geoparquet", action="store_true",
                        help="also write segments.parquet and incidents.parquet (GeoParquet), "
                             "for large networks")
+    build.add_argument("--map-folder", dest="map_folder", action="store_true",
+                       help="write the interactive map's data as .js files in "
+                            "route_risk_map_files/ beside the page (always done above 50 MB); "
+                            "copy the page and the folder together")
     build.add_argument("--engine", choices=("local", "dask"), default="local",
                        help="where incidents are matched to segments: this process (local) or "
                             "a dask.distributed cluster (dask)")

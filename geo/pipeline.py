@@ -358,7 +358,7 @@ def prepare(
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     if manifest:
         fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
-    start = min(d.date() for d in i[C.DATE]) if len(i) else as_of
+    start = i[C.DATE].min().date() if len(i) else as_of
     dates = month_ends(min(start, as_of), as_of)
     with stage(f"band timeline ({len(dates)} dates)"):
         timeline = band_timeline(segments, i, dates=dates, model=model, field=fld)
@@ -418,7 +418,7 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
                   formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map",
-                  geoparquet: bool = False) -> list[Path]:
+                  geoparquet: bool = False, map_folder: bool | None = None) -> list[Path]:
     """Write every output into ``out_dir`` as one set, replacing the previous build's set.
 
     See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
@@ -439,6 +439,9 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     geoparquet
         Also write ``segments.parquet`` and ``incidents.parquet`` (GeoParquet 1.1, EPSG:4326,
         the columns of the GeoPackage layers), for large networks.
+    map_folder
+        The map's data as files in ``<map_name>_files/`` (see
+        :func:`geo.maps.interactive.save_map`); ``None``: only when very large.
 
     Returns
     -------
@@ -489,7 +492,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                     prepared.incidents), public=prepared.public, tiles=tuple(tiles),
                 title="Overland corridor risk",
             )
-            save_map(m, tmp / f"{map_name}.html")
+            save_map(m, tmp / f"{map_name}.html", folder=map_folder)
             write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
                                 title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
         with stage("writing the GeoPackage"):

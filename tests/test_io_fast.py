@@ -24,7 +24,7 @@ from geo._errors import ValidationError
 from geo.datasets import get_path
 from geo.io import incidents as incidents_module
 from geo.io import read_boundaries, read_incidents
-from geo.io._records import _read_csv_table
+from geo.io._stream import read_csv_table
 from geo.risk import load_model
 
 TYPES = tuple(load_model().types)
@@ -155,9 +155,9 @@ def test_structural_oddities_are_read_as_pythons_csv_reads_them(tmp_path, body):
         reader = list(csv.reader(io.StringIO(path.read_text(), newline=""), strict=True))
     except csv.Error:
         with pytest.raises(ValidationError, match="malformed CSV"):
-            _read_csv_table(path, _Collector(path), None)
+            read_csv_table(path, _Collector(path), None)
         return
-    _, table, numbers, _ = _read_csv_table(path, _Collector(path), None)
+    _, table, numbers = read_csv_table(path, _Collector(path), None)
     expected = [(i, r) for i, r in enumerate(reader[1:], start=2) if any(v.strip() for v in r)]
     assert list(numbers) == [i for i, _ in expected]
     assert table.to_numpy().tolist() == [r for _, r in expected]

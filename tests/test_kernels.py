@@ -152,3 +152,20 @@ def test_sorted_top_contributors_equal(monkeypatch: pytest.MonkeyPatch) -> None:
     np.testing.assert_array_equal(w1, w0)
     np.testing.assert_array_equal(v1, v0)
     assert (w0 == -1).any() and (w0 >= 0).any()
+
+
+def test_warm_up_loads_the_kernels_in_the_background() -> None:
+    """A large job starts loading numba in a thread; a small one never imports it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geo._kernels as k\n"
+        "assert k.warm_up(10) is None and 'numba' not in sys.modules\n"
+        "t = k.warm_up(10**12)\n"
+        "assert t is not None\n"
+        "t.join()\n"
+        "assert 'geo._kernels_jit' in sys.modules and k.warm_up(10**12) is None\n"
+        "assert k.use_numba(10**5) and not k.use_numba(10)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

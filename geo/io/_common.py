@@ -27,6 +27,7 @@ class _Collector:
     def __init__(self, path: Path | str):
         self.file = str(path)
         self.problems: list[Problem] = []
+        self.held: list[Problem] | None = None  # warnings kept back (see hold)
 
     def add(self, location: str, field: str, message: str, *, option: str = "") -> None:
         self.problems.append(Problem(self.file, location, field, message, option))
@@ -35,7 +36,30 @@ class _Collector:
         return any(p.location == location and p.field == field for p in self.problems)
 
     def warn(self, location: str, field: str, message: str) -> None:
-        warnings.warn(InputWarning(Problem(self.file, location, field, message)), stacklevel=3)
+        problem = Problem(self.file, location, field, message)
+        if self.held is not None:
+            self.held.append(problem)
+        else:
+            warnings.warn(InputWarning(problem), stacklevel=3)
+
+    def hold(self) -> None:
+        """Keep warnings back until :meth:`release` (a read that may start over)."""
+        self.held = []
+
+    def release(self) -> None:
+        """Issue the warnings kept back, in the order they came."""
+        held, self.held = self.held or [], None
+        for problem in held:
+            warnings.warn(InputWarning(problem), stacklevel=3)
+
+    def mark(self) -> tuple[int, int]:
+        """How many problems and held warnings there are (to go back to with :meth:`reset`)."""
+        return len(self.problems), len(self.held or [])
+
+    def reset(self, mark: tuple[int, int]) -> None:
+        del self.problems[mark[0]:]
+        if self.held is not None:
+            del self.held[mark[1]:]
 
     def raise_if_any(self) -> None:
         if self.problems:

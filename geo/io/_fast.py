@@ -9,7 +9,7 @@ same output for the rows they accept (``tests/test_io_fast.py`` checks that).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,13 +116,16 @@ def _plain_text(column: pd.Series) -> np.ndarray:
     return ok
 
 
-def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = True
+def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = True,
+                   earlier: Callable[[pd.Series], np.ndarray] | None = None
                    ) -> tuple[pd.DataFrame, np.ndarray]:
     """Validate plain rows at once.
 
     ``suspect_text`` False says the file is ASCII without control characters (the reader
     checked the whole text at once), so the cells need not be searched one by one for
     control or invisible characters or text that NFC normalisation would change.
+    ``earlier`` tells which ids (in NFC) an earlier batch of the same file had: those rows go
+    to the per-row checks, which report the duplicate.
 
     Returns
     -------
@@ -138,6 +141,8 @@ def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = T
     # ids equal once in NFC are duplicates: both go to the per-row checks, which say so
     keys = _nfc(iid) if suspect_text else iid
     ok &= (iid != "").to_numpy() & ~keys.duplicated(keep=False).to_numpy()
+    if earlier is not None:
+        ok &= ~earlier(keys)
     ok &= ~_mask(iid.str.startswith(_FORMULA_START)) & ~_mask(iid.str.contains(r"[\t\n\r]"))
     dprec = _cells(table, C.DATE_PRECISION).str.lower()
     dtext = _cells(table, C.DATE)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyproj
 import shapely
@@ -66,9 +67,32 @@ def _position(value: Any) -> tuple[float, float]:
     return xy[0], xy[1]
 
 
+_NUMBER = (int, float)  # exact types: a bool is not a coordinate
+
+
+def _plain_line(value: Any) -> np.ndarray | None:
+    """A list of plain [x, y] (or [x, y, z]) number positions as an (n, 2) array, or ``None``
+    when anything in it needs the checks (and messages) of :func:`_position`."""
+    if not isinstance(value, list):
+        return None
+    for p in value:
+        if (type(p) is not list or len(p) < 2 or type(p[0]) not in _NUMBER
+                or type(p[1]) not in _NUMBER):
+            return None
+    try:
+        xy = np.array([p[:2] for p in value], dtype=float).reshape(-1, 2)
+    except OverflowError:
+        return None
+    return xy if np.isfinite(xy).all() else None
+
+
 def _positions(value: Any, depth: int) -> Any:
     if depth == 0:
         return _position(value)
+    if depth == 1:  # a line or ring: most files have only plain numbers (one C-level pass)
+        plain = _plain_line(value)
+        if plain is not None:
+            return plain
     if not isinstance(value, list):
         raise _GeometryError(f"expected a list of {'positions' if depth == 1 else 'lists'}, "
                              f"found {_snippet(value)}")
@@ -85,7 +109,7 @@ def _polygon(rings: list[list[tuple[float, float]]]) -> shapely.Polygon:
     for ring in rings:
         if len(ring) < 4:
             raise _GeometryError(f"a polygon ring needs at least 4 positions, found {len(ring)}")
-        if ring[0] != ring[-1]:
+        if tuple(ring[0]) != tuple(ring[-1]):
             raise _GeometryError("a polygon ring is not closed (first and last positions differ)")
     return shapely.Polygon(rings[0], rings[1:]) if rings else shapely.Polygon()
 
@@ -110,16 +134,16 @@ def _parse_geometry(gj: Any) -> BaseGeometry | None:
             if kind == "Point":
                 return shapely.Point(coords)
             if kind == "MultiPoint":
-                return shapely.MultiPoint(coords) if coords else shapely.MultiPoint()
+                return shapely.MultiPoint(coords) if len(coords) else shapely.MultiPoint()
             if kind == "LineString":
                 return _line(coords)
             if kind == "MultiLineString":
-                if any(not part for part in coords):
+                if any(len(part) == 0 for part in coords):
                     raise _GeometryError("a MultiLineString has an empty part")
                 return shapely.MultiLineString([_line(c) for c in coords])
             if kind == "Polygon":
                 return _polygon(coords)
-            if any(not part for part in coords):
+            if any(len(part) == 0 for part in coords):
                 raise _GeometryError("a MultiPolygon has an empty part")
             return shapely.MultiPolygon([_polygon(c) for c in coords])
         except shapely.errors.ShapelyError as exc:

@@ -15,13 +15,29 @@ import shapely
 
 from geo import columns as C
 from geo import settings
+from geo._errors import ValidationError
 from geo.io import _fields as F
 from geo.io._common import _VECTOR_SUFFIXES, _Collector, _text
 from geo.io._fast import fast_incidents
-from geo.io._records import _read_csv_table, _read_geojson_records
+from geo.io._ids import SeenIds
+from geo.io._parquet import ParquetIncidents
+from geo.io._records import _check_csv_header, _read_geojson_records
+from geo.io._stream import (
+    Batch,
+    NotPlainError,
+    Scan,
+    arrow_batches,
+    check_python,
+    drain,
+    open_arrow,
+    python_batches,
+    scan_csv,
+)
 from geo.io.crs import WGS84
 
 __all__ = ["DEFAULT_TYPES", "read_incidents"]
+
+_PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 
 DEFAULT_TYPES = (
     "arrest",
@@ -117,10 +133,16 @@ def read_incidents(
     if not path.exists():
         col.fail("-", "-", "file not found")
     ctx = F._Context(col, today or date.today(), tuple(types), boundaries, resolve_places)
-    if path.suffix.lower() in _VECTOR_SUFFIXES:
-        frame = _geojson_incidents(path, ctx)
-    else:
-        frame = _csv_incidents(path, ctx, encoding)
+    col.hold()  # a CSV read may start over with Python's csv: warnings wait until the end
+    try:
+        if path.suffix.lower() in _VECTOR_SUFFIXES:
+            frame = _geojson_incidents(path, ctx)
+        elif path.suffix.lower() in _PARQUET_SUFFIXES:
+            frame = _parquet_incidents(path, ctx)
+        else:
+            frame = _csv_incidents(path, ctx, encoding)
+    finally:
+        col.release()
     col.raise_if_any()
     if not len(frame):
         col.warn("-", "-", "no incidents: the map shows the border baseline only")
@@ -141,24 +163,76 @@ def _geojson_incidents(path: Path, ctx: F._Context) -> pd.DataFrame:
 
 
 def _csv_incidents(path: Path, ctx: F._Context, encoding: str | None) -> pd.DataFrame:
-    """Plain rows checked a column at a time; the others one by one, with precise messages."""
-    header, table, numbers, suspect = _read_csv_table(path, ctx.col, encoding)
-    _check_header(header, ctx.col)
+    """A CSV in batches: parsed by pyarrow when it reads as Python's csv would, else by csv."""
+    col = ctx.col
+    scan = scan_csv(path, col, encoding)
+    if scan.plain:
+        mark = col.mark()
+        try:
+            return _arrow_csv_incidents(path, scan, ctx)
+        except NotPlainError:  # e.g. a row with a stray comma: Python's csv names it
+            col.reset(mark)
+            ctx.seen_ids.clear()
+    header = check_python(path, scan, col)
+    _check_header(header, col)
+    col.raise_if_any()
+    return _batches_incidents(python_batches(path, scan, header), ctx)
+
+
+def _arrow_csv_incidents(path: Path, scan: Scan, ctx: F._Context) -> pd.DataFrame:
+    """The rows of a plain CSV through pyarrow's streaming reader.
+
+    A header problem is reported only once pyarrow has read the whole file: a file pyarrow
+    refuses goes to Python's csv, whose structural problems come first.
+    """
+    assert scan.header is not None
+    reader = open_arrow(path, scan)
+    try:
+        header = _check_csv_header(scan.header, ctx.col)
+        _check_header(header, ctx.col)
+        ctx.col.raise_if_any()
+    except ValidationError:
+        drain(reader)
+        raise
+    return _batches_incidents(arrow_batches(reader, header, scan.suspect), ctx)
+
+
+def _parquet_incidents(path: Path, ctx: F._Context) -> pd.DataFrame:
+    source = ParquetIncidents(path, ctx.col)
+    _check_header(source.header, ctx.col)
     ctx.col.raise_if_any()
-    if not len(table):  # a header and no rows: no incidents (a baseline map)
+    return _batches_incidents(source.batches(), ctx)
+
+
+def _batches_incidents(batches: Iterable[Batch], ctx: F._Context) -> pd.DataFrame:
+    """The accepted rows of every batch, in file order (only they are kept)."""
+    ids = SeenIds(ctx)
+    parts = [part for batch in batches if len(part := _batch_incidents(batch, ctx, ids))]
+    if not parts:  # a header and no rows: no incidents (a baseline map)
         return pd.DataFrame(columns=list(_OUTPUT))
-    fast, slow = fast_incidents(table, ctx, suspect_text=suspect)
-    fast = fast.assign(**{C.ROW: [f"row {n}" for n in numbers[fast.index.to_numpy()]]})
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _batch_incidents(batch: Batch, ctx: F._Context, ids: SeenIds) -> pd.DataFrame:
+    """Plain rows checked a column at a time; the others one by one, with precise messages."""
+    table, numbers = batch.table, batch.rows
+    if not len(table):
+        return pd.DataFrame(columns=list(_OUTPUT))
+    fast, slow = fast_incidents(table, ctx, suspect_text=batch.suspect, earlier=ids.earlier)
+    fast = fast.assign(**{C.ROW: [f"{batch.unit} {n}" for n in numbers[fast.index.to_numpy()]]})
+    ids.add(fast)
     positions = np.flatnonzero(slow)
     records = table.iloc[positions].to_dict("records")
     rows = {}
     for pos, rec in zip(positions, records, strict=True):
-        row = _incident({str(k): v for k, v in rec.items()}, f"row {numbers[pos]}", ctx)
+        row = _incident({str(k): v for k, v in rec.items()}, f"{batch.unit} {numbers[pos]}", ctx)
         if row is not None:
             rows[int(pos)] = row
     if not rows:
         return fast
     slow_frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(_OUTPUT))
+    # in the output dtypes, so that the text columns stay pyarrow strings (not Python objects)
+    slow_frame = slow_frame.astype(_OUTPUT)
     return pd.concat([fast, slow_frame]).sort_index()
 
 

@@ -72,8 +72,8 @@ def grid_levels(lon: np.ndarray, lat: np.ndarray, first: np.ndarray, n_steps: in
         count = np.bincount(cell, minlength=n).astype(float)
         mean_lon = np.bincount(cell, weights=lon, minlength=n) / count
         mean_lat = np.bincount(cell, weights=lat, minlength=n) / count
-        hist = np.zeros((n, n_steps + 1), dtype=np.int64)
-        np.add.at(hist, (cell, first), 1)
+        hist = np.bincount(cell * (n_steps + 1) + first,
+                           minlength=n * (n_steps + 1)).reshape(n, n_steps + 1)
         cumulative = np.cumsum(hist[:, :n_steps], axis=1)
         levels.append({"z": z, "lat": np.round(mean_lat, 4).tolist(),
                        "lon": np.round(mean_lon, 4).tolist(), "counts": _b64(cumulative)})

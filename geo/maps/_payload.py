@@ -18,7 +18,6 @@ import json
 import logging
 import math
 import re
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from datetime import date
 from itertools import pairwise
@@ -100,6 +99,14 @@ class _Strings:
             return -1
         return self.index.setdefault(text, len(self.index))
 
+    def many(self, texts: np.ndarray) -> np.ndarray:
+        """Indexes of a sequence of texts (``""`` → -1), as if called on each in turn."""
+        texts = np.asarray(texts, dtype=object).ravel()
+        codes, uniques = pd.factorize(texts)  # uniques in order of first appearance
+        table = np.array([-1 if not u else self.index.setdefault(u, len(self.index))
+                          for u in uniques.tolist()], dtype=np.int64)
+        return table[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+
     def table(self) -> list[str]:
         return list(self.index)
 
@@ -121,6 +128,56 @@ def _num(value: Any, digits: int) -> float | None:
         return None
     r = round(x, digits)
     return int(r) if r == int(r) and abs(r) < 1e15 else r
+
+
+def _texts(values: Any) -> np.ndarray:
+    """:func:`_text` of every value, as an object array of str."""
+    s = pd.Series(values, copy=False) if not isinstance(values, pd.Series) else values
+    if len(s) and s.dtype == object:
+        out = s.to_numpy(dtype=object, copy=True)
+        na = pd.isna(out)
+        out[na] = ""
+        strs = np.fromiter((type(v) is str for v in out), dtype=bool, count=len(out))
+        if not strs.all():
+            out[~strs] = [str(v) for v in out[~strs]]
+        return out
+    out = s.astype(object).to_numpy(dtype=object, copy=True)
+    na = pd.isna(out)
+    out[na] = ""
+    if (~na).any() and not isinstance(out[np.argmax(~na)], str):
+        out[~na] = s[~na].astype(str).to_numpy(dtype=object)
+    return out
+
+
+def _nums(values: Any, digits: int) -> list[Any]:
+    """:func:`_num` of every value (rounded like Python's ``round``; ints where whole)."""
+    s = pd.Series(values, copy=False) if not isinstance(values, pd.Series) else values
+    if not (pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)):
+        return [_num(v, digits) for v in s]
+    x = s.to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(x)
+    scaled = np.where(finite, x, 0.0) * 10.0**digits
+    r = np.rint(scaled) / 10.0**digits
+    # numpy's scale-and-round may differ from Python's correctly rounded round() at halves
+    near = finite & (np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < 1e-6)
+    if near.any():
+        r[near] = [round(v, digits) for v in x[near].tolist()]
+    whole = finite & (r == np.floor(r)) & (np.abs(r) < 1e15)
+    out = r.astype(object)
+    out[whole] = r[whole].astype(np.int64).astype(object)
+    out[~finite] = None
+    return list(out.tolist())
+
+
+def _isos(values: Any) -> np.ndarray:
+    """:func:`_iso` of every value (a datetime column → ``YYYY-MM-DD``, NaT → ``""``)."""
+    s = pd.Series(values, copy=False) if not isinstance(values, pd.Series) else values
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        d = s.to_numpy(dtype="datetime64[D]")
+        out = np.datetime_as_string(d, unit="D").astype(object)
+        out[np.isnat(d)] = ""
+        return out
+    return np.array([_iso(v) for v in s], dtype=object)
 
 
 def http_url(value: Any) -> str:
@@ -165,14 +222,32 @@ def _delta(lonlat: np.ndarray) -> list[int]:
 
 
 def _lines(geoms: np.ndarray) -> list[Any]:
-    """LineString/MultiLineString → one delta-encoded array (or a list of them per part)."""
+    """LineString/MultiLineString → one delta-encoded array (or a list of them per part).
+
+    The same as :func:`_delta` on each part, for all parts at once.
+    """
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     coords, idx = shapely.get_coordinates(parts, return_index=True)
-    bounds = np.searchsorted(idx, np.arange(len(parts) + 1))
-    out: list[list[list[int]]] = [[] for _ in range(len(geoms))]
-    for p, g in enumerate(part_of.tolist()):
-        out[g].append(_delta(coords[bounds[p]:bounds[p + 1]]))
-    return [lines[0] if len(lines) == 1 else lines for lines in out]
+    q = np.rint(coords[:, 1::-1] * 10**COORD_DIGITS).astype(np.int64)
+    first = np.ones(len(q), dtype=bool)
+    first[1:] = idx[1:] != idx[:-1]
+    keep = first.copy()
+    keep[1:] |= np.any(q[1:] != q[:-1], axis=1)
+    q, idx, first = q[keep], idx[keep], first[keep]
+    d = q.copy()
+    d[1:] -= q[:-1]
+    d[first] = q[first]
+    flat = d.ravel().tolist()
+    bounds = (2 * np.searchsorted(idx, np.arange(len(parts) + 1))).tolist()
+    encoded = [flat[a:b] for a, b in pairwise(bounds)]
+    per_geom = np.bincount(part_of, minlength=len(geoms)).tolist() if len(parts) else (
+        [0] * len(geoms))
+    out: list[Any] = []
+    at = 0
+    for count in per_geom:
+        out.append(encoded[at] if count == 1 else encoded[at:at + count])
+        at += count
+    return out
 
 
 def _polygon(geom: Any) -> list[Any]:
@@ -266,13 +341,50 @@ def _top_list(value: Any) -> list[Mapping[str, Any]]:
     return list(value)
 
 
+def _flat_top(values: Any) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """The top contributors of every segment as flat columns: the segment's position, the
+    incident id and the share, in order."""
+    rows = [(k, item.get(C.INCIDENT_ID, ""), item.get("share"))
+            for k, value in enumerate(values) for item in _top_list(value)]
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), []
+    pos, iids, shares = zip(*rows, strict=True)
+    return (np.asarray(pos, dtype=np.int64), _texts(pd.Series(iids, dtype=object)),
+            list(shares))
+
+
+def _top(flat: tuple[np.ndarray, np.ndarray, list[Any]], order: np.ndarray,
+         incident_index: Mapping[str, int]) -> list[list[Any]]:
+    """``[[ref, share], ...]`` per segment (in ``order``): ref -1 for the border baseline, the
+    incident's position in the page's incident table, or its id when not embedded."""
+    pos, iids, shares = flat
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    seg = rank[pos]
+    by = np.argsort(seg, kind="stable")
+    index = pd.Series(incident_index, dtype=np.int64) if incident_index else pd.Series(
+        [], dtype=np.int64)
+    found = pd.Series(iids, dtype=object).map(index).to_numpy(dtype=float, na_value=np.nan)
+    ref = iids.copy()
+    hit = ~np.isnan(found)
+    ref[hit] = found[hit].astype(np.int64).astype(object)
+    ref[iids == BASELINE_ID] = -1
+    share = np.array(_nums(pd.to_numeric(pd.Series(shares, dtype=object), errors="coerce"), 4),
+                     dtype=object)
+    pairs = np.stack([ref, share], axis=1)[by].tolist() if len(by) else []
+    bounds = np.searchsorted(seg[by], np.arange(len(order) + 1)).tolist()
+    return [pairs[a:b] for a, b in pairwise(bounds)]
+
+
 def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
               timeline: pd.DataFrame | None, incident_index: Mapping[str, int],
-              names: Mapping[str, str]) -> dict[str, Any]:
+              names: Mapping[str, str], top_flat: tuple[np.ndarray, np.ndarray, list[Any]]
+              ) -> dict[str, Any]:
     seg = segments.to_crs(4326) if segments.crs is not None else segments
-    seg = seg.iloc[np.argsort(seg[C.SEGMENT_ID].astype(str).to_numpy(), kind="stable")]
-    ids = [str(s) for s in seg[C.SEGMENT_ID]]
-    bands = [int(b) for b in seg[C.RISK_BAND]]
+    order = np.argsort(seg[C.SEGMENT_ID].astype(str).to_numpy(), kind="stable")
+    seg = seg.iloc[order]
+    ids = seg[C.SEGMENT_ID].astype(str).tolist()
+    bands = seg[C.RISK_BAND].to_numpy().astype(np.int64)
     as_of_step = len(steps) - 1
     per_step: list[str] = []
     if timeline is not None and len(steps) > 1:
@@ -281,40 +393,80 @@ def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         tl.index = tl.index.astype(str)
         cols = [c for c in steps if c in tl.columns]
         tl = tl.reindex(index=ids, columns=steps)
-        missing = [i for i, ok in zip(ids, tl[cols].notna().all(axis=1), strict=True) if not ok]
-        if missing:
+        ok = tl[cols].notna().all(axis=1).to_numpy()
+        if not ok.all():
             log.warning("timeline lacks %d segment(s), e.g. %s: drawn grey at those dates",
-                        len(missing), missing[0])
+                        int((~ok).sum()), ids[int(np.argmin(ok))])
         values = tl.to_numpy(dtype=float, copy=True)
         values[:, as_of_step] = bands  # the scored bands are the as-of truth
         codes = np.where(np.isfinite(values), values, 0).astype(int).clip(0, 5)
-        per_step = ["".join(map(str, row)) for row in codes.tolist()]
-    top: list[list[Any]] = []
-    for value in seg[C.TOP_INCIDENTS]:
-        rows = []
-        for item in _top_list(value):
-            iid = _text(item.get(C.INCIDENT_ID, ""))
-            ref: int | str = -1 if iid == BASELINE_ID else incident_index.get(iid, iid)
-            rows.append([ref, _num(item.get("share"), 4)])
-        top.append(rows)
-    border = seg[C.BORDER_CROSSING] if C.BORDER_CROSSING in seg else [False] * len(seg)
+        chars = np.ascontiguousarray((codes + 48).astype(np.uint8))
+        per_step = [b.decode("ascii") for b in chars.view(f"S{len(steps)}").ravel().tolist()]
+    top = _top(top_flat, order, incident_index)
+    border = seg[C.BORDER_CROSSING] if C.BORDER_CROSSING in seg else pd.Series(
+        False, index=seg.index)
     outside = outside_mask(seg)
+    country = _texts(seg[C.COUNTRY])
+    refs = strings.many(np.concatenate([
+        _texts(seg[C.CORRIDOR_ID]), _texts(seg[C.ROUTE]), _texts(seg[C.ADMIN1]),
+        pd.Series(country, dtype=object).map(lambda c: _text(names.get(c, c))).to_numpy(
+            dtype=object)])).reshape(4, len(seg))
+    flags = (border.to_numpy(dtype=bool) if pd.api.types.is_bool_dtype(border.dtype)
+             else np.array([bool(v) for v in border], dtype=bool))
     return {
         "id": ids,
-        "corridor": [strings(v) for v in seg[C.CORRIDOR_ID]],
-        "route": [strings(v) for v in seg[C.ROUTE]],
-        "admin1": [strings(v) for v in seg[C.ADMIN1]],
-        "country": [strings(names.get(_text(v), v)) for v in seg[C.COUNTRY]],
-        "length": [_num(v, 1) for v in seg[C.LENGTH_KM]],
-        "density": [_num(v, 3) for v in seg[C.RISK_DENSITY]],
-        "exposure": [_num(v, 3) for v in seg[C.EXPOSURE]],
-        "border": [1 if bool(v) else 0 for v in border],
+        "corridor": refs[0].tolist(),
+        "route": refs[1].tolist(),
+        "admin1": refs[2].tolist(),
+        "country": refs[3].tolist(),
+        "length": _nums(seg[C.LENGTH_KM], 1),
+        "density": _nums(seg[C.RISK_DENSITY], 3),
+        "exposure": _nums(seg[C.EXPOSURE], 3),
+        "border": flags.astype(int).tolist(),
         "outside": outside.astype(int).tolist(),
-        "band": bands,
+        "band": bands.tolist(),
         "steps": per_step,
         "top": top,
         "coords": _lines(seg.geometry.to_numpy()),
     }
+
+
+def _col(frame: pd.DataFrame, name: str, default: Any = None) -> pd.Series:
+    if name in frame:
+        return frame[name]
+    return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+
+
+def _units(gp: np.ndarray, country: np.ndarray, admin1: np.ndarray, point: np.ndarray,
+           province_index: Mapping[tuple[str, str], int], country_index: Mapping[str, int]
+           ) -> tuple[np.ndarray, list[dict[str, Any]], np.ndarray]:
+    """The unit of each incident drawn as an area (-1: a point, or not drawn), the units in
+    order of first use, and which incidents are not drawn at all."""
+    n = len(gp)
+    c_codes, c_names = pd.factorize(country)
+    a_codes, a_names = pd.factorize(admin1)
+    pair_codes, pairs = pd.factorize(c_codes * max(len(a_names), 1) + a_codes)
+    c_list, a_list = list(c_names), list(a_names)
+    lookup = np.array([province_index.get((c_list[k // max(len(a_list), 1)],
+                                           a_list[k % max(len(a_list), 1)]), -1)
+                       for k in pairs.tolist()], dtype=np.int64)
+    prov = lookup[pair_codes] if n else np.zeros(0, dtype=np.int64)
+    ctry = pd.Series(country, dtype=object).map(dict(country_index)).fillna(-1).to_numpy(
+        dtype=np.int64)
+    use_prov = ~point & (gp <= 3) & (admin1 != "") & (prov >= 0)
+    use_ctry = ~point & ~use_prov & (ctry >= 0)
+    undrawn = ~point & ~use_prov & ~use_ctry
+    # one key per unit: provinces 0.., countries after them
+    offset = max(province_index.values(), default=-1) + 1
+    key = np.where(use_prov, prov, np.where(use_ctry, offset + ctry, -1))
+    drawn = key >= 0
+    codes, uniques = pd.factorize(key[drawn])
+    unit = np.full(n, -1, dtype=np.int64)
+    unit[drawn] = codes
+    units = [{"kind": "admin1", "ref": int(k)} if k < offset
+             else {"kind": "country", "ref": int(k - offset)}
+             for k in uniques.tolist()]
+    return unit, units, undrawn
 
 
 def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
@@ -325,60 +477,70 @@ def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
     if public and C.VISIBILITY in inc:
         inc = inc[inc[C.VISIBILITY].astype(str) != "restricted"]
     inc = inc.iloc[np.argsort(inc[C.INCIDENT_ID].astype(str).to_numpy(), kind="stable")]
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "id", "date", "type", "lat", "lon", "unit", "first", "gp", "count", "place",
-        "admin1", "country", "source", "url", "notes")}
-    units: list[dict[str, Any]] = []
-    unit_of: dict[tuple[str, int], int] = {}
-    index: dict[str, int] = {}
-    undrawn = 0
-    known = [str(d) for d in known_by(inc)]  # the known-by rule of geo.risk
-    for rec, known_iso in zip(inc.to_dict("records"), known, strict=True):
-        iid = _text(rec[C.INCIDENT_ID])
-        gp = int(rec.get(C.GEO_PRECISION) or 1)
-        geom = rec.get("geometry")
-        country = _text(rec.get(C.COUNTRY))
-        admin1 = _text(rec.get(C.ADMIN1))
-        point = (geom is not None and not geom.is_empty and geom.geom_type == "Point"
-                 and gp <= 2 and not public)
-        unit = -1
-        if not point:
-            if public and gp <= 2:
-                gp = 3 if admin1 else 4
-            key: tuple[str, int] | None = None
-            if gp <= 3 and (country, admin1) in province_index and admin1:
-                key = ("admin1", province_index[(country, admin1)])
-            elif country in country_index:
-                key = ("country", country_index[country])
-            if key is None:
-                undrawn += 1
-                log.info("incident %s has no point and no known unit: not drawn", iid)
-            else:
-                if key not in unit_of:
-                    unit_of[key] = len(units)
-                    units.append({"kind": key[0], "ref": key[1]})
-                unit = unit_of[key]
-        date_text = _text(rec.get(C.DATE_TEXT)) or _iso(rec.get(C.DATE))
-        if public and len(date_text) > 7 and _ISO_DAY.match(date_text):
-            date_text = date_text[:7]
-        start = known_iso if known_iso != "NaT" else _iso(rec.get(C.DATE))
-        index[iid] = len(cols["id"])
-        cols["id"].append(iid)
-        cols["date"].append(date_text)
-        cols["type"].append(type_index[_text(rec.get(C.TYPE))])
-        cols["lat"].append(_num(geom.y, COORD_DIGITS) if point else None)
-        cols["lon"].append(_num(geom.x, COORD_DIGITS) if point else None)
-        cols["unit"].append(unit)
-        cols["first"].append(bisect_left(steps, start) if start else len(steps))
-        cols["gp"].append(gp)
-        cols["count"].append(_num(rec.get(C.COUNT), 1))
-        cols["place"].append(strings("" if public else rec.get(C.PLACE)))
-        cols["admin1"].append(strings(admin1))
-        cols["country"].append(strings(names.get(country, country)))
-        cols["source"].append(strings(rec.get(C.SOURCE_NAME)))
-        cols["url"].append(-1 if public else strings(http_url(rec.get(C.SOURCE_URL))))
-        cols["notes"].append("" if public else _text(rec.get(C.NOTES)))
-    return cols, units, index, undrawn
+    n = len(inc)
+    ids = _texts(inc[C.INCIDENT_ID])
+    gp_raw = pd.to_numeric(_col(inc, C.GEO_PRECISION), errors="coerce").fillna(0).to_numpy()
+    gp = np.where(gp_raw == 0, 1, gp_raw).astype(np.int64)  # int(value or 1)
+    geoms = inc.geometry.to_numpy() if n else np.zeros(0, dtype=object)
+    point = (~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+             & (shapely.get_type_id(geoms) == 0) & (gp <= 2) & (not public))
+    country = _texts(_col(inc, C.COUNTRY))
+    admin1 = _texts(_col(inc, C.ADMIN1))
+    if public:
+        gp = np.where(gp <= 2, np.where(admin1 != "", 3, 4), gp)
+    unit, units, undrawn = _units(gp, country, admin1, point, province_index, country_index)
+    if undrawn.any():
+        log.info("%d incident(s) have no point and no known unit, e.g. %s: not drawn",
+                 int(undrawn.sum()), ids[undrawn][0])
+    date_text = _texts(_col(inc, C.DATE_TEXT))
+    empty = date_text == ""
+    if empty.any():
+        date_text[empty] = _isos(_col(inc, C.DATE))[empty]
+    if public:
+        day = pd.Series(date_text, dtype=object).str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy(
+            dtype=bool, na_value=False)
+        date_text[day] = [d[:7] for d in date_text[day]]
+    known = np.datetime_as_string(known_by(inc), unit="D").astype(object)  # as geo.risk
+    start = np.where(known != "NaT", known, _isos(_col(inc, C.DATE)))
+    first = np.searchsorted(np.asarray(steps, dtype=object), start, side="left")
+    first = np.where(start != "", first, len(steps))
+    xy = np.full((n, 2), np.nan)
+    if point.any():
+        xy[point] = shapely.get_coordinates(geoms[point])[:, :2]
+    types = pd.Series(_texts(_col(inc, C.TYPE)), dtype=object).map(dict(type_index))
+    urls = _texts(_col(inc, C.SOURCE_URL))
+    if public:
+        urls[:] = ""
+    else:
+        known_urls = {u: http_url(u) for u in pd.unique(urls)}
+        urls = np.array([known_urls[u] for u in urls], dtype=object)
+    places = np.full(n, "", dtype=object) if public else _texts(_col(inc, C.PLACE))
+    country_names = pd.Series(country, dtype=object).map(
+        lambda c: _text(names.get(c, c))).to_numpy(dtype=object)
+    # one string table, filled in the order the page lists them per incident
+    refs = strings.many(np.stack([places, admin1, country_names,
+                                  _texts(_col(inc, C.SOURCE_NAME)), urls], axis=1)
+                        ).reshape(n, 5)
+    url_refs = np.where(public, -1, refs[:, 4])
+    cols: dict[str, list[Any]] = {
+        "id": ids.tolist(),
+        "date": date_text.tolist(),
+        "type": types.tolist(),
+        "lat": _nums(np.where(point, xy[:, 1], np.nan), COORD_DIGITS),
+        "lon": _nums(np.where(point, xy[:, 0], np.nan), COORD_DIGITS),
+        "unit": unit.tolist(),
+        "first": first.tolist(),
+        "gp": gp.tolist(),
+        "count": _nums(_col(inc, C.COUNT), 1),
+        "place": refs[:, 0].tolist(),
+        "admin1": refs[:, 1].tolist(),
+        "country": refs[:, 2].tolist(),
+        "source": refs[:, 3].tolist(),
+        "url": url_refs.tolist(),
+        "notes": ([""] * n if public else _texts(_col(inc, C.NOTES)).tolist()),
+    }
+    index = dict(zip(cols["id"], range(n), strict=True))
+    return cols, units, index, int(undrawn.sum())
 
 
 def _types(model: ModelLike, incidents: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -422,7 +584,7 @@ def _fit_bounds(*frames: gpd.GeoDataFrame | None) -> list[list[float]]:
     return [[-60.0, -170.0], [75.0, 170.0]]
 
 
-def _aggregate(incidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, steps: list[str], *,
+def _aggregate(incidents: gpd.GeoDataFrame, cited: np.ndarray, steps: list[str], *,
                public: bool, limit: int) -> tuple[gpd.GeoDataFrame, dict[str, Any] | None]:
     """Grid counts of the point incidents when there are more than ``limit``; the incidents
     still embedded one by one (coarse ones, and points a segment's explanation cites)."""
@@ -434,13 +596,12 @@ def _aggregate(incidents: gpd.GeoDataFrame, segments: gpd.GeoDataFrame, steps: l
              & (shapely.get_type_id(geoms) == 0) & ~shapely.is_empty(geoms))
     if int(point.sum()) <= limit:
         return incidents, None
-    cited = {_text(item.get(C.INCIDENT_ID, "")) for value in segments[C.TOP_INCIDENTS]
-             for item in _top_list(value)}
-    known = np.array([str(d) for d in known_by(inc[point])], dtype=object)
+    known = np.datetime_as_string(known_by(inc)[point], unit="D").astype(object)
     first = np.searchsorted(np.array(steps, dtype=object), known, side="left")
     xy = shapely.get_coordinates(geoms[point])
     levels = grid_levels(xy[:, 0], xy[:, 1], first, len(steps))
-    keep = ~point | inc[C.INCIDENT_ID].astype(str).isin(cited).to_numpy()
+    ids = pd.Series(_texts(inc[C.INCIDENT_ID]), dtype=object)
+    keep = ~point | ids.isin(pd.unique(cited)).to_numpy(dtype=bool)
     log.info("map: %d point incidents drawn as grid counts (%d levels)", int(point.sum()),
              len(levels))
     return incidents[keep], {"points": int(point.sum()), "levels": levels,
@@ -471,9 +632,11 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     """
     strings = _Strings()
     steps = _steps(timeline, as_of)
-    incidents, grid = _aggregate(incidents, segments, steps, public=public,
+    top_flat = _flat_top(segments[C.TOP_INCIDENTS])
+    incidents, grid = _aggregate(incidents, top_flat[1], steps, public=public,
                                  limit=aggregate_points)
-    codes = {_text(c) for frame in (boundaries, segments, incidents) for c in frame[C.COUNTRY]}
+    codes = {str(c) for frame in (boundaries, segments, incidents)
+             for c in pd.unique(_texts(frame[C.COUNTRY]))}
     names = _country_names(sorted(codes - {""}))
     provinces, countries, province_index, country_index = _boundaries(boundaries, strings,
                                                                       names)
@@ -482,7 +645,7 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     inc, units, index, undrawn = _incidents(incidents, strings, steps, type_index,
                                             province_index, country_index, names,
                                             public=public)
-    segs = _segments(segments, strings, steps, timeline, index, names)
+    segs = _segments(segments, strings, steps, timeline, index, names, top_flat)
     return {
         "asOf": as_of.isoformat(),
         "steps": steps,

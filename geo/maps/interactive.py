@@ -13,12 +13,16 @@ makes no request at all unless the user picks an online basemap (``tiles``).
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import folium
 import geopandas as gpd
@@ -30,6 +34,7 @@ from folium.template import Template
 from geo._errors import UsageError
 from geo.maps._assets import inline_css, inline_js
 from geo.maps._clusters import AGGREGATE_POINTS
+from geo.maps._escape import json_for_html
 from geo.maps._payload import (
     ModelLike,
     build_payload,
@@ -46,6 +51,7 @@ __all__ = [
     "RiskLayers",
     "TimeSlider",
     "build_map",
+    "data_folder",
     "save_map",
 ]
 
@@ -65,6 +71,12 @@ LAYER_NAMES = {
 }
 DISPLAY_TOLERANCE_DEG = 0.02
 PLAIN_BASEMAP = "Plain background (offline)"
+#: Above this many MB of data, :func:`save_map` writes folder mode unless told otherwise.
+FOLDER_MODE_MB = 50
+#: Characters of JSON text per data file in folder mode (8 MB: each file stays easy to copy,
+#: mail or host).
+PART_CHARS = 8_000_000
+_PART_NAME = re.compile(r"data-\d{3,}\.js")
 
 
 class Verbatim(Element):
@@ -120,8 +132,12 @@ class InlineAssets(SafeMacroElement):
 class RiskLayers(SafeMacroElement):
     """Boundaries, incidents, coarse-incident units, segments and paths, drawn from JSON data.
 
-    The data sits in a ``<script type="application/json">`` block (``|tojson`` escapes ``<``,
-    ``>``, ``&`` and ``'``) and is parsed with ``JSON.parse``: it is never executed.
+    The data sits in a ``<script type="application/json">`` block (compact JSON; ``<``, ``>``,
+    ``&`` and ``'`` escaped, see :func:`geo.maps._escape.json_for_html`) and is parsed with
+    ``JSON.parse``: it is never executed. In folder mode (:func:`save_map`) the same JSON text
+    travels in pieces, as string literals in ``.js`` files beside the page loaded with
+    ``<script src>`` (which, unlike ``fetch``, works from ``file://``), and is joined and
+    parsed the same way.
     """
 
     _template = Template("""
@@ -139,13 +155,24 @@ class RiskLayers(SafeMacroElement):
     <line x1="0" y1="0" x2="0" y2="14" stroke="#252525" stroke-width="1.2"
           stroke-opacity="0.4"/>
   </pattern></defs></svg>
+{% if this.parts %}
+{% for src in this.parts %}<script src="{{ src|e }}" charset="utf-8"></script>
+{% endfor %}
+{% else %}
 <script type="application/json" id={{ (this.get_name() ~ "_data")|tojson }}>
-{{ this.data|tojson }}
+{{ this.json_text() }}
 </script>
+{% endif %}
 {% endmacro %}
 {% macro script(this, kwargs) %}
+{% if this.parts %}
+var {{ this.get_name() }} = RouteRisk.layers({{ this._parent.get_name() }},
+    RouteRisk.joinParts({{ this._parent.get_name() }}, {{ this.get_name()|tojson }},
+                        {{ this.parts|tojson }}, {{ this.digest|tojson }}));
+{% else %}
 var {{ this.get_name() }} = RouteRisk.layers({{ this._parent.get_name() }}, JSON.parse(
     document.getElementById({{ (this.get_name() ~ "_data")|tojson }}).textContent));
+{% endif %}
 {% endmacro %}
 """)
 
@@ -153,6 +180,15 @@ var {{ this.get_name() }} = RouteRisk.layers({{ this._parent.get_name() }}, JSON
         super().__init__()
         self._name = "RiskLayers"
         self.data = data
+        #: In folder mode: the data files' URLs relative to the page, in order.
+        self.parts: list[str] = []
+        #: In folder mode: a digest of the JSON text, checked by the page against each part.
+        self.digest = ""
+        self._json: str | None = None
+
+    def json_text(self) -> str:
+        """The data as compact JSON text, safe inside the page (computed once per save)."""
+        return self._json if self._json is not None else json_for_html(self.data)
 
 
 class _Control(SafeMacroElement):
@@ -334,8 +370,50 @@ def build_map(
     return m
 
 
-def save_map(m: folium.Map, path: Path) -> None:
-    """Write the map as one HTML file; identical inputs give identical bytes.
+def _risk_layers(m: folium.Map) -> RiskLayers | None:
+    for child in m._children.values():
+        if isinstance(child, RiskLayers):
+            return child
+    return None
+
+
+def data_folder(path: Path) -> Path:
+    """The folder of a folder-mode map's data files: ``NAME_files`` beside ``NAME.html``.
+
+    >>> data_folder(Path("out/route_risk_map.html")).as_posix()
+    'out/route_risk_map_files'
+    """
+    path = Path(path)
+    return path.with_name(path.stem + "_files")
+
+
+def _write_parts(layers: RiskLayers, text: str, path: Path) -> list[Path]:
+    """Write ``text`` in pieces as ``NAME_files/data-NNN.js``; returns the files."""
+    folder = data_folder(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file; the map's data folder needs that name",
+                         field="map_folder")
+    folder.mkdir(exist_ok=True)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    name = layers.get_name()
+    files = []
+    for k, at in enumerate(range(0, max(len(text), 1), PART_CHARS)):
+        piece = text[at:at + PART_CHARS].replace("\\", "\\\\")  # no raw ' in the JSON text
+        file = folder / f"data-{k:03d}.js"
+        file.write_bytes(f"RouteRisk.part({json.dumps(name)}, {k}, {json.dumps(digest)}, "
+                         f"'{piece}');\n".encode())
+        files.append(file)
+    for stale in folder.glob("data-*.js"):  # pieces of an earlier, larger map
+        if stale not in files and _PART_NAME.fullmatch(stale.name):
+            stale.unlink()
+    layers.parts = [f"{quote(folder.name)}/{f.name}" for f in files]
+    layers.digest = digest
+    return files
+
+
+def save_map(m: folium.Map, path: Path, *, folder: bool | None = None) -> list[Path]:
+    """Write the map as one HTML file (or, in folder mode, the HTML and its data folder);
+    identical inputs give identical bytes.
 
     Parameters
     ----------
@@ -343,15 +421,46 @@ def save_map(m: folium.Map, path: Path) -> None:
         A map from :func:`build_map`.
     path
         The ``.html`` file.
+    folder
+        Folder mode: the data (segments, incidents, boundaries …) goes into several ``.js``
+        files in ``NAME_files/`` beside the page (:func:`data_folder`), loaded with
+        ``<script src>``; everything else stays in the page, and it still works offline from
+        ``file://``. Copy the page and its folder together. ``None`` (default): folder mode
+        when the data would make the page larger than :data:`FOLDER_MODE_MB` MB.
+
+    Returns
+    -------
+    list of Path
+        The files written (the page first).
 
     Examples
     --------
     >>> import geo, tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     save_map(geo.build().explore(), Path(tmp) / "map.html")
+    ...     save_map(geo.build().explore(), Path(tmp) / "map.html")[0].name
     ...     (Path(tmp) / "map.html").read_text().startswith("<!DOCTYPE html>")
+    ...     [f.name for f in save_map(geo.build().explore(), Path(tmp) / "f.html", folder=True)]
+    'map.html'
     True
+    ['f.html', 'data-000.js']
     """
+    path = Path(path)
     deterministic_ids(m)
-    text = m.get_root().render()
-    Path(path).write_bytes(text.encode("utf-8"))
+    layers = _risk_layers(m)
+    if layers is None:  # a map of other layers only: always one file
+        path.write_bytes(m.get_root().render().encode("utf-8"))
+        return [path]
+    text = json_for_html(layers.data)
+    if folder is None:
+        folder = len(text) > FOLDER_MODE_MB * 1_000_000
+        if folder:
+            log.info("map: %.0f MB of data, more than %d MB: written as %s/ beside the page",
+                     len(text) / 1e6, FOLDER_MODE_MB, data_folder(path).name)
+    layers._json = text
+    try:
+        parts = _write_parts(layers, text, path) if folder else []
+        page = m.get_root().render()
+    finally:
+        layers._json, layers.parts, layers.digest = None, [], ""
+    path.write_bytes(page.encode("utf-8"))
+    return [path, *parts]

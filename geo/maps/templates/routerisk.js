@@ -191,18 +191,31 @@
   }
 
   /* A line of width w (device pixels) written straight into a pixel buffer: a square brush
-   * stepped along the line (no antialiasing). dash > 0 draws dash-on/dash-off runs. */
-  function rasterLine(buf, W, H, x0, y0, x1, y1, colour, w, dash) {
+   * stepped along the line (no antialiasing). dash > 0 draws dash-on/dash-off runs. With a
+   * list ({pix, n, max}), the pixel indices of the same line at width lw are appended to it
+   * (not written), for as long as it holds at most list.max. */
+  function rasterLine(buf, W, H, x0, y0, x1, y1, colour, w, dash, lw, list) {
     var dx = x1 - x0, dy = y1 - y0, n = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy))) || 1;
     var sx = dx / n, sy = dy / n, half = w >> 1, wide = Math.abs(dx) >= Math.abs(dy);
-    var x = x0, y = y0;
+    var lhalf = lw >> 1, x = x0, y = y0, k;
+    if (list && list.n + (n + 1) * lw > list.pix.length && list.n <= list.max) {
+      var grown = new Int32Array(Math.max(2 * list.pix.length, list.n + (n + 1) * lw));
+      grown.set(list.pix.subarray(0, list.n));
+      list.pix = grown;
+    }
+    var pix = list ? list.pix : null, m = list ? list.n : 0, keep = list && list.n <= list.max;
     for (var i = 0; i <= n; i++, x += sx, y += sy) {
       if (dash && (i % (2 * dash)) >= dash) { continue; }
-      var xi = x | 0, yi = y | 0, k;
+      var xi = x | 0, yi = y | 0;
       if (wide) {
         if (xi < 0 || xi >= W) { continue; }
         for (k = yi - half; k < yi - half + w; k++) {
           if (k >= 0 && k < H) { buf[k * W + xi] = colour; }
+        }
+        if (keep) {
+          for (k = yi - lhalf; k < yi - lhalf + lw; k++) {
+            if (k >= 0 && k < H) { pix[m++] = k * W + xi; }
+          }
         }
       } else {
         if (yi < 0 || yi >= H) { continue; }
@@ -210,8 +223,14 @@
         for (k = xi - half; k < xi - half + w; k++) {
           if (k >= 0 && k < W) { buf[row + k] = colour; }
         }
+        if (keep) {
+          for (k = xi - lhalf; k < xi - lhalf + lw; k++) {
+            if (k >= 0 && k < W) { pix[m++] = row + k; }
+          }
+        }
       }
     }
+    if (list) { list.n = keep ? m : list.max + 1; }
   }
 
   /* Incidents pre-counted per grid cell and zoom level (geo/maps/_clusters.py): the cells in
@@ -228,22 +247,57 @@
       levels.forEach(function (lv) { if (lv.z <= zoom) { pick = lv; } });
       return pick;
     }
+    function sizeOf(count) { return count < 10 ? 24 : (count < 1000 ? 30 : 38); }
+    function setCount(m, count) {  // a marker on the map shows another count: no new element
+      var size = sizeOf(count), icon = m._icon;
+      m._rrCount = count;
+      m.options.icon = L.divIcon({html: el("div", null, String(count)),
+                                  className: "rr-cluster rr-grid-cell", iconSize: [size, size]});
+      if (!icon) { return; }
+      icon.firstChild.textContent = String(count);
+      icon.style.width = icon.style.height = size + "px";
+      icon.style.marginLeft = icon.style.marginTop = (-size / 2) + "px";
+    }
+    /* The cells of the level of this zoom in view, as count bubbles. A slider step keeps the
+     * markers of the same view and only changes their counts. */
+    var shown = {}, viewKey = null, inView = [];
     function draw() {
-      layer.clearLayers();
-      if (!map.hasLayer(layer)) { return; }
-      var lv = levelFor(map.getZoom()), view = map.getBounds().pad(0.1), k = st.step;
-      var finest = lv === levels[levels.length - 1];
-      for (var c = 0; c < lv.lat.length; c++) {
-        var count = lv.counts[c * nSteps + k];
-        if (!count || !view.contains([lv.lat[c], lv.lon[c]])) { continue; }
-        var size = count < 10 ? 24 : (count < 1000 ? 30 : 38);
-        var m = L.marker([lv.lat[c], lv.lon[c]], {keyboard: false, icon: L.divIcon({
+      if (!map.hasLayer(layer)) {
+        layer.clearLayers();
+        shown = {};
+        viewKey = null;
+        return;
+      }
+      var lv = levelFor(map.getZoom()), view = map.getBounds().pad(0.1), k = st.step, c;
+      var finest = lv === levels[levels.length - 1], key = lv.z + ":" + view.toBBoxString();
+      if (key !== viewKey) {
+        layer.clearLayers();
+        shown = {};
+        viewKey = key;
+        inView = [];
+        for (c = 0; c < lv.lat.length; c++) {
+          if (view.contains([lv.lat[c], lv.lon[c]])) { inView.push(c); }
+        }
+      }
+      inView.forEach(function (c) {
+        var count = lv.counts[c * nSteps + k], m = shown[c];
+        if (!count) {
+          if (m) { layer.removeLayer(m); delete shown[c]; }
+          return;
+        }
+        if (m) {
+          if (m._rrCount !== count) { setCount(m, count); }
+          return;
+        }
+        var size = sizeOf(count);
+        m = L.marker([lv.lat[c], lv.lon[c]], {keyboard: false, icon: L.divIcon({
           html: el("div", null, String(count)), className: "rr-cluster rr-grid-cell",
           iconSize: [size, size]})});
         m._rrCount = count;
         m._rrFinest = finest;
+        shown[c] = m;
         layer.addLayer(m);
-      }
+      });
     }
     layer.on("click", function (e) {
       var m = e.layer;
@@ -278,7 +332,7 @@
    * and when the slider moves. Pointer events are found by distance to the segments (a
    * bounding-box test, then the exact distance to the few candidates). */
   function segmentCanvas(st, g, style, groupOf, colourOfGroup) {
-    var PAD = 0.1, TOL_PX = 6, FAST_VERTICES = 60000;
+    var PAD = 0.1, TOL_PX = 6, FAST_VERTICES = 60000, MAX_PIXELS = 24000000;
     var Layer = L.Layer.extend({
       fastVertices: FAST_VERTICES,  // above this many vertices in view: pixel writes
       onAdd: function (map) {
@@ -429,7 +483,11 @@
       },
       /* Many vertices in view: lines written straight into the pixels (the browser's
        * antialiased stroker takes seconds for a million vertices without a GPU); casing 5 px,
-       * band 3 px, outside coverage dashed grey. */
+       * band 3 px, outside coverage dashed grey. Once per view (zoom and origin) the casing and
+       * the outside-coverage lines are written and kept, and the band pixels of every segment
+       * in view are listed (one index run per segment); a slider step then only restores the
+       * casing and writes each segment's listed pixels in its new band colour, bands in
+       * ascending order (the highest band on top, as in the stroked drawing). */
       _raster: function (ctx, order, start, n, scale, ox, oy, dpr) {
         var W = this._canvas.width, H = this._canvas.height;
         var img = this._img;
@@ -438,46 +496,75 @@
           this._buf = new Uint32Array(img.data.buffer);
         }
         var buf = this._buf;
-        var cw = Math.max(1, Math.round(5 * dpr)), bw = Math.max(1, Math.round(3 * dpr));
-        function pass(from, to, colour, width, dash) {
-          for (var i = from; i < to; i++) {
-            var s = order[i];
-            for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
-              var v = g.vStart[p], end = g.vStart[p + 1];
-              var lx = g.x[v] * scale + ox, ly = g.y[v] * scale + oy;
-              for (v++; v < end; v++) {
-                var x = g.x[v] * scale + ox, y = g.y[v] * scale + oy;
-                rasterLine(buf, W, H, lx, ly, x, y, colour, width, dash);
-                lx = x;
-                ly = y;
-              }
-            }
-          }
-        }
-        // the casing and the outside-coverage lines do not depend on the slider's step: kept
-        // per view, so a slider step only writes the band colours again
         var key = [this._zoom, this._min.x, this._min.y, W, H].join(",");
-        if (this._baseKey === key && this._base) {
-          buf.set(this._base);
-        } else {
-          buf.fill(0);
-          pass(start[1], n, rgba(style.casing), cw, 0);
-          if (start[1] > 0) {
-            pass(0, start[1], rgba("#ffffff"), cw, 0);
-            pass(0, start[1], rgba(colourOfGroup(0)), bw, Math.round(5 * dpr));
-          }
-          this._base = (this._base && this._base.length === buf.length)
-            ? this._base : new Uint32Array(buf.length);
-          this._base.set(buf);
+        if (this._baseKey !== key || !this._base) {
+          this._rasterView(buf, W, H, order, start, n, scale, ox, oy, dpr);
           this._baseKey = key;
+        } else {
+          buf.set(this._base);
         }
+        var pix = this._pix, from = this._pixFrom, to = this._pixTo;
         for (var k = 1; k <= 6; k++) {
-          if (start[k + 1] > start[k]) {
-            pass(start[k], start[k + 1], rgba(k === 6 ? "#9e9e9e" : colourOfGroup(k)), bw, 0);
+          if (start[k + 1] === start[k]) { continue; }
+          var colour = rgba(k === 6 ? "#9e9e9e" : colourOfGroup(k));
+          for (var i = start[k]; i < start[k + 1]; i++) {
+            var s = order[i];
+            if (pix) {
+              for (var j = from[s], e = to[s]; j < e; j++) { buf[pix[j]] = colour; }
+            } else {  // too many pixels to list: rasterise again
+              this._lines(buf, W, H, s, scale, ox, oy, colour, this._bw, 0, null);
+            }
           }
         }
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.putImageData(img, 0, 0);
+      },
+      /* The step-independent part of a view: casing and outside-coverage lines into the pixels
+       * (kept as this._base), and the band pixels of each segment in view as index runs. */
+      _rasterView: function (buf, W, H, order, start, n, scale, ox, oy, dpr) {
+        var cw = Math.max(1, Math.round(5 * dpr));
+        var bw = this._bw = Math.max(1, Math.round(3 * dpr));
+        var i, s, casing = rgba(style.casing), white = rgba("#ffffff");
+        var grey = rgba(colourOfGroup(0)), dash = Math.round(5 * dpr);
+        buf.fill(0);
+        if (!this._pixFrom || this._pixFrom.length !== g.n) {
+          this._pixFrom = new Int32Array(g.n);
+          this._pixTo = new Int32Array(g.n);
+        }
+        var list = {pix: this._pixBuf || new Int32Array(1 << 20), n: 0, max: MAX_PIXELS};
+        for (i = start[1]; i < n; i++) {  // casing, with the band pixels listed meanwhile
+          s = order[i];
+          this._pixFrom[s] = list.n;
+          this._lines(buf, W, H, s, scale, ox, oy, casing, cw, bw, list);
+          this._pixTo[s] = list.n;
+        }
+        for (i = 0; i < start[1]; i++) {  // outside coverage: white casing, dashed grey line
+          this._lines(buf, W, H, order[i], scale, ox, oy, white, cw, 0, null);
+        }
+        for (i = 0; i < start[1]; i++) {
+          this._lines(buf, W, H, order[i], scale, ox, oy, grey, bw, 0, null, dash);
+        }
+        this._pixBuf = list.pix;
+        this._pix = list.n <= list.max ? list.pix : null;
+        this._base = (this._base && this._base.length === buf.length)
+          ? this._base : new Uint32Array(buf.length);
+        this._base.set(buf);
+      },
+      /* Segment s's lines into buf (width w); with a list, the pixels of a line of width lw
+       * along the same path are appended to it. Vertices closer than a pixel are skipped. */
+      _lines: function (buf, W, H, s, scale, ox, oy, colour, w, lw, list, dash) {
+        for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
+          var v = g.vStart[p], end = g.vStart[p + 1] - 1;
+          var lx = g.x[v] * scale + ox, ly = g.y[v] * scale + oy;
+          for (v++; v <= end; v++) {
+            var x = g.x[v] * scale + ox, y = g.y[v] * scale + oy;
+            if (v === end || Math.abs(x - lx) >= 1 || Math.abs(y - ly) >= 1) {
+              rasterLine(buf, W, H, lx, ly, x, y, colour, w, dash, lw, list);
+              lx = x;
+              ly = y;
+            }
+          }
+        }
       },
       _trace: function (ctx, s, scale, ox, oy) {
         for (var p = g.partStart[s]; p < g.partStart[s + 1]; p++) {
@@ -1072,7 +1159,37 @@
       .addTo(map);
   }
 
+  /* ------------------------------------------------------------------ folder mode */
+
+  /* A folder-mode page loads its data as pieces of JSON text, one per .js file beside it
+   * (see geo/maps/interactive.py, save_map). Each file calls part(); joinParts() checks that
+   * every piece is there and of this build, then parses the joined text. */
+  var pieces = {};
+  function part(name, k, digest, text) {
+    var byName = pieces[name] = pieces[name] || {};
+    (byName[digest] = byName[digest] || {})[k] = text;
+  }
+  function joinParts(map, name, srcs, digest) {
+    var byName = pieces[name] || {}, got = byName[digest] || {}, texts = [];
+    var foreign = Object.keys(byName).some(function (d) { return d !== digest; });
+    for (var k = 0; k < srcs.length; k++) {
+      if (got[k] === undefined) {
+        var problem = foreign ? "is missing or belongs to another build of this map"
+          : "is missing";
+        var box = add(map.getContainer(), "div", "rr-error");
+        box.setAttribute("role", "alert");
+        box.textContent = "The map's data file " + srcs[k] + " " + problem + ": keep the " +
+          "folder beside the page together with it, as the build wrote them.";
+        throw new Error("routerisk: data file " + srcs[k] + " " + problem);
+      }
+      texts.push(got[k]);
+    }
+    delete pieces[name];
+    return JSON.parse(texts.join(""));
+  }
+
   global.RouteRisk = {
+    part: part, joinParts: joinParts,
     layers: layers, legend: legend, panel: panel, slider: slider,
     layerControl: layerControl, escapeHtml: escapeHtml, safeUrl: safeUrl
   };

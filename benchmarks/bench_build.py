@@ -5,7 +5,8 @@ Run: ``python benchmarks/bench_build.py [--cases NAME,...] [--repeat N] [--cli]`
 Each case writes synthetic layers into a temporary folder and runs, in a fresh child process,
 the stages of ``routerisk build`` one after the other (reading, segmenting, scoring, fate,
 timeline, summaries, writing), recording each stage's wall time and the child's peak resident
-set size. ``--cli`` runs ``python -m geo.cli build`` instead, as a user would (total only).
+set size. ``--cli`` runs ``python -m geo.cli build`` instead, as a user would (total wall time
+and CPU time: user + system of the build and of any process it forked).
 
 Synthetic layers, road-like:
 
@@ -223,8 +224,9 @@ def run_cli(layers: Path | None, formats: str, out: Path) -> dict[str, Any]:
     t = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
     wall = time.perf_counter() - t
-    return {"total_s": wall, "peak_rss_mb":
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the build and any process it forked
+    return {"total_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
 def child(name: str, layers: str, mode: str) -> None:
@@ -258,6 +260,8 @@ def measure(name: str, repeat: int, mode: str) -> dict[str, Any]:
             runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     med: dict[str, Any] = {"case": name, "runs": len(runs), "csv_mb": csv_mb}
     med["total_s"] = statistics.median(r["total_s"] for r in runs)
+    if "cpu_s" in runs[0]:
+        med["cpu_s"] = statistics.median(r["cpu_s"] for r in runs)
     med["peak_rss_mb"] = statistics.median(r["peak_rss_mb"] for r in runs)
     for key in ("segments", "incidents", "pairs", "dates"):
         if key in runs[0]:
@@ -270,11 +274,15 @@ def measure(name: str, repeat: int, mode: str) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     stage_names = list(next((r["stages"] for r in rows if "stages" in r), {}))
-    head = ["case", "segments", "incidents", "pairs", "total s", "peak RSS MB", *stage_names]
+    cpu = any("cpu_s" in r for r in rows)
+    head = ["case", "segments", "incidents", "pairs", "total s", *(["CPU s"] if cpu else []),
+            "peak RSS MB", *stage_names]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [r["case"], f"{r.get('segments', 0):,}", f"{r.get('incidents', 0):,}",
-                 f"{r.get('pairs', 0):,}", f"{r['total_s']:.1f}", f"{r['peak_rss_mb']:,.0f}"]
+                 f"{r.get('pairs', 0):,}", f"{r['total_s']:.1f}",
+                 *([f"{r['cpu_s']:.2f}" if "cpu_s" in r else "–"] if cpu else []),
+                 f"{r['peak_rss_mb']:,.0f}"]
         cells += [f"{r['stages'][s]:.1f}" if "stages" in r else "–" for s in stage_names]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -410,20 +410,20 @@ PointPairs = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 """``(px, py, h, segments) -> (point, segment, share)``: finds the point × segment pairs."""
 
 
-def local_point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, seg_m: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def local_point_pairs(px: np.ndarray, py: np.ndarray, h: np.ndarray, seg_m: np.ndarray, *,
+                      edges: _Edges | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every (point, segment, kernel share > 0) of points ``px, py`` with bandwidths ``h``.
 
     ``seg_m`` are the segment geometries in the same metric CRS. Points are taken in chunks, so
     the candidate arrays (and memory) stay bounded. This is the ``local`` engine; see
-    :mod:`geo.engine` for the others.
+    :mod:`geo.engine` for the others. ``edges``: the segments' edges if already prepared.
 
     >>> pt, seg, share = local_point_pairs(np.array([0.0]), np.array([0.0]), np.array([5e3]),
     ...                                    np.array([shapely.LineString([(-1e4, 0), (1e4, 0)])]))
     >>> pt.tolist(), seg.tolist(), round(float(share[0]), 9)
     ([0], [0], 1.0)
     """
-    edges = _Edges.of(seg_m)
+    edges = edges or _Edges.of(seg_m)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     if not len(edges.x0):
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0)
@@ -582,7 +582,9 @@ class RiskField:
             px_all, py_all = to_metric.transform(shapely.get_x(wgs.values),
                                                  shapely.get_y(wgs.values))
             h_all = self.bandwidth_km[pt_idx] * 1000.0
-            q_pt, seg, val = self._point_pairs(px_all, py_all, h_all, seg_m)
+            q_pt, seg, val = (local_point_pairs(px_all, py_all, h_all, seg_m, edges=edges)
+                              if self._point_pairs is local_point_pairs else
+                              self._point_pairs(px_all, py_all, h_all, seg_m))
             # the kernel integral is dimensionless: the incident's share on the segment
             inc_list.append(pt_idx.astype(np.int32)[q_pt])
             seg_list.append(seg.astype(np.int32, copy=False))

@@ -28,9 +28,10 @@ import os
 import signal
 import sys
 import textwrap
+import threading
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -74,7 +75,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["A4_WIDTH_IN", "PNG_DPI", "STATIC_FORMATS", "plot_risk_map", "save_figure",
-           "save_static_maps"]
+           "save_static_maps", "static_maps_aside"]
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ _LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at 
 _TEXT_HALO = [Stroke(linewidth=2.2, foreground="white")]
 _MAX_LABELS = 60
 #: :func:`save_static_maps` saves the PDF in a forked child process while this one saves the
-#: PNG and SVG (Linux, more than one CPU): the same bytes, about half a second sooner.
+#: PNG and SVG (Linux, more than one CPU, no other thread): the same bytes, about half a second
+#: sooner on the bundled build.
 PARALLEL_SAVE = True
 
 
@@ -1004,63 +1006,121 @@ def save_static_maps(prepared: BuildLike, stem: Path, *,
     paths = {fmt: stem.parent / f"{stem.name}.{fmt}" for fmt in formats}
     # The PDF (font subsetting, its own imports) is the slowest file; with a second CPU it is
     # saved by a forked copy of this process while this one saves the others.
-    aside = {"pdf": paths["pdf"]} if "pdf" in paths and len(paths) > 1 and _can_fork() else {}
-    with _saved_in_child(fig, aside):
+    aside = "pdf" in paths and len(paths) > 1 and _can_fork()
+    with (_aside(lambda: save_figure(fig, paths["pdf"], fmt="pdf"), what=f"{stem.name}.pdf",
+                 enabled=True) if aside else nullcontext()):
         for fmt, path in paths.items():
-            if fmt not in aside:
+            if not (aside and fmt == "pdf"):
                 save_figure(fig, path, fmt=fmt)
     for path in paths.values():
         log.info("wrote %s", path)
     return list(paths.values())
 
 
+@contextmanager
+def static_maps_aside(prepared: BuildLike, stem: Path, *,
+                      formats: Sequence[str] = STATIC_FORMATS) -> Iterator[None]:
+    """Save the static maps as :func:`save_static_maps` does, in a forked child process while
+    the body of the ``with`` writes the other outputs (Linux, more than one CPU; elsewhere
+    they are saved here when the body is done).
+
+    Leaving the ``with`` waits for the child and raises its error, if any; an error in the
+    body stops the child first, so nothing is written after the body failed.
+
+    Parameters
+    ----------
+    prepared, stem, formats
+        As for :func:`save_static_maps`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from geo.pipeline import prepare
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with static_maps_aside(prepare(), Path(tmp) / "m", formats=("svg",)):
+    ...         pass  # write the other outputs here
+    ...     sorted(p.name for p in Path(tmp).iterdir())
+    ['m.svg']
+    """
+    bad = [f for f in formats if f not in STATIC_FORMATS]
+    if bad:
+        raise ValueError(f"unknown static format(s) {bad}; choose from {STATIC_FORMATS}")
+
+    def work() -> None:
+        from geo._progress import stage
+
+        with stage(f"static images ({', '.join(formats)})"):
+            save_static_maps(prepared, stem, formats=formats)
+
+    with _aside(work, what=f"{Path(stem).name}.{{{','.join(formats)}}}",
+                enabled=bool(formats) and _can_fork()):
+        yield
+
+
 def _can_fork() -> bool:
+    """Linux, a second CPU, and no other Python thread running (one could hold a lock the
+    child would wait on forever; a notebook kernel's threads, a warm-up thread): else the
+    files are saved one after the other here."""
     if not (PARALLEL_SAVE and sys.platform == "linux" and hasattr(os, "fork")):
         return False
-    return len(os.sched_getaffinity(0)) > 1
+    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
 
 
 @contextmanager
-def _saved_in_child(fig: Figure, targets: Mapping[str, Path]) -> Iterator[None]:
-    """Save ``fig`` as each of ``targets`` (format → path) in a forked child process while
-    the body of the ``with`` runs here; on leaving, wait for the child and raise its error.
+def _aside(work: Callable[[], object], *, what: str, enabled: bool) -> Iterator[None]:
+    """Run ``work`` in a forked child process while the body of the ``with`` runs here; on
+    leaving, wait for the child and raise its error. Not ``enabled``: run it here after the
+    body.
 
-    The child only renders the figure it inherited and leaves with ``os._exit`` (no cleanup
-    of this process runs twice). Threads of this process that the child does not have (an
-    idle pyarrow pool) are not used by matplotlib, so it is safe to fork here.
+    The child has a copy of this process's memory, does only ``work`` and leaves with
+    ``os._exit`` (no cleanup of this process runs twice). Threads of this process that the
+    child does not have (an idle pyarrow pool) are not used by the drawing, so it is safe to
+    fork here.
     """
-    if not targets:
+    if not enabled:
         yield
+        work()
         return
-    read_fd, write_fd = os.pipe()
-    with warnings.catch_warnings():  # Python 3.12+ warns about forking with other threads
-        warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
-                                category=DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # the child: save, report any error through the pipe, leave
-        os.close(read_fd)
-        code = 1
-        try:
-            for fmt, path in targets.items():
-                save_figure(fig, path, fmt=fmt)
-            code = 0
-        except BaseException as exc:
-            os.write(write_fd, _error_report(exc))
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    done = False
+    child = _Child(work)
     try:
         yield
-        done = True
-    finally:
-        if not done:  # this process failed or was interrupted: stop the child too
-            os.kill(pid, signal.SIGTERM)
-        with os.fdopen(read_fd, "rb") as pipe:
+    except BaseException:
+        child.finish(what, stop=True)  # this process failed or was interrupted
+        raise
+    child.finish(what)
+
+
+class _Child:
+    """A forked copy of this process running one function; errors come back by a pipe."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        read_fd, write_fd = os.pipe()
+        with warnings.catch_warnings():  # Python 3.12+ warns about forking with other threads
+            warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
+                                    category=DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read_fd)
+            code = 1
+            try:
+                work()
+                code = 0
+            except BaseException as exc:
+                os.write(write_fd, _error_report(exc))
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self.pid, self.read_fd = pid, read_fd
+
+    def finish(self, what: str, *, stop: bool = False) -> None:
+        """Wait for the child (stopping it first with ``stop``); raise its error if it failed."""
+        if stop:
+            os.kill(self.pid, signal.SIGTERM)
+        with os.fdopen(self.read_fd, "rb") as pipe:
             report = pipe.read()
-        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-    if status != 0:
-        raise _child_error(report, status, targets)
+        status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        if status != 0 and not stop:
+            raise _child_error(report, status, what)
 
 
 def _error_report(exc: BaseException) -> bytes:
@@ -1070,16 +1130,15 @@ def _error_report(exc: BaseException) -> bytes:
                        "filename": str(getattr(exc, "filename", "") or "")}).encode()
 
 
-def _child_error(report: bytes, status: int, targets: Mapping[str, Path]) -> Exception:
-    names = ", ".join(str(p) for p in targets.values())
+def _child_error(report: bytes, status: int, what: str) -> Exception:
     try:
         info = json.loads(report.decode())
     except ValueError:
-        return RuntimeError(f"saving {names} failed (exit status {status})")
+        return RuntimeError(f"saving {what} failed (exit status {status})")
     if info["errno"] is not None:
         return OSError(info["errno"], info["strerror"] or info["message"],
-                       info["filename"] or names)
-    return RuntimeError(f"saving {names} failed: {info['type']}: {info['message']}")
+                       info["filename"] or what)
+    return RuntimeError(f"saving {what} failed: {info['type']}: {info['message']}")
 
 
 def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,

@@ -294,11 +294,18 @@ def property_tokens(series: pd.Series, digits: int = 6) -> list[str]:
     if strings is not None:
         return ["null" if v is None else encode_basestring(v) for v in strings]
     values = series.tolist()
+    if _all_str(values):
+        return list(map(encode_basestring, values))
     if _is_list_column(values):
         fast = _list_texts(values, digits)
         if fast is not None:
             return list(map(encode_basestring, fast))
     return [_dumps(_property(v, digits)) for v in values]
+
+
+def _all_str(values: list[Any]) -> bool:
+    """Whether every value is exactly a ``str`` (an object column of text)."""
+    return bool(values) and set(map(type, values)) == {str}
 
 
 def json_cells(series: pd.Series, digits: int = 6) -> list[Any] | None:
@@ -380,6 +387,8 @@ def csv_cells(series: pd.Series, digits: int = 6) -> list[str]:
     if strings is not None:
         return _quote_all(_csv_safe_all(["" if v is None else v for v in strings]))
     values = series.tolist()
+    if _all_str(values):
+        return _quote_all(_csv_safe_all(values))
     if _is_list_column(values):
         fast = _list_texts(values, digits)
         if fast is not None:

@@ -97,6 +97,7 @@ def _frame(n: int) -> pd.DataFrame:
         "mixed": [MIXED[k % len(MIXED)] for k in range(n)],
         "npfloats": [[{"b": np.float32(0.25), "a": "x"}] for _ in range(n)],
         "nullable": pd.array([None if k % 4 == 0 else k for k in range(n)], dtype="Int64"),
+        "object_text": pd.Series([TEXTS[k % len(TEXTS)] for k in range(n)], dtype=object),
     })
 
 

@@ -389,7 +389,8 @@ class _Rows:
     def values(self, name: str) -> Any:
         if name not in self.columns:
             col = self.source[name]
-            self.columns[name] = (col.to_numpy(copy=True) if col.dtype.kind in "biufM"
+            numeric = col.dtype.kind in "biufM" or name == self.source.geometry.name
+            self.columns[name] = (col.to_numpy(copy=True) if numeric
                                   else np.asarray(col.tolist(), dtype=object))
         return self.columns[name]
 
@@ -428,7 +429,7 @@ def _generalise_points(rows: _Rows, incidents: gpd.GeoDataFrame, visible: np.nda
     precise = visible & (np.asarray(incidents[C.GEO_PRECISION], dtype=np.int64) <= 2)
     countries = [str(v) for v in incidents[C.COUNTRY].tolist()]
     units = [str(v) for v in incidents[C.ADMIN1].tolist()]
-    geoms = incidents.geometry.values
+    geoms = incidents.geometry.to_numpy()
     tree = shapely.STRtree(boundaries.geometry.values)
     for k in np.flatnonzero(precise).tolist():
         if not units[k] and geoms[k] is not None:

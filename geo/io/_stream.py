@@ -306,36 +306,53 @@ def check_python(path: Path, scan: Scan, col: _Collector) -> list[str]:
     return header
 
 
+def _blank(values: list[str]) -> bool:
+    return not (values and values[0].strip()) and not any(v.strip() for v in values)
+
+
 def _wrong_lengths(reader: Any, width: int) -> Iterator[tuple[int, int]]:
     for i, values in enumerate(reader, start=2):
-        if len(values) != width and any(v.strip() for v in values):
+        if len(values) != width and not _blank(values):
             yield i, len(values)
 
 
 def python_batches(path: Path, scan: Scan, header: list[str]) -> Iterator[Batch]:
-    """The rows of the header's length in batches (blank lines and other rows left out)."""
+    """The rows of the header's length in batches (blank lines and other rows left out).
+
+    A batch holds about BATCH_BYTES of text, estimated from its first rows.
+    """
     kept: list[list[str]] = []
     numbers: list[int] = []
-    size = 0
+    target, size = 0, 0
     with path.open(encoding=scan.encoding, newline="") as f:
         rows = csv.reader(_strip_bom(f), strict=True)
         next(rows)
         for i, values in enumerate(rows, start=2):
-            if len(values) != len(header) or not any(v.strip() for v in values):
+            if len(values) != len(header) or _blank(values):
                 continue  # blank, or reported by check_python
             kept.append(values)
             numbers.append(i)
-            size += sum(map(len, values))
-            if size >= BATCH_BYTES:
-                yield _python_batch(kept, numbers, header)
-                kept, numbers, size = [], [], 0
+            if not target:
+                size += sum(map(len, values))
+                target = max(len(kept), BATCH_BYTES // max(size // len(kept), 1)) \
+                    if len(kept) >= 256 or size >= BATCH_BYTES else 0
+            if target and len(kept) >= target:
+                yield _python_batch(kept, numbers, header, scan.suspect)
+                kept, numbers, target, size = [], [], 0, 0
     if kept:
-        yield _python_batch(kept, numbers, header)
+        yield _python_batch(kept, numbers, header, scan.suspect)
 
 
-def _python_batch(kept: list[list[str]], numbers: list[int], header: list[str]) -> Batch:
-    table = pd.DataFrame(kept, columns=pd.Index(header), dtype=object)
-    return Batch(table, np.asarray(numbers, dtype=np.int64))
+def _python_batch(kept: list[list[str]], numbers: list[int], header: list[str],
+                  suspect: bool) -> Batch:
+    """Rows as a frame of pyarrow text columns (as pyarrow's own reader gives them)."""
+    import pyarrow as pa
+
+    columns = list(zip(*kept, strict=True))
+    table = pa.table({f"c{j}": pa.array(col, pa.large_string())
+                      for j, col in enumerate(columns)}).to_pandas()
+    table.columns = pd.Index(header)
+    return Batch(table, np.asarray(numbers, dtype=np.int64), suspect)
 
 
 def read_csv_table(path: Path, col: _Collector, encoding: str | None = None

@@ -336,7 +336,8 @@ def make_public(
     visible = np.array([str(v) == "public" for v in rows.get(C.VISIBILITY, "restricted")],
                        dtype=bool)
     rows.add(~visible, lambda k: _entry("", "suppressed", C.VISIBILITY, "restricted row"))
-    ids = [public_id(str(v), key=key) if ok else ""
+    digest = hmac.digest  # public_id, inline: one HMAC per published incident
+    ids = ["inc-" + digest(key, str(v).encode("utf-8"), "sha256").hex()[:16] if ok else ""
            for v, ok in zip(incidents[C.INCIDENT_ID].tolist(), visible.tolist(), strict=True)]
     kept = _generalise_points(rows, incidents, visible, ids, boundaries)
     for fld, action, why in _BLANKED:
@@ -377,6 +378,7 @@ class _Rows:
     def __init__(self, incidents: gpd.GeoDataFrame) -> None:
         self.source = incidents
         self.columns: dict[str, Any] = {}
+        self.changed: set[str] = set()
         self.positions: list[np.ndarray] = []
         self.entries: list[dict[str, str]] = []
 
@@ -397,6 +399,7 @@ class _Rows:
     def set(self, name: str, mask: np.ndarray, value: Any) -> None:
         if mask.any():
             self.values(name)[mask] = value
+            self.changed.add(name)
 
     def add(self, mask: np.ndarray, entry: Any) -> None:
         where = np.flatnonzero(mask)
@@ -414,7 +417,8 @@ class _Rows:
         src = self.source
         geometry_name = src.geometry.name
         out = src.iloc[np.flatnonzero(kept)].copy()
-        for name, values in self.columns.items():
+        for name in sorted(self.changed):
+            values = self.columns[name]
             if name == geometry_name:
                 out[name] = gpd.GeoSeries(values[kept], index=out.index, crs=src.crs)
             else:

@@ -12,6 +12,7 @@ the same whatever the path.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -28,8 +29,8 @@ import pyarrow.compute as pc
 from geo._json import json_text
 from geo._json import plain as _plain
 
-__all__ = ["csv_cells", "csv_safe", "flat_dict_items", "json_cells", "json_texts",
-           "property_tokens"]
+__all__ = ["csv_cells", "csv_safe", "flat_dict_items", "float_reprs", "json_cells",
+           "json_texts", "large_text", "list_texts", "property_tokens"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTES = re.compile('[,"\r\n]')  # a superset of what makes csv.writer quote a cell
@@ -88,10 +89,55 @@ def _float_texts(values: np.ndarray, digits: int, missing: str) -> list[str]:
     floats = np.asarray(values, dtype=float)
     if not len(floats):
         return []
-    # json.dumps writes floats with repr, in C; no repr contains ", "
-    texts = json.dumps(_round(floats, digits).tolist())[1:-1].split(", ")
+    texts = float_reprs(_round(floats, digits)).to_pylist()
     for k in np.flatnonzero(~np.isfinite(floats)).tolist():
         texts[k] = missing
+    return texts
+
+
+#: Arrow writes a float as :func:`repr` does (shortest round trip) from 1e-4 to 1e9, but
+#: without ``.0`` after a whole number; outside that range :func:`repr` is used.
+_ARROW_RANGE = (1e-4, 1e9)
+_PROBE = (0.1, 0.30000000000000004, 1 / 3, 2 / 3, 123.45678, -98.76543, 1e-4, 0.00012345,
+          5e8 + 0.5, 999999999.9999999, 2.5, 100.0, -7.0, 0.0, -0.0, 112.10338, 45.000005)
+
+
+@functools.cache
+def _arrow_writes_repr() -> bool:
+    """Whether this pyarrow writes the probe floats exactly as :func:`repr` (checked once)."""
+    probe = np.array(_PROBE)
+    return _arrow_reprs(probe).to_pylist() == [repr(v) for v in _PROBE]
+
+
+def _arrow_reprs(floats: np.ndarray) -> pa.Array:
+    texts = pc.cast(pa.array(floats), pa.large_string())
+    whole = floats == np.trunc(floats)  # Arrow writes 3 and -0, repr 3.0 and -0.0
+    return pc.if_else(pa.array(whole), pc.binary_join_element_wise(
+        texts, large_text(".0"), large_text("")), texts)
+
+
+def large_text(text: str) -> pa.Scalar:
+    """An Arrow ``large_string`` scalar (Arrow kernels want one string type throughout)."""
+    return pa.scalar(text, pa.large_string())
+
+
+def float_reprs(floats: np.ndarray) -> pa.Array:
+    """``repr`` of each float (``'nan'``, ``'inf'`` for those), as an Arrow string array.
+
+    Examples
+    --------
+    >>> float_reprs(np.array([1.0, 0.1 + 0.2, 2e-05, -0.0, 1e20])).to_pylist()
+    ['1.0', '0.30000000000000004', '2e-05', '-0.0', '1e+20']
+    """
+    floats = np.asarray(floats, dtype=float)
+    size = np.abs(floats)
+    other = ~(((size >= _ARROW_RANGE[0]) & (size < _ARROW_RANGE[1])) | (floats == 0))
+    if len(floats) < 64 or other.mean() > 0.5 or not _arrow_writes_repr():
+        return pa.array(list(map(repr, floats.tolist())), type=pa.large_string())
+    texts = _arrow_reprs(floats)
+    if other.any():
+        texts = pc.replace_with_mask(texts, pa.array(other), pa.array(
+            list(map(repr, floats[other].tolist())), type=pa.large_string()))
     return texts
 
 
@@ -179,6 +225,22 @@ def json_texts(values: Sequence[Any], digits: int = 6) -> list[str | None]:
     return [None if v is None else json_text(v, digits) for v in values]
 
 
+def list_texts(series: pd.Series, digits: int = 6) -> list[str] | None:
+    """:func:`json_text` of every cell of a column of lists (the text every writer stores for
+    it), or None when some cell is not a list.
+
+    Examples
+    --------
+    >>> list_texts(pd.Series([[{"id": "a"}], []])), list_texts(pd.Series([[], None]))
+    (['[{"id":"a"}]', '[]'], None)
+    """
+    values = series.tolist()
+    if not _is_list_column(values):
+        return None
+    fast = _list_texts(values, digits)
+    return fast if fast is not None else [json_text(v, digits) for v in values]
+
+
 def _is_list_column(values: list[Any]) -> bool:
     return bool(values) and _all_of(values, list)
 
@@ -232,11 +294,18 @@ def property_tokens(series: pd.Series, digits: int = 6) -> list[str]:
     if strings is not None:
         return ["null" if v is None else encode_basestring(v) for v in strings]
     values = series.tolist()
+    if _all_str(values):
+        return list(map(encode_basestring, values))
     if _is_list_column(values):
         fast = _list_texts(values, digits)
         if fast is not None:
             return list(map(encode_basestring, fast))
     return [_dumps(_property(v, digits)) for v in values]
+
+
+def _all_str(values: list[Any]) -> bool:
+    """Whether every value is exactly a ``str`` (an object column of text)."""
+    return bool(values) and set(map(type, values)) == {str}
 
 
 def json_cells(series: pd.Series, digits: int = 6) -> list[Any] | None:
@@ -318,6 +387,8 @@ def csv_cells(series: pd.Series, digits: int = 6) -> list[str]:
     if strings is not None:
         return _quote_all(_csv_safe_all(["" if v is None else v for v in strings]))
     values = series.tolist()
+    if _all_str(values):
+        return _quote_all(_csv_safe_all(values))
     if _is_list_column(values):
         fast = _list_texts(values, digits)
         if fast is not None:

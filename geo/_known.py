@@ -11,6 +11,8 @@ measured from the middle of the event's period (see :mod:`geo.risk`).
 
 from __future__ import annotations
 
+import contextlib
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -48,21 +50,19 @@ def period_end_of_start(incidents: pd.DataFrame) -> np.ndarray:
 
 
 def _source_known(texts: np.ndarray) -> np.ndarray:
-    """Last day of the period each ``source_date`` stands for (NaT when empty or unreadable)."""
-    out = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[D]")
-    cache: dict[str, np.datetime64] = {}
-    for i, raw in enumerate(texts):
-        text = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw)
-        text = text.strip()
-        if not text:
+    """Last day of the period each ``source_date`` stands for (NaT when empty or unreadable).
+
+    Each distinct text is parsed once (a million rows hold a few thousand distinct dates).
+    """
+    values = pd.Series(texts, dtype=object).fillna("").astype(str).str.strip()
+    codes, uniques = pd.factorize(values, sort=False)
+    ends = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[D]")
+    for j, text in enumerate(uniques.tolist()):
+        if not text or text == "nan":
             continue
-        if text not in cache:
-            try:
-                cache[text] = np.datetime64(parse_period(text).end, "D")
-            except ValueError:
-                cache[text] = np.datetime64("NaT")
-        out[i] = cache[text]
-    return out
+        with contextlib.suppress(ValueError):  # unreadable: ignored (the loaders report it)
+            ends[j] = np.datetime64(parse_period(text).end, "D")
+    return ends[codes] if len(codes) else np.zeros(0, dtype="datetime64[D]")
 
 
 def known_by(incidents: gpd.GeoDataFrame | pd.DataFrame) -> np.ndarray:

@@ -15,9 +15,18 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
-from geo._cells import csv_cells, csv_safe, json_cells, property_tokens
+from geo._cells import (
+    csv_cells,
+    csv_safe,
+    float_reprs,
+    json_cells,
+    large_text,
+    property_tokens,
+)
 
 __all__ = [
     "GPKG_TIMESTAMP",
@@ -149,17 +158,18 @@ def geometry_texts(geoms: np.ndarray) -> list[str]:
     if not np.isfinite(coords).all():
         simple[:] = False
         coords, index = coords[:0], index[:0]
-    # "x,y" of every coordinate: json.dumps writes the floats (with repr) in C
-    pairs = json.dumps(coords.tolist(), separators=(",", ":"))[2:-2].split("],[") if len(
-        coords) else []
-    bounds = np.searchsorted(index, np.arange(int(simple.sum()) + 1)).tolist()
-    for n, (k, is_point) in enumerate(zip(np.flatnonzero(simple).tolist(),
-                                          (kind[simple] == 0).tolist(), strict=True)):
+    # "x,y" of every coordinate, joined per geometry with "],[" (Arrow; floats as repr)
+    pairs = pc.binary_join_element_wise(float_reprs(coords[:, 0]), float_reprs(coords[:, 1]),
+                                        large_text(","))
+    bounds = np.searchsorted(index, np.arange(int(simple.sum()) + 1))
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(bounds, pa.int64()), pairs),
+                            large_text("],[")).to_pylist()
+    for k, is_point, text in zip(np.flatnonzero(simple).tolist(), (kind[simple] == 0).tolist(),
+                                 joined, strict=True):
         if is_point:
-            out[k] = '{"type":"Point","coordinates":[' + pairs[bounds[n]] + "]}"
+            out[k] = '{"type":"Point","coordinates":[' + text + "]}"
         else:
-            out[k] = ('{"type":"LineString","coordinates":[['
-                      + "],[".join(pairs[bounds[n]:bounds[n + 1]]) + "]]}")
+            out[k] = '{"type":"LineString","coordinates":[[' + text + "]]}"
     for k in np.flatnonzero(present & ~simple).tolist():
         out[k] = json.dumps(shapely.geometry.mapping(geoms[k]), ensure_ascii=False,
                             separators=(",", ":"))

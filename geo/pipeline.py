@@ -456,6 +456,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     >>> "route_risk_map.html" in names
     True
     """
+    from geo._cells import list_texts
     from geo._outdir import build_info
     from geo.export import write_embed_snippet, write_geopackage, write_geoparquet
     from geo.maps.interactive import build_map, save_map
@@ -470,10 +471,15 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
         incidents = prepared.incidents.merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
+        # top_incidents as the JSON text every file holds, made once for the three files
+        segments = prepared.scored
+        texts = list_texts(segments[C.TOP_INCIDENTS])
+        if texts is not None:
+            segments = segments.assign(**{C.TOP_INCIDENTS: texts})
         with stage("writing segments and tables"):
-            write_geojson(prepared.scored, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+            write_geojson(segments, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
             if geoparquet:
-                write_geoparquet(prepared.scored, tmp / "segments.parquet",
+                write_geoparquet(segments, tmp / "segments.parquet",
                                  columns=SEGMENT_COLUMNS)
                 write_geoparquet(incidents, tmp / "incidents.parquet")
             write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
@@ -490,7 +496,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
                                 title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
         with stage("writing the GeoPackage"):
-            write_geopackage({"segments": prepared.scored, "incidents": incidents,
+            write_geopackage({"segments": segments, "incidents": incidents,
                               "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
                              columns={"segments": SEGMENT_COLUMNS})
         if formats:

@@ -336,7 +336,8 @@ def make_public(
     visible = np.array([str(v) == "public" for v in rows.get(C.VISIBILITY, "restricted")],
                        dtype=bool)
     rows.add(~visible, lambda k: _entry("", "suppressed", C.VISIBILITY, "restricted row"))
-    ids = [public_id(str(v), key=key) if ok else ""
+    digest = hmac.digest  # public_id, inline: one HMAC per published incident
+    ids = ["inc-" + digest(key, str(v).encode("utf-8"), "sha256").hex()[:16] if ok else ""
            for v, ok in zip(incidents[C.INCIDENT_ID].tolist(), visible.tolist(), strict=True)]
     kept = _generalise_points(rows, incidents, visible, ids, boundaries)
     for fld, action, why in _BLANKED:
@@ -348,16 +349,15 @@ def make_public(
         rows.add(kept & present, lambda k, fld=fld, action=action, why=why: _entry(
             ids[k], action, fld, why))
     counts = np.asarray(pd.to_numeric(incidents[C.COUNT]), dtype=float)
-    with np.errstate(invalid="ignore"):
-        small = kept & ~np.isnan(counts) & (counts < threshold)
+    small = kept & (np.nan_to_num(counts, nan=np.inf, posinf=np.inf) < threshold)
     rows.set(C.COUNT, small, np.nan)
     rows.add(small, lambda k: _entry(ids[k], "count suppressed", C.COUNT,
                                      f"count below the publication threshold of {threshold}"))
     if C.ROW in incidents.columns:  # source row numbers: their gaps would show suppressed rows
         rows.set(C.ROW, kept, "")
-    rows.set(C.INCIDENT_ID, kept, np.asarray(ids, dtype=object)[kept])
-    published = [i for i, ok in zip(ids, kept.tolist(), strict=True) if ok]
-    if len(set(published)) != len(published):  # 64-bit ids: practically never
+    published = np.asarray(ids, dtype=object)[kept]
+    rows.set(C.INCIDENT_ID, kept, published)
+    if len(set(published.tolist())) != len(published):  # 64-bit ids: practically never
         raise UsageError("two incidents got the same public id; use another key",
                          field="id_key")
     return rows.frame(kept), rows.manifest()
@@ -377,25 +377,27 @@ class _Rows:
     def __init__(self, incidents: gpd.GeoDataFrame) -> None:
         self.source = incidents
         self.columns: dict[str, Any] = {}
+        self.changed: set[str] = set()
         self.positions: list[np.ndarray] = []
         self.entries: list[dict[str, str]] = []
 
     def get(self, name: str, default: Any) -> list[Any]:
         """The values of a column (``default`` for each row when there is no such column)."""
-        if name not in self.source.columns:
-            return [default] * len(self.source)
-        return list(self.values(name))
+        names = self.source.columns
+        return list(self.values(name)) if name in names else [default] * len(self.source)
 
     def values(self, name: str) -> Any:
         if name not in self.columns:
             col = self.source[name]
-            self.columns[name] = (col.to_numpy(copy=True) if col.dtype.kind in "biufM"
+            numeric = col.dtype.kind in "biufM" or name == self.source.geometry.name
+            self.columns[name] = (col.to_numpy(copy=True) if numeric
                                   else np.asarray(col.tolist(), dtype=object))
         return self.columns[name]
 
     def set(self, name: str, mask: np.ndarray, value: Any) -> None:
         if mask.any():
             self.values(name)[mask] = value
+            self.changed.add(name)
 
     def add(self, mask: np.ndarray, entry: Any) -> None:
         where = np.flatnonzero(mask)
@@ -411,10 +413,10 @@ class _Rows:
 
     def frame(self, kept: np.ndarray) -> gpd.GeoDataFrame:
         src = self.source
-        geometry_name = src.geometry.name
         out = src.iloc[np.flatnonzero(kept)].copy()
-        for name, values in self.columns.items():
-            if name == geometry_name:
+        for name in sorted(self.changed):
+            values = self.columns[name]
+            if name == src.geometry.name:
                 out[name] = gpd.GeoSeries(values[kept], index=out.index, crs=src.crs)
             else:
                 out[name] = pd.Series(values[kept], index=out.index).astype(src[name].dtype)
@@ -428,7 +430,7 @@ def _generalise_points(rows: _Rows, incidents: gpd.GeoDataFrame, visible: np.nda
     precise = visible & (np.asarray(incidents[C.GEO_PRECISION], dtype=np.int64) <= 2)
     countries = [str(v) for v in incidents[C.COUNTRY].tolist()]
     units = [str(v) for v in incidents[C.ADMIN1].tolist()]
-    geoms = incidents.geometry.values
+    geoms = incidents.geometry.to_numpy()
     tree = shapely.STRtree(boundaries.geometry.values)
     for k in np.flatnonzero(precise).tolist():
         if not units[k] and geoms[k] is not None:
@@ -442,10 +444,10 @@ def _generalise_points(rows: _Rows, incidents: gpd.GeoDataFrame, visible: np.nda
     rows.set(geometry_name, moved, None)
     rows.set(C.LAT, moved, np.nan)
     rows.set(C.LON, moved, np.nan)
+    unit_of_moved = np.asarray(units, dtype=object)[moved]
     rows.set(C.COUNTRY, moved, np.asarray(countries, dtype=object)[moved])
-    rows.set(C.ADMIN1, moved, np.asarray(units, dtype=object)[moved])
-    rows.set(C.GEO_PRECISION, moved, np.where(np.asarray(units, dtype=object)[moved] != "",
-                                              3, 4))
+    rows.set(C.ADMIN1, moved, unit_of_moved)
+    rows.set(C.GEO_PRECISION, moved, np.where(unit_of_moved != "", 3, 4))
 
     def entry(k: int) -> dict[str, str]:
         unit = (f"first-level unit {units[k]}, {countries[k]}" if units[k]
@@ -497,8 +499,7 @@ def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
         if kept[k] and text and not _ISO_COARSE.match(text):
             day = _ISO_DAY.match(text)
             cut[k] = day.group(1) if day else ""
-    where = np.zeros(len(kept), dtype=bool)
-    where[list(cut)] = True
+    where = np.isin(np.arange(len(kept)), list(cut))
     rows.set(C.SOURCE_DATE, where, np.asarray(list(cut.values()), dtype=object))
     rows.add(where, lambda k: _entry(
         ids[k], "generalised" if cut[k] else "removed", C.SOURCE_DATE,

@@ -645,7 +645,15 @@ class RiskField:
 
     @property
     def n_pairs(self) -> int:
-        """Number of (incident, segment) pairs within reach, coarse incidents' spreads included."""
+        """Number of (incident, segment) pairs within reach, coarse incidents' spreads included.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> p.field.n_pairs == len(p.field.pair_inc)
+        True
+        """
         return len(self._pt_inc) + sum(int(sp.unit_n_seg[sp.inc_unit].sum())
                                        for sp in self._spreads)
 
@@ -653,17 +661,41 @@ class RiskField:
     def pair_inc(self) -> np.ndarray:
         """Incident of every pair (:attr:`pair_seg`, :attr:`pair_val`): point incidents first,
         then the spreads of coarse ones. Built on each access; at road-network scale coarse
-        spreads make this large (use :meth:`pairs_of_segments` for a few segments)."""
+        spreads make this large (use :meth:`pairs_of_segments` for a few segments).
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> bool((p.field.pair_inc < len(p.incidents)).all())
+        True
+        """
         return self._all_pairs()[0]
 
     @property
     def pair_seg(self) -> np.ndarray:
-        """Segment of every pair (see :attr:`pair_inc`)."""
+        """Segment of every pair (see :attr:`pair_inc`).
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> bool((p.field.pair_seg < len(p.segments)).all())
+        True
+        """
         return self._all_pairs()[1]
 
     @property
     def pair_val(self) -> np.ndarray:
-        """Kernel share of every pair: the fraction of the incident's value on the segment."""
+        """Kernel share of every pair: the fraction of the incident's value on the segment.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> bool((p.field.pair_val >= 0).all())
+        True
+        """
         return self._all_pairs()[2]
 
     def pairs_of_segments(self, seg_mask: np.ndarray

@@ -97,6 +97,7 @@ def _frame(n: int) -> pd.DataFrame:
         "mixed": [MIXED[k % len(MIXED)] for k in range(n)],
         "npfloats": [[{"b": np.float32(0.25), "a": "x"}] for _ in range(n)],
         "nullable": pd.array([None if k % 4 == 0 else k for k in range(n)], dtype="Int64"),
+        "object_text": pd.Series([TEXTS[k % len(TEXTS)] for k in range(n)], dtype=object),
     })
 
 
@@ -182,3 +183,18 @@ def test_route_summaries_equal_their_item_by_item_form(monkeypatch, n, n_inciden
     pd.testing.assert_frame_equal(fast_families, slow_families)
     assert fast_routes[C.TOP_INCIDENTS].tolist() == slow_routes[C.TOP_INCIDENTS].tolist()
     assert fast_families[C.TOP_INCIDENTS].tolist() == slow_families[C.TOP_INCIDENTS].tolist()
+
+
+def test_float_reprs_are_python_reprs():
+    from geo._cells import float_reprs
+
+    size = 50_000
+    digits = RNG.integers(0, 12, size)
+    values = np.concatenate([
+        np.round(RNG.uniform(-180, 180, size), 5),
+        np.rint(10 ** RNG.uniform(-4, 9, size) * 10.0**digits) / 10.0**digits,
+        RNG.normal(0, 10.0 ** RNG.integers(-8, 20, size)),
+        RNG.integers(-10**9, 10**9, size).astype(float),
+        np.array(FLOATS),
+    ])
+    assert float_reprs(values).to_pylist() == list(map(repr, values.tolist()))

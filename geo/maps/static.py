@@ -21,6 +21,7 @@ helpers are private to it and only make sense together.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import math
@@ -1095,10 +1096,19 @@ class _Child:
 
     def __init__(self, work: Callable[[], object]) -> None:
         read_fd, write_fd = os.pipe()
-        with warnings.catch_warnings():  # Python 3.12+ warns about forking with other threads
-            warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
-                                    category=DeprecationWarning)
-            pid = os.fork()
+        # Objects that exist now are left out of garbage collection in the child (and here
+        # until the fork is done): a collection writes to every object it visits, which would
+        # make the kernel copy nearly every page of the process for the child.
+        pid = -1
+        gc.freeze()
+        try:
+            with warnings.catch_warnings():  # Python 3.12+ warns about forking with threads
+                warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
+                                        category=DeprecationWarning)
+                pid = os.fork()
+        finally:
+            if pid != 0:
+                gc.unfreeze()
         if pid == 0:  # the child
             os.close(read_fd)
             code = 1

@@ -214,6 +214,7 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
     lap("write outputs")
     return {"stages": times, "total_s": sum(times.values()), "peak_rss_mb": _peak_mb(),
             "segments": len(segments), "incidents": len(i), "pairs": fld.n_pairs,
+            "point_pairs": len(fld._pt_inc),
             "dates": len(dates)}
 
 
@@ -275,12 +276,13 @@ def measure(name: str, repeat: int, mode: str) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]]) -> str:
     stage_names = list(next((r["stages"] for r in rows if "stages" in r), {}))
     cpu = any("cpu_s" in r for r in rows)
-    head = ["case", "segments", "incidents", "pairs", "total s", *(["CPU s"] if cpu else []),
+    head = ["case", "segments", "incidents", "pairs (point pairs kept)", "total s",
+            *(["CPU s"] if cpu else []),
             "peak RSS MB", *stage_names]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [r["case"], f"{r.get('segments', 0):,}", f"{r.get('incidents', 0):,}",
-                 f"{r.get('pairs', 0):,}", f"{r['total_s']:.1f}",
+                 f"{r.get('pairs', 0):,} ({r.get('point_pairs', 0):,})", f"{r['total_s']:.1f}",
                  *([f"{r['cpu_s']:.2f}" if "cpu_s" in r else "–"] if cpu else []),
                  f"{r['peak_rss_mb']:,.0f}"]
         cells += [f"{r['stages'][s]:.1f}" if "stages" in r else "–" for s in stage_names]

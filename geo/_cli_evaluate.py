@@ -25,7 +25,7 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
                         "corridors.geojson and incidents.csv (default: the bundled layers)")
     parser.add_argument("--boundaries", type=Path, help="boundaries file (overrides --layers)")
     parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
-    parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
+    parser.add_argument("--incidents", type=Path, help="incidents CSV, GeoJSON or (Geo)Parquet")
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
                         help="repair invalid boundary polygons instead of failing")

@@ -163,7 +163,7 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                              "geoBoundaries or Natural Earth; repeat it to merge a country "
                              "layer and a province layer")
     parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
-    parser.add_argument("--incidents", type=Path, help="incidents CSV or GeoJSON")
+    parser.add_argument("--incidents", type=Path, help="incidents CSV, GeoJSON or (Geo)Parquet")
     parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
     parser.add_argument("--as-of", dest="as_of", type=iso_date_arg, metavar="YYYY-MM-DD",
                         help="score as of this date (default: the day by which every "

@@ -349,16 +349,15 @@ def make_public(
         rows.add(kept & present, lambda k, fld=fld, action=action, why=why: _entry(
             ids[k], action, fld, why))
     counts = np.asarray(pd.to_numeric(incidents[C.COUNT]), dtype=float)
-    with np.errstate(invalid="ignore"):
-        small = kept & ~np.isnan(counts) & (counts < threshold)
+    small = kept & (np.nan_to_num(counts, nan=np.inf, posinf=np.inf) < threshold)
     rows.set(C.COUNT, small, np.nan)
     rows.add(small, lambda k: _entry(ids[k], "count suppressed", C.COUNT,
                                      f"count below the publication threshold of {threshold}"))
     if C.ROW in incidents.columns:  # source row numbers: their gaps would show suppressed rows
         rows.set(C.ROW, kept, "")
-    rows.set(C.INCIDENT_ID, kept, np.asarray(ids, dtype=object)[kept])
-    published = [i for i, ok in zip(ids, kept.tolist(), strict=True) if ok]
-    if len(set(published)) != len(published):  # 64-bit ids: practically never
+    published = np.asarray(ids, dtype=object)[kept]
+    rows.set(C.INCIDENT_ID, kept, published)
+    if len(set(published.tolist())) != len(published):  # 64-bit ids: practically never
         raise UsageError("two incidents got the same public id; use another key",
                          field="id_key")
     return rows.frame(kept), rows.manifest()
@@ -384,9 +383,8 @@ class _Rows:
 
     def get(self, name: str, default: Any) -> list[Any]:
         """The values of a column (``default`` for each row when there is no such column)."""
-        if name not in self.source.columns:
-            return [default] * len(self.source)
-        return list(self.values(name))
+        names = self.source.columns
+        return list(self.values(name)) if name in names else [default] * len(self.source)
 
     def values(self, name: str) -> Any:
         if name not in self.columns:
@@ -415,11 +413,10 @@ class _Rows:
 
     def frame(self, kept: np.ndarray) -> gpd.GeoDataFrame:
         src = self.source
-        geometry_name = src.geometry.name
         out = src.iloc[np.flatnonzero(kept)].copy()
         for name in sorted(self.changed):
             values = self.columns[name]
-            if name == geometry_name:
+            if name == src.geometry.name:
                 out[name] = gpd.GeoSeries(values[kept], index=out.index, crs=src.crs)
             else:
                 out[name] = pd.Series(values[kept], index=out.index).astype(src[name].dtype)
@@ -447,10 +444,10 @@ def _generalise_points(rows: _Rows, incidents: gpd.GeoDataFrame, visible: np.nda
     rows.set(geometry_name, moved, None)
     rows.set(C.LAT, moved, np.nan)
     rows.set(C.LON, moved, np.nan)
+    unit_of_moved = np.asarray(units, dtype=object)[moved]
     rows.set(C.COUNTRY, moved, np.asarray(countries, dtype=object)[moved])
-    rows.set(C.ADMIN1, moved, np.asarray(units, dtype=object)[moved])
-    rows.set(C.GEO_PRECISION, moved, np.where(np.asarray(units, dtype=object)[moved] != "",
-                                              3, 4))
+    rows.set(C.ADMIN1, moved, unit_of_moved)
+    rows.set(C.GEO_PRECISION, moved, np.where(unit_of_moved != "", 3, 4))
 
     def entry(k: int) -> dict[str, str]:
         unit = (f"first-level unit {units[k]}, {countries[k]}" if units[k]
@@ -502,8 +499,7 @@ def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
         if kept[k] and text and not _ISO_COARSE.match(text):
             day = _ISO_DAY.match(text)
             cut[k] = day.group(1) if day else ""
-    where = np.zeros(len(kept), dtype=bool)
-    where[list(cut)] = True
+    where = np.isin(np.arange(len(kept)), list(cut))
     rows.set(C.SOURCE_DATE, where, np.asarray(list(cut.values()), dtype=object))
     rows.add(where, lambda k: _entry(
         ids[k], "generalised" if cut[k] else "removed", C.SOURCE_DATE,

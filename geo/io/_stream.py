@@ -5,9 +5,9 @@ file empty, does it hold anything but ASCII, and is it plain enough that pyarrow
 Python's strict ``csv`` module would (no blank lines, no lone CR, no NUL, no quote run the strict
 reader refuses)? A plain file is then parsed by pyarrow's streaming reader
 (:func:`arrow_batches`); any other by Python's ``csv`` (:func:`python_batches`), which names the
-row of every structural problem. Either way the rows come as :class:`Batch` es of text cells of
-about :data:`BATCH_BYTES` each, with the number of each row as a spreadsheet counts them (the
-header is row 1; blank lines count and are skipped).
+row of every structural problem. Either way the rows come as batches (:class:`Batch`) of text
+cells of about :data:`BATCH_BYTES` each, with the number of each row as a spreadsheet counts
+them (the header is row 1; blank lines count and are skipped).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import logging
 import sys
 import time
@@ -232,4 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    _code = main()
+    # The process ends here: leave its objects to the operating system rather than to a last
+    # garbage collection over all of them at interpreter exit (about 0.3 s after a build).
+    # Exit handlers still run.
+    gc.freeze()
+    sys.exit(_code)

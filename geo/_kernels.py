@@ -35,6 +35,7 @@ __all__ = [
     "order_by_segment",
     "segment_sums",
     "segment_sums_dates",
+    "sort_by_segment",
     "top_contributors",
     "top_k",
     "use_numba",
@@ -81,6 +82,7 @@ def _load_all() -> None:
     ptr = np.array([0, 1], dtype=np.int64)
     jit.candidate_shares(i64, i64, f, f, f + 1.0, ptr, np.zeros((1, 5)), np.zeros(1), 0, 1)
     jit.order_by_segment(i32, 1)
+    jit.sort_by_segment(i32, i32, f, 1)
     jit.segment_sums_csr(ptr, i32, f, f, np.zeros(1), 0, 1)
     jit.segment_sums_dates(ptr, i32, f, np.zeros((1, 1)), np.zeros((1, 1)), 0, 1)
     who, rank = np.full((1, 1), -2, np.int64), np.zeros((1, 1), np.int64)
@@ -284,6 +286,28 @@ def order_by_segment(seg: np.ndarray, n_seg: int) -> tuple[np.ndarray, np.ndarra
     order = np.argsort(seg, kind="stable")
     ptr = np.concatenate([[0], np.cumsum(np.bincount(seg, minlength=n_seg))]).astype(np.int64)
     return order, ptr
+
+
+def sort_by_segment(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, n_seg: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs in the order of :func:`order_by_segment`, and the segments' starts ``ptr``.
+
+    The compiled path scatters the pairs to their places in one pass (no order array, no
+    three gathers); the result is the same.
+
+    >>> s, i, v, ptr = sort_by_segment(np.array([1, 0, 1]), np.array([5, 6, 7]),
+    ...                                np.array([0.5, 0.25, 1.0]), 2)
+    >>> s.tolist(), i.tolist(), v.tolist(), ptr.tolist()
+    ([0, 1, 1], [6, 5, 7], [0.25, 0.5, 1.0], [0, 1, 3])
+    """
+    seg = np.asarray(seg, dtype=np.int32)
+    inc = np.asarray(inc, dtype=np.int32)
+    val = np.asarray(val, dtype=float)
+    if use_numba(len(seg)):
+        out = _compiled().sort_by_segment(seg, inc, val, n_seg)
+        return tuple(np.asarray(a) for a in out)  # type: ignore[return-value]
+    order, ptr = order_by_segment(seg, n_seg)
+    return seg[order], inc[order], val[order], ptr
 
 
 def segment_sums(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.ndarray,

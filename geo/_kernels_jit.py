@@ -13,7 +13,8 @@ import numpy as np
 from numba import njit
 
 __all__ = ["candidate_shares", "incident_sums", "insert_baseline", "order_by_segment",
-           "segment_sums", "segment_sums_csr", "segment_sums_dates", "top_contributors",
+           "segment_sums", "segment_sums_csr", "segment_sums_dates", "sort_by_segment",
+           "top_contributors",
            "top_contributors_csr"]
 
 
@@ -137,6 +138,29 @@ def order_by_segment(seg: np.ndarray, n_seg: int
         order[pos[s]] = p
         pos[s] += 1
     return order, ptr
+
+
+@njit(cache=True, nogil=True)
+def sort_by_segment(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, n_seg: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
+    """Pairs stably sorted by segment by scattering each to its place; and ``ptr``."""
+    ptr = np.zeros(n_seg + 1, dtype=np.int64)
+    for p in range(len(seg)):
+        ptr[seg[p] + 1] += 1
+    for s in range(n_seg):
+        ptr[s + 1] += ptr[s]
+    pos = ptr[:-1].copy()
+    out_seg = np.empty_like(seg)
+    out_inc = np.empty_like(inc)
+    out_val = np.empty_like(val)
+    for p in range(len(seg)):
+        s = seg[p]
+        d = pos[s]
+        out_seg[d] = s
+        out_inc[d] = inc[p]
+        out_val[d] = val[p]
+        pos[s] = d + 1
+    return out_seg, out_inc, out_val, ptr
 
 
 @njit(cache=True, nogil=True)

@@ -232,10 +232,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":
-    _code = main()
-    # The process ends here: leave its objects to the operating system rather than to a last
-    # garbage collection over all of them at interpreter exit (about 0.3 s after a build).
-    # Exit handlers still run.
+def run() -> None:
+    """The ``routerisk`` command: :func:`main`, then exit with its code.
+
+    The process ends here: its objects are left to the operating system rather than to a last
+    garbage collection over all of them at interpreter exit (about 0.3 s after a build); exit
+    handlers still run. (:func:`main` itself never does this: it may be called many times in
+    one process.)
+    """
+    code = main()
     gc.freeze()
-    sys.exit(_code)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    run()

@@ -169,3 +169,13 @@ def test_warm_up_loads_the_kernels_in_the_background() -> None:
         "assert k.use_numba(10**5) and not k.use_numba(10)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_sort_by_segment_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    seg, inc, val = _sorted_pairs(70, 300, 5_000)
+    slow, fast = _both(monkeypatch, _kernels.sort_by_segment, seg, inc, val, 80)
+    for a, b in zip(slow, fast, strict=True):
+        np.testing.assert_array_equal(a, b)
+    order = np.argsort(seg, kind="stable")
+    np.testing.assert_array_equal(fast[1], inc[order])
+    np.testing.assert_array_equal(fast[2], val[order])

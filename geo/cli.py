@@ -212,8 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    # -v: routerisk's own messages; the libraries' (fontTools, numba, dask) stay at warnings
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    log.setLevel(logging.INFO if args.verbose else logging.WARNING)
     try:
         return int(args.func(args))
     except UsageError as exc:

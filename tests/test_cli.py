@@ -101,3 +101,16 @@ def test_stage_lines_with_verbose_only_and_quiet_silences_them(layers, tmp_path,
     assert "routerisk: reading incidents:" in err
     assert main(["-v", *args, "--quiet"]) == 0
     assert "segmenting corridors" not in capsys.readouterr().err
+
+
+def test_verbose_shows_routerisk_messages_not_the_libraries() -> None:
+    """-v turns on routerisk's own INFO lines; fontTools (PDF fonts), numba and dask stay at
+    warnings (a PDF's font subsetting printed hundreds of lines before)."""
+    import logging
+
+    assert main(["-v", "validate", "--as-of", "2024-06-01"]) == 0
+    assert logging.getLogger("geo").getEffectiveLevel() == logging.INFO
+    for name in ("fontTools.subset", "numba", "distributed"):
+        assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
+    assert main(["validate", "--as-of", "2024-06-01"]) == 0
+    assert logging.getLogger("geo").getEffectiveLevel() == logging.WARNING

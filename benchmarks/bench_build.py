@@ -264,7 +264,7 @@ def measure(name: str, repeat: int, mode: str) -> dict[str, Any]:
     if "cpu_s" in runs[0]:
         med["cpu_s"] = statistics.median(r["cpu_s"] for r in runs)
     med["peak_rss_mb"] = statistics.median(r["peak_rss_mb"] for r in runs)
-    for key in ("segments", "incidents", "pairs", "dates"):
+    for key in ("segments", "incidents", "pairs", "point_pairs", "dates"):
         if key in runs[0]:
             med[key] = runs[0][key]
     if "stages" in runs[0]:

@@ -32,7 +32,6 @@ __all__ = [
     "edge_table",
     "expect_work",
     "incident_sums",
-    "order_by_segment",
     "segment_sums",
     "segment_sums_dates",
     "sort_by_segment",
@@ -81,7 +80,6 @@ def _load_all() -> None:
     i32, i64, f = np.zeros(1, np.int32), np.zeros(1, np.int64), np.zeros(1)
     ptr = np.array([0, 1], dtype=np.int64)
     jit.candidate_shares(i64, i64, f, f, f + 1.0, ptr, np.zeros((1, 5)), np.zeros(1), 0, 1)
-    jit.order_by_segment(i32, 1)
     jit.sort_by_segment(i32, i32, f, 1)
     jit.segment_sums_csr(ptr, i32, f, f, np.zeros(1), 0, 1)
     jit.segment_sums_dates(ptr, i32, f, np.zeros((1, 1)), np.zeros((1, 1)), 0, 1)
@@ -270,27 +268,11 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
     return _candidate_shares_numpy(cand_pt, cand_seg, px, py, h, edge_ptr, table)
 
 
-def order_by_segment(seg: np.ndarray, n_seg: int) -> tuple[np.ndarray, np.ndarray]:
-    """Stable order of pairs by segment, and where each segment's pairs start in it.
-
-    Returns ``(order, ptr)``: segment ``s``'s pairs are ``order[ptr[s]:ptr[s + 1]]``, in their
-    original order (so every per-segment sum adds the same numbers in the same order).
-
-    >>> order, ptr = order_by_segment(np.array([1, 0, 1, 0]), 3)
-    >>> order.tolist(), ptr.tolist()
-    ([1, 3, 0, 2], [0, 2, 4, 4])
-    """
-    if use_numba(len(seg)):
-        order, ptr = _compiled().order_by_segment(seg, n_seg)
-        return np.asarray(order), np.asarray(ptr)
-    order = np.argsort(seg, kind="stable")
-    ptr = np.concatenate([[0], np.cumsum(np.bincount(seg, minlength=n_seg))]).astype(np.int64)
-    return order, ptr
-
-
 def sort_by_segment(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, n_seg: int
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs in the order of :func:`order_by_segment`, and the segments' starts ``ptr``.
+    """Pairs stably sorted by segment, and where each segment's pairs start: segment ``s``'s
+    pairs are rows ``ptr[s]:ptr[s + 1]``, in their original order (so every per-segment sum
+    adds the same numbers in the same order).
 
     The compiled path scatters the pairs to their places in one pass (no order array, no
     three gathers); the result is the same.
@@ -306,7 +288,8 @@ def sort_by_segment(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, n_seg: in
     if use_numba(len(seg)):
         out = _compiled().sort_by_segment(seg, inc, val, n_seg)
         return tuple(np.asarray(a) for a in out)  # type: ignore[return-value]
-    order, ptr = order_by_segment(seg, n_seg)
+    order = np.argsort(seg, kind="stable")
+    ptr = np.concatenate([[0], np.cumsum(np.bincount(seg, minlength=n_seg))]).astype(np.int64)
     return seg[order], inc[order], val[order], ptr
 
 
@@ -314,7 +297,7 @@ def segment_sums(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: np.n
                  n_seg: int, ptr: np.ndarray | None = None) -> np.ndarray:
     """``out[s] = Σ val[p] · weight[inc[p]]`` over the pairs ``p`` of segment ``s``.
 
-    With ``ptr`` (pairs sorted by segment, :func:`order_by_segment`) the compiled path runs the
+    With ``ptr`` (pairs sorted by segment, :func:`sort_by_segment`) the compiled path runs the
     segments in parallel; the result is the same.
 
     >>> segment_sums(np.array([0, 1, 0]), np.array([0, 0, 1]), np.array([1.0, 2.0, 3.0]),

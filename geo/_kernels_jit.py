@@ -12,7 +12,7 @@ import math
 import numpy as np
 from numba import njit
 
-__all__ = ["candidate_shares", "incident_sums", "insert_baseline", "order_by_segment",
+__all__ = ["candidate_shares", "incident_sums", "insert_baseline",
            "segment_sums", "segment_sums_csr", "segment_sums_dates", "sort_by_segment",
            "top_contributors",
            "top_contributors_csr"]
@@ -119,25 +119,6 @@ def top_contributors(seg: np.ndarray, inc: np.ndarray, val: np.ndarray, weight: 
         if baseline[s] > 0:
             _insert(top_who, top_val, top_rank, count, s, -1, baseline[s], -1)
     return top_who, top_val
-
-
-@njit(cache=True, nogil=True)
-def order_by_segment(seg: np.ndarray, n_seg: int
-                     ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """Stable counting sort of pairs by segment: (order, ptr) with segment ``s``'s pairs at
-    ``order[ptr[s]:ptr[s + 1]]``, in their original order."""
-    ptr = np.zeros(n_seg + 1, dtype=np.int64)
-    for p in range(len(seg)):
-        ptr[seg[p] + 1] += 1
-    for s in range(n_seg):
-        ptr[s + 1] += ptr[s]
-    pos = ptr[:-1].copy()
-    order = np.empty(len(seg), dtype=np.int64)
-    for p in range(len(seg)):
-        s = seg[p]
-        order[pos[s]] = p
-        pos[s] += 1
-    return order, ptr
 
 
 @njit(cache=True, nogil=True)

@@ -58,7 +58,7 @@ def _source_known(texts: np.ndarray) -> np.ndarray:
     codes, uniques = pd.factorize(values, sort=False)
     ends = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[D]")
     for j, text in enumerate(uniques.tolist()):
-        if not text or text == "nan":
+        if not text:
             continue
         with contextlib.suppress(ValueError):  # unreadable: ignored (the loaders report it)
             ends[j] = np.datetime64(parse_period(text).end, "D")

@@ -636,9 +636,8 @@ class RiskField:
 
     def _all_pairs(self, seg_mask: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        parts = [(self._pt_inc, self._pt_seg, self._pt_val) if seg_mask is None else
-                 (self._pt_inc[seg_mask[self._pt_seg]], self._pt_seg[seg_mask[self._pt_seg]],
-                  self._pt_val[seg_mask[self._pt_seg]])]
+        on = slice(None) if seg_mask is None else seg_mask[self._pt_seg]
+        parts = [(self._pt_inc[on], self._pt_seg[on], self._pt_val[on])]
         parts += [sp.pairs(self.geo_len_km, seg_mask) for sp in self._spreads]
         return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                 np.concatenate([p[2] for p in parts]))

@@ -60,22 +60,29 @@ def watch(page: Any, url: str) -> OfflinePage:
 
 
 @contextlib.contextmanager
-def offline_page(path: Path, *, viewport: tuple[int, int] = (1280, 800)
-                 ) -> Iterator[OfflinePage]:
-    """Open the HTML file ``path`` in a fresh headless Chromium with the network cut off."""
+def launched_browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, launched through Playwright and closed on exit."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    url = Path(path).resolve().as_uri()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-            s = watch(page, url)
-            page.goto(url)
-            yield s
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def offline_page(path: Path, *, viewport: tuple[int, int] = (1280, 800)
+                 ) -> Iterator[OfflinePage]:
+    """Open the HTML file ``path`` in a fresh headless Chromium with the network cut off."""
+    url = Path(path).resolve().as_uri()
+    with launched_browser() as browser:
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+        s = watch(page, url)
+        page.goto(url)
+        yield s
 
 
 # The segments are drawn on one canvas (no element per segment). These read what a person

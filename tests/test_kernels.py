@@ -105,12 +105,13 @@ def _sorted_pairs(n_seg: int, n_inc: int, n: int):  # type: ignore[no-untyped-de
     return seg, inc, val
 
 
-def test_order_by_segment_is_a_stable_sort(monkeypatch: pytest.MonkeyPatch) -> None:
-    seg, _, _ = _sorted_pairs(70, 10, 5_000)  # segments 60..69 hold none at the end
-    (o0, p0), (o1, p1) = _both(monkeypatch, _kernels.order_by_segment, seg, 80)
-    np.testing.assert_array_equal(o1, o0)
-    np.testing.assert_array_equal(p1, p0)
-    np.testing.assert_array_equal(o0, np.argsort(seg, kind="stable"))
+def test_sort_by_segment_is_a_stable_sort(monkeypatch: pytest.MonkeyPatch) -> None:
+    seg, inc, val = _sorted_pairs(70, 10, 5_000)  # segments 60..69 hold none at the end
+    slow, fast = _both(monkeypatch, _kernels.sort_by_segment, seg, inc, val, 80)
+    for a, b in zip(slow, fast, strict=True):
+        np.testing.assert_array_equal(a, b)
+    order, p0 = np.argsort(seg, kind="stable"), fast[3]
+    np.testing.assert_array_equal(fast[0], seg[order])
     assert p0[-1] == len(seg) and (np.diff(p0) == np.bincount(seg, minlength=80)).all()
 
 
@@ -118,8 +119,7 @@ def test_sorted_pair_kernels_equal_the_unsorted_ones(monkeypatch: pytest.MonkeyP
     """With pairs sorted by segment, the parallel kernels give exactly the sequential sums."""
     n_seg, n_inc = 60, 400
     seg, inc, val = _sorted_pairs(n_seg, n_inc, 20_000)
-    order, ptr = _kernels.order_by_segment(seg, n_seg)
-    seg, inc, val = seg[order], inc[order], val[order]
+    seg, inc, val, ptr = _kernels.sort_by_segment(seg, inc, val, n_seg)
     weights = RNG.choice([0.0, 1.0, 0.3, 2.5], (n_inc, 7))
     monkeypatch.setattr(geo.settings, "NUMBA_MIN_WORK", 10**18)
     ref = np.stack([_kernels.segment_sums(seg, inc, val, np.ascontiguousarray(weights[:, d]),
@@ -141,8 +141,7 @@ def test_sorted_pair_kernels_equal_the_unsorted_ones(monkeypatch: pytest.MonkeyP
 def test_sorted_top_contributors_equal(monkeypatch: pytest.MonkeyPatch) -> None:
     n_seg, n_inc = 40, 500
     seg, inc, val = _sorted_pairs(n_seg, n_inc, 8_000)
-    order, ptr = _kernels.order_by_segment(seg, n_seg)
-    seg, inc, val = seg[order], inc[order], val[order]
+    seg, inc, val, ptr = _kernels.sort_by_segment(seg, inc, val, n_seg)
     weight = RNG.choice([0.0, 1.0, 2.0], n_inc)
     length = RNG.choice([0.0, 10.0, 25.0], n_seg)
     rank = RNG.permutation(n_inc).astype(np.int64)

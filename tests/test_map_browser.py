@@ -18,13 +18,11 @@ from geo.maps._style import band_colour
 from geo.maps.interactive import build_map, save_map
 from tests import _mapdata as D
 from tests._browser import (
-    ARGS,
-    CHROMIUM,
     POINT_ON_SEGMENT,
     SEGMENTS_DRAWN,
     STROKE_OF,
     OfflinePage,
-    require_chromium,
+    launched_browser,
     watch,
 )
 
@@ -37,13 +35,8 @@ Session = OfflinePage
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launched_browser() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from geo import columns as C
 from geo.maps import interactive
 from geo.maps.interactive import build_map, data_folder, save_map
 from tests import _mapdata as D
-from tests._browser import ARGS, CHROMIUM, SEGMENTS_DRAWN, STROKE_OF, OfflinePage, require_chromium
+from tests._browser import SEGMENTS_DRAWN, STROKE_OF, OfflinePage, launched_browser
 
 HOSTILE = "it's \\ a </script> \u2028 {{ 7*7 }} \"q\" Ünïcödé"
 
@@ -62,13 +62,8 @@ def open_offline(browser: Any, path: Path) -> OfflinePage:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with launched_browser() as b:
         yield b
-        b.close()
 
 
 def test_folder_mode_writes_the_data_beside_the_page(folder_map):

@@ -37,9 +37,12 @@ _KINDS: dict[str, dict[str, str]] = {
     "precision": {"near_town_extra_km": "number", "admin1_per_100km": "number",
                   "country_per_100km": "number"},
     "baseline": {"border_crossing_exposure": "number", "border_crossing_km": "number"},
-    "bands": {"thresholds": "numbers", "labels": "texts", "preset": "text"},
+    "bands": {"thresholds": "numbers", "labels": "texts", "preset": "text", "scheme": "text",
+              "evidence_km_shares": "numbers"},
     "segments": {"max_km": "number", "top_incidents": "integer"},
     "kernel": {"distance": "text", "access_km": "number"},
+    "forecast": {"horizon_days": "integer", "capture_km": "number", "step_days": "integer",
+                 "min_windows": "integer", "min_hits": "integer", "max_windows": "integer"},
 }
 _SIMILAR = 0.8  # difflib ratio from which a new type name is taken for a misspelling
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -212,30 +215,49 @@ def band_scheme(data: Mapping[str, Any], origin: Mapping[tuple[str, ...], str],
                 files: Sequence[str]) -> tuple[str, tuple[float, ...]]:
     """Name and thresholds of the band scheme.
 
-    ``[bands] preset`` names it: ``fixed`` (the ``thresholds`` of ``[bands]``) or one of
-    ``[band_presets]``. A file that sets ``thresholds`` after (or without) choosing a preset gets
-    the scheme ``custom`` unless they equal the preset's; a file that sets a preset and other
-    thresholds is an error.
+    ``[bands] scheme`` names it: ``evidence`` (thresholds chosen at build time from the data,
+    :mod:`geo.forecast`; the ``thresholds`` returned are then only the fallback), ``fixed``
+    (the ``thresholds`` of ``[bands]``) or one of ``[band_presets]``. The older key ``preset``
+    and a file's own ``thresholds`` still choose a fixed scheme when set after ``scheme``
+    (a later file, or the same file without ``scheme``); a file that sets thresholds itself gets
+    the scheme ``custom`` unless they equal the preset's; a file that sets a preset (or
+    ``scheme = "evidence"``) and other thresholds is an error.
     """
     bands = data.get("bands", {})
-    preset = str(bands.get("preset", "fixed"))
-    presets = data.get("band_presets", {})
+    rank = {DEFAULT_ORIGIN: -1, **{f: i for i, f in enumerate(files)}}
+    s_from = origin.get(("bands", "scheme"), DEFAULT_ORIGIN)
     p_from = origin.get(("bands", "preset"), DEFAULT_ORIGIN)
     t_from = origin.get(("bands", "thresholds"), DEFAULT_ORIGIN)
-    rank = {DEFAULT_ORIGIN: -1, **{f: i for i, f in enumerate(files)}}
+    scheme = str(bands.get("scheme", "fixed"))
     given = tuple(float(x) for x in bands.get("thresholds", ()))
+    later = max(rank.get(p_from, -1), rank.get(t_from, -1))
+    if "scheme" in bands and rank.get(s_from, -1) >= later:
+        if scheme == "evidence":
+            if t_from == s_from and s_from != DEFAULT_ORIGIN:
+                raise ConfigError("give either scheme = \"evidence\" or thresholds, not both",
+                                  file=t_from, location="[bands]", field="thresholds")
+            return "evidence", given
+        return _fixed_scheme(data, scheme, s_from, t_from, rank, given, key="scheme")
+    return _fixed_scheme(data, str(bands.get("preset", "fixed")), p_from, t_from, rank, given,
+                         key="preset")
+
+
+def _fixed_scheme(data: Mapping[str, Any], preset: str, p_from: str, t_from: str,
+                  rank: Mapping[str, int], given: tuple[float, ...], *, key: str
+                  ) -> tuple[str, tuple[float, ...]]:
+    presets = data.get("band_presets", {})
     if preset == "fixed":
         fixed = tuple(float(x) for x in _packaged()["bands"]["thresholds"])
         return ("fixed" if given == fixed else "custom"), given
     if preset not in presets:
-        raise ConfigError(f"{preset!r} is not a band preset (known: fixed, "
+        raise ConfigError(f"{preset!r} is not a band scheme (known: evidence, fixed, "
                           f"{', '.join(sorted(presets))})", file=p_from, location="[bands]",
-                          field="preset")
+                          field=key)
     values = tuple(float(x) for x in presets[preset])
     if rank.get(t_from, -1) < rank.get(p_from, -1) or given == values:
         return preset, values
     if t_from == p_from:
-        raise ConfigError(f"give either preset or thresholds, not both (preset {preset!r} "
+        raise ConfigError(f"give either {key} or thresholds, not both ({key} {preset!r} "
                           f"has {list(values)})", file=t_from, location="[bands]",
                           field="thresholds")
     return "custom", given

@@ -10,6 +10,7 @@ __all__ = [
     "ADMIN1_CODE",
     "BASELINE_ID",
     "BORDER_CROSSING",
+    "COARSE_SHARE",
     "CORRIDOR_ID",
     "COUNT",
     "COUNTRY",
@@ -21,6 +22,7 @@ __all__ = [
     "DATE_TEXT",
     "END_DATE",
     "EXPOSURE",
+    "EXPOSURE_INDEX",
     "GEO_PRECISION",
     "INCIDENT_COLUMNS",
     "INCIDENT_ID",
@@ -123,8 +125,14 @@ RISK_DENSITY = "risk_density"
 RISK_BAND = "risk_band"
 TOP_INCIDENTS = "top_incidents"
 EXPOSURE = "exposure"
+# share of risk_density from incidents known only to a province or a country
+COARSE_SHARE = "coarse_share"
 
 # Routes
+# 1 - exp(-exposure): a 0-1 rescaling of exposure for ranking routes, NOT a probability (the
+# calibrated probability is p_<H>d)
+EXPOSURE_INDEX = "exposure_index"
+# the former name of exposure_index, kept (same values) for one release
 INTERCEPTION_INDEX = "interception_index"
 MAX_BAND = "max_band"
 OUTSIDE_KM = "outside_km"  # km of the corridor outside every boundary polygon

@@ -51,9 +51,11 @@ from geo._config import band_scheme, read_config
 from geo._errors import ConfigError
 from geo._known import known_by
 from geo._progress import stage
+from geo.calibration import ForecastSettings
 from geo.io import WGS84, study_crs
 
 __all__ = [
+    "PRECISION_WORDS",
     "SYMBOLS",
     "IncidentType",
     "RiskField",
@@ -68,6 +70,8 @@ __all__ = [
 ]
 
 BASELINE_ID = C.BASELINE_ID
+#: words for geo_precision 1–4 in ``top_incidents`` (``"precision"``)
+PRECISION_WORDS = ("point", "near", "province", "country")
 
 #: Marker shapes a type may ask for (``[types.NAME] symbol = ...``), in the order a type
 #: without one is given the next unused shape.
@@ -137,7 +141,14 @@ class RiskModel:
     border_crossing_exposure, border_crossing_km
         Baseline exposure of each international crossing and its reach.
     band_scheme
-        Name of the band thresholds' preset (``"fixed"`` unless the model file names one).
+        Name of the band scheme: ``"evidence"`` (thresholds chosen by the build, see
+        :mod:`geo.forecast`), ``"fixed"``, a preset's name or ``"custom"``.
+    band_notes
+        What each band meant historically (set by an evidence build; empty otherwise).
+    evidence_km_shares
+        Km shares of bands 1–5 for the evidence scheme.
+    forecast
+        The ``[forecast]`` settings of ``p_<H>d``.
     kernel_distance, kernel_access_km
         ``"euclidean"`` or ``"network"`` distance for point incidents, and how far off the
         network an incident may lie to reach it (network distance only).
@@ -164,6 +175,9 @@ class RiskModel:
     border_crossing_exposure: float = 0.1
     border_crossing_km: float = 25.0
     band_scheme: str = "fixed"
+    band_notes: tuple[str, ...] = ()
+    evidence_km_shares: tuple[float, ...] = (0.40, 0.25, 0.20, 0.10, 0.05)
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
     kernel_distance: str = "euclidean"
     kernel_access_km: float = 25.0
     source: str = field(default="defaults", compare=False)
@@ -295,10 +309,37 @@ def load_model(path: Path | str | Sequence[Path | str] | None = None) -> RiskMod
         border_crossing_km=_get(data.get("baseline", {}), "border_crossing_km", float,
                                 f"{where} [baseline]"),
         band_scheme=scheme,
+        evidence_km_shares=_shares(bands, where),
+        forecast=_forecast(data.get("forecast", {}), where),
         kernel_distance=_kernel_distance(data.get("kernel", {}), where),
         kernel_access_km=_get(data.get("kernel", {}), "access_km", float, f"{where} [kernel]"),
         source=where,
     )
+
+
+def _shares(bands: Mapping[str, Any], where: str) -> tuple[float, ...]:
+    shares = tuple(float(x) for x in bands.get("evidence_km_shares", (0.4, 0.25, 0.2, 0.1, 0.05)))
+    if len(shares) != 5 or any(x <= 0 for x in shares) or abs(sum(shares) - 1.0) > 1e-6:
+        raise ConfigError("needs 5 positive shares of km (bands 1..5) summing to 1",
+                          file=f"{where} [bands]", field="evidence_km_shares")
+    return shares
+
+
+def _forecast(table: Mapping[str, Any], where: str) -> ForecastSettings:
+    loc = f"{where} [forecast]"
+    out = ForecastSettings(
+        horizon_days=_get(table, "horizon_days", int, loc),
+        capture_km=_get(table, "capture_km", float, loc),
+        step_days=_get(table, "step_days", int, loc),
+        min_windows=_get(table, "min_windows", int, loc),
+        min_hits=_get(table, "min_hits", int, loc),
+        max_windows=_get(table, "max_windows", int, loc))
+    for key in ("horizon_days", "step_days", "min_windows", "max_windows"):
+        if getattr(out, key) < 1:
+            raise ConfigError("must be a whole number >= 1", file=loc, field=key)
+    if out.capture_km <= 0 or out.min_hits < 1:
+        raise ConfigError("capture_km must be > 0 and min_hits >= 1", file=loc)
+    return out
 
 
 def band_of(density: np.ndarray | float, thresholds: Sequence[float]) -> np.ndarray:
@@ -1027,7 +1068,13 @@ def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: i
     who = top_who[seg_of, col]
     names = np.where(who < 0, BASELINE_ID, ids[np.maximum(who, 0)] if len(ids) else "").tolist()
     shares = [round(x, 4) for x in share[seg_of, col].tolist()]
-    items = [{"incident_id": name, "share": x} for name, x in zip(names, shares, strict=True)]
+    # how exactly each contributor's place is known (the baseline is not an incident)
+    gprec = field_.incidents[C.GEO_PRECISION].to_numpy(dtype=int)
+    words = np.array(["baseline", *PRECISION_WORDS], dtype=object)
+    level = np.where(who < 0, 0, gprec[np.maximum(who, 0)] if len(ids) else 0)
+    precision = words[np.clip(level, 0, len(PRECISION_WORDS))].tolist()
+    items = [{"incident_id": name, "share": x, "precision": pr}
+             for name, x, pr in zip(names, shares, precision, strict=True)]
     bounds = np.concatenate([[0], np.cumsum(filled.sum(axis=1))]).tolist()
     return [items[a:b] for a, b in itertools.pairwise(bounds)]
 

@@ -217,6 +217,6 @@ class PathsResult:
         with atomic_output(Path(out), command="route") as tmp:
             write_geojson(self.paths, tmp / "paths.geojson", columns=[
                 KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
-                C.INTERCEPTION_INDEX])
+                C.EXPOSURE_INDEX, C.INTERCEPTION_INDEX])
             save_map(m, tmp / "route_map.html")
         return [Path(out) / "paths.geojson", Path(out) / "route_map.html"]

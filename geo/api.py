@@ -27,11 +27,11 @@ from geo._errors import Problem, UsageError
 from geo._json import JsonList
 from geo._results import Comparison, PathsResult
 from geo.pipeline import (
-    ROUTE_COLUMNS,
-    SEGMENT_COLUMNS,
     STATIC_FORMATS,
     Prepared,
     prepare,
+    route_columns,
+    segment_columns,
     sources_of,
     write_outputs,
 )
@@ -152,10 +152,18 @@ class Build:
         One row per corridor segment (EPSG:4326): ``segment_id``, ``corridor_id``, ``route``,
         ``seq``, ``country``, ``admin1``, ``length_km``, ``border_crossing``, ``coverage``
         (``"inside"`` or ``"outside"`` every boundary polygon), ``risk_density`` (weighted
-        incidents per 100 km), ``risk_band`` (1–5), ``exposure`` and ``top_incidents`` (a
-        list of ``{"incident_id", "share"}``, written as JSON text by every writer).
+        incidents per 100 km), ``risk_band`` (1–5), ``p_<H>d`` (calibrated probability of at
+        least one incident on the segment in the next H days, NaN when history cannot
+        support calibration; :mod:`geo.forecast`), ``exposure``, ``coarse_share`` (share of
+        the density from incidents known only to a province or a country) and
+        ``top_incidents`` (a list of ``{"incident_id", "share", "precision"}``, precision
+        one of point, near, province, country, baseline; written as JSON text by every
+        writer).
     routes : pandas.DataFrame
-        One row per corridor: length, exposure, interception index, worst band.
+        One row per corridor: length, exposure, ``p_<H>d`` (calibrated probability of at
+        least one incident along it; empty when history cannot support calibration),
+        ``exposure_index`` (1 − exp(−exposure), not a probability; ``interception_index`` is
+        its former name), worst band.
     families : pandas.DataFrame
         One row per route family.
     incidents : geopandas.GeoDataFrame
@@ -186,13 +194,14 @@ class Build:
     def __init__(self, prepared: Prepared):
         self._prepared = prepared
         scored = prepared.scored
-        cols = [c for c in SEGMENT_COLUMNS if c in scored.columns]
+        cols = [c for c in segment_columns(prepared) if c in scored.columns]
         seg = scored[[*cols, scored.geometry.name]].copy()
         seg[C.TOP_INCIDENTS] = pd.Series([JsonList(v) for v in seg[C.TOP_INCIDENTS]],
                                          index=seg.index, dtype=object)
         self.segments: gpd.GeoDataFrame = seg.reset_index(drop=True)
         self.routes: pd.DataFrame = prepared.routes[
-            [c for c in ROUTE_COLUMNS if c in prepared.routes.columns]].reset_index(drop=True)
+            [c for c in route_columns(prepared) if c in prepared.routes.columns]
+        ].reset_index(drop=True)
         self.families: pd.DataFrame = prepared.families.reset_index(drop=True)
         self.fate: pd.DataFrame = prepared.fate.copy()
         self.incidents: gpd.GeoDataFrame = prepared.incidents.merge(
@@ -252,7 +261,7 @@ class Build:
         worst = "".join(
             f"<tr><td>{esc(str(r[C.CORRIDOR_ID]))}</td><td>{esc(str(r[C.ROUTE]))}</td>"
             f"<td>{float(r[C.LENGTH_KM]):.0f}</td><td>{float(r[C.EXPOSURE]):.3f}</td>"
-            f"<td>{float(r[C.INTERCEPTION_INDEX]):.2f}</td><td>{int(r[C.MAX_BAND])}</td></tr>"
+            f"<td>{float(r[C.EXPOSURE_INDEX]):.2f}</td><td>{int(r[C.MAX_BAND])}</td></tr>"
             for r in self.worst_corridors().to_dict("records"))
         status = ", ".join(f"{v} {esc(k)}" for k, v in self._status_counts().items())
         mark = "PUBLIC (generalised)" if self.public else "RESTRICTED"
@@ -262,7 +271,7 @@ class Build:
             f"({len(self.families)} route families); {len(self.fate)} incidents ({status})"
             f"<table><tr><td>bands</td>{bands}</tr></table>"
             "<table><thead><tr><th>worst corridors</th><th>route</th><th>km</th>"
-            "<th>exposure</th><th>interception</th><th>max band</th></tr></thead>"
+            "<th>exposure</th><th>exposure index</th><th>max band</th></tr></thead>"
             f"<tbody>{worst}</tbody></table></div>"
         )
 

@@ -32,15 +32,23 @@ import pandas as pd
 import shapely
 
 from geo import columns as C
+from geo._errors import Problem
 from geo._known import known_by, period_end_of_start
 from geo.calibration import Calibration, ForecastSettings, fit_calibration
 from geo.io import study_crs
 
-__all__ = ["EVIDENCE_KM_SHARES", "Forecast", "band_history", "calibration_origins",
+__all__ = ["COARSE_KM_WARN", "COARSE_MAJORITY", "EVIDENCE_KM_SHARES", "TOP_BANDS_KM_WARN",
+           "Forecast", "forecast_problems", "band_history", "calibration_origins",
            "coarse_share", "evidence_thresholds", "forecast", "place_incidents", "window_hits"]
 
 #: km shares of bands 1–5 (bottom to top) of the evidence scheme
 EVIDENCE_KM_SHARES = (0.40, 0.25, 0.20, 0.10, 0.05)
+#: a build warns when bands 4–5 hold more than this share of corridor km
+TOP_BANDS_KM_WARN = 1 / 3
+#: a segment's score is "mostly coarse" when coarse incidents give more than this share of it
+COARSE_MAJORITY = 0.5
+#: a build warns when mostly-coarse segments make up more than this share of corridor km
+COARSE_KM_WARN = 0.25
 
 
 def place_incidents(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
@@ -295,8 +303,9 @@ class Forecast:
             now = f"{shares_now[b - 1]:.0%} of km"
             if len(self.history) and np.isfinite(self.history.loc[b - 1, "share_of_incidents"]):
                 held = self.history.loc[b - 1, "share_of_incidents"]
-                notes.append(f"{now}; held {held:.0%} of the next-{h}-day incidents "
-                             f"(windows from {span})")
+                total = int(self.history["incidents"].sum())
+                notes.append(f"{now}; held {held:.0%} of the {total} next-{h}-day incidents "
+                             f"of windows from {span}")
             else:
                 notes.append(f"{now}; no closed {h}-day window to judge it by")
         return tuple(notes)
@@ -309,7 +318,9 @@ class Forecast:
                 "calibration": self.calibration.describe(),
                 "evidence_thresholds": None if self.thresholds is None else
                 [round(t, 6) for t in self.thresholds],
-                "band_history": self.history.round(4).to_dict("records")}
+                "band_history": [{k: (None if isinstance(v, float) and not np.isfinite(v)
+                                      else v) for k, v in row.items()}
+                                 for row in self.history.round(4).to_dict("records")]}
 
 
 def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: object,
@@ -366,3 +377,56 @@ def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: 
     return Forecast(settings=settings, calibration=cal, p=p, origins=origins,
                     thresholds=chosen if evidence_bands else None,  # type: ignore[arg-type]
                     history=history)
+
+
+def forecast_problems(scored: pd.DataFrame, fc: Forecast, model: object, *, file: str
+                      ) -> list[Problem]:
+    """Warnings of a build about its forecast, bands and coarse incidents.
+
+    * ``p_<H>d`` left empty, and why;
+    * bands 4–5 holding more than a third of corridor km (:data:`TOP_BANDS_KM_WARN`);
+    * segments whose score comes mostly (:data:`COARSE_MAJORITY`) from incidents known only to
+      a province or a country making up more than :data:`COARSE_KM_WARN` of corridor km.
+
+    Parameters
+    ----------
+    scored
+        Scored segments with ``coarse_share``.
+    fc
+        The build's :class:`Forecast`.
+    model
+        The risk model in force (its ``band_scheme`` and ``source``).
+    file
+        The incidents file (named in the warnings about data).
+
+    Returns
+    -------
+    list of Problem
+        One per finding.
+    """
+    out: list[Problem] = []
+    if not fc.calibration.fitted:
+        out.append(Problem(file, "-", fc.settings.column,
+                           f"left empty: {fc.calibration.reason} (no calibrated probability "
+                           "is given without the history to support it)"))
+    km = scored[C.LENGTH_KM].to_numpy(dtype=float)
+    total = float(km.sum())
+    if total <= 0:
+        return out
+    top = float(km[scored[C.RISK_BAND].to_numpy(dtype=int) >= 4].sum() / total)
+    if top > TOP_BANDS_KM_WARN:
+        scheme = getattr(model, "band_scheme", "")
+        out.append(Problem(str(getattr(model, "source", "config")), "[bands]", "scheme",
+                           f"bands 4-5 hold {top:.0%} of corridor km (more than a third) with "
+                           f"the {scheme!r} scheme: the map says almost everything is "
+                           "dangerous; scheme = \"evidence\" bands by share of km"))
+    if C.COARSE_SHARE in scored:
+        coarse = scored[C.COARSE_SHARE].to_numpy(dtype=float) > COARSE_MAJORITY
+        share = float(km[coarse].sum() / total)
+        if share > COARSE_KM_WARN:
+            out.append(Problem(file, "-", C.GEO_PRECISION,
+                               f"on {share:.0%} of corridor km most of the score comes from "
+                               "incidents known only to a province or a country (coarse_share "
+                               f"> {COARSE_MAJORITY:.0%}): there the colour says where the "
+                               "unit is, not where on the road the incidents were"))
+    return out

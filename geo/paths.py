@@ -414,8 +414,9 @@ def least_risk_paths(
     GeoDataFrame
         Two rows, ``kind`` ``"least-risk"`` then ``"shortest"``: ``origin``, ``destination``
         (the one reached), ``corridor_ids`` and ``segment_ids`` (``;``-joined in path order),
-        ``length_km``, ``exposure``, ``interception_index`` (1 − exp(−exposure)) and the merged
-        LineString, EPSG:4326.
+        ``length_km``, ``exposure``, ``exposure_index`` (1 − exp(−exposure), a 0–1 rescaling
+        of exposure, not a probability; ``interception_index`` is its former name, same values,
+        kept for one release) and the merged LineString, EPSG:4326.
 
     Raises
     ------
@@ -463,7 +464,8 @@ def least_risk_paths(
         rows.append({KIND: kind, ORIGIN: oname, DESTINATION: reached,
                      **_describe(graph, nodes, weight)})
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
-    out[C.INTERCEPTION_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
+    out[C.EXPOSURE_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
+    out[C.INTERCEPTION_INDEX] = out[C.EXPOSURE_INDEX]
     cols = [KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
-            C.INTERCEPTION_INDEX, "geometry"]
+            C.EXPOSURE_INDEX, C.INTERCEPTION_INDEX, "geometry"]
     return out[cols]

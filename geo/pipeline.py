@@ -16,13 +16,14 @@ import logging
 import os
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo import columns as C
@@ -30,6 +31,7 @@ from geo._errors import InputWarning, Problem, RouteriskError, UsageError, Valid
 from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
+from geo.forecast import Forecast, coarse_share, forecast, forecast_problems
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.maps._payload import sources_of
@@ -42,7 +44,7 @@ from geo.risk import (
     month_ends,
     score_segments,
 )
-from geo.routes import summarise_families, summarise_routes
+from geo.routes import p_columns, summarise_families, summarise_routes
 from geo.segment import coverage_problems, segment_corridors
 
 __all__ = [
@@ -54,6 +56,8 @@ __all__ = [
     "prepare",
     "prepare_from_args",
     "resolve_paths",
+    "route_columns",
+    "segment_columns",
     "sources_of",
     "write_outputs",
 ]
@@ -66,9 +70,10 @@ INCIDENTS_FILE = "incidents.csv"
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
-                   C.TOP_INCIDENTS]
+                   C.COARSE_SHARE, C.TOP_INCIDENTS]
+# p_<H>d follows exposure when the build has it (routes.csv: every column summarise_routes gives)
 ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
-                 C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]
+                 C.EXPOSURE_INDEX, C.MAX_BAND, C.TOP_INCIDENTS, C.INTERCEPTION_INDEX]
 
 
 def bundled_layers() -> Path:
@@ -114,6 +119,8 @@ class Prepared:
     id_key_file, id_map
         Where the key of public incident ids is kept, and original id → public id (restricted
         builds asked for it).
+    forecast
+        The calibration of ``p_<H>d`` and the evidence bands (:mod:`geo.forecast`).
 
     Examples
     --------
@@ -140,6 +147,7 @@ class Prepared:
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
+    forecast: Forecast | None = None
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -353,8 +361,17 @@ def prepare(
         raise ValidationError(seen_warnings)
     with stage(f"finding incident × segment pairs ({engine} engine)"):
         fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
+    with stage("calibrating the forecast"):
+        fc = forecast(segments, i, field=fld, as_of=as_of, settings=model.forecast,
+                      evidence_bands=model.band_scheme == "evidence",
+                      shares=model.evidence_km_shares, thresholds=model.band_thresholds)
+    if fc.thresholds is not None:
+        model = replace(model, band_thresholds=fc.thresholds)
     with stage("scoring segments"):
         scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
+    scored = _with_forecast(scored, fc, fld, as_of)
+    model = replace(model, band_notes=fc.band_notes(_km_shares(scored)))
+    seen_warnings.extend(forecast_problems(scored, fc, model, file=str(paths["incidents"])))
     with stage("incident fate"):
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     if manifest:
@@ -368,8 +385,68 @@ def prepare(
         routes=summarise_routes(scored, top_n=model.top_n),
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
-        manifest=manifest, id_key_file=key_file, id_map=id_table,
+        manifest=manifest, id_key_file=key_file, id_map=id_table, forecast=fc,
     )
+
+
+def _with_forecast(scored: gpd.GeoDataFrame, fc: Forecast, fld: RiskField, as_of: date
+                   ) -> gpd.GeoDataFrame:
+    """``scored`` with ``p_<H>d`` (after ``risk_band``) and ``coarse_share``."""
+    density = scored[C.RISK_DENSITY].to_numpy(dtype=float)
+    out = scored.copy()
+    at = out.columns.get_loc(C.RISK_BAND) + 1
+    out.insert(at, fc.settings.column, fc.p)
+    out[C.COARSE_SHARE] = np.round(coarse_share(fld, as_of, density), 4)
+    return out
+
+
+def _km_shares(scored: pd.DataFrame) -> list[float]:
+    km = scored[C.LENGTH_KM].to_numpy(dtype=float)
+    band = scored[C.RISK_BAND].to_numpy(dtype=int)
+    total = km.sum()
+    return [float(km[band == b].sum() / total) if total > 0 else 0.0 for b in range(1, 6)]
+
+
+def segment_columns(prepared: Prepared) -> list[str]:
+    """The columns of the segment files: :data:`SEGMENT_COLUMNS` with ``p_<H>d`` after
+    ``risk_band``.
+
+    Parameters
+    ----------
+    prepared
+        A :func:`prepare` result.
+
+    Returns
+    -------
+    list of str
+        Column names.
+
+    Examples
+    --------
+    >>> segment_columns(prepare())[SEGMENT_COLUMNS.index("risk_band") + 1]
+    'p_90d'
+    """
+    cols = list(SEGMENT_COLUMNS)
+    at = cols.index(C.RISK_BAND) + 1
+    return [*cols[:at], *p_columns(prepared.scored), *cols[at:]]
+
+
+def route_columns(prepared: Prepared) -> list[str]:
+    """The columns of ``routes.csv``: :data:`ROUTE_COLUMNS` with ``p_<H>d`` after ``exposure``.
+
+    Parameters
+    ----------
+    prepared
+        A :func:`prepare` result.
+
+    Returns
+    -------
+    list of str
+        Column names.
+    """
+    cols = list(ROUTE_COLUMNS)
+    at = cols.index(C.EXPOSURE) + 1
+    return [*cols[:at], *p_columns(prepared.routes), *cols[at:]]
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -467,8 +544,14 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         raise UsageError(f"the public-id key {key_file} is inside the output folder {out_dir}; "
                          "keep it outside every output folder", field="--id-key")
     written: list[str] = []
-    with atomic_output(out_dir, command="build", info=build_info(
-            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
+    seg_cols = segment_columns(prepared)
+    info = build_info(public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)
+    info["bands"] = {"scheme": prepared.model.band_scheme,
+                     "thresholds": [float(t) for t in prepared.model.band_thresholds],
+                     "notes": list(prepared.model.band_notes)}
+    if prepared.forecast is not None:
+        info["forecast"] = prepared.forecast.describe()
+    with atomic_output(out_dir, command="build", info=info) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
         incidents = prepared.incidents.merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
@@ -486,12 +569,11 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             aside = static_maps_aside(prepared, tmp / map_name, formats=tuple(formats))
         with aside:
             with stage("writing segments and tables"):
-                write_geojson(segments, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+                write_geojson(segments, tmp / "segments.geojson", columns=seg_cols)
                 if geoparquet:
-                    write_geoparquet(segments, tmp / "segments.parquet",
-                                     columns=SEGMENT_COLUMNS)
+                    write_geoparquet(segments, tmp / "segments.parquet", columns=seg_cols)
                     write_geoparquet(incidents, tmp / "incidents.parquet")
-                write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
+                write_csv(prepared.routes, tmp / "routes.csv", columns=route_columns(prepared))
                 write_csv(prepared.families, tmp / "route_families.csv")
                 write_csv(prepared.fate, tmp / "incidents_fate.csv")
             with stage("writing the interactive map"):
@@ -507,7 +589,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             with stage("writing the GeoPackage"):
                 write_geopackage({"segments": segments, "incidents": incidents,
                                   "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
-                                 columns={"segments": SEGMENT_COLUMNS})
+                                 columns={"segments": seg_cols})
         if prepared.id_map is not None and not prepared.public:
             write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:

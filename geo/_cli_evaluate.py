@@ -127,7 +127,10 @@ def _prepare(args: argparse.Namespace, config: Path | None) -> Any:
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from geo.evaluate.backtest import backtest, make_scorers, parse_origins, summarise
+    from geo.evaluate.reliability import calibration_report, plot_reliability
     from geo.evaluate.report import few_events_warning, print_summary, write_charts
     from geo.export import atomic_output, write_csv
 
@@ -141,17 +144,29 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
                       horizons=horizons, capture_km=args.capture_km)
     reference = next(iter(models))
     summary = summarise(result.by_origin, reference=reference)
+    rel, ece, _ = calibration_report(prepared.segments, prepared.incidents, scorers=scorers,
+                                     models=models, origins=origins, horizons=horizons,
+                                     capture_km=args.capture_km, data_end=result.data_end)
+    summary = pd.concat([summary, ece], ignore_index=True)
     warning = few_events_warning(result, args.min_events)
     with atomic_output(args.out, command="backtest") as tmp:
         write_csv(result.by_origin, tmp / "metrics_by_origin.csv")
         write_csv(summary, tmp / "summary.csv")
+        write_csv(rel, tmp / "reliability.csv")
         charts = write_charts(result, tmp, horizons)
+        if len(ece):
+            charts.append(plot_reliability(rel, ece, tmp / "reliability.png"))
         if warning:
             (tmp / "WARNING.txt").write_text(warning + "\n", encoding="utf-8")
     print_summary(summary, result, reference=reference, warning=warning)
     if warning:
         print(warning, file=sys.stderr)
-    names = ["metrics_by_origin.csv", "summary.csv", *(p.name for p in charts)]
+    for r in ece.itertuples():
+        print(f"calibration of p_{r.horizon_days}d ({r.method}, out of sample, {r.n_origins} "
+              f"origins): ECE {r.mean:.3f} ({r.ci_low:.3f}-{r.ci_high:.3f}); see "
+              "reliability.csv")
+    names = ["metrics_by_origin.csv", "summary.csv", "reliability.csv",
+             *(p.name for p in charts)]
     print(f"wrote {', '.join(names)} to {args.out}")
     return 0
 

@@ -220,8 +220,8 @@ def band_scheme(data: Mapping[str, Any], origin: Mapping[tuple[str, ...], str],
     (the ``thresholds`` of ``[bands]``) or one of ``[band_presets]``. The older key ``preset``
     and a file's own ``thresholds`` still choose a fixed scheme when set after ``scheme``
     (a later file, or the same file without ``scheme``); a file that sets thresholds itself gets
-    the scheme ``custom`` unless they equal the preset's; a file that sets a preset (or
-    ``scheme = "evidence"``) and other thresholds is an error.
+    the scheme ``custom`` unless they equal the preset's; a file that sets a preset and other
+    thresholds is an error (beside ``scheme = "evidence"`` they are only its fallback).
     """
     bands = data.get("bands", {})
     rank = {DEFAULT_ORIGIN: -1, **{f: i for i, f in enumerate(files)}}
@@ -232,10 +232,7 @@ def band_scheme(data: Mapping[str, Any], origin: Mapping[tuple[str, ...], str],
     given = tuple(float(x) for x in bands.get("thresholds", ()))
     later = max(rank.get(p_from, -1), rank.get(t_from, -1))
     if "scheme" in bands and rank.get(s_from, -1) >= later:
-        if scheme == "evidence":
-            if t_from == s_from and s_from != DEFAULT_ORIGIN:
-                raise ConfigError("give either scheme = \"evidence\" or thresholds, not both",
-                                  file=t_from, location="[bands]", field="thresholds")
+        if scheme == "evidence":  # thresholds of the same file are the fallback
             return "evidence", given
         return _fixed_scheme(data, scheme, s_from, t_from, rank, given, key="scheme")
     return _fixed_scheme(data, str(bands.get("preset", "fixed")), p_from, t_from, rank, given,
@@ -250,9 +247,10 @@ def _fixed_scheme(data: Mapping[str, Any], preset: str, p_from: str, t_from: str
         fixed = tuple(float(x) for x in _packaged()["bands"]["thresholds"])
         return ("fixed" if given == fixed else "custom"), given
     if preset not in presets:
-        raise ConfigError(f"{preset!r} is not a band scheme (known: evidence, fixed, "
-                          f"{', '.join(sorted(presets))})", file=p_from, location="[bands]",
-                          field=key)
+        known = ("evidence, " if key == "scheme" else "") + "fixed, " + ", ".join(
+            sorted(presets))
+        raise ConfigError(f"{preset!r} is not a band {key} (known: {known})", file=p_from,
+                          location="[bands]", field=key)
     values = tuple(float(x) for x in presets[preset])
     if rank.get(t_from, -1) < rank.get(p_from, -1) or given == values:
         return preset, values
@@ -295,10 +293,14 @@ def effective_toml(paths: Sequence[Path | str] = ()) -> str:
     """
     data, origin, _ = read_config(paths)
     # the thresholds in force (a preset's, when a preset chose them)
-    _, thresholds = band_scheme(data, origin, [str(p) for p in paths])
+    name, thresholds = band_scheme(data, origin, [str(p) for p in paths])
     if list(thresholds) != [float(x) for x in data["bands"]["thresholds"]]:
         data["bands"]["thresholds"] = list(thresholds)
         origin[("bands", "thresholds")] = origin[("bands", "preset")] + " (preset)"
+    if name != data["bands"].get("scheme"):  # the scheme in force, so the text reads back
+        data["bands"]["scheme"] = "fixed" if name == "custom" else name
+        origin[("bands", "scheme")] = origin.get(("bands", "thresholds"), DEFAULT_ORIGIN) \
+            if name == "custom" else origin.get(("bands", "preset"), DEFAULT_ORIGIN)
     lines = ["# effective routerisk risk model; each value says where it came from",
              f"# files: {', '.join(str(p) for p in paths) or 'none (packaged defaults only)'}"]
     for section, table in data.items():

@@ -37,9 +37,21 @@ from geo._known import known_by, period_end_of_start
 from geo.calibration import Calibration, ForecastSettings, fit_calibration
 from geo.io import study_crs
 
-__all__ = ["COARSE_KM_WARN", "COARSE_MAJORITY", "EVIDENCE_KM_SHARES", "TOP_BANDS_KM_WARN",
-           "Forecast", "forecast_problems", "band_history", "calibration_origins",
-           "coarse_share", "evidence_thresholds", "forecast", "place_incidents", "window_hits"]
+__all__ = [
+    "COARSE_KM_WARN",
+    "COARSE_MAJORITY",
+    "EVIDENCE_KM_SHARES",
+    "TOP_BANDS_KM_WARN",
+    "Forecast",
+    "band_history",
+    "calibration_origins",
+    "coarse_share",
+    "evidence_thresholds",
+    "forecast",
+    "forecast_problems",
+    "place_incidents",
+    "window_hits",
+]
 
 #: km shares of bands 1–5 (bottom to top) of the evidence scheme
 EVIDENCE_KM_SHARES = (0.40, 0.25, 0.20, 0.10, 0.05)
@@ -301,8 +313,9 @@ class Forecast:
         notes = []
         for b in range(1, 6):
             now = f"{shares_now[b - 1]:.0%} of km"
-            if len(self.history) and np.isfinite(self.history.loc[b - 1, "share_of_incidents"]):
-                held = self.history.loc[b - 1, "share_of_incidents"]
+            held = (float(self.history["share_of_incidents"].to_numpy(dtype=float)[b - 1])
+                    if len(self.history) else float("nan"))
+            if np.isfinite(held):
                 total = int(self.history["incidents"].sum())
                 notes.append(f"{now}; held {held:.0%} of the {total} next-{h}-day incidents "
                              f"of windows from {span}")

@@ -340,7 +340,8 @@ def test_cli_route_prints_both_paths_and_writes_geojson(layers, tmp_path, capsys
     assert [p[KIND] for p in props] == ["least-risk", "shortest"]
     assert [p[CORRIDOR_IDS] for p in props] == ["N", "S"]
     assert set(props[0]) == {KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS,
-                             C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX}
+                             C.LENGTH_KM, C.EXPOSURE, C.EXPOSURE_INDEX,
+                             C.INTERCEPTION_INDEX}
     assert doc["features"][0]["geometry"]["type"] == "LineString"
 
 

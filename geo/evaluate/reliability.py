@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -197,14 +198,14 @@ def calibration_report(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, 
             ece, lo, hi = ece_interval(cal)
             rows.append({"method": name, "horizon_days": h, "metric": "ece", "mean": ece,
                          "ci_low": lo, "ci_high": hi,
-                         "n_origins": int(len(np.unique(cal.origin)))})
+                         "n_origins": len(np.unique(cal.origin))})
     summary = pd.DataFrame(rows, columns=["method", "horizon_days", "metric", "mean", "ci_low",
                                           "ci_high", "n_origins"])
     return reliability_rows(results), summary, results
 
 
-def plot_reliability(table: pd.DataFrame, summary: pd.DataFrame, path: object,
-                     *, title: str = "") -> object:
+def plot_reliability(table: pd.DataFrame, summary: pd.DataFrame, path: Path,
+                     *, title: str = "") -> Path:
     """Reliability diagram (observed frequency against mean prediction, bin sizes) as a PNG.
 
     Parameters
@@ -234,7 +235,8 @@ def plot_reliability(table: pd.DataFrame, summary: pd.DataFrame, path: object,
     for (method, h), grp in table.groupby(["method", "horizon_days"], sort=True):
         grp = grp[grp["n"] > 0]
         ece = summary[(summary["method"] == method) & (summary["horizon_days"] == h)]["mean"]
-        label = f"{method}, {h} days" + (f" (ECE {float(ece.iat[0]):.3f})" if len(ece) else "")
+        value = ece.to_numpy(dtype=float)
+        label = f"{method}, {h} days" + (f" (ECE {value[0]:.3f})" if len(value) else "")
         ax.plot(grp["mean_predicted"], grp["observed_frequency"], marker="o", label=label)
         bx.bar(grp["p_low"] + 0.05, grp["n"], width=0.09, alpha=0.6)
     ax.set(ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1),
@@ -242,6 +244,6 @@ def plot_reliability(table: pd.DataFrame, summary: pd.DataFrame, path: object,
     ax.legend(fontsize=8, loc="upper left")
     bx.set(xlabel="predicted probability", ylabel="segment-windows", yscale="log")
     fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": None})  # type: ignore[arg-type]
+    fig.savefig(path, dpi=110, metadata={"Software": None})
     plt.close(fig)
     return path

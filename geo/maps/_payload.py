@@ -374,8 +374,10 @@ def _top(flat: tuple[np.ndarray, np.ndarray, list[Any], list[str]], order: np.nd
     ref[iids == BASELINE_ID] = -1
     share = np.array(_nums(pd.to_numeric(pd.Series(shares, dtype=object), errors="coerce"), 4),
                      dtype=object)
-    pairs = (np.stack([ref, share, np.asarray(precision, dtype=object)], axis=1)[by].tolist()
-             if len(by) else [])
+    rows = np.stack([ref, share], axis=1)[by].tolist() if len(by) else []
+    words = np.asarray(precision, dtype=object)[by].tolist() if len(by) else []
+    # the precision travels only where the scores give it
+    pairs = [[*row, word] if word else row for row, word in zip(rows, words, strict=True)]
     bounds = np.searchsorted(seg[by], np.arange(len(order) + 1)).tolist()
     return [pairs[a:b] for a, b in pairwise(bounds)]
 

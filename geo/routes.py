@@ -139,8 +139,8 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     release). Where the segments carry ``p_<H>d`` (calibrated, :mod:`geo.forecast`), the route
     gets ``p_<H>d = 1 − Π(1 − p)`` over its segments: the probability of at least one incident
     along it, treating segments as independent (:func:`any_incident`). Shares in
-    ``top_incidents`` are of the corridor's exposure, from each segment's top contributors (a lower bound when segments
-    have more contributors than they keep).
+    ``top_incidents`` are of the corridor's exposure, from each segment's top contributors (a
+    lower bound when segments have more contributors than they keep).
 
     Parameters
     ----------

@@ -12,7 +12,8 @@ a call of the wrong form raises :class:`UsageError`; suspicious but valid input 
 :class:`InputWarning`.
 
 The modules, importable one by one: :mod:`geo.io` (read and validate layers),
-:mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.routes`
+:mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.forecast`
+(calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.calibration`), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
 (public builds), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
@@ -33,9 +34,11 @@ from geo._version import __version__
 if TYPE_CHECKING:  # what the lazy names below resolve to
     from geo import (
         api,
+        calibration,
         compare,
         datasets,
         export,
+        forecast,
         io,
         maps,
         paths,
@@ -56,9 +59,11 @@ __all__ = [
     "__version__",
     "api",
     "build",
+    "calibration",
     "compare",
     "datasets",
     "export",
+    "forecast",
     "io",
     "maps",
     "paths",
@@ -71,8 +76,9 @@ __all__ = [
 ]
 
 
-_MODULES = frozenset({"api", "compare", "datasets", "export", "io", "maps", "paths", "pipeline",
-                      "publish", "risk", "routes", "segment", "settings"})
+_MODULES = frozenset({"api", "calibration", "compare", "datasets", "export", "forecast", "io",
+                      "maps", "paths", "pipeline", "publish", "risk", "routes", "segment",
+                      "settings"})
 _FROM_API = frozenset({"Build", "build"})
 
 

@@ -26,6 +26,7 @@ from geo import columns as C
 from geo._errors import Problem, UsageError
 from geo._json import JsonList
 from geo._results import Comparison, PathsResult
+from geo.forecast import Forecast
 from geo.pipeline import (
     STATIC_FORMATS,
     Prepared,
@@ -182,6 +183,8 @@ class Build:
         Whether the incidents were generalised for publication.
     warnings : list of geo._errors.Problem
         Suspicious but valid input (for example swapped lat/lon), one line each.
+    forecast : geo.forecast.Forecast or None
+        The calibration of ``p_<H>d`` (or why there is none) and the evidence bands' history.
 
     Examples
     --------
@@ -212,6 +215,7 @@ class Build:
         self.as_of: date = prepared.as_of
         self.public: bool = prepared.public
         self.warnings: list[Problem] = list(prepared.warnings)
+        self.forecast: Forecast | None = prepared.forecast
 
     # ------------------------------------------------------------------ summaries
 

@@ -215,3 +215,51 @@ def test_any_incident_combines_independent_segments():
 
 def test_calibration_settings_default():
     assert ForecastSettings() == load_model().forecast
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def test_backtest_predictions_use_only_what_was_known_at_each_origin(dense):
+    from geo._known import known_by
+    from geo.evaluate.reliability import calibrated_predictions
+    from geo.risk import RiskField
+
+    origins = [date(2019, m, 28) for m in range(3, 13)] + [date(2020, m, 28)
+                                                            for m in range(1, 13)]
+    inc = dense.incidents
+    s = ForecastSettings(min_windows=3, min_hits=5)
+    full = calibrated_predictions(dense.segments, inc, field=RiskField(dense.segments, inc,
+                                  model=dense.model), origins=origins, horizon_days=90,
+                                  settings=s, capture_km=10.0, data_end=date(2021, 3, 31))
+    last = origins[-1]
+    assert len(full.p) and (full.origin == len(origins) - 1).any()
+    # the prediction at the last origin, made again from the incidents known by then alone
+    early = inc[known_by(inc) <= np.datetime64(last, "D")]
+    again = calibrated_predictions(dense.segments, early, field=RiskField(
+        dense.segments, early, model=dense.model), origins=origins, horizon_days=90,
+        settings=s, capture_km=10.0, data_end=date(2021, 3, 31))
+    at = full.origin == len(origins) - 1
+    np.testing.assert_allclose(full.p[at], again.p[again.origin == len(origins) - 1],
+                               rtol=1e-9)
+
+
+def test_backtest_writes_reliability_and_ece(world, tmp_path, capsys):
+    from geo.cli import main
+
+    out = tmp_path / "bt"
+    assert main(["backtest", "--layers", str(world), "--origins", "2019-06-30:2022-06-30:3m",
+                 "--horizons", "90", "--baselines", "uniform", "--out", str(out)]) == 0
+    rel = pd.read_csv(out / "reliability.csv")
+    assert rel.columns.tolist() == ["method", "horizon_days", "bin", "p_low", "p_high",
+                                    "mean_predicted", "observed_frequency", "n"]
+    assert rel["n"].sum() > 0 and len(rel) == 10
+    summary = pd.read_csv(out / "summary.csv")
+    ece = summary[summary["metric"] == "ece"]
+    assert ece["method"].tolist() == ["routerisk"]
+    # the summary's ECE is the reliability table's
+    got = rel.assign(gap=(rel["mean_predicted"] - rel["observed_frequency"]).abs() * rel["n"])
+    assert ece["mean"].iat[0] == pytest.approx(got["gap"].sum() / rel["n"].sum(), abs=1e-5)
+    assert ece["ci_low"].iat[0] <= ece["mean"].iat[0] <= ece["ci_high"].iat[0]
+    assert (out / "reliability.png").stat().st_size > 0
+    assert "ECE" in capsys.readouterr().out

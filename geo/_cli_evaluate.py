@@ -154,7 +154,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         write_csv(summary, tmp / "summary.csv")
         write_csv(rel, tmp / "reliability.csv")
         charts = write_charts(result, tmp, horizons)
-        if len(ece):
+        if rel["n"].sum() > 0:
             charts.append(plot_reliability(rel, ece, tmp / "reliability.png"))
         if warning:
             (tmp / "WARNING.txt").write_text(warning + "\n", encoding="utf-8")

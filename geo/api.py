@@ -30,9 +30,8 @@ from geo.forecast import Forecast
 from geo.pipeline import (
     STATIC_FORMATS,
     Prepared,
+    output_columns,
     prepare,
-    route_columns,
-    segment_columns,
     sources_of,
     write_outputs,
 )
@@ -197,13 +196,14 @@ class Build:
     def __init__(self, prepared: Prepared):
         self._prepared = prepared
         scored = prepared.scored
-        cols = [c for c in segment_columns(prepared) if c in scored.columns]
+        seg_cols, route_cols = output_columns(prepared)
+        cols = [c for c in seg_cols if c in scored.columns]
         seg = scored[[*cols, scored.geometry.name]].copy()
         seg[C.TOP_INCIDENTS] = pd.Series([JsonList(v) for v in seg[C.TOP_INCIDENTS]],
                                          index=seg.index, dtype=object)
         self.segments: gpd.GeoDataFrame = seg.reset_index(drop=True)
         self.routes: pd.DataFrame = prepared.routes[
-            [c for c in route_columns(prepared) if c in prepared.routes.columns]
+            [c for c in route_cols if c in prepared.routes.columns]
         ].reset_index(drop=True)
         self.families: pd.DataFrame = prepared.families.reset_index(drop=True)
         self.fate: pd.DataFrame = prepared.fate.copy()

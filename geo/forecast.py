@@ -23,19 +23,19 @@ calibration windows: its share of km and of the next-H-day incidents.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo import columns as C
 from geo._errors import Problem
-from geo._known import known_by, period_end_of_start
+from geo._known import known_by
+from geo._windows import calibration_origins, place_incidents, window_hits
 from geo.calibration import Calibration, ForecastSettings, fit_calibration
-from geo.io import study_crs
+from geo.risk import RiskField, RiskModel, band_of
 
 __all__ = [
     "COARSE_KM_WARN",
@@ -59,114 +59,9 @@ EVIDENCE_KM_SHARES = (0.40, 0.25, 0.20, 0.10, 0.05)
 TOP_BANDS_KM_WARN = 1 / 3
 #: a segment's score is "mostly coarse" when coarse incidents give more than this share of it
 COARSE_MAJORITY = 0.5
-#: a build warns when mostly-coarse segments make up more than this share of corridor km
+#: a build warns when mostly-coarse segments make up more than this share of the km in bands
+#: 3–5 (where the colour says "risk": a faint province-wide score in band 1 misleads no one)
 COARSE_KM_WARN = 0.25
-
-
-def place_incidents(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
-                    capture_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, period end and nearest segment (within ``capture_km``, else -1) of each incident.
-
-    Only point incidents (geo_precision 1–2 with a location) can be placed.
-
-    Parameters
-    ----------
-    segments, incidents
-        Segments and incidents as the pipeline holds them.
-    capture_km
-        Farthest distance to the nearest segment.
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        ``(start, end, target)``.
-    """
-    start = incidents[C.DATE].to_numpy(dtype="datetime64[D]")
-    end = period_end_of_start(incidents)
-    target = np.full(len(incidents), -1)
-    ok = (incidents[C.GEO_PRECISION].to_numpy(dtype=int) <= 2) & incidents.geometry.notna() \
-        .to_numpy()
-    idx = np.flatnonzero(ok)
-    if len(idx) and len(segments):
-        crs = study_crs(segments)
-        seg = segments.geometry.to_crs(crs).values
-        pts = incidents.geometry.iloc[idx].to_crs(crs).values
-        q_pt, q_seg = shapely.STRtree(seg).query_nearest(pts, max_distance=capture_km * 1000.0,
-                                                         all_matches=False)
-        target[idx[q_pt]] = q_seg
-    return start, end, target
-
-
-def window_hits(placed: tuple[np.ndarray, np.ndarray, np.ndarray], known: np.ndarray,
-                origins: Sequence[date], *, horizon_days: int, n_segments: int,
-                known_by_date: date) -> np.ndarray:
-    """Incidents per segment in each window (origin, origin + H], counting only those known
-    by ``known_by_date``.
-
-    Parameters
-    ----------
-    placed
-        :func:`place_incidents` output.
-    known
-        :func:`geo._known.known_by` of the incidents.
-    origins
-        Window starts.
-    horizon_days
-        H.
-    n_segments
-        Number of segments.
-    known_by_date
-        Incidents known after this day are not counted (no look-ahead).
-
-    Returns
-    -------
-    numpy.ndarray
-        Counts, shape ``(n_segments, len(origins))``.
-    """
-    start, end, target = placed
-    cutoff = np.datetime64(known_by_date, "D")
-    usable = (target >= 0) & (known <= cutoff)
-    out = np.zeros((n_segments, len(origins)), dtype=np.int64)
-    for j, t in enumerate(origins):
-        t64 = np.datetime64(t, "D")
-        window = usable & (start > t64) & (end <= t64 + np.timedelta64(horizon_days, "D"))
-        out[:, j] = np.bincount(target[window], minlength=n_segments)
-    return out
-
-
-def calibration_origins(as_of: date, first_known: date | None, settings: ForecastSettings
-                        ) -> list[date]:
-    """Origins of the closed windows used at ``as_of``, oldest first.
-
-    Parameters
-    ----------
-    as_of
-        The build's date.
-    first_known
-        The day the first incident became known (None: no incident).
-    settings
-        The ``[forecast]`` settings.
-
-    Returns
-    -------
-    list of datetime.date
-        ``as_of − H − k·step`` for k = 0 … while at least H days follow ``first_known``.
-
-    Examples
-    --------
-    >>> s = ForecastSettings(horizon_days=90, step_days=30, max_windows=3)
-    >>> [d.isoformat() for d in calibration_origins(date(2024, 12, 31), date(2020, 1, 1), s)]
-    ['2024-08-03', '2024-09-02', '2024-10-02']
-    """
-    if first_known is None:
-        return []
-    h, step = timedelta(days=settings.horizon_days), timedelta(days=settings.step_days)
-    out: list[date] = []
-    t = as_of - h
-    while t - first_known >= h and len(out) < settings.max_windows:
-        out.append(t)
-        t -= step
-    return out[::-1]
 
 
 def evidence_thresholds(density: np.ndarray, length_km: np.ndarray,
@@ -197,10 +92,11 @@ def evidence_thresholds(density: np.ndarray, length_km: np.ndarray,
     length_km = np.asarray(length_km, dtype=float)
     total = float(length_km.sum())
     top = np.cumsum(np.asarray(shares, dtype=float)[::-1])[:4]  # top 5 %, 15 %, 35 %, 60 %
-    values = np.unique(density[density > 0])[::-1]  # distinct positive, high to low
-    # km at or above each distinct value
-    km_at_or_above = np.array([length_km[density >= v].sum() for v in values]) if len(
-        values) else np.zeros(0)
+    positive = density > 0
+    values, which = np.unique(density[positive], return_inverse=True)
+    # km at or above each distinct positive value, highest value first
+    km_at = np.bincount(which, weights=length_km[positive], minlength=len(values))
+    values, km_at_or_above = values[::-1], np.cumsum(km_at[::-1])
     out: list[float] = []
     for s in top[::-1]:  # band 2, 3, 4, 5
         fits = values[km_at_or_above <= s * total + 1e-9] if total > 0 else values[:0]
@@ -236,9 +132,15 @@ def band_history(dens: np.ndarray, hits: np.ndarray, length_km: np.ndarray,
     pandas.DataFrame
         ``band, share_of_km, share_of_incidents, incidents, hit_frequency`` (km share averaged
         over windows; incidents summed; hit frequency = segment-windows with an incident).
-    """
-    from geo.risk import band_of
 
+    Examples
+    --------
+    >>> dens = np.array([[0.0, 0.0], [5.0, 9.0]])  # two segments, two windows
+    >>> hits = np.array([[1, 0], [2, 1]])
+    >>> t = band_history(dens, hits, np.array([10.0, 10.0]), [1, 2, 3, 4])
+    >>> t.loc[t["band"] == 5, ["share_of_km", "share_of_incidents", "incidents"]].values.tolist()
+    [[0.5, 0.75, 3.0]]
+    """
     bands = band_of(dens, thresholds)
     km = np.broadcast_to(np.asarray(length_km, dtype=float)[:, None], dens.shape)
     rows = []
@@ -254,7 +156,7 @@ def band_history(dens: np.ndarray, hits: np.ndarray, length_km: np.ndarray,
     return pd.DataFrame(rows)
 
 
-def coarse_share(field: object, as_of: date, density: np.ndarray) -> np.ndarray:
+def coarse_share(field: RiskField, as_of: date, density: np.ndarray) -> np.ndarray:
     """Share of each segment's density from incidents known only to a province or country.
 
     Parameters
@@ -270,9 +172,16 @@ def coarse_share(field: object, as_of: date, density: np.ndarray) -> np.ndarray:
     -------
     numpy.ndarray
         Shares in [0, 1] (0 where the density is 0).
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> share = coarse_share(p.field, p.as_of, p.field.density(p.as_of))
+    >>> bool(((share >= 0) & (share <= 1)).all())
+    True
     """
-    value = field.base * field.time_factor(as_of)  # type: ignore[attr-defined]
-    coarse = field.spread_density(value)  # type: ignore[attr-defined]
+    coarse = field.spread_density(field.base * field.time_factor(as_of))
     out = np.zeros(len(density))
     np.divide(coarse, density, out=out, where=density > 0)
     return np.clip(out, 0.0, 1.0)
@@ -296,6 +205,13 @@ class Forecast:
         Evidence band thresholds (``None`` when the scheme is not ``evidence``).
     history
         :func:`band_history` for the thresholds in force (empty without closed windows).
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> fc = prepare().forecast  # the bundled example: too little history for a fit
+    >>> fc.settings.column, fc.calibration.fitted, len(fc.origins)
+    ('p_90d', False, 60)
     """
 
     settings: ForecastSettings
@@ -323,6 +239,15 @@ class Forecast:
                 notes.append(f"{now}; no closed {h}-day window to judge it by")
         return tuple(notes)
 
+    def summary(self) -> str:
+        """One line for the build's summary: the fit, or why ``p_<H>d`` is empty."""
+        col, cal = self.settings.column, self.calibration
+        if not cal.fitted:
+            return f"{col} left empty: {cal.reason}"
+        return (f"{col} calibrated on {cal.n_windows} windows from "
+                f"{self.origins[0].isoformat()} ({cal.n_rows} segment-windows, {cal.n_hits} "
+                "with an incident)")
+
     def describe(self) -> dict[str, object]:
         """JSON-ready summary (for the build manifest)."""
         return {"column": self.settings.column, "horizon_days": self.settings.horizon_days,
@@ -336,7 +261,7 @@ class Forecast:
                                  for row in self.history.round(4).to_dict("records")]}
 
 
-def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: object,
+def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: RiskField,
              as_of: date, settings: ForecastSettings, evidence_bands: bool = True,
              shares: Sequence[float] = EVIDENCE_KM_SHARES,
              thresholds: Sequence[float] | None = None) -> Forecast:
@@ -363,6 +288,15 @@ def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: 
     -------
     Forecast
         Probabilities, the fit and the band evidence.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> fc = forecast(p.segments, p.incidents, field=p.field, as_of=p.as_of,
+    ...               settings=p.model.forecast)
+    >>> fc.calibration.reason.endswith("calibration needs at least 10")
+    True
     """
     length = segments[C.LENGTH_KM].to_numpy(dtype=float)
     known = known_by(incidents)
@@ -370,12 +304,12 @@ def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: 
     known_now = known[known <= cut]
     first = known_now.min().astype(object) if len(known_now) else None
     origins = calibration_origins(as_of, first, settings)
-    density_now = field.density(as_of)  # type: ignore[attr-defined]
+    density_now = field.density(as_of)
     if origins:
         placed = place_incidents(segments, incidents, settings.capture_km)
         hits = window_hits(placed, known, origins, horizon_days=settings.horizon_days,
                            n_segments=len(segments), known_by_date=as_of)
-        dens = field.densities(origins)  # type: ignore[attr-defined]
+        dens = field.densities(origins)
     else:
         hits = np.zeros((len(segments), 0), dtype=np.int64)
         dens = np.zeros((len(segments), 0))
@@ -383,23 +317,22 @@ def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: 
                           n_windows=len(origins), min_windows=settings.min_windows,
                           min_hits=settings.min_hits)
     p = cal.predict(density_now, length)
-    chosen = (evidence_thresholds(density_now, length, shares) if evidence_bands
-              else tuple(float(t) for t in thresholds or ()))
-    history = (band_history(dens, hits, length, chosen) if origins and len(chosen) == 4
+    chosen = evidence_thresholds(density_now, length, shares) if evidence_bands else None
+    in_force = chosen or tuple(float(t) for t in thresholds or ())
+    history = (band_history(dens, hits, length, in_force) if origins and len(in_force) == 4
                else pd.DataFrame())
-    return Forecast(settings=settings, calibration=cal, p=p, origins=origins,
-                    thresholds=chosen if evidence_bands else None,  # type: ignore[arg-type]
+    return Forecast(settings=settings, calibration=cal, p=p, origins=origins, thresholds=chosen,
                     history=history)
 
 
-def forecast_problems(scored: pd.DataFrame, fc: Forecast, model: object, *, file: str
+def forecast_problems(scored: pd.DataFrame, fc: Forecast, model: RiskModel, *, file: str
                       ) -> list[Problem]:
     """Warnings of a build about its forecast, bands and coarse incidents.
 
-    * ``p_<H>d`` left empty, and why;
     * bands 4–5 holding more than a third of corridor km (:data:`TOP_BANDS_KM_WARN`);
     * segments whose score comes mostly (:data:`COARSE_MAJORITY`) from incidents known only to
-      a province or a country making up more than :data:`COARSE_KM_WARN` of corridor km.
+      a province or a country making up more than :data:`COARSE_KM_WARN` of the km in bands
+      3–5.
 
     Parameters
     ----------
@@ -416,30 +349,113 @@ def forecast_problems(scored: pd.DataFrame, fc: Forecast, model: object, *, file
     -------
     list of Problem
         One per finding.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example: 10 incidents, most known only to a province
+    >>> [x.field for x in forecast_problems(p.scored, p.forecast, p.model, file="x.csv")]
+    ['geo_precision']
     """
     out: list[Problem] = []
-    if not fc.calibration.fitted:
-        out.append(Problem(file, "-", fc.settings.column,
-                           f"left empty: {fc.calibration.reason} (no calibrated probability "
-                           "is given without the history to support it)"))
     km = scored[C.LENGTH_KM].to_numpy(dtype=float)
     total = float(km.sum())
     if total <= 0:
         return out
     top = float(km[scored[C.RISK_BAND].to_numpy(dtype=int) >= 4].sum() / total)
     if top > TOP_BANDS_KM_WARN:
-        scheme = getattr(model, "band_scheme", "")
-        out.append(Problem(str(getattr(model, "source", "config")), "[bands]", "scheme",
+        scheme = model.band_scheme
+        out.append(Problem(model.source, "[bands]", "scheme",
                            f"bands 4-5 hold {top:.0%} of corridor km (more than a third) with "
                            f"the {scheme!r} scheme: the map says almost everything is "
                            "dangerous; scheme = \"evidence\" bands by share of km"))
-    if C.COARSE_SHARE in scored:
-        coarse = scored[C.COARSE_SHARE].to_numpy(dtype=float) > COARSE_MAJORITY
-        share = float(km[coarse].sum() / total)
+    coloured = scored[C.RISK_BAND].to_numpy(dtype=int) >= 3
+    if C.COARSE_SHARE in scored and km[coloured].sum() > 0:
+        coarse = coloured & (scored[C.COARSE_SHARE].to_numpy(dtype=float) > COARSE_MAJORITY)
+        share = float(km[coarse].sum() / km[coloured].sum())
         if share > COARSE_KM_WARN:
             out.append(Problem(file, "-", C.GEO_PRECISION,
-                               f"on {share:.0%} of corridor km most of the score comes from "
-                               "incidents known only to a province or a country (coarse_share "
-                               f"> {COARSE_MAJORITY:.0%}): there the colour says where the "
-                               "unit is, not where on the road the incidents were"))
+                               f"on {share:.0%} of the km in bands 3-5 most of the score comes "
+                               "from incidents known only to a province or a country "
+                               f"(coarse_share > {COARSE_MAJORITY:.0%}): there the colour says "
+                               "where the unit is, not where on the road the incidents were"))
     return out
+
+
+def prepare_forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
+                     field: RiskField, as_of: date, model: RiskModel
+                     ) -> tuple[RiskModel, Forecast]:
+    """The build's :func:`forecast`, and ``model`` with the evidence thresholds in force.
+
+    Parameters
+    ----------
+    segments, incidents, field, as_of
+        As for :func:`forecast`.
+    model
+        The risk model (its ``[forecast]`` and ``[bands]`` settings).
+
+    Returns
+    -------
+    tuple
+        The model to score with, and the forecast.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> from geo.risk import load_model
+    >>> p = prepare()  # the bundled example
+    >>> m, fc = prepare_forecast(p.segments, p.incidents, field=p.field, as_of=p.as_of,
+    ...                          model=load_model())
+    >>> m.band_thresholds == fc.thresholds
+    True
+    """
+    fc = forecast(segments, incidents, field=field, as_of=as_of, settings=model.forecast,
+                  evidence_bands=model.band_scheme == "evidence",
+                  shares=model.evidence_km_shares, thresholds=model.band_thresholds)
+    if fc.thresholds is not None:
+        model = replace(model, band_thresholds=fc.thresholds)
+    return model, fc
+
+
+def apply_forecast(scored: gpd.GeoDataFrame, fc: Forecast, *, field: RiskField, as_of: date,
+                   model: RiskModel, file: str
+                   ) -> tuple[gpd.GeoDataFrame, RiskModel, list[Problem]]:
+    """Add ``p_<H>d`` (after ``risk_band``) and ``coarse_share``; note what each band held.
+
+    Parameters
+    ----------
+    scored
+        :func:`geo.risk.score_segments` output.
+    fc
+        The build's forecast.
+    field, as_of
+        The build's risk field and date.
+    model
+        The model the segments were scored with.
+    file
+        The incidents file (named in warnings).
+
+    Returns
+    -------
+    tuple
+        The segments, the model with its ``band_notes``, and :func:`forecast_problems`.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> scored, m, _ = apply_forecast(p.scored.drop(columns=["p_90d", "coarse_share"]),
+    ...     p.forecast, field=p.field, as_of=p.as_of, model=p.model, file="x.csv")
+    >>> scored.columns[scored.columns.get_loc("risk_band") + 1], len(m.band_notes)
+    ('p_90d', 5)
+    """
+    density = scored[C.RISK_DENSITY].to_numpy(dtype=float)
+    out = scored.copy()
+    out.insert(int(out.columns.get_loc(C.RISK_BAND)) + 1, fc.settings.column, fc.p)
+    out[C.COARSE_SHARE] = np.round(coarse_share(field, as_of, density), 4)
+    km = out[C.LENGTH_KM].to_numpy(dtype=float)
+    band = out[C.RISK_BAND].to_numpy(dtype=int)
+    total = float(km.sum())
+    shares = [float(km[band == b].sum() / total) if total > 0 else 0.0 for b in range(1, 6)]
+    model = replace(model, band_notes=fc.band_notes(shares))
+    return out, model, forecast_problems(out, fc, model, file=file)

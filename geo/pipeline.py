@@ -16,14 +16,13 @@ import logging
 import os
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geo import columns as C
@@ -32,7 +31,7 @@ from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
-from geo.forecast import Forecast, coarse_share, forecast, forecast_problems
+from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.maps._payload import sources_of
 from geo.risk import (
@@ -53,11 +52,10 @@ __all__ = [
     "add_input_arguments",
     "bundled_layers",
     "iso_date_arg",
+    "output_columns",
     "prepare",
     "prepare_from_args",
     "resolve_paths",
-    "route_columns",
-    "segment_columns",
     "sources_of",
     "write_outputs",
 ]
@@ -362,16 +360,12 @@ def prepare(
     with stage(f"finding incident × segment pairs ({engine} engine)"):
         fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
     with stage("calibrating the forecast"):
-        fc = forecast(segments, i, field=fld, as_of=as_of, settings=model.forecast,
-                      evidence_bands=model.band_scheme == "evidence",
-                      shares=model.evidence_km_shares, thresholds=model.band_thresholds)
-    if fc.thresholds is not None:
-        model = replace(model, band_thresholds=fc.thresholds)
+        model, fc = prepare_forecast(segments, i, field=fld, as_of=as_of, model=model)
     with stage("scoring segments"):
         scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
-    scored = _with_forecast(scored, fc, fld, as_of)
-    model = replace(model, band_notes=fc.band_notes(_km_shares(scored)))
-    seen_warnings.extend(forecast_problems(scored, fc, model, file=str(paths["incidents"])))
+    scored, model, found = apply_forecast(scored, fc, field=fld, as_of=as_of, model=model,
+                                          file=str(paths["incidents"]))
+    seen_warnings.extend(found)
     with stage("incident fate"):
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     if manifest:
@@ -389,64 +383,18 @@ def prepare(
     )
 
 
-def _with_forecast(scored: gpd.GeoDataFrame, fc: Forecast, fld: RiskField, as_of: date
-                   ) -> gpd.GeoDataFrame:
-    """``scored`` with ``p_<H>d`` (after ``risk_band``) and ``coarse_share``."""
-    density = scored[C.RISK_DENSITY].to_numpy(dtype=float)
-    out = scored.copy()
-    at = out.columns.get_loc(C.RISK_BAND) + 1
-    out.insert(at, fc.settings.column, fc.p)
-    out[C.COARSE_SHARE] = np.round(coarse_share(fld, as_of, density), 4)
-    return out
+def output_columns(prepared: Prepared) -> tuple[list[str], list[str]]:
+    """Columns of the segment files and of ``routes.csv``: :data:`SEGMENT_COLUMNS` with
+    ``p_<H>d`` after ``risk_band``, :data:`ROUTE_COLUMNS` with it after ``exposure``.
 
-
-def _km_shares(scored: pd.DataFrame) -> list[float]:
-    km = scored[C.LENGTH_KM].to_numpy(dtype=float)
-    band = scored[C.RISK_BAND].to_numpy(dtype=int)
-    total = km.sum()
-    return [float(km[band == b].sum() / total) if total > 0 else 0.0 for b in range(1, 6)]
-
-
-def segment_columns(prepared: Prepared) -> list[str]:
-    """The columns of the segment files: :data:`SEGMENT_COLUMNS` with ``p_<H>d`` after
-    ``risk_band``.
-
-    Parameters
-    ----------
-    prepared
-        A :func:`prepare` result.
-
-    Returns
-    -------
-    list of str
-        Column names.
-
-    Examples
-    --------
-    >>> segment_columns(prepare())[SEGMENT_COLUMNS.index("risk_band") + 1]
-    'p_90d'
+    >>> seg, routes = output_columns(prepare())
+    >>> seg[seg.index("risk_band") + 1], routes[routes.index("exposure") + 1]
+    ('p_90d', 'p_90d')
     """
-    cols = list(SEGMENT_COLUMNS)
-    at = cols.index(C.RISK_BAND) + 1
-    return [*cols[:at], *p_columns(prepared.scored), *cols[at:]]
-
-
-def route_columns(prepared: Prepared) -> list[str]:
-    """The columns of ``routes.csv``: :data:`ROUTE_COLUMNS` with ``p_<H>d`` after ``exposure``.
-
-    Parameters
-    ----------
-    prepared
-        A :func:`prepare` result.
-
-    Returns
-    -------
-    list of str
-        Column names.
-    """
-    cols = list(ROUTE_COLUMNS)
-    at = cols.index(C.EXPOSURE) + 1
-    return [*cols[:at], *p_columns(prepared.routes), *cols[at:]]
+    seg, routes = list(SEGMENT_COLUMNS), list(ROUTE_COLUMNS)
+    a, b = seg.index(C.RISK_BAND) + 1, routes.index(C.EXPOSURE) + 1
+    return ([*seg[:a], *p_columns(prepared.scored), *seg[a:]],
+            [*routes[:b], *p_columns(prepared.routes), *routes[b:]])
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -544,7 +492,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         raise UsageError(f"the public-id key {key_file} is inside the output folder {out_dir}; "
                          "keep it outside every output folder", field="--id-key")
     written: list[str] = []
-    seg_cols = segment_columns(prepared)
+    seg_cols, route_cols = output_columns(prepared)
     info = build_info(public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)
     info["bands"] = {"scheme": prepared.model.band_scheme,
                      "thresholds": [float(t) for t in prepared.model.band_thresholds],
@@ -573,7 +521,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                 if geoparquet:
                     write_geoparquet(segments, tmp / "segments.parquet", columns=seg_cols)
                     write_geoparquet(incidents, tmp / "incidents.parquet")
-                write_csv(prepared.routes, tmp / "routes.csv", columns=route_columns(prepared))
+                write_csv(prepared.routes, tmp / "routes.csv", columns=route_cols)
                 write_csv(prepared.families, tmp / "route_families.csv")
                 write_csv(prepared.fate, tmp / "incidents_fate.csv")
             with stage("writing the interactive map"):

@@ -180,8 +180,10 @@ def test_no_look_ahead_the_forecast_equals_one_made_without_later_incidents(dens
 def test_bundled_build_leaves_p_empty_and_says_why(tmp_path):
     prepared = pipeline.prepare()
     assert prepared.scored["p_90d"].isna().all()
-    why = [p for p in prepared.warnings if p.field == "p_90d"]
-    assert why and "calibration needs at least" in why[0].message
+    assert prepared.forecast is not None
+    assert prepared.forecast.summary() == (
+        "p_90d left empty: 3 segment-window(s) with an incident in 60 closed windows; "
+        "calibration needs at least 10")
     pipeline.write_outputs(prepared, tmp_path, formats=())
     manifest = json.loads((tmp_path / "build_manifest.json").read_text("utf-8"))
     assert manifest["forecast"]["calibration"]["fitted"] is False

@@ -24,13 +24,13 @@ import pandas as pd
 
 from geo import columns as C
 from geo._known import known_by
+from geo._windows import place_incidents
 from geo.calibration import (
     ForecastSettings,
     expected_calibration_error,
     fit_calibration,
     reliability,
 )
-from geo.forecast import place_incidents, window_hits
 
 __all__ = ["Calibrated", "calibrated_predictions", "calibration_report", "ece_interval",
            "plot_reliability", "reliability_rows"]
@@ -81,20 +81,24 @@ def calibrated_predictions(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFra
     origins = sorted(origins)
     length = segments[C.LENGTH_KM].to_numpy(dtype=float)
     n = len(segments)
-    placed = place_incidents(segments, incidents, capture_km)
+    start, end, target = place_incidents(segments, incidents, capture_km)
     known = known_by(incidents)
     dens = field.densities(origins) if origins else np.zeros((n, 0))  # type: ignore[attr-defined]
-    # what happened: every incident of the window, however late it became known
-    truth = window_hits(placed, known, origins, horizon_days=horizon_days, n_segments=n,
-                        known_by_date=date.max)
+    # the incidents of each window once; at each origin only those known by then count
+    h64 = np.timedelta64(horizon_days, "D")
+    members = [np.flatnonzero((target >= 0) & (start > np.datetime64(o, "D"))
+                              & (end <= np.datetime64(o, "D") + h64)) for o in origins]
     ps, hits, which, skipped = [], [], [], []
     h = timedelta(days=horizon_days)
     for j, t in enumerate(origins):
         if t + h > data_end:
             continue
         closed = [k for k, o in enumerate(origins) if o + h <= t][-settings.max_windows:]
-        past = window_hits(placed, known, [origins[k] for k in closed],
-                           horizon_days=horizon_days, n_segments=n, known_by_date=t)
+        t64 = np.datetime64(t, "D")
+        past = np.zeros((n, len(closed)), dtype=np.int64)
+        for col, k in enumerate(closed):
+            idx = members[k][known[members[k]] <= t64]
+            past[:, col] = np.bincount(target[idx], minlength=n)
         cal = fit_calibration(dens[:, closed].ravel(), np.repeat(length, len(closed)),
                               past.ravel() > 0, n_windows=len(closed),
                               min_windows=settings.min_windows, min_hits=settings.min_hits)
@@ -102,7 +106,8 @@ def calibrated_predictions(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFra
             skipped.append(f"{t.isoformat()}: {cal.reason}")
             continue
         ps.append(cal.predict(dens[:, j], length))
-        hits.append(truth[:, j] > 0)
+        # what happened: every incident of the window, however late it became known
+        hits.append(np.bincount(target[members[j]], minlength=n) > 0)
         which.append(np.full(n, j))
     if not ps:
         return Calibrated(np.zeros(0), np.zeros(0, dtype=bool), np.zeros(0, dtype=int), skipped)

@@ -698,7 +698,7 @@ def band_scheme(model: Any) -> str:
 
     >>> from geo.risk import load_model
     >>> band_scheme(load_model())
-    'fixed'
+    'evidence'
     """
     return _text(getattr(model, "band_scheme", "") or "fixed")
 

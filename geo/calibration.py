@@ -66,7 +66,13 @@ class ForecastSettings:
 
     @property
     def column(self) -> str:
-        """Name of the probability column, ``p_<H>d``."""
+        """Name of the probability column, ``p_<H>d``.
+
+        Examples
+        --------
+        >>> ForecastSettings(horizon_days=30).column
+        'p_30d'
+        """
         return f"p_{self.horizon_days}d"
 
 
@@ -101,7 +107,13 @@ class Calibration:
 
     @property
     def fitted(self) -> bool:
-        """Whether probabilities can be given."""
+        """Whether probabilities can be given.
+
+        Examples
+        --------
+        >>> Calibration(coef=(0.0, 1.0, 0.0), floor=1.0, n_windows=6, n_rows=9, n_hits=3).fitted
+        True
+        """
         return self.coef is not None
 
     def predict(self, density: np.ndarray, length_km: np.ndarray) -> np.ndarray:
@@ -118,6 +130,12 @@ class Calibration:
         -------
         numpy.ndarray
             Probabilities in (0, 1), or NaN.
+
+        Examples
+        --------
+        >>> cal = Calibration(coef=(0.0, 1.0, 0.0), floor=1.0, n_windows=6, n_rows=9, n_hits=3)
+        >>> cal.predict(np.array([0.0]), np.array([10.0])).round(4).tolist()  # expit(log 1)
+        [0.5]
         """
         density = np.asarray(density, dtype=float)
         if self.coef is None:
@@ -127,7 +145,18 @@ class Calibration:
         return special.expit(a + b * x[0] + c * x[1])
 
     def describe(self) -> dict[str, object]:
-        """JSON-ready summary (for the build manifest)."""
+        """JSON-ready summary (for the build manifest).
+
+        Returns
+        -------
+        dict
+            Whether fitted, the model, coefficients, floor, counts and the reason.
+
+        Examples
+        --------
+        >>> Calibration(None, 0.0, 2, 0, 0, "too few").describe()["reason"]
+        'too few'
+        """
         return {"fitted": self.fitted, "model": "logistic: logit p = a + b log(density + floor)"
                 " + c log(length_km)",
                 "coef": None if self.coef is None else [round(v, 6) for v in self.coef],

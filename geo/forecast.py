@@ -222,7 +222,25 @@ class Forecast:
     history: pd.DataFrame
 
     def band_notes(self, shares_now: Sequence[float]) -> tuple[str, ...]:
-        """One sentence per band: its km share now, and what it held over the windows."""
+        """One sentence per band: its km share now, and what it held over the windows.
+
+        Parameters
+        ----------
+        shares_now
+            Share of corridor km in bands 1–5 at the as-of date.
+
+        Returns
+        -------
+        tuple of str
+            Five notes, band 1 first.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> fc = prepare().forecast  # the bundled example
+        >>> fc.band_notes([0.4, 0.25, 0.2, 0.1, 0.05])[4].split(";")[0]
+        '5% of km'
+        """
         h = self.settings.horizon_days
         span = (f"{self.origins[0].isoformat()[:7]} to {self.origins[-1].isoformat()[:7]}"
                 if self.origins else "")
@@ -240,7 +258,19 @@ class Forecast:
         return tuple(notes)
 
     def summary(self) -> str:
-        """One line for the build's summary: the fit, or why ``p_<H>d`` is empty."""
+        """One line for the build's summary: the fit, or why ``p_<H>d`` is empty.
+
+        Returns
+        -------
+        str
+            The line.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> prepare().forecast.summary().startswith("p_90d left empty: ")
+        True
+        """
         col, cal = self.settings.column, self.calibration
         if not cal.fitted:
             return f"{col} left empty: {cal.reason}"
@@ -249,7 +279,20 @@ class Forecast:
                 "with an incident)")
 
     def describe(self) -> dict[str, object]:
-        """JSON-ready summary (for the build manifest)."""
+        """JSON-ready summary (for the build manifest).
+
+        Returns
+        -------
+        dict
+            Column, horizon, capture distance, first and last origin, the calibration, the
+            evidence thresholds and the bands' history.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> sorted(prepare().forecast.describe())[:3]
+        ['band_history', 'calibration', 'capture_km']
+        """
         return {"column": self.settings.column, "horizon_days": self.settings.horizon_days,
                 "capture_km": self.settings.capture_km,
                 "origins": [d.isoformat() for d in self.origins[:1] + self.origins[-1:]],

@@ -28,6 +28,18 @@ MAX_INTERCEPTION_INDEX = "max_interception_index"
 def p_columns(frame: pd.DataFrame) -> list[str]:
     """The calibrated-probability columns (``p_<H>d``) of a frame, in order.
 
+    Parameters
+    ----------
+    frame
+        Any table.
+
+    Returns
+    -------
+    list of str
+        Its columns named ``p_<digits>d``.
+
+    Examples
+    --------
     >>> p_columns(pd.DataFrame(columns=["risk_band", "p_90d", "pace"]))
     ['p_90d']
     """
@@ -39,8 +51,20 @@ def any_incident(p: pd.Series) -> float:
 
     Treats the segments as independent, which they are not quite (one armed group, one
     campaign, one road closure touches neighbouring segments together): the value is then an
-    upper bound of the true chance. NaN when any segment has no probability.
+    upper bound of the true chance.
 
+    Parameters
+    ----------
+    p
+        The segments' probabilities.
+
+    Returns
+    -------
+    float
+        ``1 − Π(1 − p)``; NaN when any segment has no probability (or there is none).
+
+    Examples
+    --------
     >>> round(any_incident(pd.Series([0.1, 0.2])), 4)
     0.28
     """

@@ -69,6 +69,7 @@ from geo._errors import UsageError
 
 __all__ = [
     "ACTIONS",
+    "count_threshold",
     "default_key_file",
     "id_map",
     "load_id_key",
@@ -261,6 +262,21 @@ def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame, tree: shape
     return country, ""
 
 
+def count_threshold(min_count: int | None) -> int:
+    """The publication threshold of ``count``: ``min_count``, else
+    :data:`geo.settings.PUBLIC_MIN_COUNT`.
+
+    Raises
+    ------
+    geo.UsageError
+        When it is below 0.
+    """
+    threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
+    if threshold < 0:
+        raise UsageError(f"must be 0 or more, not {threshold}", field="min_count")
+    return threshold
+
+
 def make_public(
     incidents: gpd.GeoDataFrame,
     *,
@@ -329,9 +345,7 @@ def make_public(
     count suppressed count | count below the publication threshold of 5
     suppressed visibility | restricted row
     """
-    threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
-    if threshold < 0:
-        raise UsageError(f"must be 0 or more, not {threshold}", field="min_count")
+    threshold = count_threshold(min_count)
     rows = _Rows(incidents)
     visible = np.array([str(v) == "public" for v in rows.get(C.VISIBILITY, "restricted")],
                        dtype=bool)

@@ -10,7 +10,6 @@ The engine under :func:`geo.build` (which wraps :class:`Prepared` in a :class:`g
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import warnings
@@ -387,43 +386,39 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         texts = list_texts(segments[C.TOP_INCIDENTS])
         if texts is not None:
             segments = segments.assign(**{C.TOP_INCIDENTS: texts})
-        # the static images are drawn and saved in a forked child process meanwhile (Linux, 2+
-        # CPUs, no other thread running; otherwise here, after the other files)
-        aside: Any = contextlib.nullcontext()
+        with stage("writing segments and tables"):
+            write_geojson(segments, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+            if geoparquet:
+                write_geoparquet(segments, tmp / "segments.parquet",
+                                 columns=SEGMENT_COLUMNS)
+                write_geoparquet(incidents, tmp / "incidents.parquet")
+            write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
+            write_csv(prepared.families, tmp / "route_families.csv")
+            write_csv(prepared.fate, tmp / "incidents_fate.csv")
+        with stage("writing the interactive map"):
+            m = build_map(
+                prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
+                model=prepared.model, timeline=prepared.timeline, sources=sources_of(
+                    prepared.incidents), public=prepared.public, tiles=tuple(tiles),
+                title="Overland corridor risk",
+            )
+            save_map(m, tmp / f"{map_name}.html", folder=map_folder)
+            write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
+                                title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
+        with stage("writing the GeoPackage"):
+            write_geopackage({"segments": segments, "incidents": incidents,
+                              "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
+                             columns={"segments": SEGMENT_COLUMNS})
         if formats:
-            from geo.maps.static import static_maps_aside
+            from geo.maps.static import save_static_maps
 
-            aside = static_maps_aside(prepared, tmp / map_name, formats=tuple(formats))
-        with aside:
-            with stage("writing segments and tables"):
-                write_geojson(segments, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
-                if geoparquet:
-                    write_geoparquet(segments, tmp / "segments.parquet",
-                                     columns=SEGMENT_COLUMNS)
-                    write_geoparquet(incidents, tmp / "incidents.parquet")
-                write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
-                write_csv(prepared.families, tmp / "route_families.csv")
-                write_csv(prepared.fate, tmp / "incidents_fate.csv")
-            with stage("writing the interactive map"):
-                m = build_map(
-                    prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
-                    model=prepared.model, timeline=prepared.timeline, sources=sources_of(
-                        prepared.incidents), public=prepared.public, tiles=tuple(tiles),
-                    title="Overland corridor risk",
-                )
-                save_map(m, tmp / f"{map_name}.html", folder=map_folder)
-                write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
-                                    title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
-            with stage("writing the GeoPackage"):
-                write_geopackage({"segments": segments, "incidents": incidents,
-                                  "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
-                                 columns={"segments": SEGMENT_COLUMNS})
+            with stage(f"static images ({', '.join(formats)})"):
+                save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
         if prepared.id_map is not None and not prepared.public:
             write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:
             from geo.publish import write_manifest
 
             write_manifest(prepared.manifest, tmp / "public_manifest.json")
-        # listed after the static images' child has finished
         written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
     return [Path(out_dir) / name for name in sorted([*written, "build_manifest.json"])]

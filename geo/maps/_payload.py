@@ -744,8 +744,9 @@ def panel_spec(*, title: str, as_of: date, sources: Sequence[Mapping[str, str]],
 _TOKEN_HINT = "<insert your"  # noqa: S105 - xyzservices' placeholder, not a secret
 
 
-def tile_specs(names: Sequence[str]) -> list[dict[str, Any]]:
-    """Online basemaps from :mod:`xyzservices` by name (``"OpenStreetMap"``, ...).
+def tile_specs(names: Sequence[Any]) -> list[dict[str, Any]]:
+    """Online basemaps from :mod:`xyzservices`: each a name (``"OpenStreetMap"``, ...) or a
+    :class:`xyzservices.TileProvider`.
 
     Raises
     ------
@@ -755,12 +756,20 @@ def tile_specs(names: Sequence[str]) -> list[dict[str, Any]]:
     import xyzservices.providers as xyz
 
     out = []
+    from xyzservices import TileProvider
+
     for name in names:
-        query = "OpenStreetMap.Mapnik" if name.strip().lower() == "openstreetmap" else name
-        try:
-            provider = xyz.query_name(query)
-        except ValueError:
-            raise ValueError(f"unknown tile provider {name!r} (see xyzservices)") from None
+        if isinstance(name, TileProvider):
+            provider = name
+        elif not isinstance(name, str):
+            raise ValueError(f"{name!r} is neither a tile provider's name nor an "
+                             "xyzservices.TileProvider")
+        else:
+            query = "OpenStreetMap.Mapnik" if name.strip().lower() == "openstreetmap" else name
+            try:
+                provider = xyz.query_name(query)
+            except ValueError:
+                raise ValueError(f"unknown tile provider {name!r} (see xyzservices)") from None
         if provider.requires_token() or _TOKEN_HINT in provider.get("url", ""):
             raise ValueError(f"tile provider {provider.name!r} needs an API key; choose one "
                              "that does not, such as OpenStreetMap")

@@ -40,8 +40,10 @@ from geo.maps._style import (
     LAND_COLOUR,
     OUTSIDE_COLOUR,
     OUTSIDE_LABEL,
+    band_ranges,
     incident_symbol,
 )
+from geo.segment import outside_mask  # the one rule, shared with the scores
 
 __all__ = [
     "COORD_DIGITS",
@@ -67,11 +69,6 @@ METHOD = (
     "Each corridor segment is coloured by its risk density: incidents weighted by type, people "
     "affected, source quality, distance and age, per 100 km of corridor, in fixed bands."
 )
-
-
-class _TypeLike(Protocol):
-    @property
-    def label(self) -> str: ...
 
 
 class ModelLike(Protocol):
@@ -316,21 +313,6 @@ def _steps(timeline: pd.DataFrame | None, as_of: date) -> list[str]:
     iso_as_of = as_of.isoformat()
     cols = [] if timeline is None else [_iso(c) for c in timeline.columns]
     return sorted({c for c in cols if _ISO_DAY.match(c) and c <= iso_as_of} | {iso_as_of})
-
-
-def outside_mask(segments: pd.DataFrame) -> np.ndarray:
-    """True for segments outside every boundary polygon (``coverage == "outside"``); all
-    False when the frame has no ``coverage`` column.
-
-    >>> outside_mask(pd.DataFrame({"coverage": ["inside", "outside", None]})).tolist()
-    [False, True, False]
-    >>> outside_mask(pd.DataFrame({"x": [1]})).tolist()
-    [False]
-    """
-    if C.COVERAGE not in segments:
-        return np.zeros(len(segments), dtype=bool)
-    coverage = segments[C.COVERAGE].astype("string").fillna("")
-    return (coverage == C.COVERAGE_OUTSIDE).to_numpy(bool)
 
 
 def _top_list(value: Any) -> list[Mapping[str, Any]]:
@@ -700,16 +682,13 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
 
     Path rows (length and exposure of each least-risk / shortest path) come from the data.
     """
-    t = [float(x) for x in model.band_thresholds]
-    ranges = [f"< {_fmt(t[0])}"]
-    ranges += [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in pairwise(t)]
-    ranges += [f"≥ {_fmt(t[-1])}"]
+    ranges = band_ranges(model.band_thresholds)
     scheme = band_scheme(model)
     shown = range(len(types)) if present is None else sorted(set(present))
     return {
         "title": "Risk density",
         "unit": "weighted incidents per 100 km of corridor; band thresholds "
-                + ", ".join(_fmt(x) for x in t)
+                + ", ".join(_fmt(x) for x in model.band_thresholds)
                 + (" (fixed)" if scheme == "fixed" else f" (band scheme: {scheme})"),
         "scheme": scheme,
         "bands": [{"colour": c, "label": str(lab), "range": r}

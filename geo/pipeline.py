@@ -28,8 +28,8 @@ from geo._errors import InputWarning, Problem, RouteriskError, UsageError, Valid
 from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
-from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
+from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.maps._payload import sources_of
 from geo.risk import (

@@ -419,7 +419,8 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
                   formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map",
-                  geoparquet: bool = False, map_folder: bool | None = None) -> list[Path]:
+                  geoparquet: bool = False, map_folder: bool | None = None,
+                  force: bool = False) -> list[Path]:
     """Write every output into ``out_dir`` as one set, replacing the previous build's set.
 
     See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
@@ -443,6 +444,9 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     map_folder
         The map's data as files in ``<map_name>_files/`` (see
         :func:`geo.maps.interactive.save_map`); ``None``: only when very large.
+    force
+        Replace files in ``out_dir`` that routerisk did not write where outputs go (without
+        it such a folder is refused and nothing changes).
 
     Returns
     -------
@@ -468,7 +472,8 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                          "keep it outside every output folder", field="--id-key")
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
-            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
+            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths),
+            force=force) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
         incidents = prepared.incidents.merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")

@@ -425,20 +425,22 @@ def _swap(out: Path, work: Path, new: list[str], *, force: bool = False) -> None
 def build_info(*, public: bool, as_of: Any, inputs: Mapping[str, Path]) -> dict[str, Any]:
     """What ``build_manifest.json`` says about a build besides its files.
 
-    The mode (``public`` / ``restricted``), the as-of date and the sha256 of each input file;
-    a restricted build also gives the input paths, a public one does not (a path can name a
-    person or a place).
+    The mode (``public`` / ``restricted``), the as-of date and, for a restricted build, the
+    sha256 and path of each input file; a public one names the input roles only (a hash would
+    confirm a candidate copy of the restricted data, a path can name a person or a place).
 
     >>> import tempfile, pathlib, datetime
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "incidents.csv"
     >>> _ = f.write_text("x")
     >>> info = build_info(public=True, as_of=datetime.date(2024, 9, 3), inputs={"incidents": f})
-    >>> info["mode"], info["as_of"], sorted(info["inputs"]["incidents"])
-    ('public', '2024-09-03', ['sha256'])
+    >>> info["mode"], info["as_of"], info["inputs"]["incidents"]
+    ('public', '2024-09-03', {})
     """
     described: dict[str, dict[str, str]] = {}
     for role, path in sorted(inputs.items()):
-        entry = {"sha256": _sha256(Path(path))} if Path(path).is_file() else {}
+        # a public manifest names the roles only: a hash of the restricted input would let
+        # whoever holds a candidate copy confirm it, a path can name a person or a place
+        entry = {"sha256": _sha256(Path(path))} if Path(path).is_file() and not public else {}
         if not public:
             entry["path"] = str(path)
         described[role] = entry

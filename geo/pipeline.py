@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -26,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import columns as C
+from geo import settings
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
 from geo._known import known_by
 from geo._progress import stage
@@ -114,6 +117,8 @@ class Prepared:
     id_key_file, id_map
         Where the key of public incident ids is kept, and original id → public id (restricted
         builds asked for it).
+    min_count
+        With ``public``: the count threshold applied (recorded in ``public_manifest.json``).
 
     Examples
     --------
@@ -140,6 +145,7 @@ class Prepared:
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
+    min_count: int | None = None
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -339,7 +345,9 @@ def prepare(
         if write_id_map:
             id_table = id_map(i, key=key)
         else:
+            seen_warnings = _public_warnings(seen_warnings, str(paths["incidents"]))
             i, manifest = make_public(i, boundaries=b, key=key, min_count=min_count)
+            min_count = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
     if as_of is None:
         if not len(i):
             raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
@@ -369,7 +377,41 @@ def prepare(
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
         manifest=manifest, id_key_file=key_file, id_map=id_table,
+        min_count=min_count if public else None,
     )
+
+
+def _public_warnings(found: Sequence[Problem], incidents_file: str) -> list[Problem]:
+    """Warnings of a public build without restricted values: a warning about an incident row can
+    quote its coordinates, date or place and names its source row, so those are given only as
+    counts per field; warnings about the other layers are kept as they are."""
+    kept = [p for p in found if p.file != incidents_file]
+    per_field = Counter(p.field for p in found if p.file == incidents_file)
+    kept.extend(Problem(incidents_file, "-", fld,
+                        f"{n} incident row{'s' if n > 1 else ''} with a warning; details "
+                        "withheld in a public build (they can quote restricted values): "
+                        "validate the inputs without public=True to see them")
+                for fld, n in sorted(per_field.items()))
+    return kept
+
+
+def _warn_other_thresholds(out_dir: Path, min_count: int | None) -> None:
+    """Say so when a public output beside this one (the folder itself, its parent, its sibling
+    folders) was made with another count threshold: differencing two such outputs can reveal a
+    withheld count."""
+    candidates = [out_dir / "public_manifest.json", out_dir.parent / "public_manifest.json"]
+    with contextlib.suppress(OSError):
+        candidates += sorted(out_dir.parent.glob("*/public_manifest.json"))
+    for path in candidates:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if path.is_symlink() or not path.is_file():
+                continue
+            other = json.loads(path.read_text(encoding="utf-8")).get("min_count", 5)
+            if other != min_count:
+                log.warning("%s was published with min_count %s and this output uses %s: "
+                            "differencing the two can reveal withheld counts; publish both with "
+                            "the same threshold", path, other, min_count)
+                return
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -518,7 +560,9 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         if prepared.public:
             from geo.publish import write_manifest
 
-            write_manifest(prepared.manifest, tmp / "public_manifest.json")
+            write_manifest(prepared.manifest, tmp / "public_manifest.json",
+                           min_count=prepared.min_count)
+            _warn_other_thresholds(Path(out_dir), prepared.min_count)
         # listed after the static images' child has finished
         written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
     return [Path(out_dir) / name for name in sorted([*written, "build_manifest.json"])]

@@ -69,7 +69,7 @@ def test_a_file_in_the_way_is_refused_unless_forced(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "routes.csv").write_text("my own table")
-    with pytest.raises(OutputError, match="routes.csv, which routerisk did not write"):
+    with pytest.raises(OutputError, match=r"routes\.csv, which routerisk did not write"):
         _write(out, {"routes.csv": "new"})
     assert (out / "routes.csv").read_text() == "my own table"
     assert sorted(p.name for p in out.iterdir()) == ["routes.csv"]
@@ -81,7 +81,7 @@ def test_an_output_edited_by_hand_is_not_replaced_without_force(tmp_path):
     out = tmp_path / "out"
     _write(out, {"routes.csv": "v1", "notes.csv": "v1"})
     (out / "routes.csv").write_text("v1 with my corrections")
-    with pytest.raises(OutputError, match="routes.csv"):
+    with pytest.raises(OutputError, match=r"routes\.csv"):
         _write(out, {"routes.csv": "v2"})
     assert (out / "routes.csv").read_text() == "v1 with my corrections"
     _write(out, {"other.csv": "v2"})  # not in the way: the edited file is left alone, not deleted
@@ -144,7 +144,7 @@ def test_root_home_and_parents_of_the_current_folder_are_refused(tmp_path, monke
     (tmp_path / "home").mkdir()
     target = {"root": Path("/"), "home": tmp_path / "home", "parent": Path("..")}[which]
     before = sorted(p.name for p in target.iterdir())
-    with pytest.raises(OutputError, match="root folder|home folder|contains the current"):
+    with pytest.raises(OutputError, match=r"root folder|home folder|contains the current"):
         _write(target, {"a.txt": "a"})
     assert sorted(p.name for p in target.iterdir()) == before
 

@@ -8,6 +8,7 @@ distinctive strings (coordinates, days, notes), then search every output for the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -27,7 +28,7 @@ from geo._errors import UsageError
 from geo.cli import main
 from geo.publish import ACTIONS, load_id_key, public_id, write_manifest
 from geo.publish import make_public as _make_public
-from tests._factories import UNITS
+from tests._factories import UNITS, write_layers
 from tests._factories import incident as day_incident
 
 BASE = Path(__file__).parent / "data" / "hostile" / "base"
@@ -185,7 +186,8 @@ def test_manifest_file(tmp_path: Path) -> None:
     _, manifest = make_public(inc, boundaries=UNITS)
     write_manifest(manifest, tmp_path / "m.json")
     doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
-    assert set(doc) == {"about", "rules", "summary", "suppressed", "entries"}
+    assert set(doc) == {"about", "rules", "min_count", "summary", "suppressed", "entries"}
+    assert doc["min_count"] == 5
     assert doc["summary"] == {"count suppressed": 1, "generalised": 2, "removed": 1,
                               "suppressed": 1}
     assert doc["suppressed"] == {"restricted row": 1}  # a count, never an id
@@ -447,3 +449,87 @@ def test_default_build_is_not_generalised(tmp_path: Path) -> None:
     assert not prepared.manifest
     assert "R-SECRET-7" in set(prepared.incidents[C.INCIDENT_ID])
     assert prepared.incidents.geometry.notna().sum() == 3
+
+
+# --------------------------------------------------------------------------- hardening
+
+
+def test_a_stated_month_keeps_no_day_in_the_public_date_text() -> None:
+    inc = frame(incident("a", country="BB", date_text="2024-08-21", date_precision="month"))
+    public, manifest = make_public(inc, boundaries=UNITS)
+    assert public[C.DATE_TEXT].tolist() == ["2024-08"]
+    assert [m["field"] for m in manifest if m["action"] == "generalised"] == [C.DATE_TEXT]
+
+
+def test_public_build_files_keep_no_day_of_a_stated_month(tmp_path: Path) -> None:
+    layers = write_layers(tmp_path / "layers", (
+        "incident_id,date,date_precision,type,lat,lon,country,count,visibility\n"
+        "a1,2024-08-21,month,arrest,0.3,1.0,,15,public\n"))
+    out = tmp_path / "out"
+    assert main(["build", "--layers", str(layers), "--out", str(out), "--public",
+                 "--formats", "", "--geoparquet", "--id-key", str(_hex_key_file(tmp_path))]) == 0
+    gpkg = pyogrio.read_dataframe(out / "route_risk.gpkg", layer="incidents")
+    parquet = pd.read_parquet(out / "incidents.parquet")
+    for table in (gpkg, parquet):
+        assert table[C.DATE_TEXT].tolist() == ["2024-08"]
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".csv", ".geojson", ".html", ".json"):
+            assert "2024-08-21" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_public_manifests_carry_no_input_hashes_and_record_the_threshold(tmp_path: Path
+                                                                         ) -> None:
+    csv = ("incident_id,date,type,lat,lon,country,count,visibility\n"
+           "a1,2024-08,arrest,0.3,1.0,,7,public\n")
+    layers = write_layers(tmp_path / "layers", csv)
+    out = tmp_path / "out"
+    assert main(["build", "--layers", str(layers), "--out", str(out), "--public",
+                 "--min-count", "10", "--formats", "", "--id-key",
+                 str(_hex_key_file(tmp_path))]) == 0
+    text = (out / "build_manifest.json").read_text(encoding="utf-8")
+    digest = hashlib.sha256((layers / "incidents.csv").read_bytes()).hexdigest()
+    assert digest not in text and "sha256" not in json.loads(text)["inputs"]["incidents"]
+    assert json.loads((out / "public_manifest.json").read_text("utf-8"))["min_count"] == 10
+
+
+def test_a_public_output_beside_one_with_another_threshold_says_so(tmp_path: Path, caplog
+                                                                   ) -> None:
+    csv = ("incident_id,date,type,lat,lon,country,count,visibility\n"
+           "a1,2024-08,arrest,0.3,1.0,,7,public\n")
+    layers = write_layers(tmp_path / "layers", csv)
+    key = str(_hex_key_file(tmp_path))
+    common = ["--layers", str(layers), "--public", "--formats", "", "--id-key", key]
+    assert main(["build", "--out", str(tmp_path / "rel" / "a"), "--min-count", "10",
+                 *common]) == 0
+    assert "differencing" not in caplog.text
+    assert main(["build", "--out", str(tmp_path / "rel" / "b"), *common]) == 0
+    assert "min_count 10" in caplog.text and "differencing" in caplog.text
+
+
+def test_public_build_warnings_quote_no_restricted_value(tmp_path: Path, capsys) -> None:
+    # a point in another country than stated, and one outside every unit: both warnings quote
+    # the coordinates and the source row in a restricted build
+    csv = ("incident_id,date,type,lat,lon,country,count,visibility\n"
+           "a1,2024-08,arrest,0.3,1.0,,7,public\n"
+           "secret,2024-08,arrest,0.123456,1.0987654,BB,7,restricted\n"
+           "s2,2024-08,arrest,5.123456,9.0987654,,7,restricted\n")
+    layers = write_layers(tmp_path / "layers", csv)
+    said = {}
+    for mode in ("restricted", "public"):
+        extra = ["--public", "--id-key", str(_hex_key_file(tmp_path))] if mode == "public" else []
+        assert main(["build", "--layers", str(layers), "--out", str(tmp_path / mode),
+                     "--formats", "", *extra]) == 0
+        text = capsys.readouterr()
+        said[mode] = text.out + text.err
+    values = ("0.123456", "5.12346", "1.09877", "row 3", "row 4")
+    assert all(v in said["restricted"] for v in values)  # the control: they are there
+    assert not any(v in said["public"] for v in values)
+    assert "details withheld in a public build" in said["public"]
+
+
+def _hex_key_file(tmp_path: Path) -> Path:
+    key = tmp_path / "keys" / "public-id.key"
+    key.parent.mkdir(exist_ok=True)
+    key.write_text("ab" * 32 + "\n")
+    key.chmod(0o600)
+    return key

@@ -210,7 +210,7 @@ def load_network(
     keep = _edge_filter(_network_type("", network_type))
     if not path.is_file():
         raise RouteriskError("file not found", file=str(path))
-    check_size(path, max_mb=settings.OSM_MAX_MB if max_mb is None else max_mb)
+    check_size(path, max_mb=settings.osm_max_mb() if max_mb is None else max_mb)
     if bbox is not None or osm_format(path)[0] == "pbf":
         with tempfile.TemporaryDirectory(prefix="routerisk-osm-") as tmp:
             small = Path(tmp) / "extract.osm"

@@ -18,12 +18,12 @@ __all__ = [
     "GAZETTEER_MIN_POPULATION",
     "NUMBA_MIN_WORK",
     "OSM_MAX_MB",
-    "osm_max_mb",
     "PLACE_POPULATION_RATIO",
     "PLACE_TOLERANCE_DEG",
     "PROGRESS_BARS",
     "PUBLIC_ID_KEY_FILE",
     "PUBLIC_MIN_COUNT",
+    "osm_max_mb",
 ]
 
 PUBLIC_MIN_COUNT: int = 5

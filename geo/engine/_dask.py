@@ -73,8 +73,8 @@ def _reach(address: str, seconds: float) -> None:
 
     try:
         asyncio.run(probe())
-    except (TimeoutError, asyncio.TimeoutError, OSError) as exc:
-        why = "no answer" if isinstance(exc, TimeoutError | asyncio.TimeoutError) else \
+    except (TimeoutError, OSError) as exc:
+        why = "no answer" if isinstance(exc, TimeoutError) else \
             (str(exc) or type(exc).__name__)
         raise RouteriskError(f"cannot reach the dask scheduler at {address} within "
                              f"{seconds:g} s ({why}); check that it runs and the address",

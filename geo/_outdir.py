@@ -426,8 +426,9 @@ def build_info(*, public: bool, as_of: Any, inputs: Mapping[str, Path]) -> dict[
     """What ``build_manifest.json`` says about a build besides its files.
 
     The mode (``public`` / ``restricted``), the as-of date and, for a restricted build, the
-    sha256 and path of each input file; a public one names the input roles only (a hash would
-    confirm a candidate copy of the restricted data, a path can name a person or a place).
+    sha256 and path of each input file and the sha256 of the gazetteer index the place names
+    resolved through; a public one names the input roles only (a hash would confirm a candidate
+    copy of the restricted data, a path can name a person or a place).
 
     >>> import tempfile, pathlib, datetime
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "incidents.csv"
@@ -444,6 +445,11 @@ def build_info(*, public: bool, as_of: Any, inputs: Mapping[str, Path]) -> dict[
         if not public:
             entry["path"] = str(path)
         described[role] = entry
+    if not public:
+        from geo._gazetteer import index_checksums
+
+        described.update({name: {"sha256": digest}
+                          for name, digest in index_checksums().items()})
     return {"mode": "public" if public else "restricted",
             "as_of": as_of.isoformat() if hasattr(as_of, "isoformat") else str(as_of),
             "inputs": described}

@@ -395,7 +395,7 @@ def test_public_ids_are_stable_for_a_key_and_change_with_it(tmp_path: Path) -> N
     assert list(first.incidents[C.INCIDENT_ID]) == list(again.incidents[C.INCIDENT_ID])
     other = tmp_path / "other"
     other.mkdir()
-    moved = pipeline.prepare(layers=layers, public=True, id_key=_key_file(other, b"\x07" * 32))
+    moved = pipeline.prepare(layers=layers, public=True, id_key=_key_file(other, bytes(range(7, 39))))
     assert not set(first.incidents[C.INCIDENT_ID]) & set(moved.incidents[C.INCIDENT_ID])
 
 
@@ -530,6 +530,46 @@ def test_public_build_warnings_quote_no_restricted_value(tmp_path: Path, capsys)
 def _hex_key_file(tmp_path: Path) -> Path:
     key = tmp_path / "keys" / "public-id.key"
     key.parent.mkdir(exist_ok=True)
-    key.write_text("ab" * 32 + "\n")
+    key.write_text(bytes(range(40, 72)).hex() + "\n")
     key.chmod(0o600)
     return key
+
+
+@pytest.mark.parametrize("weak", [bytes(32), b"\x07" * 32, b"ab" * 16])
+def test_a_key_that_is_not_random_is_refused(tmp_path: Path, weak: bytes) -> None:
+    path = tmp_path / "weak.key"
+    path.write_text(weak.hex() + "\n")
+    with pytest.raises(UsageError, match="is not random"):
+        load_id_key(path)
+
+
+def test_a_key_others_can_read_is_warned_about(tmp_path: Path, caplog) -> None:
+    path = tmp_path / "org.key"
+    path.write_text(KEY.hex() + "\n")
+    path.chmod(0o644)
+    assert load_id_key(path)[0] == KEY
+    assert "can be read by other users" in caplog.text and "chmod 600" in caplog.text
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_special_files_as_key_config_or_mapping_are_one_line_not_a_hang(
+        tmp_path: Path, capsys, special: str) -> None:
+    import os
+
+    if special == "fifo":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    else:
+        target = Path(special)
+    layers = _layers(tmp_path)
+    out = str(tmp_path / "out")
+    for args in (["build", "--layers", str(layers), "--out", out, "--public", "--id-key",
+                  str(target)],
+                 ["build", "--layers", str(layers), "--out", out, "--config", str(target)],
+                 ["import", "csv", str(layers / "incidents.csv"), "--out",
+                  str(tmp_path / "i.csv"), "--map", str(target)]):
+        rc = main(args)
+        err = capsys.readouterr().err
+        assert rc in (1, 2), args
+        assert "not a regular file" in err and "Traceback" not in err, err
+        assert len(err.strip().splitlines()) <= 2, err  # the problem, and a summary line

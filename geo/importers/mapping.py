@@ -164,12 +164,19 @@ def load_mapping(path: Path | str, *, known_types: tuple[str, ...] | None = None
     ({'Road block': 'checkpoint'}, 'dmy')
     """
     where = str(path)
+    from geo._files import read_small_text
+
     try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
+        data = tomllib.loads(read_small_text(path))
     except FileNotFoundError:
         raise ValidationError([Problem(where, "-", "-", "file not found")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(where, "-", "-", "is a folder, not a TOML file")]
+                              ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError([Problem(where, "-", "-", f"not valid TOML: {exc}")]) from None
+    except ValueError as exc:  # a FIFO, a device, a huge file
+        raise ValidationError([Problem(where, "-", "-", str(exc))]) from None
     problems: list[Problem] = []
     for key in data:
         if key not in _SECTIONS:

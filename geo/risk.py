@@ -33,6 +33,7 @@ import itertools
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -196,19 +197,28 @@ def _type_looks(tables: Mapping[str, Any], where: str) -> dict[str, tuple[str, s
         if colour is not None and not (isinstance(colour, str) and _HEX_COLOUR.match(colour)):
             raise ConfigError(f"{colour!r} is not a colour #rrggbb", file=loc, field="color")
         given[name] = (symbol, colour.lower() if colour else None)
+    # counts of the looks in use (assigned ones, and the given parts of those still to come),
+    # kept up to date as each type is assigned: linear in the number of types
+    shapes: Counter[str] = Counter(sym for sym, _ in given.values() if sym)
+    colours: Counter[str] = Counter(col for _, col in given.values() if col)
+    taken = {(sym, col) for sym, col in given.values() if sym and col}
     out: dict[str, tuple[str, str]] = {}
     for name, (symbol, colour) in given.items():
         if not (symbol and colour):
             # the least used shape, then the least used colour, in the fixed order
-            looks = [*out.values(), *(v for k, v in given.items() if k not in out)]
-            taken = {(s, c) for s, c in looks if s and c}
-            shapes = [s for s, _ in looks if s]
-            colours = [c for _, c in looks if c]
-            free = [(s, c) for s in SYMBOLS for c in TYPE_COLOURS if (s, c) not in taken
-                    and symbol in (None, s) and colour in (None, c)]
-            free.sort(key=lambda sc: (shapes.count(sc[0]), colours.count(sc[1])))
+            free = [(sym, col) for sym in SYMBOLS for col in TYPE_COLOURS
+                    if (sym, col) not in taken and symbol in (None, sym)
+                    and colour in (None, col)]
+            free.sort(key=lambda sc: (shapes[sc[0]], colours[sc[1]]))
+            if symbol:
+                shapes[symbol] -= 1
+            if colour:
+                colours[colour] -= 1
             symbol, colour = free[0] if free else (symbol or SYMBOLS[0],
                                                     colour or TYPE_COLOURS[0])
+            shapes[symbol] += 1
+            colours[colour] += 1
+            taken.add((symbol, colour))
         out[name] = (symbol, colour)
     return out
 

@@ -395,7 +395,8 @@ def test_public_ids_are_stable_for_a_key_and_change_with_it(tmp_path: Path) -> N
     assert list(first.incidents[C.INCIDENT_ID]) == list(again.incidents[C.INCIDENT_ID])
     other = tmp_path / "other"
     other.mkdir()
-    moved = pipeline.prepare(layers=layers, public=True, id_key=_key_file(other, bytes(range(7, 39))))
+    moved = pipeline.prepare(layers=layers, public=True,
+                             id_key=_key_file(other, bytes(range(7, 39))))
     assert not set(first.incidents[C.INCIDENT_ID]) & set(moved.incidents[C.INCIDENT_ID])
 
 

@@ -29,9 +29,6 @@ equals the one routerisk recorded when it wrote it; any other file in the way of
 (your own ``routes.csv``, a file you edited since) stops the command before anything changes,
 unless ``force=True`` (``--force``). The root folder, the home folder and the folders above the
 current one are refused as ``OUT``.
-
-The test hook ``ROUTERISK_TEST_KILL_AFTER_STEP=k`` (read when a swap runs) kills the process
-with SIGKILL right after step k of the commit and apply phase, so tests can prove the above.
 """
 
 from __future__ import annotations
@@ -42,7 +39,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -69,7 +65,6 @@ WORK_DIR = ".routerisk"
 _LOCK = "lock"
 _JOURNAL = "journal.json"
 _STAGE = "new"
-_HOOK = "ROUTERISK_TEST_KILL_AFTER_STEP"
 
 class OutputError(OSError):
     """The output folder cannot be written (not a folder, no permission, disk full, in use).
@@ -132,17 +127,17 @@ def _files(folder: Path) -> list[str]:
 
 
 class _Steps:
-    """Counts the steps of a swap and honours the kill test hook."""
+    """Counts the durable steps of a swap (journal written, each file removed or moved …).
+
+    Called after each step; the interruption tests replace :meth:`__call__` to kill their
+    process at step *k* and check that the next command recovers the folder.
+    """
 
     def __init__(self) -> None:
-        hook = os.environ.get(_HOOK, "")
-        self.stop = int(hook) if hook.isdigit() else 0
         self.done = 0
 
     def __call__(self) -> None:
         self.done += 1
-        if self.stop and self.done == self.stop:
-            os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --------------------------------------------------------------------------- lock

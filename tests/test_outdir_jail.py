@@ -155,3 +155,40 @@ def test_the_current_folder_itself_is_allowed_and_its_files_kept(tmp_path, monke
     _write(Path("."), {"a.txt": "a"})
     assert (tmp_path / "analysis.py").read_text() == "mine"
     assert (tmp_path / "a.txt").read_text() == "a"
+
+
+def test_every_writing_command_refuses_a_foreign_file_and_force_replaces_it(tmp_path, capsys):
+    from geo.cli import main
+    from tests._factories import write_layers
+
+    layers = write_layers(tmp_path / "layers", (
+        "incident_id,date,type,lat,lon,country,count,visibility\n"
+        "a1,2020-01-05,arrest,0.3,1.0,,15,public\n"))
+    common = ["--layers", str(layers)]
+    commands = {
+        "build": (["build", *common, "--formats", ""], "routes.csv"),
+        "compare": (["compare", *common, "--from", "2020-01-01", "--to", "2020-06-30"],
+                    "changes.csv"),
+    }
+    for name, (args, victim) in commands.items():
+        out = tmp_path / name
+        out.mkdir()
+        (out / victim).write_text("my own work")
+        assert main([*args, "--out", str(out)]) == 1
+        err = capsys.readouterr().err
+        assert f"{victim}, which routerisk did not write" in err and "--force" in err
+        assert (out / victim).read_text() == "my own work"
+        assert sorted(p.name for p in out.iterdir()) == [victim]
+        assert main([*args, "--out", str(out), "--force"]) == 0
+        assert (out / victim).read_text() != "my own work"
+
+
+def test_route_and_compare_take_the_same_publication_options_as_build(tmp_path, capsys):
+    from geo.cli import main
+
+    for command in ("build", "compare", "route"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        for flag in ("--public", "--min-count", "--id-key", "--force"):
+            assert flag in text, (command, flag)

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import zlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -493,7 +494,7 @@ def test_public_manifests_carry_no_input_hashes_and_record_the_threshold(tmp_pat
     assert json.loads((out / "public_manifest.json").read_text("utf-8"))["min_count"] == 10
 
 
-def test_a_public_output_beside_one_with_another_threshold_says_so(tmp_path: Path, caplog
+def test_a_public_output_beside_one_with_another_threshold_says_so(tmp_path: Path, capsys
                                                                    ) -> None:
     csv = ("incident_id,date,type,lat,lon,country,count,visibility\n"
            "a1,2024-08,arrest,0.3,1.0,,7,public\n")
@@ -502,9 +503,10 @@ def test_a_public_output_beside_one_with_another_threshold_says_so(tmp_path: Pat
     common = ["--layers", str(layers), "--public", "--formats", "", "--id-key", key]
     assert main(["build", "--out", str(tmp_path / "rel" / "a"), "--min-count", "10",
                  *common]) == 0
-    assert "differencing" not in caplog.text
+    assert "differencing" not in capsys.readouterr().err
     assert main(["build", "--out", str(tmp_path / "rel" / "b"), *common]) == 0
-    assert "min_count 10" in caplog.text and "differencing" in caplog.text
+    err = capsys.readouterr().err
+    assert "min_count 10" in err and "differencing" in err
 
 
 def test_public_build_warnings_quote_no_restricted_value(tmp_path: Path, capsys) -> None:
@@ -574,3 +576,32 @@ def test_special_files_as_key_config_or_mapping_are_one_line_not_a_hang(
         assert rc in (1, 2), args
         assert "not a regular file" in err and "Traceback" not in err, err
         assert len(err.strip().splitlines()) <= 2, err  # the problem, and a summary line
+
+
+def test_compare_public_uses_the_min_count_given_not_always_5(tmp_path: Path) -> None:
+    """A count of 7 withheld by a build with --min-count 10 must stay withheld in a public
+    comparison, which always used 5 (its density ratio then gave the 7 back exactly)."""
+    layers = write_layers(tmp_path / "layers", (
+        "incident_id,date,type,lat,lon,country,count,visibility\n"
+        "a1,2020-01-05,arrest,0.3,1.0,,30,public\n"
+        "a2,2020-05-05,arrest,0.3,1.0,,7,public\n"
+        "a3,2020-05-09,arrest,0.3,1.1,,40,public\n"))
+    key = str(_hex_key_file(tmp_path))
+    density = {}
+    for threshold in ("5", "10"):
+        out = tmp_path / f"cmp{threshold}"
+        assert main(["compare", "--layers", str(layers), "--from", "2020-02-01", "--to",
+                     "2020-06-30", "--public", "--min-count", threshold, "--id-key", key,
+                     "--out", str(out)]) == 0
+        changes = pd.read_csv(out / "changes.csv")
+        density[threshold] = changes.set_index(C.SEGMENT_ID)["density_to"]
+        manifest = json.loads((out / "public_manifest.json").read_text("utf-8")) if (
+            out / "public_manifest.json").exists() else None
+        assert manifest is None or manifest["min_count"] == int(threshold)
+    build = pipeline.prepare(layers=layers, public=True, min_count=10, as_of=date(2020, 6, 30),
+                             id_key=_hex_key_file(tmp_path))
+    scored = build.scored.set_index(C.SEGMENT_ID)[C.RISK_DENSITY]
+    common = density["10"].index
+    assert len(common)
+    np.testing.assert_allclose(density["10"], scored.loc[common], rtol=1e-6)
+    assert not np.allclose(density["5"].reindex(common), density["10"])  # the 7 counted at 5

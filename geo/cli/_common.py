@@ -148,6 +148,31 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
                              "boundary polygon) as errors")
 
 
+def add_publish_arguments(parser: argparse.ArgumentParser, *, what: str = "build") -> None:
+    """``--public``, ``--min-count`` and ``--id-key``: the same publication rules for every
+    command that can publish (``build``, ``compare``, ``route``)."""
+    parser.add_argument("--public", action="store_true",
+                        help=f"publishable {what}: locations generalised to the first-level "
+                             "unit, dates to the month, no notes/URLs/restricted rows, small "
+                             "counts suppressed; writes public_manifest.json")
+    parser.add_argument("--min-count", dest="min_count", type=int, default=None,
+                        help="with --public: withhold counts below this (default 5; the "
+                             "threshold is recorded in public_manifest.json: publish every "
+                             "output of one release with the same threshold)")
+    parser.add_argument("--id-key", dest="id_key", type=Path, metavar="FILE",
+                        help="secret key of public incident ids (made on first use; default "
+                             "~/.config/routerisk/public-id.key); keep it outside every output "
+                             "folder")
+
+
+def add_force_argument(parser: argparse.ArgumentParser) -> None:
+    """``--force``: replace files in ``--out`` that routerisk did not write."""
+    parser.add_argument("--force", action="store_true",
+                        help="replace files in --out that routerisk did not write (or that "
+                             "changed since it wrote them); without it such a folder is refused "
+                             "and nothing in it changes")
+
+
 def build_from_args(args: argparse.Namespace, *, public: bool = False) -> Build:
     """:func:`geo.build` with the parsed input arguments (and the build options a command
     adds: ``--min-count``, ``--id-key``, ``--write-id-map``, ``--engine``, ``--scheduler``)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import UsageError
+from geo.cli._common import add_force_argument
 
 __all__ = ["add_parser"]
 
@@ -56,6 +57,7 @@ def add_parser(subparsers: Any) -> None:
     bt.add_argument("--config", action="append", type=Path, default=[], metavar="P",
                     help="risk model TOML; repeat to compare models (routerisk:<file stem>)")
     bt.add_argument("--out", type=Path, default=Path("output/backtest"), help="output folder")
+    add_force_argument(bt)
     bt.set_defaults(func=run_backtest)
 
     tune = subparsers.add_parser(
@@ -123,7 +125,7 @@ def run_backtest(args: argparse.Namespace) -> int:
     reference = next(iter(models))
     summary = summarise(result.by_origin, reference=reference)
     warning = few_events_warning(result, args.min_events)
-    with atomic_output(args.out, command="backtest") as tmp:
+    with atomic_output(args.out, command="backtest", force=args.force) as tmp:
         write_csv(result.by_origin, tmp / "metrics_by_origin.csv")
         write_csv(summary, tmp / "summary.csv")
         charts = write_charts(result, tmp, horizons)

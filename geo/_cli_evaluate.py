@@ -20,7 +20,7 @@ __all__ = ["add_parsers"]
 DEFAULT_BASELINES = "uniform,count_25km,kde_50km"
 
 
-def _add_inputs(parser: argparse.ArgumentParser) -> None:
+def _add_inputs(parser: argparse.ArgumentParser, *, horizons: str = "90,180") -> None:
     parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
                         "corridors.geojson and incidents.csv (default: the bundled layers)")
     parser.add_argument("--boundaries", type=Path, help="boundaries file (overrides --layers)")
@@ -32,8 +32,14 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--origins", required=True, metavar="START:END:STEP",
                         help="rolling origins, e.g. 2021-01-01:2023-12-31:90d (STEP: 90d, 2w, "
                              "3m, 1y)")
-    parser.add_argument("--horizons", default="90,180", metavar="DAYS,…",
-                        help="forecast horizons in days (default 90,180)")
+    if "," in horizons:
+        parser.add_argument("--horizons", default=horizons, metavar="DAYS,…",
+                            help=f"forecast horizons in days (default {horizons})")
+    else:
+        parser.add_argument("--horizons", default=horizons, metavar="DAYS",
+                            help=f"the one forecast horizon in days the multipliers are "
+                                 f"chosen for (default {horizons}); run tune once per "
+                                 "horizon to compare")
     parser.add_argument("--baselines", default=DEFAULT_BASELINES, metavar="NAME,…",
                         help=f"baselines beside the model (default {DEFAULT_BASELINES})")
     parser.add_argument("--capture-km", dest="capture_km", type=float, default=10.0,
@@ -75,7 +81,7 @@ def add_parsers(subparsers: Any) -> None:
                     "origin from windows closed before it, shrunk toward the defaults; writes "
                     "tuned.toml (build --config accepts it), tune_by_origin.csv, a heatmap "
                     "and proposed band thresholds.")
-    _add_inputs(tune)
+    _add_inputs(tune, horizons="90")
     tune.add_argument("--config", type=Path, help="risk model TOML to tune (default: packaged)")
     tune.add_argument("--grid", type=Path, help="grid TOML (default: multipliers 0.5,1,2)")
     tune.add_argument("--objective", default="auc", choices=("auc", "pai10", "hit20"))
@@ -159,4 +165,9 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 def _cmd_tune(args: argparse.Namespace) -> int:
     from geo.evaluate.tune import run_tune
 
-    return run_tune(args, prepared=_prepare(args, args.config), horizons=_horizons(args.horizons))
+    horizons = _horizons(args.horizons)
+    if len(horizons) != 1:
+        raise UsageError(f"tune chooses the multipliers for one horizon, not {len(horizons)} "
+                         f"({args.horizons}); give one value (e.g. --horizons "
+                         f"{horizons[0]}) and run tune once per horizon", field="--horizons")
+    return run_tune(args, prepared=_prepare(args, args.config), horizons=horizons)

@@ -28,16 +28,49 @@ log = logging.getLogger("geo")
 _KEYWORD_FIELDS = frozenset({"waypoints", "destinations", "from_", "to", "network_type"})
 
 
-def _print_problems(problems: Sequence[Problem], *, level: str = "error") -> None:
-    """One line per problem; a keyword the library names (``repair=True``) becomes its flag."""
+def _as_typed(p: Problem) -> Problem:
+    """The problem as the command line says it: keywords of the Python call as their flags."""
+    if p.field in _KEYWORD_FIELDS:
+        p = dataclasses.replace(p, field=flag(p.field))
+    if p.option:
+        p = dataclasses.replace(p, option=option_flag(p.option))
+    return p
+
+
+def _print_problems(problems: Sequence[Problem], *, level: str = "error",
+                    full_list: Path | None = None, written: Path | None = None) -> None:
+    """Every problem when there are few; else at most ~20 lines grouped by kind (counts, an
+    example and the fix of each), the full list written to ``full_list`` when given
+    (``written``: a file the command already wrote them to)."""
+    from geo._problems import summary_lines, write_problems
+
     prefix = "warning: " if level == "warning" else ""
-    for p in problems:
-        if p.field in _KEYWORD_FIELDS:  # a keyword of the Python call: show its flag
-            p = dataclasses.replace(p, field=flag(p.field))
-        line = str(dataclasses.replace(p, option="")) if p.option else str(p)
-        if p.option:
-            line += f" ({option_flag(p.option)})"
+    typed = [_as_typed(p) for p in problems]
+    where = ""
+    if full_list is not None and typed:
+        where = str(write_problems(typed, full_list))
+    elif written is not None and typed:
+        where = str(written)
+    elif len(typed) > 20:
+        where = "not written; add --problems FILE to write every one"
+    for line in summary_lines(typed, full_list=where):
         print(f"{prefix}{line}", file=sys.stderr)
+
+
+def _print_outside(result: object) -> None:
+    """One line on incidents outside the boundaries: kept, counted, and what to do."""
+    fate = result.fate
+    incidents = result.incidents
+    outside = fate[fate["status"] == "outside_coverage"]
+    if not len(outside):
+        return
+    named = incidents.loc[incidents["status"] == "outside_coverage", "country"]
+    n = len(outside) if (outside["incident_id"] != "").all() else len(named)
+    countries = named[named != ""].nunique()
+    where = f" from {countries} countr{'ies' if countries != 1 else 'y'}" if countries else ""
+    print(f"{n:,} incident{'s' if n != 1 else ''}{where} {'are' if n != 1 else 'is'} outside "
+          "your boundaries: kept as outside_coverage in incidents_fate.csv, not scored; add "
+          "those countries' boundaries or use `routerisk import --countries`")
 
 
 class _CurrentStderr(logging.StreamHandler):
@@ -88,8 +121,9 @@ def _print_read_as(boundaries: object) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     result = build_from_args(args)
-    _print_problems(result.warnings, level="warning")
+    _print_problems(result.warnings, level="warning", full_list=args.problems)
     _print_read_as(result.boundaries)
+    _print_outside(result)
     counts = result.fate["status"].value_counts().to_dict()
     print(
         f"ok: {len(result.boundaries)} boundary units, {len(result.corridors)} corridors "
@@ -107,10 +141,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     formats = _check_formats(args.formats.split(",") if args.formats else ())
     _setup_progress(args)
     result = build_from_args(args, public=args.public)
-    _print_problems(result.warnings, level="warning")
     written = result.to_files(args.out, formats=formats, tiles=args.tiles or (),
                               geoparquet=args.geoparquet,
                               map_folder=True if args.map_folder else None)
+    # the full list is the build's problems.csv (and --problems FILE when given)
+    _print_problems(result.warnings, level="warning", full_list=args.problems,
+                    written=args.out / "problems.csv")
+    _print_outside(result)
     bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
     _print_read_as(result.boundaries)
     print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "
@@ -222,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"routerisk: usage error: {where}{exc.problem.message}", file=sys.stderr)
         return 2
     except RouteriskError as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, full_list=getattr(args, "problems", None))
         print(f"routerisk: {len(exc.problems)} problem(s); nothing written", file=sys.stderr)
         return 1
     except OSError as exc:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo import columns as C
@@ -40,6 +41,7 @@ from geo.risk import (
     incident_fate,
     load_model,
     month_ends,
+    outside_fate,
     score_segments,
 )
 from geo.routes import summarise_families, summarise_routes
@@ -49,12 +51,14 @@ __all__ = [
     "STATIC_FORMATS",
     "Prepared",
     "add_input_arguments",
+    "add_problems_argument",
     "bundled_layers",
     "iso_date_arg",
     "prepare",
     "prepare_from_args",
     "resolve_paths",
     "sources_of",
+    "split_coverage",
     "write_outputs",
 ]
 
@@ -63,6 +67,8 @@ log = logging.getLogger(__name__)
 BOUNDARIES_FILE = "boundaries.geojson"
 CORRIDORS_FILE = "corridors.geojson"
 INCIDENTS_FILE = "incidents.csv"
+#: Every warning of a build, beside its outputs (written only when there are any).
+PROBLEMS_FILE = "problems.csv"
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
@@ -111,6 +117,9 @@ class Prepared:
         Suspicious but valid input.
     public, manifest
         Whether the build is public, and what it generalised or suppressed.
+    outside
+        Incidents outside every boundary polygon: kept (fate ``outside_coverage``), never
+        scored or drawn (empty in a public build, which gives only their count).
     id_key_file, id_map
         Where the key of public incident ids is kept, and original id → public id (restricted
         builds asked for it).
@@ -140,6 +149,25 @@ class Prepared:
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
+    outside: gpd.GeoDataFrame | None = None
+
+    def every_incident(self) -> gpd.GeoDataFrame:
+        """The incidents scored and those outside coverage, in that order.
+
+        Returns
+        -------
+        GeoDataFrame
+            :attr:`incidents` followed by :attr:`outside`.
+
+        Examples
+        --------
+        >>> p = prepare()
+        >>> len(p.every_incident()) == len(p.incidents)
+        True
+        """
+        if self.outside is None or not len(self.outside):
+            return self.incidents
+        return pd.concat([self.incidents, self.outside], ignore_index=True)
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -175,6 +203,27 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (such as a corridor running outside every "
                              "boundary polygon) as errors")
+    add_problems_argument(parser)
+
+
+def add_problems_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--problems FILE``: where the full list of problems is written as CSV.
+
+    Parameters
+    ----------
+    parser
+        The (sub)command's parser.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_problems_argument(parser)
+    >>> parser.parse_args(["--problems", "p.csv"]).problems
+    PosixPath('p.csv')
+    """
+    parser.add_argument("--problems", type=Path, metavar="FILE",
+                        help="write every problem (file, location, field, message) to this CSV; "
+                             "the terminal shows at most ~20 lines, grouped by kind")
 
 
 def iso_date_arg(text: str) -> date:
@@ -330,6 +379,7 @@ def prepare(
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if problems or b is None or c is None or i is None:
         raise ValidationError(problems)
+    i, outside = split_coverage(i)
     manifest: list[dict[str, Any]] = []
     key_file, id_table = None, None
     if public or write_id_map:
@@ -340,6 +390,8 @@ def prepare(
             id_table = id_map(i, key=key)
         else:
             i, manifest = make_public(i, boundaries=b, key=key, min_count=min_count)
+    if as_of is None and not len(i) and len(outside):
+        as_of = known_by(outside).max().item()  # a map of the baseline, as of the data's end
     if as_of is None:
         if not len(i):
             raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
@@ -357,6 +409,8 @@ def prepare(
         scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
     with stage("incident fate"):
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
+    if len(outside):
+        fate = pd.concat([fate, outside_fate(outside, public=public)], ignore_index=True)
     if manifest:
         fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
     start = i[C.DATE].min().date() if len(i) else as_of
@@ -369,7 +423,35 @@ def prepare(
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
         manifest=manifest, id_key_file=key_file, id_map=id_table,
+        outside=outside.iloc[:0] if public else outside,
     )
+
+
+def split_coverage(incidents: gpd.GeoDataFrame
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Incidents inside the boundaries, and those outside every polygon (never scored).
+
+    Parameters
+    ----------
+    incidents
+        As read by :func:`geo.io.read_incidents`.
+
+    Returns
+    -------
+    inside, outside : GeoDataFrame
+        The rows of each, index reset.
+
+    Examples
+    --------
+    >>> p = prepare()
+    >>> inside, outside = split_coverage(p.incidents)
+    >>> len(inside) == len(p.incidents), len(outside)
+    (True, 0)
+    """
+    out = (incidents[C.COVERAGE] == C.COVERAGE_OUTSIDE).to_numpy() if C.COVERAGE in \
+        incidents else np.zeros(len(incidents), dtype=bool)
+    return (incidents.loc[~out].reset_index(drop=True),
+            incidents.loc[out].reset_index(drop=True))
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -470,7 +552,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
-        incidents = prepared.incidents.merge(
+        incidents = prepared.every_incident().merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
         # top_incidents as the JSON text every file holds, made once for the three files
         segments = prepared.scored
@@ -508,6 +590,10 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                 write_geopackage({"segments": segments, "incidents": incidents,
                                   "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
                                  columns={"segments": SEGMENT_COLUMNS})
+        if prepared.warnings:  # every one; the command line shows ~20 lines
+            from geo._problems import write_problems
+
+            write_problems(prepared.warnings, tmp / PROBLEMS_FILE)
         if prepared.id_map is not None and not prepared.public:
             write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:

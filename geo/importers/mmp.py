@@ -16,6 +16,7 @@ MMP does not grade its coordinates; they are read as geo_precision 2 (near a pla
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import geopandas as gpd
@@ -103,7 +104,8 @@ def _notes(table: pd.DataFrame, head: Header, n: int) -> np.ndarray:
 
 
 def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
-             mapping: ImportMapping | None = None) -> ImportResult:
+             mapping: ImportMapping | None = None,
+             countries: Collection[str] | None = None) -> ImportResult:
     """Import an IOM Missing Migrants Project CSV (see the module docstring for the mapping).
 
     Parameters
@@ -115,6 +117,9 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     mapping
         Overrides: ``[types]`` (keys ``dead`` and ``missing``), ``[countries]``,
         ``[dates] order`` (default month-first, as the site exports).
+    countries
+        Keep only rows of these countries (ISO2 codes, from :func:`geo.importers.country_codes`);
+        the others are listed in the report as ``country not selected``.
 
     Returns
     -------
@@ -162,7 +167,7 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     staged[C.NOTES] = _notes(table, head, n)
     return finish(staged, rows=src.rows, source_ids=raw_ids,
                   type_map=merged(MMP_TYPES, mapping.types), category_label="dead/missing",
-                  boundaries=boundaries, admin1_aliases=mapping.admin1,
+                  boundaries=boundaries, admin1_aliases=mapping.admin1, countries=countries,
                   messages=(f"read as {detect(src.header)}, {src.encoding}",
                             "coordinates read as geo_precision 2 (MMP does not grade them)",
                             dates.message))

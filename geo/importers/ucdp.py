@@ -18,6 +18,7 @@ tag row is skipped and said so. Mapping (see ``docs/import.md``):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import geopandas as gpd
@@ -82,7 +83,8 @@ def _dates(src: SourceTable, head: Header, rows: np.ndarray, path: Path,
 
 
 def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
-              mapping: ImportMapping | None = None) -> ImportResult:
+              mapping: ImportMapping | None = None,
+              countries: Collection[str] | None = None) -> ImportResult:
     """Import a UCDP GED CSV (see the module docstring for the mapping).
 
     Parameters
@@ -93,6 +95,9 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
         Boundaries layer: admin1 of where_prec 4 rows from the point, coverage flags.
     mapping
         Overrides: ``[types]`` (keys ``"1"``, ``"2"``, ``"3"``), ``[admin1]``, ``[countries]``.
+    countries
+        Keep only rows of these countries (ISO2 codes, from :func:`geo.importers.country_codes`);
+        the others are listed in the report as ``country not selected``.
 
     Returns
     -------
@@ -156,4 +161,5 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     messages.append(date_msg)
     return finish(staged, rows=src.rows, source_ids=raw_ids,
                   type_map=merged(UCDP_TYPES, mapping.types), category_label="type_of_violence",
-                  boundaries=boundaries, admin1_aliases=mapping.admin1, messages=messages)
+                  boundaries=boundaries, admin1_aliases=mapping.admin1, countries=countries,
+                  messages=messages)

@@ -1,0 +1,94 @@
+"""How names of places are compared, and first-level units that were renamed or split.
+
+Names compare with accents, case and punctuation folded (:func:`name_key`: ``Kasai Oriental``
+is ``Kasaï-Oriental``). A first-level name that no longer exists resolves through the alias
+table shipped in ``geo/data/admin1_aliases.csv`` (old name → the current units, with the act
+that changed them): :func:`successors`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import unicodedata
+from collections.abc import Iterable
+from importlib import resources
+
+__all__ = ["alias_table", "fold", "name_key", "successors"]
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, spaces collapsed.
+
+    Examples
+    --------
+    >>> fold("  Kasaï-Oriental ")
+    'kasai-oriental'
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().replace("’", "'").split())
+
+
+def name_key(text: str) -> str:
+    """The key two names are compared by: folded, letters and digits only.
+
+    Examples
+    --------
+    >>> name_key("Kasai Oriental") == name_key("Kasaï-Oriental") == name_key("KASAI-ORIENTAL")
+    True
+    """
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+@functools.cache
+def alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
+    """``(ISO2, name_key(old name))`` → the current units' names, from the shipped table.
+
+    Returns
+    -------
+    dict
+        One entry per row of ``geo/data/admin1_aliases.csv``.
+
+    Examples
+    --------
+    >>> alias_table()[("CD", name_key("Katanga"))]
+    ('Haut-Katanga', 'Haut-Lomami', 'Lualaba', 'Tanganyika')
+    """
+    text = resources.files("geo.data").joinpath("admin1_aliases.csv").read_text("utf-8")
+    return {(row["country"], name_key(row["name"])): tuple(row["current"].split(";"))
+            for row in csv.DictReader(text.splitlines())}
+
+
+def successors(country: str, name: str, known: Iterable[str]) -> tuple[str, ...]:
+    """The units of ``known`` (one country's names) that an old name ``name`` became.
+
+    Empty when the name is not in the alias table or none of its successors is known (a
+    boundaries layer of another vintage).
+
+    Parameters
+    ----------
+    country
+        ISO2 code.
+    name
+        The name as given.
+    known
+        The country's first-level names in the boundaries layer.
+
+    Returns
+    -------
+    tuple of str
+        Successors in the spelling of ``known``, sorted.
+
+    Examples
+    --------
+    >>> successors("CD", "Kasai-Occidental", ["Kasaï", "Kasaï-Central", "Kinshasa"])
+    ('Kasaï', 'Kasaï-Central')
+    >>> successors("CD", "Kinshasa", ["Kinshasa"])
+    ()
+    """
+    current = alias_table().get((country, name_key(name)))
+    if not current:
+        return ()
+    spelled = {name_key(k): k for k in known}
+    return tuple(sorted(spelled[key] for c in current if (key := name_key(c)) in spelled))

@@ -26,6 +26,7 @@ NOTE = "note"
 DROP = "drop"
 DETAIL = "detail"
 OUTSIDE_NOTE = "outside coverage: no boundary polygon holds this row"
+OUTSIDE = "outside"  # staged: the row is outside the boundaries (whatever its note)
 
 
 def _locate(lat: np.ndarray, lon: np.ndarray, boundaries: gpd.GeoDataFrame) -> np.ndarray:
@@ -94,7 +95,7 @@ def place_rows(cols: Mapping[str, np.ndarray], boundaries: gpd.GeoDataFrame, *,
 
     ``cols`` has the staged columns ``lat``, ``lon``, ``geo_precision``, ``admin1``,
     ``admin1_source``, ``country``, ``drop``, ``detail`` and ``note`` (numpy arrays); new
-    arrays are returned:
+    arrays are returned, and ``outside`` (the rows build keeps as outside coverage):
 
     - a point (geo_precision 1, 2) takes the admin1 of the unit it lies in (none outside
       every unit, or in a unit of another country than the row's);
@@ -122,8 +123,9 @@ def place_rows(cols: Mapping[str, np.ndarray], boundaries: gpd.GeoDataFrame, *,
     has_point = ~np.isnan(lat)
     spelled, split, hint = _match_names(country, given, units, aliases or {})
     known_cc = np.isin(country, list(countries)) | ((country == "") & (hit >= 0))
-    outside = np.where(has_point, hit < 0, ~known_cc)
     point = (prec <= 2) & has_point
+    # as build decides: a point row by its point, a unit or country row by its country
+    outside = np.where(point, hit < 0, ~known_cc)
     same_cc = (country == "") | (country == pip_cc)
     coarse = prec == 3
     matched = coarse & ((spelled != "") | (split != ""))
@@ -157,4 +159,4 @@ def place_rows(cols: Mapping[str, np.ndarray], boundaries: gpd.GeoDataFrame, *,
     detail[bad] = [f"admin1 {a!r} is not a first-level unit of {c} in the boundaries{h}"
                    for a, c, h in zip(given[bad], country[bad], hint[bad], strict=True)]
     return {**out, C.ADMIN1: admin1, C.ADMIN1_SOURCE: source, C.COUNTRY: country,
-            C.GEO_PRECISION: prec, NOTE: notes, DROP: drop, DETAIL: detail}
+            C.GEO_PRECISION: prec, NOTE: notes, DROP: drop, DETAIL: detail, OUTSIDE: outside}

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from geo import columns as C
-from geo.importers._places import DETAIL, DROP, NOTE, OUTSIDE_NOTE, place_rows
+from geo.importers._places import DETAIL, DROP, NOTE, place_rows
+from geo.importers._places import OUTSIDE as OUTSIDE_ROWS
 
 __all__ = ["REPORT_COLUMNS", "REPORT_FILE", "ImportResult", "finish", "stage", "write_import"]
 
@@ -106,10 +107,10 @@ class ImportResult:
         for label, part in (("not written", dropped), ("written with a note", kept)):
             counts = part["reason"].value_counts()
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-                if reason == OUTSIDE:
-                    lines.append(self._outside_line(int(n)))
-                else:
+                if reason != OUTSIDE:
                     lines.append(f"{label}: {reason}: {n} rows")
+        if self.outside:
+            lines.append(self._outside_line(sum(self.outside.values())))
         for category, n in self.unmapped.items():
             lines.append(f"no type mapping for {category}: {n} rows (add it under [types] in "
                          "a mapping file)")
@@ -288,7 +289,7 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
     incidents[C.GEO_PRECISION] = incidents[C.GEO_PRECISION].astype("int64")
     for c in (C.LAT, C.LON):
         incidents[c] = incidents[c].round(6)
-    outside = keep & (df[NOTE] == OUTSIDE_NOTE)
+    outside = keep & np.asarray(df.get(OUTSIDE_ROWS, np.zeros(len(keep), bool)), dtype=bool)
     per_country = pd.Series(df[C.COUNTRY][outside], dtype=object).value_counts()
     return ImportResult(incidents, _report_frame(df), tuple(m for m in messages if m),
                         len(keep), unmapped, {str(k): int(v) for k, v in per_country.items()})

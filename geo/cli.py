@@ -14,10 +14,14 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo import __version__
 from geo._cli_common import build_from_args, flag, option_flag
 from geo._errors import Problem, RouteriskError, UsageError
+
+if TYPE_CHECKING:
+    from geo.api import Build
 
 __all__ = ["main"]
 
@@ -57,15 +61,15 @@ def _print_problems(problems: Sequence[Problem], *, level: str = "error",
         print(f"{prefix}{line}", file=sys.stderr)
 
 
-def _print_outside(result: object) -> None:
+def _print_outside(result: Build) -> None:
     """One line on incidents outside the boundaries: kept, counted, and what to do."""
-    fate = result.fate
-    incidents = result.incidents
+    fate, incidents = result.fate, result.incidents
     outside = fate[fate["status"] == "outside_coverage"]
     if not len(outside):
         return
     named = incidents.loc[incidents["status"] == "outside_coverage", "country"]
-    n = len(outside) if (outside["incident_id"] != "").all() else len(named)
+    counted = outside["incident_id"] == ""  # a public build gives them as one count
+    n = int((~counted).sum()) + sum(int(r.split()[0]) for r in outside.loc[counted, "reason"])
     countries = named[named != ""].nunique()
     where = f" from {countries} countr{'ies' if countries != 1 else 'y'}" if countries else ""
     print(f"{n:,} incident{'s' if n != 1 else ''}{where} {'are' if n != 1 else 'is'} outside "

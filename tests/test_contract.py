@@ -127,6 +127,8 @@ def test_every_row_import_writes_builds_and_is_accounted_for(world, tmp_path, ca
     printed = capsys.readouterr().out
     fate = _rows(out / "incidents_fate.csv")
     assert set(fate) == set(written)
+    page = (out / "route_risk_map.html").read_text("utf-8")
+    assert "COD1" in page and "ALG1" not in page and "TUN1" not in page  # not drawn
     status = {k: v["status"] for k, v in fate.items()}
     assert status["ALG1"] == status["TUN1"] == "outside_coverage"
     assert fate["TUN1"]["reason"] == "country TN is not in the boundaries layer"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import UsageError
-from geo.pipeline import add_problems_argument
+from geo.pipeline import PROBLEMS_HELP
 
 __all__ = ["add_parsers"]
 
@@ -49,7 +49,7 @@ def _add_inputs(parser: argparse.ArgumentParser, *, horizons: str = "90,180") ->
     parser.add_argument("--min-events", dest="min_events", type=int, default=30,
                         help="fewer later incidents than this in total is said loudly "
                              "(default 30)")
-    add_problems_argument(parser)
+    parser.add_argument("--problems", type=Path, metavar="FILE", help=PROBLEMS_HELP)
 
 
 def add_parsers(subparsers: Any) -> None:

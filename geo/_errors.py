@@ -130,7 +130,18 @@ class ValidationError(RouteriskError):
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """Every problem, in input order (``str()`` of the error shows at most ~20 lines)."""
+        """Every problem, in input order (``str()`` of the error shows at most ~20 lines).
+
+        Returns
+        -------
+        tuple of Problem
+            All of them.
+
+        Examples
+        --------
+        >>> len(ValidationError([Problem("a.csv", "row 2", "x", "bad")] * 30).problems)
+        30
+        """
         return self._problems
 
     def __str__(self) -> str:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geo import columns as C
@@ -33,6 +32,7 @@ from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
+from geo.io.incidents import split_coverage
 from geo.maps._payload import sources_of
 from geo.risk import (
     RiskField,
@@ -51,14 +51,12 @@ __all__ = [
     "STATIC_FORMATS",
     "Prepared",
     "add_input_arguments",
-    "add_problems_argument",
     "bundled_layers",
     "iso_date_arg",
     "prepare",
     "prepare_from_args",
     "resolve_paths",
     "sources_of",
-    "split_coverage",
     "write_outputs",
 ]
 
@@ -69,6 +67,8 @@ CORRIDORS_FILE = "corridors.geojson"
 INCIDENTS_FILE = "incidents.csv"
 #: Every warning of a build, beside its outputs (written only when there are any).
 PROBLEMS_FILE = "problems.csv"
+PROBLEMS_HELP = ("write every problem (file, location, field, message) to this CSV; the "
+                 "terminal shows at most ~20 lines, grouped by kind")
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
@@ -117,12 +117,12 @@ class Prepared:
         Suspicious but valid input.
     public, manifest
         Whether the build is public, and what it generalised or suppressed.
-    outside
-        Incidents outside every boundary polygon: kept (fate ``outside_coverage``), never
-        scored or drawn (empty in a public build, which gives only their count).
     id_key_file, id_map
         Where the key of public incident ids is kept, and original id → public id (restricted
         builds asked for it).
+    outside
+        Incidents outside every boundary polygon: kept (fate ``outside_coverage``), never
+        scored or drawn (empty in a public build, which gives only their count).
 
     Examples
     --------
@@ -150,24 +150,6 @@ class Prepared:
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
     outside: gpd.GeoDataFrame | None = None
-
-    def every_incident(self) -> gpd.GeoDataFrame:
-        """The incidents scored and those outside coverage, in that order.
-
-        Returns
-        -------
-        GeoDataFrame
-            :attr:`incidents` followed by :attr:`outside`.
-
-        Examples
-        --------
-        >>> p = prepare()
-        >>> len(p.every_incident()) == len(p.incidents)
-        True
-        """
-        if self.outside is None or not len(self.outside):
-            return self.incidents
-        return pd.concat([self.incidents, self.outside], ignore_index=True)
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -203,27 +185,7 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (such as a corridor running outside every "
                              "boundary polygon) as errors")
-    add_problems_argument(parser)
-
-
-def add_problems_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--problems FILE``: where the full list of problems is written as CSV.
-
-    Parameters
-    ----------
-    parser
-        The (sub)command's parser.
-
-    Examples
-    --------
-    >>> parser = argparse.ArgumentParser()
-    >>> add_problems_argument(parser)
-    >>> parser.parse_args(["--problems", "p.csv"]).problems
-    PosixPath('p.csv')
-    """
-    parser.add_argument("--problems", type=Path, metavar="FILE",
-                        help="write every problem (file, location, field, message) to this CSV; "
-                             "the terminal shows at most ~20 lines, grouped by kind")
+    parser.add_argument("--problems", type=Path, metavar="FILE", help=PROBLEMS_HELP)
 
 
 def iso_date_arg(text: str) -> date:
@@ -427,31 +389,11 @@ def prepare(
     )
 
 
-def split_coverage(incidents: gpd.GeoDataFrame
-                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Incidents inside the boundaries, and those outside every polygon (never scored).
-
-    Parameters
-    ----------
-    incidents
-        As read by :func:`geo.io.read_incidents`.
-
-    Returns
-    -------
-    inside, outside : GeoDataFrame
-        The rows of each, index reset.
-
-    Examples
-    --------
-    >>> p = prepare()
-    >>> inside, outside = split_coverage(p.incidents)
-    >>> len(inside) == len(p.incidents), len(outside)
-    (True, 0)
-    """
-    out = (incidents[C.COVERAGE] == C.COVERAGE_OUTSIDE).to_numpy() if C.COVERAGE in \
-        incidents else np.zeros(len(incidents), dtype=bool)
-    return (incidents.loc[~out].reset_index(drop=True),
-            incidents.loc[out].reset_index(drop=True))
+def _every_incident(prepared: Prepared) -> gpd.GeoDataFrame:
+    """:attr:`Prepared.incidents` then :attr:`Prepared.outside`: every incident read."""
+    if prepared.outside is None or not len(prepared.outside):
+        return prepared.incidents
+    return pd.concat([prepared.incidents, prepared.outside], ignore_index=True)
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -552,7 +494,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
-        incidents = prepared.every_incident().merge(
+        incidents = _every_incident(prepared).merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
         # top_incidents as the JSON text every file holds, made once for the three files
         segments = prepared.scored

@@ -35,7 +35,7 @@ from geo.io._stream import (
 )
 from geo.io.crs import WGS84
 
-__all__ = ["DEFAULT_TYPES", "read_incidents"]
+__all__ = ["DEFAULT_TYPES", "read_incidents", "split_coverage"]
 
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 
@@ -390,3 +390,30 @@ def _warn_elsewhere(p: shapely.Point, loc: str, boundaries: gpd.GeoDataFrame, co
         col.warn(loc, C.ADMIN1 if given_a1 else C.COUNTRY,
                  f"the point ({p.y:g}, {p.x:g}) lies in {a1 + ', ' if a1 else ''}{cc}, "
                  f"not in {said}; check lat/lon or {C.COUNTRY}/{C.ADMIN1}")
+
+
+def split_coverage(incidents: gpd.GeoDataFrame
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Incidents inside the boundaries, and those outside every polygon (never scored).
+
+    Parameters
+    ----------
+    incidents
+        As read by :func:`geo.io.read_incidents`.
+
+    Returns
+    -------
+    inside, outside : GeoDataFrame
+        The rows of each, index reset.
+
+    Examples
+    --------
+    >>> from geo import datasets
+    >>> inside, outside = split_coverage(read_incidents(datasets.get_path("incidents")))
+    >>> len(outside)
+    0
+    """
+    out = (incidents[C.COVERAGE] == C.COVERAGE_OUTSIDE).to_numpy() if C.COVERAGE in \
+        incidents else np.zeros(len(incidents), dtype=bool)
+    return (incidents.loc[~out].reset_index(drop=True),
+            incidents.loc[out].reset_index(drop=True))

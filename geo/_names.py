@@ -60,11 +60,19 @@ def alias_table() -> dict[tuple[str, str], tuple[str, ...]]:
             for row in csv.DictReader(text.splitlines())}
 
 
-def successors(country: str, name: str, known: Iterable[str]) -> tuple[str, ...]:
-    """The units of ``known`` (one country's names) that an old name ``name`` became.
+@functools.cache
+def _rows() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    text = resources.files("geo.data").joinpath("admin1_aliases.csv").read_text("utf-8")
+    return tuple((row["country"], row["name"], tuple(row["current"].split(";")))
+                 for row in csv.DictReader(text.splitlines()))
 
-    Empty when the name is not in the alias table or none of its successors is known (a
-    boundaries layer of another vintage).
+
+def successors(country: str, name: str, known: Iterable[str]) -> tuple[str, ...]:
+    """The units of ``known`` (one country's names) that ``name`` stands for, by the alias table.
+
+    An old name gives the current units it became; with boundaries older than the name (they
+    still hold the old unit), a current name gives the old unit it lies in. Empty when the name
+    is in no row or none of the units is known.
 
     Parameters
     ----------
@@ -78,17 +86,22 @@ def successors(country: str, name: str, known: Iterable[str]) -> tuple[str, ...]
     Returns
     -------
     tuple of str
-        Successors in the spelling of ``known``, sorted.
+        Units in the spelling of ``known``, sorted.
 
     Examples
     --------
     >>> successors("CD", "Kasai-Occidental", ["Kasaï", "Kasaï-Central", "Kinshasa"])
     ('Kasaï', 'Kasaï-Central')
+    >>> successors("CD", "Lualaba", ["Katanga", "Kinshasa"])  # boundaries before 2015
+    ('Katanga',)
     >>> successors("CD", "Kinshasa", ["Kinshasa"])
     ()
     """
-    current = alias_table().get((country, name_key(name)))
-    if not current:
-        return ()
     spelled = {name_key(k): k for k in known}
-    return tuple(sorted(spelled[key] for c in current if (key := name_key(c)) in spelled))
+    key = name_key(name)
+    current = alias_table().get((country, key))
+    if current:
+        return tuple(sorted(spelled[k] for c in current if (k := name_key(c)) in spelled))
+    older = {spelled[k] for cc, old, after in _rows() if cc == country
+             and key in {name_key(a) for a in after} and (k := name_key(old)) in spelled}
+    return tuple(sorted(older)) if len(older) == 1 else ()

@@ -240,6 +240,21 @@ def test_build_reads_names_folded_and_through_the_alias_table(given, expected, w
     assert inc[C.ADMIN1].tolist() == [expected]
 
 
+def test_a_current_name_reads_against_older_boundaries(tmp_path):
+    """GADM 4.0 spells Nigeria's state 'Nassarawa' and DR Congo files before 2015 hold
+    Katanga: today's names resolve to the unit of the older layer."""
+    layer = tmp_path / "old.geojson"
+    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"country": cc, "admin1": a1}, "geometry": _box(*bx)}
+        for cc, a1, bx in [("NG", "Nassarawa", (7, 8, 9, 9)), ("CD", "Katanga", (22, -12, 30, -5))]
+    ]}), "utf-8")
+    path = tmp_path / "i.csv"
+    path.write_text("incident_id,date,type,admin1,country\na,2023-01-01,arrest,Nasarawa,NG\n"
+                    "b,2023-01-01,arrest,Lualaba,CD\n", "utf-8")
+    inc = read_incidents(path, boundaries=read_boundaries(layer))
+    assert inc[C.ADMIN1].tolist() == ["Nassarawa", "Katanga"]
+
+
 def test_an_unknown_admin1_is_still_an_error(world, tmp_path):
     path = tmp_path / "i.csv"
     path.write_text("incident_id,date,type,admin1,country\na,2023-01-01,arrest,Atlantis,CD\n",

@@ -14,7 +14,16 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 
-__all__ = ["alias_table", "fold", "name_key", "successors"]
+__all__ = ["alias_table", "fold", "match_name", "name_key", "successors"]
+
+#: Words naming the kind of unit, which one source writes and another leaves out
+#: (``Donetsk`` / ``Donetsk Oblast``, ``Borno`` / ``Borno State``).
+UNIT_WORDS = frozenset({
+    "province", "provincia", "region", "state", "district", "governorate", "department",
+    "departement", "county", "oblast", "prefecture", "division", "municipality", "territory",
+    "krai", "kray", "raion", "rayon", "okrug", "wilaya", "muhafazah", "estado", "regiao",
+    "voivodeship", "canton", "emirate", "parish", "autonomous", "republic", "of",
+    "the", "city"})
 
 
 def fold(text: str) -> str:
@@ -39,6 +48,49 @@ def name_key(text: str) -> str:
     True
     """
     return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _bare_key(text: str) -> str:
+    """The key without the words naming the kind of unit (``Donetsk Oblast`` → ``donetsk``)."""
+    words = "".join(ch if ch.isalnum() else " " for ch in fold(text)).split()
+    kept = [w for w in words if w not in UNIT_WORDS]
+    return "".join(kept or words)
+
+
+def match_name(name: str, known: Iterable[str]) -> str | None:
+    """The name of ``known`` that ``name`` is: folded, then (only when that finds none and the
+    answer is unique) without the words naming the kind of unit.
+
+    Parameters
+    ----------
+    name
+        The name as given.
+    known
+        One country's first-level names.
+
+    Returns
+    -------
+    str or None
+        The name in the spelling of ``known``; None when none, or several, match.
+
+    Examples
+    --------
+    >>> match_name("KASAI ORIENTAL", ["Kasaï-Oriental", "Kinshasa"])
+    'Kasaï-Oriental'
+    >>> match_name("Donetsk", ["Donetsk Oblast", "Kyiv Oblast", "Kyiv"])
+    'Donetsk Oblast'
+    >>> kyiv = ["Kyiv Oblast", "Kyiv"]
+    >>> match_name("Kyiv", kyiv), match_name("Kyiv City", kyiv)  # the second: which one?
+    ('Kyiv', None)
+    """
+    names = list(known)
+    key = name_key(name)
+    exact = [k for k in names if name_key(k) == key]
+    if exact:
+        return exact[0]
+    bare = _bare_key(name)
+    loose = {k for k in names if _bare_key(k) == bare}
+    return loose.pop() if len(loose) == 1 else None
 
 
 @functools.cache

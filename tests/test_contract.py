@@ -255,6 +255,25 @@ def test_a_current_name_reads_against_older_boundaries(tmp_path):
     assert inc[C.ADMIN1].tolist() == ["Nassarawa", "Katanga"]
 
 
+def test_unit_words_one_source_leaves_out_match_when_unambiguous(tmp_path):
+    layer = tmp_path / "ua.geojson"
+    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"country": "UA", "admin1": a1}, "geometry": _box(*bx)}
+        for a1, bx in [("Donetsk Oblast", (36, 47, 39, 49)), ("Kyiv Oblast", (29, 49, 32, 51.5)),
+                       ("Kyiv", (30.3, 50.3, 30.8, 50.6))]]}), "utf-8")
+    path = tmp_path / "i.csv"
+    path.write_text("incident_id,date,type,admin1,country\na,2023-01-01,arrest,Donetsk,UA\n"
+                    "b,2023-01-01,arrest,KYIV,UA\nc,2023-01-01,arrest,Kyiv City,UA\n", "utf-8")
+    with pytest.raises(ValidationError) as err:
+        read_incidents(path, boundaries=read_boundaries(layer))
+    # 'Kyiv City' could be Kyiv or Kyiv Oblast: never guessed
+    assert [p.location for p in err.value.problems] == ["row 4"]
+    path.write_text("incident_id,date,type,admin1,country\na,2023-01-01,arrest,Donetsk,UA\n"
+                    "b,2023-01-01,arrest,KYIV,UA\n", "utf-8")
+    inc = read_incidents(path, boundaries=read_boundaries(layer))
+    assert inc[C.ADMIN1].tolist() == ["Donetsk Oblast", "Kyiv"]
+
+
 def test_an_unknown_admin1_is_still_an_error(world, tmp_path):
     path = tmp_path / "i.csv"
     path.write_text("incident_id,date,type,admin1,country\na,2023-01-01,arrest,Atlantis,CD\n",

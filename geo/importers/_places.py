@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process, utils
 
 from geo import columns as C
 from geo import settings
-from geo._names import fold, name_key, successors
+from geo._names import fold, match_name, name_key, successors
 
 __all__ = ["place_rows"]
 
@@ -77,7 +77,8 @@ def _match_names(country: np.ndarray, admin1: np.ndarray, units: pd.DataFrame,
     found, split, hint = [], [], []
     for key in uniques:
         cc, _, a1 = key.partition("\x1f")
-        name = spelled.get((cc, alias.get(name_key(a1), name_key(a1))), "")
+        name = spelled.get((cc, alias.get(name_key(a1), name_key(a1))), "") or (
+            match_name(a1, names.get(cc, [])) or "" if a1 else "")
         after = () if name or not a1 else successors(cc, a1, names.get(cc, []))
         if len(after) == 1:
             name, after = after[0], ()

@@ -19,7 +19,7 @@ import geopandas as gpd
 from geo import columns as C
 from geo._dates import Period, parse_period
 from geo._errors import PlaceError
-from geo._names import name_key, successors
+from geo._names import match_name, name_key, successors
 from geo.io._common import _CONTROL, _check_id, _Collector, _text
 from geo.io._text import clean_text
 from geo.io.places import resolve_place
@@ -62,7 +62,10 @@ class _Context:
         them all: :func:`geo._names.successors`); None when unknown."""
         if (spelled := self.units.get((country, name_key(admin1)))) is not None:
             return spelled
-        after = successors(country, admin1, self.names_of(country))
+        known = self.names_of(country)
+        if (loose := match_name(admin1, known)) is not None:  # "Donetsk" is "Donetsk Oblast"
+            return loose
+        after = successors(country, admin1, known)
         if len(after) == 1:
             return after[0]
         return admin1 if after else None

@@ -74,7 +74,7 @@ class ProblemGroup:
 
 def _kind(problem: Problem) -> str:
     message = _PARENS.sub("", _QUOTED.sub("…", problem.message))
-    message = _NUMBER.sub("N", message)
+    message = " ".join(_NUMBER.sub("N", message).split())
     return f"{problem.file}: {problem.field}: {message}"
 
 

@@ -369,9 +369,12 @@ def _place_in_units(incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
 
 
 def _warn_swapped(p: shapely.Point, loc: str, tree: shapely.STRtree, col: _Collector) -> None:
-    """A point outside every unit is kept as outside coverage; a swap is worth a warning."""
+    """A point outside every unit is kept as outside coverage; a swap is worth a warning when
+    the swapped point lies in a unit and the point itself is far (10°) from every unit: a point
+    just beyond partial boundaries (a neighbouring country) is no sign of a swap."""
     swapped = shapely.Point(p.y, p.x)
-    if -90 <= p.x <= 90 and len(tree.query(swapped, predicate="intersects")):
+    if -90 <= p.x <= 90 and len(tree.query(swapped, predicate="intersects")) \
+            and not len(tree.query(p, predicate="dwithin", distance=10.0)):
         col.warn(loc, C.LAT, f"({p.y:g}, {p.x:g}) lies outside every boundary but "
                              f"(lat {p.x:g}, lon {p.y:g}) lies inside: are lat and lon "
                              "swapped?")

@@ -142,6 +142,17 @@ def test_every_row_import_writes_builds_and_is_accounted_for(world, tmp_path, ca
     assert "2 rows from 2 countries are outside your boundaries" in imported.summary
 
 
+def test_a_public_build_gives_outside_rows_only_as_a_count(world, tmp_path, capsys):
+    out = tmp_path / "public"
+    assert main(["build", *_inputs(world), "--out", str(out), "--formats", "", "--public",
+                 "--min-count", "0"]) == 0
+    assert "2 incidents are outside your boundaries" in capsys.readouterr().out
+    with open(out / "incidents_fate.csv", encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r[C.STATUS] == "outside_coverage"]
+    assert rows == [{C.INCIDENT_ID: "", C.STATUS: "outside_coverage", C.REASON: "2 incidents "
+                     "outside the boundaries (not published one by one)", C.KERNEL_MASS: "0.0"}]
+
+
 @pytest.mark.parametrize("command", ["validate", "backtest", "tune"])
 def test_outside_rows_are_never_an_error(command, world, tmp_path, capsys):
     extra = {"validate": [],

@@ -31,6 +31,7 @@ from geo.pipeline import (
     SEGMENT_COLUMNS,
     STATIC_FORMATS,
     Prepared,
+    _every_incident,
     prepare,
     sources_of,
     write_outputs,
@@ -235,7 +236,7 @@ class Build:
             [c for c in ROUTE_COLUMNS if c in prepared.routes.columns]].reset_index(drop=True)
         self.families: pd.DataFrame = prepared.families.reset_index(drop=True)
         self.fate: pd.DataFrame = prepared.fate.copy()
-        self.incidents: gpd.GeoDataFrame = prepared.incidents.merge(
+        self.incidents: gpd.GeoDataFrame = _every_incident(prepared).merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
         self.boundaries: gpd.GeoDataFrame = prepared.boundaries
         self.corridors: gpd.GeoDataFrame = prepared.corridors

@@ -34,6 +34,7 @@ from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
+from geo.io.incidents import split_coverage
 from geo.maps._payload import sources_of
 from geo.risk import (
     RiskField,
@@ -42,6 +43,7 @@ from geo.risk import (
     incident_fate,
     load_model,
     month_ends,
+    outside_fate,
     score_segments,
 )
 from geo.routes import summarise_families, summarise_routes
@@ -62,6 +64,8 @@ log = logging.getLogger(__name__)
 BOUNDARIES_FILE = "boundaries.geojson"
 CORRIDORS_FILE = "corridors.geojson"
 INCIDENTS_FILE = "incidents.csv"
+#: Every warning of a build, beside its outputs (written only when there are any).
+PROBLEMS_FILE = "problems.csv"
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
@@ -115,6 +119,9 @@ class Prepared:
         builds asked for it).
     min_count
         With ``public``: the count threshold applied (recorded in ``public_manifest.json``).
+    outside
+        Incidents outside every boundary polygon: kept (fate ``outside_coverage``), never
+        scored or drawn (empty in a public build, which gives only their count).
 
     Examples
     --------
@@ -142,6 +149,7 @@ class Prepared:
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
     min_count: int | None = None
+    outside: gpd.GeoDataFrame | None = None
 
 
 def resolve_paths(*, layers: Path | None = None,
@@ -277,6 +285,7 @@ def prepare(
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if problems or b is None or c is None or i is None:
         raise ValidationError(problems)
+    i, outside = split_coverage(i)
     manifest: list[dict[str, Any]] = []
     key_file, id_table = None, None
     if public or write_id_map:
@@ -289,6 +298,8 @@ def prepare(
             seen_warnings = _public_warnings(seen_warnings, str(paths["incidents"]))
             i, manifest = make_public(i, boundaries=b, key=key, min_count=min_count)
             min_count = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
+    if as_of is None and not len(i) and len(outside):
+        as_of = known_by(outside).max().item()  # a map of the baseline, as of the data's end
     if as_of is None:
         if not len(i):
             raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
@@ -306,6 +317,8 @@ def prepare(
         scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
     with stage("incident fate"):
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
+    if len(outside):
+        fate = pd.concat([fate, outside_fate(outside, public=public)], ignore_index=True)
     if manifest:
         fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
     start = i[C.DATE].min().date() if len(i) else as_of
@@ -319,6 +332,7 @@ def prepare(
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
         manifest=manifest, id_key_file=key_file, id_map=id_table,
         min_count=min_count if public else None,
+        outside=outside.iloc[:0] if public else outside,
     )
 
 
@@ -353,6 +367,13 @@ def _warn_other_thresholds(out_dir: Path, min_count: int | None) -> None:
                             "differencing the two can reveal withheld counts; publish both with "
                             "the same threshold", path, other, min_count)
                 return
+
+
+def _every_incident(prepared: Prepared) -> gpd.GeoDataFrame:
+    """:attr:`Prepared.incidents` then :attr:`Prepared.outside`: every incident read."""
+    if prepared.outside is None or not len(prepared.outside):
+        return prepared.incidents
+    return pd.concat([prepared.incidents, prepared.outside], ignore_index=True)
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -427,7 +448,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths),
             force=force) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
-        incidents = prepared.incidents.merge(
+        incidents = _every_incident(prepared).merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
         # top_incidents as the JSON text every file holds, made once for the three files
         segments = prepared.scored
@@ -462,6 +483,10 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
 
             with stage(f"static images ({', '.join(formats)})"):
                 save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
+        if prepared.warnings:  # every one; the command line shows ~20 lines
+            from geo._problems import write_problems
+
+            write_problems(prepared.warnings, tmp / PROBLEMS_FILE)
         if prepared.id_map is not None and not prepared.public:
             write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:

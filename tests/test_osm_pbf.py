@@ -64,7 +64,7 @@ def test_a_corridor_beyond_the_margin_is_cut_off_clearly():
     with pytest.raises(RouteriskError, match="no path along the network"):
         # 40-41 is 6 km east of node 3; with no margin the box of these waypoints ends at them
         corridor_from_osm(PBF, ["40.0,120.0", "40.0,120.11"], corridor_id="x", route="r",
-                          margin_km=0.0, tolerance_km=1.0)
+                          margin_km=0.0, max_snap_km=1.0)
 
 
 def test_a_box_with_no_ways_says_so():

@@ -13,9 +13,11 @@ from geo.cli._common import (
     add_input_arguments,
     add_publish_arguments,
     build_from_args,
+    print_outside,
     print_problems,
     print_read_as,
 )
+from geo.pipeline import PROBLEMS_FILE
 
 __all__ = ["add_parser"]
 
@@ -65,10 +67,13 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     formats = _check_formats(args.formats.split(",") if args.formats else ())
     result = build_from_args(args, public=args.public)
-    print_problems(result.warnings, level="warning")
     written = result.to_files(args.out, formats=formats, tiles=args.tiles or (),
                               geoparquet=args.geoparquet,
                               map_folder=True if args.map_folder else None, force=args.force)
+    # the full list is the build's problems.csv (and --problems FILE when given)
+    print_problems(result.warnings, level="warning", full_list=args.problems,
+                   written=args.out / PROBLEMS_FILE)
+    print_outside(result)
     bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
     print_read_as(result.boundaries)
     print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "

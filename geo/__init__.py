@@ -15,7 +15,7 @@ The modules, importable one by one: :mod:`geo.io` (read and validate layers),
 :mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
-(public builds), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
+(public builds), :func:`extract` (incidents proposed from news texts, for review), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
 example), :mod:`geo.settings` (defaults).
 
 Importing ``geo`` is cheap: the error classes are loaded at once, everything else (geopandas,
@@ -47,9 +47,11 @@ if TYPE_CHECKING:  # what the lazy names below resolve to
         settings,
     )
     from geo.api import Build, build
+    from geo.extract import Extraction, extract
 
 __all__ = [
     "Build",
+    "Extraction",
     "InputWarning",
     "UsageError",
     "ValidationError",
@@ -59,6 +61,7 @@ __all__ = [
     "compare",
     "datasets",
     "export",
+    "extract",
     "io",
     "maps",
     "paths",
@@ -74,6 +77,7 @@ __all__ = [
 _MODULES = frozenset({"api", "compare", "datasets", "export", "io", "maps", "paths", "pipeline",
                       "publish", "risk", "routes", "segment", "settings"})
 _FROM_API = frozenset({"Build", "build"})
+_FROM_EXTRACT = frozenset({"Extraction", "extract"})
 
 
 def __getattr__(name: str) -> Any:
@@ -82,6 +86,8 @@ def __getattr__(name: str) -> Any:
         return importlib.import_module(f"geo.{name}")
     if name in _FROM_API:
         return getattr(importlib.import_module("geo.api"), name)
+    if name in _FROM_EXTRACT:
+        return getattr(importlib.import_module("geo.extract"), name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")
 
 

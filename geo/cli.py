@@ -180,7 +180,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=_cmd_validate)
 
     for module in ("geo._cli_compare", "geo._cli_network", "geo._cli_evaluate",
-                   "geo._cli_import"):
+                   "geo._cli_import", "geo._cli_extract"):
         try:
             mod = __import__(module, fromlist=["add_parsers"])
         except ModuleNotFoundError as exc:

@@ -38,6 +38,7 @@ __all__ = [
     "PLACE",
     "REASON",
     "RISK_BAND",
+    "REVIEW_COLUMNS",
     "RISK_DENSITY",
     "ROUTE",
     "ROW",
@@ -104,6 +105,11 @@ INCIDENT_COLUMNS = (
     NOTES,
     VISIBILITY,
 )
+
+#: columns ``routerisk extract`` adds for review; ``build`` reads a file with them as it is and
+#: ignores them (no "unknown column" warning)
+REVIEW_COLUMNS = ("status", "source_id", "evidence", "evidence_start", "evidence_end",
+                  "confidence", "why")
 
 # Incidents (derived by geo.io)
 DATE_TEXT = "date_text"  # the date exactly as written in the input

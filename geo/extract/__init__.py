@@ -9,6 +9,8 @@ assembling proposals (``_assemble``) each have a module; the review page is
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,8 +26,7 @@ from geo._errors import Problem, UsageError
 __all__ = ["PROPOSAL_COLUMNS", "Extraction", "extract", "extract_documents"]
 
 #: columns of ``proposed.csv``: the incident schema, then the review columns
-PROPOSAL_COLUMNS = (*C.INCIDENT_COLUMNS, "status", "source_id", "evidence", "evidence_start",
-                    "evidence_end", "confidence", "why")
+PROPOSAL_COLUMNS = (*C.INCIDENT_COLUMNS, *C.REVIEW_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -166,3 +167,15 @@ def extract(
     docs = read_documents(sources, published=pub, text_column=text_column,
                           id_column=id_column, date_column=date_column)
     return extract_documents(docs, countries=countries, boundaries=boundaries, config=config)
+
+
+class _CallableModule(types.ModuleType):
+    """``geo.extract`` is this package and, called, the function :func:`extract`: importing
+    the package makes Python bind the package to ``geo.extract``, where the documented
+    ``geo.extract(...)`` must still work."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Extraction:
+        return extract(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

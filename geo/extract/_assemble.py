@@ -53,6 +53,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")[:40] or "doc"
 
 
+#: types whose count is the death toll where the text gives one ("killing 7")
+_TOLL_TYPES = frozenset({"armed_clash", "attack_on_civilians", "explosion_remote_violence",
+                         "death_in_transit", "unrest"})
+
+
 @dataclass
 class _Doc:
     doc: Document
@@ -61,6 +66,7 @@ class _Doc:
     countries: set[str]
     main_country: str
     source: str
+    toll: tuple[int | None, str]
 
 
 def _publication(doc: Document) -> tuple[Period | None, str, list[Problem]]:
@@ -95,7 +101,8 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue]
     sentences = split_sentences(doc.text)
     pub, pub_rule, problems = _publication(doc)
     countries, main = _context(doc, index, sentences)
-    state = _Doc(doc, pub, pub_rule, countries, main, dateline_source(doc.text))
+    state = _Doc(doc, pub, pub_rule, countries, main, dateline_source(doc.text),
+                 _document_toll(sentences, pub))
     out: list[Proposal] = []
     unresolved = 0
     for number, sentence in enumerate(sentences, start=1):
@@ -123,6 +130,17 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue]
     return _merge_repeats(out, doc.source_id), problems
 
 
+def _document_toll(sentences: Sequence[Sentence], pub: Period | None
+                   ) -> tuple[int | None, str]:
+    """The first death toll of the document, for a violent event whose sentence gives none."""
+    for sentence in sentences:
+        blocked = [(d.start, d.end) for d in find_dates(sentence.text, pub)]
+        toll = casualty_count(sentence.text, blocked)
+        if toll[0] is not None:
+            return toll
+    return None, ""
+
+
 def _when(state: _Doc, event: EventMention, dates: Sequence[DateMention]
           ) -> tuple[Period, Period | None, str, float] | None:
     if dates:
@@ -147,8 +165,12 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
     period, end_period, date_why, date_score = when
     place = _pick_place(places, event.start)
     count, count_text = event.count, event.count_text
-    if count is None:
-        count, count_text = casualty_count(sentence.text, blocked)
+    if event.type in _TOLL_TYPES or count is None:
+        toll, toll_text = casualty_count(sentence.text, blocked)
+        if toll is None and event.type in _TOLL_TYPES:
+            toll, toll_text = state.toll
+        if toll is not None:
+            count, count_text = toll, toll_text
     date_text, precision = _date_text(period)
     row: dict[str, object] = {
         "incident_id": "", "date": date_text,

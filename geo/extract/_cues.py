@@ -82,7 +82,7 @@ _HYPOTHETICAL = re.compile(
     r"\bescaping|\bevade[sd]?|\bevading|\bunless|\bif)(?:\s+(?:be|been|have\s+been|get|"
     r"getting|being|possible|further|more|new|mass|the|a|an))*\s*$", re.IGNORECASE)
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
                  "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
                  "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
@@ -103,11 +103,17 @@ _AFTER = re.compile(rf"^\W*(?:(?:of|at|on|in|for|the)\s+)?{_QUAL}{_NUM}(?![0-9%]
 # a number before it: "139 people were arrested", "at least 19 people were killed"
 _BEFORE = re.compile(rf"{_QUAL}{_NUM}{_NOUNS}?(?:\s+(?:[\w-]+\s+){{0,2}}?(?:were|was|have\s+"
                      rf"been|had\s+been|has\s+been|are|being|got))?\s+$", re.IGNORECASE)
-_CASUALTY = re.compile(rf"{_QUAL}{_NUM}{_NOUNS}?\s+(?:(?:were|was|have\s+been|had\s+been)\s+)?"
-                       rf"(?:killed|dead|died|deaths|fatalities)\b|(?:killing|killed|"
-                       rf"kills|leaving|left)\s+{_QUAL}{_NUM.replace('?P<num>', '?P<num2>')}(?:{_NOUNS}|\s+dead)",
-                       re.IGNORECASE)
+_CASUALTY = re.compile(
+    rf"{_QUAL}{_NUM}(?:\s+[\w-]+){{0,4}}?\s+(?:(?:were|was|have\s+been|had\s+been|being)\s+)?"
+    rf"(?:killed|dead|died|deaths|fatalities|shot\s+dead|lost\s+their\s+lives)\b|(?:killing|"
+    rf"killed|kills|leaving|left|shot\s+dead|shooting\s+dead)\s+{_QUAL}"
+    rf"{_NUM.replace('?P<num>', '?P<num2>')}(?![0-9])", re.IGNORECASE)
 _YEARISH = re.compile(r"^(?:19|20)[0-9]{2}$")
+# "a"/"an" count one person only before a person ("a driver"), not "a mob", "a number of"
+_NOT_ONE = re.compile(r"^(?:a|an)\s+(?:number|group|mob|few|lot|total|couple|series|crowd|"
+                      r"gang|unit|convoy|vehicle|bus|car|truck|house|village|attack|clash|"
+                      r"bomb|blast|person\s+from\s+each|dozen|handful|military|police\s+patrol)\b",
+                      re.IGNORECASE)
 
 
 def _value(text: str) -> int | None:
@@ -148,6 +154,10 @@ def casualty_count(sentence: str, blocked: Sequence[tuple[int, int]]) -> tuple[i
     """People killed, from "19 people were killed" or "killing 5"; ``(None, "")`` if none."""
     for match in _CASUALTY.finditer(sentence):
         group = "num" if match.group("num") else "num2"
+        if _NOT_ONE.match(sentence[match.start(group):match.start(group) + 40]) or re.search(
+                r"\bno\s*$", sentence[max(0, match.start(group) - 4):match.start(group)],
+                re.IGNORECASE):
+            continue
         if not any(s < match.end(group) and match.start(group) < e for s, e in blocked):
             value = _value(match.group(group))
             if value is not None:

@@ -10,7 +10,7 @@ from datetime import date
 
 from geo._dates import Period, parse_period
 from geo._errors import Problem
-from geo.extract._cues import Cue, EventMention, casualty_count, find_events
+from geo.extract._cues import Cue, EventMention, casualty_count, find_events, has_cue
 from geo.extract._dates import DateMention, find_dates, publication_date
 from geo.extract._documents import Document
 from geo.extract._places import PlaceIndex, PlaceMention
@@ -66,7 +66,15 @@ class _Doc:
     countries: set[str]
     main_country: str
     source: str
-    toll: tuple[int | None, str]
+    sentences: Sequence[Sentence]
+    _toll: tuple[int | None, str] | None = None
+
+    @property
+    def toll(self) -> tuple[int | None, str]:
+        """The first death toll of the document (looked for once, when first needed)."""
+        if self._toll is None:
+            self._toll = _document_toll(self.sentences, self.pub)
+        return self._toll
 
 
 def _publication(doc: Document) -> tuple[Period | None, str, list[Problem]]:
@@ -101,11 +109,12 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue]
     sentences = split_sentences(doc.text)
     pub, pub_rule, problems = _publication(doc)
     countries, main = _context(doc, index, sentences)
-    state = _Doc(doc, pub, pub_rule, countries, main, dateline_source(doc.text),
-                 _document_toll(sentences, pub))
+    state = _Doc(doc, pub, pub_rule, countries, main, dateline_source(doc.text), sentences)
     out: list[Proposal] = []
     unresolved = 0
     for number, sentence in enumerate(sentences, start=1):
+        if not has_cue(sentence.text, cues):
+            continue
         dates = find_dates(sentence.text, pub)
         blocked = [(d.start, d.end) for d in dates]
         events, _ = find_events(sentence.text, cues, blocked=blocked)

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Cue", "EventMention", "compile_cues", "find_events"]
+__all__ = ["Cue", "EventMention", "casualty_count", "compile_cues", "find_events", "has_cue"]
 
 _GAP = r"(?:\W+\w+){0,5}?"
 
@@ -30,6 +30,7 @@ class Cue:
     type: str
     phrase: str
     pattern: re.Pattern[str]
+    key: str  # text every match contains (lower case): a cheap test before the pattern
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,14 @@ def compile_cues(types: Mapping[str, Mapping[str, Any]]) -> list[Cue]:
     >>> [c.phrase for c in cues]
     ['arrest*', 'taken into custody']
     """
-    return [Cue(name, phrase, _compile(phrase))
+    return [Cue(name, phrase, _compile(phrase), phrase.split()[0].rstrip("*").casefold())
             for name, table in types.items() for phrase in table.get("cues", ())]
+
+
+def has_cue(sentence: str, cues: Sequence[Cue]) -> bool:
+    """Whether any cue could match (a substring test, no regular expression)."""
+    folded = sentence.casefold()
+    return any(c.key in folded for c in cues)
 
 
 _NEGATION = re.compile(
@@ -88,7 +95,9 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
                  "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
                  "fifty": 50, "a dozen": 12, "hundred": 100, "a hundred": 100}
 _NUM = r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+|" + "|".join(
-    sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+    sorted((w for w in _NUMBER_WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")"
+# in a death toll "a"/"an" counts one ("shot dead a driver")
+_NUM1 = _NUM[:-1] + r"|an|a)"
 _QUAL = r"(?:(?:at\s+least|some|about|around|approximately|more\s+than|over|nearly|almost|" \
         r"up\s+to|as\s+many\s+as|an\s+estimated|a\s+total\s+of)\s+)?"
 _NOUNS = r"(?:\s+(?:[\w-]+\s+){0,3}?(?:people|persons|civilians|men|women|children|migrants|" \
@@ -104,10 +113,10 @@ _AFTER = re.compile(rf"^\W*(?:(?:of|at|on|in|for|the)\s+)?{_QUAL}{_NUM}(?![0-9%]
 _BEFORE = re.compile(rf"{_QUAL}{_NUM}{_NOUNS}?(?:\s+(?:[\w-]+\s+){{0,2}}?(?:were|was|have\s+"
                      rf"been|had\s+been|has\s+been|are|being|got))?\s+$", re.IGNORECASE)
 _CASUALTY = re.compile(
-    rf"{_QUAL}{_NUM}(?:\s+[\w-]+){{0,4}}?\s+(?:(?:were|was|have\s+been|had\s+been|being)\s+)?"
+    rf"{_QUAL}{_NUM1}(?:\s+[\w-]+){{0,4}}?\s+(?:(?:were|was|have\s+been|had\s+been|being)\s+)?"
     rf"(?:killed|dead|died|deaths|fatalities|shot\s+dead|lost\s+their\s+lives)\b|(?:killing|"
     rf"killed|kills|leaving|left|shot\s+dead|shooting\s+dead)\s+{_QUAL}"
-    rf"{_NUM.replace('?P<num>', '?P<num2>')}(?![0-9])", re.IGNORECASE)
+    rf"{_NUM1.replace('?P<num>', '?P<num2>')}(?![0-9])", re.IGNORECASE)
 _YEARISH = re.compile(r"^(?:19|20)[0-9]{2}$")
 # "a"/"an" count one person only before a person ("a driver"), not "a mob", "a number of"
 _NOT_ONE = re.compile(r"^(?:a|an)\s+(?:number|group|mob|few|lot|total|couple|series|crowd|"
@@ -190,8 +199,10 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
     ["'detained' a possibility, not an event"]
     """
     found: list[tuple[int, int, Cue]] = []
+    folded = sentence.casefold()
     for cue in cues:
-        found += [(m.start(), m.end(), cue) for m in cue.pattern.finditer(sentence)]
+        if cue.key in folded:
+            found += [(m.start(), m.end(), cue) for m in cue.pattern.finditer(sentence)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     chosen: list[tuple[int, int, Cue]] = []
     for start, end, cue in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):

@@ -120,10 +120,22 @@ def _country_names() -> dict[str, str]:
     return names
 
 
-def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str]:
-    ordered = sorted({p for p in phrases if len(p) >= 3}, key=len, reverse=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p in ordered)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’.]+")
+
+
+def _phrases(text: str, longest: int) -> Iterable[tuple[int, int, str]]:
+    """``(start, end, folded)`` of every run of 1..``longest`` words that starts with a
+    capital letter, longest first at each position (names are looked up in dictionaries
+    rather than matched by one huge regular expression)."""
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    for i, (start, _) in enumerate(words):
+        if not text[start].isupper():
+            continue
+        for j in range(min(len(words), i + longest), i, -1):
+            end = words[j - 1][1]
+            if text[end - 1] == ".":
+                end -= 1
+            yield start, end, _fold(text[start:end])
 
 
 class PlaceIndex:
@@ -149,8 +161,8 @@ class PlaceIndex:
                 if name:
                     self._units[(str(cc), str(name))] = shapely.union_all(part.geometry.values)
         self._add_admin1_names()
-        self._country_re = _phrase_regex(_country_names())
-        self._admin1_re = _phrase_regex(self._admin1)
+        self._longest = max((len(k.split()) for k in [*self._admin1, *_country_names()]),
+                            default=1)
         self._towns: dict[str, tuple[Candidate, ...]] = {}
 
     def _add_admin1_names(self) -> None:
@@ -178,6 +190,7 @@ class PlaceIndex:
                 self._admin1.setdefault(alias, []).append((cc, target))
 
     # ---- look-ups -------------------------------------------------------------------------
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one index per extraction)
     def _unit_point(self, country: str, admin1: str) -> tuple[float, float]:
         shape = self._units.get((country, admin1))
         if shape is None:
@@ -200,6 +213,7 @@ class PlaceIndex:
             self._towns[key] = tuple(sorted(found, key=lambda c: (-c.population, c.geonameid)))
         return self._towns[key]
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 (one index per extraction)
     def admin1_of(self, lat: float, lon: float) -> tuple[str, str]:
         """``(country, admin1)`` of the unit holding a point, ``("", "")`` outside all."""
         point = shapely.Point(lon, lat)
@@ -218,32 +232,44 @@ class PlaceIndex:
         region"), so that "North" or "Central" alone are not taken for a unit.
         """
         out: list[PlaceMention] = []
-        for match in self._country_re.finditer(text):
-            cc = _country_names()[_fold(match.group())]
-            if self.countries and cc not in self.countries:
+        names = _country_names()
+        taken_to = -1
+        for start, end, key in _phrases(text, self._longest):
+            if start < taken_to or (key not in names and key not in self._admin1):
                 continue
-            lat, lon = self._unit_point(cc, "")
-            out.append(PlaceMention(match.start(), match.end(), match.group(), "country", cc,
-                                    "", lat, lon, 4, _local(text, match.start()),
-                                    "country name"))
-        for match in self._admin1_re.finditer(text):
-            options = self._admin1.get(_fold(match.group()), [])
-            if not options or not match.group()[0].isupper():
+            if end < len(text) and (text[end].isalnum() or text[end] == "-"):
                 continue
-            unit_word = re.match(rf"\s+{_UNIT_WORDS}\b", text[match.end():], re.IGNORECASE)
+            taken_to = end
+            if key in names:
+                cc = names[key]
+                if self.countries and cc not in self.countries:
+                    continue
+                lat, lon = self._unit_point(cc, "")
+                out.append(PlaceMention(start, end, text[start:end], "country", cc, "", lat,
+                                        lon, 4, _local(text, start), "country name"))
+                continue
+            mention = self._unit(text, start, end, key, context)
+            if mention is not None:
+                out.append(mention)
+        return out
+
+    def _unit(self, text: str, start: int, end: int, key: str, context: set[str] | None
+              ) -> PlaceMention | None:
+        options = self._admin1.get(key, [])
+        if options:
+            unit_word = re.match(rf"\s+{_UNIT_WORDS}\b", text[end:], re.IGNORECASE)
             if context is not None:
                 known = [o for o in options if (o[0], o[1]) in self._units or o[0] in context]
                 options = known or (options if unit_word else [])
             if not options:
-                continue
+                return None
             cc, name = options[0]
             lat, lon = self._unit_point(cc, name)
-            end = match.end() + (unit_word.end() if unit_word else 0)
-            out.append(PlaceMention(match.start(), end, text[match.start():end], "admin1", cc,
-                                    name, lat, lon, 3, _local(text, match.start()),
-                                    "first-level unit" + (" named with its unit word"
-                                                          if unit_word else "")))
-        return out
+            end = end + (unit_word.end() if unit_word else 0)
+            return PlaceMention(start, end, text[start:end], "admin1", cc, name, lat, lon, 3,
+                                _local(text, start), "first-level unit"
+                                + (" named with its unit word" if unit_word else ""))
+        return None
 
     def towns(self, text: str, *, context: set[str], units: Sequence[PlaceMention]
               ) -> list[PlaceMention]:

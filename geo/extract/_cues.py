@@ -20,7 +20,7 @@ from typing import Any
 
 __all__ = ["Cue", "EventMention", "casualty_count", "compile_cues", "find_events", "has_cue"]
 
-_GAP = r"(?:\W+\w+){0,5}?"
+_GAP = r"(?:\W+\w+){0,5}?\W+"
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ _HYPOTHETICAL = re.compile(
     r"\bescaping|\bevade[sd]?|\bevading|\bunless|\bif)(?:\s+(?:be|been|have\s+been|get|"
     r"getting|being|possible|further|more|new|mass|the|a|an))*\s*$", re.IGNORECASE)
 
+_JOINED = re.compile(r"^\s*(?:,|and|or|,\s*and|,\s*or|and\s+then|or\s+even)\s*$",
+                     re.IGNORECASE)
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
                  "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -210,13 +212,19 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
             chosen.append((start, end, cue))
     events: list[EventMention] = []
     skipped: list[str] = []
+    last_end, last_kind = -1, ""
     for start, end, cue in sorted(chosen, key=lambda f: f[0]):
         before = sentence[max(0, start - 60):start]
         word = sentence[start:end]
-        if _NEGATION.search(before):
+        # "face arrest and repatriation": the second cue shares the first one's modality
+        joined = last_kind and _JOINED.match(sentence[last_end:start])
+        kind = ("denied" if _NEGATION.search(before) else "possible"
+                if _HYPOTHETICAL.search(before) else last_kind if joined else "")
+        last_end, last_kind = end, kind
+        if kind == "denied":
             skipped.append(f"{word!r} denied by the words before it")
             continue
-        if _HYPOTHETICAL.search(before):
+        if kind == "possible":
             skipped.append(f"{word!r} a possibility, not an event")
             continue
         count, count_text = _count(sentence, start, end, blocked)

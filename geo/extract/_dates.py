@@ -262,6 +262,7 @@ def find_dates(text: str, published: Period | None) -> list[DateMention]:
     return out
 
 
+_DATELINE_END = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:[-–—|:]|\n|$)")
 _LABELLED = re.compile(r"^\s*(?:published|posted|updated|date|dated)\b[^\n]{0,40}",
                        re.IGNORECASE | re.MULTILINE)
 
@@ -269,9 +270,11 @@ _LABELLED = re.compile(r"^\s*(?:published|posted|updated|date|dated)\b[^\n]{0,40
 def publication_date(text: str) -> tuple[Period, str] | None:
     """The publication date written in a document, with the rule that found it.
 
-    A line labelled ``Published``/``Posted``/``Updated``/``Date``, else the first date with a
-    year in the first 300 characters (a dateline). ``None`` when there is neither: the caller
-    reports the document rather than inventing a date.
+    A line labelled ``Published``/``Posted``/``Updated``/``Date``, else a dateline: a date with
+    a year in the first 300 characters that ends its line or is followed by an agency in
+    brackets or a dash (``BANGKOK, 5 March 2021 (AFP) -``), not a date inside a sentence.
+    ``None`` when there is neither: the caller reports the document rather than inventing a
+    date.
 
     >>> publication_date("BANGKOK, 5 March 2021 (AFP) - Police said ...")[0].start
     datetime.date(2021, 3, 5)
@@ -283,8 +286,10 @@ def publication_date(text: str) -> tuple[Period, str] | None:
         dated = [d for d in find_dates(line, None) if d.period.precision in ("day", "month")]
         if dated:
             return dated[0].period, f"dated line {line.strip()[:40]!r}"
-    head = [d for d in find_dates(text[:300], None) if d.rule in ("iso_day", "numeric_day") or
-            (d.rule in ("day_month", "month_day", "month_year") and re.search(r"\d{4}", d.text))]
+    head = [d for d in find_dates(text[:300], None)
+            if (d.rule in ("iso_day", "numeric_day") or (d.rule in ("day_month", "month_day",
+                "month_year") and re.search(r"\d{4}", d.text))) and _DATELINE_END.match(
+                text[d.end:d.end + 40])]
     if head:
         return head[0].period, f"first dated words {head[0].text!r}"
     return None

@@ -150,6 +150,11 @@ def _count(sentence: str, start: int, end: int, blocked: Sequence[tuple[int, int
         if value is not None and re.match(_NOUNS[:-1] + r"|\s*$|\s*[,.;]|\s+and|\s+in|"
                                           r"\s+on|\s+at)", tail, re.IGNORECASE):
             return value, after.group().strip(" ,")
+    inside = re.search(rf"\b{_NUM}{_NOUNS}", sentence[start:end], re.IGNORECASE)
+    if inside:  # "detained 6 brokers" matched by "detain* ... broker*"
+        value = _value(inside.group("num"))
+        if value is not None:
+            return value, inside.group()
     window = sentence[max(0, start - 80):start]
     before = _BEFORE.search(window)
     if before:

@@ -83,19 +83,20 @@ def extract_documents(documents: Sequence[Any], *, countries: Sequence[str] = ()
     """:func:`extract` on documents already read (:class:`geo.extract._documents.Document`)."""
     from geo._config import read_config
     from geo.extract._assemble import propose, today_guard
-    from geo.extract._cues import compile_cues
+    from geo.extract._cues import compile_cues, escalations
     from geo.extract._places import PlaceIndex
 
     paths = [] if config is None else [config] if isinstance(config, str | Path) else config
     data, _, _ = read_config(list(paths))
     cues = compile_cues(data["types"])
+    escalation = escalations(data["types"])
     index = PlaceIndex(_boundaries(boundaries), countries=countries)
     rows: list[dict[str, object]] = []
     candidates: dict[str, tuple[tuple[str, float, float], ...]] = {}
     problems: list[Problem] = []
     texts: dict[str, str] = {}
     for doc in documents:
-        found, trouble = propose(doc, index, cues)
+        found, trouble = propose(doc, index, cues, escalation)
         found = today_guard(found, today or date.today())
         problems += trouble
         texts[doc.source_id] = doc.text

@@ -19,6 +19,8 @@ from geo.extract._sources import dateline_source, sentence_source
 
 __all__ = ["Proposal", "propose"]
 
+Escalation = tuple[str, frozenset[str], list[Cue]]
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -103,8 +105,23 @@ def _context(doc: Document, index: PlaceIndex, sentences: Sequence[Sentence]
     return set(counts), main
 
 
-def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue]
-            ) -> tuple[list[Proposal], list[Problem]]:
+def _escalate(rows: list[Proposal], text: str, escalation: Sequence[Escalation]) -> None:
+    """A proposal of a type another type escalates becomes that type when the document holds
+    one of its escalation cues (a protest the police dispersed is unrest)."""
+    for target, sources, cues in escalation:
+        hits = [c for c in cues if c.key in text.casefold() and c.pattern.search(text)]
+        if not hits:
+            continue
+        for prop in rows:
+            if prop.row["type"] in sources:
+                word = hits[0].pattern.search(text)
+                prop.row["why"] = (f"{prop.row['why']}; {prop.row['type']} -> {target}: the "
+                                   f"text says {word.group() if word else hits[0].phrase!r}")
+                prop.row["type"] = target
+
+
+def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
+            escalation: Sequence[Escalation] = ()) -> tuple[list[Proposal], list[Problem]]:
     """Proposed incidents of one document, and the problems to report about it."""
     sentences = split_sentences(doc.text)
     pub, pub_rule, problems = _publication(doc)
@@ -136,6 +153,7 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue]
         problems.append(Problem(doc.origin or doc.source_id, "-", "published",
                                 f"{unresolved} event(s) not proposed: their date needs the "
                                 "publication date"))
+    _escalate(out, doc.text, escalation)
     return _merge_repeats(out, doc.source_id), problems
 
 

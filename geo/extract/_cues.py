@@ -6,6 +6,9 @@ arrests, arrested), and ``...`` lets up to five words stand between two parts
 (``detention of ... broker*``). Matching ignores case. Where cues of several types overlap,
 the longest match wins (``detention of brokers`` is a broker detention, not an arrest).
 
+A cue written ``~killed`` is weak: it counts only in a sentence where no other cue matches
+(``killed`` by an IED is an explosion, ``killed`` alone an attack).
+
 A cue is not an event when the words just before it deny it (``no arrests were made``,
 ``denied detaining``) or make it a possibility (``could be detained``, ``face arrest``,
 ``plans to deport``).
@@ -18,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Cue", "EventMention", "casualty_count", "compile_cues", "find_events", "has_cue"]
+__all__ = ["Cue", "EventMention", "casualty_count", "compile_cues", "escalations", "find_events",
+           "has_cue"]
 
 _GAP = r"(?:\W+\w+){0,5}?\W+"
 
@@ -31,6 +35,7 @@ class Cue:
     phrase: str
     pattern: re.Pattern[str]
     key: str  # text every match contains (lower case): a cheap test before the pattern
+    weak: bool = False  # "~killed": taken only where no other cue matches
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,23 @@ def compile_cues(types: Mapping[str, Mapping[str, Any]]) -> list[Cue]:
     >>> [c.phrase for c in cues]
     ['arrest*', 'taken into custody']
     """
-    return [Cue(name, phrase, _compile(phrase), phrase.split()[0].rstrip("*").casefold())
-            for name, table in types.items() for phrase in table.get("cues", ())]
+    out = []
+    for name, table in types.items():
+        for raw in table.get("cues", ()):
+            phrase = raw.lstrip("~")
+            out.append(Cue(name, phrase, _compile(phrase),
+                           phrase.split()[0].rstrip("*").casefold(), raw.startswith("~")))
+    return out
+
+
+def escalations(types: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, frozenset[str],
+                                                                      list[Cue]]]:
+    """``(type, types it replaces, cues)`` of every type with ``escalates``: a proposal of a
+    replaced type becomes this type when the text holds one of its ``escalation_cues``
+    (a protest the police dispersed is unrest)."""
+    return [(name, frozenset(table["escalates"]),
+             compile_cues({name: {"cues": table.get("escalation_cues", [])}}))
+            for name, table in types.items() if table.get("escalates")]
 
 
 def has_cue(sentence: str, cues: Sequence[Cue]) -> bool:
@@ -211,6 +231,8 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
         if cue.key in folded:
             found += [(m.start(), m.end(), cue) for m in cue.pattern.finditer(sentence)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    strong = [f for f in found if not f[2].weak]
+    found = strong or found
     chosen: list[tuple[int, int, Cue]] = []
     for start, end, cue in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
         if all(end <= s or start >= e for s, e, _ in chosen):

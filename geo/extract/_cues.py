@@ -212,7 +212,7 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
     cues
         From :func:`compile_cues`.
     blocked
-        Character spans (dates) whose numbers are not counts.
+        Character spans (dates): their numbers are not counts, their words not cues.
 
     Examples
     --------
@@ -231,6 +231,8 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
         if cue.key in folded:
             found += [(m.start(), m.end(), cue) for m in cue.pattern.finditer(sentence)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    # a cue inside a date is a month ("march*" in "21 March 2020")
+    found = [f for f in found if not any(s <= f[0] < e for s, e in blocked)]
     strong = [f for f in found if not f[2].weak]
     found = strong or found
     chosen: list[tuple[int, int, Cue]] = []

@@ -312,6 +312,8 @@ class PlaceIndex:
         if len(pool) > 1 and best.population < ratio * pool[1].population and not local_ctx:
             return None  # ambiguous and nothing in the document settles it
         cc, admin1 = self.admin1_of(best.lat, best.lon) if self._units else ("", "")
+        if cc != best.country:  # a border town within the tolerance of a neighbour's unit
+            cc, admin1 = "", ""
         near = bool(_NEAR.search(before))
         rule = ("town after 'near'" if near else "town") + (
             " in a country the document names" if local_ctx else "")

@@ -13,8 +13,8 @@ The first proposal of each text (a note names its coded event first) is compared
 
 Usage::
 
-    python benchmarks/eval_extract.py acled FILE [FILE…] [--limit N]
-    python benchmarks/eval_extract.py ucdp FILE [FILE…] [--limit N]
+    python benchmarks/eval_extract.py acled FILE [FILE…] [--limit N] [--skip N]
+    python benchmarks/eval_extract.py ucdp FILE [FILE…] [--exclude tests/realdata/…csv]
 
 The files are read where they are (ACLED files are never copied into the repository).
 """
@@ -138,12 +138,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("kind", choices=("acled", "ucdp"))
     parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N texts")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N texts")
+    parser.add_argument("--exclude", type=Path, help="CSV whose 'id' column lists events to "
+                        "leave out (the texts tuned on)")
     args = parser.parse_args()
     load = load_acled if args.kind == "acled" else load_ucdp
     for path in args.files:
         truth = load(path)
         truth = truth[truth["text"].str.strip() != ""]
+        if args.exclude:
+            truth = truth[~truth["id"].isin(set(pd.read_csv(args.exclude, dtype=str)["id"]))]
+        truth = truth.iloc[args.skip:]
         if args.limit:
             truth = truth.head(args.limit)
         metrics, seconds = run(truth)

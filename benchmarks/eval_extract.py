@@ -3,7 +3,8 @@
 Each coded event's text (UCDP ``source_headline``, ACLED ``notes``) is extracted alone, with its
 publication date (UCDP ``source_date``; ACLED: the event's ``year``, which ACLED notes leave out
 by house style) and its country (``--country``, as an analyst working on one country gives it).
-The first proposal of each text (a note names its coded event first) is compared with the coded truth:
+The first proposal of each text (a note names its coded event first) is compared with the
+coded truth:
 
 * place: the proposal's point within 25 km of the coded point (texts whose proposal has a point);
 * type: the proposal's type equals the coded category mapped as ``routerisk import`` maps it

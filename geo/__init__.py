@@ -15,7 +15,8 @@ The modules, importable one by one: :mod:`geo.io` (read and validate layers),
 :mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
-(public builds), :func:`extract` (incidents proposed from news texts, for review), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
+(public builds), :func:`extract` (incidents proposed from news texts, for review),
+:mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
 example), :mod:`geo.settings` (defaults).
 
 Importing ``geo`` is cheap: the error classes are loaded at once, everything else (geopandas,

@@ -82,7 +82,7 @@ def apply_decisions(proposals: dict[str, pd.DataFrame], decisions: pd.DataFrame,
     for _, row in decisions.iterrows():
         key = row["document"]
         if row["decision"] == "add":
-            rows.append(_incident({c: "" for c in C.INCIDENT_COLUMNS}, row, docs.loc[key]))
+            rows.append(_incident(dict.fromkeys(C.INCIDENT_COLUMNS, ""), row, docs.loc[key]))
             continue
         index = _find(proposals[key], row)
         decided.add((key, index))

@@ -94,7 +94,8 @@ def test_evidence_is_the_verbatim_sentence_at_its_offsets(tmp_path: Path) -> Non
 
 
 def test_abbreviations_do_not_end_sentences() -> None:
-    got = [s.text for s in split_sentences("On Sept. 3 Mr. Lee said 3.5 tonnes went. Then it rained.")]
+    text = "On Sept. 3 Mr. Lee said 3.5 tonnes went. Then it rained."
+    got = [s.text for s in split_sentences(text)]
     assert got == ["On Sept. 3 Mr. Lee said 3.5 tonnes went.", "Then it rained."]
 
 

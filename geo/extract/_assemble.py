@@ -231,7 +231,7 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
         why.append("no place found: add one by hand")
     why.append(date_why)
     if state.pub_rule and (date_score == 0.0 or "publication" in date_why
-                           or dates and dates[0].rule not in ("iso_day", "numeric_day")):
+                           or (dates and dates[0].rule not in ("iso_day", "numeric_day"))):
         why.append(state.pub_rule)
     if count:
         why.append(f"count {count_text!r}")

@@ -41,7 +41,8 @@ _PATTERNS: list[tuple[str, str]] = [
                     rf"(?:,?\s+(?P<y>{_Y}))?"),
     ("range_m_d_d", rf"\b(?:between\s+)?(?P<m>{_MONTH})\s+(?P<d1>{_D})\s*(?:[-–]|and|to)\s*"
                     rf"(?P<d2>{_D})\b(?:,?\s+(?P<y>{_Y}))?"),
-    ("iso_day", r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<mn>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12][0-9]|3[01])\b"),
+    ("iso_day", r"\b(?P<y>(?:19|20)[0-9]{2})-(?P<mn>0[1-9]|1[0-2])-"
+                r"(?P<d>0[1-9]|[12][0-9]|3[01])\b"),
     ("numeric_day", r"\b(?P<a>[0-3]?[0-9])[/.](?P<b>[01]?[0-9])[/.](?P<y>(?:19|20)[0-9]{2})\b"),
     ("day_month", rf"\b(?P<d>{_D})\s+(?:of\s+)?(?P<m>{_MONTH})(?:,?\s+(?P<y>{_Y}))?\b"),
     ("month_day", rf"\b(?P<m>{_MONTH})\s+(?P<d>{_D})\b(?!\s*(?:%|per|people|persons))"

@@ -15,7 +15,6 @@ in Python characters (code points):
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -147,8 +146,7 @@ def _table_documents(path: Path, *, text_column: str | None, id_column: str | No
         raise UsageError(f"{path}: a table needs text_column (the column holding the texts)",
                          field="text_column")
     table = _table(path)
-    for option, column in (("text_column", text_column), ("id_column", id_column),
-                           ("date_column", date_column)):
+    for column in (text_column, id_column, date_column):
         if column and column not in table.columns:
             raise _bad(
                 f"no column {column!r} (columns: {', '.join(map(str, table.columns[:12]))})",

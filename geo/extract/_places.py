@@ -69,14 +69,18 @@ _FEATURE_AFTER = re.compile(r"^\s+(?:River|Mountains?|Lake|Sea|Bay|Ocean|Gulf|Va
                             r"Province|Region|State|District|County|Prefecture|Party|Army|"
                             r"Forces?|Police|Front|Movement|Group|TV|News|Times|Post|Daily|"
                             r"Agency|Ministry|Government|Council|Committee|Church|Mosque)\b")
-_NOT_TOWNS = frozenset(normalise_name(w) for w in (
-    "police army government authorities security public central national state local human "
-    "rights church mission north south east west the a an on in at it its this that these "
-    "those they he she we most many some several all both after before during since monday "
-    "tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december president minister leader officials "
-    "official according reuters afp ap xinhua kcna cctv un eu tv leave reply close share "
-    "more read also however so if but and meanwhile earlier later today yesterday".split()))
+_NOT_TOWNS = frozenset(normalise_name(w) for w in [
+    "police", "army", "government", "authorities", "security", "public", "central", "national",
+    "state", "local", "human", "rights", "church", "mission", "north", "south", "east", "west",
+    "the", "a", "an", "on", "in", "at", "it", "its", "this", "that", "these", "those", "they",
+    "he", "she", "we", "most", "many", "some", "several", "all", "both", "after", "before",
+    "during", "since", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "president", "minister", "leader",
+    "officials", "official", "according", "reuters", "afp", "ap", "xinhua", "kcna", "cctv", "un",
+    "eu", "tv", "leave", "reply", "close", "share", "more", "read", "also", "however", "so", "if",
+    "but", "and", "meanwhile", "earlier", "later", "today", "yesterday"
+])
 
 
 @dataclass(frozen=True)
@@ -193,11 +197,10 @@ class PlaceIndex:
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one index per extraction)
     def _unit_point(self, country: str, admin1: str) -> tuple[float, float]:
         shape = self._units.get((country, admin1))
-        if shape is None:
-            if self.boundaries is not None and not admin1:
-                part = self.boundaries[self.boundaries[C.COUNTRY] == country]
-                if len(part):
-                    shape = shapely.union_all(part.geometry.values)
+        if shape is None and self.boundaries is not None and not admin1:
+            part = self.boundaries[self.boundaries[C.COUNTRY] == country]
+            if len(part):
+                shape = shapely.union_all(part.geometry.values)
         if shape is None:
             return float("nan"), float("nan")
         point = shapely.point_on_surface(shape)

@@ -25,10 +25,12 @@ class Sentence:
     text: str
 
 
-_ABBREVIATIONS = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr prof gen col lt capt sgt "
-    "st no nos vs etc approx est dept gov sen rep inc ltd co corp jr sr u.s u.n u.k e.g i.e "
-    "a.m p.m".split())
+_ABBREVIATIONS = frozenset([
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr",
+    "mrs", "ms", "dr", "prof", "gen", "col", "lt", "capt", "sgt", "st", "no", "nos", "vs", "etc",
+    "approx", "est", "dept", "gov", "sen", "rep", "inc", "ltd", "co", "corp", "jr", "sr", "u.s",
+    "u.n", "u.k", "e.g", "i.e", "a.m", "p.m"
+])
 # a candidate end: terminal punctuation, optional closing quotes/brackets, then white space
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n\s*\n|\n")
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from geo._errors import UsageError
 
-__all__ = ["add_parsers"]
+__all__ = ["add_parser", "run_extract"]
 
 
-def add_parsers(subparsers: Any) -> None:
+def add_parser(subparsers: Any) -> None:
     """Register ``extract`` on the CLI's subparsers."""
     p = subparsers.add_parser(
         "extract", help="propose dated, located incidents from news texts, for review",
@@ -36,10 +36,11 @@ def add_parsers(subparsers: Any) -> None:
                    help="table: publication date column")
     p.add_argument("--no-review", dest="review", action="store_false",
                    help="do not write review.html")
-    p.set_defaults(func=_cmd_extract)
+    p.set_defaults(func=run_extract)
 
 
-def _cmd_extract(args: argparse.Namespace) -> int:
+def run_extract(args: argparse.Namespace) -> int:
+    """Propose incidents, write the CSV (whole, then moved in place) and the review page."""
     from geo.extract import extract
 
     if args.out.suffix.lower() != ".csv":

@@ -5,8 +5,9 @@ Run from the repository root::
     python benchmarks/bench_extract.py                 # 10,000 texts, 3 repeats
     python benchmarks/bench_extract.py --texts 2000 --repeat 5
 
-The texts are invented, in the style of ACLED notes (about 210 characters, as long as a real note: a dated event, a
-place from the gazetteer, a count, a source), built from templates with a fixed random seed.
+The texts are invented, in the style of ACLED notes (about 210 characters, as long as a real
+note: a dated event, a place from the gazetteer, a count, a source, a sentence of context),
+built from templates with a fixed random seed.
 Each repeat runs :func:`geo.extract.extract_documents` on all of them with one country given
 (``--country``), as an analyst does; the table gives wall-clock and CPU seconds (the CPU time
 shows the cost apart from other processes on a shared machine) and the load average.

@@ -33,7 +33,7 @@ PROPOSAL_COLUMNS = (*C.INCIDENT_COLUMNS, *C.REVIEW_COLUMNS)
 class Extraction:
     """What :func:`extract` found.
 
-    Attributes
+    Parameters
     ----------
     proposals
         One row per proposed incident, columns :data:`PROPOSAL_COLUMNS`.
@@ -45,6 +45,16 @@ class Extraction:
         Each document's text by ``source_id`` (what the evidence offsets count in).
     candidates
         Place candidates of each proposal by ``incident_id``: ``(label, lat, lon)``.
+
+    Examples
+    --------
+    >>> from geo.extract._documents import Document
+    >>> found = extract_documents([Document("a", "Police in Kunming detained 4 people "
+    ...                                             "on Sunday.", "2021-05-10"),
+    ...                            Document("b", "Police in Kunming detained 2 people "
+    ...                                          "last week.")])
+    >>> found.documents, len(found.proposals), found.problems[0].message[:26]
+    (2, 1, 'no publication date given ')
     """
 
     proposals: pd.DataFrame
@@ -54,13 +64,55 @@ class Extraction:
     candidates: dict[str, tuple[tuple[str, float, float], ...]] = field(repr=False)
 
     def to_csv(self, path: Path | str) -> Path:
-        """Write the proposals as an incidents CSV that ``routerisk build`` reads as it is."""
+        """Write the proposals as an incidents CSV that ``routerisk build`` reads as it is.
+
+        Parameters
+        ----------
+        path
+            The CSV file to write.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from geo.extract._documents import Document
+        >>> found = extract_documents([Document("a", "Police in Kunming detained 4 people "
+        ...                                             "on 2 May 2021.")])
+        >>> out = found.to_csv(pathlib.Path(tempfile.mkdtemp()) / "proposed.csv")
+        >>> out.read_text().splitlines()[0].startswith("incident_id,date,end_date,type")
+        True
+        """
         path = Path(path)
         self.proposals.to_csv(path, index=False, lineterminator="\n")
         return path
 
     def review(self, path: Path | str) -> Path:
-        """Write the offline review page (:func:`geo.extract.review.write_review`)."""
+        """Write the offline review page (:func:`geo.extract.review.write_review`).
+
+        Parameters
+        ----------
+        path
+            The HTML file to write.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from geo.extract._documents import Document
+        >>> found = extract_documents([Document("a", "Police in Kunming detained 4 people "
+        ...                                             "on 2 May 2021.")])
+        >>> page = found.review(pathlib.Path(tempfile.mkdtemp()) / "review.html")
+        >>> "Save accepted" in page.read_text()
+        True
+        """
         from geo.extract.review import write_review
 
         return write_review(self, path)
@@ -80,7 +132,34 @@ def extract_documents(documents: Sequence[Any], *, countries: Sequence[str] = ()
                       boundaries: gpd.GeoDataFrame | Path | str | None = None,
                       config: Path | str | Sequence[Path | str] | None = None,
                       today: date | None = None) -> Extraction:
-    """:func:`extract` on documents already read (:class:`geo.extract._documents.Document`)."""
+    """:func:`extract` on documents already read (:class:`geo.extract._documents.Document`).
+
+    Parameters
+    ----------
+    documents
+        The documents, each with its ``source_id``, text and publication date.
+    countries
+        ISO 3166-1 alpha-2 codes to look for places in (empty: anywhere).
+    boundaries
+        Boundaries layer (path or GeoDataFrame); default the bundled layer.
+    config
+        Risk model TOML file(s) with the ``cues`` to use.
+    today
+        Proposals dated after this day are dropped (default the real date).
+
+    Returns
+    -------
+    Extraction
+        The proposals, problems and texts.
+
+    Examples
+    --------
+    >>> from geo.extract._documents import Document
+    >>> doc = Document("a", "No arrests were made. Police in Kunming detained 3 on Sunday.",
+    ...                "2024-09-10")
+    >>> extract_documents([doc]).proposals[["date", "type", "count"]].values.tolist()
+    [['2024-09-08', 'arrest', 3]]
+    """
     from geo._config import read_config
     from geo.extract._assemble import propose, today_guard
     from geo.extract._cues import compile_cues, escalations

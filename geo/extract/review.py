@@ -49,10 +49,28 @@ def _payload(result: Extraction, types: list[str]) -> dict[str, Any]:
 def write_review(result: Extraction, path: Path | str) -> Path:
     """Write the review page of ``result`` to ``path`` (written whole, then moved in place).
 
+    Parameters
+    ----------
+    result
+        What :func:`geo.extract.extract` found.
+    path
+        The HTML file to write.
+
     Returns
     -------
     Path
         The page written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from geo.extract import extract_documents
+    >>> from geo.extract._documents import Document
+    >>> found = extract_documents([Document("a", "Police in Kunming detained <b>4</b> people "
+    ...                                             "on 2 May 2021.")])
+    >>> html = write_review(found, pathlib.Path(tempfile.mkdtemp()) / "r.html").read_text()
+    >>> "<b>4</b>" in html, "u003cb" in html  # the tag reaches the page as escaped JSON text
+    (False, True)
     """
     from geo._config import read_config
     from geo.maps._assets import _leaflet_css

@@ -66,6 +66,9 @@ class Extraction:
     def to_csv(self, path: Path | str) -> Path:
         """Write the proposals as an incidents CSV that ``routerisk build`` reads as it is.
 
+        Text cells a spreadsheet would run as a formula get a leading ``'``, as in every CSV
+        routerisk writes (:func:`geo.export.write_csv`).
+
         Parameters
         ----------
         path
@@ -86,8 +89,10 @@ class Extraction:
         >>> out.read_text().splitlines()[0].startswith("incident_id,date,end_date,type")
         True
         """
+        from geo.export import write_csv
+
         path = Path(path)
-        self.proposals.to_csv(path, index=False, lineterminator="\n")
+        write_csv(self.proposals, path)
         return path
 
     def review(self, path: Path | str) -> Path:

@@ -98,6 +98,8 @@
 
   function cell(value) {
     var text = value === undefined || value === null ? "" : String(value);
+    // a cell a spreadsheet would run as a formula gets a leading ' (as routerisk's own CSVs)
+    if (/^ *[=+\-@\t\r]/.test(text) && !/^-?[0-9.]+$/.test(text)) { text = "'" + text; }
     return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
 

@@ -178,9 +178,11 @@ def _when(state: _Doc, event: EventMention, dates: Sequence[DateMention]
         return d.period, d.end_period, f"date {d.text!r} ({d.rule}{year_note})", 0.2
     if state.pub is None:
         return None
-    month = state.pub if state.pub.precision in ("month", "year") else \
-        parse_period(_date_text(Period(state.pub.start, state.pub.end, "month"))[0][:7])
-    return month, None, "no date in the sentence: the publication month", 0.0
+    pub = state.pub
+    if pub.precision in ("month", "year"):
+        return pub, None, f"no date in the sentence: the publication {pub.precision}", 0.0
+    return (parse_period(pub.start.isoformat()[:7]), None,
+            "no date in the sentence: the publication month", 0.0)
 
 
 def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,

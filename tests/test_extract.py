@@ -235,3 +235,9 @@ def test_cli_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["extract", str(tmp_path / "missing.txt"), "--out",
                  str(tmp_path / "p.csv")]) == 1
     assert not (tmp_path / "p.csv").exists()
+    good = tmp_path / "a.txt"
+    good.write_text("Police in Kunming detained 4 people on Sunday.", "utf-8")
+    assert main(["extract", str(good), "--published", "2024-13", "--out",
+                 str(tmp_path / "p.csv")]) == 2
+    assert "--published: '2024-13' is not a real month" in capsys.readouterr().err
+    assert not (tmp_path / "p.csv").exists()

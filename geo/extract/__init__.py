@@ -249,6 +249,14 @@ def extract(
     if isinstance(countries, str):
         countries = [c for c in countries.split(",") if c]
     pub = published.isoformat() if isinstance(published, date) else (published or "")
+    if pub:
+        from geo._dates import parse_period
+
+        try:
+            parse_period(pub)
+        except ValueError as exc:
+            raise UsageError(f"{exc} (give YYYY-MM-DD, YYYY-MM or YYYY)",
+                             field="published") from None
     docs = read_documents(sources, published=pub, text_column=text_column,
                           id_column=id_column, date_column=date_column)
     return extract_documents(docs, countries=countries, boundaries=boundaries, config=config)

@@ -76,18 +76,19 @@ def apply_decisions(proposals: dict[str, pd.DataFrame], decisions: pd.DataFrame,
     """
     from geo import columns as C
 
+    columns = [c for c in C.INCIDENT_COLUMNS if c != C.ADMIN1_SOURCE]  # import writes that one
     docs = documents.set_index("document")
     rows: list[dict[str, str]] = []
     decided: set[tuple[str, int]] = set()
     for _, row in decisions.iterrows():
         key = row["document"]
         if row["decision"] == "add":
-            rows.append(_incident(dict.fromkeys(C.INCIDENT_COLUMNS, ""), row, docs.loc[key]))
+            rows.append(_incident(dict.fromkeys(columns, ""), row, docs.loc[key]))
             continue
         index = _find(proposals[key], row)
         decided.add((key, index))
         if row["decision"] in ("accept", "edit"):
-            base = {c: str(proposals[key].at[index, c]) for c in C.INCIDENT_COLUMNS}
+            base = {c: str(proposals[key].at[index, c]) for c in columns}
             rows.append(_incident(base, row, docs.loc[key]))
         elif row["decision"] != "reject":
             raise SystemExit(f"{DECISIONS.name}: unknown decision {row['decision']!r}")
@@ -96,7 +97,7 @@ def apply_decisions(proposals: dict[str, pd.DataFrame], decisions: pd.DataFrame,
             if (key, index) not in decided:
                 raise SystemExit(f"{key}: proposal without a decision: {frame.at[index, 'type']}"
                                  f" {frame.at[index, 'evidence'][:80]!r}")
-    return pd.DataFrame(rows, columns=list(C.INCIDENT_COLUMNS))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def main() -> None:
@@ -114,7 +115,7 @@ def main() -> None:
     proposals = {}
     for doc in documents.itertuples():
         found = extract(paths[doc.document], published=doc.published)
-        proposals[doc.document] = found.proposals.fillna("").astype(str)
+        proposals[doc.document] = found.proposals.astype(object).fillna("").astype(str)
     table = apply_decisions(proposals, _read(DECISIONS), documents)
     buffer = io.StringIO()
     table.to_csv(buffer, index=False, lineterminator="\n")

@@ -62,7 +62,7 @@ REPORT = ("Police in the border city of Dandong arrested 12 North Koreans last w
 
 def _proposals() -> dict[str, pd.DataFrame]:
     found = extract_documents([Document("r", REPORT, "2024-09-10")])
-    return {"r": found.proposals.fillna("").astype(str)}
+    return {"r": found.proposals.astype(object).fillna("").astype(str)}
 
 
 def test_decisions_turn_proposals_into_incidents() -> None:
@@ -81,7 +81,7 @@ def test_decisions_turn_proposals_into_incidents() -> None:
         {"document": "r", "decision": "add", "proposed_type": "", "evidence": "Yanji",
          "incident_id": "YJ-1", "date": "2024-09", "type": "checkpoint", "place": "Yanji",
          "country": "CN", "geo_precision": "1", "why": "by hand"},
-    ]).fillna("")
+    ]).astype(object).fillna("")
     table = script.apply_decisions(proposals, decisions, documents).set_index(C.INCIDENT_ID)
     assert table.loc["DD-1", ["place", "count", "date", "date_precision"]].tolist() == [
         "Dandong", "12", "2024-09-02", "week"]

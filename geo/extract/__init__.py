@@ -25,8 +25,10 @@ from geo._errors import Problem, UsageError
 
 __all__ = ["PROPOSAL_COLUMNS", "Extraction", "extract", "extract_documents"]
 
-#: columns of ``proposed.csv``: the incident schema, then the review columns
-PROPOSAL_COLUMNS = (*C.INCIDENT_COLUMNS, *C.REVIEW_COLUMNS)
+#: columns of ``proposed.csv``: the incident schema (without ``admin1_source``, which only
+#: ``import`` writes), then the review columns
+PROPOSAL_COLUMNS = (*(c for c in C.INCIDENT_COLUMNS if c != C.ADMIN1_SOURCE),
+                    *C.REVIEW_COLUMNS)
 
 
 @dataclass(frozen=True)

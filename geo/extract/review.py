@@ -42,7 +42,7 @@ def _payload(result: Extraction, types: list[str]) -> dict[str, Any]:
             "after": text[end:hi] + ("…" if hi < len(text) else ""),
             "candidates": [list(c) for c in result.candidates.get(str(row["incident_id"]), ())],
         })
-    return {"items": items, "types": types, "columns": list(C.INCIDENT_COLUMNS),
+    return {"items": items, "types": types, "columns": [c for c in C.INCIDENT_COLUMNS if c != C.ADMIN1_SOURCE],
             "extra": ["source_id", "evidence", "why"]}
 
 

@@ -42,7 +42,8 @@ def _payload(result: Extraction, types: list[str]) -> dict[str, Any]:
             "after": text[end:hi] + ("…" if hi < len(text) else ""),
             "candidates": [list(c) for c in result.candidates.get(str(row["incident_id"]), ())],
         })
-    return {"items": items, "types": types, "columns": [c for c in C.INCIDENT_COLUMNS if c != C.ADMIN1_SOURCE],
+    columns = [c for c in C.INCIDENT_COLUMNS if c != C.ADMIN1_SOURCE]  # import writes that one
+    return {"items": items, "types": types, "columns": columns,
             "extra": ["source_id", "evidence", "why"]}
 
 

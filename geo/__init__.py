@@ -22,7 +22,8 @@ The modules, importable one by one: :mod:`geo.io` (read and validate layers),
 (calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.calibration`), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
-(public builds), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
+(public builds), :func:`extract` (incidents proposed from news texts, for review),
+:mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
 example), :mod:`geo.settings` (defaults).
 
 Importing ``geo`` is cheap: the error classes are loaded at once, everything else (geopandas,
@@ -65,12 +66,14 @@ if TYPE_CHECKING:  # what the lazy names below resolve to
     )
     from geo._results import Comparison, PathsResult
     from geo.api import Build, build
+    from geo.extract import Extraction, extract
     from geo.risk import RiskModel
 
 __all__ = [
     "Build",
     "Comparison",
     "ConfigError",
+    "Extraction",
     "InputWarning",
     "PathsResult",
     "PlaceError",
@@ -86,6 +89,7 @@ __all__ = [
     "compare",
     "datasets",
     "export",
+    "extract",
     "forecast",
     "io",
     "maps",
@@ -103,7 +107,8 @@ _MODULES = frozenset({"api", "calibration", "compare", "datasets", "export", "fo
                       "maps", "paths", "pipeline", "publish", "risk", "routes", "segment",
                       "settings"})
 _LAZY = {"Build": "geo.api", "build": "geo.api", "Comparison": "geo._results",
-         "PathsResult": "geo._results", "RiskModel": "geo.risk"}
+         "PathsResult": "geo._results", "RiskModel": "geo.risk", "Extraction": "geo.extract",
+         "extract": "geo.extract"}
 
 
 def __getattr__(name: str) -> Any:

@@ -319,7 +319,7 @@ def test_cli_route_prints_both_paths_and_writes_geojson(layers, tmp_path, capsys
                      "0,0", "--to", "0,1.5;0.1,1.5", "--out", str(out)])
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "as of 2020-06-01, from 0,0 to 0,1.5 or 0.1,1.5"
+    assert lines[0] == "as of 2020-06-01, from 0,0 to 0,1.5 or 0.1,1.5; RESTRICTED data"
     assert lines[1].split() == ["kind", "to", "length_km", "exposure", "corridors"]
     least, shortest = lines[2].split(), lines[3].split()
     assert least[0] == "least-risk"

@@ -40,6 +40,9 @@ _KINDS: dict[str, dict[str, str]] = {
     "bands": {"thresholds": "numbers", "labels": "texts", "preset": "text"},
     "segments": {"max_km": "number", "top_incidents": "integer"},
     "kernel": {"distance": "text", "access_km": "number"},
+    "fit": {"bandwidths_km": "numbers", "half_lives_days": "numbers", "horizon_days": "integer",
+            "capture_km": "number", "min_windows": "integer", "min_events": "integer",
+            "max_windows": "integer"},
 }
 _SIMILAR = 0.8  # difflib ratio from which a new type name is taken for a misspelling
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

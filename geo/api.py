@@ -26,6 +26,7 @@ from geo import columns as C
 from geo._errors import Problem, UsageError
 from geo._json import JsonList
 from geo._results import Comparison, PathsResult
+from geo.fit import FitResult
 from geo.pipeline import (
     ROUTE_COLUMNS,
     SEGMENT_COLUMNS,
@@ -203,6 +204,7 @@ class Build:
         self.as_of: date = prepared.as_of
         self.public: bool = prepared.public
         self.warnings: list[Problem] = list(prepared.warnings)
+        self.fit: FitResult | None = prepared.fit
 
     # ------------------------------------------------------------------ summaries
 

@@ -117,6 +117,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
           f"{len(result.corridors)} corridors, bands "
           f"{', '.join(f'{k}:{v}' for k, v in bands.items())}; "
           f"{'PUBLIC' if args.public else 'restricted'} build")
+    if result.fit is not None:
+        print(result.fit.describe())
     for path in written:
         print(f"wrote {path}")
     log.info("build took %.2f s", time.perf_counter() - started)

@@ -31,6 +31,7 @@ from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
+from geo.fit import FitResult, fit_field
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.maps._payload import sources_of
 from geo.risk import (
@@ -114,6 +115,8 @@ class Prepared:
     id_key_file, id_map
         Where the key of public incident ids is kept, and original id → public id (restricted
         builds asked for it).
+    fit
+        The fitted model (:mod:`geo.fit`), or why the type parameters apply.
 
     Examples
     --------
@@ -140,6 +143,7 @@ class Prepared:
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
+    fit: FitResult | None = None
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -353,6 +357,11 @@ def prepare(
         raise ValidationError(seen_warnings)
     with stage(f"finding incident × segment pairs ({engine} engine)"):
         fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
+    with stage("fitting the model on the history"):
+        # the fitted default model (geo.fit) when the history before as_of allows, else the
+        # type parameters; the build summary says which
+        fit = fit_field(fld, as_of)
+        fld = fld.with_fit(fit)
     with stage("scoring segments"):
         scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
     with stage("incident fate"):
@@ -368,7 +377,7 @@ def prepare(
         routes=summarise_routes(scored, top_n=model.top_n),
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
-        manifest=manifest, id_key_file=key_file, id_map=id_table,
+        manifest=manifest, id_key_file=key_file, id_map=id_table, fit=fit,
     )
 
 

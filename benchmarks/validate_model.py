@@ -7,7 +7,11 @@ rolling-origin backtest (monthly origins, 90-day horizon, capture 10 km) of the 
 the baselines uniform, count_<R>km and kde_<h>km for 10, 25, 50, 100; write the per-origin
 metrics, the summary and a Markdown table per region into ``--out``.
 
-    python benchmarks/validate_model.py --out output/validation_real [--regions nga,mmr,bgd]
+    python benchmarks/validate_model.py --out output/validation_real [--regions nga,mmr,bgd] \
+        [--doc docs/validation.md]
+
+With ``--doc`` the tables replace what stands between the markers ``<!-- real-data tables -->``
+and ``<!-- end of real-data tables -->`` in that file.
 
 The backtest fits the model at each of about a hundred origins: a few minutes per region.
 """
@@ -44,6 +48,7 @@ REGIONS = {"nga": ("2013-01-31", "2019-09-30"), "mmr": ("2011-01-31", "2018-09-3
            "bgd": ("2008-01-31", "2018-09-30")}
 SHOWN = ("auc", "hit_rate_10", "log_score")
 HORIZON = 90
+BEGIN, END = "<!-- real-data tables -->", "<!-- end of real-data tables -->"
 
 
 def _origins(first: str, last: str) -> list[date]:
@@ -122,6 +127,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=Path("output/validation_real"))
     parser.add_argument("--regions", default=",".join(REGIONS))
+    parser.add_argument("--doc", type=Path, help="Markdown file whose marked part to replace")
     args = parser.parse_args(argv)
     parts = []
     for name in args.regions.split(","):
@@ -130,11 +136,19 @@ def main(argv: list[str]) -> int:
         first = by[by["method"] == "routerisk"]
         parts.append(f"### {name.upper()}: {res['n_incidents']} events "
                      f"{res['years'][0]}–{res['years'][1]}, {res['segments']} segments "  # type: ignore[index]
-                     f"({res['km']:.0f} km), {len(first)} origins, "
+                     f"({res['km']:.0f} km), {len(first)} monthly origins "
+                     f"({int(first['auc'].notna().sum())} with a later incident on the "
+                     "corridors, the ones AUC and log score are judged on), "
                      f"{first['n_future'].mean():.1f} later incidents per window on the "
                      f"corridors\n\n{table(res)}\n")
         print(parts[-1], flush=True)
-    (args.out / "tables.md").write_text("\n".join(parts), encoding="utf-8")
+    text = "\n".join(parts)
+    (args.out / "tables.md").write_text(text, encoding="utf-8")
+    if args.doc:
+        doc = args.doc.read_text(encoding="utf-8")
+        head, rest = doc.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        args.doc.write_text(f"{head}{BEGIN}\n\n{text}\n{END}{tail}", encoding="utf-8")
     return 0
 
 

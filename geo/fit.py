@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import optimize, sparse
+from scipy import sparse
 
 from geo import _kernels
 from geo import columns as C
@@ -126,26 +126,52 @@ def training_dates(known: np.ndarray, as_of: date, horizon_days: int, max_window
     return ends[-max_windows:]
 
 
-def _poisson_nn(x: np.ndarray, y: np.ndarray, length_km: np.ndarray
+def _poisson_nn(x: np.ndarray, y: np.ndarray, length_km: np.ndarray, *, steps: int = 100
                 ) -> tuple[float, np.ndarray, float]:
     """Non-negative ``b, w`` maximising the Poisson likelihood of ``y`` under
-    ``length/100 · (b + x @ w)``; returns ``b, w`` and the log-likelihood (without log y!)."""
+    ``length/100 · (b + x @ w)``; returns ``b, w`` and the log-likelihood (without log y!).
+
+    Projected Newton on the (convex) negative log-likelihood: weights at zero whose gradient
+    pushes them below stay there, the others take the Newton step, halved until the likelihood
+    rises. Deterministic; a handful of steps for the few weights here.
+    """
     n, p = x.shape
     scale = x.mean(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
     z = np.c_[np.ones(n), x / scale] * (length_km / 100.0)[:, None]
     total = z.sum(axis=0)
 
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        mu = z @ w + 1e-12
-        return (float(mu.sum() - y @ np.log(mu)) / n,
-                (total - z.T @ (y / mu)) / n)
+    def loss(w: np.ndarray) -> float:
+        mu = z @ w
+        if np.any((mu <= 0) & (y > 0)):
+            return math.inf
+        return float(mu.sum() - y @ np.log(np.where(mu > 0, mu, 1.0)))
 
-    start = np.full(p + 1, y.sum() / max(float(z.sum()), 1e-12))
-    res = optimize.minimize(loss, start, jac=True, method="L-BFGS-B",
-                            bounds=[(0.0, None)] * (p + 1))
-    w = np.maximum(res.x, 0.0)
-    return float(w[0]), w[1:] / scale, -float(res.fun) * n
+    w = np.full(p + 1, y.sum() / max(float(total.sum()), 1e-12))
+    f = loss(w)
+    for _ in range(steps):
+        mu = np.maximum(z @ w, 1e-300)
+        grad = total - z.T @ (y / mu)
+        free = ~((w <= 0) & (grad > 0))
+        if not free.any():
+            break
+        hess = (z[:, free] * (y / mu**2)[:, None]).T @ z[:, free]
+        hess += 1e-12 * np.trace(hess) * np.eye(int(free.sum())) + 1e-300
+        step = np.zeros(p + 1)
+        step[free] = np.linalg.solve(hess, -grad[free])
+        t, new_w, new_f = 1.0, w, f
+        for _ in range(40):
+            cand = np.maximum(w + t * step, 0.0)
+            cand_f = loss(cand)
+            if cand_f < f:
+                new_w, new_f = cand, cand_f
+                break
+            t /= 2.0
+        if new_f >= f or f - new_f <= 1e-12 * abs(f):
+            w, f = new_w, min(f, new_f)
+            break
+        w, f = new_w, new_f
+    return float(w[0]), w[1:] / scale, -f
 
 
 def fit_field(field_: RiskField, as_of: date, *, cache: dict[date, np.ndarray] | None = None

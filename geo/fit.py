@@ -40,7 +40,13 @@ from geo._known import period_end_of_start
 if TYPE_CHECKING:
     from geo.risk import RiskField
 
-__all__ = ["FitResult", "fit_field", "placed_segment", "training_dates"]
+__all__ = ["MAX_PAIRS", "FitResult", "fit_field", "placed_segment", "training_dates"]
+
+#: Largest number of incident × segment pairs (of the type model) the fit takes on: the fit
+#: holds every pair's share at four bandwidths and sums them at up to 120 dates, which at road-
+#: network scale (tens of millions of pairs) would take minutes and gigabytes; beyond this the
+#: type defaults apply and the build says why.
+MAX_PAIRS = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,13 @@ class FitResult:
         Density per 100 km on every segment.
     n_windows, n_events
         Month-end windows used and distinct later incidents in them.
+    log_likelihood
+        Poisson log-likelihood of the fit (without the constant log y! terms).
+
+    Examples
+    --------
+    >>> FitResult(False, "history too short", date(2024, 1, 31)).describe()
+    'risk model: type defaults (history too short)'
     """
 
     ok: bool
@@ -78,7 +91,20 @@ class FitResult:
     log_likelihood: float = field(default=math.nan, compare=False)
 
     def describe(self) -> str:
-        """The fit in one line (for the build summary and file headers)."""
+        """The fit in one line (for the build summary and file headers).
+
+        Returns
+        -------
+        str
+            Which model applies, and its weights or the reason there are none.
+
+        Examples
+        --------
+        >>> FitResult(True, "", date(2024, 1, 31), (10.0,), (math.inf,), (1.0,), (0.5,), 0.1,
+        ...           12, 40).describe()
+        'risk model: fitted on 12 month-end windows before 2024-01-31 (40 later incidents): \
+space 10 km 1.00; time no decay 0.5; background 0.1 per 100 km'
+        """
         if not self.ok:
             return f"risk model: type defaults ({self.reason})"
         sp = ", ".join(f"{b:g} km {w:.2f}" for b, w in zip(self.bandwidths_km, self.space,
@@ -92,9 +118,29 @@ class FitResult:
 
 def placed_segment(segments: pd.DataFrame, incidents: pd.DataFrame, capture_km: float
                    ) -> np.ndarray:
-    """Segment index each point incident counts on (nearest within ``capture_km``), else -1.
+    """Segment index each point incident counts on: its nearest within ``capture_km``.
 
-    Incidents known only to a unit (geo_precision 3, 4) or without a point are never placed.
+    Parameters
+    ----------
+    segments
+        Segments (any CRS).
+    incidents
+        Incidents; those known only to a unit (geo_precision 3, 4) or without a point are never
+        placed.
+    capture_km
+        Farthest distance to the nearest segment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Segment index per incident, -1 for none.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example
+    >>> int((placed_segment(p.segments, p.incidents, 10.0) >= 0).sum()) <= len(p.incidents)
+    True
     """
     from geo.io import study_crs
 
@@ -114,8 +160,29 @@ def placed_segment(segments: pd.DataFrame, incidents: pd.DataFrame, capture_km: 
 
 def training_dates(known: np.ndarray, as_of: date, horizon_days: int, max_windows: int
                    ) -> list[date]:
-    """Month ends whose window of ``horizon_days`` closes by ``as_of``, from the month of the
-    first incident known by ``as_of`` on; the latest ``max_windows`` of them."""
+    """The month ends a fit at ``as_of`` learns from.
+
+    Parameters
+    ----------
+    known
+        The day each incident could first be known (:func:`geo._known.known_by`).
+    as_of
+        The date of the fit.
+    horizon_days, max_windows
+        Window length; most windows.
+
+    Returns
+    -------
+    list of datetime.date
+        Month ends whose window closes by ``as_of``, from the month of the first incident known
+        by ``as_of`` on; the latest ``max_windows`` of them.
+
+    Examples
+    --------
+    >>> known = np.array(["2024-01-10", "2024-09-01"], dtype="datetime64[D]")
+    >>> [d.isoformat() for d in training_dates(known, date(2024, 6, 30), 90, 12)]
+    ['2024-01-31', '2024-02-29', '2024-03-31']
+    """
     t = np.datetime64(as_of, "D")
     seen = known[known <= t]
     if not len(seen):
@@ -191,11 +258,21 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict[date, np.ndarray] |
     -------
     FitResult
         The weights, or the reason there are none.
+
+    Examples
+    --------
+    >>> from geo.pipeline import prepare
+    >>> p = prepare()  # the bundled example: ten incidents, too few to fit
+    >>> fit_field(p.field, p.as_of).ok
+    False
     """
     model = field_.model
     bands, halves = model.fit_bandwidths_km, model.fit_half_lives_days
     if not bands or not halves:
         return FitResult(False, "fitting is switched off ([fit] bandwidths_km = [])", as_of)
+    if field_.n_pairs > MAX_PAIRS:
+        return FitResult(False, f"too large to fit in this version: {field_.n_pairs} incident × "
+                         f"segment pairs (at most {MAX_PAIRS})", as_of)
     horizon = model.fit_horizon_days
     dates = training_dates(field_.known, as_of, horizon, model.fit_max_windows)
     t_end = np.datetime64(as_of, "D")

@@ -848,8 +848,18 @@ class RiskField:
         return np.where(self.known <= t, factor, 0.0)
 
     def age_days(self, as_of: date) -> np.ndarray:
-        """Age in days of every incident as of ``as_of``: from the middle of its date's period
-        (0 while an interval event is in force; 0 for incidents after the date).
+        """Age in days of every incident as of a date.
+
+        Parameters
+        ----------
+        as_of
+            The date.
+
+        Returns
+        -------
+        numpy.ndarray
+            Days from the middle of each incident's date period (0 while an interval event is
+            in force; 0 for incidents after the date).
 
         Examples
         --------
@@ -863,8 +873,17 @@ class RiskField:
         return (t - ref).astype(float)
 
     def placed(self, capture_km: float) -> np.ndarray:
-        """Segment each point incident counts on when it happens (nearest within
-        ``capture_km``), -1 for none (see :func:`geo.fit.placed_segment`); cached.
+        """Segment each point incident counts on when it happens; cached.
+
+        Parameters
+        ----------
+        capture_km
+            Farthest distance from the nearest segment.
+
+        Returns
+        -------
+        numpy.ndarray
+            Segment index per incident, -1 for none (see :func:`geo.fit.placed_segment`).
 
         Examples
         --------
@@ -881,8 +900,13 @@ class RiskField:
         return np.asarray(self._cache[key])
 
     def terms(self) -> Any:
-        """The point incident × segment pairs at every fitted bandwidth
-        (:class:`geo.fit.Terms`, incident indices of the whole table); cached.
+        """The point incident × segment pairs at every fitted bandwidth; cached.
+
+        Returns
+        -------
+        geo.fit.Terms
+            Incident (index in the whole table) and segment of each pair, and its kernel share
+            at each of the model's ``fit_bandwidths_km``.
 
         Examples
         --------
@@ -913,7 +937,18 @@ class RiskField:
         """This field with the fitted model (:func:`geo.fit.fit_field`) in place of the type
         parameters: every incident of a scored type counts 1, its kernel is the fitted mixture
         of bandwidths times the fitted mixture of decays, and the fitted background replaces the
-        border-crossing baseline. A fit that was refused returns this field unchanged.
+        border-crossing baseline.
+
+        Parameters
+        ----------
+        fit
+            A :class:`geo.fit.FitResult` of this field.
+
+        Returns
+        -------
+        RiskField
+            A new field sharing this one's arrays, or this field itself when the fit was
+            refused.
 
         Examples
         --------

@@ -133,3 +133,13 @@ def test_refused_fit_returns_the_field_unchanged(world):
     assert field.with_fit(refused) is field
     off = dataclasses.replace(world.model, fit_bandwidths_km=(), fit_half_lives_days=())
     assert not fit_field(RiskField(world.segments, world.incidents, model=off), AS_OF).ok
+
+
+def test_a_job_too_large_to_fit_keeps_the_defaults_and_says_why(world, monkeypatch):
+    import geo.fit
+
+    field = _field(world, world.incidents)
+    monkeypatch.setattr(geo.fit, "MAX_PAIRS", field.n_pairs - 1)
+    fit = fit_field(field, AS_OF)
+    assert not fit.ok and "too large to fit" in fit.reason
+    assert field.with_fit(fit) is field

@@ -316,11 +316,27 @@ def best_baselines(summary: pd.DataFrame, *, reference: str) -> pd.DataFrame:
     its bootstrap interval (from :func:`summarise`, whose differences are baseline minus
     reference, negated here).
 
+    Parameters
+    ----------
+    summary
+        Output of :func:`summarise`.
+    reference
+        The method the differences are taken from (the model).
+
     Returns
     -------
     pandas.DataFrame
         ``horizon_days, baseline, baseline_auc, reference_auc, auc_diff, ci_low, ci_high,
         n_origins``; empty when no baseline was run.
+
+    Examples
+    --------
+    >>> rows = [("m", "auc", 0.8), ("kde_10km", "auc", 0.7), ("kde_10km", "auc_diff", -0.1)]
+    >>> s = pd.DataFrame([{"method": m, "horizon_days": 90, "metric": k, "mean": v,
+    ...                    "ci_low": v - 0.01, "ci_high": v + 0.01, "n_origins": 5}
+    ...                   for m, k, v in rows])
+    >>> best_baselines(s, reference="m")[["baseline", "auc_diff"]].values.tolist()
+    [['kde_10km', 0.1]]
     """
     cols = ["horizon_days", "baseline", "baseline_auc", "reference_auc", "auc_diff", "ci_low",
             "ci_high", "n_origins"]

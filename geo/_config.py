@@ -44,6 +44,9 @@ _KINDS: dict[str, dict[str, str]] = {
     "kernel": {"distance": "text", "access_km": "number"},
     "forecast": {"horizon_days": "integer", "capture_km": "number", "step_days": "integer",
                  "min_windows": "integer", "min_hits": "integer", "max_windows": "integer"},
+    "fit": {"bandwidths_km": "numbers", "half_lives_days": "numbers", "horizon_days": "integer",
+            "capture_km": "number", "min_windows": "integer", "min_events": "integer",
+            "max_windows": "integer"},
 }
 _SIMILAR = 0.8  # difflib ratio from which a new type name is taken for a misspelling
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

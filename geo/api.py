@@ -26,6 +26,7 @@ from geo import columns as C
 from geo._errors import Problem, UsageError
 from geo._json import JsonList
 from geo._results import Comparison, PathsResult
+from geo.fit import FitResult
 from geo.forecast import Forecast
 from geo.pipeline import (
     STATIC_FORMATS,
@@ -257,6 +258,7 @@ class Build:
         self.public: bool = prepared.public
         self.warnings: list[Problem] = list(prepared.warnings)
         self.forecast: Forecast | None = prepared.forecast
+        self.fit: FitResult | None = prepared.fit
 
     # ------------------------------------------------------------------ summaries
 

@@ -33,6 +33,7 @@ from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
+from geo.fit import FitResult, fit_field
 from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.io.incidents import split_coverage
@@ -127,6 +128,8 @@ class Prepared:
         scored or drawn (empty in a public build, which gives only their count).
     forecast
         The calibration of ``p_<H>d`` and the evidence bands (:mod:`geo.forecast`).
+    fit
+        The fitted model (:mod:`geo.fit`), or why the type parameters apply.
 
     Examples
     --------
@@ -156,6 +159,7 @@ class Prepared:
     min_count: int | None = None
     outside: gpd.GeoDataFrame | None = None
     forecast: Forecast | None = None
+    fit: FitResult | None = None
 
 
 def resolve_paths(*, layers: Path | None = None,
@@ -319,6 +323,11 @@ def prepare(
         raise ValidationError(seen_warnings)
     with stage(f"finding incident × segment pairs ({engine} engine)"):
         fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
+    with stage("fitting the model on the history"):
+        # the fitted default model (geo.fit) when the history before as_of allows, else the
+        # type parameters; the build summary says which
+        fit = fit_field(fld, as_of)
+        fld = fld.with_fit(fit)
     with stage("calibrating the forecast"):
         model, fc = prepare_forecast(segments, i, field=fld, as_of=as_of, model=model)
     with stage("scoring segments"):
@@ -342,6 +351,7 @@ def prepare(
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
         manifest=manifest, id_key_file=key_file, id_map=id_table, forecast=fc,
+        fit=fit,
         min_count=min_count if public else None,
         outside=outside.iloc[:0] if public else outside,
     )

@@ -82,6 +82,8 @@ def run_build(args: argparse.Namespace) -> int:
           f"{'PUBLIC' if args.public else 'restricted'} build")
     if result.forecast is not None:
         print(result.forecast.summary())
+    if result.fit is not None:
+        print(result.fit.describe())
     for path in written:
         print(f"wrote {path}")
     log.info("build took %.2f s", time.perf_counter() - started)

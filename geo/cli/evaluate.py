@@ -17,7 +17,9 @@ from geo.cli._common import PROBLEMS_HELP, add_force_argument
 
 __all__ = ["add_parser"]
 
-DEFAULT_BASELINES = "uniform,count_25km,kde_50km"
+# geo.evaluate.backtest.DEFAULT_BASELINES, written out: the CLI imports no geo stack to parse
+DEFAULT_BASELINES = ("uniform,count_10km,count_25km,count_50km,count_100km,kde_10km,kde_25km,"
+                     "kde_50km,kde_100km")
 
 
 def _add_inputs(parser: argparse.ArgumentParser, *, horizons: str = "90,180") -> None:

@@ -132,7 +132,10 @@ def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]
     if frame.empty:
         return frame.reset_index(drop=True)
     geom = shapely.clip_by_rect(frame.geometry.values, *box)
-    keep = ~shapely.is_empty(geom)
+    dim = shapely.get_dimensions(geom)
+    # clipping leaves slivers of no area or length where a shape only touches the box
+    keep = ~shapely.is_empty(geom) & np.where(
+        dim == 2, shapely.area(geom) > 0, np.where(dim == 1, shapely.length(geom) > 0, True))
     out = frame[keep].copy()
     out = out.set_geometry(gpd.GeoSeries(geom[keep], index=out.index, crs=4326))
     return out.reset_index(drop=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import shapely
 
+import geo
 from geo.maps import basemap
 
 DATA = Path(__file__).parent / "data"
@@ -138,3 +139,44 @@ def test_zoom_for_population_is_monotonic():
     pops = [0, 500, 999, 1000, 5000, 50_000, 200_000, 5_000_000]
     zooms = basemap.zoom_for_population(pops).tolist()
     assert zooms == sorted(zooms, reverse=True)
+
+
+def test_build_context_osm_adds_the_extract_and_its_credit(tmp_path, capsys):
+    from geo.cli import main
+
+    # a short corridor along the extract's roads, so the map is zoomed in enough for them
+    (tmp_path / "boundaries.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"country": "CN", "admin1": ""}, "geometry": {"type": "Polygon", "coordinates": '
+        '[[[119.5, 39.5], [120.6, 39.5], [120.6, 40.5], [119.5, 40.5], [119.5, 39.5]]]}}]}',
+        encoding="utf-8")
+    (tmp_path / "corridors.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"corridor_id": "c1", "route": "R"}, "geometry": {"type": "LineString", '
+        '"coordinates": [[119.98, 40.0], [120.12, 40.01]]}}]}', encoding="utf-8")
+    (tmp_path / "incidents.csv").write_text(
+        "incident_id,date,type,lat,lon\n1,2024-01-01,arrest,40.0,120.05\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["build", "--layers", str(tmp_path), "--out", str(out), "--formats", "svg",
+                 "--context-osm", str(DATA / "tiny_network.osm.pbf")])
+    assert code == 0
+    svg = (out / "route_risk_map.svg").read_text(encoding="utf-8")
+    assert "© OpenStreetMap contributors (ODbL)" in svg
+    assert "Main road" in svg  # the legend row of the extract's roads
+
+
+def test_build_context_osm_missing_is_one_clear_line(tmp_path, capsys):
+    from geo.cli import main
+
+    code = main(["build", "--out", str(tmp_path / "out"), "--formats", "",
+                 "--context-osm", str(tmp_path / "missing.osm.pbf")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "missing.osm.pbf:-: context_osm: no such OSM extract" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_api_build_takes_context_osm():
+    result = geo.build(context_osm=DATA / "tiny_network.osm.pbf")
+    assert result._prepared.context_osm == DATA / "tiny_network.osm.pbf"

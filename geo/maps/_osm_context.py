@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import settings
 from geo._errors import RouteriskError
 
 __all__ = ["PLACE_ZOOM", "ROAD_ZOOM", "osm_context"]
@@ -103,11 +102,10 @@ def osm_context(path: Path, box: tuple[float, float, float, float]
     RouteriskError
         The file is missing, too large once decompressed, or not OSM data.
     """
-    from geo._osm_extract import check_size, osm_format
+    from geo._osm_extract import osm_format
+    from geo.maps.basemap import check_osm
 
-    if not path.is_file():
-        raise RouteriskError("no such OSM extract", file=str(path))
-    check_size(path, max_mb=settings.OSM_MAX_MB, flag="geo.settings.OSM_MAX_MB")
+    check_osm(path)
     collector = _Collector(box)
     try:
         _read(path, collector)

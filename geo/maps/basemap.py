@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["COLUMNS", "LAYERS", "ZOOM_STEPS", "attribution", "data_dir", "load_context",
+__all__ = ["COLUMNS", "LAYERS", "ZOOM_STEPS", "attribution", "check_osm", "data_dir",
+           "load_context",
            "natural_earth_version", "zoom_for_population"]
 
 #: The layers :func:`load_context` returns, bottom to top.
@@ -262,6 +263,26 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
         out = {k: v[v["min_zoom"].to_numpy() <= max_zoom].reset_index(drop=True)
                for k, v in out.items()}
     return {k: out[k] for k in LAYERS}
+
+
+def check_osm(path: str | Path) -> Path:
+    """Refuse an OSM extract for the context that is missing, not OSM data (PBF block headers
+    unreadable) or larger once decompressed than :data:`geo.settings.OSM_MAX_MB`.
+
+    Raises
+    ------
+    geo.RouteriskError
+        Naming the file.
+    """
+    from geo import settings
+    from geo._errors import RouteriskError
+    from geo._osm_extract import check_size
+
+    path = Path(path)
+    if not path.is_file():
+        raise RouteriskError("no such OSM extract", file=str(path), field="context_osm")
+    check_size(path, max_mb=settings.OSM_MAX_MB, flag="geo.settings.OSM_MAX_MB")
+    return path
 
 
 def attribution(context: dict[str, gpd.GeoDataFrame]) -> list[str]:

@@ -21,7 +21,7 @@ import shapely
 
 from geo._errors import RouteriskError
 
-__all__ = ["PLACE_ZOOM", "ROAD_ZOOM", "osm_context"]
+__all__ = ["PLACE_ZOOM", "ROAD_ZOOM", "check_osm", "osm_context"]
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,25 @@ class _Collector:
             self.road_kind.append(kind)
 
 
+def check_osm(path: str | Path) -> Path:
+    """Refuse an OSM extract for the context that is missing, not OSM data (PBF block headers
+    unreadable) or larger once decompressed than :data:`geo.settings.OSM_MAX_MB`.
+
+    Raises
+    ------
+    geo.RouteriskError
+        Naming the file.
+    """
+    from geo import settings
+    from geo._osm_extract import check_size
+
+    path = Path(path)
+    if not path.is_file():
+        raise RouteriskError("no such OSM extract", file=str(path), field="context_osm")
+    check_size(path, max_mb=settings.OSM_MAX_MB, flag="geo.settings.OSM_MAX_MB")
+    return path
+
+
 def _read(path: Path, collector: _Collector) -> None:
     import osmium
 
@@ -95,7 +114,8 @@ def _read(path: Path, collector: _Collector) -> None:
 def osm_context(path: Path, box: tuple[float, float, float, float]
                 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """(roads, places) of an OSM extract inside ``box``, in the columns of
-    :func:`geo.maps.basemap.load_context`.
+    :func:`geo.maps.basemap.load_context` (a place's ``min_zoom`` from its ``place`` kind
+    alone: the caller lowers it by population).
 
     Raises
     ------
@@ -103,7 +123,6 @@ def osm_context(path: Path, box: tuple[float, float, float, float]
         The file is missing, too large once decompressed, or not OSM data.
     """
     from geo._osm_extract import osm_format
-    from geo.maps.basemap import check_osm
 
     check_osm(path)
     collector = _Collector(box)
@@ -127,10 +146,6 @@ def osm_context(path: Path, box: tuple[float, float, float, float]
     rows = collector.place_rows
     pop = np.array([r[3] for r in rows], dtype=np.int64)
     zoom = np.array([PLACE_ZOOM[r[4]] for r in rows], dtype=np.int8)
-    if len(rows):
-        from geo.maps.basemap import zoom_for_population
-
-        zoom = np.where(pop > 0, np.minimum(zoom, zoom_for_population(pop)), zoom)
     places = gpd.GeoDataFrame({
         "name": pd.Series([r[0] for r in rows], dtype=object),
         "population": pop,

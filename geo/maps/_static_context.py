@@ -88,7 +88,7 @@ def frame_zoom(map_width_m: float, width_in: float, lat: float = 0.0) -> float:
     showing ``map_width_m`` metres (at :data:`_PX_PER_IN` pixels an inch).
 
     >>> round(frame_zoom(1_800_000, 7.5), 1)  # DR Congo on an A4 page
-    5.3
+    6.0
     """
     metres_per_px = map_width_m / max(width_in * _PX_PER_IN, 1.0)
     return math.log2(156_543.03 * math.cos(math.radians(lat)) / metres_per_px)
@@ -114,16 +114,48 @@ def frame_context(crs: pyproj.CRS, window: tuple[float, float, float, float], *,
     return out
 
 
-def _polygon_paths(geoms: Any) -> list[MplPath]:
-    from geo.maps.static import _polygon_path
+def _ring_codes(n: int) -> list[np.uint8]:
+    return [MplPath.MOVETO, *([MplPath.LINETO] * (n - 2)), MplPath.CLOSEPOLY]
 
+
+def _polygon_path(geom: Any) -> MplPath | None:
+    """A compound matplotlib path (holes included) of a Polygon or MultiPolygon."""
+    verts: list[np.ndarray] = []
+    codes: list[np.uint8] = []
+    for poly in shapely.get_parts(geom):
+        if not isinstance(poly, shapely.Polygon) or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            if len(xy) < 4:
+                continue
+            verts.append(xy)
+            codes.extend(_ring_codes(len(xy)))
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), codes)
+
+
+def _line_parts(geoms: Sequence[Any] | np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """Coordinate arrays of every line part, and the index of the geometry each came from."""
+    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
+    lines: list[np.ndarray] = []
+    keep: list[int] = []
+    for part, i in zip(parts, index, strict=True):
+        if part is None or part.is_empty:
+            continue
+        if isinstance(part, shapely.LinearRing | shapely.LineString):
+            lines.append(np.asarray(part.coords)[:, :2])
+            keep.append(int(i))
+    return lines, np.asarray(keep, dtype=int)
+
+
+def _polygon_paths(geoms: Any) -> list[MplPath]:
     paths = [_polygon_path(g) for g in np.asarray(geoms, dtype=object)]
     return [p for p in paths if p is not None]
 
 
 def _lines(geoms: Any) -> list[np.ndarray]:
-    from geo.maps.static import _line_parts
-
     return _line_parts(np.asarray(geoms, dtype=object))[0]
 
 

@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.maps._osm_context import check_osm, osm_context
+
 __all__ = ["COLUMNS", "LAYERS", "ZOOM_STEPS", "attribution", "check_osm", "data_dir",
            "load_context",
            "natural_earth_version", "zoom_for_population"]
@@ -252,37 +254,19 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
         out[layer] = _clip(_stored(layer, box), box)
     out["places"] = _places(box)
     if osm is not None:
-        from geo.maps._osm_context import osm_context
-
         roads, places = osm_context(Path(osm), box)
         out["roads"] = gpd.GeoDataFrame(pd.concat([out["roads"], roads], ignore_index=True),
                                         geometry="geometry", crs=4326)
         places = _new_places(places, out["places"])
+        pop = places["population"].to_numpy()
+        places["min_zoom"] = np.where(pop > 0, np.minimum(places["min_zoom"].to_numpy(),
+                                                          zoom_for_population(pop)),
+                                      places["min_zoom"].to_numpy()).astype(np.int8)
         out["places"] = _by_importance(pd.concat([out["places"], places], ignore_index=True))
     if max_zoom is not None:
         out = {k: v[v["min_zoom"].to_numpy() <= max_zoom].reset_index(drop=True)
                for k, v in out.items()}
     return {k: out[k] for k in LAYERS}
-
-
-def check_osm(path: str | Path) -> Path:
-    """Refuse an OSM extract for the context that is missing, not OSM data (PBF block headers
-    unreadable) or larger once decompressed than :data:`geo.settings.OSM_MAX_MB`.
-
-    Raises
-    ------
-    geo.RouteriskError
-        Naming the file.
-    """
-    from geo import settings
-    from geo._errors import RouteriskError
-    from geo._osm_extract import check_size
-
-    path = Path(path)
-    if not path.is_file():
-        raise RouteriskError("no such OSM extract", file=str(path), field="context_osm")
-    check_size(path, max_mb=settings.OSM_MAX_MB, flag="geo.settings.OSM_MAX_MB")
-    return path
 
 
 def attribution(context: dict[str, gpd.GeoDataFrame]) -> list[str]:

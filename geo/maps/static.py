@@ -60,6 +60,12 @@ from geo import columns as C
 from geo._known import known_by
 from geo.export import STATIC_FORMATS
 from geo.io import WGS84, study_crs
+from geo.maps._static_context import (
+    _line_parts,
+    _polygon_path,
+    draw_context,
+    draw_place_labels,
+)
 from geo.maps._style import (
     BAND_COLOURS,
     BORDER_COLOUR,
@@ -135,42 +141,6 @@ def _present(geoms: Any) -> np.ndarray:
     """True where a geometry is neither missing nor empty."""
     arr = np.asarray(geoms, dtype=object)
     return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-
-
-def _ring_codes(n: int) -> list[np.uint8]:
-    return [MplPath.MOVETO, *([MplPath.LINETO] * (n - 2)), MplPath.CLOSEPOLY]
-
-
-def _polygon_path(geom: Any) -> MplPath | None:
-    """A compound matplotlib path (holes included) of a Polygon or MultiPolygon."""
-    verts: list[np.ndarray] = []
-    codes: list[np.uint8] = []
-    for poly in shapely.get_parts(geom):
-        if not isinstance(poly, shapely.Polygon) or poly.is_empty:
-            continue
-        for ring in (poly.exterior, *poly.interiors):
-            xy = np.asarray(ring.coords)
-            if len(xy) < 4:
-                continue
-            verts.append(xy)
-            codes.extend(_ring_codes(len(xy)))
-    if not verts:
-        return None
-    return MplPath(np.concatenate(verts), codes)
-
-
-def _line_parts(geoms: Sequence[Any] | np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Coordinate arrays of every line part, and the index of the geometry each came from."""
-    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
-    lines: list[np.ndarray] = []
-    keep: list[int] = []
-    for part, i in zip(parts, index, strict=True):
-        if part is None or part.is_empty:
-            continue
-        if isinstance(part, shapely.LinearRing | shapely.LineString):
-            lines.append(np.asarray(part.coords)[:, :2])
-            keep.append(int(i))
-    return lines, np.asarray(keep, dtype=int)
 
 
 def _nice_number(x: float) -> float:
@@ -869,8 +839,6 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
           *, as_of: date, model: RiskModel, title: str | None,
           sources: Sequence[Mapping[str, str]], public: bool, context: bool,
           context_osm: str | Path | None) -> Figure:
-    from geo.maps._static_context import draw_context, draw_place_labels
-
     incidents = _ensure_incident_columns(incidents)
     crs = study_crs(scored) if len(scored) else study_crs(boundaries)
     scored_m = scored.to_crs(crs) if len(scored) else scored
@@ -1264,8 +1232,6 @@ def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFram
     >>> ax.get_title(loc="left")
     'Corridor risk as of 2020-06-01 · RESTRICTED'
     """
-    from geo.maps._static_context import draw_context, draw_place_labels
-
     with _style():
         incidents = _ensure_incident_columns(incidents)
         crs = study_crs(scored) if len(scored) else study_crs(boundaries)

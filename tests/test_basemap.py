@@ -106,11 +106,15 @@ def test_bad_bounds_are_refused(bounds):
         basemap.load_context(bounds)
 
 
-def test_osm_pbf_adds_its_main_roads():
+def test_osm_pbf_adds_its_main_roads_and_railway():
     ctx = basemap.load_context(TINY_BOX, osm=DATA / "tiny_network.osm.pbf")
     osm = ctx["roads"][ctx["roads"]["source"] == "OpenStreetMap"]
     # primary, two secondaries and the tertiary; not the residential street nor the footway
     assert sorted(osm["kind"]) == ["primary", "secondary", "secondary", "tertiary"]
+    rail = ctx["railways"][ctx["railways"]["source"] == "OpenStreetMap"]
+    assert len(rail) == 1
+    assert shapely.get_coordinates(rail.geometry.values).tolist() == [
+        [120.0, 40.02], [120.01, 40.02], [120.02, 40.02]]
 
 
 def test_osm_places_and_roads_inside_the_box(tmp_path):
@@ -180,3 +184,17 @@ def test_build_context_osm_missing_is_one_clear_line(tmp_path, capsys):
 def test_api_build_takes_context_osm():
     result = geo.build(context_osm=DATA / "tiny_network.osm.pbf")
     assert result._prepared.context_osm == DATA / "tiny_network.osm.pbf"
+
+
+def test_a_large_extract_keeps_node_locations_on_disk(monkeypatch):
+    from geo.maps import _osm_context
+
+    storages: list[str] = []
+    real = _osm_context._read
+    monkeypatch.setattr(_osm_context, "_read",
+                        lambda path, col, storage: (storages.append(storage),
+                                                    real(path, col, storage)))
+    monkeypatch.setattr(_osm_context, "DISK_CACHE_MB", 0.0)
+    ctx = basemap.load_context(TINY_BOX, osm=DATA / "tiny_network.osm.pbf")
+    assert storages[0].startswith("sparse_file_array,")
+    assert sorted(ctx["roads"]["kind"]) == ["primary", "secondary", "secondary", "tertiary"]

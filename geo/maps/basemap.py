@@ -218,8 +218,9 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
     bounds
         West, south, east, north in EPSG:4326.
     osm
-        An OpenStreetMap extract (``.osm.pbf`` / ``.osm``): its main roads and named places in
-        the box are added to ``roads`` and ``places`` (``source = "OpenStreetMap"``).
+        An OpenStreetMap extract (``.osm.pbf`` / ``.osm``): its main roads, main-line railways
+        and named places in the box are added to ``roads``, ``railways`` and ``places``
+        (``source = "OpenStreetMap"``).
     max_zoom
         Keep only features worth drawing at this zoom (``min_zoom <= max_zoom``); all if None.
 
@@ -254,10 +255,12 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
         out[layer] = _clip(_stored(layer, box), box)
     out["places"] = _places(box)
     if osm is not None:
-        roads, places = osm_context(Path(osm), box)
-        out["roads"] = gpd.GeoDataFrame(pd.concat([out["roads"], roads], ignore_index=True),
-                                        geometry="geometry", crs=4326)
-        places = _new_places(places, out["places"])
+        extract = osm_context(Path(osm), box)
+        for layer in ("roads", "railways"):
+            out[layer] = gpd.GeoDataFrame(pd.concat([out[layer], extract[layer]],
+                                                    ignore_index=True),
+                                          geometry="geometry", crs=4326)
+        places = _new_places(extract["places"], out["places"])
         pop = places["population"].to_numpy()
         places["min_zoom"] = np.where(pop > 0, np.minimum(places["min_zoom"].to_numpy(),
                                                           zoom_for_population(pop)),

@@ -82,8 +82,20 @@ def _manifest() -> dict[str, object]:
 
 
 def zoom_for_population(population: np.ndarray | Sequence[int]) -> np.ndarray:
-    """Zoom level from which a place of this population gets a label.
+    """Zoom level from which a place of this population gets a label (:data:`ZOOM_STEPS`).
 
+    Parameters
+    ----------
+    population
+        People living in each place.
+
+    Returns
+    -------
+    numpy.ndarray
+        One int8 zoom level per place.
+
+    Examples
+    --------
     >>> zoom_for_population([2_000_000, 50_000, 600]).tolist()
     [5, 8, 12]
     """
@@ -273,8 +285,20 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
 
 
 def attribution(context: dict[str, gpd.GeoDataFrame]) -> list[str]:
-    """Credit lines for the sources a context draws on, for a map's legend.
+    """Credit lines for the sources a context draws on, for a map's legend or footer.
 
+    Parameters
+    ----------
+    context
+        A :func:`load_context` result (or part of one).
+
+    Returns
+    -------
+    list of str
+        One line per source present, Natural Earth first.
+
+    Examples
+    --------
     >>> attribution(load_context((28.8, -2.1, 29.6, -1.4)))
     ['Natural Earth (public domain)', 'GeoNames (CC BY 4.0)']
     """

@@ -114,7 +114,7 @@ def check_osm(path: str | Path) -> Path:
     >>> check_osm("no/such.osm.pbf")
     Traceback (most recent call last):
     ...
-    geo._errors.RouteriskError: no/such.osm.pbf:-: context_osm: no such OSM extract
+    geo.RouteriskError: no/such.osm.pbf:-: context_osm: no such OSM extract
     """
     from geo import settings
     from geo._osm_extract import check_size

@@ -26,7 +26,8 @@ DEFAULT_ORIGIN = "packaged default"
 
 #: keys of a ``[types.NAME]`` table and the kind of value each takes
 TYPE_KEYS: dict[str, str] = {"label": "text", "weight": "number", "half_life_days": "number",
-                             "bandwidth_km": "number", "symbol": "text", "color": "text"}
+                             "bandwidth_km": "number", "symbol": "text", "color": "text",
+                             "cues": "texts", "escalates": "texts", "escalation_cues": "texts"}
 TYPE_REQUIRED = ("weight", "half_life_days", "bandwidth_km")
 
 # kinds of the keys of the other sections; keys only in the packaged file take the kind of

@@ -38,6 +38,7 @@ __all__ = [
     "PERIOD_END",
     "PLACE",
     "REASON",
+    "REVIEW_COLUMNS",
     "RISK_BAND",
     "RISK_DENSITY",
     "ROUTE",
@@ -108,6 +109,11 @@ INCIDENT_COLUMNS = (
     NOTES,
     VISIBILITY,
 )
+
+#: columns ``routerisk extract`` adds for review; ``build`` reads a file with them as it is and
+#: ignores them (no "unknown column" warning)
+REVIEW_COLUMNS = ("status", "source_id", "evidence", "evidence_start", "evidence_end",
+                  "confidence", "why")
 
 # Incidents (derived by geo.io)
 DATE_TEXT = "date_text"  # the date exactly as written in the input

@@ -72,6 +72,7 @@ def build(
     today: date | str | None = None,
     engine: Literal["local", "dask"] = "local",
     scheduler: Any = None,
+    context_osm: PathLike | None = None,
 ) -> Build:
     """Read, validate and score the layers: every segment's risk as of a date.
 
@@ -120,6 +121,10 @@ def build(
     scheduler
         With ``engine="dask"``: a ``distributed.Client``, or a scheduler address such as
         ``"tcp://host:8786"``; default: a local cluster of 2 workers.
+    context_osm
+        An OpenStreetMap extract (``.osm.pbf``, ``.osm``) whose main roads, railways and place
+        names the maps add to their offline basemap (:mod:`geo.maps.basemap`); checked with
+        the other inputs.
 
     Returns
     -------
@@ -153,7 +158,8 @@ def build(
                        config=_path(config), as_of=_date(as_of, "as_of"), public=public,
                        encoding=encoding, repair=repair, strict=strict, min_count=min_count,
                        id_key=_path(id_key), write_id_map=write_id_map,
-                       today=_date(today, "today"), engine=engine, scheduler=scheduler)
+                       today=_date(today, "today"), engine=engine, scheduler=scheduler,
+                       context_osm=_path(context_osm))
     return Build(prepared)
 
 
@@ -387,9 +393,11 @@ class Build:
                         collapsed_layers=collapsed_layers)
 
     def plot(self, ax: Axes | None = None, *, legend: bool = True, title: str | None = None,
-             column: str | None = None, figsize: tuple[float, float] = (8.27, 6.5)) -> Axes:
+             column: str | None = None, figsize: tuple[float, float] = (8.27, 6.5),
+             context: bool = True) -> Axes:
         """The static map on matplotlib axes, after :meth:`geopandas.GeoDataFrame.plot`:
-        boundaries, segments by band, incidents that still weigh on :attr:`as_of`.
+        the offline basemap (sea, land, neighbouring countries named, water, roads, place
+        names), boundaries, segments by band, incidents that still weigh on :attr:`as_of`.
 
         Parameters
         ----------
@@ -406,6 +414,8 @@ class Build:
             ``Build.segments.plot(column=…)``.
         figsize
             Size in inches of a new figure (unused with ``ax``).
+        context
+            Draw the offline basemap and place names (with the build's ``context_osm``).
 
         Returns
         -------
@@ -429,7 +439,8 @@ class Build:
             _, ax = plt.subplots(figsize=figsize, layout="constrained")
         p = self._prepared
         return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
-                             model=p.model, public=p.public, legend=legend, title=title)
+                             model=p.model, public=p.public, legend=legend, title=title,
+                             context=context, context_osm=p.context_osm)
 
     def figure(self, *, title: str | None = None, route: str | None = None) -> Figure:
         """The report figure ``to_files`` saves: A4 wide, title, legends, sources, mark.
@@ -464,7 +475,8 @@ class Build:
                 raise UsageError(f"no corridor of the route family {route!r}; families: "
                                  f"{known}", field="route")
         return plot_risk_map(scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                             title=title, sources=sources_of(p.incidents), public=p.public)
+                             title=title, sources=sources_of(p.incidents), public=p.public,
+                             context_osm=p.context_osm)
 
     # ------------------------------------------------------------------ files
 

@@ -130,6 +130,8 @@ class Prepared:
         The calibration of ``p_<H>d`` and the evidence bands (:mod:`geo.forecast`).
     fit
         The fitted model (:mod:`geo.fit`), or why the type parameters apply.
+    context_osm
+        An OpenStreetMap extract whose roads and place names the maps add to their basemap.
 
     Examples
     --------
@@ -160,6 +162,7 @@ class Prepared:
     outside: gpd.GeoDataFrame | None = None
     forecast: Forecast | None = None
     fit: FitResult | None = None
+    context_osm: Path | None = None
 
 
 def resolve_paths(*, layers: Path | None = None,
@@ -214,6 +217,7 @@ def prepare(
     today: date | None = None,
     engine: str = "local",
     scheduler: Any = None,
+    context_osm: Path | str | None = None,
 ) -> Prepared:
     """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
 
@@ -249,6 +253,9 @@ def prepare(
     engine, scheduler
         Where the incident × segment pairs are found: ``"local"`` or ``"dask"`` (on the
         dask.distributed scheduler at ``scheduler``, or a local cluster); see :mod:`geo.engine`.
+    context_osm
+        An OpenStreetMap extract (``.osm.pbf``, ``.osm``) whose main roads and place names the
+        maps draw in their basemap (:func:`geo.maps.basemap.load_context`); checked here.
 
     Returns
     -------
@@ -288,6 +295,10 @@ def prepare(
             i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
                          types=tuple(model.types), encoding=encoding, today=today,
                          resolve_places=b is not None)
+        if context_osm is not None:
+            from geo.maps.basemap import check_osm
+
+            _collect(problems, check_osm, Path(context_osm))
     for w in caught:
         if isinstance(w.message, InputWarning):
             seen_warnings.append(w.message.problem)
@@ -354,6 +365,7 @@ def prepare(
         fit=fit,
         min_count=min_count if public else None,
         outside=outside.iloc[:0] if public else outside,
+        context_osm=None if context_osm is None else Path(context_osm),
     )
 
 

@@ -15,7 +15,8 @@ from geo import columns as C
 if TYPE_CHECKING:
     import folium
 
-    from geo.api import Build, Tiles
+    from geo._drawing import Tiles
+    from geo.api import Build
 
 __all__ = ["Comparison", "PathsResult"]
 
@@ -179,11 +180,12 @@ class PathsResult:
         >>> type(geo.build().route("Shenyang", "Kunming").explore()).__name__
         'Map'
         """
-        from geo.api import _explore
+        from geo._drawing import explore_map
 
-        return _explore(self._result._prepared, m, tiles=tiles, title=title, column=column,
-                        cluster_threshold=cluster_threshold, aggregate_points=aggregate_points,
-                        collapsed_layers=collapsed_layers, paths=self.paths)
+        return explore_map(self._result._prepared, m, tiles=tiles, title=title, column=column,
+                           cluster_threshold=cluster_threshold,
+                           aggregate_points=aggregate_points, collapsed_layers=collapsed_layers,
+                           paths=self.paths)
 
     def to_files(self, out: PathLike) -> list[Path]:
         """Write ``paths.geojson`` and ``route_map.html`` into ``out`` (all or nothing).

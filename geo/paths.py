@@ -30,7 +30,7 @@ from scipy.spatial import cKDTree
 from shapely import ops
 
 from geo import columns as C
-from geo._errors import PlaceError, RouteriskError
+from geo._errors import PlaceError, RouteriskError, UsageError
 from geo.io import WGS84, resolve_place, study_crs
 
 __all__ = [
@@ -39,9 +39,11 @@ __all__ = [
     "KIND",
     "ORIGIN",
     "SEGMENT_IDS",
+    "destination_texts",
     "least_risk_paths",
     "parse_waypoint",
     "segment_graph",
+    "waypoint_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,32 @@ _LATLON = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*$")
 
 
 # --------------------------------------------------------------------------- waypoints
+
+
+def waypoint_text(value: str | tuple[float, float]) -> str:
+    """A place as text: a name or ``"lat,lon"`` as given, a ``(lat, lon)`` pair as ``"lat,lon"``.
+
+    >>> waypoint_text((21.0, 105.8)), waypoint_text(" Kunming ")
+    ('21.0,105.8', 'Kunming')
+    """
+    if isinstance(value, str):
+        return value.strip()
+    lat, lon = value
+    return f"{float(lat)},{float(lon)}"
+
+
+def destination_texts(value: str | Sequence[Any]) -> list[str]:
+    """Destinations as texts: a ``;``-separated string or a list of places (``to`` of
+    :meth:`geo.Build.route`); an empty one is a :class:`geo.UsageError`.
+
+    >>> destination_texts("Hanoi; Lashio")
+    ['Hanoi', 'Lashio']
+    """
+    items = ([t.strip() for t in value.split(";")] if isinstance(value, str)
+             else [waypoint_text(v) for v in value])
+    if not items or not all(items):
+        raise UsageError(f"empty destination in {value!r}", field="to")
+    return items
 
 
 def parse_waypoint(

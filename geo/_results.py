@@ -167,8 +167,12 @@ class PathsResult:
                 title: str = "Least-risk path", column: str | None = None,
                 cluster_threshold: int | None = None, aggregate_points: int | None = None,
                 collapsed_layers: bool = False) -> folium.Map:
-        """The risk map of :meth:`geo.Build.explore` with both paths highlighted; the
-        keywords are those of :meth:`geo.Build.explore`.
+        """The risk map of :meth:`geo.Build.explore` with both paths highlighted.
+
+        Parameters
+        ----------
+        m, tiles, title, column, cluster_threshold, aggregate_points, collapsed_layers
+            As for :meth:`geo.Build.explore`.
 
         Returns
         -------

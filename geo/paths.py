@@ -68,8 +68,20 @@ _LATLON = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*$")
 
 
 def waypoint_text(value: str | tuple[float, float]) -> str:
-    """A place as text: a name or ``"lat,lon"`` as given, a ``(lat, lon)`` pair as ``"lat,lon"``.
+    """A place as text, as :func:`parse_waypoint` reads it.
 
+    Parameters
+    ----------
+    value
+        A place name or ``"lat,lon"`` (kept as given, stripped), or a ``(lat, lon)`` pair.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
     >>> waypoint_text((21.0, 105.8)), waypoint_text(" Kunming ")
     ('21.0,105.8', 'Kunming')
     """
@@ -80,9 +92,20 @@ def waypoint_text(value: str | tuple[float, float]) -> str:
 
 
 def destination_texts(value: str | Sequence[Any]) -> list[str]:
-    """Destinations as texts: a ``;``-separated string or a list of places (``to`` of
-    :meth:`geo.Build.route`); an empty one is a :class:`geo.UsageError`.
+    """Destinations as texts (``to`` of :meth:`geo.Build.route`).
 
+    Parameters
+    ----------
+    value
+        A ``;``-separated string, or a list of places (names, ``"lat,lon"`` or pairs).
+
+    Returns
+    -------
+    list of str
+        One text per destination; an empty one is a :class:`geo.UsageError`.
+
+    Examples
+    --------
     >>> destination_texts("Hanoi; Lashio")
     ['Hanoi', 'Lashio']
     """

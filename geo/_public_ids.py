@@ -5,6 +5,7 @@ Re-exported by :mod:`geo.publish` (``geo.publish.public_id`` …), where they ar
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import logging
 import os
@@ -18,6 +19,7 @@ import pandas as pd
 from geo import columns as C
 from geo import settings
 from geo._errors import UsageError
+from geo._files import read_small_text
 
 __all__ = ["default_key_file", "id_map", "load_id_key", "public_id", "public_ids"]
 
@@ -121,8 +123,8 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
     --------
     >>> import tempfile
     >>> key_file = Path(tempfile.mkdtemp()) / "public-id.key"
-    >>> _ = key_file.write_text("00" * 32)
-    >>> load_id_key(key_file) == (bytes(32), key_file)
+    >>> _ = key_file.write_text(bytes(range(32)).hex())
+    >>> load_id_key(key_file) == (bytes(range(32)), key_file)
     True
     """
     file = Path(path).expanduser() if path else default_key_file()
@@ -134,14 +136,27 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
                 fh.write(secrets.token_hex(32) + "\n")
             log.warning("created a new key for public incident ids in %s; keep it (outside the "
                         "output folders) to keep public ids stable across releases", file)
-        text = file.read_text(encoding="ascii", errors="replace").strip().lower()
+        text = read_small_text(file, encoding="latin-1", limit=4096).strip().lower()
     except OSError as exc:
         raise UsageError(f"{file}: cannot read or create the public-id key: "
                          f"{exc.strerror or exc}", field="id_key") from None
+    except ValueError as exc:  # a FIFO, a device, a large file
+        raise UsageError(f"{file}: not a routerisk public-id key: {exc}",
+                         field="id_key") from None
     if not _KEY_HEX.match(text):
         raise UsageError(f"{file}: not a routerisk public-id key (64 hex digits on one line)",
                          field="id_key")
-    return bytes.fromhex(text), file
+    key = bytes.fromhex(text)
+    if len(set(key)) < 8:  # all zeros, one byte repeated, a short pattern: guessable
+        raise UsageError(f"{file}: the public-id key is not random (a repeated pattern); "
+                         "delete the file and routerisk makes a new random one",
+                         field="id_key")
+    with contextlib.suppress(OSError):
+        if file.stat().st_mode & 0o077:
+            log.warning("%s: the public-id key can be read by other users of this machine "
+                        "(mode %o); make it private: chmod 600 %s", file,
+                        file.stat().st_mode & 0o777, file)
+    return key, file
 
 
 def id_map(incidents: pd.DataFrame, *, key: bytes) -> pd.DataFrame:

@@ -378,6 +378,7 @@ def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
     rows.add(fine, lambda k: _entry(ids[k], "generalised", C.DATE,
                                     f"{names[k]} date published to the month"))
     rows.set(C.DATE_PRECISION, fine, "month")
+    _cut_date_texts(rows, kept, ids)
     end = rows.values(C.END_DATE)
     ending = kept & ~np.isnat(end)
     ending[ending] = end[ending] != _month_ends(end[ending])
@@ -400,7 +401,27 @@ def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
         "source date is not an ISO date and cannot be cut to a month"))
 
 
-def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
+def _cut_date_texts(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
+    """``date_text`` no finer than the row's stated precision: ``2024-08-21`` given with
+    ``date_precision`` month is published as ``2024-08`` (the day was never public)."""
+    precision = rows.values(C.DATE_PRECISION).astype(str)
+    texts = rows.values(C.DATE_TEXT)
+    start = rows.values(C.DATE)
+    width = {"month": 7, "year": 4}
+    cut = np.zeros(len(kept), dtype=bool)
+    new = np.empty(len(kept), dtype=object)
+    for k in np.flatnonzero(kept & np.isin(precision, list(width))).tolist():
+        stamp = str(np.datetime_as_string(start[k], unit="D"))[:width[precision[k]]]
+        if str(texts[k] or "") != stamp:
+            cut[k], new[k] = True, stamp
+    rows.set(C.DATE_TEXT, cut, new[cut])
+    rows.add(cut, lambda k: _entry(ids[k], "generalised", C.DATE_TEXT,
+                                   f"date text published at its stated precision "
+                                   f"({precision[k]})"))
+
+
+def write_manifest(manifest: Sequence[dict[str, Any]], path: Path, *,
+                   min_count: int | None = None) -> None:
     """Write the manifest as deterministic JSON: a summary and the entries in order.
 
     The file holds only public incident ids, the action, the field and the rule that applied,
@@ -412,6 +433,9 @@ def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
         Entries from :func:`make_public`.
     path
         The ``.json`` file.
+    min_count
+        The count threshold the build used (recorded, so that two public outputs made with
+        different thresholds can be told apart before anyone differences them).
 
     Examples
     --------
@@ -434,6 +458,7 @@ def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
             "dates finer than a month are published to the month",
             "counts below the threshold are withheld (count suppressed); the row stays",
         ],
+        "min_count": settings.PUBLIC_MIN_COUNT if min_count is None else int(min_count),
         "summary": dict(sorted(Counter(str(m["action"]) for m in manifest).items())),
         "suppressed": dict(sorted(Counter(str(m["reason"]) for m in manifest
                                           if m["action"] == "suppressed").items())),

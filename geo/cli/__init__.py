@@ -1,5 +1,5 @@
 """Command line: ``routerisk build | validate | compare | route | corridor | import | config |
-backtest | tune | docs``.
+backtest | tune | extract | docs``.
 
 The command-line layer of routerisk: argument parsing, printing and logging set-up live only in
 this package, one module per command, each with ``add_parser(subparsers)`` and the handler it
@@ -25,6 +25,7 @@ from geo.cli import (
     corridor,
     docs,
     evaluate,
+    extract,
     import_,
     route,
     validate,
@@ -34,7 +35,8 @@ from geo.cli._common import flag, print_problems, routerisk_logging
 __all__ = ["main", "run"]
 
 #: The command modules, in the order ``routerisk --help`` lists them.
-COMMANDS = (build, validate, compare, route, corridor, import_, config, evaluate, docs)
+COMMANDS = (build, validate, compare, route, corridor, import_, config, evaluate, extract,
+            docs)
 
 def parser() -> argparse.ArgumentParser:
     """The ``routerisk`` argument parser with every subcommand.
@@ -87,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"routerisk: usage error: {where}{exc.problem.message}", file=sys.stderr)
             return 2
         except RouteriskError as exc:
-            print_problems(exc.problems)
+            print_problems(exc.problems, full_list=getattr(args, "problems", None))
             print(f"routerisk: {len(exc.problems)} problem(s); nothing written", file=sys.stderr)
             return 1
         except OSError as exc:

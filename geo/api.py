@@ -13,11 +13,10 @@ calls. Everything is computed by :func:`build`; the methods only draw and write.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -34,7 +33,6 @@ from geo.pipeline import (
     _every_incident,
     output_columns,
     prepare,
-    sources_of,
     write_outputs,
 )
 from geo.risk import RiskModel
@@ -43,10 +41,8 @@ if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from xyzservices import TileProvider
 
-    #: Basemaps for ``explore``: an xyzservices name or provider, or several; ``None``: none.
-    Tiles: TypeAlias = str | TileProvider | Sequence[str | TileProvider] | None
+    from geo._drawing import Tiles
 
 __all__ = ["Build", "Comparison", "PathsResult", "build"]
 
@@ -305,28 +301,13 @@ class Build:
                 f"({status}); {'public' if self.public else 'restricted'}>")
 
     def _repr_html_(self) -> str:
-        from geo.maps._style import BAND_COLOURS
+        from geo._drawing import summary_html
 
-        esc = html.escape
-        bands = "".join(
-            f'<td style="background:{esc(BAND_COLOURS[b - 1])};padding:0 6px">{b}: {n}</td>'
-            for b, n in self._band_counts().items())
-        worst = "".join(
-            f"<tr><td>{esc(str(r[C.CORRIDOR_ID]))}</td><td>{esc(str(r[C.ROUTE]))}</td>"
-            f"<td>{float(r[C.LENGTH_KM]):.0f}</td><td>{float(r[C.EXPOSURE]):.3f}</td>"
-            f"<td>{float(r[C.EXPOSURE_INDEX]):.2f}</td><td>{int(r[C.MAX_BAND])}</td></tr>"
-            for r in self.worst_corridors().to_dict("records"))
-        status = ", ".join(f"{v} {esc(k)}" for k, v in self._status_counts().items())
-        mark = "PUBLIC (generalised)" if self.public else "RESTRICTED"
-        return (
-            f"<div><b>routerisk build</b> as of {esc(self.as_of.isoformat())} · {mark}<br>"
-            f"{len(self.segments)} segments on {len(self.routes)} corridors "
-            f"({len(self.families)} route families); {len(self.fate)} incidents ({status})"
-            f"<table><tr><td>bands</td>{bands}</tr></table>"
-            "<table><thead><tr><th>worst corridors</th><th>route</th><th>km</th>"
-            "<th>exposure</th><th>exposure index</th><th>max band</th></tr></thead>"
-            f"<tbody>{worst}</tbody></table></div>"
-        )
+        return summary_html(as_of=self.as_of.isoformat(), public=self.public,
+                            n_segments=len(self.segments), n_routes=len(self.routes),
+                            n_families=len(self.families), n_incidents=len(self.fate),
+                            bands=self._band_counts(), status=self._status_counts(),
+                            worst=self.worst_corridors().to_dict("records"))
 
     # ------------------------------------------------------------------ maps
 
@@ -388,9 +369,11 @@ class Build:
         >>> result.explore(m=mine) is mine
         True
         """
-        return _explore(self._prepared, m, tiles=tiles, title=title, column=column,
-                        cluster_threshold=cluster_threshold, aggregate_points=aggregate_points,
-                        collapsed_layers=collapsed_layers)
+        from geo._drawing import explore_map
+
+        return explore_map(self._prepared, m, tiles=tiles, title=title, column=column,
+                           cluster_threshold=cluster_threshold,
+                           aggregate_points=aggregate_points, collapsed_layers=collapsed_layers)
 
     def plot(self, ax: Axes | None = None, *, legend: bool = True, title: str | None = None,
              column: str | None = None, figsize: tuple[float, float] = (8.27, 6.5),
@@ -430,17 +413,10 @@ class Build:
         >>> len(ax.collections) > 0
         True
         """
-        from geo.maps.static import draw_risk_map
+        from geo._drawing import plot_axes
 
-        _check_column(column, "plot")
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=figsize, layout="constrained")
-        p = self._prepared
-        return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
-                             model=p.model, public=p.public, legend=legend, title=title,
-                             context=context, context_osm=p.context_osm)
+        return plot_axes(self._prepared, ax, legend=legend, title=title, column=column,
+                         figsize=figsize, context=context)
 
     def figure(self, *, title: str | None = None, route: str | None = None) -> Figure:
         """The report figure ``to_files`` saves: A4 wide, title, legends, sources, mark.
@@ -464,19 +440,9 @@ class Build:
         >>> float(round(fig.get_figwidth(), 2))
         8.27
         """
-        from geo.maps.static import plot_risk_map
+        from geo._drawing import report_figure
 
-        p = self._prepared
-        scored = p.scored
-        if route is not None:
-            scored = scored[scored[C.ROUTE] == route]
-            if not len(scored):
-                known = ", ".join(sorted(map(str, p.scored[C.ROUTE].unique())))
-                raise UsageError(f"no corridor of the route family {route!r}; families: "
-                                 f"{known}", field="route")
-        return plot_risk_map(scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                             title=title, sources=sources_of(p.incidents), public=p.public,
-                             context_osm=p.context_osm)
+        return report_figure(self._prepared, title=title, route=route)
 
     # ------------------------------------------------------------------ files
 
@@ -592,10 +558,10 @@ class Build:
         >>> r.paths["kind"].tolist()
         ['least-risk', 'shortest']
         """
-        from geo.paths import least_risk_paths, parse_waypoint
+        from geo.paths import destination_texts, least_risk_paths, parse_waypoint, waypoint_text
 
-        origin_text = _waypoint_text(from_)
-        dest_texts = _destinations(to)
+        origin_text = waypoint_text(from_)
+        dest_texts = destination_texts(to)
         p = self._prepared
         origin = parse_waypoint(origin_text, boundaries=p.boundaries, field="from_")
         dests = [parse_waypoint(t, boundaries=p.boundaries, location=f"destination {i}",
@@ -605,54 +571,3 @@ class Build:
                                  origin_name=origin_text, destination_names=dest_texts)
         return PathsResult(paths, self, origin=origin_text, destinations=dest_texts,
                            per_km=per_km)
-
-
-def _check_column(column: str | None, method: str) -> None:
-    if column is not None and column != C.RISK_BAND:
-        raise UsageError(f"the risk map colours segments by {C.RISK_BAND!r}; for a map of "
-                         f"{column!r} use Build.segments.{method}(column={column!r})",
-                         field="column")
-
-
-def _tile_list(tiles: Tiles) -> tuple[Any, ...]:
-    """``tiles`` as a tuple of names or providers: one name is one basemap, not its letters."""
-    from xyzservices import TileProvider
-
-    if tiles is None:
-        return ()
-    if isinstance(tiles, str | TileProvider):  # a TileProvider is a dict: not a list of keys
-        return (tiles,)
-    return tuple(tiles)
-
-
-def _explore(p: Prepared, m: folium.Map | None, *, tiles: Tiles, title: str,
-             column: str | None, cluster_threshold: int | None, aggregate_points: int | None,
-             collapsed_layers: bool, paths: gpd.GeoDataFrame | None = None) -> folium.Map:
-    """:meth:`Build.explore` (and :meth:`geo.PathsResult.explore`, with ``paths``)."""
-    from geo.maps.interactive import build_map
-
-    _check_column(column, "explore")
-    options: dict[str, Any] = {}
-    if cluster_threshold is not None:
-        options["cluster_threshold"] = cluster_threshold
-    if aggregate_points is not None:
-        options["aggregate_points"] = aggregate_points
-    return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                     timeline=p.timeline, paths=paths, sources=sources_of(p.incidents),
-                     public=p.public, title=title, tiles=_tile_list(tiles),
-                     collapsed_layers=collapsed_layers, m=m, **options)
-
-
-def _waypoint_text(value: str | tuple[float, float]) -> str:
-    if isinstance(value, str):
-        return value.strip()
-    lat, lon = value
-    return f"{float(lat)},{float(lon)}"
-
-
-def _destinations(value: str | Sequence[Any]) -> list[str]:
-    items = ([t.strip() for t in value.split(";")] if isinstance(value, str)
-             else [_waypoint_text(v) for v in value])
-    if not items or not all(items):
-        raise UsageError(f"empty destination in {value!r}", field="to")
-    return items

@@ -30,7 +30,7 @@ from scipy.spatial import cKDTree
 from shapely import ops
 
 from geo import columns as C
-from geo._errors import PlaceError, RouteriskError
+from geo._errors import PlaceError, RouteriskError, UsageError
 from geo.io import WGS84, resolve_place, study_crs
 
 __all__ = [
@@ -39,9 +39,11 @@ __all__ = [
     "KIND",
     "ORIGIN",
     "SEGMENT_IDS",
+    "destination_texts",
     "least_risk_paths",
     "parse_waypoint",
     "segment_graph",
+    "waypoint_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,55 @@ _LATLON = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*$")
 
 
 # --------------------------------------------------------------------------- waypoints
+
+
+def waypoint_text(value: str | tuple[float, float]) -> str:
+    """A place as text, as :func:`parse_waypoint` reads it.
+
+    Parameters
+    ----------
+    value
+        A place name or ``"lat,lon"`` (kept as given, stripped), or a ``(lat, lon)`` pair.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> waypoint_text((21.0, 105.8)), waypoint_text(" Kunming ")
+    ('21.0,105.8', 'Kunming')
+    """
+    if isinstance(value, str):
+        return value.strip()
+    lat, lon = value
+    return f"{float(lat)},{float(lon)}"
+
+
+def destination_texts(value: str | Sequence[Any]) -> list[str]:
+    """Destinations as texts (``to`` of :meth:`geo.Build.route`).
+
+    Parameters
+    ----------
+    value
+        A ``;``-separated string, or a list of places (names, ``"lat,lon"`` or pairs).
+
+    Returns
+    -------
+    list of str
+        One text per destination; an empty one is a :class:`geo.UsageError`.
+
+    Examples
+    --------
+    >>> destination_texts("Hanoi; Lashio")
+    ['Hanoi', 'Lashio']
+    """
+    items = ([t.strip() for t in value.split(";")] if isinstance(value, str)
+             else [waypoint_text(v) for v in value])
+    if not items or not all(items):
+        raise UsageError(f"empty destination in {value!r}", field="to")
+    return items
 
 
 def parse_waypoint(

@@ -1,5 +1,5 @@
 """Command line: ``routerisk build | validate | compare | route | corridor | import | config |
-backtest | tune | extract``.
+backtest | tune | extract | docs``.
 
 The command-line layer of routerisk: argument parsing, printing and logging set-up live only in
 this package, one module per command, each with ``add_parser(subparsers)`` and the handler it
@@ -23,6 +23,7 @@ from geo.cli import (
     compare,
     config,
     corridor,
+    docs,
     evaluate,
     extract,
     import_,
@@ -34,7 +35,8 @@ from geo.cli._common import flag, print_problems, routerisk_logging
 __all__ = ["main", "run"]
 
 #: The command modules, in the order ``routerisk --help`` lists them.
-COMMANDS = (build, validate, compare, route, corridor, import_, config, evaluate, extract)
+COMMANDS = (build, validate, compare, route, corridor, import_, config, evaluate, extract,
+            docs)
 
 def parser() -> argparse.ArgumentParser:
     """The ``routerisk`` argument parser with every subcommand.

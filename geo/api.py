@@ -22,6 +22,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import columns as C
+from geo._arguments import check_formats as _check_formats
+from geo._arguments import date_of as _date
+from geo._arguments import path_of as _path
 from geo._errors import Problem, UsageError
 from geo._json import JsonList
 from geo._results import Comparison, PathsResult
@@ -159,29 +162,6 @@ def build(
     return Build(prepared)
 
 
-def _path(value: PathLike | None) -> Path | None:
-    return None if value is None else Path(value)
-
-
-def _date(value: date | str | None, name: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise UsageError(f"{value!r} is not a date YYYY-MM-DD", field=name) from None
-
-
-def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(formats, str):
-        formats = [f for f in formats.split(",") if f]
-    bad = [f for f in formats if f not in STATIC_FORMATS]
-    if bad:
-        raise UsageError(f"unknown static format(s) {', '.join(map(str, bad))}; choose from "
-                         f"{', '.join(STATIC_FORMATS)} or none", field="formats")
-    return tuple(formats)
-
-
 class Build:
     """The result of :func:`build`: scored segments, summaries, incidents and their fate.
 
@@ -303,13 +283,10 @@ class Build:
     def _repr_html_(self) -> str:
         from geo._drawing import summary_html
 
-        return summary_html(as_of=self.as_of.isoformat(), public=self.public,
-                            n_segments=len(self.segments), n_routes=len(self.routes),
-                            n_families=len(self.families), n_incidents=len(self.fate),
-                            bands=self._band_counts(), status=self._status_counts(),
-                            worst=self.worst_corridors().to_dict("records"))
-
-    # ------------------------------------------------------------------ maps
+        return summary_html(as_of=self.as_of.isoformat(), public=self.public, n_segments=len(
+            self.segments), n_routes=len(self.routes), n_families=len(self.families),
+            n_incidents=len(self.fate), bands=self._band_counts(), status=self._status_counts(),
+            worst=self.worst_corridors().to_dict("records"))
 
     def explore(self, m: folium.Map | None = None, *, tiles: Tiles = None,
                 title: str = "Overland corridor risk", column: str | None = None,

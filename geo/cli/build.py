@@ -65,7 +65,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """Score, write every output into ``args.out``, print a summary; the exit code."""
-    from geo.api import _check_formats
+    from geo._arguments import check_formats as _check_formats
 
     started = time.perf_counter()
     formats = _check_formats(args.formats.split(",") if args.formats else ())

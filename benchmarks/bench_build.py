@@ -164,8 +164,8 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
 
     from geo import columns as C
     from geo import pipeline
-    from geo._known import known_by
     from geo.io import read_boundaries, read_corridors, read_incidents
+    from geo.model.known import known_by
     from geo.risk import (
         RiskField,
         band_timeline,

@@ -33,9 +33,9 @@ def main() -> None:
     args = parser.parse_args()
     from distributed import Client, LocalCluster
 
-    from geo._known import known_by
     from geo.engine import risk_field
     from geo.io import read_boundaries, read_corridors, read_incidents
+    from geo.model.known import known_by
     from geo.risk import load_model
     from geo.segment import segment_corridors
 

@@ -18,7 +18,7 @@ Suspicious but valid input warns with :class:`InputWarning`. A keyword that does
 Python's own :class:`TypeError`, at the call.
 
 The modules, importable one by one: :mod:`geo.io` (read and validate layers),
-:mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.forecast`
+:mod:`geo.segment` (cut corridors), :mod:`geo.model` (score segments), :mod:`geo.forecast`
 (calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.calibration`), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
@@ -67,7 +67,7 @@ if TYPE_CHECKING:  # what the lazy names below resolve to
     from geo._results import Comparison, PathsResult
     from geo.api import Build, build
     from geo.extract import Extraction, extract
-    from geo.risk import RiskModel
+    from geo.model.config import RiskModel
 
 __all__ = [
     "Build",
@@ -107,8 +107,8 @@ _MODULES = frozenset({"api", "calibration", "compare", "datasets", "export", "fo
                       "maps", "paths", "pipeline", "publish", "risk", "routes", "segment",
                       "settings"})
 _LAZY = {"Build": "geo.api", "build": "geo.api", "Comparison": "geo._results",
-         "PathsResult": "geo._results", "RiskModel": "geo.risk", "Extraction": "geo.extract",
-         "extract": "geo.extract"}
+         "PathsResult": "geo._results", "RiskModel": "geo.model.config",
+         "Extraction": "geo.extract", "extract": "geo.extract"}
 
 
 def __getattr__(name: str) -> Any:

@@ -15,9 +15,9 @@ import numpy as np
 import shapely
 
 from geo import columns as C
-from geo._known import period_end_of_start
 from geo.calibration import ForecastSettings
 from geo.io import study_crs
+from geo.model.known import period_end_of_start
 
 __all__ = ["calibration_origins", "place_incidents", "window_hits"]
 
@@ -75,7 +75,7 @@ def window_hits(placed: tuple[np.ndarray, np.ndarray, np.ndarray], known: np.nda
     placed
         :func:`place_incidents` output.
     known
-        :func:`geo._known.known_by` of the incidents.
+        :func:`geo.model.known.known_by` of the incidents.
     origins
         Window starts.
     horizon_days

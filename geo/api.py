@@ -30,6 +30,7 @@ from geo._json import JsonList
 from geo._results import Comparison, PathsResult
 from geo.fit import FitResult
 from geo.forecast import Forecast
+from geo.model.config import RiskModel
 from geo.pipeline import (
     STATIC_FORMATS,
     Prepared,
@@ -38,7 +39,6 @@ from geo.pipeline import (
     prepare,
     write_outputs,
 )
-from geo.risk import RiskModel
 
 if TYPE_CHECKING:
     import folium
@@ -198,7 +198,7 @@ class Build:
         ones a public build suppressed.
     boundaries, corridors : geopandas.GeoDataFrame
         The layers as read.
-    model : geo.risk.RiskModel
+    model : geo.model.config.RiskModel
         The risk model used.
     as_of : datetime.date
         The date the scores describe.

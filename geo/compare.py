@@ -1,7 +1,7 @@
 """What changed between two dates: segments whose risk band rose or fell, and why.
 
-One :class:`geo.risk.RiskField` serves both dates (the pairs incident × segment do not depend on
-the date), so a comparison costs two vector evaluations. Each changed segment lists the
+One :class:`geo.model.field.RiskField` serves both dates (the pairs incident × segment do not
+depend on the date), so a comparison costs two vector evaluations. Each changed segment lists the
 incidents that moved it, largest first, with the reason in words: a new incident dated after
 ``date_from``, or an older one whose weight has decayed (or whose interval has ended).
 
@@ -27,7 +27,9 @@ import numpy as np
 import pandas as pd
 
 from geo import columns as C
-from geo.risk import BASELINE_ID, RiskField, RiskModel, band_of
+from geo.model.config import RiskModel
+from geo.model.field import RiskField
+from geo.model.scores import BASELINE_ID, band_of
 
 __all__ = [
     "BAND_CHANGE",
@@ -117,7 +119,7 @@ def compare_dates(
     model
         Risk model (bands are its fixed thresholds, so the two dates compare).
     field
-        A :class:`geo.risk.RiskField` of these segments and incidents, to reuse.
+        A :class:`geo.model.field.RiskField` of these segments and incidents, to reuse.
     top_n
         Drivers kept per segment.
 

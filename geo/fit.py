@@ -10,7 +10,7 @@ background density on every km.
 
 They are fitted by maximum Poisson likelihood of the point incidents that fell on each segment
 (nearest within ``capture_km``) in the ``horizon_days`` after each month end whose window closed
-by the as-of date, the incidents counted as known by then (:func:`geo._known.known_by`), the
+by the as-of date, the incidents counted as known by then (:func:`geo.model.known.known_by`), the
 densities of each month end from what was known at that month end. Nothing after the as-of date
 enters: not the targets (a window must close by it and its incidents be known by it), not the
 densities. So ``risk_density`` is the fitted number of point incidents per 100 km expected in the
@@ -33,12 +33,12 @@ import pandas as pd
 import shapely
 from scipy import sparse
 
-from geo import _kernels
 from geo import columns as C
-from geo._known import period_end_of_start
+from geo.model import kernels as _kernels
+from geo.model.known import period_end_of_start
 
 if TYPE_CHECKING:
-    from geo.risk import RiskField
+    from geo.model.field import RiskField
 
 __all__ = ["MAX_PAIRS", "FitResult", "fit_field", "placed_segment", "training_dates"]
 
@@ -165,7 +165,7 @@ def training_dates(known: np.ndarray, as_of: date, horizon_days: int, max_window
     Parameters
     ----------
     known
-        The day each incident could first be known (:func:`geo._known.known_by`).
+        The day each incident could first be known (:func:`geo.model.known.known_by`).
     as_of
         The date of the fit.
     horizon_days, max_windows

@@ -5,7 +5,7 @@ Everything here uses only what was known by the as-of date *T*:
 * **Origins**: ``T − H − k·step`` for ``k = 0, 1, …`` (at most ``max_windows``), each with at
   least H days of record before it, so every window (origin, origin + H] closed by *T*.
 * **Outcome** of a window: a point incident (geo_precision 1–2) whose whole date period falls
-  in the window, known by *T* (:func:`geo._known.known_by`), counted on its nearest segment
+  in the window, known by *T* (:func:`geo.model.known.known_by`), counted on its nearest segment
   within ``capture_km`` (the backtest's rule, :func:`place_incidents`). Incidents known only to
   a province or a country cannot be placed and are not outcomes.
 * **Score** at each origin: the model's ``risk_density`` with the incidents known by then.
@@ -32,10 +32,12 @@ import pandas as pd
 
 from geo import columns as C
 from geo._errors import Problem
-from geo._known import known_by
 from geo._windows import calibration_origins, place_incidents, window_hits
 from geo.calibration import Calibration, ForecastSettings, fit_calibration
-from geo.risk import RiskField, RiskModel, band_of
+from geo.model.config import RiskModel
+from geo.model.field import RiskField
+from geo.model.known import known_by
+from geo.model.scores import band_of
 
 __all__ = [
     "COARSE_KM_WARN",
@@ -162,7 +164,7 @@ def coarse_share(field: RiskField, as_of: date, density: np.ndarray) -> np.ndarr
     Parameters
     ----------
     field
-        The :class:`geo.risk.RiskField` of the build.
+        The :class:`geo.model.field.RiskField` of the build.
     as_of
         The date.
     density
@@ -315,7 +317,7 @@ def forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, field: 
     segments, incidents
         As the pipeline holds them.
     field
-        The build's :class:`geo.risk.RiskField`.
+        The build's :class:`geo.model.field.RiskField`.
     as_of
         The build's date; nothing known after it is used.
     settings
@@ -445,7 +447,7 @@ def prepare_forecast(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *,
     Examples
     --------
     >>> from geo.pipeline import prepare
-    >>> from geo.risk import load_model
+    >>> from geo.model.config import load_model
     >>> p = prepare()  # the bundled example
     >>> m, fc = prepare_forecast(p.segments, p.incidents, field=p.field, as_of=p.as_of,
     ...                          model=load_model())
@@ -468,7 +470,7 @@ def apply_forecast(scored: gpd.GeoDataFrame, fc: Forecast, *, field: RiskField, 
     Parameters
     ----------
     scored
-        :func:`geo.risk.score_segments` output.
+        :func:`geo.model.scores.score_segments` output.
     fc
         The build's forecast.
     field, as_of

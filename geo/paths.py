@@ -242,7 +242,7 @@ def segment_graph(
     Parameters
     ----------
     scored
-        Scored segments (:func:`geo.risk.score_segments`): ``segment_id``, ``corridor_id``,
+        Scored segments (:func:`geo.model.scores.score_segments`): ``segment_id``, ``corridor_id``,
         ``length_km``, ``exposure``, LineString geometry.
     tolerance_m
         Segment ends closer than this (in the metric CRS) become one node; a segment end this
@@ -444,7 +444,7 @@ def least_risk_paths(
     Parameters
     ----------
     scored
-        Scored segments (:func:`geo.risk.score_segments`).
+        Scored segments (:func:`geo.model.scores.score_segments`).
     origin
         ``(lat, lon)``; snapped to the nearest segment end.
     destinations

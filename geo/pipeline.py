@@ -29,7 +29,6 @@ import pandas as pd
 from geo import columns as C
 from geo import settings
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
-from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
@@ -38,16 +37,11 @@ from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.io.incidents import split_coverage
 from geo.maps._payload import sources_of
-from geo.risk import (
-    RiskField,
-    RiskModel,
-    band_timeline,
-    incident_fate,
-    load_model,
-    month_ends,
-    outside_fate,
-    score_segments,
-)
+from geo.model.config import RiskModel, load_model
+from geo.model.fate import incident_fate, outside_fate
+from geo.model.field import RiskField
+from geo.model.known import known_by
+from geo.model.scores import band_timeline, month_ends, score_segments
 from geo.routes import p_columns, summarise_families, summarise_routes
 from geo.segment import coverage_problems, segment_corridors
 
@@ -111,7 +105,7 @@ class Prepared:
     routes, families, fate, timeline
         Per corridor, per route family, per incident, and bands per segment per month end.
     model, as_of, field
-        The risk model, the date, and the :class:`geo.risk.RiskField` reused for other dates.
+        The risk model, the date, and the :class:`geo.model.field.RiskField` reused for other dates.
     paths
         The input files read.
     warnings
@@ -226,7 +220,7 @@ def prepare(
     layers, boundaries, corridors, incidents
         Input files (see :func:`resolve_paths`).
     config
-        Risk model TOML (see :func:`geo.risk.load_model`).
+        Risk model TOML (see :func:`geo.model.config.load_model`).
     as_of
         Scoring date; default: the day by which every incident could be known.
     encoding
@@ -325,7 +319,7 @@ def prepare(
         if not len(i):
             raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
                              "has none to score); give an as-of date", field="as_of")
-        # the day by which every incident could be known (known-by rule, geo._known)
+        # the day by which every incident could be known (known-by rule, geo.model.known)
         as_of = known_by(i).max().item()
     with stage("segmenting corridors"):
         segments = segment_corridors(c, b, max_km=model.segment_km)

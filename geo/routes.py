@@ -169,7 +169,7 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     Parameters
     ----------
     scored
-        Scored segments (:func:`geo.risk.score_segments`).
+        Scored segments (:func:`geo.model.scores.score_segments`).
     top_n
         Top incidents kept per corridor.
 
@@ -232,7 +232,7 @@ def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFr
     Parameters
     ----------
     scored
-        Scored segments (:func:`geo.risk.score_segments`).
+        Scored segments (:func:`geo.model.scores.score_segments`).
     top_n
         Top incidents kept per family.
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from geo._config import effective_toml
 from geo._errors import ConfigError
 from geo.cli import main
+from geo.model.config_file import effective_toml
 from geo.risk import load_model
 
 

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from geo import columns as C
 from geo import pipeline
 from geo._errors import UsageError
-from geo._known import known_by
 from geo.cli import main
 from geo.evaluate import metrics as M
 from geo.evaluate.backtest import (
@@ -29,6 +28,7 @@ from geo.evaluate.backtest import (
 )
 from geo.evaluate.simulate import simulate_world
 from geo.fit import fit_field
+from geo.model.known import known_by
 from geo.risk import RiskField, load_model
 
 START, END = date(2019, 1, 1), date(2022, 12, 31)

@@ -13,9 +13,9 @@ import pytest
 from geo import columns as C
 from geo import pipeline
 from geo._errors import ConfigError
-from geo._known import known_by
 from geo.evaluate.simulate import simulate_world
 from geo.fit import FitResult, fit_field, training_dates
+from geo.model.known import known_by
 from geo.risk import RiskField, load_model
 
 START, END = date(2019, 1, 1), date(2022, 12, 31)

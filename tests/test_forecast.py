@@ -159,7 +159,7 @@ def test_dense_build_has_calibrated_probabilities_on_segments_and_routes(dense):
 
 
 def test_no_look_ahead_the_forecast_equals_one_made_without_later_incidents(dense):
-    from geo._known import known_by
+    from geo.model.known import known_by
     from geo.risk import RiskField
 
     as_of = date(2021, 6, 30)
@@ -223,8 +223,8 @@ def test_calibration_settings_default():
 
 
 def test_backtest_predictions_use_only_what_was_known_at_each_origin(dense):
-    from geo._known import known_by
     from geo.evaluate.reliability import calibrated_predictions
+    from geo.model.known import known_by
     from geo.risk import RiskField
 
     origins = [date(2019, m, 28) for m in range(3, 13)] + [date(2020, m, 28)

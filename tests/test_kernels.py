@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import geo.settings
-from geo import _kernels
 from geo import columns as C
+from geo.model import kernels as _kernels
 from geo.risk import RiskField, band_timeline, incident_fate, load_model, score_segments
 from geo.segment import segment_corridors
 from tests._factories import AS_OF, BENT, UNITS, incident, incidents
@@ -159,12 +159,12 @@ def test_warm_up_loads_the_kernels_in_the_background() -> None:
     import sys
 
     code = (
-        "import sys, geo._kernels as k\n"
+        "import sys, geo.model.kernels as k\n"
         "assert k.warm_up(10) is None and 'numba' not in sys.modules\n"
         "t = k.warm_up(10**12)\n"
         "assert t is not None\n"
         "t.join()\n"
-        "assert 'geo._kernels_jit' in sys.modules and k.warm_up(10**12) is None\n"
+        "assert 'geo.model.kernels_jit' in sys.modules and k.warm_up(10**12) is None\n"
         "assert k.use_numba(10**5) and not k.use_numba(10)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import columns as C
-from geo._known import known_by
 from geo.compare import compare_dates
+from geo.model.known import known_by
 from geo.risk import RiskField, band_timeline, incident_fate, load_model, score_segments
 from geo.segment import segment_corridors
 from tests._factories import BENT, STRAIGHT, UNITS, incident, incidents
@@ -104,7 +104,7 @@ def test_known_by_of_the_bundled_style_rows():
 
 
 def _oracle_known(date_text: str, precision: str, source_date: str) -> date:
-    """When a row could be known, computed from its strings alone (independent of geo._known)."""
+    """When a row could be known, computed from its strings alone (not via geo.model.known)."""
 
     def last_day(text: str, prec: str) -> date:
         parts = [int(p) for p in text.split("-")]

@@ -29,8 +29,8 @@ def add_parser(subparsers: Any) -> None:
 
 def run_config(args: argparse.Namespace) -> int:
     """Check the model file(s) as a build would, print the effective TOML; the exit code."""
-    from geo._config import effective_toml
-    from geo.risk import load_model
+    from geo.model.config import load_model
+    from geo.model.config_file import effective_toml
 
     load_model(args.config)  # every check of a build, not only the syntax
     print(effective_toml(args.config), end="")

@@ -96,7 +96,7 @@ def _horizons(text: str) -> list[int]:
 
 
 def _models(configs: list[Path]) -> dict[str, Any]:
-    from geo.risk import load_model
+    from geo.model.config import load_model
 
     if not configs:
         return {"routerisk": load_model()}

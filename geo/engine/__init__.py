@@ -1,11 +1,11 @@
 """Where the scoring core runs: ``local`` (this process) or ``dask`` (a dask.distributed cluster).
 
-Both engines compute the same :class:`geo.risk.RiskField`; only the search for point-incident ×
-segment pairs (the expensive part) moves. The dask engine cuts the segments into spatial
-partitions (dask-geopandas, Hilbert order), sends each partition with the incidents inside its
-bounding box grown by the largest bandwidth (the halo) to a worker, and gathers the pairs. Coarse
-incidents, the border baseline, dates and top contributors are then computed here exactly as the
-local engine does, so results agree to floating-point summation order (``rtol`` 1e-12).
+Both engines compute the same :class:`geo.model.field.RiskField`; only the search for
+point-incident × segment pairs (the expensive part) moves. The dask engine cuts the segments into
+spatial partitions (dask-geopandas, Hilbert order), sends each partition with the incidents
+inside its bounding box grown by the largest bandwidth (the halo) to a worker, and gathers the pairs.
+Coarse incidents, the border baseline, dates and top contributors are then computed here exactly
+as the local engine does, so results agree to floating-point summation order (``rtol`` 1e-12).
 
 >>> ENGINES
 ('local', 'dask')
@@ -18,7 +18,8 @@ from typing import Any
 import geopandas as gpd
 
 from geo._errors import UsageError
-from geo.risk import RiskField, RiskModel
+from geo.model.config import RiskModel
+from geo.model.field import RiskField
 
 __all__ = ["ENGINES", "risk_field"]
 
@@ -28,7 +29,7 @@ ENGINES = ("local", "dask")
 def risk_field(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, model: RiskModel,
                engine: str = "local", scheduler: Any = None, partitions: int | None = None
                ) -> RiskField:
-    """The :class:`~geo.risk.RiskField` of ``segments`` and ``incidents``, on an engine.
+    """The :class:`~geo.model.field.RiskField` of ``segments`` and ``incidents``, on an engine.
 
     Parameters
     ----------

@@ -13,7 +13,7 @@ import pandas as pd
 
 from geo import settings
 from geo._errors import RouteriskError, UsageError
-from geo.risk import PointPairs, local_point_pairs
+from geo.model.field import PointPairs, local_point_pairs
 
 __all__ = ["dask_point_pairs"]
 
@@ -103,7 +103,8 @@ def _client(scheduler: Any) -> Iterator[Any]:
 
 
 def dask_point_pairs(*, scheduler: Any = None, partitions: int | None = None) -> PointPairs:
-    """A pair finder (see :data:`geo.risk.PointPairs`) that runs on a dask.distributed cluster."""
+    """A pair finder (see :data:`geo.model.field.PointPairs`) that runs on a dask.distributed
+    cluster."""
 
     def find(px: np.ndarray, py: np.ndarray, h: np.ndarray, seg_m: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

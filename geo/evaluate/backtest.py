@@ -1,7 +1,7 @@
 """Rolling-origin backtest: score with what was known at T, compare with what happened next.
 
 At each origin *T* every method ranks the segments using only incidents known by *T* (the
-known-by rule of :mod:`geo._known`), and the ranking is compared with the point incidents whose
+known-by rule of :mod:`geo.model.known`), and the ranking is compared with the point incidents whose
 whole date period falls in (*T*, *T* + *H*] for each horizon *H* (each assigned to its nearest
 segment within ``capture_km``; incidents known only to a unit cannot be placed on a segment and
 are counted apart). The segments are cut once; every method and origin reuses them.
@@ -27,11 +27,12 @@ import shapely
 
 from geo import columns as C
 from geo._errors import UsageError
-from geo._known import known_by, period_end_of_start
 from geo.evaluate import metrics as M
 from geo.fit import FitResult, fit_field
 from geo.io import study_crs
-from geo.risk import IncidentType, RiskField, RiskModel
+from geo.model.config import IncidentType, RiskModel
+from geo.model.field import RiskField
+from geo.model.known import known_by, period_end_of_start
 
 __all__ = ["DEFAULT_BASELINES", "METRICS", "BacktestResult", "Scorer", "backtest", "best_baselines",
            "make_scorers", "parse_origins", "summarise"]

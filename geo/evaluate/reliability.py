@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from geo import columns as C
-from geo._known import known_by
 from geo._windows import place_incidents
 from geo.calibration import (
     ForecastSettings,
@@ -31,6 +30,7 @@ from geo.calibration import (
     fit_calibration,
     reliability,
 )
+from geo.model.known import known_by
 
 __all__ = ["Calibrated", "calibrated_predictions", "calibration_report", "ece_interval",
            "plot_reliability", "reliability_rows"]
@@ -61,7 +61,7 @@ def calibrated_predictions(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFra
     segments, incidents
         As the pipeline holds them.
     field
-        The model's :class:`geo.risk.RiskField`.
+        The model's :class:`geo.model.field.RiskField`.
     origins
         Backtest origins, oldest first.
     horizon_days
@@ -178,7 +178,7 @@ def calibration_report(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, 
     scorers
         The backtest's scorers; those named in ``models`` (with a ``field``) are calibrated.
     models
-        Method name → :class:`geo.risk.RiskModel` (its ``[forecast]`` rule).
+        Method name → :class:`geo.model.config.RiskModel` (its ``[forecast]`` rule).
     origins, horizons, capture_km, data_end
         As in the backtest.
 

@@ -33,7 +33,7 @@ from geo.evaluate.backtest import (
     parse_origins,
     summarise,
 )
-from geo.risk import RiskModel
+from geo.model.config import RiskModel
 
 __all__ = [
     "OBJECTIVES",

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo._config import dump_toml, read_config
 from geo.export import atomic_output, write_csv
-from geo.risk import RiskModel
+from geo.model.config import RiskModel
+from geo.model.config_file import dump_toml, read_config
 
 __all__ = ["tuned_toml", "write_tune_outputs"]
 

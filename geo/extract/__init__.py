@@ -167,10 +167,10 @@ def extract_documents(documents: Sequence[Any], *, countries: Sequence[str] = ()
     >>> extract_documents([doc]).proposals[["date", "type", "count"]].values.tolist()
     [['2024-09-08', 'arrest', 3]]
     """
-    from geo._config import read_config
     from geo.extract._assemble import propose, today_guard
     from geo.extract._cues import compile_cues, escalations
     from geo.extract._places import PlaceIndex
+    from geo.model.config_file import read_config
 
     paths = [] if config is None else [config] if isinstance(config, str | Path) else config
     data, _, _ = read_config(list(paths))

@@ -73,8 +73,8 @@ def write_review(result: Extraction, path: Path | str) -> Path:
     >>> "<b>4</b>" in html, "u003cb" in html  # the tag reaches the page as escaped JSON text
     (False, True)
     """
-    from geo._config import read_config
     from geo.maps._assets import _leaflet_css
+    from geo.model.config_file import read_config
 
     types = list(read_config()[0]["types"])
     template = jinja2.Template(

@@ -195,7 +195,7 @@ def load_mapping(path: Path | str, *, known_types: tuple[str, ...] | None = None
                                     f"{', '.join(_SECTIONS)}){_close(key, _SECTIONS)}"))
     tables = {s: _strings(data.get(s, {}), s, where, problems) for s in _SECTIONS}
     if known_types is None:
-        from geo.risk import load_model
+        from geo.model.config import load_model
 
         known_types = tuple(load_model().types)
     problems += _check_tables(tables, where, known_types)

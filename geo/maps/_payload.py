@@ -30,7 +30,6 @@ import pandas as pd
 import shapely
 
 from geo import columns as C
-from geo._known import known_by
 from geo.maps._clusters import AGGREGATE_POINTS, CELL_PX, grid_levels
 from geo.maps._style import (
     BAND_COLOURS,
@@ -43,6 +42,7 @@ from geo.maps._style import (
     band_ranges,
     incident_symbol,
 )
+from geo.model.known import known_by
 from geo.segment import outside_mask  # the one rule, shared with the scores
 
 __all__ = [
@@ -73,7 +73,7 @@ METHOD = (
 
 
 class ModelLike(Protocol):
-    """What the map needs of :class:`geo.risk.RiskModel`."""
+    """What the map needs of :class:`geo.model.config.RiskModel`."""
 
     @property
     def band_thresholds(self) -> Sequence[float]: ...
@@ -503,7 +503,7 @@ def _incidents(incidents: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         day = pd.Series(date_text, dtype=object).str.fullmatch(r"\d{4}-\d{2}-\d{2}").to_numpy(
             dtype=bool, na_value=False)
         date_text[day] = [d[:7] for d in date_text[day]]
-    known = np.datetime_as_string(known_by(inc), unit="D").astype(object)  # as geo.risk
+    known = np.datetime_as_string(known_by(inc), unit="D").astype(object)  # as geo.model.field
     start = np.where(known != "NaT", known, _isos(_col(inc, C.DATE)))
     first = np.searchsorted(np.asarray(steps, dtype=object), start, side="left")
     first = np.where(start != "", first, len(steps))
@@ -678,7 +678,7 @@ def _fmt(x: float) -> str:
 def band_scheme(model: Any) -> str:
     """Name of the model's band scheme (``"fixed"`` when it has none).
 
-    >>> from geo.risk import load_model
+    >>> from geo.model.config import load_model
     >>> band_scheme(load_model())
     'evidence'
     """

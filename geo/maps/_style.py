@@ -90,7 +90,7 @@ class IncidentSymbol:
     filled: bool = True
 
 
-#: Matplotlib marker of each symbol name a model may use (see :data:`geo.risk.SYMBOLS`).
+#: Matplotlib marker of each symbol name a model may use (see :data:`geo.model.looks.SYMBOLS`).
 MARKERS: dict[str, str] = {
     "circle": "o", "square": "s", "triangle": "^", "diamond": "D", "star": "*", "cross": "X",
     "pentagon": "p", "hexagon": "h", "triangle-down": "v", "plus": "P",
@@ -106,7 +106,7 @@ def incident_symbol(incident_type: str, model_types: Mapping[str, Any] | None = 
     A type the model does not know (it cannot happen in a build: unknown types are refused)
     gets a dark star.
 
-    >>> from geo.risk import load_model
+    >>> from geo.model.config import load_model
     >>> s = incident_symbol("broker_detention", load_model().types)
     >>> s.name, s.marker, s.colour, s.filled
     ('diamond', 'D', '#6a3d9a', True)

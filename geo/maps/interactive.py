@@ -285,7 +285,7 @@ def build_map(
     Parameters
     ----------
     segments
-        Scored segments (:func:`geo.risk.score_segments`), any CRS.
+        Scored segments (:func:`geo.model.scores.score_segments`), any CRS.
     incidents
         Incidents as loaded (:func:`geo.io.read_incidents`), future ones included: the page
         shows those dated on or before the slider's date.
@@ -295,10 +295,10 @@ def build_map(
     as_of
         Scoring date: the slider's last step and the date the explanations describe.
     model
-        Band thresholds and labels, incident type labels (a :class:`geo.risk.RiskModel`).
+        Band thresholds and labels, incident type labels (a :class:`geo.model.config.RiskModel`).
     timeline
         Bands per ``segment_id`` (index) per month-end ISO date (columns), from
-        :func:`geo.risk.band_timeline`; without it the page shows only ``as_of``.
+        :func:`geo.model.scores.band_timeline`; without it the page shows only ``as_of``.
     paths
         Optional least-risk / shortest paths: ``kind`` ("least-risk" | "shortest"),
         ``length_km``, ``exposure``, LineString geometry.

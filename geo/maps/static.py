@@ -50,7 +50,6 @@ from matplotlib.patheffects import Stroke, withStroke
 
 from geo import __version__
 from geo import columns as C
-from geo._known import known_by
 from geo.export import STATIC_FORMATS
 from geo.io import WGS84, study_crs
 from geo.maps._static_context import (
@@ -71,7 +70,8 @@ from geo.maps._style import (
     OUTSIDE_LABEL,
     incident_symbol,
 )
-from geo.risk import RiskModel
+from geo.model.config import RiskModel
+from geo.model.known import known_by
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -399,7 +399,7 @@ _SHOWN_HALF_LIVES = 4.0  # incidents older than this many half-lives (weight < 1
 def _incidents_until(incidents: gpd.GeoDataFrame, as_of: date) -> gpd.GeoDataFrame:
     if not len(incidents):
         return incidents
-    known = known_by(incidents) <= np.datetime64(as_of, "D")  # the known-by rule of geo.risk
+    known = known_by(incidents) <= np.datetime64(as_of, "D")  # the known-by rule of geo.model.known
     return incidents[known]
 
 
@@ -779,7 +779,7 @@ def plot_risk_map(
     Parameters
     ----------
     scored
-        Output of :func:`geo.risk.score_segments`.
+        Output of :func:`geo.model.scores.score_segments`.
     incidents
         Incidents as read by :func:`geo.io.read_incidents` (or as generalised for a public
         build); those dated after ``as_of`` are not drawn.
@@ -810,7 +810,7 @@ def plot_risk_map(
     --------
     >>> from datetime import date
     >>> import geopandas as gpd, shapely
-    >>> from geo.risk import load_model
+    >>> from geo.model.config import load_model
     >>> units = gpd.GeoDataFrame({"country": ["AA"], "admin1": [""]},
     ...     geometry=[shapely.box(100, 20, 102, 22)], crs=4326)
     >>> seg = gpd.GeoDataFrame({"segment_id": ["c-000"], "corridor_id": ["c"], "seq": [0],
@@ -1072,7 +1072,7 @@ def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFram
     >>> from datetime import date
     >>> import geopandas as gpd, shapely
     >>> from matplotlib.figure import Figure
-    >>> from geo.risk import load_model
+    >>> from geo.model.config import load_model
     >>> units = gpd.GeoDataFrame({"country": ["AA"], "admin1": [""]},
     ...     geometry=[shapely.box(100, 20, 102, 22)], crs=4326)
     >>> seg = gpd.GeoDataFrame({"segment_id": ["c-000"], "corridor_id": ["c"], "seq": [0],

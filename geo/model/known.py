@@ -6,7 +6,7 @@ for (a month from its last day, a year from 31 December, a week from its seventh
 that day). A ``source_date`` written coarser than a day (``2024-09``) is known by the end of *its*
 period, so nothing counts before it is certain to have been published. A source dated before the
 event's period started counts from the start of the period. The age used for decay is still
-measured from the middle of the event's period (see :mod:`geo.risk`).
+measured from the middle of the event's period (see :mod:`geo.model.field`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""numba versions of the kernels in :mod:`geo._kernels` (imported only when they pay).
+"""numba versions of the kernels in :mod:`geo.model.kernels` (imported only when they pay).
 
-Each function computes what its numpy twin in :mod:`geo._kernels` computes, with the same
+Each function computes what its numpy twin in :mod:`geo.model.kernels` computes, with the same
 floating-point operations in the same order. ``cache=True`` keeps the machine code on disk
 (numba's cache, next to this file or in ``NUMBA_CACHE_DIR``), so only the first run compiles.
 """
@@ -37,7 +37,7 @@ def candidate_shares(cand_pt: np.ndarray, cand_seg: np.ndarray, px: np.ndarray, 
                      h: np.ndarray, edge_ptr: np.ndarray, table: np.ndarray, out: np.ndarray,
                      lo: int, hi: int) -> None:  # pragma: no cover
     """Kernel share of candidates ``lo:hi`` (point, segment), summed over the segment's edges,
-    into ``out``. ``table`` is :func:`geo._kernels.edge_table`; an edge farther than ``h``
+    into ``out``. ``table`` is :func:`geo.model.kernels.edge_table`; an edge farther than ``h``
     adds exactly 0 and is skipped."""
     for c in range(lo, hi):
         i = cand_pt[c]

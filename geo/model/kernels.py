@@ -6,7 +6,7 @@ by :func:`use_numba` from the amount of work: importing numba and loading its ca
 costs about half a second, which a small build (the bundled layers) never recovers. numba is
 imported lazily, inside the functions that need it, so nothing happens on import.
 
-The quartic kernel integral of one point against one straight edge (see :mod:`geo.risk`)::
+The quartic kernel integral of one point against one straight edge (see :mod:`geo.model.field`)::
 
     a = 1 − (p/h)²,  w = √a,  v ∈ [clip(u1/h, −w, w), clip(u2/h, −w, w)]
     share = 15/16 · max(F(hi) − F(lo), 0),  F(v) = v·(a² + v²·(v²/5 − 2a/3))
@@ -53,7 +53,7 @@ def use_numba(work: int) -> bool:
     """
     if work >= settings.NUMBA_MIN_WORK:
         return True
-    return "geo._kernels_jit" in sys.modules and work >= settings.NUMBA_MIN_WORK // 64
+    return "geo.model.kernels_jit" in sys.modules and work >= settings.NUMBA_MIN_WORK // 64
 
 
 def warm_up(work: int) -> threading.Thread | None:
@@ -67,7 +67,7 @@ def warm_up(work: int) -> threading.Thread | None:
     >>> warm_up(0) is None
     True
     """
-    if work < settings.NUMBA_MIN_WORK or "geo._kernels_jit" in sys.modules:
+    if work < settings.NUMBA_MIN_WORK or "geo.model.kernels_jit" in sys.modules:
         return None
     thread = threading.Thread(target=_load_all, name="routerisk-numba-warm-up", daemon=True)
     thread.start()
@@ -199,8 +199,8 @@ def _top_k_numpy(seg: np.ndarray, who: np.ndarray, val: np.ndarray, rank: np.nda
 # ---------------------------------------------------------------- numba kernels
 @cache
 def _compiled() -> Any:
-    """The compiled kernels (:mod:`geo._kernels_jit`), imported on first use only."""
-    from geo import _kernels_jit
+    """The compiled kernels (:mod:`geo.model.kernels_jit`), imported on first use only."""
+    from geo.model import kernels_jit as _kernels_jit
 
     return _kernels_jit
 

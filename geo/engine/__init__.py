@@ -3,7 +3,8 @@
 Both engines compute the same :class:`geo.model.field.RiskField`; only the search for
 point-incident × segment pairs (the expensive part) moves. The dask engine cuts the segments into
 spatial partitions (dask-geopandas, Hilbert order), sends each partition with the incidents
-inside its bounding box grown by the largest bandwidth (the halo) to a worker, and gathers the pairs.
+inside its bounding box grown by the largest bandwidth (the halo) to a worker, and gathers the
+pairs.
 Coarse incidents, the border baseline, dates and top contributors are then computed here exactly
 as the local engine does, so results agree to floating-point summation order (``rtol`` 1e-12).
 

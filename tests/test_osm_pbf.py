@@ -12,10 +12,10 @@ import shapely
 from geo import cli
 from geo import columns as C
 from geo._errors import PlaceError, RouteriskError
-from geo._osm_extract import check_size, decompressed_mb, extract_bbox, osm_format
 from geo.export import write_geojson
 from geo.io import read_corridors
 from geo.network import corridor_from_osm, load_network
+from geo.osm.extract import check_size, decompressed_mb, extract_bbox, osm_format
 
 DATA = Path(__file__).parent / "data"
 XML = DATA / "tiny_network.osm"
@@ -147,13 +147,13 @@ def test_cli_builds_a_corridor_from_a_pbf(tmp_path, capsys):
 @pytest.fixture
 def never_parsed(monkeypatch):
     """Fail the test if the extract is parsed or measured at all."""
-    import geo.network
+    import geo.osm.graph
 
     def boom(*args, **kwargs):
         raise AssertionError("the extract was read before the cheap checks")
 
-    monkeypatch.setattr(geo.network, "extract_bbox", boom)
-    monkeypatch.setattr(geo.network, "check_size", boom)
+    monkeypatch.setattr(geo.osm.graph, "extract_bbox", boom)
+    monkeypatch.setattr(geo.osm.graph, "check_size", boom)
 
 
 def test_an_unknown_place_fails_before_the_extract_is_read(never_parsed):

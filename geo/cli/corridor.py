@@ -69,8 +69,9 @@ def run_corridor(args: argparse.Namespace) -> int:
     import pyproj
     import shapely
 
-    from geo import network
     from geo.io import read_boundaries, read_corridors
+    from geo.osm import append as network_append
+    from geo.osm import corridor as network
 
     via = split_places(args.via, "--via")
     if len(via) < 2:
@@ -91,7 +92,7 @@ def run_corridor(args: argparse.Namespace) -> int:
     else:
         corridor = network.corridor_from_osm(args.osm, via, margin_km=args.margin_km,
                                              max_mb=args.max_osm_mb, **common)
-    network.append_corridor(corridor, args.into)
+    network_append.append_corridor(corridor, args.into)
     km = pyproj.Geod(ellps="WGS84").geometry_length(corridor.geometry.iloc[0]) / 1000.0
     snaps = corridor.attrs.get("snap_km", [])
     moved = (f"; waypoints moved onto the network by up to {max(snaps):.2f} km"

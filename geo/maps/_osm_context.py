@@ -117,7 +117,7 @@ def check_osm(path: str | Path) -> Path:
     geo.RouteriskError: no/such.osm.pbf:-: context_osm: no such OSM extract
     """
     from geo import settings
-    from geo._osm_extract import check_size
+    from geo.osm.extract import check_size
 
     path = Path(path)
     if not path.is_file():
@@ -143,7 +143,7 @@ def _read_bounded(path: Path, collector: _Collector) -> None:
     """:func:`_read` with the location cache in memory, or on disk for a large extract."""
     import tempfile
 
-    from geo._osm_extract import decompressed_mb
+    from geo.osm.extract import decompressed_mb
 
     if decompressed_mb(path, cap_mb=DISK_CACHE_MB) <= DISK_CACHE_MB:
         _read(path, collector, "flex_mem")
@@ -174,7 +174,7 @@ def osm_context(path: Path, box: tuple[float, float, float, float]
     RouteriskError
         The file is missing, too large once decompressed, or not OSM data.
     """
-    from geo._osm_extract import osm_format
+    from geo.osm.extract import osm_format
 
     check_osm(path)
     collector = _Collector(box)

@@ -6,7 +6,7 @@ node); only road and rail ways (``highway``/``railway`` tags, filtered in C++) r
 1 has libosmium draw each of them as a line and tests the lines against the box with shapely;
 pass 2 lets only the ways that touch the box through (an id filter in C++) and keeps them,
 complete, with their coordinates. They are written as a small OSM XML file that osmnx turns into
-a graph (:mod:`geo.network`).
+a graph (:mod:`geo.osm.graph`).
 
 Before anything is parsed, the size the input decompresses to is checked against a cap: a few KB
 of ``.bz2`` can expand to gigabytes.

@@ -20,8 +20,8 @@ import geo
 from geo import columns as C
 from geo.io import study_crs
 from geo.maps import static
-from geo.maps._static_context import SEA_COLOUR
 from geo.maps.basemap import load_context
+from geo.maps.static.context import SEA_COLOUR
 from geo.risk import load_model
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

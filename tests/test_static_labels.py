@@ -85,7 +85,7 @@ def test_outside_segments_are_grey_dashed_with_a_legend_entry(tmp_path: Path):
 
 def test_many_segments_are_rasterised_and_the_legend_says_so(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(static, "RASTER_SEGMENTS", 1)
+    monkeypatch.setattr(static.layers, "RASTER_SEGMENTS", 1)
     svg = static.save_figure(_figure(_segments()), tmp_path / "m.svg").read_text("utf-8")
     assert "<image" in svg
     assert "drawn as an image" in svg

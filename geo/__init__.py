@@ -19,7 +19,7 @@ Python's own :class:`TypeError`, at the call.
 
 The modules, importable one by one: :mod:`geo.io` (read and validate layers),
 :mod:`geo.segment` (cut corridors), :mod:`geo.model` (score segments), :mod:`geo.forecast`
-(calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.calibration`), :mod:`geo.routes`
+(calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.calibration`), :mod:`geo.summaries`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
 (public builds), :func:`extract` (incidents proposed from news texts, for review),

@@ -59,7 +59,7 @@ def explore_map(p: Prepared, m: folium.Map | None, *, tiles: Tiles, title: str,
                 aggregate_points: int | None, collapsed_layers: bool,
                 paths: gpd.GeoDataFrame | None = None) -> folium.Map:
     """:meth:`geo.Build.explore` (and :meth:`geo.PathsResult.explore`, with ``paths``)."""
-    from geo.maps._payload import sources_of
+    from geo._sources import sources_of
     from geo.maps.interactive import build_map
 
     check_column(column, "explore")
@@ -91,7 +91,7 @@ def plot_axes(p: Prepared, ax: Axes | None, *, legend: bool, title: str | None,
 
 def report_figure(p: Prepared, *, title: str | None, route: str | None) -> Figure:
     """:meth:`geo.Build.figure`."""
-    from geo.maps._payload import sources_of
+    from geo._sources import sources_of
     from geo.maps.static import plot_risk_map
 
     scored = p.scored

@@ -30,20 +30,20 @@ from geo import columns as C
 from geo import settings
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
 from geo._progress import stage
+from geo._sources import sources_of
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.fit import FitResult, fit_field
 from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.io.incidents import split_coverage
-from geo.maps._payload import sources_of
 from geo.model.config import RiskModel, load_model
 from geo.model.fate import incident_fate, outside_fate
 from geo.model.field import RiskField
 from geo.model.known import known_by
 from geo.model.scores import band_timeline, month_ends, score_segments
-from geo.routes import p_columns, summarise_families, summarise_routes
 from geo.segment import coverage_problems, segment_corridors
+from geo.summaries import p_columns, summarise_families, summarise_routes
 
 __all__ = [
     "STATIC_FORMATS",

@@ -21,7 +21,7 @@ import pytest
 import shapely
 
 from geo import columns as C
-from geo import routes
+from geo import summaries as routes
 from geo._cells import csv_safe
 from geo._json import json_text, plain
 from geo.export import write_csv, write_geojson

@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 
 from geo import columns as C
+from geo._sources import sources_of as sources_of  # its first address; lives in geo._sources
 from geo.maps._clusters import AGGREGATE_POINTS, CELL_PX, grid_levels
 from geo.maps._style import (
     BAND_COLOURS,
@@ -789,29 +790,3 @@ def tile_specs(names: Sequence[Any]) -> list[dict[str, Any]]:
             "subdomains": str(provider.get("subdomains", "abc")),
         })
     return out
-
-
-def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
-    """Distinct sources cited by the incidents, for map panels and captions.
-
-    Parameters
-    ----------
-    incidents
-        Incidents with ``source_name`` and ``source_url``.
-
-    Returns
-    -------
-    list of dict
-        ``{"name": ..., "url": ...}`` in order of first citation, each once.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> sources_of(pd.DataFrame({"source_name": ["A", "A", ""], "source_url": ["", "", ""]}))
-    [{'name': 'A', 'url': ''}]
-    """
-    seen: dict[tuple[str, str], None] = {}
-    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
-        if name or url:
-            seen[(str(name), str(url))] = None
-    return [{"name": n, "url": u} for n, u in seen]

@@ -352,7 +352,7 @@ def save_static_maps(prepared: BuildLike, stem: Path, *,
     ...     [p.name for p in save_static_maps(prepare(), Path(tmp) / "m", formats=("svg",))]
     ['m.svg']
     """
-    from geo.maps._payload import sources_of
+    from geo._sources import sources_of
 
     bad = [f for f in formats if f not in STATIC_FORMATS]
     if bad:

@@ -195,3 +195,23 @@ def test_the_command_line_imports_every_command_explicitly() -> None:
     registered = set(cli.parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert registered == {"build", "validate", "compare", "route", "corridor", "import",
                           "config", "backtest", "tune", "extract", "docs"}
+
+
+def test_the_readme_tree_names_real_rooms() -> None:
+    """Every module and package the README's "Where things live" tree names exists, and every
+    public top-level room of ``geo`` is in it."""
+    import re
+
+    readme = (GEO.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Where things live", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    named = set()
+    for line in (x for x in block.splitlines() if x.startswith("  ")):
+        head = re.split(r"\s{2,}", line.strip(), maxsplit=1)[0]
+        named |= {n.strip() for n in head.split(",") if n.strip()}
+    paths = {n.rstrip("/") for n in named if n.endswith((".py", "/"))}
+    missing = sorted(n for n in paths if not (GEO / n).exists())
+    assert missing == [], missing
+    rooms = {p.name for p in GEO.iterdir()
+             if not p.name.startswith(("_", ".")) and (p.suffix == ".py" or p.is_dir())}
+    unnamed = sorted(rooms - paths - {"py.typed", "risk.py", "network.py", "routes.py"})
+    assert unnamed == [], f"add to the README's tree: {unnamed}"

@@ -105,7 +105,9 @@ def _toml(doc: dict[str, object], prefix: str = "") -> str:
         if isinstance(value, dict):
             tables.append((key, value))
         else:
-            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+            # TOML writes infinity as inf (JSON has no word for it)
+            text_value = json.dumps(value, ensure_ascii=False).replace("Infinity", "inf")
+            lines.append(f"{key} = {text_value}")
     text = "\n".join(lines) + ("\n" if lines else "")
     for key, value in tables:
         name = f"{prefix}{key}"

@@ -18,6 +18,7 @@ from geo.maps._style import band_colour
 from geo.maps.interactive import build_map, save_map
 from tests import _mapdata as D
 from tests._browser import (
+    ACROSS,
     POINT_ON_SEGMENT,
     SEGMENTS_DRAWN,
     STROKE_OF,
@@ -269,21 +270,33 @@ def test_online_tiles_are_requested_only_when_asked_for(open_map):
     assert s.page.evaluate(SEGMENTS_DRAWN) == len(D.SEGMENTS)
 
 
-def test_segments_outside_the_boundaries_are_grey_and_say_so(open_map):
+def test_segments_outside_the_boundaries_keep_their_band_colour_with_an_outline(open_map):
     seg = D.SEGMENTS.copy()
     seg[C.COVERAGE] = [C.COVERAGE_OUTSIDE if s.startswith("north") else C.COVERAGE_INSIDE
                        for s in seg[C.SEGMENT_ID]]
     s = open_map("outside", segments=seg)
     page = s.page
-    assert _style.OUTSIDE_COLOUR in page.evaluate(STROKE_OF, "north-002")
-    assert not set(page.evaluate(STROKE_OF, "north-002")) & set(_style.BAND_COLOURS)
-    assert "#bd0026" in page.evaluate(STROKE_OF, "eq-003")  # inside: band colour
-    assert "No boundary data" in page.locator(".rr-legend").inner_text()
+    for fast in (False, True):  # the stroked drawing and the pixel writer of large maps
+        page.evaluate(f"""() => {{ const l = map_routerisk._rr.segmentLayer;
+                                   l.fastVertices = {0 if fast else 60000}; l.redraw(); }}""")
+        across = page.evaluate(ACROSS, "north-002")  # band 4, outside
+        assert across[7] == "#f03b20", (fast, across)  # its band colour in the middle
+        assert _style.OUTSIDE_OUTLINE in across, (fast, across)  # inside a purple outline
+        assert _style.OUTSIDE_COLOUR not in across and _style.CASING_COLOUR not in across
+        inside = page.evaluate(ACROSS, "eq-003")  # band 5, inside: dark casing, no outline
+        assert inside[7] == "#bd0026" and _style.CASING_COLOUR in inside, (fast, inside)
+        assert _style.OUTSIDE_OUTLINE not in inside
+    legend = page.locator(".rr-legend .rr-outside-row")
+    assert "Outside the boundary data (band colour, purple outline)" in legend.inner_text()
+    assert page.evaluate("""() => getComputedStyle(
+        document.querySelector('.rr-outside-swatch')).borderTopColor""") == "rgb(123, 50, 148)"
+    assert "No boundary data" not in page.locator("body").inner_text()
     click_segment(s, "north-002")
     popup = page.locator(".leaflet-popup-content").last
     popup.wait_for()
-    assert "No boundary data: this segment lies outside every boundary polygon" in \
+    assert "Outside the boundary data: this segment lies outside every boundary polygon" in \
         popup.inner_text()
+    assert "Band 4 high" in popup.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "map_outside_coverage.png"))
     assert s.errors == [] and s.requests == []

@@ -1,0 +1,100 @@
+/* The offline basemap: land, lakes, rivers, coastlines, roads, railways and country borders
+ * drawn with Leaflet's canvas renderer (no element per feature), and country, place and water
+ * names as DOM labels (RR.labels). It is the "plain" base layer: choosing online tiles hides
+ * it. Land lies under the boundary file's provinces; water, roads and borders over them, all
+ * under the risk layers.
+ */
+RR.basemap = (function () {
+  "use strict";
+
+  var C = RR.core;
+  var STYLE = {
+    land: {fillColor: "#ece9e2", fillOpacity: 1, color: "#ece9e2", weight: 0.5},
+    coast: {color: "#7d9cb5", weight: 0.9, opacity: 1},
+    lake: {fillColor: "#bcd3e5", fillOpacity: 1, color: "#7d9cb5", weight: 0.7},
+    river: {color: "#86abcb", weight: 1.2, opacity: 1},
+    road: {color: "#c4976b", weight: 0.9, opacity: 0.9},
+    major: {color: "#b8723f", weight: 1.5, opacity: 0.9},
+    rail: {color: "#6e6e6e", weight: 1, opacity: 0.9, dashArray: "4 3"},
+    border: {color: "#7a6f86", weight: 1.1, opacity: 0.95, dashArray: "6 3 2 3", fill: false}
+  };
+  var KINDS = ["rr-label-country", "rr-label-capital", "rr-label-place", "rr-label-water"];
+  var FONTS = {
+    "rr-label-country": "600 13px system-ui, sans-serif",
+    "rr-label-capital": "700 12px system-ui, sans-serif",
+    "rr-label-place": "11px system-ui, sans-serif",
+    "rr-label-water": "italic 11px system-ui, sans-serif"
+  };
+  var MIN_ZOOM = {road: 6, major: 4, rail: 5};
+
+  function opts(base, renderer) {
+    var o = {renderer: renderer, interactive: false};
+    for (var k in base) { if (base.hasOwnProperty(k)) { o[k] = base[k]; } }
+    return o;
+  }
+
+  /* Label items of the payload's label table, in its (priority) order. */
+  function labelItems(B, str) {
+    var out = [];
+    for (var i = 0; i < B.labels.text.length; i++) {
+      var kind = B.labels.kind[i];
+      out.push({lat: B.labels.lat[i], lon: B.labels.lon[i], text: str(B.labels.text[i]),
+                cls: KINDS[kind] || KINDS[2], dot: kind === 1 || kind === 2,
+                minZoom: B.labels.minZoom[i], maxZoom: kind === 0 ? 9 : 99});
+    }
+    return out;
+  }
+
+  function basemap(map, B) {
+    function str(i) { return (i === null || i === undefined || i < 0) ? "" : B.strings[i]; }
+    var under = L.canvas({pane: "rr-land", padding: 0.1});
+    var over = L.canvas({pane: "rr-water", padding: 0.1});
+    var group = L.layerGroup(), byZoom = [];
+    var land = L.featureGroup(), lines = L.featureGroup();
+    function polys(list, style, renderer, target) {
+      list.forEach(function (c) {
+        var coords = C.decodePolygon(c);
+        if (coords.length) { target.addLayer(L.polygon(coords, opts(style, renderer))); }
+      });
+    }
+    function polylines(list, style, target) {
+      list.forEach(function (c) {
+        target.addLayer(L.polyline(C.decodeLines(c), opts(style, over)));
+      });
+    }
+    polys(B.land, STYLE.land, under, land);
+    polys(B.lakes.coords, STYLE.lake, over, lines);
+    polylines(B.coastline, STYLE.coast, lines);
+    polylines(B.rivers.coords, STYLE.river, lines);
+    var roads = L.featureGroup(), major = L.featureGroup(), rail = L.featureGroup();
+    B.roads.coords.forEach(function (c, i) {
+      var m = B.roads.major[i];
+      (m ? major : roads).addLayer(L.polyline(C.decodeLines(c),
+                                              opts(m ? STYLE.major : STYLE.road, over)));
+    });
+    polylines(B.railways, STYLE.rail, rail);
+    B.countries.coords.forEach(function (c) {
+      var coords = C.decodePolygon(c);
+      if (coords.length) { lines.addLayer(L.polygon(coords, opts(STYLE.border, over))); }
+    });
+    byZoom.push([roads, MIN_ZOOM.road], [major, MIN_ZOOM.major], [rail, MIN_ZOOM.rail]);
+    var labels = RR.labels.labelLayer(labelItems(B, str), function (cls) { return FONTS[cls]; });
+    group.addLayer(land);
+    group.addLayer(lines);
+    group.addLayer(labels);
+    function zoomed() {
+      var z = map.getZoom(), on = map.hasLayer(group);
+      byZoom.forEach(function (e) {
+        var want = on && z >= e[1];
+        if (want && !map.hasLayer(e[0])) { e[0].addTo(map); }
+        if (!want && map.hasLayer(e[0])) { map.removeLayer(e[0]); }
+      });
+    }
+    map.on("zoomend", zoomed);
+    group.on("add remove", function () { setTimeout(zoomed, 0); });
+    group.getAttribution = function () { return C.escapeHtml(B.credit); };
+    return {group: group, labels: labels, zoomed: zoomed};
+  }
+
+  return {basemap: basemap, labelItems: labelItems, STYLE: STYLE};
+}());

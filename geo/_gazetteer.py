@@ -34,7 +34,8 @@ import shapely
 from geo import columns as C
 from geo import settings
 
-__all__ = ["Candidate", "build_index", "find_candidates", "index_path", "normalise_name"]
+__all__ = ["Candidate", "build_index", "find_candidates", "index_path", "normalise_name",
+           "places_in_box"]
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +215,22 @@ def _big_places() -> tuple[list[int], list[str], list[float], list[float], list[
         return [], [], [], [], []
     ids, names, lat, lon, pop = (list(col) for col in zip(*rows, strict=True))
     return ids, names, lat, lon, pop
+
+
+def places_in_box(box: tuple[float, float, float, float]
+                  ) -> tuple[list[int], list[str], list[str], list[float], list[float], list[int]]:
+    """Every gazetteer place in ``box`` (west, south, east, north; degrees), as columns:
+    geonameids, names, country codes, latitudes, longitudes, populations; most populous first.
+    """
+    con = _connection(settings.GAZETTEER_MIN_POPULATION)
+    rows = con.execute("SELECT id, name, country, lat, lon, population FROM places "
+                       "WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? "
+                       "ORDER BY population DESC, id", (box[0], box[2], box[1], box[3])
+                       ).fetchall()
+    if not rows:
+        return [], [], [], [], [], []
+    ids, names, country, lat, lon, pop = (list(col) for col in zip(*rows, strict=True))
+    return ids, names, country, lat, lon, pop
 
 
 def _lookup(name: str) -> tuple[Candidate, ...]:

@@ -32,6 +32,8 @@ DEFAULT_CREDIT = "Basemap: Natural Earth (public domain); places: GeoNames (CC B
 COUNTRY, CAPITAL, PLACE, WATER = 0, 1, 2, 3
 #: Zoom from which country, lake and river names may show (places carry their own).
 COUNTRY_ZOOM, LAKE_ZOOM, RIVER_ZOOM = 2, 6, 7
+#: Zoom from which features without their own ``min_zoom`` are drawn.
+LINE_ZOOM, ROAD_ZOOM = 0, 6
 #: Road kinds drawn from a lower zoom (case-insensitive substrings of ``kind``).
 MAJOR_ROADS = ("major", "motorway", "trunk", "primary", "highway")
 #: Margin around the map's data asked of the basemap, as a share of its size (and at least
@@ -61,20 +63,38 @@ def _frame(context: Mapping[str, gpd.GeoDataFrame], key: str) -> gpd.GeoDataFram
     return frame[keep]
 
 
-def _polygons(frame: gpd.GeoDataFrame | None) -> list[Any]:
-    if frame is None:
-        return []
-    kinds = frame.geometry.geom_type.to_numpy()
-    return [_polygon(g) for g, k in zip(frame.geometry, kinds, strict=True)
-            if k in ("Polygon", "MultiPolygon")]
-
-
-def _linework(frame: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame | None:
+def _only(frame: gpd.GeoDataFrame | None, dim: int) -> gpd.GeoDataFrame | None:
+    """The rows of ``frame`` with parts of dimension ``dim`` (2 areas, 1 lines), collections
+    (as clipping makes them) reduced to those parts; ``None`` when none is left."""
     if frame is None:
         return None
-    kinds = frame.geometry.geom_type.to_numpy()
-    lines = frame[np.isin(kinds, ["LineString", "MultiLineString"])]
-    return lines if len(lines) else None
+    geoms = frame.geometry.to_numpy()
+    collection = shapely.get_type_id(geoms) == 7
+    if collection.any():
+        geoms = geoms.copy()
+        for i in np.flatnonzero(collection):
+            parts = shapely.get_parts(geoms[i])
+            parts = parts[shapely.get_dimensions(parts) == dim]
+            geoms[i] = (shapely.union_all(parts) if len(parts)
+                        else shapely.from_wkt("POLYGON EMPTY"))
+    keep = (shapely.get_dimensions(geoms) == dim) & ~shapely.is_empty(geoms)
+    if not keep.any():
+        return None
+    return frame.set_geometry(geoms, crs=frame.crs)[keep]
+
+
+def _polygons(frame: gpd.GeoDataFrame | None) -> list[Any]:
+    return [] if frame is None else [_polygon(g) for g in frame.geometry]
+
+
+def _zooms(frame: gpd.GeoDataFrame | None, default: int) -> list[int]:
+    """Each feature's ``min_zoom`` (the zoom from which it is worth drawing), else ``default``."""
+    if frame is None:
+        return []
+    if "min_zoom" not in frame:
+        return [default] * len(frame)
+    z = pd.to_numeric(frame["min_zoom"], errors="coerce").fillna(default).to_numpy()
+    return np.clip(np.floor(z), 0, 99).astype(int).tolist()
 
 
 def _col(frame: gpd.GeoDataFrame, name: str) -> np.ndarray:
@@ -102,11 +122,41 @@ class _Labels:
 def _country_labels(labels: _Labels, countries: gpd.GeoDataFrame | None) -> None:
     if countries is None:
         return
-    area = shapely.area(countries.geometry.to_numpy())
+    geoms = countries.geometry.to_numpy()
+    area = shapely.area(geoms)
     names = _col(countries, "name")
+    zooms = _zooms(countries, COUNTRY_ZOOM)
+    own = None
+    if "label_x" in countries and "label_y" in countries:
+        own = shapely.points(pd.to_numeric(countries["label_x"], errors="coerce").to_numpy(),
+                             pd.to_numeric(countries["label_y"], errors="coerce").to_numpy())
     for i in np.argsort(-area, kind="stable"):
-        labels.add(_text(names[i]), countries.geometry.iloc[i].representative_point(),
-                   COUNTRY, COUNTRY_ZOOM)
+        # the country's own label point when it lies in the map's part of the country
+        point = own[i] if own is not None and shapely.contains(geoms[i], own[i]) else (
+            shapely.point_on_surface(geoms[i]))
+        labels.add(_text(names[i]), point, COUNTRY, max(zooms[i], COUNTRY_ZOOM))
+
+
+#: Country names repeat inside the country on grids of this spacing (degrees) from this zoom,
+#: so a zoomed-in view still names the country it shows (collisions thin them out).
+REPEATS = ((2.5, 6), (0.8, 8))
+
+
+def _country_repeats(labels: _Labels, countries: gpd.GeoDataFrame | None) -> None:
+    if countries is None:
+        return
+    names = _col(countries, "name")
+    for step, zoom in REPEATS:
+        for geom, name in zip(countries.geometry.to_numpy(), names, strict=True):
+            x0, y0, x1, y1 = geom.bounds
+            xs = np.arange(np.ceil(x0 / step) * step, x1, step)
+            ys = np.arange(np.ceil(y0 / step) * step, y1, step)
+            if not len(xs) or not len(ys):
+                continue
+            gx, gy = np.meshgrid(xs + step / 2 * (zoom > 6), ys)
+            points = shapely.points(gx.ravel(), gy.ravel())
+            for point in points[shapely.contains_xy(geom, gx.ravel(), gy.ravel())]:
+                labels.add(_text(name), point, COUNTRY, zoom)
 
 
 def _place_labels(labels: _Labels, places: gpd.GeoDataFrame | None) -> None:
@@ -130,33 +180,40 @@ def _water_labels(labels: _Labels, lakes: gpd.GeoDataFrame | None,
                   rivers: gpd.GeoDataFrame | None) -> None:
     if lakes is not None:
         area = shapely.area(lakes.geometry.to_numpy())
-        names = _col(lakes, "name")
+        names, zooms = _col(lakes, "name"), _zooms(lakes, LAKE_ZOOM)
         for i in np.argsort(-area, kind="stable"):
             labels.add(_text(names[i]), lakes.geometry.iloc[i].representative_point(), WATER,
-                       LAKE_ZOOM)
+                       max(zooms[i] + 1, LAKE_ZOOM))
     if rivers is not None:
         length = shapely.length(rivers.geometry.to_numpy())
-        names = _col(rivers, "name")
+        names, zooms = _col(rivers, "name"), _zooms(rivers, RIVER_ZOOM)
+        seen: set[str] = set()
         for i in np.argsort(-length, kind="stable"):
+            name = _text(names[i])
+            if name in seen:  # a river cut in pieces: named once, on its longest piece
+                continue
+            seen.add(name)
             geom = rivers.geometry.iloc[i]
-            labels.add(_text(names[i]), geom.interpolate(0.5, normalized=True), WATER,
-                       RIVER_ZOOM)
+            labels.add(name, geom.interpolate(0.5, normalized=True), WATER,
+                       max(zooms[i] + 2, RIVER_ZOOM))
 
 
 def _roads(roads: gpd.GeoDataFrame | None) -> dict[str, list[Any]]:
     if roads is None:
-        return {"coords": [], "major": []}
+        return {"coords": [], "major": [], "minZoom": []}
     kind = pd.Series(_col(roads, "kind"), dtype=object).str.lower()
     major = np.zeros(len(roads), dtype=bool)
     for word in MAJOR_ROADS:
         major |= kind.str.contains(word, regex=False).to_numpy(dtype=bool)
-    return {"coords": _lines(roads.geometry.to_numpy()), "major": major.astype(int).tolist()}
+    return {"coords": _lines(roads.geometry.to_numpy()), "major": major.astype(int).tolist(),
+            "minZoom": _zooms(roads, ROAD_ZOOM)}
 
 
 def _credit(context: Mapping[str, gpd.GeoDataFrame]) -> str:
-    found = {_text(f.attrs.get("source", "")) for f in context.values() if f is not None}
-    found.discard("")
-    return "; ".join(sorted(found)) if found else DEFAULT_CREDIT
+    from geo.maps.basemap import attribution
+
+    found = attribution({k: v for k, v in context.items() if v is not None})
+    return "Basemap: " + "; ".join(found) if found else DEFAULT_CREDIT
 
 
 def context_payload(context: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
@@ -182,20 +239,24 @@ def context_payload(context: Mapping[str, gpd.GeoDataFrame]) -> dict[str, Any]:
     """
     strings = _Strings()
     frames = {key: _frame(context, key) for key in CONTEXT_KEYS}
+    land, countries, lakes = (_only(frames[k], 2) for k in ("land", "countries", "lakes"))
+    coast, rivers, roads, rail = (_only(frames[k], 1)
+                                  for k in ("coastline", "rivers", "roads", "railways"))
     labels = _Labels(strings)
-    _country_labels(labels, frames["countries"])
+    _country_labels(labels, countries)
     _place_labels(labels, frames["places"])
-    _water_labels(labels, frames["lakes"], _linework(frames["rivers"]))
-    lakes, rivers = frames["lakes"], _linework(frames["rivers"])
-    coast, rail = _linework(frames["coastline"]), _linework(frames["railways"])
+    _water_labels(labels, lakes, rivers)
+    _country_repeats(labels, countries)
     return {
-        "land": _polygons(frames["land"]),
-        "countries": {"coords": _polygons(frames["countries"])},
+        "land": _polygons(land),
+        "countries": {"coords": _polygons(countries)},
         "coastline": _lines(coast.geometry.to_numpy()) if coast is not None else [],
-        "rivers": {"coords": _lines(rivers.geometry.to_numpy()) if rivers is not None else []},
-        "lakes": {"coords": _polygons(lakes)},
-        "roads": _roads(_linework(frames["roads"])),
-        "railways": _lines(rail.geometry.to_numpy()) if rail is not None else [],
+        "rivers": {"coords": _lines(rivers.geometry.to_numpy()) if rivers is not None else [],
+                   "minZoom": _zooms(rivers, LINE_ZOOM)},
+        "lakes": {"coords": _polygons(lakes), "minZoom": _zooms(lakes, LINE_ZOOM)},
+        "roads": _roads(roads),
+        "railways": {"coords": _lines(rail.geometry.to_numpy()) if rail is not None else [],
+                     "minZoom": _zooms(rail, ROAD_ZOOM)},
         "labels": labels.rows,
         "strings": strings.table(),
         "credit": _credit(context),

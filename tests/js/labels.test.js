@@ -70,3 +70,17 @@ test("no two placed labels overlap, whatever the candidates", () => {
   assert.deepEqual(placed.map((p) => p.index), placed.map((p) => p.index).sort((a, b) => a - b));
   assert.equal(placed[0].index, 0);
 });
+
+test("no label is placed over a blocked box (a control of the map)", () => {
+  const cands = [{x: 100, y: 100, w: 50, h: 14, dot: true}, {x: 300, y: 100, w: 50, h: 14,
+                                                             dot: true}];
+  const placed = labels.place(cands, 400, 300, [[0, 0, 200, 300]]);
+  assert.deepEqual(placed.map((p) => p.index), [1]);
+});
+
+test("a repeated name keeps its distance from its twin", () => {
+  const name = (x, y) => ({x, y, w: 60, h: 16, dot: false, key: "Rwanda", spread: 300});
+  const placed = labels.place([name(100, 100), name(250, 200), name(500, 100),
+                               {x: 250, y: 200, w: 40, h: 14, dot: true}], 800, 600);
+  assert.deepEqual(placed.map((p) => p.index), [0, 2, 3]);
+});

@@ -10,7 +10,7 @@ RR.basemap = (function () {
   var C = RR.core;
   var STYLE = {
     land: {fillColor: "#ece9e2", fillOpacity: 1, color: "#ece9e2", weight: 0.5},
-    coast: {color: "#7d9cb5", weight: 0.9, opacity: 1},
+    coast: {color: "#7d9cb5", weight: 1.6, opacity: 1},
     lake: {fillColor: "#bcd3e5", fillOpacity: 1, color: "#7d9cb5", weight: 0.7},
     river: {color: "#86abcb", weight: 1.2, opacity: 1},
     road: {color: "#c4976b", weight: 0.9, opacity: 0.9},
@@ -25,9 +25,10 @@ RR.basemap = (function () {
     "rr-label-place": "11px system-ui, sans-serif",
     "rr-label-water": "italic 11px system-ui, sans-serif"
   };
-  var MIN_ZOOM = {road: 6, major: 4, rail: 5};
+  var MIN_ZOOM = {major: 4, rail: 5};
+  var COUNTRY_SPREAD = 450;  // px between two labels of one country's name
 
-  function opts(base, renderer) {
+  function opts(base, renderer) {  // interactive: false: the basemap never takes a click
     var o = {renderer: renderer, interactive: false};
     for (var k in base) { if (base.hasOwnProperty(k)) { o[k] = base[k]; } }
     return o;
@@ -40,7 +41,8 @@ RR.basemap = (function () {
       var kind = B.labels.kind[i];
       out.push({lat: B.labels.lat[i], lon: B.labels.lon[i], text: str(B.labels.text[i]),
                 cls: KINDS[kind] || KINDS[2], dot: kind === 1 || kind === 2,
-                minZoom: B.labels.minZoom[i], maxZoom: kind === 0 ? 9 : 99});
+                minZoom: B.labels.minZoom[i], maxZoom: 99,
+                spread: kind === 0 ? COUNTRY_SPREAD : 0});
     }
     return out;
   }
@@ -49,35 +51,48 @@ RR.basemap = (function () {
     function str(i) { return (i === null || i === undefined || i < 0) ? "" : B.strings[i]; }
     var under = L.canvas({pane: "rr-land", padding: 0.1});
     var over = L.canvas({pane: "rr-water", padding: 0.1});
-    var group = L.layerGroup(), byZoom = [];
+    var group = L.layerGroup(), byZoom = [], buckets = {};
     var land = L.featureGroup(), lines = L.featureGroup();
-    function polys(list, style, renderer, target) {
-      list.forEach(function (c) {
-        var coords = C.decodePolygon(c);
-        if (coords.length) { target.addLayer(L.polygon(coords, opts(style, renderer))); }
-      });
+    /* features drawn from their own zoom on: one group per (kind, zoom) */
+    function bucket(kind, zoom) {
+      var key = kind + ":" + zoom;
+      if (!buckets[key]) {
+        buckets[key] = L.featureGroup();
+        byZoom.push([buckets[key], zoom]);
+      }
+      return buckets[key];
     }
-    function polylines(list, style, target) {
-      list.forEach(function (c) {
-        target.addLayer(L.polyline(C.decodeLines(c), opts(style, over)));
-      });
-    }
-    polys(B.land, STYLE.land, under, land);
-    polys(B.lakes.coords, STYLE.lake, over, lines);
-    polylines(B.coastline, STYLE.coast, lines);
-    polylines(B.rivers.coords, STYLE.river, lines);
-    var roads = L.featureGroup(), major = L.featureGroup(), rail = L.featureGroup();
+    B.land.forEach(function (c) {
+      var coords = C.decodePolygon(c);
+      if (coords.length) { land.addLayer(L.polygon(coords, opts(STYLE.land, under))); }
+    });
+    B.lakes.coords.forEach(function (c, i) {
+      var coords = C.decodePolygon(c);
+      if (coords.length) {
+        bucket("lake", B.lakes.minZoom[i]).addLayer(L.polygon(coords, opts(STYLE.lake, over)));
+      }
+    });
+    B.rivers.coords.forEach(function (c, i) {
+      bucket("river", B.rivers.minZoom[i])
+        .addLayer(L.polyline(C.decodeLines(c), opts(STYLE.river, over)));
+    });
     B.roads.coords.forEach(function (c, i) {
       var m = B.roads.major[i];
-      (m ? major : roads).addLayer(L.polyline(C.decodeLines(c),
-                                              opts(m ? STYLE.major : STYLE.road, over)));
+      bucket(m ? "major" : "road", Math.max(B.roads.minZoom[i], m ? MIN_ZOOM.major : 0))
+        .addLayer(L.polyline(C.decodeLines(c), opts(m ? STYLE.major : STYLE.road, over)));
     });
-    polylines(B.railways, STYLE.rail, rail);
+    B.railways.coords.forEach(function (c, i) {
+      bucket("rail", Math.max(B.railways.minZoom[i], MIN_ZOOM.rail))
+        .addLayer(L.polyline(C.decodeLines(c), opts(STYLE.rail, over)));
+    });
+    /* country outlines, then the coast over them (a border is the part left dashed) */
     B.countries.coords.forEach(function (c) {
       var coords = C.decodePolygon(c);
       if (coords.length) { lines.addLayer(L.polygon(coords, opts(STYLE.border, over))); }
     });
-    byZoom.push([roads, MIN_ZOOM.road], [major, MIN_ZOOM.major], [rail, MIN_ZOOM.rail]);
+    B.coastline.forEach(function (c) {
+      lines.addLayer(L.polyline(C.decodeLines(c), opts(STYLE.coast, over)));
+    });
     var labels = RR.labels.labelLayer(labelItems(B, str), function (cls) { return FONTS[cls]; });
     group.addLayer(land);
     group.addLayer(lines);

@@ -48,11 +48,23 @@ RR.labels = (function () {
   };
 
   /* Candidates {x, y, w, h, dot} in priority order -> [{index, box}] of those placed, each box
-   * inside [0, 0, width, height] and overlapping no other (nor a dot of a placed label). */
-  function place(cands, width, height) {
-    var grid = new Grid(), out = [];
+   * inside [0, 0, width, height] and overlapping no other, no dot of a placed label and no
+   * blocked box [x, y, w, h] (the map's controls). A candidate with a key and a spread is left
+   * out within spread px of a placed one of the same key (a name repeated across a country). */
+  function place(cands, width, height, blocked) {
+    var grid = new Grid(), out = [], byKey = {};
+    (blocked || []).forEach(function (b) { grid.take(b); });
+    function near(c) {
+      var list = byKey[c.key] || [];
+      for (var k = 0; k < list.length; k++) {
+        var dx = list[k][0] - c.x, dy = list[k][1] - c.y;
+        if (dx * dx + dy * dy < c.spread * c.spread) { return true; }
+      }
+      return false;
+    }
     for (var i = 0; i < cands.length; i++) {
       var c = cands[i], boxes = positions(c);
+      if (c.key !== undefined && near(c)) { continue; }
       var dot = c.dot ? [c.x - 2, c.y - 2, 4, 4] : null;
       if (dot && !grid.free(dot)) { continue; }
       for (var k = 0; k < boxes.length; k++) {
@@ -61,6 +73,7 @@ RR.labels = (function () {
         if (!grid.free(b)) { continue; }
         grid.take(b);
         if (dot) { grid.take(dot); }
+        if (c.key !== undefined) { (byKey[c.key] = byKey[c.key] || []).push([c.x, c.y]); }
         out.push({index: i, box: b});
         break;
       }
@@ -68,7 +81,8 @@ RR.labels = (function () {
     return out;
   }
 
-  /* A layer of labels: items {lat, lon, text, cls, dot, minZoom, maxZoom} in priority order;
+  /* A layer of labels: items {lat, lon, text, cls, dot, minZoom, maxZoom, spread} in priority
+   * order (spread: px between two labels of the same text, see place());
    * font(cls) is the CSS font of a class (for measuring). */
   function labelLayer(items, font) {
     var widths = {}, measure = document.createElement("canvas").getContext("2d");
@@ -94,6 +108,16 @@ RR.labels = (function () {
         L.DomUtil.remove(this._box);
         this._box = null;
       },
+      /* boxes of the map's controls (panel, legend, slider ...), in container pixels */
+      blocked: function () {
+        var r = this._map.getContainer().getBoundingClientRect(), out = [];
+        var controls = this._map.getContainer().querySelectorAll(".leaflet-control");
+        for (var i = 0; i < controls.length; i++) {
+          var c = controls[i].getBoundingClientRect();
+          if (c.width && c.height) { out.push([c.left - r.left, c.top - r.top, c.width, c.height]); }
+        }
+        return out;
+      },
       /* the labels of the view, placed again */
       update: function () {
         var map = this._map, box = this._box;
@@ -107,10 +131,11 @@ RR.labels = (function () {
             continue;
           }
           var p = map.latLngToContainerPoint([it.lat, it.lon]);
-          cands.push({x: p.x, y: p.y, w: widthOf(it), h: it.dot ? 14 : 16, dot: it.dot});
+          cands.push({x: p.x, y: p.y, w: widthOf(it), h: it.dot ? 14 : 16, dot: it.dot,
+                      key: it.spread ? it.text : undefined, spread: it.spread});
           chosen.push(it);
         }
-        var placed = place(cands, size.x, size.y);
+        var placed = place(cands, size.x, size.y, this.blocked());
         while (box.firstChild) { box.removeChild(box.firstChild); }
         var origin = map.containerPointToLayerPoint([0, 0]);
         placed.forEach(function (pl) {

@@ -102,6 +102,8 @@ RR.labels = (function () {
         this._box.setAttribute("aria-label", "Place, country and water names");
         map.on("moveend resize", this.update, this);
         this.update();
+        var self = this;
+        setTimeout(function () { self.update(); }, 0);  // again once every control is there
       },
       onRemove: function (map) {
         map.off("moveend resize", this.update, this);

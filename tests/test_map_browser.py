@@ -245,6 +245,8 @@ def test_hostile_text_stays_text(open_map):
     assert injected["links"] == ["https://ok.example/"]
     body = page.locator("body").inner_text()
     assert "<img src=x onerror=alert(1)>" in body
+    labels = page.evaluate("[...document.querySelectorAll('.rr-label')].map((e) => e.textContent)")
+    assert "Westport" + D.IMG in labels and "Nordland" + D.CLOSE in labels  # basemap names
     assert s.dialogs == []
     assert s.errors == []
     assert s.requests == []

@@ -106,3 +106,24 @@ test("without a pixel list (too many pixels) the repaint rasterises again, same 
   redrawn.paint(c, b, colour);
   assert.deepEqual(c, a);
 });
+
+test("in time slices the view and the repaint give the same picture", () => {
+  const lines = [];
+  for (let k = 0; k < 600; k++) { lines.push([[1 + (k % 30), 1 + (k % 20)], [38, 2 + (k % 21)]]); }
+  const g = geometry(lines);
+  const bands = lines.map((_, k) => 1 + (k % 5));
+  const b = raster.bucket(g, VIEW, (s) => bands[s]);
+  const once = new raster.Raster(g, STYLE, WIDTHS, (s) => s % 7 === 0);
+  const a = new Uint32Array(W * H);
+  once.view(a, W, H, b, TR);
+  once.paint(a, b, colour);
+  const sliced = new raster.Raster(g, STYLE, WIDTHS, (s) => s % 7 === 0);
+  const c = new Uint32Array(W * H);
+  let calls = 0;
+  for (const job of [sliced.viewJob(c, W, H, b, TR), sliced.paintJob(c, b, colour)]) {
+    while (!job(0)) { calls++; }  // a deadline long past: 256 segments per slice
+    calls++;
+  }
+  assert.ok(calls >= 6, String(calls));
+  assert.deepEqual(c, a);
+});

@@ -85,7 +85,11 @@ RR.incidents = (function () {
           "each one.");
       L.popup({maxWidth: 300}).setLatLng(m.getLatLng()).setContent(box).openOn(map);
     });
-    map.on("moveend", draw);
+    var timer = null;
+    map.on("moveend", function () {  // in a task of its own after the segments' redraw
+      clearTimeout(timer);
+      timer = setTimeout(draw, 0);
+    });
     layer.on("add", function () { setTimeout(draw, 0); });
     return {
       layer: layer,

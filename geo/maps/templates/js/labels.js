@@ -100,15 +100,21 @@ RR.labels = (function () {
         this._box = L.DomUtil.create("div", "rr-labels", map.getPane("rr-labels"));
         this._box.setAttribute("role", "group");
         this._box.setAttribute("aria-label", "Place, country and water names");
-        map.on("moveend resize", this.update, this);
+        map.on("moveend resize", this._later, this);
         this.update();
         var self = this;
         setTimeout(function () { self.update(); }, 0);  // again once every control is there
       },
       onRemove: function (map) {
-        map.off("moveend resize", this.update, this);
+        map.off("moveend resize", this._later, this);
         L.DomUtil.remove(this._box);
         this._box = null;
+      },
+      /* update() in a task of its own after the move's redraws (no long task together) */
+      _later: function () {
+        var self = this;
+        clearTimeout(this._timer);
+        this._timer = setTimeout(function () { self.update(); }, 0);
       },
       /* boxes of the map's controls (panel, legend, slider ...), in container pixels */
       blocked: function () {

@@ -5,7 +5,8 @@
  * A Raster keeps, per view, the step-independent pixels (casings, and the distinct outline of
  * segments outside coverage) and the list of band pixels of every segment; paint() then only
  * restores those pixels and writes each segment's listed pixels in its band colour, bands in
- * ascending order (the highest band on top, as in the stroked drawing).
+ * ascending order (the highest band on top, as in the stroked drawing). Both also run as jobs
+ * in time slices (viewJob, paintJob), so no task of the page runs long on a large map.
  */
 RR.raster = (function () {
   "use strict";
@@ -117,50 +118,82 @@ RR.raster = (function () {
     this.max = MAX_PIXELS;
   }
 
-  /* The step-independent part of a view: every casing (outside coverage: a wider outline
-   * colour) into buf, kept as this.base, and the band pixels of each segment in view listed as
-   * index runs. tr = [scale, ox, oy]: world -> buffer pixel. */
-  Raster.prototype.view = function (buf, W, H, b, tr) {
-    var g = this.g, w = this.widths, i, s;
+  /* The step-independent part of a view, as a job run in slices: every casing (outside
+   * coverage: a wider outline colour) into buf, kept as this.base, and the band pixels of each
+   * segment in view listed as index runs. tr = [scale, ox, oy]: world -> buffer pixel. The job
+   * is a function(deadline) that works until performance.now() passes deadline and returns
+   * true once done. */
+  Raster.prototype.viewJob = function (buf, W, H, b, tr) {
+    var self = this, g = this.g, w = this.widths, pass = 0, i = b.start[1];
     var list = {pix: this.pixBuf || new Int32Array(1 << 16), n: 0, max: this.max};
     buf.fill(0);
     this.W = W;
     this.H = H;
     this.tr = tr;
-    for (var pass = 0; pass < 2; pass++) {  // inside casings, then outside outlines on top
-      for (i = b.start[1]; i < b.n; i++) {
-        s = b.order[i];
-        if ((this.outside(s) ? 1 : 0) !== pass) { continue; }
-        this.from[s] = list.n;
-        lines(g, buf, W, H, s, tr, pass ? this.outline : this.casing,
-              pass ? w.outline : w.casing, w.band, list);
-        this.to[s] = list.n;
+    this.base = null;
+    return function (deadline) {
+      var done = 0;  // segments this slice: the deadline is checked every 256
+      while (pass < 2) {  // inside casings, then outside outlines on top
+        while (i < b.n) {
+          var s = b.order[i++];
+          if ((self.outside(s) ? 1 : 0) === pass) {
+            self.from[s] = list.n;
+            lines(g, buf, W, H, s, tr, pass ? self.outline : self.casing,
+                  pass ? w.outline : w.casing, w.band, list);
+            self.to[s] = list.n;
+          }
+          if ((++done & 255) === 0 && performance.now() > deadline) { return false; }
+        }
+        pass++;
+        i = b.start[1];
       }
-    }
-    this.pixBuf = list.pix;
-    this.pix = list.n <= list.max ? list.pix : null;
-    this.base = (this.base && this.base.length === buf.length)
-      ? this.base : new Uint32Array(buf.length);
-    this.base.set(buf);
+      self.pixBuf = list.pix;
+      self.pix = list.n <= list.max ? list.pix : null;
+      self.base = new Uint32Array(buf.length);
+      self.base.set(buf);
+      return true;
+    };
   };
 
   /* Restore the view's casings and write each segment's band pixels in the colour of its
-   * group now (colourOfGroup(k) for k = 1..6), highest band last. */
-  Raster.prototype.paint = function (buf, b, colourOfGroup) {
-    buf.set(this.base);
-    var pix = this.pix, from = this.from, to = this.to;
-    for (var k = 1; k <= 6; k++) {
-      if (b.start[k + 1] === b.start[k]) { continue; }
-      var colour = rgba(colourOfGroup(k));
-      for (var i = b.start[k]; i < b.start[k + 1]; i++) {
-        var s = b.order[i];
-        if (pix) {
-          for (var j = from[s], e = to[s]; j < e; j++) { buf[pix[j]] = colour; }
-        } else {  // too many pixels to list: rasterise again
-          lines(this.g, buf, this.W, this.H, s, this.tr, colour, this.widths.band, 0, null);
-        }
+   * group now (colourOfGroup(k) for k = 1..6), highest band last; a job as viewJob's. */
+  Raster.prototype.paintJob = function (buf, b, colourOfGroup) {
+    var self = this, k = 1, i = -1, colour = 0;
+    return function (deadline) {
+      var done = 0;
+      if (i < 0) {
+        buf.set(self.base);
+        i = b.start[1];
+        colour = rgba(colourOfGroup(1));
       }
-    }
+      var pix = self.pix, from = self.from, to = self.to;
+      while (k <= 6) {
+        var end = b.start[k + 1];
+        if (i < b.start[k]) { i = b.start[k]; }
+        while (i < end) {
+          var s = b.order[i++];
+          if (pix) {
+            for (var j = from[s], e = to[s]; j < e; j++) { buf[pix[j]] = colour; }
+          } else {  // too many pixels to list: rasterise again
+            lines(self.g, buf, self.W, self.H, s, self.tr, colour, self.widths.band, 0, null);
+          }
+          if ((++done & 255) === 0 && performance.now() > deadline) { return false; }
+        }
+        k++;
+        if (k <= 6) { colour = rgba(colourOfGroup(k)); }
+      }
+      return true;
+    };
+  };
+
+  /* The view job at once (see viewJob). */
+  Raster.prototype.view = function (buf, W, H, b, tr) {
+    this.viewJob(buf, W, H, b, tr)(Infinity);
+  };
+
+  /* The paint job at once (see paintJob). */
+  Raster.prototype.paint = function (buf, b, colourOfGroup) {
+    this.paintJob(buf, b, colourOfGroup)(Infinity);
   };
 
   return {rgba: rgba, bucket: bucket, rasterLine: rasterLine, lines: lines, Raster: Raster};

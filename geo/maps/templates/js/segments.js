@@ -9,7 +9,7 @@ RR.segments = (function () {
 
   var G = RR.geometry, R = RR.raster;
   var EXCLUDED = ".leaflet-control, .leaflet-popup, .leaflet-marker-icon, .leaflet-tooltip";
-  var PAD = 0.1, TOL_PX = 6, FAST_VERTICES = 60000;
+  var PAD = 0.1, TOL_PX = 6, FAST_VERTICES = 60000, SLICE_MS = 40;
   var WIDTH = {casing: 7, outline: 11, band: 4, hlCasing: 10, hlOutline: 13, hlBand: 7};
 
   /* style: {casing, outline}; groupOf(s): 1..5 band, 6 unknown; outside(s): outside coverage;
@@ -26,6 +26,7 @@ RR.segments = (function () {
         this._canvas.style.pointerEvents = "none";
         this._hl.style.pointerEvents = "none";
         this._order = new Int32Array(g.n);
+        this._size = [0, 0];
         this._groups = new Uint8Array(g.n);
         this._hover = -1;
         map.on("moveend resize", this._reset, this);
@@ -62,36 +63,48 @@ RR.segments = (function () {
         L.DomUtil.setTransform(this._canvas, offset, scale);
         L.DomUtil.setTransform(this._hl, offset, scale);
       },
+      /* After a pan, zoom or resize: the canvases' next place and size. They move there when
+       * the new picture is ready (until then the old one stays where it belongs). */
       _reset: function () {
         var map = this._map, size = map.getSize();
-        var min = map.containerPointToLayerPoint(size.multiplyBy(-PAD)).round();
-        var w = Math.round(size.x * (1 + 2 * PAD)), h = Math.round(size.y * (1 + 2 * PAD));
-        var dpr = window.devicePixelRatio || 1;
-        this._min = min;
-        this._center = map.getCenter();
-        this._zoom = map.getZoom();
-        [this._canvas, this._hl].forEach(function (c) {
-          L.DomUtil.setPosition(c, min);
-          if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-            c.width = Math.round(w * dpr);
-            c.height = Math.round(h * dpr);
-            c.style.width = w + "px";
-            c.style.height = h + "px";
-          }
-        });
-        this._size = [w, h];
+        this._pending = {
+          min: map.containerPointToLayerPoint(size.multiplyBy(-PAD)).round(),
+          center: map.getCenter(), zoom: map.getZoom(),
+          w: Math.round(size.x * (1 + 2 * PAD)), h: Math.round(size.y * (1 + 2 * PAD))};
         this.redraw();
       },
-      /* world -> canvas pixel: x * scale + off[0] */
-      _transform: function () {
-        var scale = Math.pow(2, this._zoom), origin = this._map.getPixelOrigin();
-        return [scale, -origin.x - this._min.x, -origin.y - this._min.y];
+      /* the pending place and size onto both canvases */
+      _apply: function () {
+        var v = this._pending, dpr = window.devicePixelRatio || 1;
+        if (!v) { return; }
+        this._pending = null;
+        this._min = v.min;
+        this._center = v.center;
+        this._zoom = v.zoom;
+        this._size = [v.w, v.h];
+        [this._canvas, this._hl].forEach(function (c) {
+          L.DomUtil.setPosition(c, v.min);
+          if (c.width !== Math.round(v.w * dpr) || c.height !== Math.round(v.h * dpr)) {
+            c.width = Math.round(v.w * dpr);
+            c.height = Math.round(v.h * dpr);
+            c.style.width = v.w + "px";
+            c.style.height = v.h + "px";
+          }
+        });
+      },
+      /* world -> canvas pixel of a view {min, zoom}: x * scale + off[0] */
+      _transform: function (v) {
+        v = v || {min: this._min, zoom: this._zoom};
+        var scale = Math.pow(2, v.zoom), origin = this._map.getPixelOrigin();
+        return [scale, -origin.x - v.min.x, -origin.y - v.min.y];
       },
       redraw: function () {
         if (!this._map) { return; }
-        var t0 = performance.now();
-        var tr = this._transform(), scale = tr[0], ox = tr[1], oy = tr[2];
-        var w = this._size[0], h = this._size[1], margin = 8 / scale;
+        var t0 = performance.now(), self = this;
+        var v = this._pending || {min: this._min, zoom: this._zoom, w: this._size[0],
+                                  h: this._size[1]};
+        var tr = this._transform(v), scale = tr[0], ox = tr[1], oy = tr[2];
+        var w = v.w, h = v.h, margin = 8 / scale;
         var view = [-ox / scale - margin, -oy / scale - margin, (w - ox) / scale + margin,
                     (h - oy) / scale + margin];
         var b = R.bucket(g, view, groupOf, this._order, this._groups), k;
@@ -102,12 +115,19 @@ RR.segments = (function () {
           verts += g.vStart[g.partStart[sk + 1]] - g.vStart[g.partStart[sk]];
         }
         this._fast = verts > this.fastVertices;
+        this._job = (this._job || 0) + 1;  // a newer drawing supersedes a running one
         if (this._fast) {
-          this._raster(ctx, b, [scale * dpr, ox * dpr, oy * dpr], dpr);
+          var W = Math.round(w * dpr), H = Math.round(h * dpr);
+          if (this._canvas.width !== W || this._canvas.height !== H) { this._apply(); }
+          this._raster(ctx, b, [scale * dpr, ox * dpr, oy * dpr], dpr, W, H, function () {
+            self._apply();
+            self._finish(b.n, t0);
+          });
         } else {
+          this._apply();
           this._stroke(ctx, b, tr, dpr, w, h);
+          this._finish(b.n, t0);
         }
-        this._finish(b.n, t0);
       },
       _stroke: function (ctx, b, tr, dpr, w, h) {
         var self = this, k;
@@ -144,27 +164,43 @@ RR.segments = (function () {
         this._map.getContainer().setAttribute("data-rr-drawn", String(n));
         if (this._hover >= 0) { this._highlight(this._hover); }
       },
-      /* Many vertices in view: RR.raster, casing 5 px, outline 8 px, band 3 px. */
-      _raster: function (ctx, b, tr, dpr) {
-        var W = this._canvas.width, H = this._canvas.height;
-        var img = this._img;
-        if (!img || img.width !== W || img.height !== H) {
-          img = this._img = ctx.createImageData(W, H);
-          this._buf = new Uint32Array(img.data.buffer);
+      /* Many vertices in view: RR.raster, casing 5 px, outline 8 px, band 3 px, in slices of
+       * SLICE_MS (the first one now: a small map is drawn at once); done() when the picture is
+       * on the canvas. */
+      _raster: function (ctx, b, tr, dpr, W, H, done) {
+        var self = this, job = this._job, r = this._rasterizer;
+        if (!this._img || this._img.width !== W || this._img.height !== H) {
+          this._img = ctx.createImageData(W, H);
+          this._buf = new Uint32Array(this._img.data.buffer);
         }
-        if (!this._rasterizer) {
-          this._rasterizer = new R.Raster(g, style, {
+        if (!r) {
+          r = this._rasterizer = new R.Raster(g, style, {
             casing: Math.max(1, Math.round(5 * dpr)), outline: Math.max(1, Math.round(8 * dpr)),
             band: Math.max(1, Math.round(3 * dpr))}, outside);
         }
-        var key = [this._zoom, this._min.x, this._min.y, W, H].join(",");
+        var key = [tr[0], tr[1], tr[2], W, H].join(","), steps = [];
         if (this._baseKey !== key) {
-          this._rasterizer.view(this._buf, W, H, b, tr);
-          this._baseKey = key;
+          this._baseKey = null;
+          steps.push(r.viewJob(this._buf, W, H, b, tr));
+          steps.push(function () { self._baseKey = key; return true; });
         }
-        this._rasterizer.paint(this._buf, b, colourOfGroup);
-        ctx.setTransform(1, 0, 0, 1, 0, 0);
-        ctx.putImageData(img, 0, 0);
+        steps.push(r.paintJob(this._buf, b, colourOfGroup));
+        var img = this._img;
+        function run() {
+          if (self._job !== job || !self._map) { return; }
+          var deadline = performance.now() + SLICE_MS;
+          while (steps.length) {
+            if (!steps[0](deadline)) {
+              setTimeout(run, 0);
+              return;
+            }
+            steps.shift();
+          }
+          ctx.setTransform(1, 0, 0, 1, 0, 0);
+          ctx.putImageData(img, 0, 0);
+          done();
+        }
+        run();
       },
       _trace: function (ctx, s, tr) {
         var scale = tr[0], ox = tr[1], oy = tr[2];
@@ -187,6 +223,7 @@ RR.segments = (function () {
         var dpr = window.devicePixelRatio || 1;
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
         ctx.clearRect(0, 0, this._size[0], this._size[1]);
+        this._hl.style.display = s < 0 ? "none" : "";  // an empty layer costs compositing
         if (s < 0) { return; }
         ctx.lineCap = "round";
         ctx.lineJoin = "round";
@@ -232,6 +269,9 @@ RR.segments = (function () {
       },
       _pointer: function (e) {
         var map = this._map;
+        if (map.dragging && map.dragging._draggable && map.dragging._draggable._moving) {
+          return;  // the map is being dragged: nothing to hover
+        }
         if (e.target && e.target.closest && e.target.closest(EXCLUDED)) {
           this._setHover(-1, null);
           return;

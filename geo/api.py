@@ -82,8 +82,9 @@ def build(
     **options
         Passed to :func:`geo.pipeline.prepare`: ``encoding`` (of a non-UTF-8 incidents CSV),
         ``repair`` (repair invalid boundary polygons, logged, instead of failing),
-        ``min_count`` (with ``public``: suppress incidents with a smaller ``count``) and any
-        option the pipeline accepts.
+        ``min_count`` (with ``public``: suppress incidents with a smaller ``count``),
+        ``context_osm`` (an OSM extract whose roads and place names the maps' basemap adds) and
+        any option the pipeline accepts.
 
     Returns
     -------
@@ -306,14 +307,15 @@ class Build:
                          public=p.public, **options)
 
     def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """The static map on matplotlib axes: boundaries, segments by band, incidents.
+        """The static map on matplotlib axes: the offline basemap (neighbouring countries,
+        water, roads, place names), boundaries, segments by band, incidents.
 
         Parameters
         ----------
         ax
             Axes to draw into; default: a new pyplot figure (shown inline by Jupyter).
         **kwargs
-            Options of :func:`geo.maps.static.draw_risk_map` (``legend``).
+            Options of :func:`geo.maps.static.draw_risk_map` (``legend``, ``context``).
 
         Returns
         -------
@@ -335,7 +337,8 @@ class Build:
             _, ax = plt.subplots(figsize=(8.27, 6.5), layout="constrained")
         p = self._prepared
         return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
-                             model=p.model, public=p.public, **kwargs)
+                             model=p.model, public=p.public,
+                             **{"context_osm": p.context_osm, **kwargs})
 
     def figure(self, *, title: str | None = None, route: str | None = None) -> Figure:
         """The report figure ``to_files`` saves: A4 wide, title, legends, sources, mark.
@@ -370,7 +373,8 @@ class Build:
                 raise UsageError(f"no corridor of the route family {route!r}; families: "
                                  f"{known}", field="route")
         return plot_risk_map(scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                             title=title, sources=sources_of(p.incidents), public=p.public)
+                             title=title, sources=sources_of(p.incidents), public=p.public,
+                             context_osm=p.context_osm)
 
     # ------------------------------------------------------------------ files
 

@@ -156,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="add an online basemap by its xyzservices name (e.g. "
                             "OpenStreetMap); repeatable; the map then needs the network for "
                             "those tiles")
+    build.add_argument("--context-osm", dest="context_osm", type=Path, metavar="FILE",
+                       help="an OpenStreetMap extract (.osm.pbf, .osm) whose main roads and "
+                            "place names are added to the maps' offline basemap")
     build.add_argument("--formats", default=",".join(STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
     build.add_argument("--geoparquet", action="store_true",

@@ -114,6 +114,8 @@ class Prepared:
     id_key_file, id_map
         Where the key of public incident ids is kept, and original id → public id (restricted
         builds asked for it).
+    context_osm
+        An OpenStreetMap extract whose roads and place names the maps add to their basemap.
 
     Examples
     --------
@@ -140,6 +142,7 @@ class Prepared:
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
+    context_osm: Path | None = None
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -253,6 +256,7 @@ def prepare(
     today: date | None = None,
     engine: str = "local",
     scheduler: Any = None,
+    context_osm: Path | str | None = None,
 ) -> Prepared:
     """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
 
@@ -288,6 +292,9 @@ def prepare(
     engine, scheduler
         Where the incident × segment pairs are found: ``"local"`` or ``"dask"`` (on the
         dask.distributed scheduler at ``scheduler``, or a local cluster); see :mod:`geo.engine`.
+    context_osm
+        An OpenStreetMap extract (``.osm.pbf``, ``.osm``) whose main roads and place names the
+        maps draw in their basemap (:func:`geo.maps.basemap.load_context`); checked here.
 
     Returns
     -------
@@ -323,6 +330,10 @@ def prepare(
             i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
                          types=tuple(model.types), encoding=encoding, today=today,
                          resolve_places=b is not None)
+        if context_osm is not None:
+            from geo.maps.basemap import check_osm
+
+            _collect(problems, check_osm, Path(context_osm))
     for w in caught:
         if isinstance(w.message, InputWarning):
             seen_warnings.append(w.message.problem)
@@ -369,6 +380,7 @@ def prepare(
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
         manifest=manifest, id_key_file=key_file, id_map=id_table,
+        context_osm=None if context_osm is None else Path(context_osm),
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import shapely
 
+import geo
 from geo.maps import basemap
 
 DATA = Path(__file__).parent / "data"
@@ -105,11 +106,15 @@ def test_bad_bounds_are_refused(bounds):
         basemap.load_context(bounds)
 
 
-def test_osm_pbf_adds_its_main_roads():
+def test_osm_pbf_adds_its_main_roads_and_railway():
     ctx = basemap.load_context(TINY_BOX, osm=DATA / "tiny_network.osm.pbf")
     osm = ctx["roads"][ctx["roads"]["source"] == "OpenStreetMap"]
     # primary, two secondaries and the tertiary; not the residential street nor the footway
     assert sorted(osm["kind"]) == ["primary", "secondary", "secondary", "tertiary"]
+    rail = ctx["railways"][ctx["railways"]["source"] == "OpenStreetMap"]
+    assert len(rail) == 1
+    assert shapely.get_coordinates(rail.geometry.values).tolist() == [
+        [120.0, 40.02], [120.01, 40.02], [120.02, 40.02]]
 
 
 def test_osm_places_and_roads_inside_the_box(tmp_path):
@@ -138,3 +143,58 @@ def test_zoom_for_population_is_monotonic():
     pops = [0, 500, 999, 1000, 5000, 50_000, 200_000, 5_000_000]
     zooms = basemap.zoom_for_population(pops).tolist()
     assert zooms == sorted(zooms, reverse=True)
+
+
+def test_build_context_osm_adds_the_extract_and_its_credit(tmp_path, capsys):
+    from geo.cli import main
+
+    # a short corridor along the extract's roads, so the map is zoomed in enough for them
+    (tmp_path / "boundaries.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"country": "CN", "admin1": ""}, "geometry": {"type": "Polygon", "coordinates": '
+        '[[[119.5, 39.5], [120.6, 39.5], [120.6, 40.5], [119.5, 40.5], [119.5, 39.5]]]}}]}',
+        encoding="utf-8")
+    (tmp_path / "corridors.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"corridor_id": "c1", "route": "R"}, "geometry": {"type": "LineString", '
+        '"coordinates": [[119.98, 40.0], [120.12, 40.01]]}}]}', encoding="utf-8")
+    (tmp_path / "incidents.csv").write_text(
+        "incident_id,date,type,lat,lon\n1,2024-01-01,arrest,40.0,120.05\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = main(["build", "--layers", str(tmp_path), "--out", str(out), "--formats", "svg",
+                 "--context-osm", str(DATA / "tiny_network.osm.pbf")])
+    assert code == 0
+    svg = (out / "route_risk_map.svg").read_text(encoding="utf-8")
+    assert "© OpenStreetMap contributors (ODbL)" in svg
+    assert "Main road" in svg  # the legend row of the extract's roads
+
+
+def test_build_context_osm_missing_is_one_clear_line(tmp_path, capsys):
+    from geo.cli import main
+
+    code = main(["build", "--out", str(tmp_path / "out"), "--formats", "",
+                 "--context-osm", str(tmp_path / "missing.osm.pbf")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "missing.osm.pbf:-: context_osm: no such OSM extract" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_api_build_takes_context_osm():
+    result = geo.build(context_osm=DATA / "tiny_network.osm.pbf")
+    assert result._prepared.context_osm == DATA / "tiny_network.osm.pbf"
+
+
+def test_a_large_extract_keeps_node_locations_on_disk(monkeypatch):
+    from geo.maps import _osm_context
+
+    storages: list[str] = []
+    real = _osm_context._read
+    monkeypatch.setattr(_osm_context, "_read",
+                        lambda path, col, storage: (storages.append(storage),
+                                                    real(path, col, storage)))
+    monkeypatch.setattr(_osm_context, "DISK_CACHE_MB", 0.0)
+    ctx = basemap.load_context(TINY_BOX, osm=DATA / "tiny_network.osm.pbf")
+    assert storages[0].startswith("sparse_file_array,")
+    assert sorted(ctx["roads"]["kind"]) == ["primary", "secondary", "secondary", "tertiary"]

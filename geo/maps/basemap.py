@@ -41,7 +41,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["COLUMNS", "LAYERS", "ZOOM_STEPS", "attribution", "data_dir", "load_context",
+from geo.maps._osm_context import check_osm, osm_context
+
+__all__ = ["COLUMNS", "LAYERS", "ZOOM_STEPS", "attribution", "check_osm", "data_dir",
+           "load_context",
            "natural_earth_version", "zoom_for_population"]
 
 #: The layers :func:`load_context` returns, bottom to top.
@@ -132,7 +135,10 @@ def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]
     if frame.empty:
         return frame.reset_index(drop=True)
     geom = shapely.clip_by_rect(frame.geometry.values, *box)
-    keep = ~shapely.is_empty(geom)
+    dim = shapely.get_dimensions(geom)
+    # clipping leaves slivers of no area or length where a shape only touches the box
+    keep = ~shapely.is_empty(geom) & np.where(
+        dim == 2, shapely.area(geom) > 0, np.where(dim == 1, shapely.length(geom) > 0, True))
     out = frame[keep].copy()
     out = out.set_geometry(gpd.GeoSeries(geom[keep], index=out.index, crs=4326))
     return out.reset_index(drop=True)
@@ -212,8 +218,9 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
     bounds
         West, south, east, north in EPSG:4326.
     osm
-        An OpenStreetMap extract (``.osm.pbf`` / ``.osm``): its main roads and named places in
-        the box are added to ``roads`` and ``places`` (``source = "OpenStreetMap"``).
+        An OpenStreetMap extract (``.osm.pbf`` / ``.osm``): its main roads, main-line railways
+        and named places in the box are added to ``roads``, ``railways`` and ``places``
+        (``source = "OpenStreetMap"``).
     max_zoom
         Keep only features worth drawing at this zoom (``min_zoom <= max_zoom``); all if None.
 
@@ -248,12 +255,16 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
         out[layer] = _clip(_stored(layer, box), box)
     out["places"] = _places(box)
     if osm is not None:
-        from geo.maps._osm_context import osm_context
-
-        roads, places = osm_context(Path(osm), box)
-        out["roads"] = gpd.GeoDataFrame(pd.concat([out["roads"], roads], ignore_index=True),
-                                        geometry="geometry", crs=4326)
-        places = _new_places(places, out["places"])
+        extract = osm_context(Path(osm), box)
+        for layer in ("roads", "railways"):
+            out[layer] = gpd.GeoDataFrame(pd.concat([out[layer], extract[layer]],
+                                                    ignore_index=True),
+                                          geometry="geometry", crs=4326)
+        places = _new_places(extract["places"], out["places"])
+        pop = places["population"].to_numpy()
+        places["min_zoom"] = np.where(pop > 0, np.minimum(places["min_zoom"].to_numpy(),
+                                                          zoom_for_population(pop)),
+                                      places["min_zoom"].to_numpy()).astype(np.int8)
         out["places"] = _by_importance(pd.concat([out["places"], places], ignore_index=True))
     if max_zoom is not None:
         out = {k: v[v["min_zoom"].to_numpy() <= max_zoom].reset_index(drop=True)

@@ -16,12 +16,12 @@ from typing import Any
 
 from geo._errors import InputWarning, UsageError
 
-__all__ = ["add_parsers"]
+__all__ = ["add_parser"]
 
 FORMATS = ("acled", "ucdp", "mmp", "csv", "boundaries")
 
 
-def add_parsers(subparsers: Any) -> None:
+def add_parser(subparsers: Any) -> None:
     """Register ``import`` on the CLI's subparsers."""
     parser = subparsers.add_parser(
         "import", help="turn an ACLED, UCDP GED, Missing Migrants or mapped CSV file into "
@@ -39,7 +39,7 @@ def add_parsers(subparsers: Any) -> None:
     parser.add_argument("--map", dest="mapping", type=Path, default=None, metavar="TOML",
                         help="mapping file: [columns] (csv), [types], [dates], [admin1], "
                              "[countries], [ids]")
-    parser.set_defaults(func=_cmd_import)
+    parser.set_defaults(func=run_import)
 
 
 def _boundaries(path: Path | None) -> Any:
@@ -64,7 +64,8 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace) -> int:
+    """Import one dataset (or boundary files), print the summary; the exit code."""
     if args.format == "boundaries":
         return _cmd_boundaries(args)
     from geo.importers import REPORT_FILE, import_file, load_mapping, write_import

@@ -429,17 +429,7 @@ def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         "steps": per_step,
         "top": top,
         "coords": _lines(seg.geometry.to_numpy()),
-        **_calibration(seg),
     }
-
-
-#: Optional segment columns of calibrated models and their payload keys (shown when present).
-_CALIBRATION = {"p_90d": "p90", "coarse_share": "coarse"}
-
-
-def _calibration(seg: pd.DataFrame) -> dict[str, list[Any]]:
-    """The optional calibrated-model columns the segments have, rounded (missing → None)."""
-    return {key: _nums(seg[col], 4) for col, key in _CALIBRATION.items() if col in seg}
 
 
 def _col(frame: pd.DataFrame, name: str, default: Any = None) -> pd.Series:

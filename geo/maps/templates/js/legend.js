@@ -18,6 +18,7 @@ RR.legend = (function () {
         add(li, "span", "rr-swatch").style.background = C.colourOf(b.colour, "#9e9e9e");
         add(li, "span", "rr-band-label", b.label);
         add(li, "span", "rr-band-range", b.range);
+        if (b.note) { add(li, "span", "rr-band-note", b.note); }
       });
       if (spec.outside) {
         var oli = add(ul, "li", "rr-outside-row");

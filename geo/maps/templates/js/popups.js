@@ -47,17 +47,18 @@ RR.popups = (function () {
       return box;
     }
 
-    function calibrationRows(box, s) {  // optional fields of calibrated models
-      var extra = [];
-      if (G.p90 && G.p90[s] !== null && G.p90[s] !== undefined) {
-        extra.push("chance of an incident within 90 days " +
-                   C.fmtNumber(100 * G.p90[s], 1) + "%");
+    /* A calibrated model's fields, when the segments carry them: the chance of an incident
+     * within pDays (G.p) and the share of the score from coarse incidents (G.coarse). */
+    function calibrationRows(box, s) {
+      if (G.p && G.p[s] !== null && G.p[s] !== undefined) {
+        add(box, "p", "rr-forecast", "Chance of at least one incident on this segment in " +
+            "the next " + G.pDays + " days: " + Math.round(G.p[s] * 100) +
+            "% (calibrated on this data's past windows).");
       }
-      if (G.coarse && G.coarse[s] !== null && G.coarse[s] !== undefined) {
-        extra.push(C.fmtNumber(100 * G.coarse[s], 0) + "% of the risk from incidents known " +
-                   "only to a province or country");
+      if (G.coarse && G.coarse[s] > 0) {
+        add(box, "p", "rr-note rr-coarse", Math.round(G.coarse[s] * 100) + "% of this score " +
+            "comes from incidents known only to a province or a country.");
       }
-      if (extra.length) { add(box, "p", "rr-calib", C.joinNonEmpty(extra, "; ") + "."); }
     }
 
     function segmentPopup(s) {
@@ -94,11 +95,16 @@ RR.popups = (function () {
       add(box, "p", "rr-why", "Why this colour — the incidents that contribute most:");
       var table = add(box, "table", "rr-top");
       var head = add(add(table, "thead"), "tr");
-      ["Share", "Date", "Type", "People", "Source"].forEach(function (h) {
-        add(head, "th", null, h);
-      });
+      // how precisely each contributor's place is known, when the scores say
+      var precise = top.some(function (entry) { return !!entry[2]; });
+      ["Share", "Date", "Type", "People", "Source"].concat(precise ? ["Place known to"] : [])
+        .forEach(function (h) { add(head, "th", null, h); });
       var body = add(table, "tbody");
-      top.forEach(function (entry) { topRow(add(body, "tr"), entry[0], entry[1]); });
+      top.forEach(function (entry) {
+        var tr = add(body, "tr");
+        topRow(tr, entry[0], entry[1]);
+        if (precise) { add(tr, "td", "rr-precision", entry[2] || "—"); }
+      });
       return box;
     }
 

@@ -28,6 +28,29 @@ RR.basemap = (function () {
   var MIN_ZOOM = {major: 4, rail: 5};
   var COUNTRY_SPREAD = 450;  // px between two labels of one country's name
 
+  /* Leaflet's canvas renderer, but the re-projection after a zoom and the redraw after a move
+   * run in a task of their own, after the risk layers' (no long task made of both). */
+  function renderer(pane) {
+    var Deferred = L.Canvas.extend({
+      getEvents: function () {  // the same handlers every time (so that map.off finds them)
+        if (this._rrEvents) { return this._rrEvents; }
+        var events = this._rrEvents = L.Canvas.prototype.getEvents.call(this), self = this;
+        var zoomEnd = events.zoomend, update = events.moveend, zoomed = false;
+        events.zoomend = function () { zoomed = true; };
+        events.moveend = function () {
+          clearTimeout(self._rrTimer);
+          self._rrTimer = setTimeout(function () {
+            if (!self._map) { return; }
+            if (zoomed) { zoomEnd.call(self); zoomed = false; }
+            update.call(self);
+          }, 0);
+        };
+        return events;
+      }
+    });
+    return new Deferred({pane: pane, padding: 0.1});
+  }
+
   function opts(base, renderer) {  // interactive: false: the basemap never takes a click
     var o = {renderer: renderer, interactive: false};
     for (var k in base) { if (base.hasOwnProperty(k)) { o[k] = base[k]; } }
@@ -49,8 +72,7 @@ RR.basemap = (function () {
 
   function basemap(map, B) {
     function str(i) { return (i === null || i === undefined || i < 0) ? "" : B.strings[i]; }
-    var under = L.canvas({pane: "rr-land", padding: 0.1});
-    var over = L.canvas({pane: "rr-water", padding: 0.1});
+    var under = renderer("rr-land"), over = renderer("rr-water");
     var group = L.layerGroup(), byZoom = [], buckets = {};
     var land = L.featureGroup(), lines = L.featureGroup();
     /* features drawn from their own zoom on: one group per (kind, zoom) */

@@ -217,16 +217,17 @@ def _big_places() -> tuple[list[int], list[str], list[float], list[float], list[
     return ids, names, lat, lon, pop
 
 
-def places_in_box(box: tuple[float, float, float, float]
+def places_in_box(box: tuple[float, float, float, float], *, min_population: int = 0
                   ) -> tuple[list[int], list[str], list[str], list[float], list[float], list[int]]:
-    """Every gazetteer place in ``box`` (west, south, east, north; degrees), as columns:
-    geonameids, names, country codes, latitudes, longitudes, populations; most populous first.
+    """Every gazetteer place in ``box`` (west, south, east, north; degrees) of at least
+    ``min_population`` people, as columns: geonameids, names, country codes, latitudes,
+    longitudes, populations; most populous first.
     """
     con = _connection(settings.GAZETTEER_MIN_POPULATION)
     rows = con.execute("SELECT id, name, country, lat, lon, population FROM places "
-                       "WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? "
-                       "ORDER BY population DESC, id", (box[0], box[2], box[1], box[3])
-                       ).fetchall()
+                       "WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND population >= ? "
+                       "ORDER BY population DESC, id",
+                       (box[0], box[2], box[1], box[3], min_population)).fetchall()
     if not rows:
         return [], [], [], [], [], []
     ids, names, country, lat, lon, pop = (list(col) for col in zip(*rows, strict=True))

@@ -386,7 +386,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     key_file = prepared.id_key_file
     if key_file is not None and Path(key_file).resolve().is_relative_to(Path(out_dir).resolve()):
         raise UsageError(f"the public-id key {key_file} is inside the output folder {out_dir}; "
-                         "keep it outside every output folder", field="--id-key")
+                         "keep it outside every output folder", field="id_key")
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:

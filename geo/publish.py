@@ -170,10 +170,10 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
         text = file.read_text(encoding="ascii", errors="replace").strip().lower()
     except OSError as exc:
         raise UsageError(f"{file}: cannot read or create the public-id key: "
-                         f"{exc.strerror or exc}", field="--id-key") from None
+                         f"{exc.strerror or exc}", field="id_key") from None
     if not _KEY_HEX.match(text):
         raise UsageError(f"{file}: not a routerisk public-id key (64 hex digits on one line)",
-                         field="--id-key")
+                         field="id_key")
     return bytes.fromhex(text), file
 
 

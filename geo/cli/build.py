@@ -40,8 +40,8 @@ def add_parser(subparsers: Any) -> None:
                             "OpenStreetMap); repeatable; the map then needs the network for "
                             "those tiles")
     build.add_argument("--context-osm", dest="context_osm", type=Path, metavar="FILE",
-                       help="an OpenStreetMap extract (.osm.pbf, .osm) whose main roads and "
-                            "place names are added to the maps' offline basemap")
+                       help="an OpenStreetMap extract (.osm.pbf, .osm) whose main roads, "
+                            "railways and place names are added to the maps' offline basemap")
     build.add_argument("--formats", default=",".join(STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
     build.add_argument("--geoparquet", action="store_true",

@@ -94,10 +94,27 @@ def check_osm(path: str | Path) -> Path:
     """Refuse an OSM extract for the context that is missing, not OSM data (PBF block headers
     unreadable) or larger once decompressed than :data:`geo.settings.OSM_MAX_MB`.
 
+    Parameters
+    ----------
+    path
+        The extract (``.osm.pbf``, ``.osm``, ``.osm.gz``, ``.osm.bz2``).
+
+    Returns
+    -------
+    Path
+        ``path``, checked.
+
     Raises
     ------
     geo.RouteriskError
         Naming the file.
+
+    Examples
+    --------
+    >>> check_osm("no/such.osm.pbf")
+    Traceback (most recent call last):
+    ...
+    geo._errors.RouteriskError: no/such.osm.pbf:-: context_osm: no such OSM extract
     """
     from geo import settings
     from geo._osm_extract import check_size

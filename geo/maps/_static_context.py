@@ -101,16 +101,21 @@ def frame_context(crs: pyproj.CRS, window: tuple[float, float, float, float], *,
     from geo.maps.basemap import load_context
 
     ctx = load_context(frame_bounds(crs, *window), osm=osm, max_zoom=math.floor(zoom) + 1)
+    # detail finer than ~0.1 mm on the printed page only adds bytes to the SVG and PDF
+    tolerance = 0.0005 * (window[2] - window[0])
     out: dict[str, gpd.GeoDataFrame] = {}
     for layer, frame in ctx.items():
         if layer not in ("places", "countries", "land"):
             frame = frame[frame["min_zoom"].to_numpy() <= math.floor(zoom)]
-        wgs = frame.set_geometry(shapely.segmentize(frame.geometry.values, 0.5))
-        projected = wgs.to_crs(crs)
-        valid = shapely.is_valid(projected.geometry.values)
-        if not valid.all():  # a polygon crossing the projection's far side
-            projected = projected[valid]
-        out[layer] = projected
+        geoms = frame.geometry.values
+        if layer != "places":
+            geoms = shapely.segmentize(geoms, 0.5)
+        projected = gpd.GeoSeries(geoms, crs=4326).to_crs(crs).values
+        if layer != "places":
+            projected = shapely.simplify(projected, tolerance, preserve_topology=True)
+        keep = ~shapely.is_empty(projected) & shapely.is_valid(projected)  # not past the far side
+        out[layer] = gpd.GeoDataFrame(frame.drop(columns="geometry")[keep],
+                                      geometry=projected[keep], crs=crs)
     return out
 
 
@@ -253,6 +258,7 @@ def draw_place_labels(ax: Axes, labels: Sequence[PlaceLabel], placed: list[Bbox]
                 linestyle="none", zorder=8)
     drawn = 0
     towns: list[int] = []
+    to_px = ax.figure.dpi / 72.0
     for k, lab in enumerate(labels):
         if not visible[k]:
             continue
@@ -262,25 +268,32 @@ def draw_place_labels(ax: Axes, labels: Sequence[PlaceLabel], placed: list[Bbox]
                 continue
         others = shown.copy()
         others[k] = False
+        style: dict[str, Any] = {"textcoords": "offset points", "fontsize": lab.size,
+                                 "fontweight": "bold" if lab.bold else "normal",
+                                 "annotation_clip": True}
+        # one text measured; the four candidate boxes follow from its size and the offsets
+        text = ax.annotate(lab.name, (lab.x, lab.y), xytext=(0, 0), ha="left", va="bottom",
+                           zorder=9, gid="place-label",
+                           color=PLACE_INK if lab.corridor_end else TOWN_INK, **style)
+        size = text.get_window_extent(renderer)
         for dx, dy, ha, va in OFFSETS:
-            style: dict[str, Any] = {
-                "xytext": (dx, dy), "textcoords": "offset points", "ha": ha, "va": va,
-                "fontsize": lab.size, "fontweight": "bold" if lab.bold else "normal",
-                "annotation_clip": True}
-            text = ax.annotate(lab.name, (lab.x, lab.y), zorder=9, gid="place-label",
-                               color=PLACE_INK if lab.corridor_end else TOWN_INK, **style)
-            box = text.get_window_extent(renderer)
+            x0 = dots[k, 0] + dx * to_px - (size.width if ha == "right" else 0.0)
+            y0 = dots[k, 1] + dy * to_px - (size.height if va == "top" else 0.0)
+            box = Bbox.from_bounds(x0, y0, size.width, size.height)
             if (area.contains(box.x0, box.y0) and area.contains(box.x1, box.y1)
                     and not any(box.overlaps(b) for b in placed)
                     and not _covers(box, dots[others]).any()):
+                text.set(x=dx, y=dy, ha=ha, va=va)
                 placed.append(box)
                 drawn += 1
-                ax.annotate(lab.name, (lab.x, lab.y), zorder=8.9, color="white",
-                            path_effects=_HALO, gid="halo", **style)
+                ax.annotate(lab.name, (lab.x, lab.y), xytext=(dx, dy), ha=ha, va=va,
+                            zorder=8.9, color="white", path_effects=_HALO, gid="halo",
+                            **style)
                 if not lab.corridor_end:
                     towns.append(k)
                     shown[k] = True
                 break
+        else:
             text.remove()
     if towns:
         ax.plot(xy[towns, 0], xy[towns, 1], marker="o", markersize=1.8,

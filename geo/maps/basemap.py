@@ -82,8 +82,20 @@ def _manifest() -> dict[str, object]:
 
 
 def zoom_for_population(population: np.ndarray | Sequence[int]) -> np.ndarray:
-    """Zoom level from which a place of this population gets a label.
+    """Zoom level from which a place of this population gets a label (:data:`ZOOM_STEPS`).
 
+    Parameters
+    ----------
+    population
+        People living in each place.
+
+    Returns
+    -------
+    numpy.ndarray
+        One int8 zoom level per place.
+
+    Examples
+    --------
     >>> zoom_for_population([2_000_000, 50_000, 600]).tolist()
     [5, 8, 12]
     """
@@ -119,15 +131,29 @@ def _empty(layer: str) -> gpd.GeoDataFrame:
                             geometry=gpd.GeoSeries([], crs=4326), crs=4326)
 
 
-def _stored(layer: str, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
-    """Rows of a packaged layer whose bounding box meets ``box``, unclipped."""
+@functools.cache
+def _layer(layer: str) -> gpd.GeoDataFrame | None:
+    """A packaged layer, read once per process (a few MB in memory); None if not shipped."""
     path = data_dir() / f"{layer}.parquet"
     if not path.exists():
-        return _empty(layer)
-    frame = gpd.read_parquet(path, bbox=box)
+        return None
+    frame = gpd.read_parquet(path)
+    bounds = shapely.bounds(frame.geometry.values)
     frame = frame.drop(columns=[c for c in ("bbox",) if c in frame.columns])
+    for k, name in enumerate(("_x0", "_y0", "_x1", "_y1")):
+        frame[name] = bounds[:, k]
     frame["source"] = NATURAL_EARTH
     return frame
+
+
+def _stored(layer: str, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """Rows of a packaged layer whose bounding box meets ``box``, unclipped (a new frame)."""
+    frame = _layer(layer)
+    if frame is None:
+        return _empty(layer)
+    hit = ((frame["_x1"].to_numpy() >= box[0]) & (frame["_x0"].to_numpy() <= box[2])
+           & (frame["_y1"].to_numpy() >= box[1]) & (frame["_y0"].to_numpy() <= box[3]))
+    return frame[hit].drop(columns=["_x0", "_y0", "_x1", "_y1"]).reset_index(drop=True)
 
 
 def _clip(frame: gpd.GeoDataFrame, box: tuple[float, float, float, float]
@@ -154,12 +180,12 @@ def _coastline(land: gpd.GeoDataFrame, box: tuple[float, float, float, float]
     return _clip(lines, box)
 
 
-def _gazetteer_places(box: tuple[float, float, float, float], skip: set[int]
-                      ) -> gpd.GeoDataFrame:
+def _gazetteer_places(box: tuple[float, float, float, float], skip: set[int], *,
+                      min_population: int = 0) -> gpd.GeoDataFrame:
     """GeoNames places in ``box`` that Natural Earth does not already list."""
     from geo._gazetteer import places_in_box
 
-    ids, names, country, lat, lon, pop = places_in_box(box)
+    ids, names, country, lat, lon, pop = places_in_box(box, min_population=min_population)
     keep = np.array([i not in skip for i in ids], dtype=bool)
     pop_arr = np.asarray(pop, dtype=np.int64)[keep] if len(ids) else np.zeros(0, np.int64)
     return gpd.GeoDataFrame({
@@ -175,10 +201,24 @@ def _gazetteer_places(box: tuple[float, float, float, float], skip: set[int]
         crs=4326)
 
 
-def _places(box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+def _min_population(max_zoom: float | None) -> int:
+    """The smallest population :func:`zoom_for_population` ranks at ``max_zoom`` or before.
+
+    >>> _min_population(5), _min_population(8), _min_population(None)
+    (1000000, 30000, 0)
+    """
+    if max_zoom is None:
+        return 0
+    fits = [floor for floor, zoom in ZOOM_STEPS if zoom <= max_zoom]
+    return min(fits) if fits else ZOOM_STEPS[0][0] * 1000
+
+
+def _places(box: tuple[float, float, float, float], max_zoom: float | None
+            ) -> gpd.GeoDataFrame:
     ne = _clip(_stored("places", box), box)
     ne["capital"] = ne["capital"].astype(bool)
-    extra = _gazetteer_places(box, set(ne["geonameid"].tolist()))
+    extra = _gazetteer_places(box, set(ne["geonameid"].tolist()),
+                              min_population=_min_population(max_zoom))
     return _by_importance(pd.concat([ne, extra], ignore_index=True))
 
 
@@ -253,7 +293,7 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
     }
     for layer in ("rivers", "lakes", "roads", "railways"):
         out[layer] = _clip(_stored(layer, box), box)
-    out["places"] = _places(box)
+    out["places"] = _places(box, max_zoom)
     if osm is not None:
         extract = osm_context(Path(osm), box)
         for layer in ("roads", "railways"):
@@ -273,8 +313,20 @@ def load_context(bounds: Sequence[float], *, osm: str | Path | None = None,
 
 
 def attribution(context: dict[str, gpd.GeoDataFrame]) -> list[str]:
-    """Credit lines for the sources a context draws on, for a map's legend.
+    """Credit lines for the sources a context draws on, for a map's legend or footer.
 
+    Parameters
+    ----------
+    context
+        A :func:`load_context` result (or part of one).
+
+    Returns
+    -------
+    list of str
+        One line per source present, Natural Earth first.
+
+    Examples
+    --------
     >>> attribution(load_context((28.8, -2.1, 29.6, -1.4)))
     ['Natural Earth (public domain)', 'GeoNames (CC BY 4.0)']
     """

@@ -598,10 +598,9 @@ def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> Any:
 
 
 def _band_legend_labels(model: RiskModel) -> list[str]:
-    t = [f"{v:g}" for v in model.band_thresholds]
-    ranges = [f"below {t[0]}", f"{t[0]} to {t[1]}", f"{t[1]} to {t[2]}", f"{t[2]} to {t[3]}",
-              f"{t[3]} or more"]
-    return [f"{label}: {r}" for label, r in zip(model.band_labels, ranges, strict=True)]
+    from geo.maps._style import band_legend_labels
+
+    return band_legend_labels(model.band_labels, model.band_thresholds)
 
 
 def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str, x: float

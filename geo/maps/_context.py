@@ -4,9 +4,9 @@ The layers come from :func:`geo.maps.basemap.load_context` (land, countries, coa
 rivers, lakes, roads, railways, places; EPSG:4326, already clipped and simplified). Here they
 become the page's ``basemap`` key: geometry as integer deltas like every other layer
 (:mod:`geo.maps._payload`), and one label table in priority order (countries by area, then
-capitals, then places by population, then water) that the page places without overlap at
-each zoom (``templates/js/labels.js``). The names travel as text and are put on the page with
-``textContent``.
+capitals, then places by population, then water; coordinates as integers of 1e-4 degree) that
+the page places without overlap at each zoom (``templates/js/labels.js``). The names travel
+as text and are put on the page with ``textContent``.
 """
 
 from __future__ import annotations
@@ -113,8 +113,9 @@ class _Labels:
         if not text or point is None or point.is_empty:
             return
         self.rows["text"].append(self.strings(text))
-        self.rows["lat"].append(round(float(point.y), 4))
-        self.rows["lon"].append(round(float(point.x), 4))
+        # integers of 1e-4 degree, as every coordinate of the page's data
+        self.rows["lat"].append(round(float(point.y) * 10_000))
+        self.rows["lon"].append(round(float(point.x) * 10_000))
         self.rows["kind"].append(kind)
         self.rows["minZoom"].append(int(min_zoom))
 

@@ -329,7 +329,7 @@ def build_map(
         Draw the offline basemap under the risk layers: land and sea, every country with its
         name, coastlines, rivers, lakes, roads, railways and place names placed by zoom
         (the plain background, selectable against online ``tiles``). ``False``: a plain
-        colour only. Not drawn onto a map given as ``m``, which keeps its own background.
+        colour only. Onto a map given as ``m`` too, as its offline base layer.
     context
         The basemap's layers (as :func:`geo.maps.basemap.load_context` returns them); default:
         the package's basemap for the map's extent (see :func:`geo.maps._context.context_bounds`).
@@ -366,7 +366,7 @@ def build_map(
                          timeline=timeline, paths=paths, public=public,
                          aggregate_points=aggregate_points)
     data["clusterThreshold"] = int(cluster_threshold)
-    if basemap and m is None:  # a map of the user's keeps its own background
+    if basemap:
         if context is None:
             from geo.maps.basemap import load_context
 

@@ -62,7 +62,8 @@ RR.basemap = (function () {
     var out = [];
     for (var i = 0; i < B.labels.text.length; i++) {
       var kind = B.labels.kind[i];
-      out.push({lat: B.labels.lat[i], lon: B.labels.lon[i], text: str(B.labels.text[i]),
+      out.push({lat: B.labels.lat[i] / 1e4, lon: B.labels.lon[i] / 1e4,
+                text: str(B.labels.text[i]),
                 cls: KINDS[kind] || KINDS[2], dot: kind === 1 || kind === 2,
                 minZoom: B.labels.minZoom[i], maxZoom: 99,
                 spread: kind === 0 ? COUNTRY_SPREAD : 0});

@@ -21,7 +21,8 @@ The modules, importable one by one: :mod:`geo.io` (read and validate layers),
 :mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
-(public builds), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
+(public builds), :func:`extract` (incidents proposed from news texts, for review),
+:mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
 example), :mod:`geo.settings` (defaults).
 
 Importing ``geo`` is cheap: the error classes are loaded at once, everything else (geopandas,
@@ -62,12 +63,14 @@ if TYPE_CHECKING:  # what the lazy names below resolve to
     )
     from geo._results import Comparison, PathsResult
     from geo.api import Build, build
+    from geo.extract import Extraction, extract
     from geo.risk import RiskModel
 
 __all__ = [
     "Build",
     "Comparison",
     "ConfigError",
+    "Extraction",
     "InputWarning",
     "PathsResult",
     "PlaceError",
@@ -82,6 +85,7 @@ __all__ = [
     "compare",
     "datasets",
     "export",
+    "extract",
     "io",
     "maps",
     "paths",
@@ -97,7 +101,8 @@ __all__ = [
 _MODULES = frozenset({"api", "compare", "datasets", "export", "io", "maps", "paths", "pipeline",
                       "publish", "risk", "routes", "segment", "settings"})
 _LAZY = {"Build": "geo.api", "build": "geo.api", "Comparison": "geo._results",
-         "PathsResult": "geo._results", "RiskModel": "geo.risk"}
+         "PathsResult": "geo._results", "RiskModel": "geo.risk", "Extraction": "geo.extract",
+         "extract": "geo.extract"}
 
 
 def __getattr__(name: str) -> Any:

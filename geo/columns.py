@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "ADMIN1",
     "ADMIN1_CODE",
+    "ADMIN1_SOURCE",
     "BASELINE_ID",
     "BORDER_CROSSING",
     "CORRIDOR_ID",
@@ -37,6 +38,7 @@ __all__ = [
     "PERIOD_END",
     "PLACE",
     "REASON",
+    "REVIEW_COLUMNS",
     "RISK_BAND",
     "RISK_DENSITY",
     "ROUTE",
@@ -58,6 +60,8 @@ __all__ = [
 COUNTRY = "country"
 ADMIN1 = "admin1"
 ADMIN1_CODE = "admin1_code"
+#: The source's own first-level name when the boundaries give another (written by import)
+ADMIN1_SOURCE = "admin1_source"
 
 # Corridors
 CORRIDOR_ID = "corridor_id"
@@ -93,6 +97,7 @@ INCIDENT_COLUMNS = (
     LON,
     PLACE,
     ADMIN1,
+    ADMIN1_SOURCE,
     COUNTRY,
     DATE_PRECISION,
     GEO_PRECISION,
@@ -104,6 +109,11 @@ INCIDENT_COLUMNS = (
     NOTES,
     VISIBILITY,
 )
+
+#: columns ``routerisk extract`` adds for review; ``build`` reads a file with them as it is and
+#: ignores them (no "unknown column" warning)
+REVIEW_COLUMNS = ("status", "source_id", "evidence", "evidence_start", "evidence_end",
+                  "confidence", "why")
 
 # Incidents (derived by geo.io)
 DATE_TEXT = "date_text"  # the date exactly as written in the input

@@ -193,4 +193,4 @@ def test_the_command_line_imports_every_command_explicitly() -> None:
     assert {m.__name__.rsplit(".", 1)[1] for m in cli.COMMANDS} == commands
     registered = set(cli.parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert registered == {"build", "validate", "compare", "route", "corridor", "import",
-                          "config", "backtest", "tune"}
+                          "config", "backtest", "tune", "extract"}

@@ -114,7 +114,7 @@ def check_osm(path: str | Path) -> Path:
     >>> check_osm("no/such.osm.pbf")
     Traceback (most recent call last):
     ...
-    geo._errors.RouteriskError: no/such.osm.pbf:-: context_osm: no such OSM extract
+    geo.RouteriskError: no/such.osm.pbf:-: context_osm: no such OSM extract
     """
     from geo import settings
     from geo._osm_extract import check_size
@@ -122,7 +122,7 @@ def check_osm(path: str | Path) -> Path:
     path = Path(path)
     if not path.is_file():
         raise RouteriskError("no such OSM extract", file=str(path), field="context_osm")
-    check_size(path, max_mb=settings.OSM_MAX_MB, flag="geo.settings.OSM_MAX_MB")
+    check_size(path, max_mb=settings.osm_max_mb(), flag="geo.settings.OSM_MAX_MB")
     return path
 
 

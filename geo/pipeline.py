@@ -520,7 +520,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                 prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
                 model=prepared.model, timeline=prepared.timeline, sources=sources_of(
                     prepared.incidents), public=prepared.public, tiles=tuple(tiles),
-                title="Overland corridor risk",
+                title="Overland corridor risk", context_osm=prepared.context_osm,
             )
             save_map(m, tmp / f"{map_name}.html", folder=map_folder)
             write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",

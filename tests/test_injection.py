@@ -25,6 +25,7 @@ import pytest
 
 from geo import columns as C
 from geo import pipeline
+from geo.maps._assets import routerisk_js
 from tests._browser import offline_page
 
 BASE = Path(__file__).parent / "data" / "hostile" / "base"
@@ -229,7 +230,7 @@ def test_non_http_urls_never_become_links(outputs: tuple[Path, Path]) -> None:
     for url in JS_URLS:
         assert url.strip() not in Page(html_text).links
     # the data may carry the URL only as text; the page's link builder must refuse it
-    js = (Path(pipeline.__file__).parent / "maps" / "templates" / "routerisk.js").read_text()
+    js = routerisk_js()
     assert "function safeUrl" in js
 
 

@@ -38,8 +38,8 @@ from geo.maps._style import (
     CASING_COLOUR,
     COUNTRY_BORDER_COLOUR,
     LAND_COLOUR,
-    OUTSIDE_COLOUR,
-    OUTSIDE_LABEL,
+    OUTSIDE_OUTLINE,
+    OUTSIDE_OUTLINE_LABEL,
     band_ranges,
     incident_symbol,
 )
@@ -52,6 +52,7 @@ __all__ = [
     "build_payload",
     "http_url",
     "legend_spec",
+    "outlets",
     "outside_mask",
     "panel_spec",
     "tile_specs",
@@ -656,7 +657,7 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
         "bandLabels": [str(x) for x in model.band_labels],
         "style": {"casing": CASING_COLOUR, "border": BORDER_COLOUR,
                   "countryBorder": COUNTRY_BORDER_COLOUR, "land": LAND_COLOUR,
-                  "outside": OUTSIDE_COLOUR},
+                  "outline": OUTSIDE_OUTLINE},
         "types": types,
         "segments": segs,
         "incidents": inc,
@@ -699,7 +700,7 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
         Indexes into ``types`` of the types that occur in the data: only those are listed.
         Default: all.
     outside
-        Add the row of segments outside every boundary polygon ("no boundary data").
+        Add the row of segments outside every boundary polygon (band colour, outlined).
 
     Path rows (length and exposure of each least-risk / shortest path) come from the data.
     """
@@ -716,27 +717,36 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
         "bands": [{"colour": c, "label": str(lab), "range": r, "note": n}
                   for c, lab, r, n in zip(BAND_COLOURS, model.band_labels, ranges, notes,
                                           strict=True)],
-        "outside": {"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL} if outside else None,
+        "outside": ({"colour": OUTSIDE_OUTLINE, "label": OUTSIDE_OUTLINE_LABEL}
+                    if outside else None),
         "types": [dict(types[i]) for i in shown],
         "hatch": ["Incident known only to its province (hatched)",
                   "Incident known only to its country (wide hatch)"],
     }
 
 
-def panel_spec(*, title: str, as_of: date, sources: Sequence[Mapping[str, str]],
+def panel_spec(*, title: str, as_of: date, sources: Sequence[Mapping[str, Any]],
                public: bool) -> dict[str, Any]:
-    """Title, date, method, sources and the publication mark of the info panel."""
-    seen: dict[tuple[str, str], None] = {}
+    """Title, date, method, sources and the publication mark of the info panel.
+
+    Sources are listed once per outlet (:func:`outlets`: ``"A;B"`` is two, ``"A"`` cited ten
+    times is one), with the number of incidents citing each when ``count`` is given.
+    """
+    merged: dict[str, dict[str, Any]] = {}
     for s in sources:
-        name, url = _text(s.get("name", "")), http_url(s.get("url", ""))
-        shown = name or _text(s.get("url", ""))
-        if shown:
-            seen[(shown, url)] = None
+        url = http_url(s.get("url", ""))
+        names = outlets(s.get("name", "")) or outlets(_text(s.get("url", "")).replace(";", " "))
+        for name in names:
+            entry = merged.setdefault(name.casefold(), {"name": name, "url": "", "count": 0})
+            entry["count"] += int(s.get("count", 0) or 0)
+            if not entry["url"] and len(names) == 1:
+                entry["url"] = url
     return {
         "title": title,
         "asOf": as_of.isoformat(),
         "method": METHOD,
-        "sources": [{"name": n, "url": u} for n, u in seen],
+        "sources": [{k: v for k, v in e.items() if k != "count" or v}
+                    for e in merged.values()],
         "mark": ("Public version: locations generalised to province, dates to month"
                  if public else "RESTRICTED — not for publication"),
         "public": public,
@@ -791,8 +801,29 @@ def tile_specs(names: Sequence[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
-    """Distinct sources cited by the incidents, for map panels and captions.
+def outlets(name: Any) -> list[str]:
+    """The distinct outlets a source name lists (ACLED joins several with ``;``), in order.
+
+    Spaces are tidied and case is ignored when comparing; the first spelling is kept.
+
+    >>> outlets("Agence France Presse;Agence France Presse; Radio  Okapi;radio okapi")
+    ['Agence France Presse', 'Radio Okapi']
+    >>> outlets("")
+    []
+    """
+    seen: dict[str, str] = {}
+    for part in _text(name).split(";"):
+        tidy = " ".join(part.split())
+        if tidy:
+            seen.setdefault(tidy.casefold(), tidy)
+    return list(seen.values())
+
+
+def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Distinct outlets cited by the incidents, for map panels and captions.
+
+    A source name listing several outlets (``"A;B"``) counts for each; an outlet is listed
+    once however many incidents or spellings cite it.
 
     Parameters
     ----------
@@ -802,16 +833,28 @@ def sources_of(incidents: gpd.GeoDataFrame) -> list[dict[str, str]]:
     Returns
     -------
     list of dict
-        ``{"name": ..., "url": ...}`` in order of first citation, each once.
+        ``{"name": ..., "url": ..., "count": ...}`` in order of first citation, each outlet
+        once; ``url`` is the first http(s) URL of an incident citing that outlet alone (or
+        ``""``), ``count`` the number of incidents citing it.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> sources_of(pd.DataFrame({"source_name": ["A", "A", ""], "source_url": ["", "", ""]}))
-    [{'name': 'A', 'url': ''}]
+    >>> sources_of(pd.DataFrame({"source_name": ["A", "A;B;A", ""],
+    ...                          "source_url": ["", "", "https://x.org/1"]}))
+    [{'name': 'A', 'url': '', 'count': 2}, {'name': 'B', 'url': '', 'count': 1}, \
+{'name': 'https://x.org/1', 'url': 'https://x.org/1', 'count': 1}]
     """
-    seen: dict[tuple[str, str], None] = {}
-    for name, url in zip(incidents[C.SOURCE_NAME], incidents[C.SOURCE_URL], strict=True):
-        if name or url:
-            seen[(str(name), str(url))] = None
-    return [{"name": n, "url": u} for n, u in seen]
+    pairs = pd.DataFrame({"name": _texts(incidents[C.SOURCE_NAME]),
+                          "url": _texts(incidents[C.SOURCE_URL])})
+    counts = pairs.groupby(["name", "url"], sort=False).size()
+    merged: dict[str, dict[str, Any]] = {}
+    for key, count in counts.items():
+        name, url = str(key[0]), str(key[1])  # type: ignore[index]
+        names = outlets(name) or ([url.strip()] if url.strip() else [])
+        for outlet in names:
+            entry = merged.setdefault(outlet.casefold(), {"name": outlet, "url": "", "count": 0})
+            entry["count"] += int(count)
+            if not entry["url"] and len(names) == 1:
+                entry["url"] = http_url(url)
+    return list(merged.values())

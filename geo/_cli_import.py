@@ -39,20 +39,29 @@ def add_parsers(subparsers: Any) -> None:
     parser.add_argument("--map", dest="mapping", type=Path, default=None, metavar="TOML",
                         help="mapping file: [columns] (csv), [types], [dates], [admin1], "
                              "[countries], [ids]")
+    parser.add_argument("--country-column", dest="country_column", metavar="COLUMN",
+                        help="boundaries: the column of ISO 3166 codes or country names, "
+                             "when the file's columns cannot be told apart")
+    parser.add_argument("--admin1-column", dest="admin1_column", metavar="COLUMN",
+                        help="boundaries: the column of first-level unit names")
     parser.set_defaults(func=_cmd_import)
 
 
-def _boundaries(path: Path | None) -> Any:
+def _boundaries(path: Path | None, columns: dict[str, Any]) -> Any:
     if path is None:
         return None
     from geo.io import read_boundaries
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        layer = read_boundaries(path)
+        layer = read_boundaries(path, **columns)
     for w in caught:
         print(f"warning: {w.message}")
     return layer
+
+
+def _columns(args: argparse.Namespace) -> dict[str, Any]:
+    return {"country_column": args.country_column, "admin1_column": args.admin1_column}
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
@@ -60,7 +69,7 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
         raise UsageError("import boundaries takes only SOURCE … and --out", field="--map")
     from geo.io.boundaries import import_boundaries
 
-    print(import_boundaries(list(args.sources), args.out))
+    print(import_boundaries(list(args.sources), args.out, **_columns(args)))
     return 0
 
 
@@ -78,7 +87,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{REPORT_FILE} is written beside --out; choose another name",
                          field="--out")
     mapping = load_mapping(args.mapping) if args.mapping is not None else None
-    boundaries = _boundaries(args.boundaries)
+    boundaries = _boundaries(args.boundaries, _columns(args))
     result = import_file(args.format, args.sources[0], boundaries=boundaries, mapping=mapping)
     incidents, report = write_import(result, args.out)
     print(result.summary)

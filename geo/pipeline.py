@@ -172,9 +172,25 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
                         help="repair invalid boundary polygons (logged) instead of failing")
+    add_boundary_column_arguments(parser)
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (such as a corridor running outside every "
                              "boundary polygon) as errors")
+
+
+def add_boundary_column_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--country-column`` and ``--admin1-column`` (boundary files of no known layout).
+
+    Parameters
+    ----------
+    parser
+        The (sub)command's parser.
+    """
+    parser.add_argument("--country-column", dest="country_column", metavar="COLUMN",
+                        help="boundaries: the column of ISO 3166 codes or country names, "
+                             "when the file's columns cannot be told apart")
+    parser.add_argument("--admin1-column", dest="admin1_column", metavar="COLUMN",
+                        help="boundaries: the column of first-level unit names")
 
 
 def iso_date_arg(text: str) -> date:
@@ -245,6 +261,8 @@ def prepare(
     as_of: date | None = None,
     encoding: str | None = None,
     repair: bool = False,
+    country_column: str | None = None,
+    admin1_column: str | None = None,
     strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
@@ -268,6 +286,9 @@ def prepare(
         Text encoding of a non-UTF-8 incidents CSV.
     repair
         Repair invalid boundary polygons (logged) instead of reporting them.
+    country_column, admin1_column
+        Boundary columns to use when a file's columns cannot be told apart (see
+        :func:`geo.io.read_boundaries`).
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in ``Prepared.warnings``.
@@ -317,7 +338,8 @@ def prepare(
         sources = ([paths["boundaries"]] if boundaries is None
                    or isinstance(boundaries, str | os.PathLike) else list(boundaries))
         with stage("reading boundaries and corridors"):
-            b = _collect(problems, read_boundaries, sources, repair=repair)
+            b = _collect(problems, read_boundaries, sources, repair=repair,
+                         country_column=country_column, admin1_column=admin1_column)
             c = _collect(problems, read_corridors, paths["corridors"])
         with stage("reading incidents"):
             i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
@@ -411,6 +433,8 @@ def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prep
     return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
                    incidents=args.incidents, config=args.config, as_of=args.as_of,
                    encoding=args.encoding, repair=args.repair,
+                   country_column=getattr(args, "country_column", None),
+                   admin1_column=getattr(args, "admin1_column", None),
                    strict=getattr(args, "strict", False), public=public,
                    min_count=getattr(args, "min_count", None),
                    engine=getattr(args, "engine", "local"),

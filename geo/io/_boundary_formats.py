@@ -220,8 +220,9 @@ def _plan(frame: pd.DataFrame, col: _Collector, country_column: str | None,
         if layout.shape_type:
             admin1 = admin1 if _shape_level(frame, cols, col) == 1 else None
     else:
+        first = _cells(frame, (codes or names0)[0])
         admin1 = _generic_admin1(frame, col, set(codes) | set(names0),
-                                 country_codes(_cells(frame, (codes or names0)[0])))
+                                 country_codes(first) if codes else country_names(first))
         if col.problems:
             return None
     code1 = [cols[n] for n in (layout.codes1 if layout else ()) if n in cols]

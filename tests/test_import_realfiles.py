@@ -50,3 +50,20 @@ def test_a_zip_of_several_csv_files_or_a_broken_zip_is_one_line(tmp_path):
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ValidationError, match="a damaged zip archive"):
         read_source(broken)
+
+
+def test_the_2016_asia_exports_plural_event_type_is_an_armed_clash(tmp_path):
+    """katehara_acled_asia_2015.csv spells it 'Battle-Non-state actors overtake territory'
+    (one row of 10,194 was dropped as an unmapped category); header and row in its layout."""
+    from geo.importers import import_file
+
+    src = tmp_path / "acled_asia.csv"
+    src.write_text(
+        "GWNO,EVENT_ID_CNTY,EVENT_ID_NO_CNTY,EVENT_DATE,YEAR,TIME_PRECISION,EVENT_TYPE,ACTOR1,"
+        "ALLY_ACTOR_1,INTER1,ACTOR2,ALLY_ACTOR_2,INTER2,INTERACTION,COUNTRY,ADMIN1,ADMIN2,"
+        "ADMIN3,LOCATION,LATITUDE,LONGITUDE,GEO_PRECISION,SOURCE,NOTES,FATALITIES\n"
+        "750,1IND,1,01-January-2015,2015,1,Battle-Non-state actors overtake territory,A,,2,B,"
+        ",2,22,India,Manipur,Imphal West,,Imphal,24.8081,93.9442,1,Src,note,0\n",
+        encoding="utf-8")
+    result = import_file("acled", src, boundaries=None, mapping=None)
+    assert result.incidents["type"].tolist() == ["armed_clash"]

@@ -184,3 +184,12 @@ def test_a_polygon_past_the_antimeridian_is_wrapped(tmp_path):
     west, east = sorted(shapely.get_parts(out.geometry.iloc[0]), key=lambda g: g.bounds[0])
     assert west.bounds == (-180.0, -17.0, -179.0, -16.0)
     assert east.bounds == (178.5, -17.0, 180.0, -16.0)
+
+
+def test_a_column_with_one_value_for_every_polygon_names_nothing(tmp_path):
+    frame = {"iso2": ["CD", "CD"], "statut": ["Province", "Province"],
+             "libelle": ["Nord-Kivu", "Kasaï"]}
+    out = read_boundaries(write(frame, [A, B], tmp_path / "cd.geojson"))
+    assert list(out[C.ADMIN1]) == ["Nord-Kivu", "Kasaï"]
+    assert out.attrs["read_as"] == ("boundary file (country from 'iso2', admin1 from "
+                                    "'libelle'): 2 units")

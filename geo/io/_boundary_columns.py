@@ -108,8 +108,8 @@ def name_columns(frame: pd.DataFrame, exclude: Iterable[str], country: Sequence[
         if name in skip or name == "geometry" or not is_text(frame[name]):
             continue
         values = [_text(v) for v in frame[name]]
-        if not name_like(values):
-            continue
+        if not name_like(values) or (len(values) > 1 and len(set(values)) == 1):
+            continue  # codes, numbers, or one value for every polygon ("Province", "OCHA")
         named = country_names(values)
         present = [(v, n) for v, n in zip(values, named, strict=True) if v]
         if present and sum(bool(n) for _, n in present) >= 0.8 * len(present):

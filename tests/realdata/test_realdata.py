@@ -224,7 +224,7 @@ def test_the_manifest_records_every_file() -> None:
     assert len(entries) >= 25
     for e in entries:
         for key in ("repo", "path", "commit", "sha256", "licence", "format", "vintage",
-                    "exercises", "cache"):
+                    "exercises", "revealed", "cache"):
             assert e.get(key), f"{e['id']}: {key} missing"
         assert len(e["commit"]) == 40 and len(e["sha256"]) == 64
         if e["source"] in ("GADM", "ACLED") or e["source"].startswith("IOM"):

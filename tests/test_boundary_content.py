@@ -193,3 +193,23 @@ def test_a_column_with_one_value_for_every_polygon_names_nothing(tmp_path):
     assert list(out[C.ADMIN1]) == ["Nord-Kivu", "Kasaï"]
     assert out.attrs["read_as"] == ("boundary file (country from 'iso2', admin1 from "
                                     "'libelle'): 2 units")
+
+
+def test_validate_and_build_take_the_column_options(tmp_path, capsys):
+    frame = {"cc": ["CD", "CD"], "name_fr": ["Kasaï", "Nord-Kivu"],
+             "name_ln": ["Kasai", "Kivu ya Nord"]}
+    units = write(frame, [A, B], tmp_path / "units.geojson")
+    line = {"type": "LineString", "coordinates": [[3.5, 7.0], [6.5, 7.0]]}
+    corridors = tmp_path / "corridors.geojson"
+    corridors.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": line,
+         "properties": {"corridor_id": "c1", "route": "Kasai-Kivu"}}]}))
+    incidents = tmp_path / "incidents.csv"
+    incidents.write_text("incident_id,date,type,admin1,country\nx1,2024-01-05,arrest,Kasaï,CD\n")
+    inputs = ["--boundaries", str(units), "--corridors", str(corridors), "--incidents",
+              str(incidents), "--as-of", "2024-01-31"]
+    assert cli.main(["validate", *inputs]) == 1
+    assert "cannot tell which column names the units" in capsys.readouterr().err
+    assert cli.main(["validate", *inputs, "--admin1-column", "name_fr"]) == 0
+    out = capsys.readouterr().out
+    assert "boundaries read as boundary file (country from 'cc', admin1 from 'name_fr')" in out

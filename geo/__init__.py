@@ -7,9 +7,15 @@ True
 
 :func:`build` reads, validates and scores the layers and returns a :class:`Build`
 (``.segments``, ``.routes``, ``.incidents`` …, ``.explore()``, ``.plot()``, ``.to_files()``,
-``.compare()``, ``.route()``). Bad input raises :class:`ValidationError` listing every problem;
-a call of the wrong form raises :class:`UsageError`; suspicious but valid input warns with
-:class:`InputWarning`.
+``.compare()`` → :class:`Comparison`, ``.route()`` → :class:`PathsResult`; ``.model`` is a
+:class:`RiskModel`).
+
+Every error routerisk raises is a :class:`RouteriskError` (a :class:`ValueError`): bad input
+raises :class:`ValidationError` listing every problem (each a :class:`Problem`); an argument
+of the wrong value raises :class:`UsageError`; a place name the offline gazetteer cannot
+resolve raises :class:`PlaceError`; a wrong risk model file raises :class:`ConfigError`.
+Suspicious but valid input warns with :class:`InputWarning`. A keyword that does not exist is
+Python's own :class:`TypeError`, at the call.
 
 The modules, importable one by one: :mod:`geo.io` (read and validate layers),
 :mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.routes`
@@ -27,7 +33,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from geo._errors import InputWarning, UsageError, ValidationError
+from geo._errors import (
+    ConfigError,
+    InputWarning,
+    PlaceError,
+    Problem,
+    RouteriskError,
+    UsageError,
+    ValidationError,
+)
 from geo._version import __version__
 
 if TYPE_CHECKING:  # what the lazy names below resolve to
@@ -46,11 +60,20 @@ if TYPE_CHECKING:  # what the lazy names below resolve to
         segment,
         settings,
     )
+    from geo._results import Comparison, PathsResult
     from geo.api import Build, build
+    from geo.risk import RiskModel
 
 __all__ = [
     "Build",
+    "Comparison",
+    "ConfigError",
     "InputWarning",
+    "PathsResult",
+    "PlaceError",
+    "Problem",
+    "RiskModel",
+    "RouteriskError",
     "UsageError",
     "ValidationError",
     "__version__",
@@ -73,15 +96,16 @@ __all__ = [
 
 _MODULES = frozenset({"api", "compare", "datasets", "export", "io", "maps", "paths", "pipeline",
                       "publish", "risk", "routes", "segment", "settings"})
-_FROM_API = frozenset({"Build", "build"})
+_LAZY = {"Build": "geo.api", "build": "geo.api", "Comparison": "geo._results",
+         "PathsResult": "geo._results", "RiskModel": "geo.risk"}
 
 
 def __getattr__(name: str) -> Any:
     """Load the public modules and the API on first use (PEP 562), not on ``import geo``."""
     if name in _MODULES:
         return importlib.import_module(f"geo.{name}")
-    if name in _FROM_API:
-        return getattr(importlib.import_module("geo.api"), name)
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'geo' has no attribute {name!r}")
 
 

@@ -46,6 +46,11 @@ class Problem:
     incidents.csv:row 3: date: 2024-13-01 is not a date
     >>> print(Problem("b.geojson", "feature 2", "geometry", "invalid polygon", "repair=True"))
     b.geojson:feature 2: geometry: invalid polygon (repair=True)
+
+    A problem with no file (an argument of a call) names only the keyword:
+
+    >>> print(Problem("-", "-", "as_of", "'June' is not a date YYYY-MM-DD"))
+    as_of: 'June' is not a date YYYY-MM-DD
     """
 
     file: str
@@ -55,7 +60,10 @@ class Problem:
     option: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.file}:{self.location}: {self.field}: {self.message}"
+        if (self.file, self.location) != ("-", "-"):
+            text = f"{self.file}:{self.location}: {self.field}: {self.message}"
+        else:  # an argument of a call, not a place in a file
+            text = self.message if self.field == "-" else f"{self.field}: {self.message}"
         return f"{text} ({self.option})" if self.option else text
 
 
@@ -74,6 +82,8 @@ class RouteriskError(ValueError):
     --------
     >>> str(RouteriskError("is empty", file="corridors.geojson", field="route"))
     'corridors.geojson:-: route: is empty'
+    >>> str(RouteriskError("'June' is not a date", field="as_of"))
+    "as_of: 'June' is not a date"
     """
 
     def __init__(self, message: str, *, file: str = "-", location: str = "-", field: str = "-"):
@@ -208,3 +218,10 @@ class InputWarning(UserWarning):
     def __init__(self, problem: Problem):
         self.problem = problem
         super().__init__(str(problem))
+
+
+# Shown and pickled as ``geo.ValidationError`` …: the names users import them by.
+for _public in (RouteriskError, ValidationError, PlaceError, ConfigError, UsageError,
+                InputWarning, Problem):
+    _public.__module__ = "geo"
+del _public

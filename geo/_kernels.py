@@ -213,20 +213,20 @@ def _threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=_threads(), thread_name_prefix="routerisk-kernel")
-
-
 def _in_threads(kernel: Callable[..., None], bounds: np.ndarray, *args: Any) -> None:
-    """Run ``kernel(*args, lo, hi)`` over the ranges ``bounds[j]:bounds[j + 1]`` in threads."""
+    """Run ``kernel(*args, lo, hi)`` over the ranges ``bounds[j]:bounds[j + 1]`` in threads.
+
+    The threads live for this call only (starting them costs well under a millisecond beside
+    a compiled kernel's run): nothing is left running in the process afterwards.
+    """
     ranges = [(int(a), int(b)) for a, b in itertools.pairwise(bounds.tolist()) if b > a]
     if len(ranges) <= 1:
         for lo, hi in ranges:
             kernel(*args, lo, hi)
         return
-    for future in [_pool().submit(kernel, *args, lo, hi) for lo, hi in ranges]:
-        future.result()
+    with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="routerisk-kernel") as pool:
+        for future in [pool.submit(kernel, *args, lo, hi) for lo, hi in ranges]:
+            future.result()
 
 
 def _even(n: int) -> np.ndarray:

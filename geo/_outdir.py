@@ -20,9 +20,6 @@ An interrupted command is recovered by the next one that opens the folder: witho
 staging folder is deleted (the old set was never touched); with one, step 4 is run to the end
 (the staged files are all there until moved). Either way the folder ends as one complete set.
 Files that no routerisk command wrote (a README, notes of your own) are never touched.
-
-The test hook ``ROUTERISK_TEST_KILL_AFTER_STEP=k`` (read when a swap runs) kills the process
-with SIGKILL right after step k of the commit and apply phase, so tests can prove the above.
 """
 
 from __future__ import annotations
@@ -33,7 +30,6 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -61,7 +57,6 @@ WORK_DIR = ".routerisk"
 _LOCK = "lock"
 _JOURNAL = "journal.json"
 _STAGE = "new"
-_HOOK = "ROUTERISK_TEST_KILL_AFTER_STEP"
 
 #: Files earlier versions wrote without a manifest: treated as the old set of such a folder.
 LEGACY_NAMES = (
@@ -133,17 +128,17 @@ def _files(folder: Path) -> list[str]:
 
 
 class _Steps:
-    """Counts the steps of a swap and honours the kill test hook."""
+    """Counts the durable steps of a swap (journal written, each file removed or moved …).
+
+    Called after each step; the interruption tests replace :meth:`__call__` to kill their
+    process at step *k* and check that the next command recovers the folder.
+    """
 
     def __init__(self) -> None:
-        hook = os.environ.get(_HOOK, "")
-        self.stop = int(hook) if hook.isdigit() else 0
         self.done = 0
 
     def __call__(self) -> None:
         self.done += 1
-        if self.stop and self.done == self.stop:
-            os.kill(os.getpid(), signal.SIGKILL)
 
 
 # --------------------------------------------------------------------------- lock

@@ -6,17 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
 from geo import columns as C
-from geo.maps._payload import sources_of
 
 if TYPE_CHECKING:
     import folium
 
-    from geo.api import Build
+    from geo.api import Build, Tiles
 
 __all__ = ["Comparison", "PathsResult"]
 
@@ -61,13 +60,14 @@ class Comparison:
                 f"{len(self.changes)} segments changed band ({rose} rose, "
                 f"{len(self.changes) - rose} fell)>")
 
-    def explore(self, **kwargs: Any) -> folium.Map:
-        """The change map: rose in red, fell in blue, other segments grey.
+    def explore(self, *, title: str | None = None) -> folium.Map:
+        """The change map: rose in red, fell in blue, other segments grey (self-contained,
+        offline).
 
         Parameters
         ----------
-        **kwargs
-            Options of :func:`geo.maps.changes.build_changes_map` (``title``).
+        title
+            Title of the page and panel; default ``"Risk band changes FROM → TO"``.
 
         Returns
         -------
@@ -84,7 +84,7 @@ class Comparison:
         p = self._result._prepared
         return build_changes_map(self.changes, p.segments, p.boundaries,
                                  date_from=self.date_from, date_to=self.date_to,
-                                 public=p.public, **kwargs)
+                                 public=p.public, title=title)
 
     def to_files(self, out: PathLike) -> list[Path]:
         """Write ``changes.csv`` and ``changes_map.html`` into ``out`` (all or nothing).
@@ -162,13 +162,12 @@ class PathsResult:
                          for r in self.paths.to_dict("records"))
         return f"<geo.PathsResult from {self.origin}: {rows}>"
 
-    def explore(self, **kwargs: Any) -> folium.Map:
-        """The risk map with both paths highlighted.
-
-        Parameters
-        ----------
-        **kwargs
-            Options of :func:`geo.maps.interactive.build_map` (``title``, ``tiles`` …).
+    def explore(self, m: folium.Map | None = None, *, tiles: Tiles = None,
+                title: str = "Least-risk path", column: str | None = None,
+                cluster_threshold: int | None = None, aggregate_points: int | None = None,
+                collapsed_layers: bool = False) -> folium.Map:
+        """The risk map of :meth:`geo.Build.explore` with both paths highlighted; the
+        keywords are those of :meth:`geo.Build.explore`.
 
         Returns
         -------
@@ -180,13 +179,11 @@ class PathsResult:
         >>> type(geo.build().route("Shenyang", "Kunming").explore()).__name__
         'Map'
         """
-        from geo.maps.interactive import build_map
+        from geo.api import _explore
 
-        p = self._result._prepared
-        options: dict[str, Any] = {"title": "Least-risk path", **kwargs}
-        return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                         timeline=p.timeline, paths=self.paths,
-                         sources=sources_of(p.incidents), public=p.public, **options)
+        return _explore(self._result._prepared, m, tiles=tiles, title=title, column=column,
+                        cluster_threshold=cluster_threshold, aggregate_points=aggregate_points,
+                        collapsed_layers=collapsed_layers, paths=self.paths)
 
     def to_files(self, out: PathLike) -> list[Path]:
         """Write ``paths.geojson`` and ``route_map.html`` into ``out`` (all or nothing).

@@ -14,10 +14,10 @@ calls. Everything is computed by :func:`build`; the methods only draw and write.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
@@ -41,6 +41,10 @@ if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from xyzservices import TileProvider
+
+    #: Basemaps for ``explore``: an xyzservices name or provider, or several; ``None``: none.
+    Tiles: TypeAlias = str | TileProvider | Sequence[str | TileProvider] | None
 
 __all__ = ["Build", "Comparison", "PathsResult", "build"]
 
@@ -57,7 +61,17 @@ def build(
     config: PathLike | None = None,
     as_of: date | str | None = None,
     public: bool = False,
-    **options: Any,
+    encoding: str | None = None,
+    repair: bool = False,
+    country_column: str | None = None,
+    admin1_column: str | None = None,
+    strict: bool = False,
+    min_count: int | None = None,
+    id_key: PathLike | None = None,
+    write_id_map: bool = False,
+    today: date | str | None = None,
+    engine: Literal["local", "dask"] = "local",
+    scheduler: Any = None,
 ) -> Build:
     """Read, validate and score the layers: every segment's risk as of a date.
 
@@ -79,11 +93,37 @@ def build(
     public
         Generalise and filter the incidents for publication before scoring (see
         :mod:`geo.publish`): nothing finer than the public data can be read off the result.
-    **options
-        Passed to :func:`geo.pipeline.prepare`: ``encoding`` (of a non-UTF-8 incidents CSV),
-        ``repair`` (repair invalid boundary polygons, logged, instead of failing),
-        ``min_count`` (with ``public``: suppress incidents with a smaller ``count``) and any
-        option the pipeline accepts.
+    encoding
+        Text encoding of a non-UTF-8 incidents CSV (e.g. ``"cp1252"``); default: UTF-8,
+        with a clear error naming the first undecodable row.
+    repair
+        Repair invalid boundary polygons (each repair logged) instead of reporting them.
+    country_column, admin1_column
+        For a boundary file whose columns cannot be told apart: the column of ISO 3166 codes
+        (or country names) and the column of first-level unit names (see
+        :func:`geo.io.read_boundaries`).
+    strict
+        Raise every warning (for example a corridor running outside every boundary polygon)
+        as a problem instead of returning it in :attr:`Build.warnings`.
+    min_count
+        With ``public``: the ``count`` of incidents below this is withheld; default
+        :data:`geo.settings.PUBLIC_MIN_COUNT`; 0 publishes every count.
+    id_key
+        File of the secret key of public incident ids (default
+        :func:`geo.publish.default_key_file`, made on first use); read only by a public
+        build or ``write_id_map``. Keep it outside every output folder.
+    write_id_map
+        Restricted builds: :meth:`Build.to_files` also writes ``public_id_map.csv``
+        (original id → public id) for the organisation's own use.
+    today
+        The date a date "in the future" is judged against (a :class:`datetime.date` or
+        ``"YYYY-MM-DD"``); default: the real today.
+    engine
+        Where the incident × segment pairs are found: ``"local"`` (this process) or
+        ``"dask"`` (a dask.distributed cluster, see :mod:`geo.engine`).
+    scheduler
+        With ``engine="dask"``: a ``distributed.Client``, or a scheduler address such as
+        ``"tcp://host:8786"``; default: a local cluster of 2 workers.
 
     Returns
     -------
@@ -96,7 +136,8 @@ def build(
         Listing every problem of every input (``exc.problems``), each as
         ``FILE:ROW: field: what``. Nothing is half-computed.
     geo.UsageError
-        For an option of the wrong form (e.g. an ``as_of`` that is not a date).
+        For an option of the wrong value (e.g. an ``as_of`` that is not a date, an unknown
+        ``engine``). A keyword that does not exist is a :class:`TypeError` at the call.
 
     Examples
     --------
@@ -108,10 +149,16 @@ def build(
     bounds = ([Path(b) for b in boundaries]
               if boundaries is not None and not isinstance(boundaries, str | Path)
               else _path(boundaries))
+    if engine not in ("local", "dask"):
+        raise UsageError(f"{engine!r} is not an engine; choose 'local' or 'dask'",
+                         field="engine")
     prepared = prepare(layers=_path(layers), boundaries=bounds,
                        corridors=_path(corridors), incidents=_path(incidents),
                        config=_path(config), as_of=_date(as_of, "as_of"), public=public,
-                       **options)
+                       encoding=encoding, repair=repair, country_column=country_column,
+                       admin1_column=admin1_column, strict=strict, min_count=min_count,
+                       id_key=_path(id_key), write_id_map=write_id_map,
+                       today=_date(today, "today"), engine=engine, scheduler=scheduler)
     return Build(prepared)
 
 
@@ -268,56 +315,93 @@ class Build:
 
     # ------------------------------------------------------------------ maps
 
-    def explore(self, m: folium.Map | None = None, **kwargs: Any) -> folium.Map:
-        """The interactive map: a :class:`folium.Map` Jupyter shows inline.
+    def explore(self, m: folium.Map | None = None, *, tiles: Tiles = None,
+                title: str = "Overland corridor risk", column: str | None = None,
+                cluster_threshold: int | None = None, aggregate_points: int | None = None,
+                collapsed_layers: bool = False) -> folium.Map:
+        """The interactive map (a :class:`folium.Map`, shown inline by Jupyter), after
+        :meth:`geopandas.GeoDataFrame.explore`.
+
+        Segments coloured by risk band (with a date slider over the band timeline),
+        incidents by type, incidents known only to a province or country as hatched areas,
+        boundaries, a legend and a panel with the method and sources. The same layers are
+        drawn whether or not ``m`` is given.
 
         Parameters
         ----------
         m
-            An existing map to draw the segments onto (coloured by band, with a tooltip). By
-            default a new self-contained routerisk map is made, with incidents, boundaries,
-            legend, date slider and explanations.
-        **kwargs
-            For a new map: options of :func:`geo.maps.interactive.build_map` (``title``,
-            ``tiles``, ``cluster_threshold``, ``collapsed_layers``).
+            Draw onto this existing map (it keeps its own tiles and layers; the view is
+            fitted to the corridors). Default: a new, self-contained map that makes no
+            request unless ``tiles`` asks for one.
+        tiles
+            Online basemap(s): an :mod:`xyzservices` provider name (``"OpenStreetMap"``,
+            ``"OpenTopoMap"``), a :class:`xyzservices.TileProvider`, or a list of them;
+            the first is shown, a plain offline background stays selectable. Default: none.
+        title
+            Title of the panel (and of the page, for a new map).
+        column
+            Only ``"risk_band"`` (what the segments are coloured by); any other column is a
+            :class:`geo.UsageError` pointing to ``Build.segments.explore(column=…)``, the
+            geopandas map of any column.
+        cluster_threshold
+            Cluster point incidents when there are more than this many (default
+            :data:`geo.maps.interactive.CLUSTER_THRESHOLD`).
+        aggregate_points
+            Above this many point incidents, draw counts per grid cell instead of one marker
+            each (default :data:`geo.maps._clusters.AGGREGATE_POINTS`).
+        collapsed_layers
+            Show the layer control as an icon that expands on hover.
 
         Returns
         -------
         folium.Map
-            Save it with :func:`geo.maps.interactive.save_map` or :meth:`to_files`.
+            ``m``, or the new map; save it with :func:`geo.maps.interactive.save_map` or
+            :meth:`to_files`.
+
+        Raises
+        ------
+        geo.UsageError
+            For an unknown tile provider, one that needs an API key, or another ``column``.
 
         Examples
         --------
-        >>> import geo
-        >>> m = geo.build().explore(title="Corridors")
-        >>> type(m).__name__
+        >>> import folium, geo
+        >>> result = geo.build()
+        >>> type(result.explore(tiles="OpenStreetMap")).__name__
         'Map'
+        >>> mine = folium.Map(tiles=None)
+        >>> result.explore(m=mine) is mine
+        True
         """
-        if m is not None:
-            from geo.maps.overlay import add_segments
+        return _explore(self._prepared, m, tiles=tiles, title=title, column=column,
+                        cluster_threshold=cluster_threshold, aggregate_points=aggregate_points,
+                        collapsed_layers=collapsed_layers)
 
-            return add_segments(m, self.segments, **kwargs)
-        from geo.maps.interactive import build_map
-
-        p = self._prepared
-        options: dict[str, Any] = {"title": "Overland corridor risk", **kwargs}
-        return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                         timeline=p.timeline, sources=sources_of(p.incidents),
-                         public=p.public, **options)
-
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """The static map on matplotlib axes: boundaries, segments by band, incidents.
+    def plot(self, ax: Axes | None = None, *, legend: bool = True, title: str | None = None,
+             column: str | None = None, figsize: tuple[float, float] = (8.27, 6.5)) -> Axes:
+        """The static map on matplotlib axes, after :meth:`geopandas.GeoDataFrame.plot`:
+        boundaries, segments by band, incidents that still weigh on :attr:`as_of`.
 
         Parameters
         ----------
         ax
-            Axes to draw into; default: a new pyplot figure (shown inline by Jupyter).
-        **kwargs
-            Options of :func:`geo.maps.static.draw_risk_map` (``legend``).
+            Axes to draw into (their limits become the projected map window); default: a new
+            pyplot figure of ``figsize`` (shown inline by Jupyter).
+        legend
+            Add the band legend inside the axes.
+        title
+            Axes title (default ``"Corridor risk as of YYYY-MM-DD"``), followed by the
+            publication mark (``· RESTRICTED`` or ``· PUBLIC``).
+        column
+            Only ``"risk_band"``; any other column is a :class:`geo.UsageError` pointing to
+            ``Build.segments.plot(column=…)``.
+        figsize
+            Size in inches of a new figure (unused with ``ax``).
 
         Returns
         -------
         matplotlib.axes.Axes
+            ``ax``, or the new axes.
 
         Examples
         --------
@@ -329,13 +413,14 @@ class Build:
         """
         from geo.maps.static import draw_risk_map
 
+        _check_column(column, "plot")
         if ax is None:
             import matplotlib.pyplot as plt
 
-            _, ax = plt.subplots(figsize=(8.27, 6.5), layout="constrained")
+            _, ax = plt.subplots(figsize=figsize, layout="constrained")
         p = self._prepared
         return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
-                             model=p.model, public=p.public, **kwargs)
+                             model=p.model, public=p.public, legend=legend, title=title)
 
     def figure(self, *, title: str | None = None, route: str | None = None) -> Figure:
         """The report figure ``to_files`` saves: A4 wide, title, legends, sources, mark.
@@ -498,6 +583,42 @@ class Build:
                            per_km=per_km)
 
 
+def _check_column(column: str | None, method: str) -> None:
+    if column is not None and column != C.RISK_BAND:
+        raise UsageError(f"the risk map colours segments by {C.RISK_BAND!r}; for a map of "
+                         f"{column!r} use Build.segments.{method}(column={column!r})",
+                         field="column")
+
+
+def _tile_list(tiles: Tiles) -> tuple[Any, ...]:
+    """``tiles`` as a tuple of names or providers: one name is one basemap, not its letters."""
+    from xyzservices import TileProvider
+
+    if tiles is None:
+        return ()
+    if isinstance(tiles, str | TileProvider):  # a TileProvider is a dict: not a list of keys
+        return (tiles,)
+    return tuple(tiles)
+
+
+def _explore(p: Prepared, m: folium.Map | None, *, tiles: Tiles, title: str,
+             column: str | None, cluster_threshold: int | None, aggregate_points: int | None,
+             collapsed_layers: bool, paths: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """:meth:`Build.explore` (and :meth:`geo.PathsResult.explore`, with ``paths``)."""
+    from geo.maps.interactive import build_map
+
+    _check_column(column, "explore")
+    options: dict[str, Any] = {}
+    if cluster_threshold is not None:
+        options["cluster_threshold"] = cluster_threshold
+    if aggregate_points is not None:
+        options["aggregate_points"] = aggregate_points
+    return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
+                     timeline=p.timeline, paths=paths, sources=sources_of(p.incidents),
+                     public=p.public, title=title, tiles=_tile_list(tiles),
+                     collapsed_layers=collapsed_layers, m=m, **options)
+
+
 def _waypoint_text(value: str | tuple[float, float]) -> str:
     if isinstance(value, str):
         return value.strip()
@@ -511,16 +632,3 @@ def _destinations(value: str | Sequence[Any]) -> list[str]:
     if not items or not all(items):
         raise UsageError(f"empty destination in {value!r}", field="to")
     return items
-
-
-def summary_counts(result: Build) -> Mapping[str, Any]:
-    """Counts for a one-line summary (used by the CLI).
-
-    Examples
-    --------
-    >>> import geo
-    >>> sorted(summary_counts(geo.build()))
-    ['bands', 'corridors', 'incidents', 'segments']
-    """
-    return {"segments": len(result.segments), "corridors": len(result.corridors),
-            "incidents": result._status_counts(), "bands": result._band_counts()}

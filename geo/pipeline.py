@@ -10,8 +10,6 @@ The engine under :func:`geo.build` (which wraps :class:`Prepared` in a :class:`g
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import logging
 import os
 import warnings
@@ -48,11 +46,8 @@ from geo.segment import coverage_problems, segment_corridors
 __all__ = [
     "STATIC_FORMATS",
     "Prepared",
-    "add_input_arguments",
     "bundled_layers",
-    "iso_date_arg",
     "prepare",
-    "prepare_from_args",
     "resolve_paths",
     "sources_of",
     "write_outputs",
@@ -140,81 +135,6 @@ class Prepared:
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
-
-
-def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--layers --boundaries --corridors --incidents --config --as-of --encoding``.
-
-    Parameters
-    ----------
-    parser
-        The (sub)command's parser.
-
-    Examples
-    --------
-    >>> parser = argparse.ArgumentParser()
-    >>> add_input_arguments(parser)
-    >>> parser.parse_args(["--as-of", "2024-06-01"]).as_of
-    datetime.date(2024, 6, 1)
-    """
-    parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
-                        "corridors.geojson and incidents.csv (default: the bundled layers)")
-    parser.add_argument("--boundaries", type=Path, action="append",
-                        help="boundaries file (overrides --layers): routerisk, GADM, "
-                             "geoBoundaries or Natural Earth; repeat it to merge a country "
-                             "layer and a province layer")
-    parser.add_argument("--corridors", type=Path, help="corridors file (overrides --layers)")
-    parser.add_argument("--incidents", type=Path, help="incidents CSV, GeoJSON or (Geo)Parquet")
-    parser.add_argument("--config", type=Path, help="risk model TOML (default: packaged)")
-    parser.add_argument("--as-of", dest="as_of", type=iso_date_arg, metavar="YYYY-MM-DD",
-                        help="score as of this date (default: the day by which every "
-                        "incident is known)")
-    parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
-    parser.add_argument("--repair", action="store_true",
-                        help="repair invalid boundary polygons (logged) instead of failing")
-    add_boundary_column_arguments(parser)
-    parser.add_argument("--strict", action="store_true",
-                        help="treat warnings (such as a corridor running outside every "
-                             "boundary polygon) as errors")
-
-
-def add_boundary_column_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--country-column`` and ``--admin1-column`` (boundary files of no known layout).
-
-    Parameters
-    ----------
-    parser
-        The (sub)command's parser.
-    """
-    parser.add_argument("--country-column", dest="country_column", metavar="COLUMN",
-                        help="boundaries: the column of ISO 3166 codes or country names, "
-                             "when the file's columns cannot be told apart")
-    parser.add_argument("--admin1-column", dest="admin1_column", metavar="COLUMN",
-                        help="boundaries: the column of first-level unit names")
-
-
-def iso_date_arg(text: str) -> date:
-    """An argparse type: a ``YYYY-MM-DD`` date, or a usage error naming the text.
-
-    Parameters
-    ----------
-    text
-        The argument as typed.
-
-    Returns
-    -------
-    datetime.date
-        The date.
-
-    Examples
-    --------
-    >>> iso_date_arg("2024-06-01")
-    datetime.date(2024, 6, 1)
-    """
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def resolve_paths(*, layers: Path | None = None,
@@ -328,6 +248,10 @@ def prepare(
     if public and write_id_map:
         raise UsageError("a public build never writes the id map; build the map from the "
                          "restricted build", field="write_id_map")
+    if public:
+        from geo.publish import count_threshold
+
+        count_threshold(min_count)  # a wrong keyword fails before any file is read
     paths = resolve_paths(layers=layers, boundaries=boundaries, corridors=corridors,
                           incidents=incidents)
     problems: list[Problem] = []
@@ -408,39 +332,6 @@ def _collect(problems: list[Problem], func: Any, *args: Any, **kwargs: Any) -> A
         return None
 
 
-def prepare_from_args(args: argparse.Namespace, *, public: bool = False) -> Prepared:
-    """:func:`prepare` with the arguments added by :func:`add_input_arguments`.
-
-    Parameters
-    ----------
-    args
-        Parsed arguments.
-    public
-        As for :func:`prepare`.
-
-    Returns
-    -------
-    Prepared
-        As :func:`prepare`.
-
-    Examples
-    --------
-    >>> parser = argparse.ArgumentParser()
-    >>> add_input_arguments(parser)
-    >>> prepare_from_args(parser.parse_args([])).public
-    False
-    """
-    return prepare(layers=args.layers, boundaries=args.boundaries, corridors=args.corridors,
-                   incidents=args.incidents, config=args.config, as_of=args.as_of,
-                   encoding=args.encoding, repair=args.repair,
-                   country_column=getattr(args, "country_column", None),
-                   admin1_column=getattr(args, "admin1_column", None),
-                   strict=getattr(args, "strict", False), public=public,
-                   min_count=getattr(args, "min_count", None),
-                   engine=getattr(args, "engine", "local"),
-                   scheduler=getattr(args, "scheduler", None))
-
-
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
                   formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map",
                   geoparquet: bool = False, map_folder: bool | None = None) -> list[Path]:
@@ -489,7 +380,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     key_file = prepared.id_key_file
     if key_file is not None and Path(key_file).resolve().is_relative_to(Path(out_dir).resolve()):
         raise UsageError(f"the public-id key {key_file} is inside the output folder {out_dir}; "
-                         "keep it outside every output folder", field="--id-key")
+                         "keep it outside every output folder", field="id_key")
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
             public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
@@ -501,43 +392,39 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         texts = list_texts(segments[C.TOP_INCIDENTS])
         if texts is not None:
             segments = segments.assign(**{C.TOP_INCIDENTS: texts})
-        # the static images are drawn and saved in a forked child process meanwhile (Linux, 2+
-        # CPUs, no other thread running; otherwise here, after the other files)
-        aside: Any = contextlib.nullcontext()
+        with stage("writing segments and tables"):
+            write_geojson(segments, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+            if geoparquet:
+                write_geoparquet(segments, tmp / "segments.parquet",
+                                 columns=SEGMENT_COLUMNS)
+                write_geoparquet(incidents, tmp / "incidents.parquet")
+            write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
+            write_csv(prepared.families, tmp / "route_families.csv")
+            write_csv(prepared.fate, tmp / "incidents_fate.csv")
+        with stage("writing the interactive map"):
+            m = build_map(
+                prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
+                model=prepared.model, timeline=prepared.timeline, sources=sources_of(
+                    prepared.incidents), public=prepared.public, tiles=tuple(tiles),
+                title="Overland corridor risk",
+            )
+            save_map(m, tmp / f"{map_name}.html", folder=map_folder)
+            write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
+                                title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
+        with stage("writing the GeoPackage"):
+            write_geopackage({"segments": segments, "incidents": incidents,
+                              "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
+                             columns={"segments": SEGMENT_COLUMNS})
         if formats:
-            from geo.maps.static import static_maps_aside
+            from geo.maps.static import save_static_maps
 
-            aside = static_maps_aside(prepared, tmp / map_name, formats=tuple(formats))
-        with aside:
-            with stage("writing segments and tables"):
-                write_geojson(segments, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
-                if geoparquet:
-                    write_geoparquet(segments, tmp / "segments.parquet",
-                                     columns=SEGMENT_COLUMNS)
-                    write_geoparquet(incidents, tmp / "incidents.parquet")
-                write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
-                write_csv(prepared.families, tmp / "route_families.csv")
-                write_csv(prepared.fate, tmp / "incidents_fate.csv")
-            with stage("writing the interactive map"):
-                m = build_map(
-                    prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
-                    model=prepared.model, timeline=prepared.timeline, sources=sources_of(
-                        prepared.incidents), public=prepared.public, tiles=tuple(tiles),
-                    title="Overland corridor risk",
-                )
-                save_map(m, tmp / f"{map_name}.html", folder=map_folder)
-                write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",
-                                    title=f"Corridor risk map as of {prepared.as_of.isoformat()}")
-            with stage("writing the GeoPackage"):
-                write_geopackage({"segments": segments, "incidents": incidents,
-                                  "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
-                                 columns={"segments": SEGMENT_COLUMNS})
+            with stage(f"static images ({', '.join(formats)})"):
+                save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
         if prepared.id_map is not None and not prepared.public:
             write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:
             from geo.publish import write_manifest
 
             write_manifest(prepared.manifest, tmp / "public_manifest.json")
-        # listed after the static images' child has finished
         written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
     return [Path(out_dir) / name for name in sorted([*written, "build_manifest.json"])]

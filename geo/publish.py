@@ -46,7 +46,6 @@ public result.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import logging
@@ -54,7 +53,7 @@ import os
 import re
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +68,13 @@ from geo._errors import UsageError
 
 __all__ = [
     "ACTIONS",
+    "count_threshold",
     "default_key_file",
     "id_map",
     "load_id_key",
     "make_public",
     "public_id",
+    "public_ids",
     "suppressed_fate",
     "write_manifest",
 ]
@@ -90,29 +91,19 @@ _KEY_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
 def public_id(original: str, *, key: bytes) -> str:
-    """The opaque public id of an incident: stable for one key, unguessable without it.
+    """The opaque public id of an incident, stable for one key and unguessable without it:
+    ``inc-`` and the first 16 hex digits of HMAC-SHA256(``key``, ``original`` as UTF-8).
 
-    Parameters
-    ----------
-    original
-        The incident's own id.
-    key
-        Secret key.
-
-    Returns
-    -------
-    str
-        ``inc-`` and 16 hex digits.
-
-    Examples
-    --------
     >>> public_id("KMG-ARREST-2024-08", key=bytes(32))
     'inc-869f8f774787fdaf'
-    >>> public_id("KMG-ARREST-2024-08", key=bytes(32)) == public_id("KMG-ARREST-2024-08",
-    ...                                                             key=b"other key")
-    False
     """
-    return "inc-" + hmac.digest(key, str(original).encode("utf-8"), hashlib.sha256).hex()[:16]
+    return public_ids([original], key=key)[0]
+
+
+def public_ids(originals: Iterable[object], *, key: bytes) -> list[str]:
+    """:func:`public_id` of each of ``originals`` (the one implementation of the rule)."""
+    digest = hmac.digest  # one HMAC per incident, up to millions: no call per id beyond it
+    return ["inc-" + digest(key, str(v).encode("utf-8"), "sha256").hex()[:16] for v in originals]
 
 
 def default_key_file() -> Path:
@@ -179,10 +170,10 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
         text = file.read_text(encoding="ascii", errors="replace").strip().lower()
     except OSError as exc:
         raise UsageError(f"{file}: cannot read or create the public-id key: "
-                         f"{exc.strerror or exc}", field="--id-key") from None
+                         f"{exc.strerror or exc}", field="id_key") from None
     if not _KEY_HEX.match(text):
         raise UsageError(f"{file}: not a routerisk public-id key (64 hex digits on one line)",
-                         field="--id-key")
+                         field="id_key")
     return bytes.fromhex(text), file
 
 
@@ -209,7 +200,7 @@ def id_map(incidents: pd.DataFrame, *, key: bytes) -> pd.DataFrame:
     a,inc-9615a95d4a336118,public
     """
     ids = [str(v) for v in incidents[C.INCIDENT_ID]]
-    return pd.DataFrame({C.INCIDENT_ID: ids, "public_id": [public_id(i, key=key) for i in ids],
+    return pd.DataFrame({C.INCIDENT_ID: ids, "public_id": public_ids(ids, key=key),
                          C.VISIBILITY: [str(v) for v in incidents[C.VISIBILITY]]})
 
 
@@ -259,6 +250,14 @@ def _unit_of(point: Any, country: str, boundaries: gpd.GeoDataFrame, tree: shape
         if not country or cc == country:
             return cc, str(boundaries[C.ADMIN1].iat[h])
     return country, ""
+
+
+def count_threshold(min_count: int | None) -> int:
+    """``min_count``, else :data:`geo.settings.PUBLIC_MIN_COUNT`; a UsageError below 0."""
+    threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
+    if threshold < 0:
+        raise UsageError(f"must be 0 or more, not {threshold}", field="min_count")
+    return threshold
 
 
 def make_public(
@@ -329,16 +328,13 @@ def make_public(
     count suppressed count | count below the publication threshold of 5
     suppressed visibility | restricted row
     """
-    threshold = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
-    if threshold < 0:
-        raise UsageError(f"must be 0 or more, not {threshold}", field="min_count")
+    threshold = count_threshold(min_count)
     rows = _Rows(incidents)
     visible = np.array([str(v) == "public" for v in rows.get(C.VISIBILITY, "restricted")],
                        dtype=bool)
     rows.add(~visible, lambda k: _entry("", "suppressed", C.VISIBILITY, "restricted row"))
-    digest = hmac.digest  # public_id, inline: one HMAC per published incident
-    ids = ["inc-" + digest(key, str(v).encode("utf-8"), "sha256").hex()[:16] if ok else ""
-           for v, ok in zip(incidents[C.INCIDENT_ID].tolist(), visible.tolist(), strict=True)]
+    ids = [i if ok else "" for i, ok in zip(public_ids(incidents[C.INCIDENT_ID].tolist(), key=key),
+                                            visible.tolist(), strict=True)]
     kept = _generalise_points(rows, incidents, visible, ids, boundaries)
     for fld, action, why in _BLANKED:
         if fld == C.DATE:

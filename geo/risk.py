@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import json
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -52,6 +51,7 @@ from geo._errors import ConfigError
 from geo._known import known_by
 from geo._progress import stage
 from geo.io import WGS84, study_crs
+from geo.segment import outside_mask
 
 __all__ = [
     "SYMBOLS",
@@ -620,7 +620,7 @@ class RiskField:
             seg_keys, inc_keys = seg_cc, inc_cc
         # a segment outside every boundary polygon belongs to no unit: nothing coarse spreads there
         units, seg_unit = np.unique(seg_keys, return_inverse=True)
-        seg_unit = np.where(_outside(self.segments), -1, seg_unit)
+        seg_unit = np.where(outside_mask(self.segments), -1, seg_unit)
         pos = np.clip(np.searchsorted(units, inc_keys), 0, len(units) - 1)
         inc_unit = np.where(units[pos] == inc_keys, pos, -1)
         unit_n_seg = np.bincount(seg_unit[seg_unit >= 0], minlength=len(units))
@@ -1006,13 +1006,6 @@ class RiskField:
             mass[sp.inc] += share
         return count, exposure, mass
 
-def _outside(segments: gpd.GeoDataFrame) -> np.ndarray:
-    """True for segments outside every boundary polygon (``coverage == "outside"``)."""
-    if C.COVERAGE in segments:
-        return (segments[C.COVERAGE] == C.COVERAGE_OUTSIDE).to_numpy(dtype=bool)
-    return (segments[C.COUNTRY].astype(str) == "").to_numpy(dtype=bool)
-
-
 def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: int
                    ) -> list[list[dict[str, Any]]]:
     ids = field_.incidents[C.INCIDENT_ID].to_numpy().astype(str)
@@ -1184,8 +1177,3 @@ def _unassigned_reason(prec: int, admin1: str, country: str, nearest_km: float,
         return "no corridor segments to score against"
     return (f"nearest corridor {nearest_km:.0f} km away, beyond the {bandwidth_km:.0f} km "
             f"bandwidth of {itype!r}")
-
-
-def top_incidents_json(value: Sequence[Mapping[str, Any]]) -> str:
-    """Compact, stable JSON of a segment's top incidents (for CSV cells)."""
-    return json.dumps(list(value), separators=(",", ":"), sort_keys=True)

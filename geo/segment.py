@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyproj
 import shapely
 
@@ -11,7 +12,7 @@ from geo import columns as C
 from geo._errors import Problem
 from geo.io import WGS84, study_crs
 
-__all__ = ["coverage_problems", "segment_corridors"]
+__all__ = ["coverage_problems", "outside_mask", "segment_corridors"]
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 # Pieces outside every unit that are shorter than this (simplified borders leave slivers along
@@ -352,6 +353,30 @@ def segment_corridors(
     return out
 
 
+def outside_mask(segments: pd.DataFrame) -> np.ndarray:
+    """True for the segments outside every boundary polygon: the one rule the scores, the
+    maps and the coverage warnings share.
+
+    ``coverage == "outside"`` (set by :func:`segment_corridors`); a frame without ``coverage``
+    falls back on an empty ``country`` (a segment in no unit), and without either nothing is
+    outside.
+
+    >>> import pandas as pd
+    >>> outside_mask(pd.DataFrame({"coverage": ["inside", "outside", None]})).tolist()
+    [False, True, False]
+    >>> outside_mask(pd.DataFrame({"country": ["AA", ""]})).tolist()
+    [False, True]
+    >>> outside_mask(pd.DataFrame({"x": [1]})).tolist()
+    [False]
+    """
+    if C.COVERAGE in segments:
+        coverage = segments[C.COVERAGE].astype("string").fillna("")
+        return (coverage == C.COVERAGE_OUTSIDE).to_numpy(dtype=bool)
+    if C.COUNTRY in segments:
+        return (segments[C.COUNTRY].astype("string").fillna("") == "").to_numpy(dtype=bool)
+    return np.zeros(len(segments), dtype=bool)
+
+
 def coverage_problems(segments: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame, *,
                       file: str) -> list[Problem]:
     """One warning per corridor that runs outside every boundary polygon, with the km outside.
@@ -381,7 +406,7 @@ def coverage_problems(segments: gpd.GeoDataFrame, corridors: gpd.GeoDataFrame, *
     >>> print(coverage_problems(seg, lines, file="corridors.geojson")[0])  # doctest: +ELLIPSIS
     corridors.geojson:feature 1: geometry: corridor c1 runs 55.7 km outside the boundaries ...
     """
-    outside = segments[segments[C.COVERAGE] == C.COVERAGE_OUTSIDE]
+    outside = segments[outside_mask(segments)]
     if not len(outside):
         return []
     km = outside.groupby(C.CORRIDOR_ID, sort=False)[C.LENGTH_KM].sum()

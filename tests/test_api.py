@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
@@ -41,13 +42,69 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> geo.Build:
     return geo.build(folder, as_of="2020-06-15")
 
 
+def _documented(func: object) -> set[str]:
+    """The names in the numpydoc ``Parameters`` section of ``func``'s docstring."""
+    lines = inspect.cleandoc(getattr(func, "__doc__", "") or "").splitlines()
+    start = lines.index("Parameters") + 2
+    names: set[str] = set()
+    for line in lines[start:]:
+        if line and not line.startswith(" "):
+            if line.startswith("---") or not line.replace("_", "").replace(", ", "").isalnum():
+                break
+            names |= {n.strip() for n in line.split(",")}
+    return names
+
+
 def test_public_names() -> None:
-    for name in ("build", "Build", "ValidationError", "UsageError", "InputWarning",
-                 "__version__"):
+    for name in ("build", "Build", "Comparison", "PathsResult", "RiskModel", "Problem",
+                 "RouteriskError", "ValidationError", "UsageError", "PlaceError", "ConfigError",
+                 "InputWarning", "__version__"):
         assert name in geo.__all__
         assert getattr(geo, name) is not None
-    assert issubclass(geo.ValidationError, ValueError)
+    assert issubclass(geo.RouteriskError, ValueError)
+    for error in (geo.ValidationError, geo.UsageError, geo.PlaceError, geo.ConfigError):
+        assert issubclass(error, geo.RouteriskError)
+        assert f"{error.__module__}.{error.__qualname__}" == f"geo.{error.__name__}"
     assert issubclass(geo.InputWarning, UserWarning)
+
+
+def test_every_error_the_library_raises_is_public_under_one_base() -> None:
+    """Each routerisk error class raised anywhere in ``geo`` is importable from ``geo`` and a
+    :class:`geo.RouteriskError` (read from the source: every ``raise Name(…)``)."""
+    import ast
+
+    from geo import _errors
+
+    ours = {n for n, v in vars(_errors).items() if isinstance(v, type)
+            and issubclass(v, Exception)}
+    raised = set()
+    for path in Path(geo.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and isinstance(
+                    node.exc.func, ast.Name) and node.exc.func.id in ours:
+                raised.add(node.exc.func.id)
+    assert {"ValidationError", "UsageError", "PlaceError", "ConfigError"} <= raised
+    for name in raised:
+        assert name in geo.__all__ and issubclass(getattr(geo, name), geo.RouteriskError)
+
+
+def test_returned_objects_are_the_public_types(bundled: geo.Build) -> None:
+    assert isinstance(bundled, geo.Build) and isinstance(bundled.model, geo.RiskModel)
+    assert isinstance(bundled.compare("2024-06-01"), geo.Comparison)
+    assert isinstance(bundled.route("Shenyang", "Kunming"), geo.PathsResult)
+    assert all(isinstance(w, geo.Problem) for w in bundled.warnings)
+
+
+def test_build_lists_every_option_and_a_typo_fails_at_the_call() -> None:
+    from geo.pipeline import prepare
+
+    params = inspect.signature(geo.build).parameters
+    assert not any(p.kind is p.VAR_KEYWORD for p in params.values())
+    assert set(inspect.signature(prepare).parameters) <= set(params)
+    assert all(p.kind is p.KEYWORD_ONLY for n, p in params.items() if n != "layers")
+    assert set(params) <= _documented(geo.build)
+    with pytest.raises(TypeError, match="encodng"):
+        geo.build(layers="/nonexistent", encodng="cp1252")  # type: ignore[call-arg]
 
 
 def test_import_geo_loads_nothing_heavy() -> None:
@@ -112,14 +169,73 @@ def test_explore_is_the_interactive_map(bundled: geo.Build) -> None:
     assert "leaflet" in m._repr_html_().lower()  # what Jupyter shows inline
 
 
-def test_explore_onto_an_existing_map_escapes_text(hostile: geo.Build) -> None:
+def _risk_data(m: folium.Map) -> str:
+    from geo.maps.interactive import RiskLayers
+
+    layers = [c for c in m._children.values() if isinstance(c, RiskLayers)]
+    assert len(layers) == 1
+    return layers[0].json_text()
+
+
+def test_explore_onto_an_existing_map_draws_the_same_layers(hostile: geo.Build) -> None:
+    """``m=`` changes where the layers go, not what is drawn: the same data, legend, panel and
+    slider as a new map; the user's map keeps its own Leaflet (not inlined a second time)."""
+    from geo.maps.interactive import InfoPanel, Legend, TimeSlider
+
     base = folium.Map(tiles=None)
     assert hostile.explore(m=base) is base
+    own = hostile.explore()
+    assert _risk_data(base) == _risk_data(own)
+    for control in (Legend, InfoPanel, TimeSlider):
+        assert any(isinstance(c, control) for c in base._children.values()), control
     page = base.get_root().render()
-    assert "GeoJson" in page or "geo_json" in page
-    assert "<img src=x" not in page and "${7*7}" not in page and "{{ 7*7 }}" not in page
-    # shown as typed, run by neither JavaScript nor Jinja
-    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;" in page
+    assert "RouteRisk.layers(" in page
+    assert page.count("Leaflet 1.") == 0  # the inlined copy's banner: only in a new map
+    assert own.get_root().render().count("/* Leaflet 1.") == 1
+    # hostile text stays data: escaped in the JSON, run by neither JavaScript nor Jinja
+    assert "<img src=x" not in page and "\\u003cimg src=x" in page
+    assert "{{ 7*7 }}" not in page and "\\u007b{ 7*7 }}" in page  # JSON.parse gives it back
+
+
+def test_explore_tiles_take_a_name_or_a_provider_never_letters(bundled: geo.Build) -> None:
+    import xyzservices.providers as xyz
+
+    def tile_names(m: folium.Map) -> list[str]:
+        from geo.maps.interactive import LayerSwitcher
+
+        switch = next(c for c in m._children.values() if isinstance(c, LayerSwitcher))
+        return [t["name"] for t in switch.spec["tiles"]]
+
+    assert tile_names(bundled.explore(tiles="OpenStreetMap")) == ["OpenStreetMap.Mapnik"]
+    assert tile_names(bundled.explore(tiles=xyz.OpenTopoMap)) == ["OpenTopoMap"]
+    assert tile_names(bundled.explore(tiles=["Esri.WorldImagery", xyz.OpenStreetMap.Mapnik])
+                      ) == ["Esri.WorldImagery", "OpenStreetMap.Mapnik"]
+    assert tile_names(bundled.explore()) == []  # offline unless asked
+    with pytest.raises(geo.UsageError, match="unknown tile provider 'NoSuchTiles'") as info:
+        bundled.explore(tiles="NoSuchTiles")
+    assert info.value.problem.field == "tiles"
+
+
+def test_explore_and_plot_keywords_are_explicit(bundled: geo.Build) -> None:
+    with pytest.raises(TypeError, match="titel"):
+        bundled.explore(titel="typo")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="legnd"):
+        bundled.plot(ax=Figure().add_subplot(), legnd=False)  # type: ignore[call-arg]
+    for method in (bundled.explore, bundled.plot):
+        params = inspect.signature(method).parameters
+        assert not any(p.kind is p.VAR_KEYWORD for p in params.values()), method
+        assert set(params) <= _documented(method), method
+
+
+def test_explore_and_plot_column_is_risk_band_or_a_clear_error(bundled: geo.Build) -> None:
+    assert isinstance(bundled.explore(column="risk_band"), folium.Map)
+    with pytest.raises(geo.UsageError, match=r"segments\.explore\(column='exposure'\)") as info:
+        bundled.explore(column="exposure")
+    assert str(info.value).startswith("column: the risk map colours segments by 'risk_band'")
+    with pytest.raises(geo.UsageError, match=r"segments\.plot\(column='exposure'\)"):
+        bundled.plot(ax=Figure().add_subplot(), column="exposure")
+    ax = bundled.plot(ax=Figure().add_subplot(), legend=False, title="Mine")
+    assert ax.get_legend() is None and ax.get_title(loc="left") == "Mine · RESTRICTED"
 
 
 def test_plot_draws_the_static_map(bundled: geo.Build) -> None:

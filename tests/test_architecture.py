@@ -118,3 +118,79 @@ def test_long_modules_say_why() -> None:
             if "Why one module of this length" not in doc:
                 unexplained.append(f"{name} ({text.count(chr(10))} lines)")
     assert unexplained == [], unexplained
+
+
+# ------------------------------------------------------------ the library and the command line
+
+#: Calls that belong to a program, not a library: they change the process or the interpreter
+#: (fork, kill, exit, garbage-collector and signal settings, the root logger) or talk to a user.
+_PROGRAM_CALLS = {
+    ("os", "fork"), ("os", "forkpty"), ("os", "_exit"), ("os", "kill"), ("os", "killpg"),
+    ("sys", "exit"), ("gc", "freeze"), ("gc", "disable"), ("gc", "unfreeze"),
+    ("signal", "signal"), ("logging", "basicConfig"), ("multiprocessing", "set_start_method"),
+}
+
+
+def _program_calls(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
+                node.module or ""]
+            found += [f"line {node.lineno}: import {n}" for n in names if n == "argparse"]
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in {"print", "__import__", "input"}:
+            found.append(f"line {node.lineno}: {func.id}()")
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            call = (func.value.id, func.attr)
+            # os.kill(pid, 0) only asks whether a process is alive (the output-folder lock)
+            probe = call == ("os", "kill") and len(node.args) == 2 and isinstance(
+                node.args[1], ast.Constant) and node.args[1].value == 0
+            if call in _PROGRAM_CALLS and not probe:
+                found.append(f"line {node.lineno}: {'.'.join(call)}()")
+    return found
+
+
+def test_the_checker_finds_program_calls() -> None:
+    code = ("import argparse\nimport os, gc\nprint(1)\nos.fork()\nos.kill(1, 9)\n"
+            "os.kill(1, 0)\ngc.freeze()\nlogging.basicConfig()\n__import__('x')\n")
+    assert _program_calls(ast.parse(code)) == [
+        "line 1: import argparse", "line 3: print()", "line 4: os.fork()", "line 5: os.kill()",
+        "line 7: gc.freeze()", "line 8: logging.basicConfig()", "line 9: __import__()"]
+
+
+def test_only_the_command_line_parses_prints_or_changes_the_process() -> None:
+    """No argparse, print, fork, self-kill, exit, ``gc.freeze`` or ``logging.basicConfig`` in
+    the library: those live in ``geo.cli`` (and its entry point), nowhere else."""
+    offenders = {}
+    for name, path in MODULES.items():
+        if name == "geo.cli" or name.startswith("geo.cli."):
+            continue
+        found = _program_calls(ast.parse(path.read_text(encoding="utf-8")))
+        if found:
+            offenders[name] = found
+    assert offenders == {}
+
+
+def test_the_library_reads_no_test_hook_from_the_environment() -> None:
+    hooks = [name for name, path in MODULES.items()
+             if "ROUTERISK_TEST" in path.read_text(encoding="utf-8")]
+    assert hooks == []
+
+
+def test_the_command_line_imports_every_command_explicitly() -> None:
+    """Each command is a module of ``geo.cli`` imported by name: none found by a string, none
+    skipped because it failed to import."""
+    from geo import cli
+
+    tree = ast.parse(MODULES["geo.cli"].read_text(encoding="utf-8"))
+    assert not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                   and n.func.id == "__import__" for n in ast.walk(tree))
+    assert "importlib" not in import_graph()["geo.cli"]
+    commands = {p.stem for p in (GEO / "cli").glob("*.py") if not p.stem.startswith("_")}
+    assert {m.__name__.rsplit(".", 1)[1] for m in cli.COMMANDS} == commands
+    registered = set(cli.parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert registered == {"build", "validate", "compare", "route", "corridor", "import",
+                          "config", "backtest", "tune"}

@@ -103,14 +103,46 @@ def test_stage_lines_with_verbose_only_and_quiet_silences_them(layers, tmp_path,
     assert "segmenting corridors" not in capsys.readouterr().err
 
 
-def test_verbose_shows_routerisk_messages_not_the_libraries() -> None:
-    """-v turns on routerisk's own INFO lines; fontTools (PDF fonts), numba and dask stay at
-    warnings (a PDF's font subsetting printed hundreds of lines before)."""
+def test_verbose_shows_routerisk_messages_not_the_libraries(monkeypatch, capsys) -> None:
+    """-v turns on routerisk's own INFO lines during the command; fontTools (PDF fonts), numba
+    and dask stay at warnings (a PDF's font subsetting printed hundreds of lines before)."""
     import logging
 
+    from geo.cli import validate
+
+    seen: dict[str, int] = {}
+    real = validate.run_validate
+    libraries = ("fontTools.subset", "numba", "distributed")
+    before = {name: logging.getLogger(name).getEffectiveLevel() for name in libraries}
+
+    def recording(args):  # type: ignore[no-untyped-def]
+        seen["geo"] = logging.getLogger("geo").getEffectiveLevel()
+        for name in libraries:
+            seen[name] = logging.getLogger(name).getEffectiveLevel()
+        logging.getLogger("geo.cli").info("a routerisk info line")
+        logging.getLogger("numba").info("a library info line")
+        return real(args)
+
+    monkeypatch.setattr(validate, "run_validate", recording)
     assert main(["-v", "validate", "--as-of", "2024-06-01"]) == 0
-    assert logging.getLogger("geo").getEffectiveLevel() == logging.INFO
-    for name in ("fontTools.subset", "numba", "distributed"):
-        assert logging.getLogger(name).getEffectiveLevel() >= logging.WARNING
+    assert seen.pop("geo") == logging.INFO
+    assert seen == before  # -v leaves the libraries' loggers as they were
+    err = capsys.readouterr().err
+    assert "INFO: a routerisk info line" in err
+    assert "a library info line" not in err
     assert main(["validate", "--as-of", "2024-06-01"]) == 0
-    assert logging.getLogger("geo").getEffectiveLevel() == logging.WARNING
+    assert seen["geo"] == logging.WARNING
+
+
+def test_main_leaves_a_notebooks_logging_as_it_was(monkeypatch) -> None:
+    """The command line configures routerisk's logger for the call only: the root logger (a
+    notebook's ``logging.basicConfig``) and the ``geo`` logger are as they were afterwards."""
+    import logging
+
+    root, geo_log = logging.getLogger(), logging.getLogger("geo")
+    before = (root.level, list(root.handlers), geo_log.level, list(geo_log.handlers),
+              geo_log.propagate)
+    assert main(["-v", "validate", "--as-of", "2024-06-01"]) == 0
+    assert main(["validate", "--as-of", "2099-01-01", "--layers", "/nonexistent"]) == 1
+    assert (root.level, list(root.handlers), geo_log.level, list(geo_log.handlers),
+            geo_log.propagate) == before

@@ -58,10 +58,12 @@ def test_dask_engine_equals_local(client) -> None:  # type: ignore[no-untyped-de
 
 
 def test_unknown_engine_and_stray_scheduler_are_usage_errors() -> None:
-    with pytest.raises(UsageError, match="unknown engine 'spark'"):
+    with pytest.raises(UsageError, match="unknown engine 'spark'") as info:
         risk_field(SEGMENTS, ROWS, model=MODEL, engine="spark")
-    with pytest.raises(UsageError, match="needs --engine dask"):
+    assert info.value.problem.field == "engine"
+    with pytest.raises(UsageError, match="needs engine='dask'") as info:
         risk_field(SEGMENTS, ROWS, model=MODEL, scheduler="tcp://127.0.0.1:8786")
+    assert str(info.value) == "scheduler: a scheduler needs engine='dask'"
 
 
 def _write_layers(folder):  # type: ignore[no-untyped-def]

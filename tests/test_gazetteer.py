@@ -78,7 +78,7 @@ def test_name_outside_the_given_unit_says_where_it_is() -> None:
 def test_unknown_name() -> None:
     with pytest.raises(PlaceError) as info:
         resolve_place("Xqzzyv")
-    assert str(info.value) == ("-:-: place: place 'Xqzzyv' not found in the offline gazetteer "
+    assert str(info.value) == ("place: place 'Xqzzyv' not found in the offline gazetteer "
                                "(GeoNames places of 500 people or more); give lat and lon")
 
 

@@ -189,7 +189,7 @@ def test_cli_checks_waypoints_id_and_target_before_the_extract(tmp_path, capsys,
     elif setup == "read-only":
         # (tests may run as root, who may write anywhere: the permission answer is simulated)
         real = os.access
-        monkeypatch.setattr("geo._cli_network.os.access",
+        monkeypatch.setattr("geo.cli.corridor.os.access",
                             lambda p, mode: False if Path(p) == tmp_path else real(p, mode))
     elif setup == "unknown-place":
         via = "Xqzzyvtown;40.0,120.0"

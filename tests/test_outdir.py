@@ -2,9 +2,9 @@
 ``build_manifest.json`` last, work files only inside ``--out``, one writer at a time, and every
 failure to write one line naming the folder.
 
-The interruption tests kill a real process (SIGKILL, through the test hook
-``ROUTERISK_TEST_KILL_AFTER_STEP``) after every step of the swap, then let the next command
-recover the folder.
+The interruption tests kill a real process (SIGKILL) after every step of the swap, then let the
+next command recover the folder. The kill is injected by the test (:data:`KILL_AFTER_STEP`
+replaces ``geo._outdir._Steps.__call__`` in the child process); the library reads no hook.
 """
 
 from __future__ import annotations
@@ -172,6 +172,23 @@ WRITER = textwrap.dedent("""
 """)
 
 
+#: Prepended to a child's script: its first argument k kills it with SIGKILL right after step k
+#: of the swap (the commit and apply phase of ``geo._outdir``).
+KILL_AFTER_STEP = textwrap.dedent("""
+    import os, signal, sys
+    from geo import _outdir
+    _stop = int(sys.argv.pop(1))
+    _count = _outdir._Steps.__call__
+
+    def _count_then_kill(self):
+        _count(self)
+        if self.done == _stop:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    _outdir._Steps.__call__ = _count_then_kill
+""")
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT)
@@ -179,9 +196,11 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _write(out: Path, version: str, *args: str, **env: str) -> int:
-    return subprocess.run([sys.executable, "-c", WRITER, str(out), version, *args],
-                          env=_env(**env), timeout=120).returncode
+def _write(out: Path, version: str, *args: str, kill_after: int | None = None) -> int:
+    script, first = (WRITER, []) if kill_after is None else (
+        KILL_AFTER_STEP + WRITER, [str(kill_after)])
+    return subprocess.run([sys.executable, "-c", script, *first, str(out), version, *args],
+                          env=_env(), timeout=120).returncode
 
 
 def test_a_kill_after_any_step_of_the_swap_ends_as_one_complete_set(tmp_path):
@@ -195,7 +214,7 @@ def test_a_kill_after_any_step_of_the_swap_ends_as_one_complete_set(tmp_path):
     for k in range(1, 40):
         out = tmp_path / f"k{k}"
         assert _write(out, "old") == 0
-        rc = _write(out, "new", ROUTERISK_TEST_KILL_AFTER_STEP=str(k))
+        rc = _write(out, "new", kill_after=k)
         if rc == 0:
             break
         assert rc == -9, rc  # killed by the hook
@@ -226,10 +245,9 @@ def test_a_kill_while_staging_keeps_the_old_set_and_the_next_build_proceeds(tmp_
 def test_a_killed_real_build_is_completed_by_the_next_command(layers, tmp_path):
     out = tmp_path / "out"
     assert build(layers, out, "--formats", "svg,pdf") == 0
-    cmd = [sys.executable, "-m", "geo.cli", "build", "--layers", str(layers), "--out", str(out),
-           "--public", "--formats", "png"]
-    proc = subprocess.run(cmd, env=_env(ROUTERISK_TEST_KILL_AFTER_STEP="4"), timeout=300,
-                          capture_output=True)
+    cmd = [sys.executable, "-c", KILL_AFTER_STEP + "from geo.cli import run\nrun()\n", "4",
+           "build", "--layers", str(layers), "--out", str(out), "--public", "--formats", "png"]
+    proc = subprocess.run(cmd, env=_env(), timeout=300, capture_output=True)
     assert proc.returncode == -9
     assert (out / WORK_DIR / "journal.json").is_file()
     assert not (out / MANIFEST).exists()  # a reader never sees a manifest over a mixed folder

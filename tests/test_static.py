@@ -110,7 +110,7 @@ def test_svg_is_xml_with_title_legend_units_and_mark(written):
     joined = "\n".join(texts)
     assert "Corridor risk as of 2020-12-31" in texts  # c1 (2020) is known by 31 Dec
     assert "weighted incidents per 100 km" in joined
-    assert "2 guarded: 0.1 to 0.5" in texts and "5 severe: 4 or more" in texts
+    assert "2 guarded: 0.1 – 0.5" in texts and "5 severe: ≥ 4" in texts
     assert any(t.startswith("RESTRICTED") for t in texts)
     assert "km" in texts  # scale bar unit
     assert "Arrest" in texts and "Broker detention" in texts  # incident types drawn
@@ -189,52 +189,6 @@ def test_same_inputs_give_identical_bytes(prepared, written, tmp_path):
     again = static.save_static_maps(prepared, tmp_path / "again")
     for path in again:
         assert path.read_bytes() == written[path.suffix.lstrip(".")].read_bytes(), path.name
-
-
-@pytest.mark.skipif(not static._can_fork(), reason="the PDF is saved aside only on Linux "
-                    "with more than one CPU")
-def test_the_pdf_saved_in_a_child_process_is_the_same_file(prepared, written, tmp_path,
-                                                           monkeypatch):
-    monkeypatch.setattr(static, "PARALLEL_SAVE", False)
-    serial = static.save_static_maps(prepared, tmp_path / "serial")
-    assert [p.suffix for p in serial] == [".png", ".svg", ".pdf"]
-    for path in serial:
-        assert path.read_bytes() == written[path.suffix.lstrip(".")].read_bytes(), path.name
-
-
-@pytest.mark.skipif(not static._can_fork(), reason="no child process on this platform")
-def test_an_error_in_the_child_process_is_raised_here(prepared, tmp_path):
-    fig = static.plot_risk_map(prepared.scored, prepared.incidents, prepared.boundaries,
-                               as_of=prepared.as_of, model=prepared.model)
-    missing = tmp_path / "no such folder" / "m.pdf"
-    with pytest.raises(OSError, match="no such folder"), \
-            static._aside(lambda: static.save_figure(fig, missing), what="m.pdf", enabled=True):
-        static.save_figure(fig, tmp_path / "m.svg")
-    assert (tmp_path / "m.svg").exists() and not missing.exists()
-    with pytest.raises(RuntimeError, match=r"m\.pdf failed: ValueError: unknown static format"), \
-            static._aside(lambda: static.save_figure(fig, tmp_path / "m.gif"), what="m.pdf",
-                          enabled=True):
-        pass
-    with pytest.raises(KeyError), static._aside(lambda: static.save_figure(
-            fig, tmp_path / "k.pdf"), what="k.pdf", enabled=True):
-        raise KeyError("this process failed: the child is stopped and waited for")
-
-
-@pytest.mark.parametrize("parallel", [True, False])
-def test_static_maps_aside_writes_the_same_files(prepared, written, tmp_path, monkeypatch,
-                                                 parallel):
-    monkeypatch.setattr(static, "PARALLEL_SAVE", parallel)
-    with static.static_maps_aside(prepared, tmp_path / "route_risk_map"):
-        (tmp_path / "other.txt").write_text("written meanwhile", encoding="utf-8")
-    for fmt, path in written.items():
-        assert (tmp_path / f"route_risk_map.{fmt}").read_bytes() == path.read_bytes(), fmt
-    with pytest.raises(ValueError, match="gif"), \
-            static.static_maps_aside(prepared, tmp_path / "m", formats=("gif",)):
-        pass
-    with pytest.raises(ZeroDivisionError), \
-            static.static_maps_aside(prepared, tmp_path / "failed"):
-        _ = 1 / 0
-    assert not (tmp_path / "failed.png").exists() or parallel  # serial: never started
 
 
 def test_formats_can_be_chosen_and_checked(prepared, tmp_path):

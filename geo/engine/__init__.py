@@ -61,7 +61,7 @@ def risk_field(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, model
     """
     if engine == "local":
         if scheduler is not None:
-            raise UsageError("--scheduler needs --engine dask", field="--scheduler")
+            raise UsageError("a scheduler needs engine='dask'", field="scheduler")
         return RiskField(segments, incidents, model=model)
     if engine == "dask":
         from geo.engine._dask import dask_point_pairs
@@ -69,4 +69,4 @@ def risk_field(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, model
         finder = dask_point_pairs(scheduler=scheduler, partitions=partitions)
         return RiskField(segments, incidents, model=model, point_pairs=finder)
     raise UsageError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}",
-                     field="--engine")
+                     field="engine")

@@ -50,18 +50,18 @@ def parse_origins(text: str) -> list[date]:
     parts = text.split(":")
     if len(parts) != 3:
         raise UsageError(f"{text!r} is not START:END:STEP (e.g. 2021-01-01:2023-12-31:90d)",
-                         field="--origins")
+                         field="origins")
     try:
         start, end = date.fromisoformat(parts[0]), date.fromisoformat(parts[1])
     except ValueError:
         raise UsageError(f"{text!r}: START and END must be dates YYYY-MM-DD",
-                         field="--origins") from None
+                         field="origins") from None
     m = _STEP.match(parts[2])
     if not m or int(m.group(1)) == 0:
         raise UsageError(f"step {parts[2]!r} is not a count and a unit (90d, 2w, 3m, 1y)",
-                         field="--origins")
+                         field="origins")
     if end < start:
-        raise UsageError(f"END {end} is before START {start}", field="--origins")
+        raise UsageError(f"END {end} is before START {start}", field="origins")
     n, unit = int(m.group(1)), m.group(2)
     offset = {"d": pd.DateOffset(days=n), "w": pd.DateOffset(weeks=n),
               "m": pd.DateOffset(months=n), "y": pd.DateOffset(years=n)}[unit]
@@ -157,7 +157,7 @@ def make_scorers(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
             scorers.append(scorer)
         else:
             raise UsageError(f"unknown baseline {name!r} (uniform, count_<R>km, kde_<h>km)",
-                             field="--baselines")
+                             field="baselines")
     return scorers
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo.evaluate.backtest import CURVE_X, BacktestResult
 
-__all__ = ["MIN_EVENTS", "few_events_warning", "print_summary", "write_charts"]
+__all__ = ["MIN_EVENTS", "few_events_warning", "summary_lines", "write_charts"]
 
 MIN_EVENTS = 30  # fewer future events than this in total: the backtest cannot judge anything
 SHOWN = ("auc", "hit_rate_10", "pai_10", "log_score", "spearman")
@@ -40,18 +40,21 @@ def _fmt(mean: float, lo: float, hi: float) -> str:
     return f"{mean:.2f} ({lo:.2f}–{hi:.2f})" if not math.isnan(lo) else f"{mean:.2f}"
 
 
-def print_summary(summary: pd.DataFrame, result: BacktestResult, *, reference: str,
-                  warning: str, print_fn: Callable[[str], None] = print) -> None:
-    """One screen: per horizon, each method's main metrics with 95 % bootstrap intervals."""
+def summary_lines(summary: pd.DataFrame, result: BacktestResult, *, reference: str,
+                  warning: str) -> list[str]:
+    """One screen of text: per horizon, each method's main metrics with 95 % bootstrap
+    intervals."""
+    lines: list[str] = []
+    add = lines.append
     if warning:
-        print_fn(warning)
+        add(warning)
     for h, grp in summary.groupby("horizon_days"):
         n = grp[(grp["metric"] == "n_future") & (grp["method"] == reference)]
         n_text = f"{n['mean'].iat[0]:.1f} incidents per window" if len(n) else ""
         origins = int(grp["n_origins"].max()) if len(grp) else 0
-        print_fn(f"horizon {h} days: {origins} origins, {n_text}; mean (95% bootstrap CI); "
+        add(f"horizon {h} days: {origins} origins, {n_text}; mean (95% bootstrap CI); "
                  f"AUC wins = origins where the method beat {reference}")
-        print_fn(f"  {'method':<20}" + "".join(f"{m:>20}" for m in SHOWN) + "  AUC wins")
+        add(f"  {'method':<20}" + "".join(f"{m:>20}" for m in SHOWN) + "  AUC wins")
         for method, rows in grp.groupby("method", sort=False):
             cells = []
             for m in SHOWN:
@@ -61,14 +64,15 @@ def print_summary(summary: pd.DataFrame, result: BacktestResult, *, reference: s
             won = wins["mean"].to_numpy(dtype=float)
             of = wins["n_origins"].to_numpy(dtype=float)
             tail = f"  {won[0]:.0f}/{of[0]:.0f}" if len(wins) else "  (reference)"
-            print_fn(f"  {method:<20}" + "".join(f"{c:>20}" for c in cells) + tail)
+            add(f"  {method:<20}" + "".join(f"{c:>20}" for c in cells) + tail)
     if result.skipped:
-        print_fn(f"{len(result.skipped)} origin/horizon windows end after {result.data_end} "
+        add(f"{len(result.skipped)} origin/horizon windows end after {result.data_end} "
                  "(the end of the record) and were not evaluated")
     if result.unplaced:
-        print_fn(f"{result.unplaced} later incidents known only to a unit, or more than the "
+        add(f"{result.unplaced} later incidents known only to a unit, or more than the "
                  "capture distance from every corridor, could not be placed on a segment and "
                  "are not counted")
+    return lines
 
 
 def write_charts(result: BacktestResult, out: Path, horizons: Sequence[int]) -> list[Path]:

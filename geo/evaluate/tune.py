@@ -11,12 +11,11 @@ number of closed windows, and snapped to the grid. That choice is scored at *T*:
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import hashlib
 import math
 import tomllib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,15 @@ from geo.evaluate.backtest import (
 )
 from geo.risk import RiskModel
 
-__all__ = ["OBJECTIVES", "choose", "propose_bands", "read_grid", "run_tune", "scaled_model"]
+__all__ = [
+    "OBJECTIVES",
+    "TuneReport",
+    "choose",
+    "propose_bands",
+    "read_grid",
+    "run_tune",
+    "scaled_model",
+]
 
 OBJECTIVES = {"auc": "auc", "pai10": "pai_10", "hit20": "hit_rate_20"}
 GRID_KEYS = {"half_life_multipliers": [0.5, 1.0, 2.0], "bandwidth_multipliers": [0.5, 1.0, 2.0],
@@ -146,22 +153,80 @@ def _data_hash(paths: dict[str, Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def run_tune(args: argparse.Namespace, *, prepared: Any, horizons: list[int]) -> int:
-    """The ``routerisk tune`` command (see the module docstring)."""
+@dataclass(frozen=True)
+class TuneReport:
+    """What :func:`run_tune` chose and wrote.
+
+    Attributes
+    ----------
+    header
+        The provenance lines at the top of ``tuned.toml`` (grid, objective, origins, data hash,
+        base model, the choice and its stability).
+    summary
+        The tuned model beside the defaults, per metric (mean and interval over origins).
+    bands
+        Proposed band thresholds (:func:`propose_bands`).
+    metric
+        The objective's column in the metric tables.
+    warning
+        Said loudly when the later incidents are few; ``""`` otherwise.
+    written
+        The files written into the output folder.
+    """
+
+    header: list[str]
+    summary: pd.DataFrame
+    bands: pd.DataFrame
+    metric: str
+    warning: str
+    written: list[Path]
+
+
+def run_tune(prepared: Any, out: Path, *, origins: str, horizons: list[int],
+             objective: str = "auc", grid: Path | None = None, capture_km: float = 10.0,
+             min_events: int = 30, config: Path | None = None) -> TuneReport:
+    """Tune the model of ``prepared`` and write the tune outputs into ``out`` (all or nothing).
+
+    Parameters
+    ----------
+    prepared
+        A :func:`geo.pipeline.prepare` result (segments, incidents, model, input paths).
+    out
+        Output folder for ``tuned.toml``, the tables and the heatmap.
+    origins
+        Rolling origins ``START:END:STEP`` (see :func:`geo.evaluate.backtest.parse_origins`).
+    horizons
+        Forecast horizons in days; the first is tuned for.
+    objective
+        One of :data:`OBJECTIVES`.
+    grid
+        Grid TOML (see :func:`read_grid`); default multipliers 0.5, 1, 2.
+    capture_km
+        A later incident counts on its nearest segment within this many km.
+    min_events
+        Fewer later incidents than this in total gives a warning.
+    config
+        The model file being tuned (``None``: the packaged model), for provenance.
+
+    Returns
+    -------
+    TuneReport
+        What was chosen and written.
+    """
     from geo.evaluate.report import few_events_warning
     from geo.evaluate.tune_files import write_tune_outputs
 
-    grid = read_grid(args.grid)
-    metric = OBJECTIVES[args.objective]
-    origins = parse_origins(args.origins)
+    grid_values = read_grid(grid)
+    metric = OBJECTIVES[objective]
     h = horizons[0]
+    origin_dates = parse_origins(origins)
     base = prepared.model
-    names = {_name(a, b): (a, b) for a in grid["half_life_multipliers"]
-             for b in grid["bandwidth_multipliers"]}
+    names = {_name(a, b): (a, b) for a in grid_values["half_life_multipliers"]
+             for b in grid_values["bandwidth_multipliers"]}
     scorers: list[Scorer] = [ModelScorer(n, prepared.segments, prepared.incidents,
                                          scaled_model(base, *ab)) for n, ab in names.items()]
-    result = backtest(prepared.segments, prepared.incidents, scorers=scorers, origins=origins,
-                      horizons=[h], capture_km=args.capture_km)
+    result = backtest(prepared.segments, prepared.incidents, scorers=scorers, origins=origin_dates,
+                      horizons=[h], capture_km=capture_km)
     by = result.by_origin
     table = _objective_table(by, metric, h, names)
     evaluated = list(table.index)
@@ -169,12 +234,12 @@ def run_tune(args: argparse.Namespace, *, prepared: Any, horizons: list[int]) ->
     for t in evaluated:
         closed = [o for o in evaluated
                   if date.fromisoformat(o) + timedelta(days=h) <= date.fromisoformat(t)]
-        a, b, n = choose(table, grid, closed=closed)
+        a, b, n = choose(table, grid_values, closed=closed)
         row = by[(by["origin"] == t) & (by["method"] == _name(a, b))].iloc[0].to_dict()
         chosen_rows.append({**row, "method": "tuned", "half_life_x": a, "bandwidth_x": b,
                             "closed_windows": n})
     tuned_by = pd.DataFrame(chosen_rows)
-    final_a, final_b, n_all = choose(table, grid, closed=evaluated)
+    final_a, final_b, n_all = choose(table, grid_values, closed=evaluated)
     defaults = by[by["method"] == _name(1.0, 1.0)].assign(method="routerisk") if (
         _name(1.0, 1.0) in names) else by.iloc[:0]
     comparison = pd.concat([defaults, tuned_by[defaults.columns.tolist()]]
@@ -185,10 +250,11 @@ def run_tune(args: argparse.Namespace, *, prepared: Any, horizons: list[int]) ->
     bands = propose_bands(final_scorer, prepared.segments,
                           [date.fromisoformat(o) for o in evaluated],
                           result.curves.get((_name(final_a, final_b), h)))
-    write_tune_outputs(
-        args.out, grid=grid, grid_path=args.grid, objective=args.objective, metric=metric,
-        origins=args.origins, horizon=h, data_hash=_data_hash(prepared.paths), base=base,
+    warning = few_events_warning(result, min_events)
+    header, written = write_tune_outputs(
+        out, grid=grid_values, grid_path=grid, objective=objective, metric=metric,
+        origins=origins, horizon=h, data_hash=_data_hash(prepared.paths), base=base,
         final=(final_a, final_b, n_all), table=table, tuned_by=tuned_by, summary=summary,
-        bands=bands, warning=few_events_warning(result, args.min_events),
-        config=args.config)
-    return 0
+        bands=bands, warning=warning, config=config)
+    return TuneReport(header=header, summary=summary, bands=bands, metric=metric,
+                      warning=warning, written=written)

@@ -1,4 +1,4 @@
-"""What ``routerisk tune`` writes: tuned.toml with provenance, tables, heatmap, printed summary."""
+"""What ``routerisk tune`` writes: tuned.toml with provenance, the tables and the heatmap."""
 
 from __future__ import annotations
 
@@ -70,8 +70,14 @@ def write_tune_outputs(out: Path, *, grid: dict[str, Any], grid_path: Path | Non
                        objective: str, metric: str, origins: str, horizon: int, data_hash: str,
                        base: RiskModel, final: tuple[float, float, int], table: pd.DataFrame,
                        tuned_by: pd.DataFrame, summary: pd.DataFrame, bands: pd.DataFrame,
-                       warning: str, config: Path | None) -> None:
-    """Write the tune outputs into ``out`` (all or nothing) and print the summary."""
+                       warning: str, config: Path | None) -> tuple[list[str], list[Path]]:
+    """Write the tune outputs into ``out`` (all or nothing).
+
+    Returns
+    -------
+    tuple
+        The provenance lines at the top of ``tuned.toml``, and the files written.
+    """
     picks = Counter(zip(tuned_by.get("half_life_x", []), tuned_by.get("bandwidth_x", []),
                         strict=True))
     stability = ", ".join(f"hl×{a:g} bw×{b:g}: {n} of {len(tuned_by)}"
@@ -101,14 +107,6 @@ def write_tune_outputs(out: Path, *, grid: dict[str, Any], grid_path: Path | Non
              for o in table.index for k in table.columns])
         write_csv(long, tmp / "tune_grid.csv")
         _heatmap(table, tmp, metric)
-    if warning:
-        print(warning)
-    for line in header[2:8]:
-        print(line)
-    main = summary[summary["metric"].isin([metric, f"{metric}_diff", f"{metric}_wins"])]
-    for r in main.itertuples():
-        print(f"  {r.method:<10} {r.metric:<16} {r.mean:8.3f}  [{r.ci_low:.3f}, {r.ci_high:.3f}]"
-              f"  n={r.n_origins}")
-    print("proposed band thresholds: " + ", ".join(f"{v:g}" for v in bands["threshold"]))
-    print(f"wrote tuned.toml, tune_by_origin.csv, tune_summary.csv, tune_grid.csv, "
-          f"bands_proposal.csv, tune_heatmap.png to {out}")
+    names = ["tuned.toml", "tune_by_origin.csv", "tune_summary.csv", "tune_grid.csv",
+             "bands_proposal.csv", "tune_heatmap.png"]
+    return header, [Path(out) / name for name in names]

@@ -69,7 +69,7 @@ def import_file(fmt: str, path: Path | str, *, boundaries: Any = None,
     """
     if fmt == "csv":
         if mapping is None:
-            raise ValueError("import csv needs a mapping file (--map)")
+            raise ValueError("the csv format needs a mapping (mapping=…)")
         return read_mapped(path, mapping=mapping, boundaries=boundaries)
     readers = {"acled": read_acled, "ucdp": read_ucdp, "mmp": read_mmp}
     if fmt not in readers:

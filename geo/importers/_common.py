@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo import columns as C
 from geo._errors import Problem, ValidationError
-from geo.importers._dates import DateColumn, periods_to_text
+from geo.importers._dates import periods_to_text
 from geo.importers._places import DETAIL
 
 __all__ = ["Header", "apply_dates", "numeric_ids", "require"]
@@ -60,10 +60,6 @@ def apply_dates(staged: dict[str, np.ndarray], start: np.ndarray, precision: np.
     bad = staged[C.DATE] == ""
     staged[DETAIL] = np.where(bad, np.char.add(f"{field}: ", error.astype(str)).astype(object),
                               staged[DETAIL])
-
-
-def from_column(col: DateColumn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return col.start.copy(), col.precision.astype(object).copy(), col.error
 
 
 def numeric_ids(ids: np.ndarray, prefix: str) -> np.ndarray:

@@ -321,7 +321,7 @@ def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     report_path = folder / REPORT_FILE
     if out.resolve() == report_path.resolve():
-        raise ValueError(f"--out must not be named {REPORT_FILE}")
+        raise ValueError(f"out must not be named {REPORT_FILE}")
     temps: list[str] = []
     try:
         for frame in (result.incidents, result.report):

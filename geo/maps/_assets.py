@@ -47,10 +47,11 @@ def template_text(name: str) -> str:
 
 
 @cache
-def inline_css() -> str:
-    """Every stylesheet of the map, concatenated (Leaflet, markercluster base, ours)."""
+def inline_css(*, leaflet: bool = True) -> str:
+    """Every stylesheet of the map, concatenated (Leaflet unless ``leaflet=False``, for a map
+    that brings its own; markercluster base; ours)."""
     parts = [
-        _leaflet_css(),
+        _leaflet_css() if leaflet else "",
         _read(Path(xs_cluster.BASE_DIR) / "MarkerCluster.css"),
         template_text("routerisk.css"),
     ]
@@ -58,11 +59,12 @@ def inline_css() -> str:
 
 
 @cache
-def inline_js() -> str:
-    """Every script of the map, concatenated (Leaflet, markercluster, ours)."""
+def inline_js(*, leaflet: bool = True) -> str:
+    """Every script of the map, concatenated (Leaflet unless ``leaflet=False``, for a map that
+    brings its own; markercluster; ours)."""
     parts = [
-        f"/* Leaflet {xs_leaflet.VERSION} (BSD-2-Clause) */",
-        _read(Path(xs_leaflet.BASE_DIR) / "leaflet.js"),
+        f"/* Leaflet {xs_leaflet.VERSION} (BSD-2-Clause) */" if leaflet else "",
+        _read(Path(xs_leaflet.BASE_DIR) / "leaflet.js") if leaflet else "",
         f"/* Leaflet.markercluster {xs_cluster.VERSION} (MIT) */",
         _read(Path(xs_cluster.BASE_DIR) / "leaflet.markercluster.js"),
         template_text("routerisk.js"),

@@ -40,8 +40,10 @@ from geo.maps._style import (
     LAND_COLOUR,
     OUTSIDE_COLOUR,
     OUTSIDE_LABEL,
+    band_ranges,
     incident_symbol,
 )
+from geo.segment import outside_mask  # the one rule, shared with the scores
 
 __all__ = [
     "COORD_DIGITS",
@@ -67,11 +69,6 @@ METHOD = (
     "Each corridor segment is coloured by its risk density: incidents weighted by type, people "
     "affected, source quality, distance and age, per 100 km of corridor, in fixed bands."
 )
-
-
-class _TypeLike(Protocol):
-    @property
-    def label(self) -> str: ...
 
 
 class ModelLike(Protocol):
@@ -316,21 +313,6 @@ def _steps(timeline: pd.DataFrame | None, as_of: date) -> list[str]:
     iso_as_of = as_of.isoformat()
     cols = [] if timeline is None else [_iso(c) for c in timeline.columns]
     return sorted({c for c in cols if _ISO_DAY.match(c) and c <= iso_as_of} | {iso_as_of})
-
-
-def outside_mask(segments: pd.DataFrame) -> np.ndarray:
-    """True for segments outside every boundary polygon (``coverage == "outside"``); all
-    False when the frame has no ``coverage`` column.
-
-    >>> outside_mask(pd.DataFrame({"coverage": ["inside", "outside", None]})).tolist()
-    [False, True, False]
-    >>> outside_mask(pd.DataFrame({"x": [1]})).tolist()
-    [False]
-    """
-    if C.COVERAGE not in segments:
-        return np.zeros(len(segments), dtype=bool)
-    coverage = segments[C.COVERAGE].astype("string").fillna("")
-    return (coverage == C.COVERAGE_OUTSIDE).to_numpy(bool)
 
 
 def _top_list(value: Any) -> list[Mapping[str, Any]]:
@@ -700,16 +682,13 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
 
     Path rows (length and exposure of each least-risk / shortest path) come from the data.
     """
-    t = [float(x) for x in model.band_thresholds]
-    ranges = [f"< {_fmt(t[0])}"]
-    ranges += [f"{_fmt(lo)} – {_fmt(hi)}" for lo, hi in pairwise(t)]
-    ranges += [f"≥ {_fmt(t[-1])}"]
+    ranges = band_ranges(model.band_thresholds)
     scheme = band_scheme(model)
     shown = range(len(types)) if present is None else sorted(set(present))
     return {
         "title": "Risk density",
         "unit": "weighted incidents per 100 km of corridor; band thresholds "
-                + ", ".join(_fmt(x) for x in t)
+                + ", ".join(_fmt(x) for x in model.band_thresholds)
                 + (" (fixed)" if scheme == "fixed" else f" (band scheme: {scheme})"),
         "scheme": scheme,
         "bands": [{"colour": c, "label": str(lab), "range": r}
@@ -744,8 +723,9 @@ def panel_spec(*, title: str, as_of: date, sources: Sequence[Mapping[str, str]],
 _TOKEN_HINT = "<insert your"  # noqa: S105 - xyzservices' placeholder, not a secret
 
 
-def tile_specs(names: Sequence[str]) -> list[dict[str, Any]]:
-    """Online basemaps from :mod:`xyzservices` by name (``"OpenStreetMap"``, ...).
+def tile_specs(names: Sequence[Any]) -> list[dict[str, Any]]:
+    """Online basemaps from :mod:`xyzservices`: each a name (``"OpenStreetMap"``, ...) or a
+    :class:`xyzservices.TileProvider`.
 
     Raises
     ------
@@ -755,12 +735,20 @@ def tile_specs(names: Sequence[str]) -> list[dict[str, Any]]:
     import xyzservices.providers as xyz
 
     out = []
+    from xyzservices import TileProvider
+
     for name in names:
-        query = "OpenStreetMap.Mapnik" if name.strip().lower() == "openstreetmap" else name
-        try:
-            provider = xyz.query_name(query)
-        except ValueError:
-            raise ValueError(f"unknown tile provider {name!r} (see xyzservices)") from None
+        if isinstance(name, TileProvider):
+            provider = name
+        elif not isinstance(name, str):
+            raise ValueError(f"{name!r} is neither a tile provider's name nor an "
+                             "xyzservices.TileProvider")
+        else:
+            query = "OpenStreetMap.Mapnik" if name.strip().lower() == "openstreetmap" else name
+            try:
+                provider = xyz.query_name(query)
+            except ValueError:
+                raise ValueError(f"unknown tile provider {name!r} (see xyzservices)") from None
         if provider.requires_token() or _TOKEN_HINT in provider.get("url", ""):
             raise ValueError(f"tile provider {provider.name!r} needs an API key; choose one "
                              "that does not, such as OpenStreetMap")

@@ -17,8 +17,9 @@ and drawn with a white outline so they never read as a band colour.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "OUTSIDE_LABEL",
     "IncidentSymbol",
     "band_colour",
+    "band_legend_labels",
+    "band_ranges",
     "incident_symbol",
 ]
 
@@ -127,3 +130,24 @@ def band_colour(band: int) -> str:
     if not 1 <= int(band) <= len(BAND_COLOURS):
         raise ValueError(f"risk band must be 1..{len(BAND_COLOURS)}, got {band!r}")
     return BAND_COLOURS[int(band) - 1]
+
+
+def band_ranges(thresholds: Sequence[float]) -> list[str]:
+    """The density range of each band as legend text, band 1 first: band *k* holds the
+    densities from threshold *k − 1* (inclusive) up to threshold *k* (exclusive).
+
+    >>> band_ranges([0.1, 0.5, 1.5, 4.0])
+    ['< 0.1', '0.1 – 0.5', '0.5 – 1.5', '1.5 – 4', '≥ 4']
+    """
+    t = [f"{float(x):g}" for x in thresholds]
+    return [f"< {t[0]}", *(f"{lo} – {hi}" for lo, hi in pairwise(t)),
+            f"≥ {t[-1]}"]
+
+
+def band_legend_labels(labels: Sequence[str], thresholds: Sequence[float]) -> list[str]:
+    """``"label: range"`` of each band, as both maps' legends show it.
+
+    >>> band_legend_labels(["1 low", "2 guarded"], [0.1])
+    ['1 low: < 0.1', '2 guarded: ≥ 0.1']
+    """
+    return [f"{label}: {r}" for label, r in zip(labels, band_ranges(thresholds), strict=True)]

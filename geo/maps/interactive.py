@@ -114,7 +114,8 @@ class SafeMacroElement(MacroElement):
 
 
 class InlineAssets(SafeMacroElement):
-    """Leaflet, markercluster and routerisk's own script and styles, inlined in ``<head>``."""
+    """Leaflet (unless ``leaflet=False``: a map of the user's brings its own), markercluster
+    and routerisk's own script and styles, inlined in ``<head>``."""
 
     _template = Template(
         "{% macro header(this, kwargs) %}"
@@ -122,11 +123,11 @@ class InlineAssets(SafeMacroElement):
         "{% endmacro %}"
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, leaflet: bool = True) -> None:
         super().__init__()
         self._name = "InlineAssets"
-        self.css = inline_css()
-        self.js = inline_js()
+        self.css = inline_css(leaflet=leaflet)
+        self.js = inline_js(leaflet=leaflet)
 
 
 class RiskLayers(SafeMacroElement):
@@ -277,6 +278,7 @@ def build_map(
     cluster_threshold: int = CLUSTER_THRESHOLD,
     aggregate_points: int = AGGREGATE_POINTS,
     collapsed_layers: bool = False,
+    m: folium.Map | None = None,
 ) -> folium.Map:
     """The interactive risk map of scored segments, incidents and boundaries.
 
@@ -317,11 +319,14 @@ def build_map(
         time instead of embedding one marker each (see :mod:`geo.maps._clusters`).
     collapsed_layers
         Show the layer control as an icon that expands on hover.
+    m
+        Draw onto this map (it keeps its own Leaflet, tiles, title and elements; the same
+        layers, legend, panel and slider are added) instead of a new self-contained one.
 
     Returns
     -------
     folium.Map
-        Save it with :func:`save_map`.
+        ``m``, or the new map; save it with :func:`save_map`.
 
     Raises
     ------
@@ -347,14 +352,18 @@ def build_map(
     data["clusterThreshold"] = int(cluster_threshold)
     (s, w), (n, e) = data["bounds"]
     # folium's max_zoom goes to a tile layer; markercluster needs the map's own maxZoom
-    m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None,
-                   control_scale=True, maxZoom=MAX_ZOOM, minZoom=2)
-    # per instance, never on the class: folium's CDN links are replaced by inlined files
-    m.default_js = []
-    m.default_css = []
-    figure = m.get_root()
-    figure.title = html.escape(title)  # type: ignore[attr-defined]  # branca does not escape
-    InlineAssets().add_to(m)
+    own = m is None
+    if m is None:
+        m = folium.Map(location=[(s + n) / 2, (w + e) / 2], zoom_start=5, tiles=None,
+                       control_scale=True, maxZoom=MAX_ZOOM, minZoom=2)
+        # per instance, never on the class: folium's CDN links are replaced by inlined files
+        m.default_js = []
+        m.default_css = []
+        figure = m.get_root()
+        figure.title = html.escape(title)  # type: ignore[attr-defined]  # branca: no escaping
+    else:
+        m.fit_bounds([[s, w], [n, e]])
+    InlineAssets(leaflet=own).add_to(m)
     layers = RiskLayers(data)
     layers.add_to(m)
     InfoPanel(layers, panel_spec(title=title, as_of=as_of, sources=sources,
@@ -364,7 +373,8 @@ def build_map(
     Legend(layers, legend_spec(model, types=data["types"], present=data["incidents"]["type"],
                                outside=any(data["segments"]["outside"]))).add_to(m)
     TimeSlider(layers, {}).add_to(m)
-    deterministic_ids(m)
+    if own:
+        deterministic_ids(m)
     log.info("map: %d segments, %d incidents, %d dates", len(data["segments"]["id"]),
              len(data["incidents"]["id"]), len(data["steps"]))
     return m

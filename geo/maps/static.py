@@ -21,18 +21,11 @@ helpers are private to it and only make sense together.
 
 from __future__ import annotations
 
-import gc
-import json
 import logging
 import math
-import os
-import signal
-import sys
 import textwrap
-import threading
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,7 +69,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["A4_WIDTH_IN", "PNG_DPI", "STATIC_FORMATS", "plot_risk_map", "save_figure",
-           "save_static_maps", "static_maps_aside"]
+           "save_static_maps"]
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +107,6 @@ RASTER_SEGMENTS = 10_000
 _LABEL_MAX_KM = 25.0  # a corridor end point is labelled by a gazetteer city at most this far
 _TEXT_HALO = [Stroke(linewidth=2.2, foreground="white")]
 _MAX_LABELS = 60
-#: :func:`save_static_maps` saves the PDF in a forked child process while this one saves the
-#: PNG and SVG (Linux, more than one CPU, no other thread): the same bytes, about half a second
-#: sooner on the bundled build.
-PARALLEL_SAVE = True
 
 
 @contextmanager
@@ -628,10 +617,9 @@ def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> Any:
 
 
 def _band_legend_labels(model: RiskModel) -> list[str]:
-    t = [f"{v:g}" for v in model.band_thresholds]
-    ranges = [f"below {t[0]}", f"{t[0]} to {t[1]}", f"{t[1]} to {t[2]}", f"{t[2]} to {t[3]}",
-              f"{t[3]} or more"]
-    return [f"{label}: {r}" for label, r in zip(model.band_labels, ranges, strict=True)]
+    from geo.maps._style import band_legend_labels
+
+    return band_legend_labels(model.band_labels, model.band_thresholds)
 
 
 def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str, x: float
@@ -1005,150 +993,10 @@ def save_static_maps(prepared: BuildLike, stem: Path, *,
                         sources=sources_of(prepared.incidents), public=prepared.public)
     stem = Path(stem)
     paths = {fmt: stem.parent / f"{stem.name}.{fmt}" for fmt in formats}
-    # The PDF (font subsetting, its own imports) is the slowest file; with a second CPU it is
-    # saved by a forked copy of this process while this one saves the others.
-    aside = "pdf" in paths and len(paths) > 1 and _can_fork()
-    with (_aside(lambda: save_figure(fig, paths["pdf"], fmt="pdf"), what=f"{stem.name}.pdf",
-                 enabled=True) if aside else nullcontext()):
-        for fmt, path in paths.items():
-            if not (aside and fmt == "pdf"):
-                save_figure(fig, path, fmt=fmt)
-    for path in paths.values():
+    for fmt, path in paths.items():
+        save_figure(fig, path, fmt=fmt)
         log.info("wrote %s", path)
     return list(paths.values())
-
-
-@contextmanager
-def static_maps_aside(prepared: BuildLike, stem: Path, *,
-                      formats: Sequence[str] = STATIC_FORMATS) -> Iterator[None]:
-    """Save the static maps as :func:`save_static_maps` does, in a forked child process while
-    the body of the ``with`` writes the other outputs (Linux, more than one CPU; elsewhere
-    they are saved here when the body is done).
-
-    Leaving the ``with`` waits for the child and raises its error, if any; an error in the
-    body stops the child first, so nothing is written after the body failed.
-
-    Parameters
-    ----------
-    prepared, stem, formats
-        As for :func:`save_static_maps`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from geo.pipeline import prepare
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     with static_maps_aside(prepare(), Path(tmp) / "m", formats=("svg",)):
-    ...         pass  # write the other outputs here
-    ...     sorted(p.name for p in Path(tmp).iterdir())
-    ['m.svg']
-    """
-    bad = [f for f in formats if f not in STATIC_FORMATS]
-    if bad:
-        raise ValueError(f"unknown static format(s) {bad}; choose from {STATIC_FORMATS}")
-
-    def work() -> None:
-        from geo._progress import stage
-
-        with stage(f"static images ({', '.join(formats)})"):
-            save_static_maps(prepared, stem, formats=formats)
-
-    with _aside(work, what=f"{Path(stem).name}.{{{','.join(formats)}}}",
-                enabled=bool(formats) and _can_fork()):
-        yield
-
-
-def _can_fork() -> bool:
-    """Linux, a second CPU, and no other Python thread running (one could hold a lock the
-    child would wait on forever; a notebook kernel's threads, a warm-up thread): else the
-    files are saved one after the other here."""
-    if not (PARALLEL_SAVE and sys.platform == "linux" and hasattr(os, "fork")):
-        return False
-    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1
-
-
-@contextmanager
-def _aside(work: Callable[[], object], *, what: str, enabled: bool) -> Iterator[None]:
-    """Run ``work`` in a forked child process while the body of the ``with`` runs here; on
-    leaving, wait for the child and raise its error. Not ``enabled``: run it here after the
-    body.
-
-    The child has a copy of this process's memory, does only ``work`` and leaves with
-    ``os._exit`` (no cleanup of this process runs twice). Threads of this process that the
-    child does not have (an idle pyarrow pool) are not used by the drawing, so it is safe to
-    fork here.
-    """
-    if not enabled:
-        yield
-        work()
-        return
-    child = _Child(work)
-    try:
-        yield
-    except BaseException:
-        child.finish(what, stop=True)  # this process failed or was interrupted
-        raise
-    child.finish(what)
-
-
-class _Child:
-    """A forked copy of this process running one function; errors come back by a pipe."""
-
-    def __init__(self, work: Callable[[], object]) -> None:
-        read_fd, write_fd = os.pipe()
-        # Objects that exist now are left out of garbage collection in the child (and here
-        # until the fork is done): a collection writes to every object it visits, which would
-        # make the kernel copy nearly every page of the process for the child.
-        pid = -1
-        gc.freeze()
-        try:
-            with warnings.catch_warnings():  # Python 3.12+ warns about forking with threads
-                warnings.filterwarnings("ignore", message=r"This process .* is multi-threaded",
-                                        category=DeprecationWarning)
-                pid = os.fork()
-        finally:
-            if pid != 0:
-                gc.unfreeze()
-        if pid == 0:  # the child
-            os.close(read_fd)
-            code = 1
-            try:
-                work()
-                code = 0
-            except BaseException as exc:
-                os.write(write_fd, _error_report(exc))
-            finally:
-                os._exit(code)
-        os.close(write_fd)
-        self.pid, self.read_fd = pid, read_fd
-
-    def finish(self, what: str, *, stop: bool = False) -> None:
-        """Wait for the child (stopping it first with ``stop``); raise its error if it failed."""
-        if stop:
-            os.kill(self.pid, signal.SIGTERM)
-        with os.fdopen(self.read_fd, "rb") as pipe:
-            report = pipe.read()
-        status = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
-        if status != 0 and not stop:
-            raise _child_error(report, status, what)
-
-
-def _error_report(exc: BaseException) -> bytes:
-    return json.dumps({"type": type(exc).__name__, "message": str(exc),
-                       "errno": getattr(exc, "errno", None),
-                       "strerror": getattr(exc, "strerror", None),
-                       "filename": str(getattr(exc, "filename", "") or "")}).encode()
-
-
-def _child_error(report: bytes, status: int, what: str) -> Exception:
-    try:
-        info = json.loads(report.decode())
-    except ValueError:
-        return RuntimeError(f"saving {what} failed (exit status {status})")
-    if info["errno"] is not None:
-        return OSError(info["errno"], info["strerror"] or info["message"],
-                       info["filename"] or what)
-    return RuntimeError(f"saving {what} failed: {info['type']}: {info['message']}")
 
 
 def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,

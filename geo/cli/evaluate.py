@@ -1,7 +1,6 @@
-"""``routerisk config``, ``routerisk backtest`` and ``routerisk tune``: the model under test.
+"""``routerisk backtest`` and ``routerisk tune``: the model under test.
 
-``config`` prints the effective risk model with where each value came from (packaged default
-or a file). ``backtest`` scores rolling origins with what was known at each and compares with
+``backtest`` scores rolling origins with what was known at each and compares with
 what happened next (:mod:`geo.evaluate.backtest`); ``tune`` chooses multipliers of half-lives
 and bandwidths the same way (:mod:`geo.evaluate.tune`).
 """
@@ -15,7 +14,7 @@ from typing import Any
 
 from geo._errors import UsageError
 
-__all__ = ["add_parsers"]
+__all__ = ["add_parser"]
 
 DEFAULT_BASELINES = "uniform,count_25km,kde_50km"
 
@@ -44,18 +43,8 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
                              "(default 30)")
 
 
-def add_parsers(subparsers: Any) -> None:
-    """Register ``config``, ``backtest`` and ``tune`` on the CLI's subparsers."""
-    config = subparsers.add_parser(
-        "config", help="print the effective risk model and where each value came from",
-        description="Print the effective risk model as TOML, each value commented with its "
-                    "origin (packaged default or the file that set it). Unknown sections, keys "
-                    "and misspelt types are errors. With several --config, each is merged on "
-                    "the previous in order.")
-    config.add_argument("--config", action="append", type=Path, default=[], metavar="P",
-                        help="risk model TOML (repeatable; merged in order)")
-    config.set_defaults(func=_cmd_config)
-
+def add_parser(subparsers: Any) -> None:
+    """Register ``backtest`` and ``tune`` on the CLI's subparsers."""
     bt = subparsers.add_parser(
         "backtest", help="score rolling origins with what was known and compare with what "
                          "happened next",
@@ -67,7 +56,7 @@ def add_parsers(subparsers: Any) -> None:
     bt.add_argument("--config", action="append", type=Path, default=[], metavar="P",
                     help="risk model TOML; repeat to compare models (routerisk:<file stem>)")
     bt.add_argument("--out", type=Path, default=Path("output/backtest"), help="output folder")
-    bt.set_defaults(func=_cmd_backtest)
+    bt.set_defaults(func=run_backtest)
 
     tune = subparsers.add_parser(
         "tune", help="choose half-life and bandwidth multipliers by rolling-origin backtest",
@@ -80,16 +69,7 @@ def add_parsers(subparsers: Any) -> None:
     tune.add_argument("--grid", type=Path, help="grid TOML (default: multipliers 0.5,1,2)")
     tune.add_argument("--objective", default="auc", choices=("auc", "pai10", "hit20"))
     tune.add_argument("--out", type=Path, default=Path("output/tune"), help="output folder")
-    tune.set_defaults(func=_cmd_tune)
-
-
-def _cmd_config(args: argparse.Namespace) -> int:
-    from geo._config import effective_toml
-    from geo.risk import load_model
-
-    load_model(args.config)  # every check of a build, not only the syntax
-    print(effective_toml(args.config), end="")
-    return 0
+    tune.set_defaults(func=run_tune)
 
 
 def _horizons(text: str) -> list[int]:
@@ -126,9 +106,10 @@ def _prepare(args: argparse.Namespace, config: Path | None) -> Any:
                             encoding=args.encoding, repair=args.repair)
 
 
-def _cmd_backtest(args: argparse.Namespace) -> int:
+def run_backtest(args: argparse.Namespace) -> int:
+    """Backtest the model(s) and baselines, write the tables and charts; the exit code."""
     from geo.evaluate.backtest import backtest, make_scorers, parse_origins, summarise
-    from geo.evaluate.report import few_events_warning, print_summary, write_charts
+    from geo.evaluate.report import few_events_warning, summary_lines, write_charts
     from geo.export import atomic_output, write_csv
 
     origins = parse_origins(args.origins)
@@ -148,7 +129,8 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         charts = write_charts(result, tmp, horizons)
         if warning:
             (tmp / "WARNING.txt").write_text(warning + "\n", encoding="utf-8")
-    print_summary(summary, result, reference=reference, warning=warning)
+    for line in summary_lines(summary, result, reference=reference, warning=warning):
+        print(line)
     if warning:
         print(warning, file=sys.stderr)
     names = ["metrics_by_origin.csv", "summary.csv", *(p.name for p in charts)]
@@ -156,7 +138,25 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_tune(args: argparse.Namespace) -> int:
-    from geo.evaluate.tune import run_tune
+def run_tune(args: argparse.Namespace) -> int:
+    """Tune the half-life and bandwidth multipliers, write tuned.toml and the tables; print the
+    choice; the exit code."""
+    from geo.evaluate import tune
 
-    return run_tune(args, prepared=_prepare(args, args.config), horizons=_horizons(args.horizons))
+    report = tune.run_tune(_prepare(args, args.config), args.out, origins=args.origins,
+                           horizons=_horizons(args.horizons), objective=args.objective,
+                           grid=args.grid, capture_km=args.capture_km,
+                           min_events=args.min_events, config=args.config)
+    if report.warning:
+        print(report.warning)
+    for line in report.header[2:8]:
+        print(line)
+    metric = report.metric
+    main = report.summary[report.summary["metric"].isin([metric, f"{metric}_diff",
+                                                         f"{metric}_wins"])]
+    for r in main.itertuples():
+        print(f"  {r.method:<10} {r.metric:<16} {r.mean:8.3f}  [{r.ci_low:.3f}, {r.ci_high:.3f}]"
+              f"  n={r.n_origins}")
+    print("proposed band thresholds: " + ", ".join(f"{v:g}" for v in report.bands["threshold"]))
+    print(f"wrote {', '.join(p.name for p in report.written)} to {args.out}")
+    return 0

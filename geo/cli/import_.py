@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import InputWarning, UsageError
+from geo.cli._common import add_boundary_column_arguments
 
-__all__ = ["add_parsers"]
+__all__ = ["add_parser"]
 
 FORMATS = ("acled", "ucdp", "mmp", "csv", "boundaries")
 
 
-def add_parsers(subparsers: Any) -> None:
+def add_parser(subparsers: Any) -> None:
     """Register ``import`` on the CLI's subparsers."""
     parser = subparsers.add_parser(
         "import", help="turn an ACLED, UCDP GED, Missing Migrants or mapped CSV file into "
@@ -39,12 +40,8 @@ def add_parsers(subparsers: Any) -> None:
     parser.add_argument("--map", dest="mapping", type=Path, default=None, metavar="TOML",
                         help="mapping file: [columns] (csv), [types], [dates], [admin1], "
                              "[countries], [ids]")
-    parser.add_argument("--country-column", dest="country_column", metavar="COLUMN",
-                        help="boundaries: the column of ISO 3166 codes or country names, "
-                             "when the file's columns cannot be told apart")
-    parser.add_argument("--admin1-column", dest="admin1_column", metavar="COLUMN",
-                        help="boundaries: the column of first-level unit names")
-    parser.set_defaults(func=_cmd_import)
+    add_boundary_column_arguments(parser)
+    parser.set_defaults(func=run_import)
 
 
 def _boundaries(path: Path | None, columns: dict[str, Any]) -> Any:
@@ -73,7 +70,8 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
+def run_import(args: argparse.Namespace) -> int:
+    """Import one dataset (or boundary files), print the summary; the exit code."""
     if args.format == "boundaries":
         return _cmd_boundaries(args)
     from geo.importers import REPORT_FILE, import_file, load_mapping, write_import

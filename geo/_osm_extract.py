@@ -83,9 +83,50 @@ def _pbf_fields(buf: bytes) -> dict[int, int | bytes]:
     return out
 
 
+#: libosmium refuses a PBF blob that decompresses to more than this (the format's limit).
+_MAX_BLOB = 32 * _MB
+
+
+def _inflated(data: bytes, kind: int, cap: int) -> int:
+    """Bytes ``data`` decompresses to (zlib field 3, lzma field 4), counted in 1 MB steps and
+    never more than ``cap`` + 1 MB held: a blob's declared ``raw_size`` can lie."""
+    import lzma
+    import zlib
+
+    unpack: Any = zlib.decompressobj() if kind == 3 else lzma.LZMADecompressor()
+    total = 0
+    pending = data
+    while total <= cap:
+        if kind == 3:
+            out = unpack.decompress(pending, _CHUNK)
+            pending = unpack.unconsumed_tail
+            done = not pending and not out
+        else:
+            out = unpack.decompress(pending, max_length=_CHUNK)
+            pending = b""
+            done = unpack.eof or (not out and unpack.needs_input)
+        total += len(out)
+        if done:
+            break
+    return total
+
+
+def _blob_bytes(blob: bytes, cap: int) -> int:
+    """Uncompressed size of one PBF Blob: raw data as is, zlib/lzma decompressed and counted,
+    other codecs by their declared ``raw_size`` (at most the format's 32 MiB a blob)."""
+    fields = _pbf_fields(blob)
+    if isinstance(fields.get(1), bytes):
+        return len(fields[1])  # type: ignore[arg-type]
+    for kind in (3, 4):
+        if isinstance(fields.get(kind), bytes):
+            return _inflated(fields[kind], kind, min(cap, _MAX_BLOB))  # type: ignore[arg-type]
+    declared = fields.get(2, 0)
+    return min(int(declared) if isinstance(declared, int) else 0, _MAX_BLOB) or len(blob)
+
+
 def _pbf_raw_bytes(path: Path, cap: int) -> int:
-    """Sum of the uncompressed sizes of a PBF file's blocks, read from the block headers only
-    (stops past ``cap``)."""
+    """Sum of the uncompressed sizes of a PBF file's blocks, each decompressed and counted
+    (nothing kept; stops past ``cap``)."""
     total = 0
     with path.open("rb") as f:
         while total <= cap:
@@ -99,22 +140,12 @@ def _pbf_raw_bytes(path: Path, cap: int) -> int:
                 raise ValueError("block header too large")
             header = _pbf_fields(f.read(size))
             datasize = int(header.get(3, 0))  # BlobHeader.datasize
-            start = f.tell()
-            # Blob.raw_size (field 2) comes before the compressed data in every writer
-            blob = f.read(min(datasize, 32))
-            raw_size = 0
-            pos = 0
-            while pos < len(blob):
-                key, pos = _varint(blob, pos)
-                if key >> 3 == 2 and key & 7 == 0:
-                    raw_size, pos = _varint(blob, pos)
-                    break
-                if key & 7 == 2:  # raw (uncompressed) data: its length is its size
-                    raw_size, _ = _varint(blob, pos)
-                    break
-                break
-            total += raw_size or datasize
-            f.seek(start + datasize)
+            if datasize > _MAX_BLOB:
+                raise ValueError(f"a block of {datasize} bytes is larger than the format allows")
+            blob = f.read(datasize)
+            if len(blob) < datasize:
+                raise ValueError("truncated block")
+            total += _blob_bytes(blob, cap - total + 1)
     return total
 
 
@@ -133,7 +164,7 @@ def decompressed_mb(path: Path, *, cap_mb: float) -> float:
     """Size in MB that ``path`` decompresses to, counted up to just past ``cap_mb``.
 
     Plain XML: the file size; ``.gz``/``.bz2``: decompressed in a stream, nothing kept; PBF:
-    the sum of the uncompressed sizes its block headers declare (nothing decompressed).
+    every block decompressed in a stream and counted (the sizes a file declares can lie).
     """
     fmt, compression = osm_format(path)
     cap = int(cap_mb * _MB)

@@ -10,8 +10,8 @@ Every command that writes a folder (``build``, ``compare``, ``route``) goes thro
    point works and nothing ever appears beside it), then ``build_manifest.json`` (every file
    with its sha256, plus what the command says about itself) is written there last.
 3. **Commit.** ``OUT/.routerisk/journal.json`` lists the old set (the files of the previous
-   manifest, or the known output names of older versions) and the new set. Writing it (one
-   atomic rename) is the commit point.
+   manifest, each with the sha256 routerisk recorded when it wrote it) and the new set. Writing
+   it (one atomic rename) is the commit point.
 4. **Apply** (idempotent): remove the old ``build_manifest.json``, remove old files that are not
    in the new set, move each staged file into place (``build_manifest.json`` last), delete the
    journal, the staging folder and the lock.
@@ -20,6 +20,15 @@ An interrupted command is recovered by the next one that opens the folder: witho
 staging folder is deleted (the old set was never touched); with one, step 4 is run to the end
 (the staged files are all there until moved). Either way the folder ends as one complete set.
 Files that no routerisk command wrote (a README, notes of your own) are never touched.
+
+**The folder is a jail.** Every name read from a journal or a manifest (files another person may
+have planted) must be relative, without ``..``, outside ``.routerisk`` and, once resolved, inside
+``OUT``; no symbolic link under ``OUT`` (``.routerisk`` included) is followed, written through or
+removed through. A file is deleted or replaced only when it is a regular file whose current sha256
+equals the one routerisk recorded when it wrote it; any other file in the way of a new output
+(your own ``routes.csv``, a file you edited since) stops the command before anything changes,
+unless ``force=True`` (``--force``). The root folder, the home folder and the folders above the
+current one are refused as ``OUT``.
 """
 
 from __future__ import annotations
@@ -39,7 +48,6 @@ from typing import Any
 from geo._version import __version__
 
 __all__ = [
-    "LEGACY_NAMES",
     "MANIFEST",
     "WORK_DIR",
     "OutputError",
@@ -57,15 +65,6 @@ WORK_DIR = ".routerisk"
 _LOCK = "lock"
 _JOURNAL = "journal.json"
 _STAGE = "new"
-
-#: Files earlier versions wrote without a manifest: treated as the old set of such a folder.
-LEGACY_NAMES = (
-    "route_risk_map.html", "route_risk_map.embed.html", "route_risk_map.png",
-    "route_risk_map.svg", "route_risk_map.pdf", "segments.geojson", "routes.csv",
-    "route_families.csv", "incidents_fate.csv", "route_risk.gpkg", "public_manifest.json",
-    "changes.csv", "changes_map.html", "paths.geojson", "route_map.html",
-)
-
 
 class OutputError(OSError):
     """The output folder cannot be written (not a folder, no permission, disk full, in use).
@@ -190,22 +189,83 @@ def _acquire(out: Path, work: Path) -> Path:
 # --------------------------------------------------------------------------- old set, swap
 
 
-def _old_set(out: Path) -> list[str]:
-    """Files of the previous command: its manifest's list, else the known legacy names."""
-    names: set[str] = set()
+def _safe_name(out: Path, name: Any) -> str | None:
+    """``name`` if it may be touched inside ``out``: relative, no ``..``, not in the work folder,
+    no symbolic link on the way, inside ``out`` once resolved; else ``None``.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> [_safe_name(out, n) for n in ("a.csv", "sub/b.js", "../x", "/etc/passwd", ".routerisk/x")]
+    ['a.csv', 'sub/b.js', None, None, None]
+    """
+    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
+        return None
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts or rel.parts[0] in (WORK_DIR, ".") \
+            or rel.as_posix() != name:
+        return None
+    here = out
+    for part in rel.parts[:-1]:
+        here = here / part
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
+            return None
+    try:
+        inside = (out / rel).resolve(strict=False).is_relative_to(out.resolve())
+    except (OSError, RuntimeError):
+        return None
+    return name if inside else None
+
+
+def _recorded(out: Path) -> dict[str, str]:
+    """Files the previous command's manifest lists (safe names only) → recorded sha256."""
     manifest = out / MANIFEST
-    if manifest.is_file():
-        with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
-            doc = json.loads(manifest.read_text(encoding="utf-8"))
-            names.update(str(f["name"]) for f in doc.get("files", []))
-        names.add(MANIFEST)
-    names.update(n for n in LEGACY_NAMES if (out / n).is_file())
-    safe = {n for n in names if n and not Path(n).is_absolute() and ".." not in Path(n).parts
-            and Path(n).parts[0] != WORK_DIR}
-    return sorted(safe)
+    if manifest.is_symlink() or not manifest.is_file():
+        return {}
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+        files = doc.get("files", []) if isinstance(doc, dict) else []
+        recorded = {f["name"]: f["sha256"] for f in files
+                    if isinstance(f, dict) and isinstance(f.get("sha256"), str)}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+    safe = {n: h for n, h in recorded.items() if _safe_name(out, n) == n}
+    safe[MANIFEST] = _sha256(manifest)
+    return safe
 
 
-def _remove(out: Path, name: str) -> None:
+def _ours(out: Path, name: str, sha256: str | None) -> bool:
+    """Whether ``out/name`` is a regular file with the content routerisk recorded."""
+    path = out / name
+    if sha256 is None or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return _sha256(path) == sha256
+    except OSError:
+        return False
+
+
+def _old_set(out: Path) -> list[dict[str, str]]:
+    """Files of the previous command that are still as it wrote them: ``[{name, sha256}]``."""
+    return [{"name": n, "sha256": h} for n, h in sorted(_recorded(out).items())
+            if _ours(out, n, h)]
+
+
+def _in_the_way(out: Path, new: list[str], old: list[dict[str, str]]) -> list[str]:
+    """New output names whose place holds something routerisk did not write (or was changed)."""
+    ours = {o["name"] for o in old}
+    blocked = []
+    for name in new:
+        path = out / name
+        if name in ours or not (path.exists() or path.is_symlink()):
+            continue
+        blocked.append(name)
+    return blocked
+
+
+def _remove(out: Path, name: str, sha256: str | None) -> None:
+    """Delete ``out/name`` only if it is safe and still the file routerisk wrote."""
+    if _safe_name(out, name) != name or not _ours(out, name, sha256):
+        return
     path = out / name
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
@@ -218,23 +278,43 @@ def _remove(out: Path, name: str) -> None:
         parent = parent.parent
 
 
-def _apply(out: Path, work: Path, journal: Mapping[str, Any], step: _Steps) -> None:
+def _journal_entries(out: Path, doc: Mapping[str, Any]) -> tuple[list[dict[str, str]], list[str]]:
+    """The journal's old and new sets with every unsafe name left out (a journal may be planted)."""
+    old = [{"name": o["name"], "sha256": o["sha256"]} for o in doc.get("old", [])
+           if isinstance(o, dict) and isinstance(o.get("sha256"), str)
+           and _safe_name(out, o.get("name")) == o.get("name")]
+    new = [n for n in doc.get("new", []) if _safe_name(out, n) == n]
+    return old, new
+
+
+def _apply(out: Path, work: Path, journal: Mapping[str, Any], step: _Steps,
+           *, force: bool = False) -> None:
     """Step 4: idempotent, so a recovery can run it again from any point."""
     stage = work / _STAGE
-    new = [str(n) for n in journal["new"]]
-    if (stage / MANIFEST).is_file():  # else the new manifest is already in place
-        _remove(out, MANIFEST)
+    old, new = _journal_entries(out, journal)
+    hashes = {o["name"]: o["sha256"] for o in old}
+    if (stage / MANIFEST).is_file() and not (stage / MANIFEST).is_symlink():
+        _remove(out, MANIFEST, hashes.get(MANIFEST))  # else the new one is already in place
         step()
-    for name in journal["old"]:
+    for name in hashes:
         if name not in new:
-            _remove(out, str(name))
+            _remove(out, name, hashes[name])
             step()
     for name in [n for n in new if n != MANIFEST] + [MANIFEST]:
         src = stage / name
-        if src.is_file():
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, out / name)
-            step()
+        if _safe_name(stage, name) != name or src.is_symlink() or not src.is_file():
+            continue
+        target = out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if _safe_name(out, name) != name:
+            continue
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            if not force:
+                continue  # never replace a link or a folder through a rename
+            if target.is_symlink():
+                target.unlink()
+        os.replace(src, target)
+        step()
     _fsync_dir(out)
     (work / _JOURNAL).unlink()
     step()
@@ -255,13 +335,15 @@ def recover(out: Path) -> None:
             doc = json.loads(journal.read_text(encoding="utf-8"))
         except ValueError:  # a journal is written by rename: a broken one was never committed
             doc = None
-        if isinstance(doc, dict) and "new" in doc and "old" in doc:
+        if isinstance(doc, dict) and isinstance(doc.get("new"), list) \
+                and isinstance(doc.get("old"), list):
             _apply(Path(out), work, doc, _Steps())
             return
         journal.unlink()
     shutil.rmtree(work / _STAGE, ignore_errors=True)
     for leftover in work.glob("*.tmp"):
-        leftover.unlink()
+        if leftover.is_file() and not leftover.is_symlink():
+            leftover.unlink()
 
 
 def settle(out_dir: Path | str) -> None:
@@ -305,9 +387,24 @@ def _write_manifest(staging: Staging, command: str) -> list[str]:
     return [*names, MANIFEST]
 
 
-def _swap(out: Path, work: Path, new: list[str]) -> None:
+def _swap(out: Path, work: Path, new: list[str], *, force: bool = False) -> None:
     step = _Steps()
-    journal = {"old": _old_set(out), "new": new}
+    old = _old_set(out)
+    linked = [n for n in new if _safe_name(out, n) != n]
+    if linked:
+        shutil.rmtree(work / _STAGE, ignore_errors=True)
+        raise OutputError(out, f"{linked[0]} would be written through a symbolic link or over a "
+                               "file where a folder belongs; routerisk does not write through "
+                               "links: remove it", code=errno.ELOOP)
+    blocked = _in_the_way(out, new, old)
+    if blocked and not force:
+        shutil.rmtree(work / _STAGE, ignore_errors=True)  # not committed: nothing changed
+        shown = ", ".join(blocked[:3]) + (f" and {len(blocked) - 3} more" if len(blocked) > 3
+                                          else "")
+        raise OutputError(out, f"holds {shown}, which routerisk did not write (or which changed "
+                               "since); nothing was replaced: choose another folder, or give "
+                               "--force (force=True) to replace them", code=errno.EEXIST)
+    journal = {"old": old, "new": new}
     try:
         _write_atomic(work / _JOURNAL, json.dumps(journal, indent=1) + "\n")
     except OSError:
@@ -315,7 +412,7 @@ def _swap(out: Path, work: Path, new: list[str]) -> None:
         raise
     step()
     try:
-        _apply(out, work, journal, step)
+        _apply(out, work, journal, step, force=force)
     except OSError as exc:  # committed: the next command into the folder completes the swap
         raise _describe(out, exc, committed=True) from None
 
@@ -323,23 +420,31 @@ def _swap(out: Path, work: Path, new: list[str]) -> None:
 def build_info(*, public: bool, as_of: Any, inputs: Mapping[str, Path]) -> dict[str, Any]:
     """What ``build_manifest.json`` says about a build besides its files.
 
-    The mode (``public`` / ``restricted``), the as-of date and the sha256 of each input file;
-    a restricted build also gives the input paths, a public one does not (a path can name a
-    person or a place).
+    The mode (``public`` / ``restricted``), the as-of date and, for a restricted build, the
+    sha256 and path of each input file and the sha256 of the gazetteer index the place names
+    resolved through; a public one names the input roles only (a hash would confirm a candidate
+    copy of the restricted data, a path can name a person or a place).
 
     >>> import tempfile, pathlib, datetime
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "incidents.csv"
     >>> _ = f.write_text("x")
     >>> info = build_info(public=True, as_of=datetime.date(2024, 9, 3), inputs={"incidents": f})
-    >>> info["mode"], info["as_of"], sorted(info["inputs"]["incidents"])
-    ('public', '2024-09-03', ['sha256'])
+    >>> info["mode"], info["as_of"], info["inputs"]["incidents"]
+    ('public', '2024-09-03', {})
     """
     described: dict[str, dict[str, str]] = {}
     for role, path in sorted(inputs.items()):
-        entry = {"sha256": _sha256(Path(path))} if Path(path).is_file() else {}
+        # a public manifest names the roles only: a hash of the restricted input would let
+        # whoever holds a candidate copy confirm it, a path can name a person or a place
+        entry = {"sha256": _sha256(Path(path))} if Path(path).is_file() and not public else {}
         if not public:
             entry["path"] = str(path)
         described[role] = entry
+    if not public:
+        from geo._gazetteer import index_checksums
+
+        described.update({name: {"sha256": digest}
+                          for name, digest in index_checksums().items()})
     return {"mode": "public" if public else "restricted",
             "as_of": as_of.isoformat() if hasattr(as_of, "isoformat") else str(as_of),
             "inputs": described}
@@ -369,35 +474,66 @@ def _describe(out: Path, exc: OSError, *, committed: bool = False) -> OutputErro
                             "was", code=exc.errno or errno.EIO)
 
 
+def _refused(out: Path) -> str | None:
+    """Why ``out`` may never be an output folder (the root, the home folder, a parent of the
+    current folder), or ``None``."""
+    try:
+        real = out.resolve(strict=False)
+        cwd = Path.cwd().resolve()
+        home = Path.home().resolve()
+    except (OSError, RuntimeError):
+        return None
+    if real == Path(real.anchor):
+        return "is the root folder; give a folder of its own for the outputs"
+    if real == home:
+        return "is your home folder; give a folder of its own for the outputs"
+    if real != cwd and cwd.is_relative_to(real):
+        return "contains the current folder; give a folder of its own for the outputs"
+    return None
+
+
 def _prepare(out: Path) -> Path:
+    why = _refused(out)
+    if why:
+        raise OutputError(out, why, code=errno.EINVAL)
     if out.exists() and not out.is_dir():
         raise OutputError(out, "is a file, not a folder; give a folder for the outputs")
+    work = out / WORK_DIR
+    if work.is_symlink():
+        raise OutputError(out, f"{WORK_DIR} inside it is a symbolic link; routerisk does not "
+                               "write through links: remove it", code=errno.ELOOP)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        work = out / WORK_DIR
         work.mkdir(exist_ok=True)
     except FileExistsError:
         raise OutputError(out, f"{WORK_DIR} inside it is a file; remove it") from None
     except OSError as exc:
         raise _describe(out, exc) from None
+    for name in (_LOCK, _JOURNAL, _STAGE):
+        if (work / name).is_symlink():
+            raise OutputError(out, f"{WORK_DIR}/{name} inside it is a symbolic link; routerisk "
+                                   "does not write through links: remove it", code=errno.ELOOP)
     return work
 
 
 @contextlib.contextmanager
 def owned_output(out_dir: Path | str, *, command: str = "build",
-                 info: Mapping[str, Any] | None = None) -> Iterator[Staging]:
+                 info: Mapping[str, Any] | None = None, force: bool = False
+                 ) -> Iterator[Staging]:
     """Write a complete set of files into ``out_dir``, replacing the previous command's set.
 
     Yields a :class:`Staging`: write every file under ``staging.path`` and add what the
     manifest should say to ``staging.info``. On success the folder holds exactly the new set
     (plus files no routerisk command wrote) and ``build_manifest.json``; on an exception it is
-    left as it was.
+    left as it was. ``force=True`` replaces files in the way that routerisk did not write.
 
     Raises
     ------
     OutputError
         ``out_dir`` is a file, is in use by another command, or cannot be written (permission,
-        disk full); the message names the folder.
+        disk full), holds files routerisk did not write where outputs go (without ``force``),
+        or is the root, the home folder or a parent of the current folder; the message names
+        the folder.
 
     Examples
     --------
@@ -431,7 +567,7 @@ def owned_output(out_dir: Path | str, *, command: str = "build",
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
-        _swap(out, work, new)
+        _swap(out, work, new, force=force)
     except OutputError:
         raise
     except OSError as exc:

@@ -86,13 +86,15 @@ class Comparison:
                                  date_from=self.date_from, date_to=self.date_to,
                                  public=p.public, title=title)
 
-    def to_files(self, out: PathLike) -> list[Path]:
+    def to_files(self, out: PathLike, *, force: bool = False) -> list[Path]:
         """Write ``changes.csv`` and ``changes_map.html`` into ``out`` (all or nothing).
 
         Parameters
         ----------
         out
             Output folder (created if missing).
+        force
+            Replace files in ``out`` that routerisk did not write (refused otherwise).
 
         Returns
         -------
@@ -112,7 +114,7 @@ class Comparison:
         from geo.maps.changes import save_changes_map
 
         m = self.explore()
-        with atomic_output(Path(out), command="compare") as tmp:
+        with atomic_output(Path(out), command="compare", force=force) as tmp:
             write_csv(self.changes, tmp / "changes.csv", columns=CHANGE_COLUMNS)
             save_changes_map(m, tmp / "changes_map.html")
         return [Path(out) / "changes.csv", Path(out) / "changes_map.html"]
@@ -185,13 +187,15 @@ class PathsResult:
                         cluster_threshold=cluster_threshold, aggregate_points=aggregate_points,
                         collapsed_layers=collapsed_layers, paths=self.paths)
 
-    def to_files(self, out: PathLike) -> list[Path]:
+    def to_files(self, out: PathLike, *, force: bool = False) -> list[Path]:
         """Write ``paths.geojson`` and ``route_map.html`` into ``out`` (all or nothing).
 
         Parameters
         ----------
         out
             Output folder (created if missing).
+        force
+            Replace files in ``out`` that routerisk did not write (refused otherwise).
 
         Returns
         -------
@@ -211,7 +215,7 @@ class PathsResult:
         from geo.paths import CORRIDOR_IDS, DESTINATION, KIND, ORIGIN, SEGMENT_IDS
 
         m = self.explore()
-        with atomic_output(Path(out), command="route") as tmp:
+        with atomic_output(Path(out), command="route", force=force) as tmp:
             write_geojson(self.paths, tmp / "paths.geojson", columns=[
                 KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
                 C.INTERCEPTION_INDEX])

@@ -31,6 +31,7 @@ from geo.pipeline import (
     SEGMENT_COLUMNS,
     STATIC_FORMATS,
     Prepared,
+    _every_incident,
     prepare,
     sources_of,
     write_outputs,
@@ -242,7 +243,7 @@ class Build:
             [c for c in ROUTE_COLUMNS if c in prepared.routes.columns]].reset_index(drop=True)
         self.families: pd.DataFrame = prepared.families.reset_index(drop=True)
         self.fate: pd.DataFrame = prepared.fate.copy()
-        self.incidents: gpd.GeoDataFrame = prepared.incidents.merge(
+        self.incidents: gpd.GeoDataFrame = _every_incident(prepared).merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
         self.boundaries: gpd.GeoDataFrame = prepared.boundaries
         self.corridors: gpd.GeoDataFrame = prepared.corridors
@@ -461,7 +462,7 @@ class Build:
 
     def to_files(self, out: PathLike, *, formats: Sequence[str] = STATIC_FORMATS,
                  tiles: Sequence[str] = (), geoparquet: bool = False,
-                 map_folder: bool | None = None) -> list[Path]:
+                 map_folder: bool | None = None, force: bool = False) -> list[Path]:
         """Write the map, tables, GeoPackage and static maps into the folder ``out``.
 
         All or nothing: the files are written to a temporary folder and moved into place.
@@ -483,6 +484,9 @@ class Build:
             ``route_risk_map.html`` (several ``.js`` files; the page still works offline from
             a shared drive: copy both). ``False``: always one self-contained file. ``None``
             (default): folder mode only when the map's data exceeds 50 MB.
+        force
+            Replace files in ``out`` that routerisk did not write (a folder holding such files
+            where outputs go is otherwise refused, and nothing in it changes).
 
         Returns
         -------
@@ -499,7 +503,7 @@ class Build:
         """
         return write_outputs(self._prepared, Path(out), tiles=tuple(tiles),
                              formats=_check_formats(formats), geoparquet=geoparquet,
-                             map_folder=map_folder)
+                             map_folder=map_folder, force=force)
 
     # ------------------------------------------------------------------ questions
 

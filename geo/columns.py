@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = [
     "ADMIN1",
     "ADMIN1_CODE",
+    "ADMIN1_SOURCE",
     "BASELINE_ID",
     "BORDER_CROSSING",
     "CORRIDOR_ID",
@@ -58,6 +59,8 @@ __all__ = [
 COUNTRY = "country"
 ADMIN1 = "admin1"
 ADMIN1_CODE = "admin1_code"
+#: The source's own first-level name when the boundaries give another (written by import)
+ADMIN1_SOURCE = "admin1_source"
 
 # Corridors
 CORRIDOR_ID = "corridor_id"
@@ -93,6 +96,7 @@ INCIDENT_COLUMNS = (
     LON,
     PLACE,
     ADMIN1,
+    ADMIN1_SOURCE,
     COUNTRY,
     DATE_PRECISION,
     GEO_PRECISION,

@@ -178,7 +178,7 @@ def geometry_texts(geoms: np.ndarray) -> list[str]:
 
 @contextlib.contextmanager
 def atomic_output(out_dir: Path, *, command: str = "build",
-                  info: Mapping[str, Any] | None = None) -> Iterator[Path]:
+                  info: Mapping[str, Any] | None = None, force: bool = False) -> Iterator[Path]:
     """Yield a folder to write into; on success its files become the whole output set of
     ``out_dir``, else nothing in ``out_dir`` changes.
 
@@ -194,6 +194,8 @@ def atomic_output(out_dir: Path, *, command: str = "build",
         The command whose output set this is (recorded in the manifest).
     info
         Extra entries of ``build_manifest.json``.
+    force
+        Replace files in the way that routerisk did not write (see :mod:`geo._outdir`).
 
     Yields
     ------
@@ -216,7 +218,7 @@ def atomic_output(out_dir: Path, *, command: str = "build",
     """
     from geo._outdir import owned_output
 
-    with owned_output(out_dir, command=command, info=info) as staging:
+    with owned_output(out_dir, command=command, info=info, force=force) as staging:
         yield staging.path
 
 

@@ -28,6 +28,7 @@ import contextlib
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -210,7 +211,7 @@ def load_network(
     keep = _edge_filter(_network_type("", network_type))
     if not path.is_file():
         raise RouteriskError("file not found", file=str(path))
-    check_size(path, max_mb=settings.OSM_MAX_MB if max_mb is None else max_mb)
+    check_size(path, max_mb=settings.osm_max_mb() if max_mb is None else max_mb)
     if bbox is not None or osm_format(path)[0] == "pbf":
         with tempfile.TemporaryDirectory(prefix="routerisk-osm-") as tmp:
             small = Path(tmp) / "extract.osm"
@@ -323,7 +324,7 @@ def corridor_from_graph(
     name: str | None = None,
     mode: str = "road",
     source: str,
-    tolerance_km: float = 5.0,
+    max_snap_km: float = 1.0,
     boundaries: gpd.GeoDataFrame | None = None,
     file: str = "-",
 ) -> gpd.GeoDataFrame:
@@ -339,8 +340,9 @@ def corridor_from_graph(
         At least two: ``"lat,lon"`` strings, place names (``"Kunming, CN"``) or ``(lat, lon)``.
     corridor_id, route, name, mode, source
         Properties of the corridor (``name`` defaults to the waypoints joined by " – ").
-    tolerance_km
-        A waypoint farther than this from every vertex of the network is an error.
+    max_snap_km
+        A waypoint farther than this from every vertex of the network is an error naming the
+        distance (a corridor must not start or bend somewhere the analyst did not put it).
     boundaries
         Boundaries layer to narrow place names by first-level unit.
     file
@@ -375,7 +377,7 @@ def corridor_from_graph(
     _check_properties(corridor_id, route, mode)
     texts, points = _parse_all(waypoints, boundaries)
     return _build(graph, texts, points, corridor_id=corridor_id, route=route, name=name,
-                  mode=mode, source=source, tolerance_km=tolerance_km, file=file)
+                  mode=mode, source=source, max_snap_km=max_snap_km, file=file)
 
 
 def _parse_all(waypoints: Sequence[Waypoint], boundaries: gpd.GeoDataFrame | None
@@ -392,15 +394,18 @@ def _parse_all(waypoints: Sequence[Waypoint], boundaries: gpd.GeoDataFrame | Non
 
 def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[float, float]],
            *, corridor_id: str, route: str, name: str | None, mode: str, source: str,
-           tolerance_km: float, file: str) -> gpd.GeoDataFrame:
+           max_snap_km: float, file: str) -> gpd.GeoDataFrame:
     """Snap, route leg by leg, and assemble the corridor row (see :func:`corridor_from_graph`)."""
     nodes, dist = _snap_nodes(graph, points)
     for i, (text, d) in enumerate(zip(texts, dist, strict=True), start=1):
-        if d > tolerance_km * 1000.0:
+        if d > max_snap_km * 1000.0:
             raise RouteriskError(
                 f"waypoint {text!r} is {d / 1000:.1f} km from the nearest way of the "
-                f"network (tolerance {tolerance_km:g} km): outside the extract, or on a "
-                "network of another type?", file=file, location=f"waypoint {i}", field="waypoints")
+                f"network, more than the {max_snap_km:g} km a waypoint may be moved onto it: "
+                "move the waypoint onto the road, check that the extract covers it and the "
+                "network type, or allow a snap of "
+                f"{math.ceil(d / 100) / 10:g} km", file=file, location=f"waypoint {i}",
+                field="waypoints")
         log.info("waypoint %d %r snapped to node %d, %.0f m away", i, text, nodes[i - 1], d)
     path: list[int] = [int(nodes[0])]
     for i, (a, b) in enumerate(itertools.pairwise(nodes.tolist()), start=1):
@@ -433,7 +438,13 @@ def _build(graph: nx.MultiDiGraph, texts: Sequence[str], points: Sequence[tuple[
         },
         geometry=[line],
         crs=WGS84,
-    )
+    ).pipe(_with_snaps, dist)
+
+
+def _with_snaps(row: gpd.GeoDataFrame, dist: np.ndarray) -> gpd.GeoDataFrame:
+    """The row with ``attrs["snap_km"]``: how far each waypoint was moved onto the network."""
+    row.attrs["snap_km"] = [round(float(d) / 1000.0, 3) for d in dist]
+    return row
 
 
 def _check_properties(corridor_id: str, route: str, mode: str) -> None:
@@ -455,7 +466,7 @@ def corridor_from_osm(
     name: str | None = None,
     mode: str = "road",
     network_type: str | None = None,
-    tolerance_km: float = 5.0,
+    max_snap_km: float = 1.0,
     respect_oneway: bool = False,
     boundaries: gpd.GeoDataFrame | None = None,
     margin_km: float = 20.0,
@@ -478,8 +489,8 @@ def corridor_from_osm(
     network_type
         Which ways to follow; default from ``mode`` (road: drive, rail: rail, foot: walk,
         mixed: all).
-    tolerance_km
-        Largest distance from a waypoint to the network.
+    max_snap_km
+        Largest distance a waypoint may be moved onto the network (else an error naming it).
     respect_oneway
         See :func:`load_network`.
     boundaries
@@ -516,7 +527,7 @@ def corridor_from_osm(
                          bbox=_waypoint_box(points, margin_km), max_mb=max_mb)
     return _build(graph, texts, points, corridor_id=corridor_id, route=route, name=name,
                   mode=mode, source=f"OSM extract {path.name} (© OpenStreetMap contributors, "
-                  "ODbL)", tolerance_km=tolerance_km, file=str(path))
+                  "ODbL)", max_snap_km=max_snap_km, file=str(path))
 
 
 def corridor_from_download(  # numpydoc ignore=EX01
@@ -527,7 +538,7 @@ def corridor_from_download(  # numpydoc ignore=EX01
     name: str | None = None,
     mode: str = "road",
     network_type: str | None = None,
-    tolerance_km: float = 5.0,
+    max_snap_km: float = 1.0,
     margin_km: float = 20.0,
     boundaries: gpd.GeoDataFrame | None = None,
 ) -> gpd.GeoDataFrame:
@@ -539,7 +550,7 @@ def corridor_from_download(  # numpydoc ignore=EX01
 
     Parameters
     ----------
-    waypoints, corridor_id, route, name, mode, network_type, tolerance_km
+    waypoints, corridor_id, route, name, mode, network_type, max_snap_km
         As for :func:`corridor_from_osm`.
     margin_km
         Margin around the waypoints' box, downloaded too.
@@ -568,7 +579,7 @@ def corridor_from_download(  # numpydoc ignore=EX01
     return _build(graph, texts, points, corridor_id=corridor_id, route=route, name=name,
                   mode=mode, source=f"OpenStreetMap via Overpass API, downloaded "
                   f"{date.today().isoformat()} (© OpenStreetMap contributors, ODbL)",
-                  tolerance_km=tolerance_km, file="Overpass download")
+                  max_snap_km=max_snap_km, file="Overpass download")
 
 
 # --------------------------------------------------------------------------- appending

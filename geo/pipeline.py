@@ -10,9 +10,12 @@ The engine under :func:`geo.build` (which wraps :class:`Prepared` in a :class:`g
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -24,12 +27,14 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import columns as C
+from geo import settings
 from geo._errors import InputWarning, Problem, RouteriskError, UsageError, ValidationError
 from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
 from geo.io import read_boundaries, read_corridors, read_incidents
+from geo.io.incidents import split_coverage
 from geo.maps._payload import sources_of
 from geo.risk import (
     RiskField,
@@ -38,6 +43,7 @@ from geo.risk import (
     incident_fate,
     load_model,
     month_ends,
+    outside_fate,
     score_segments,
 )
 from geo.routes import summarise_families, summarise_routes
@@ -58,6 +64,8 @@ log = logging.getLogger(__name__)
 BOUNDARIES_FILE = "boundaries.geojson"
 CORRIDORS_FILE = "corridors.geojson"
 INCIDENTS_FILE = "incidents.csv"
+#: Every warning of a build, beside its outputs (written only when there are any).
+PROBLEMS_FILE = "problems.csv"
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
@@ -109,6 +117,11 @@ class Prepared:
     id_key_file, id_map
         Where the key of public incident ids is kept, and original id → public id (restricted
         builds asked for it).
+    min_count
+        With ``public``: the count threshold applied (recorded in ``public_manifest.json``).
+    outside
+        Incidents outside every boundary polygon: kept (fate ``outside_coverage``), never
+        scored or drawn (empty in a public build, which gives only their count).
 
     Examples
     --------
@@ -135,6 +148,8 @@ class Prepared:
     manifest: list[dict[str, Any]] = dc_field(default_factory=list)
     id_key_file: Path | None = None
     id_map: pd.DataFrame | None = None
+    min_count: int | None = None
+    outside: gpd.GeoDataFrame | None = None
 
 
 def resolve_paths(*, layers: Path | None = None,
@@ -276,6 +291,7 @@ def prepare(
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if problems or b is None or c is None or i is None:
         raise ValidationError(problems)
+    i, outside = split_coverage(i)
     manifest: list[dict[str, Any]] = []
     key_file, id_table = None, None
     if public or write_id_map:
@@ -285,7 +301,11 @@ def prepare(
         if write_id_map:
             id_table = id_map(i, key=key)
         else:
+            seen_warnings = _public_warnings(seen_warnings, str(paths["incidents"]))
             i, manifest = make_public(i, boundaries=b, key=key, min_count=min_count)
+            min_count = settings.PUBLIC_MIN_COUNT if min_count is None else min_count
+    if as_of is None and not len(i) and len(outside):
+        as_of = known_by(outside).max().item()  # a map of the baseline, as of the data's end
     if as_of is None:
         if not len(i):
             raise UsageError(f"no incidents to take the as-of date from ({paths['incidents']} "
@@ -303,6 +323,8 @@ def prepare(
         scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
     with stage("incident fate"):
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
+    if len(outside):
+        fate = pd.concat([fate, outside_fate(outside, public=public)], ignore_index=True)
     if manifest:
         fate = pd.concat([fate, _suppressed_fate(manifest)], ignore_index=True)
     start = i[C.DATE].min().date() if len(i) else as_of
@@ -315,7 +337,49 @@ def prepare(
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
         manifest=manifest, id_key_file=key_file, id_map=id_table,
+        min_count=min_count if public else None,
+        outside=outside.iloc[:0] if public else outside,
     )
+
+
+def _public_warnings(found: Sequence[Problem], incidents_file: str) -> list[Problem]:
+    """Warnings of a public build without restricted values: a warning about an incident row can
+    quote its coordinates, date or place and names its source row, so those are given only as
+    counts per field; warnings about the other layers are kept as they are."""
+    kept = [p for p in found if p.file != incidents_file]
+    per_field = Counter(p.field for p in found if p.file == incidents_file)
+    kept.extend(Problem(incidents_file, "-", fld,
+                        f"{n} incident row{'s' if n > 1 else ''} with a warning; details "
+                        "withheld in a public build (they can quote restricted values): "
+                        "validate the inputs without public=True to see them")
+                for fld, n in sorted(per_field.items()))
+    return kept
+
+
+def _warn_other_thresholds(out_dir: Path, min_count: int | None) -> None:
+    """Say so when a public output beside this one (the folder itself, its parent, its sibling
+    folders) was made with another count threshold: differencing two such outputs can reveal a
+    withheld count."""
+    candidates = [out_dir / "public_manifest.json", out_dir.parent / "public_manifest.json"]
+    with contextlib.suppress(OSError):
+        candidates += sorted(out_dir.parent.glob("*/public_manifest.json"))
+    for path in candidates:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            if path.is_symlink() or not path.is_file():
+                continue
+            other = json.loads(path.read_text(encoding="utf-8")).get("min_count", 5)
+            if other != min_count:
+                log.warning("%s was published with min_count %s and this output uses %s: "
+                            "differencing the two can reveal withheld counts; publish both with "
+                            "the same threshold", path, other, min_count)
+                return
+
+
+def _every_incident(prepared: Prepared) -> gpd.GeoDataFrame:
+    """:attr:`Prepared.incidents` then :attr:`Prepared.outside`: every incident read."""
+    if prepared.outside is None or not len(prepared.outside):
+        return prepared.incidents
+    return pd.concat([prepared.incidents, prepared.outside], ignore_index=True)
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -334,7 +398,8 @@ def _collect(problems: list[Problem], func: Any, *args: Any, **kwargs: Any) -> A
 
 def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (),
                   formats: Sequence[str] = STATIC_FORMATS, map_name: str = "route_risk_map",
-                  geoparquet: bool = False, map_folder: bool | None = None) -> list[Path]:
+                  geoparquet: bool = False, map_folder: bool | None = None,
+                  force: bool = False) -> list[Path]:
     """Write every output into ``out_dir`` as one set, replacing the previous build's set.
 
     See :func:`geo.export.atomic_output`: all or nothing, stale files removed,
@@ -358,6 +423,9 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
     map_folder
         The map's data as files in ``<map_name>_files/`` (see
         :func:`geo.maps.interactive.save_map`); ``None``: only when very large.
+    force
+        Replace files in ``out_dir`` that routerisk did not write where outputs go (without
+        it such a folder is refused and nothing changes).
 
     Returns
     -------
@@ -383,9 +451,10 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                          "keep it outside every output folder", field="id_key")
     written: list[str] = []
     with atomic_output(out_dir, command="build", info=build_info(
-            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)) as tmp:
+            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths),
+            force=force) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
-        incidents = prepared.incidents.merge(
+        incidents = _every_incident(prepared).merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
         # top_incidents as the JSON text every file holds, made once for the three files
         segments = prepared.scored
@@ -420,11 +489,17 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
 
             with stage(f"static images ({', '.join(formats)})"):
                 save_static_maps(prepared, tmp / map_name, formats=tuple(formats))
+        if prepared.warnings:  # every one; the command line shows ~20 lines
+            from geo._problems import write_problems
+
+            write_problems(prepared.warnings, tmp / PROBLEMS_FILE)
         if prepared.id_map is not None and not prepared.public:
             write_csv(prepared.id_map, tmp / "public_id_map.csv")
         if prepared.public:
             from geo.publish import write_manifest
 
-            write_manifest(prepared.manifest, tmp / "public_manifest.json")
+            write_manifest(prepared.manifest, tmp / "public_manifest.json",
+                           min_count=prepared.min_count)
+            _warn_other_thresholds(Path(out_dir), prepared.min_count)
         written = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file())
     return [Path(out_dir) / name for name in sorted([*written, "build_manifest.json"])]

@@ -46,6 +46,7 @@ public result.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
@@ -65,6 +66,7 @@ import shapely
 from geo import columns as C
 from geo import settings
 from geo._errors import UsageError
+from geo._files import read_small_text
 
 __all__ = [
     "ACTIONS",
@@ -154,8 +156,8 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
     --------
     >>> import tempfile
     >>> key_file = Path(tempfile.mkdtemp()) / "public-id.key"
-    >>> _ = key_file.write_text("00" * 32)
-    >>> load_id_key(key_file) == (bytes(32), key_file)
+    >>> _ = key_file.write_text(bytes(range(32)).hex())
+    >>> load_id_key(key_file) == (bytes(range(32)), key_file)
     True
     """
     file = Path(path).expanduser() if path else default_key_file()
@@ -167,14 +169,27 @@ def load_id_key(path: Path | str | None = None) -> tuple[bytes, Path]:
                 fh.write(secrets.token_hex(32) + "\n")
             log.warning("created a new key for public incident ids in %s; keep it (outside the "
                         "output folders) to keep public ids stable across releases", file)
-        text = file.read_text(encoding="ascii", errors="replace").strip().lower()
+        text = read_small_text(file, encoding="latin-1", limit=4096).strip().lower()
     except OSError as exc:
         raise UsageError(f"{file}: cannot read or create the public-id key: "
                          f"{exc.strerror or exc}", field="id_key") from None
+    except ValueError as exc:  # a FIFO, a device, a large file
+        raise UsageError(f"{file}: not a routerisk public-id key: {exc}",
+                         field="id_key") from None
     if not _KEY_HEX.match(text):
         raise UsageError(f"{file}: not a routerisk public-id key (64 hex digits on one line)",
                          field="id_key")
-    return bytes.fromhex(text), file
+    key = bytes.fromhex(text)
+    if len(set(key)) < 8:  # all zeros, one byte repeated, a short pattern: guessable
+        raise UsageError(f"{file}: the public-id key is not random (a repeated pattern); "
+                         "delete the file and routerisk makes a new random one",
+                         field="id_key")
+    with contextlib.suppress(OSError):
+        if file.stat().st_mode & 0o077:
+            log.warning("%s: the public-id key can be read by other users of this machine "
+                        "(mode %o); make it private: chmod 600 %s", file,
+                        file.stat().st_mode & 0o777, file)
+    return key, file
 
 
 def id_map(incidents: pd.DataFrame, *, key: bytes) -> pd.DataFrame:
@@ -481,6 +496,7 @@ def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
     rows.add(fine, lambda k: _entry(ids[k], "generalised", C.DATE,
                                     f"{names[k]} date published to the month"))
     rows.set(C.DATE_PRECISION, fine, "month")
+    _cut_date_texts(rows, kept, ids)
     end = rows.values(C.END_DATE)
     ending = kept & ~np.isnat(end)
     ending[ending] = end[ending] != _month_ends(end[ending])
@@ -503,7 +519,27 @@ def _generalise_dates_of(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
         "source date is not an ISO date and cannot be cut to a month"))
 
 
-def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
+def _cut_date_texts(rows: _Rows, kept: np.ndarray, ids: list[str]) -> None:
+    """``date_text`` no finer than the row's stated precision: ``2024-08-21`` given with
+    ``date_precision`` month is published as ``2024-08`` (the day was never public)."""
+    precision = rows.values(C.DATE_PRECISION).astype(str)
+    texts = rows.values(C.DATE_TEXT)
+    start = rows.values(C.DATE)
+    width = {"month": 7, "year": 4}
+    cut = np.zeros(len(kept), dtype=bool)
+    new = np.empty(len(kept), dtype=object)
+    for k in np.flatnonzero(kept & np.isin(precision, list(width))).tolist():
+        stamp = str(np.datetime_as_string(start[k], unit="D"))[:width[precision[k]]]
+        if str(texts[k] or "") != stamp:
+            cut[k], new[k] = True, stamp
+    rows.set(C.DATE_TEXT, cut, new[cut])
+    rows.add(cut, lambda k: _entry(ids[k], "generalised", C.DATE_TEXT,
+                                   f"date text published at its stated precision "
+                                   f"({precision[k]})"))
+
+
+def write_manifest(manifest: Sequence[dict[str, Any]], path: Path, *,
+                   min_count: int | None = None) -> None:
     """Write the manifest as deterministic JSON: a summary and the entries in order.
 
     The file holds only public incident ids, the action, the field and the rule that applied,
@@ -515,6 +551,9 @@ def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
         Entries from :func:`make_public`.
     path
         The ``.json`` file.
+    min_count
+        The count threshold the build used (recorded, so that two public outputs made with
+        different thresholds can be told apart before anyone differences them).
 
     Examples
     --------
@@ -537,6 +576,7 @@ def write_manifest(manifest: Sequence[dict[str, Any]], path: Path) -> None:
             "dates finer than a month are published to the month",
             "counts below the threshold are withheld (count suppressed); the row stays",
         ],
+        "min_count": settings.PUBLIC_MIN_COUNT if min_count is None else int(min_count),
         "summary": dict(sorted(Counter(str(m["action"]) for m in manifest).items())),
         "suppressed": dict(sorted(Counter(str(m["reason"]) for m in manifest
                                           if m["action"] == "suppressed").items())),

@@ -32,6 +32,7 @@ import contextlib
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +50,7 @@ from geo import columns as C
 from geo._config import band_scheme, read_config
 from geo._errors import ConfigError
 from geo._known import known_by
+from geo._names import successors
 from geo._progress import stage
 from geo.io import WGS84, study_crs
 from geo.segment import outside_mask
@@ -64,10 +66,13 @@ __all__ = [
     "load_model",
     "local_point_pairs",
     "month_ends",
+    "outside_fate",
     "score_segments",
 ]
 
 BASELINE_ID = C.BASELINE_ID
+#: Fate status of an incident outside every boundary polygon (kept and counted, not scored).
+OUTSIDE_COVERAGE = "outside_coverage"
 
 #: Marker shapes a type may ask for (``[types.NAME] symbol = ...``), in the order a type
 #: without one is given the next unused shape.
@@ -196,19 +201,28 @@ def _type_looks(tables: Mapping[str, Any], where: str) -> dict[str, tuple[str, s
         if colour is not None and not (isinstance(colour, str) and _HEX_COLOUR.match(colour)):
             raise ConfigError(f"{colour!r} is not a colour #rrggbb", file=loc, field="color")
         given[name] = (symbol, colour.lower() if colour else None)
+    # counts of the looks in use (assigned ones, and the given parts of those still to come),
+    # kept up to date as each type is assigned: linear in the number of types
+    shapes: Counter[str] = Counter(sym for sym, _ in given.values() if sym)
+    colours: Counter[str] = Counter(col for _, col in given.values() if col)
+    taken = {(sym, col) for sym, col in given.values() if sym and col}
     out: dict[str, tuple[str, str]] = {}
     for name, (symbol, colour) in given.items():
         if not (symbol and colour):
             # the least used shape, then the least used colour, in the fixed order
-            looks = [*out.values(), *(v for k, v in given.items() if k not in out)]
-            taken = {(s, c) for s, c in looks if s and c}
-            shapes = [s for s, _ in looks if s]
-            colours = [c for _, c in looks if c]
-            free = [(s, c) for s in SYMBOLS for c in TYPE_COLOURS if (s, c) not in taken
-                    and symbol in (None, s) and colour in (None, c)]
-            free.sort(key=lambda sc: (shapes.count(sc[0]), colours.count(sc[1])))
+            free = [(sym, col) for sym in SYMBOLS for col in TYPE_COLOURS
+                    if (sym, col) not in taken and symbol in (None, sym)
+                    and colour in (None, col)]
+            free.sort(key=lambda sc: (shapes[sc[0]], colours[sc[1]]))
+            if symbol:
+                shapes[symbol] -= 1
+            if colour:
+                colours[colour] -= 1
             symbol, colour = free[0] if free else (symbol or SYMBOLS[0],
                                                     colour or TYPE_COLOURS[0])
+            shapes[symbol] += 1
+            colours[colour] += 1
+            taken.add((symbol, colour))
         out[name] = (symbol, colour)
     return out
 
@@ -590,7 +604,7 @@ class RiskField:
         # --- coarse incidents spread evenly over their unit: kept per unit, never as pairs
         # (a country-level incident would otherwise make one pair per segment of the country)
         self._spreads = [sp for sp in (self._spread(incidents, gprec, level) for level in (3, 4))
-                         if sp is not None]
+                         if sp is not None] + self._split_spreads(incidents, gprec)
         if len(inc_list) == 1:  # no copy
             self._pt_inc, self._pt_seg, self._pt_val = inc_list[0], seg_list[0], val_list[0]
         elif inc_list:
@@ -633,6 +647,39 @@ class RiskField:
                        unit_n_seg=unit_n_seg,
                        unit_len_km=np.bincount(seg_unit[inside], weights=self.geo_len_km[inside],
                                                minlength=len(units)).astype(float))
+
+    def _split_spreads(self, incidents: gpd.GeoDataFrame, gprec: np.ndarray) -> list[_Spread]:
+        """First-level incidents named by a unit that split (``Katanga``): each spread over the
+        union of its successors (:func:`geo._names.successors`), one spread per union."""
+        idx = np.flatnonzero((gprec == 3) & (self.base > 0))
+        if not len(idx) or not self.n_seg:
+            return []
+        seg_cc = self.segments[C.COUNTRY].to_numpy().astype(str)
+        seg_a1 = self.segments[C.ADMIN1].to_numpy().astype(str)
+        inside = ~outside_mask(self.segments)
+        known = {cc: set(seg_a1[seg_cc == cc].tolist()) for cc in np.unique(seg_cc).tolist()}
+        inc_cc = incidents[C.COUNTRY].to_numpy().astype(str)[idx]
+        inc_a1 = incidents[C.ADMIN1].to_numpy().astype(str)[idx]
+        groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for i, cc, a1 in zip(idx.tolist(), inc_cc.tolist(), inc_a1.tolist(), strict=True):
+            if a1 in known.get(cc, ()):
+                continue  # a unit of its own (see _spread)
+            after = successors(cc, a1, known.get(cc, ()))
+            if after:
+                groups.setdefault((cc, after), []).append(i)
+        spreads = []
+        for (cc, after), members in groups.items():
+            in_union = inside & (seg_cc == cc) & np.isin(seg_a1, list(after))
+            if not in_union.any():
+                continue
+            seg_unit = np.where(in_union, 0, -1)
+            spreads.append(_Spread(
+                per_100km=float(self.model.admin1_per_100km), seg_unit=seg_unit,
+                inc=np.array(members, dtype=np.int64),
+                inc_unit=np.zeros(len(members), dtype=np.int64),
+                unit_n_seg=np.array([int(in_union.sum())]),
+                unit_len_km=np.array([float(self.geo_len_km[in_union].sum())])))
+        return spreads
 
     def _all_pairs(self, seg_mask: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1166,6 +1213,47 @@ def incident_fate(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, as
     return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(),
                          C.STATUS: status.tolist(), C.REASON: reason.tolist(),
                          C.KERNEL_MASS: np.round(mass, 4)})
+
+
+def outside_fate(incidents: pd.DataFrame, *, public: bool = False) -> pd.DataFrame:
+    """Fate of incidents outside every boundary polygon: kept, counted, never scored.
+
+    Parameters
+    ----------
+    incidents
+        Rows of :func:`geo.io.read_incidents` whose ``coverage`` is ``outside``.
+    public
+        One row with the count instead of one per incident (a public build publishes no
+        original identifier).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``incident_id``, ``status`` (``outside_coverage``), ``reason``, ``kernel_mass`` (0).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"incident_id": ["a"], "country": ["DZ"], "lat": [float("nan")],
+    ...                      "lon": [float("nan")]})
+    >>> outside_fate(rows)["reason"].tolist()
+    ['country DZ is not in the boundaries layer']
+    """
+    n = len(incidents)
+    if public:
+        reasons = [f"{n} incident{'s' if n != 1 else ''} outside the boundaries (not published "
+                   "one by one)"] if n else []
+        return pd.DataFrame({C.INCIDENT_ID: [""] * len(reasons),
+                             C.STATUS: [OUTSIDE_COVERAGE] * len(reasons), C.REASON: reasons,
+                             C.KERNEL_MASS: [0.0] * len(reasons)})
+    lat, lon = incidents[C.LAT].to_numpy(float), incidents[C.LON].to_numpy(float)
+    cc = incidents[C.COUNTRY].astype(str).to_numpy()
+    reason = [f"the point ({y:g}, {x:g}) lies outside every boundary polygon"
+              if not math.isnan(y) else f"country {c} is not in the boundaries layer"
+              for y, x, c in zip(lat.tolist(), lon.tolist(), cc.tolist(), strict=True)]
+    return pd.DataFrame({C.INCIDENT_ID: incidents[C.INCIDENT_ID].to_numpy(),
+                         C.STATUS: [OUTSIDE_COVERAGE] * n, C.REASON: reason,
+                         C.KERNEL_MASS: np.zeros(n)})
 
 
 def _unassigned_reason(prec: int, admin1: str, country: str, nearest_km: float,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 __all__ = [
     "CACHE_DIR",
+    "DASK_CONNECT_TIMEOUT",
     "EARLIEST_YEAR",
     "GAZETTEER_MIN_POPULATION",
     "NUMBA_MIN_WORK",
@@ -22,6 +23,7 @@ __all__ = [
     "PROGRESS_BARS",
     "PUBLIC_ID_KEY_FILE",
     "PUBLIC_MIN_COUNT",
+    "osm_max_mb",
 ]
 
 PUBLIC_MIN_COUNT: int = 5
@@ -69,7 +71,30 @@ CACHE_DIR: str | None = None
 tens of MB). ``None``: ``$ROUTERISK_CACHE_DIR``, else the user cache folder
 (``~/.cache/routerisk`` on Linux). Unwritable: the index is built in memory for the session."""
 
-OSM_MAX_MB: float = 2048.0
+OSM_MAX_MB: float | None = None
 """Largest size (MB) an OSM extract may decompress to (``.osm`` as is, ``.gz``/``.bz2``
-expanded, PBF blocks uncompressed), checked before it is parsed; ``routerisk corridor
---max-osm-mb`` raises it for one call."""
+expanded, PBF blocks decompressed and counted), checked before it is parsed; ``routerisk
+corridor --max-osm-mb`` sets it for one call. Reading takes about 11 times the decompressed size
+in memory, so ``None`` (the default) is a sixteenth of this machine's physical memory, at most
+2048 MB."""
+
+DASK_CONNECT_TIMEOUT: float = 30.0
+"""Seconds ``engine="dask"`` waits, in all, to connect to a scheduler address and finish the
+handshake; past it the build stops with one line naming the address."""
+
+
+def osm_max_mb() -> float:
+    """The OSM size cap in effect: :data:`OSM_MAX_MB`, or a sixteenth of physical memory.
+
+    >>> 0 < osm_max_mb() <= 2048 or OSM_MAX_MB is not None
+    True
+    """
+    if OSM_MAX_MB is not None:
+        return float(OSM_MAX_MB)
+    import os
+
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 2048.0
+    return float(min(2048.0, max(64.0, memory / 16 / (1024 * 1024))))

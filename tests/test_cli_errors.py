@@ -134,10 +134,17 @@ def test_warnings_are_printed_and_the_build_goes_on(
     assert captured.err.splitlines() == [
         f"warning: {src}:row 10: source_url: 'javascript:alert(1)' is not an http(s) link; it is "
         "shown as text, never as a link",
-        f"warning: {src}:row 10: lat: (-40, -20) lies outside every unit of the boundaries "
-        "layer; check lat and lon",
     ]
-    assert fate_of(out / "incidents_fate.csv")["w1"][0] == "unassigned"
+    # a point outside every unit is kept and counted, not a warning per row
+    assert ("1 incident is outside your boundaries: kept as outside_coverage in "
+            "incidents_fate.csv") in captured.out
+    assert fate_of(out / "incidents_fate.csv")["w1"] == (
+        "outside_coverage", "the point (-40, -20) lies outside every boundary polygon")
+    with open(out / "problems.csv", encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh)) == [
+            ["file", "location", "field", "message"],
+            [str(src), "row 10", "source_url", "'javascript:alert(1)' is not an http(s) link; "
+             "it is shown as text, never as a link"]]
 
 
 # --------------------------------------------------------------------------- nothing lost

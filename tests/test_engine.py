@@ -97,3 +97,59 @@ def test_cli_build_on_dask_writes_what_local_writes(client, tmp_path) -> None:  
     assert table[C.SEGMENT_ID].tolist() == geojson[C.SEGMENT_ID].tolist()
     assert geojson[C.RISK_DENSITY].gt(0).sum() > 5
     np.testing.assert_allclose(table[C.RISK_DENSITY], geojson[C.RISK_DENSITY], rtol=1e-9)
+
+
+@pytest.mark.parametrize("address", ["10.0.0.5", "tcp://host", "tcp://127.0.0.1:notaport",
+                                     "http://x:1", "tcp://127.0.0.1:99999"])
+def test_a_malformed_scheduler_address_is_one_usage_line(address, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from geo.cli import main
+
+    layers = str(_write_layers(tmp_path / "layers"))
+    rc = main(["build", "--layers", layers, "--formats", "", "--engine", "dask",
+               "--scheduler", address, "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "is not a scheduler address" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_that_never_answers_stops_within_the_deadline(tmp_path, capsys,  # type: ignore[no-untyped-def]
+                                                                  monkeypatch) -> None:
+    import socket
+    import threading
+    import time
+
+    from geo import settings
+    from geo.cli import main
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+
+    def accept() -> None:  # accepts every connection and never says a word
+        while True:
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    monkeypatch.setattr(settings, "DASK_CONNECT_TIMEOUT", 3.0)
+    layers = str(_write_layers(tmp_path / "layers"))
+    started = time.monotonic()
+    try:
+        rc = main(["build", "--layers", layers, "--formats", "", "--engine", "dask",
+                   "--scheduler", f"tcp://127.0.0.1:{server.getsockname()[1]}",
+                   "--out", str(tmp_path / "out")])
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    took = time.monotonic() - started
+    err = capsys.readouterr().err
+    assert rc == 1 and took < 60, (rc, took)
+    assert "cannot reach the dask scheduler" in err and "within 3 s" in err
+    assert "Traceback" not in err
+    assert held  # it did connect: the hang was in the handshake

@@ -166,3 +166,48 @@ def test_an_unwritable_cache_folder_builds_the_index_in_memory(tiny_gazetteer, t
     monkeypatch.setattr(settings, "CACHE_DIR", str(blocker / "cache"))
     assert [c.geonameid for c in find_candidates("Delta", country="AA")] == [3]
     assert "building it in memory" in caplog.text
+
+
+def _fresh(gaz) -> None:  # a new process: the index is opened (and checked) again
+    gaz._connection.cache_clear()
+    gaz._big_places.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a database", "empty"])
+def test_a_corrupt_cache_is_rebuilt_not_a_traceback(tiny_gazetteer, caplog, damage) -> None:
+    find_candidates("Delta")
+    path = tiny_gazetteer.index_path()
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[: len(data) // 3], "not a database": b"hello" * 999,
+                      "empty": b""}[damage])
+    _fresh(tiny_gazetteer)
+    assert [c.geonameid for c in find_candidates("Delta")] == [3]
+    assert "corrupt or was modified" in caplog.text
+    assert path.read_bytes() == data  # rebuilt as it was
+
+
+def test_a_modified_cache_is_detected_and_rebuilt(tiny_gazetteer, caplog) -> None:
+    import sqlite3
+
+    find_candidates("Delta")
+    path = tiny_gazetteer.index_path()
+    _fresh(tiny_gazetteer)
+    con = sqlite3.connect(path)  # move Delta 150 km, keeping a valid database
+    con.execute("UPDATE places SET lat = lat + 1.35 WHERE name = 'Delta'")
+    con.commit()
+    con.close()
+    assert find_candidates("Delta")[0].lat == 5.0
+    assert "corrupt or was modified" in caplog.text
+
+
+def test_the_index_checksum_is_among_a_restricted_builds_inputs(tiny_gazetteer) -> None:
+    import datetime
+
+    from geo._outdir import build_info
+
+    find_candidates("Delta")
+    path = tiny_gazetteer.index_path()
+    digest = path.with_name(path.name + ".sha256").read_text().strip()
+    info = build_info(public=False, as_of=datetime.date(2024, 1, 1), inputs={})
+    assert info["inputs"]["gazetteer-500"] == {"sha256": digest}
+    assert build_info(public=True, as_of=datetime.date(2024, 1, 1), inputs={})["inputs"] == {}

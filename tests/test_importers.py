@@ -126,10 +126,11 @@ def test_ucdp_precisions_and_periods(files, bounds):
     # where_prec 1 → 1, 4 → 3 (admin1 without "province"), 3 → 2, 6 → 4
     assert inc[C.GEO_PRECISION].tolist() == [1, 3, 2, 4]
     assert inc.loc["ucdp-300002", C.ADMIN1] == "Nord-Kivu"
-    # date_start..date_end: a day; 5 days → the week from the start; April → the month;
-    # date_prec 5 over a whole year → the year
+    # date_start..date_end: a day; 5 days → those 5 days (date … end_date); April (date_prec
+    # 4) → the month; date_prec 5 over a whole year → the year
     assert inc[C.DATE].tolist() == ["2019-03-01", "2019-03-04", "2019-04", "2019"]
-    assert inc[C.DATE_PRECISION].tolist() == ["", "week", "", ""]
+    assert inc[C.END_DATE].tolist() == ["", "2019-03-08", "", ""]
+    assert inc[C.DATE_PRECISION].tolist() == ["", "", "", ""]
     assert inc[C.TYPE].tolist() == ["armed_clash", "attack_on_civilians", "armed_clash",
                                     "armed_clash"]
     assert inc[C.COUNT].tolist() == [4, 0, 7, 12]

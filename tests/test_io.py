@@ -28,7 +28,7 @@ TODAY = date(2024, 1, 1)
 INCIDENT_OUT = [C.INCIDENT_ID, C.DATE, C.PERIOD_END, C.DATE_TEXT, C.END_DATE, C.DATE_PRECISION,
                 C.TYPE, C.GEO_PRECISION, C.PLACE, C.ADMIN1, C.COUNTRY, C.LAT, C.LON, C.COUNT,
                 C.SOURCE_NAME, C.SOURCE_URL, C.SOURCE_DATE, C.SOURCE_QUALITY, C.NOTES,
-                C.VISIBILITY, C.ROW, "geometry"]
+                C.VISIBILITY, C.ROW, C.COVERAGE, "geometry"]
 
 GOOD_BOX = shapely.box(30, 10, 40, 20)
 GOOD_LINE = shapely.LineString([(32, 15), (38, 15)])
@@ -244,12 +244,23 @@ def test_unknown_country_and_admin1(tmp_path: Path, boundaries: gpd.GeoDataFrame
                      "d,2020,arrest,guangxi,cn")
     with pytest.raises(ValidationError) as info:
         read_incidents(path, boundaries=boundaries, today=TODAY)
+    # TH is not an error: a country outside the boundaries is outside coverage (below)
     assert problems(info) == [
-        ("row 2", "country", "'TH' is not in the boundaries layer (CN, LA, VN)"),
         ("row 3", "admin1", "'Yunan' is not a first-level unit of CN in the boundaries layer "
                             "(known: Guangxi, Nei Mongol, Shandong, Yunnan)"),
         ("row 4", "country", "'CHINA' is not an ISO 3166-1 alpha-2 code"),
     ]
+
+
+def test_a_country_outside_the_boundaries_is_outside_coverage(
+        tmp_path: Path, boundaries: gpd.GeoDataFrame) -> None:
+    path = write_csv(tmp_path / "i.csv", "incident_id,date,type,admin1,country,lat,lon",
+                     "a,2020,arrest,,TH,,", "b,2020,arrest,Bangkok,TH,,",
+                     "c,2020,arrest,,DZ,36.7,3.1", "d,2020,arrest,,,-30,-60",
+                     "e,2020,arrest,Yunnan,CN,,", "f,2020,arrest,,TH,22.0,101.0")
+    got = read_incidents(path, boundaries=boundaries, today=TODAY)
+    assert got[C.COVERAGE].tolist() == ["outside", "outside", "outside", "outside", "inside",
+                                        "inside"]  # f: the point lies in a unit (LA/CN)
 
 
 def test_admin1_and_country_match_case_insensitively(tmp_path: Path,

@@ -290,3 +290,45 @@ def test_the_first_pass_does_not_depend_on_where_the_file_is_cut(tmp_path, monke
     monkeypatch.setattr(_stream, "SCAN_BYTES", piece)
     cut = _stream.scan_csv(path, _Collector(path), None)
     assert (cut.plain, cut.suspect, cut.header) == (whole.plain, whole.suspect, whole.header)
+
+
+def test_a_huge_quoted_cell_is_one_line_before_it_is_held(tmp_path, capsys) -> None:
+    """One quoted cell of 100 MB (pyarrow asked for about 8 times that) stops at the scan."""
+    from geo.cli import main
+
+    path = tmp_path / "cell.csv"
+    with path.open("w") as f:
+        f.write("incident_id,date,type,country,notes\nb,2020-01,arrest,CN,\n")
+        f.write('a,2020-01,arrest,CN,"' + ("x" * 1000 + "\n") * 100_000 + '"\n')
+    assert main(["validate", "--incidents", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}:line 3: -: a row (or a quoted cell) is longer than 32 MB" in err
+
+
+def test_a_very_long_line_is_one_line(tmp_path, capsys) -> None:
+    from geo.cli import main
+
+    path = tmp_path / "line.csv"
+    path.write_text("incident_id,date,type,country,notes\na,2020-01,arrest,CN,"
+                    + "x" * (40 << 20) + "\n")
+    assert main(["validate", "--incidents", str(path)]) == 1
+    assert "line 2: -: a row (or a quoted cell) is longer than 32 MB" in capsys.readouterr().err
+
+
+def test_a_header_of_a_million_columns_is_one_line(tmp_path, capsys) -> None:
+    from geo.cli import main
+
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(f"c{i}" for i in range(1_000_000)) + "\n"
+                    + ",".join("1" for _ in range(1_000_000)) + "\n")
+    assert main(["validate", "--incidents", str(path)]) == 1
+    assert "the header has more than 1,000 columns" in capsys.readouterr().err
+
+
+def test_long_notes_within_the_limit_still_read(tmp_path) -> None:
+    from geo.io import read_incidents
+
+    path = tmp_path / "ok.csv"
+    note = ("a long note, with commas and\nline breaks " * 20_000)  # about 1 MB in one cell
+    path.write_text('incident_id,date,type,country,notes\na,2020-01,arrest,CN,"' + note + '"\n')
+    assert read_incidents(path)["notes"].iloc[0] == note.strip()

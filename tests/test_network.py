@@ -137,7 +137,7 @@ def test_load_network_keeps_only_the_ways_of_the_type():
 def test_place_names_go_through_the_gazetteer():
     # Qinhuangdao (39.94 N, 119.59 E) is ~35 km from the fixture's west end (node 1)
     corridor = corridor_from_osm(FIXTURE, ["Qinhuangdao, CN", latlon(5)], corridor_id="a",
-                                 route="r", tolerance_km=50)
+                                 route="r", max_snap_km=50)
     assert node_sequence(corridor.geometry.iloc[0])[0] == 1
     assert corridor.iloc[0][WAYPOINTS] == "Qinhuangdao, CN;40.012,120.03"
     with pytest.raises(RouteriskError, match=r"'Qinhuangdao, CN' is 3\d\.\d km from"):
@@ -155,8 +155,20 @@ def test_a_waypoint_off_the_network_fails_clearly():
     assert problem.location == "waypoint 2"
     assert problem.field == "waypoints"  # the keyword; the CLI shows --via
     assert problem.file.endswith("tiny_network.osm")
-    assert "'40.2,120.0' is 21.0 km from the nearest way of the network (tolerance 5 km)" in (
+    assert "'40.2,120.0' is 21.0 km from the nearest way of the network, more than the 1 km" in (
         problem.message)
+
+
+def test_a_waypoint_more_than_1_km_off_is_an_error_naming_the_distance():
+    lat, lon = (float(v) for v in latlon(1).split(","))
+    off = f"{lat + 0.0135:.4f},{lon}"  # 1.5 km north of node 1, 1.2 km from the nearest vertex
+    with pytest.raises(RouteriskError, match=r"is 1\.2 km from the nearest way of the network, "
+                                             r"more than the 1 km .*allow a snap of 1\.2 km"):
+        corridor_from_osm(FIXTURE, [off, latlon(5)], corridor_id="a", route="r")
+    corridor = corridor_from_osm(FIXTURE, [off, latlon(5)], corridor_id="a", route="r",
+                                 max_snap_km=2)
+    assert 1.15 < corridor.attrs["snap_km"][0] < 1.25
+    assert corridor.attrs["snap_km"][1] == 0.0
 
 
 def test_a_waypoint_on_a_disconnected_road_fails_clearly():
@@ -169,7 +181,7 @@ def test_a_waypoint_on_a_disconnected_road_fails_clearly():
 def test_a_rail_waypoint_is_off_a_road_network():
     with pytest.raises(RouteriskError, match="km from the nearest way"):
         corridor_from_osm(FIXTURE, [latlon(20), latlon(22)], corridor_id="a", route="r",
-                          tolerance_km=1.0)
+                          max_snap_km=1.0)
 
 
 @pytest.mark.parametrize(

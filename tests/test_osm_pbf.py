@@ -64,7 +64,7 @@ def test_a_corridor_beyond_the_margin_is_cut_off_clearly():
     with pytest.raises(RouteriskError, match="no path along the network"):
         # 40-41 is 6 km east of node 3; with no margin the box of these waypoints ends at them
         corridor_from_osm(PBF, ["40.0,120.0", "40.0,120.11"], corridor_id="x", route="r",
-                          margin_km=0.0, tolerance_km=1.0)
+                          margin_km=0.0, max_snap_km=1.0)
 
 
 def test_a_box_with_no_ways_says_so():
@@ -218,3 +218,45 @@ def test_a_pbf_way_with_missing_nodes_fails_clearly(tmp_path):
         w.add_way(mutable.Way(id=9, nodes=[1, 2, 3], tags={"highway": "primary"}))
     with pytest.raises(RouteriskError, match="ways refer to nodes the file does not hold"):
         load_network(path)
+
+
+def _varint_bytes(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes | int) -> bytes:
+    if isinstance(payload, int):
+        return _varint_bytes(number << 3) + _varint_bytes(payload)
+    return _varint_bytes(number << 3 | 2) + _varint_bytes(len(payload)) + payload
+
+
+def test_a_pbf_whose_blob_lies_about_its_size_is_measured_by_decompressing(tmp_path):
+    """zlib_data before raw_size, and raw_size declaring 100 bytes: the header alone says the
+    file is tiny, the data inflates to 20 MB (the earlier check read the compressed length)."""
+    import struct
+    import zlib
+
+    data = zlib.compress(bytes(20 * 2**20), 9)
+    blob = _field(3, data) + _field(2, 100)
+    header = _field(1, b"OSMData") + _field(3, len(blob))
+    path = tmp_path / "liar.osm.pbf"
+    path.write_bytes(struct.pack(">I", len(header)) + header + blob)
+    assert path.stat().st_size < 100_000
+    assert decompressed_mb(path, cap_mb=100) == pytest.approx(20.0, abs=0.01)
+    with pytest.raises(RouteriskError, match=r"more than 1 MB \(the cap\)"):
+        check_size(path, max_mb=1)
+    with pytest.raises(RouteriskError, match=r"more than 1 MB \(the cap\)"):
+        load_network(path, max_mb=1)
+
+
+def test_the_default_osm_cap_leaves_room_for_memory():
+    from geo import settings
+
+    cap = settings.osm_max_mb()
+    memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+    assert cap <= 2048 and cap * 11 < memory_mb  # reading takes about 11x the data

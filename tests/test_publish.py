@@ -8,10 +8,12 @@ distinctive strings (coordinates, days, notes), then search every output for the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
 import zlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from geo._errors import UsageError
 from geo.cli import main
 from geo.publish import ACTIONS, load_id_key, public_id, write_manifest
 from geo.publish import make_public as _make_public
-from tests._factories import UNITS
+from tests._factories import UNITS, write_layers
 from tests._factories import incident as day_incident
 
 BASE = Path(__file__).parent / "data" / "hostile" / "base"
@@ -185,7 +187,8 @@ def test_manifest_file(tmp_path: Path) -> None:
     _, manifest = make_public(inc, boundaries=UNITS)
     write_manifest(manifest, tmp_path / "m.json")
     doc = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
-    assert set(doc) == {"about", "rules", "summary", "suppressed", "entries"}
+    assert set(doc) == {"about", "rules", "min_count", "summary", "suppressed", "entries"}
+    assert doc["min_count"] == 5
     assert doc["summary"] == {"count suppressed": 1, "generalised": 2, "removed": 1,
                               "suppressed": 1}
     assert doc["suppressed"] == {"restricted row": 1}  # a count, never an id
@@ -393,7 +396,8 @@ def test_public_ids_are_stable_for_a_key_and_change_with_it(tmp_path: Path) -> N
     assert list(first.incidents[C.INCIDENT_ID]) == list(again.incidents[C.INCIDENT_ID])
     other = tmp_path / "other"
     other.mkdir()
-    moved = pipeline.prepare(layers=layers, public=True, id_key=_key_file(other, b"\x07" * 32))
+    moved = pipeline.prepare(layers=layers, public=True,
+                             id_key=_key_file(other, bytes(range(7, 39))))
     assert not set(first.incidents[C.INCIDENT_ID]) & set(moved.incidents[C.INCIDENT_ID])
 
 
@@ -447,3 +451,157 @@ def test_default_build_is_not_generalised(tmp_path: Path) -> None:
     assert not prepared.manifest
     assert "R-SECRET-7" in set(prepared.incidents[C.INCIDENT_ID])
     assert prepared.incidents.geometry.notna().sum() == 3
+
+
+# --------------------------------------------------------------------------- hardening
+
+
+def test_a_stated_month_keeps_no_day_in_the_public_date_text() -> None:
+    inc = frame(incident("a", country="BB", date_text="2024-08-21", date_precision="month"))
+    public, manifest = make_public(inc, boundaries=UNITS)
+    assert public[C.DATE_TEXT].tolist() == ["2024-08"]
+    assert [m["field"] for m in manifest if m["action"] == "generalised"] == [C.DATE_TEXT]
+
+
+def test_public_build_files_keep_no_day_of_a_stated_month(tmp_path: Path) -> None:
+    layers = write_layers(tmp_path / "layers", (
+        "incident_id,date,date_precision,type,lat,lon,country,count,visibility\n"
+        "a1,2024-08-21,month,arrest,0.3,1.0,,15,public\n"))
+    out = tmp_path / "out"
+    assert main(["build", "--layers", str(layers), "--out", str(out), "--public",
+                 "--formats", "", "--geoparquet", "--id-key", str(_hex_key_file(tmp_path))]) == 0
+    gpkg = pyogrio.read_dataframe(out / "route_risk.gpkg", layer="incidents")
+    parquet = pd.read_parquet(out / "incidents.parquet")
+    for table in (gpkg, parquet):
+        assert table[C.DATE_TEXT].tolist() == ["2024-08"]
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".csv", ".geojson", ".html", ".json"):
+            assert "2024-08-21" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_public_manifests_carry_no_input_hashes_and_record_the_threshold(tmp_path: Path
+                                                                         ) -> None:
+    csv = ("incident_id,date,type,lat,lon,country,count,visibility\n"
+           "a1,2024-08,arrest,0.3,1.0,,7,public\n")
+    layers = write_layers(tmp_path / "layers", csv)
+    out = tmp_path / "out"
+    assert main(["build", "--layers", str(layers), "--out", str(out), "--public",
+                 "--min-count", "10", "--formats", "", "--id-key",
+                 str(_hex_key_file(tmp_path))]) == 0
+    text = (out / "build_manifest.json").read_text(encoding="utf-8")
+    digest = hashlib.sha256((layers / "incidents.csv").read_bytes()).hexdigest()
+    assert digest not in text and "sha256" not in json.loads(text)["inputs"]["incidents"]
+    assert json.loads((out / "public_manifest.json").read_text("utf-8"))["min_count"] == 10
+
+
+def test_a_public_output_beside_one_with_another_threshold_says_so(tmp_path: Path, capsys
+                                                                   ) -> None:
+    csv = ("incident_id,date,type,lat,lon,country,count,visibility\n"
+           "a1,2024-08,arrest,0.3,1.0,,7,public\n")
+    layers = write_layers(tmp_path / "layers", csv)
+    key = str(_hex_key_file(tmp_path))
+    common = ["--layers", str(layers), "--public", "--formats", "", "--id-key", key]
+    assert main(["build", "--out", str(tmp_path / "rel" / "a"), "--min-count", "10",
+                 *common]) == 0
+    assert "differencing" not in capsys.readouterr().err
+    assert main(["build", "--out", str(tmp_path / "rel" / "b"), *common]) == 0
+    err = capsys.readouterr().err
+    assert "min_count 10" in err and "differencing" in err
+
+
+def test_public_build_warnings_quote_no_restricted_value(tmp_path: Path, capsys) -> None:
+    # a point in another country than stated, and one outside every unit: both warnings quote
+    # the coordinates and the source row in a restricted build
+    csv = ("incident_id,date,type,lat,lon,country,count,visibility\n"
+           "a1,2024-08,arrest,0.3,1.0,,7,public\n"
+           "secret,2024-08,arrest,0.123456,1.0987654,BB,7,restricted\n"
+           "s2,2024-08,arrest,5.123456,9.0987654,,7,restricted\n")
+    layers = write_layers(tmp_path / "layers", csv)
+    said = {}
+    for mode in ("restricted", "public"):
+        extra = ["--public", "--id-key", str(_hex_key_file(tmp_path))] if mode == "public" else []
+        assert main(["build", "--layers", str(layers), "--out", str(tmp_path / mode),
+                     "--formats", "", *extra]) == 0
+        text = capsys.readouterr()
+        said[mode] = text.out + text.err
+    values = ("0.123456", "5.12346", "1.09877", "row 3", "row 4")
+    assert all(v in said["restricted"] for v in values)  # the control: they are there
+    assert not any(v in said["public"] for v in values)
+    assert "details withheld in a public build" in said["public"]
+
+
+def _hex_key_file(tmp_path: Path) -> Path:
+    key = tmp_path / "keys" / "public-id.key"
+    key.parent.mkdir(exist_ok=True)
+    key.write_text(bytes(range(40, 72)).hex() + "\n")
+    key.chmod(0o600)
+    return key
+
+
+@pytest.mark.parametrize("weak", [bytes(32), b"\x07" * 32, b"ab" * 16])
+def test_a_key_that_is_not_random_is_refused(tmp_path: Path, weak: bytes) -> None:
+    path = tmp_path / "weak.key"
+    path.write_text(weak.hex() + "\n")
+    with pytest.raises(UsageError, match="is not random"):
+        load_id_key(path)
+
+
+def test_a_key_others_can_read_is_warned_about(tmp_path: Path, caplog) -> None:
+    path = tmp_path / "org.key"
+    path.write_text(KEY.hex() + "\n")
+    path.chmod(0o644)
+    assert load_id_key(path)[0] == KEY
+    assert "can be read by other users" in caplog.text and "chmod 600" in caplog.text
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_special_files_as_key_config_or_mapping_are_one_line_not_a_hang(
+        tmp_path: Path, capsys, special: str) -> None:
+    import os
+
+    if special == "fifo":
+        target = tmp_path / "pipe"
+        os.mkfifo(target)
+    else:
+        target = Path(special)
+    layers = _layers(tmp_path)
+    out = str(tmp_path / "out")
+    for args in (["build", "--layers", str(layers), "--out", out, "--public", "--id-key",
+                  str(target)],
+                 ["build", "--layers", str(layers), "--out", out, "--config", str(target)],
+                 ["import", "csv", str(layers / "incidents.csv"), "--out",
+                  str(tmp_path / "i.csv"), "--map", str(target)]):
+        rc = main(args)
+        err = capsys.readouterr().err
+        assert rc in (1, 2), args
+        assert "not a regular file" in err and "Traceback" not in err, err
+        assert len(err.strip().splitlines()) <= 2, err  # the problem, and a summary line
+
+
+def test_compare_public_uses_the_min_count_given_not_always_5(tmp_path: Path) -> None:
+    """A count of 7 withheld by a build with --min-count 10 must stay withheld in a public
+    comparison, which always used 5 (its density ratio then gave the 7 back exactly)."""
+    layers = write_layers(tmp_path / "layers", (
+        "incident_id,date,type,lat,lon,country,count,visibility\n"
+        "a1,2020-01-05,arrest,0.3,1.0,,30,public\n"
+        "a2,2020-05-05,arrest,0.3,1.0,,7,public\n"
+        "a3,2020-05-09,arrest,0.3,1.1,,40,public\n"))
+    key = str(_hex_key_file(tmp_path))
+    density = {}
+    for threshold in ("5", "10"):
+        out = tmp_path / f"cmp{threshold}"
+        assert main(["compare", "--layers", str(layers), "--from", "2020-02-01", "--to",
+                     "2020-06-30", "--public", "--min-count", threshold, "--id-key", key,
+                     "--out", str(out)]) == 0
+        changes = pd.read_csv(out / "changes.csv")
+        density[threshold] = changes.set_index(C.SEGMENT_ID)["density_to"]
+        manifest = json.loads((out / "public_manifest.json").read_text("utf-8")) if (
+            out / "public_manifest.json").exists() else None
+        assert manifest is None or manifest["min_count"] == int(threshold)
+    build = pipeline.prepare(layers=layers, public=True, min_count=10, as_of=date(2020, 6, 30),
+                             id_key=_hex_key_file(tmp_path))
+    scored = build.scored.set_index(C.SEGMENT_ID)[C.RISK_DENSITY]
+    common = density["10"].index
+    assert len(common)
+    np.testing.assert_allclose(density["10"], scored.loc[common], rtol=1e-6)
+    assert not np.allclose(density["5"].reindex(common), density["10"])  # the 7 counted at 5

@@ -2,9 +2,12 @@
 virtual environment, runs ``routerisk build`` from a folder outside the checkout.
 
 Offline: the wheel is built with the installed setuptools (``--no-build-isolation``) and the
-venv sees the installed dependencies (``--system-site-packages``); ``routerisk`` itself comes
-only from the wheel (``PYTHONPATH`` removed, run from a temporary folder, ``geo.__file__``
-checked to be inside the venv).
+venv sees the dependencies of the running interpreter through a ``.pth`` file listing its
+site-packages folders (``--system-site-packages`` would point at the *base* Python, which
+inside a virtual environment need not hold them); ``routerisk`` itself comes only from the
+wheel (``PYTHONPATH`` removed, run from a temporary folder, ``geo.__file__`` checked to be
+inside the venv). Plain folder lines in a ``.pth`` file add the folders without running the
+``.pth`` files inside them, so an editable install of the checkout is not seen.
 """
 
 from __future__ import annotations
@@ -88,12 +91,44 @@ def test_version_is_written_once():
     assert "notebooks/output/" in (ROOT / ".gitignore").read_text("utf-8").splitlines()
 
 
+def _dependency_folders() -> list[str]:
+    """The site-packages folders the running interpreter imports its dependencies from."""
+    return [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages")
+            and Path(p).is_dir()]
+
+
+def _venv_seeing_our_dependencies(venv: Path) -> Path:
+    """A venv of its own (no ``--system-site-packages``) whose ``.pth`` lists our folders."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True,
+                   env=_env(), timeout=120)
+    py = venv / "bin" / "python"
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()"
+                           "['purelib'])"], check=True, env=_env(), capture_output=True,
+                          text=True, timeout=60).stdout.strip()
+    (Path(site) / "routerisk-test-deps.pth").write_text(
+        "".join(f"{folder}\n" for folder in _dependency_folders()), encoding="utf-8")
+    return py
+
+
+def test_dependencies_come_from_the_running_interpreter(tmp_path):
+    """The venv imports a dependency from where this interpreter does, not from the base."""
+    import geopandas
+
+    py = _venv_seeing_our_dependencies(tmp_path / "venv")
+    found = subprocess.run([str(py), "-c", "import geopandas; print(geopandas.__file__)"],
+                           cwd=tmp_path, env=_env(), capture_output=True, text=True,
+                           timeout=120)
+    assert found.returncode == 0, found.stderr
+    assert Path(found.stdout.strip()) == Path(geopandas.__file__)
+    no_geo = subprocess.run([str(py), "-c", "import geo"], cwd=tmp_path, env=_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert no_geo.returncode != 0  # the checkout is not importable: only a wheel brings geo
+
+
 def test_wheel_in_a_fresh_venv_builds_from_any_folder(wheel, tmp_path):
     path, _ = wheel
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
-                    str(venv)], check=True, env=_env(), timeout=120)
-    py = venv / "bin" / "python"
+    py = _venv_seeing_our_dependencies(venv)
     subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q",
                     "--no-deps", "--no-index", str(path)],
                    check=True, env=_env(), cwd=tmp_path, capture_output=True, timeout=300)

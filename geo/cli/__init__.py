@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"routerisk: usage error: {where}{exc.problem.message}", file=sys.stderr)
             return 2
         except RouteriskError as exc:
-            print_problems(exc.problems)
+            print_problems(exc.problems, full_list=getattr(args, "problems", None))
             print(f"routerisk: {len(exc.problems)} problem(s); nothing written", file=sys.stderr)
             return 1
         except OSError as exc:

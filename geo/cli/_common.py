@@ -22,14 +22,19 @@ from geo._errors import Problem, UsageError
 if TYPE_CHECKING:
     from geo.api import Build
 
-__all__ = ["FLAGS", "add_boundary_column_arguments", "add_input_arguments", "build_from_args",
-           "flag", "iso_date_arg", "non_negative", "option_flag", "print_problems", "print_read_as",
-           "routerisk_logging", "split_places"]
+__all__ = ["FLAGS", "PROBLEMS_HELP", "add_boundary_column_arguments", "add_force_argument",
+           "add_input_arguments", "add_publish_arguments", "build_from_args", "flag",
+           "iso_date_arg", "non_negative", "option_flag", "print_outside", "print_problems",
+           "print_read_as", "routerisk_logging", "split_places"]
 
 #: Keyword of the Python API → flag of the command line, where they differ in more than
 #: ``_`` → ``-``.
 FLAGS = {"from_": "--from", "date_from": "--from", "date_to": "--to", "top_n": "--top",
          "to": "--to", "destinations": "--to", "waypoints": "--via", "corridor_id": "--id"}
+
+#: Help of ``--problems FILE`` (every command that reads inputs).
+PROBLEMS_HELP = ("write every problem (file, location, field, message) to this CSV; the "
+                 "terminal shows at most ~20 lines, grouped by kind")
 
 #: Problem fields that name a keyword of a Python call rather than a column of a file.
 _KEYWORD_FIELDS = frozenset({"waypoints", "destinations", "from_", "to", "network_type"})
@@ -88,16 +93,49 @@ def non_negative(text: str) -> float:
     return value
 
 
-def print_problems(problems: Sequence[Problem], *, level: str = "error") -> None:
-    """One line per problem on stderr; a keyword the library names becomes its flag."""
+def _as_typed(p: Problem) -> Problem:
+    """The problem as the command line says it: keywords of the Python call as their flags."""
+    if p.field in _KEYWORD_FIELDS:
+        p = dataclasses.replace(p, field=flag(p.field))
+    if p.option:
+        p = dataclasses.replace(p, option=option_flag(p.option))
+    return p
+
+
+def print_problems(problems: Sequence[Problem], *, level: str = "error",
+                   full_list: Path | None = None, written: Path | None = None) -> None:
+    """Every problem on stderr when there are few; else at most ~20 lines grouped by kind
+    (count, an example and the fix of each) and where the full list is: written to
+    ``full_list`` when given (``--problems``), or ``written`` (a file already holding them)."""
+    from geo._problems import summary_lines, write_problems
+
     prefix = "warning: " if level == "warning" else ""
-    for p in problems:
-        if p.field in _KEYWORD_FIELDS:  # a keyword of the Python call: show its flag
-            p = dataclasses.replace(p, field=flag(p.field))
-        line = str(dataclasses.replace(p, option="")) if p.option else str(p)
-        if p.option:
-            line += f" ({option_flag(p.option)})"
+    typed = [_as_typed(p) for p in problems]
+    where = ""
+    if full_list is not None and typed:
+        where = str(write_problems(typed, full_list))
+    elif written is not None and typed:
+        where = str(written)
+    elif len(typed) > 20:
+        where = "not written; add --problems FILE to write every one"
+    for line in summary_lines(typed, full_list=where):
         print(f"{prefix}{line}", file=sys.stderr)
+
+
+def print_outside(result: Build) -> None:
+    """One line on the incidents outside the boundaries: kept, counted, and what to do."""
+    fate, incidents = result.fate, result.incidents
+    outside = fate[fate["status"] == "outside_coverage"]
+    if not len(outside):
+        return
+    named = incidents.loc[incidents["status"] == "outside_coverage", "country"]
+    counted = outside["incident_id"] == ""  # a public build gives them as one count
+    n = int((~counted).sum()) + sum(int(r.split()[0]) for r in outside.loc[counted, "reason"])
+    countries = named[named != ""].nunique()
+    where = f" from {countries} countr{'ies' if countries != 1 else 'y'}" if countries else ""
+    print(f"{n:,} incident{'s' if n != 1 else ''}{where} {'are' if n != 1 else 'is'} outside "
+          "your boundaries: kept as outside_coverage in incidents_fate.csv, not scored; add "
+          "those countries' boundaries or use `routerisk import --countries`")
 
 
 def print_read_as(boundaries: object) -> None:
@@ -147,6 +185,32 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (such as a corridor running outside every "
                              "boundary polygon) as errors")
+    parser.add_argument("--problems", type=Path, metavar="FILE", help=PROBLEMS_HELP)
+
+
+def add_publish_arguments(parser: argparse.ArgumentParser, *, what: str = "build") -> None:
+    """``--public``, ``--min-count`` and ``--id-key``: the same publication rules for every
+    command that can publish (``build``, ``compare``, ``route``)."""
+    parser.add_argument("--public", action="store_true",
+                        help=f"publishable {what}: locations generalised to the first-level "
+                             "unit, dates to the month, no notes/URLs/restricted rows, small "
+                             "counts suppressed; writes public_manifest.json")
+    parser.add_argument("--min-count", dest="min_count", type=int, default=None,
+                        help="with --public: withhold counts below this (default 5; the "
+                             "threshold is recorded in public_manifest.json: publish every "
+                             "output of one release with the same threshold)")
+    parser.add_argument("--id-key", dest="id_key", type=Path, metavar="FILE",
+                        help="secret key of public incident ids (made on first use; default "
+                             "~/.config/routerisk/public-id.key); keep it outside every output "
+                             "folder")
+
+
+def add_force_argument(parser: argparse.ArgumentParser) -> None:
+    """``--force``: replace files in ``--out`` that routerisk did not write."""
+    parser.add_argument("--force", action="store_true",
+                        help="replace files in --out that routerisk did not write (or that "
+                             "changed since it wrote them); without it such a folder is refused "
+                             "and nothing in it changes")
 
 
 def add_boundary_column_arguments(parser: argparse.ArgumentParser) -> None:

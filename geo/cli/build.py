@@ -8,7 +8,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from geo.cli._common import add_input_arguments, build_from_args, print_problems, print_read_as
+from geo.cli._common import (
+    add_force_argument,
+    add_input_arguments,
+    add_publish_arguments,
+    build_from_args,
+    print_outside,
+    print_problems,
+    print_read_as,
+)
+from geo.pipeline import PROBLEMS_FILE
 
 __all__ = ["add_parser"]
 
@@ -22,16 +31,8 @@ def add_parser(subparsers: Any) -> None:
     build = subparsers.add_parser("build", help="score segments and write maps and tables")
     add_input_arguments(build)
     build.add_argument("--out", type=Path, default=Path("output"), help="output folder")
-    build.add_argument("--public", action="store_true",
-                       help="publishable build: locations generalised to the first-level unit, "
-                            "dates to the month, no notes/URLs/restricted rows, small counts "
-                            "suppressed; writes public_manifest.json")
-    build.add_argument("--min-count", dest="min_count", type=int, default=None,
-                       help="with --public: suppress incidents whose count is below this")
-    build.add_argument("--id-key", dest="id_key", type=Path, metavar="FILE",
-                       help="secret key of public incident ids (made on first use; default "
-                            "~/.config/routerisk/public-id.key); keep it outside every output "
-                            "folder")
+    add_publish_arguments(build)
+    add_force_argument(build)
     build.add_argument("--write-id-map", dest="write_id_map", action="store_true",
                        help="restricted builds: also write public_id_map.csv (original id -> "
                             "public id) for your organisation's own use")
@@ -66,10 +67,13 @@ def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     formats = _check_formats(args.formats.split(",") if args.formats else ())
     result = build_from_args(args, public=args.public)
-    print_problems(result.warnings, level="warning")
     written = result.to_files(args.out, formats=formats, tiles=args.tiles or (),
                               geoparquet=args.geoparquet,
-                              map_folder=True if args.map_folder else None)
+                              map_folder=True if args.map_folder else None, force=args.force)
+    # the full list is the build's problems.csv (and --problems FILE when given)
+    print_problems(result.warnings, level="warning", full_list=args.problems,
+                   written=args.out / PROBLEMS_FILE)
+    print_outside(result)
     bands = result.segments["risk_band"].value_counts().sort_index().to_dict()
     print_read_as(result.boundaries)
     print(f"as of {result.as_of.isoformat()}: {len(result.segments)} segments on "

@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import UsageError
-from geo.cli._common import add_input_arguments, build_from_args, iso_date_arg, print_problems
+from geo.cli._common import (
+    add_force_argument,
+    add_input_arguments,
+    add_publish_arguments,
+    build_from_args,
+    iso_date_arg,
+    print_problems,
+)
 
 __all__ = ["add_parser"]
 
@@ -34,10 +41,8 @@ def add_parser(subparsers: Any) -> None:
                         help="later date (default: the day by which every incident is known)")
     parser.add_argument("--out", type=Path, default=Path("output"),
                         help=f"output folder for {CHANGES_CSV} and {CHANGES_MAP}")
-    parser.add_argument("--public", action="store_true",
-                        help="compare the generalised, publishable incidents (as build --public)")
-    parser.add_argument("--id-key", dest="id_key", type=Path, metavar="FILE",
-                        help="with --public: secret key of public incident ids (as build)")
+    add_publish_arguments(parser, what="comparison (as build --public)")
+    add_force_argument(parser)
     parser.add_argument("--top", type=int, default=3, metavar="N",
                         help="incidents listed per changed segment (default 3)")
     parser.set_defaults(func=run_compare)
@@ -59,7 +64,7 @@ def run_compare(args: argparse.Namespace) -> int:
                          "(the day by which every incident is known)", field="--from")
     print_problems(result.warnings, level="warning")
     comparison = result.compare(args.date_from, top_n=args.top)
-    written = comparison.to_files(args.out)
+    written = comparison.to_files(args.out, force=args.force)
     changes = comparison.changes
     rose = int((changes["change"] == "rose").sum())
     print(f"{len(changes)} of {len(result.segments)} segments changed band between "

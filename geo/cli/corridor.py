@@ -47,8 +47,10 @@ def add_parser(subparsers: Any) -> None:
                           choices=("drive", "walk", "rail", "all"),
                           help="OSM ways to follow (default from --mode: road→drive, "
                                "rail→rail, foot→walk, mixed→all)")
-    corridor.add_argument("--tolerance-km", dest="tolerance_km", type=non_negative, default=5.0,
-                          help="largest distance from a waypoint to the network (default 5)")
+    corridor.add_argument("--max-snap-km", "--tolerance-km", dest="max_snap_km",
+                          type=non_negative, default=1.0,
+                          help="largest distance a waypoint may be moved onto the network; "
+                               "farther is an error naming the distance (default 1)")
     corridor.add_argument("--into", type=Path, required=True, metavar="FILE",
                           help="corridors GeoJSON to append to (created if missing)")
     corridor.add_argument("--boundaries", type=Path,
@@ -83,7 +85,7 @@ def run_corridor(args: argparse.Namespace) -> int:
                                  file=str(args.into), field=C.CORRIDOR_ID)
     common = {"corridor_id": args.corridor_id, "route": args.route, "name": args.name,
               "mode": args.mode, "network_type": args.network_type,
-              "tolerance_km": args.tolerance_km, "boundaries": boundaries}
+              "max_snap_km": args.max_snap_km, "boundaries": boundaries}
     if args.download:
         corridor = network.corridor_from_download(via, **common)
     else:
@@ -91,8 +93,12 @@ def run_corridor(args: argparse.Namespace) -> int:
                                              max_mb=args.max_osm_mb, **common)
     network.append_corridor(corridor, args.into)
     km = pyproj.Geod(ellps="WGS84").geometry_length(corridor.geometry.iloc[0]) / 1000.0
+    snaps = corridor.attrs.get("snap_km", [])
+    moved = (f"; waypoints moved onto the network by up to {max(snaps):.2f} km"
+             if snaps and max(snaps) >= 0.01 else "")
     print(f"appended corridor {args.corridor_id} ({km:.1f} km through {len(via)} waypoints, "
-          f"{len(shapely.get_coordinates(corridor.geometry.iloc[0]))} vertices) to {args.into}")
+          f"{len(shapely.get_coordinates(corridor.geometry.iloc[0]))} vertices{moved}) to "
+          f"{args.into}")
     return 0
 
 

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import UsageError
+from geo.cli._common import PROBLEMS_HELP, add_force_argument
 
 __all__ = ["add_parser"]
 
 DEFAULT_BASELINES = "uniform,count_25km,kde_50km"
 
 
-def _add_inputs(parser: argparse.ArgumentParser) -> None:
+def _add_inputs(parser: argparse.ArgumentParser, *, horizons: str = "90,180") -> None:
     parser.add_argument("--layers", type=Path, help="folder holding boundaries.geojson, "
                         "corridors.geojson and incidents.csv (default: the bundled layers)")
     parser.add_argument("--boundaries", type=Path, help="boundaries file (overrides --layers)")
@@ -31,8 +32,14 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--origins", required=True, metavar="START:END:STEP",
                         help="rolling origins, e.g. 2021-01-01:2023-12-31:90d (STEP: 90d, 2w, "
                              "3m, 1y)")
-    parser.add_argument("--horizons", default="90,180", metavar="DAYS,…",
-                        help="forecast horizons in days (default 90,180)")
+    if "," in horizons:
+        parser.add_argument("--horizons", default=horizons, metavar="DAYS,…",
+                            help=f"forecast horizons in days (default {horizons})")
+    else:
+        parser.add_argument("--horizons", default=horizons, metavar="DAYS",
+                            help=f"the one forecast horizon in days the multipliers are "
+                                 f"chosen for (default {horizons}); run tune once per "
+                                 "horizon to compare")
     parser.add_argument("--baselines", default=DEFAULT_BASELINES, metavar="NAME,…",
                         help=f"baselines beside the model (default {DEFAULT_BASELINES})")
     parser.add_argument("--capture-km", dest="capture_km", type=float, default=10.0,
@@ -41,6 +48,7 @@ def _add_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-events", dest="min_events", type=int, default=30,
                         help="fewer later incidents than this in total is said loudly "
                              "(default 30)")
+    parser.add_argument("--problems", type=Path, metavar="FILE", help=PROBLEMS_HELP)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -56,6 +64,7 @@ def add_parser(subparsers: Any) -> None:
     bt.add_argument("--config", action="append", type=Path, default=[], metavar="P",
                     help="risk model TOML; repeat to compare models (routerisk:<file stem>)")
     bt.add_argument("--out", type=Path, default=Path("output/backtest"), help="output folder")
+    add_force_argument(bt)
     bt.set_defaults(func=run_backtest)
 
     tune = subparsers.add_parser(
@@ -64,7 +73,7 @@ def add_parser(subparsers: Any) -> None:
                     "origin from windows closed before it, shrunk toward the defaults; writes "
                     "tuned.toml (build --config accepts it), tune_by_origin.csv, a heatmap "
                     "and proposed band thresholds.")
-    _add_inputs(tune)
+    _add_inputs(tune, horizons="90")
     tune.add_argument("--config", type=Path, help="risk model TOML to tune (default: packaged)")
     tune.add_argument("--grid", type=Path, help="grid TOML (default: multipliers 0.5,1,2)")
     tune.add_argument("--objective", default="auc", choices=("auc", "pai10", "hit20"))
@@ -123,7 +132,7 @@ def run_backtest(args: argparse.Namespace) -> int:
     reference = next(iter(models))
     summary = summarise(result.by_origin, reference=reference)
     warning = few_events_warning(result, args.min_events)
-    with atomic_output(args.out, command="backtest") as tmp:
+    with atomic_output(args.out, command="backtest", force=args.force) as tmp:
         write_csv(result.by_origin, tmp / "metrics_by_origin.csv")
         write_csv(summary, tmp / "summary.csv")
         charts = write_charts(result, tmp, horizons)
@@ -143,8 +152,13 @@ def run_tune(args: argparse.Namespace) -> int:
     choice; the exit code."""
     from geo.evaluate import tune
 
+    horizons = _horizons(args.horizons)
+    if len(horizons) != 1:
+        raise UsageError(f"tune chooses the multipliers for one horizon, not {len(horizons)} "
+                         f"({args.horizons}); give one value (e.g. --horizons "
+                         f"{horizons[0]}) and run tune once per horizon", field="--horizons")
     report = tune.run_tune(_prepare(args, args.config), args.out, origins=args.origins,
-                           horizons=_horizons(args.horizons), objective=args.objective,
+                           horizons=horizons, objective=args.objective,
                            grid=args.grid, capture_km=args.capture_km,
                            min_events=args.min_events, config=args.config)
     if report.warning:

@@ -40,6 +40,13 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--map", dest="mapping", type=Path, default=None, metavar="TOML",
                         help="mapping file: [columns] (csv), [types], [dates], [admin1], "
                              "[countries], [ids]")
+    parser.add_argument("--countries", default=None, metavar="LIST",
+                        help="keep only rows of these countries, comma-separated ISO2/ISO3 "
+                             "codes or names (e.g. CD,RW); the others are listed in "
+                             "import_report.csv")
+    parser.add_argument("--problems", type=Path, metavar="FILE",
+                        help="write every problem to this CSV when the source cannot be read "
+                             "(the terminal shows at most ~20 lines)")
     add_boundary_column_arguments(parser)
     parser.set_defaults(func=run_import)
 
@@ -62,7 +69,7 @@ def _columns(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
-    if args.mapping is not None or args.boundaries is not None:
+    if args.mapping is not None or args.boundaries is not None or args.countries is not None:
         raise UsageError("import boundaries takes only SOURCE … and --out", field="--map")
     from geo.io.boundaries import import_boundaries
 
@@ -74,7 +81,13 @@ def run_import(args: argparse.Namespace) -> int:
     """Import one dataset (or boundary files), print the summary; the exit code."""
     if args.format == "boundaries":
         return _cmd_boundaries(args)
-    from geo.importers import REPORT_FILE, import_file, load_mapping, write_import
+    from geo.importers import (
+        REPORT_FILE,
+        country_codes,
+        import_file,
+        load_mapping,
+        write_import,
+    )
 
     if len(args.sources) != 1:
         raise UsageError(f"import {args.format} takes one SOURCE file", field="SOURCE")
@@ -85,8 +98,16 @@ def run_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{REPORT_FILE} is written beside --out; choose another name",
                          field="--out")
     mapping = load_mapping(args.mapping) if args.mapping is not None else None
+    countries = None
+    if args.countries is not None:
+        try:
+            countries = country_codes(args.countries,
+                                      extra=mapping.countries if mapping is not None else None)
+        except ValueError as exc:
+            raise UsageError(str(exc), field="--countries") from None
     boundaries = _boundaries(args.boundaries, _columns(args))
-    result = import_file(args.format, args.sources[0], boundaries=boundaries, mapping=mapping)
+    result = import_file(args.format, args.sources[0], boundaries=boundaries, mapping=mapping,
+                         countries=countries)
     incidents, report = write_import(result, args.out)
     print(result.summary)
     print(f"wrote {incidents}")

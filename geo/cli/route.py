@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from geo.cli._common import (
+    add_force_argument,
     add_input_arguments,
+    add_publish_arguments,
     build_from_args,
     non_negative,
     print_problems,
@@ -39,6 +41,8 @@ def add_parser(subparsers: Any) -> None:
     route.add_argument("--out", type=Path,
                        help="write paths.geojson and route_map.html (the risk map with both "
                             "paths highlighted) into this folder")
+    add_publish_arguments(route, what="route (as build --public)")
+    add_force_argument(route)
     route.set_defaults(func=run_route)
 
 
@@ -46,17 +50,18 @@ def run_route(args: argparse.Namespace) -> int:
     """Score, find both paths, print them (and write them with ``--out``); the exit code."""
     origin_text = args.origin.strip()
     dest_texts = split_places(args.destinations, "--to")
-    result = build_from_args(args)
+    result = build_from_args(args, public=args.public)
     print_problems(result.warnings, level="warning")
     found = result.route(origin_text, dest_texts, per_km=args.per_km,
                          tolerance_m=args.tolerance_m, snap_km=args.snap_km)
     print(f"as of {result.as_of.isoformat()}, from {origin_text} to "
-          f"{' or '.join(dest_texts)}" + (f", {args.per_km:g} per km" if args.per_km else ""))
+          f"{' or '.join(dest_texts)}" + (f", {args.per_km:g} per km" if args.per_km else "")
+          + f"; {'PUBLIC' if args.public else 'RESTRICTED'} data")
     print(f"{'kind':<11} {'to':<16} {'length_km':>9} {'exposure':>8}  corridors")
     for row in found.paths.itertuples(index=False):
         print(f"{row.kind:<11} {row.destination:<16} {row.length_km:>9.1f} "
               f"{row.exposure:>8.3f}  {row.corridor_ids}")
     if args.out:
-        for path in found.to_files(args.out):
+        for path in found.to_files(args.out, force=args.force):
             print(f"wrote {path}")
     return 0

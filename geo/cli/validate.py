@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from geo.cli._common import add_input_arguments, build_from_args, print_problems, print_read_as
+from geo.cli._common import (
+    add_input_arguments,
+    build_from_args,
+    print_outside,
+    print_problems,
+    print_read_as,
+)
 
 __all__ = ["add_parser"]
 
@@ -20,8 +26,9 @@ def add_parser(subparsers: Any) -> None:
 def run_validate(args: argparse.Namespace) -> int:
     """Load, check and score the inputs; print what was read; the exit code."""
     result = build_from_args(args)
-    print_problems(result.warnings, level="warning")
+    print_problems(result.warnings, level="warning", full_list=args.problems)
     print_read_as(result.boundaries)
+    print_outside(result)
     counts = result.fate["status"].value_counts().to_dict()
     print(
         f"ok: {len(result.boundaries)} boundary units, {len(result.corridors)} corridors "

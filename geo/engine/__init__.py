@@ -64,8 +64,10 @@ def risk_field(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, *, model
             raise UsageError("a scheduler needs engine='dask'", field="scheduler")
         return RiskField(segments, incidents, model=model)
     if engine == "dask":
-        from geo.engine._dask import dask_point_pairs
+        from geo.engine._dask import check_address, dask_point_pairs
 
+        if isinstance(scheduler, str):
+            scheduler = check_address(scheduler)
         finder = dask_point_pairs(scheduler=scheduler, partitions=partitions)
         return RiskField(segments, incidents, model=model, point_pairs=finder)
     raise UsageError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}",

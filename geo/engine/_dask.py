@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from geo import settings
+from geo._errors import RouteriskError, UsageError
 from geo.risk import PointPairs, local_point_pairs
 
 __all__ = ["dask_point_pairs"]
@@ -33,6 +37,50 @@ def _partition_pairs(part: pd.DataFrame, px: np.ndarray, py: np.ndarray, h: np.n
     return inside.astype(np.int32)[pt], rows[seg].astype(np.int32), val
 
 
+_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):([0-9]{1,5})$")
+
+
+def check_address(address: str) -> str:
+    """``address`` if it is a dask scheduler address (``tcp://host:port`` or ``tls://…``).
+
+    >>> check_address("tcp://10.0.0.5:8786")
+    'tcp://10.0.0.5:8786'
+    >>> check_address("10.0.0.5")
+    Traceback (most recent call last):
+    ...
+    geo._errors.UsageError: -:-: scheduler: '10.0.0.5' is not a scheduler address; give \
+tcp://HOST:PORT (for example tcp://10.0.0.5:8786)
+    """
+    found = _ADDRESS.match(address.strip())
+    if not found or not 0 < int(found.group(3)) < 65536:
+        raise UsageError(f"{address!r} is not a scheduler address; give tcp://HOST:PORT (for "
+                         "example tcp://10.0.0.5:8786)", field="scheduler")
+    return address.strip()
+
+
+def _reach(address: str, seconds: float) -> None:
+    """Connect and handshake with the scheduler within ``seconds`` in all, or raise one line.
+
+    ``distributed.Client(timeout=…)`` bounds the TCP connect only: a port that accepts and never
+    answers the handshake would hang it for good, so the whole handshake is tried first here
+    under one deadline.
+    """
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=seconds), seconds)
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except (TimeoutError, OSError) as exc:
+        why = "no answer" if isinstance(exc, TimeoutError) else \
+            (str(exc) or type(exc).__name__)
+        raise RouteriskError(f"cannot reach the dask scheduler at {address} within "
+                             f"{seconds:g} s ({why}); check that it runs and the address",
+                             field="scheduler") from None
+
+
 @contextlib.contextmanager
 def _client(scheduler: Any) -> Iterator[Any]:
     from distributed import Client, LocalCluster
@@ -42,7 +90,10 @@ def _client(scheduler: Any) -> Iterator[Any]:
                           dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
     elif isinstance(scheduler, str):
-        with Client(scheduler, timeout="60s") as client:
+        address = check_address(scheduler)
+        seconds = float(settings.DASK_CONNECT_TIMEOUT)
+        _reach(address, seconds)
+        with Client(address, timeout=f"{seconds:g}s") as client:
             yield client
     else:
         yield scheduler  # a distributed.Client the caller owns

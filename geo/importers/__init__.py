@@ -11,9 +11,11 @@ Every source row is either written or listed in the report with its reason.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
+from geo.importers._countries import country_codes
 from geo.importers._report import REPORT_COLUMNS, REPORT_FILE, ImportResult, write_import
 from geo.importers.acled import read_acled
 from geo.importers.mapping import ImportMapping, load_mapping, read_mapped
@@ -26,6 +28,7 @@ __all__ = [
     "REPORT_FILE",
     "ImportMapping",
     "ImportResult",
+    "country_codes",
     "import_file",
     "load_mapping",
     "read_acled",
@@ -39,7 +42,8 @@ FORMATS = ("acled", "ucdp", "mmp", "csv")
 
 
 def import_file(fmt: str, path: Path | str, *, boundaries: Any = None,
-                mapping: ImportMapping | None = None) -> ImportResult:
+                mapping: ImportMapping | None = None,
+                countries: Collection[str] | None = None) -> ImportResult:
     """Import ``path`` read as ``fmt`` (one of :data:`FORMATS`).
 
     Parameters
@@ -52,6 +56,9 @@ def import_file(fmt: str, path: Path | str, *, boundaries: Any = None,
         Boundaries layer (see :func:`geo.importers.read_acled`).
     mapping
         A mapping file's content; needed by ``csv``, overrides for the others.
+    countries
+        Keep only the rows of these countries (ISO2; see :func:`country_codes`); the others
+        are listed in the report as ``country not selected``.
 
     Returns
     -------
@@ -70,8 +77,8 @@ def import_file(fmt: str, path: Path | str, *, boundaries: Any = None,
     if fmt == "csv":
         if mapping is None:
             raise ValueError("the csv format needs a mapping (mapping=…)")
-        return read_mapped(path, mapping=mapping, boundaries=boundaries)
+        return read_mapped(path, mapping=mapping, boundaries=boundaries, countries=countries)
     readers = {"acled": read_acled, "ucdp": read_ucdp, "mmp": read_mmp}
     if fmt not in readers:
         raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-    return readers[fmt](path, boundaries=boundaries, mapping=mapping)
+    return readers[fmt](path, boundaries=boundaries, mapping=mapping, countries=countries)

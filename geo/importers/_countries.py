@@ -9,14 +9,15 @@ may add more (``[countries]``). Each distinct value is looked up once.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 import pycountry
 
-__all__ = ["EXTRA_NAMES", "fold", "to_iso2"]
+from geo._names import fold
+
+__all__ = ["EXTRA_NAMES", "country_codes", "fold", "to_iso2"]
 
 # The datasets' own spellings that pycountry does not know (folded: lower case, no accents).
 EXTRA_NAMES: dict[str, str] = {
@@ -41,17 +42,6 @@ EXTRA_NAMES: dict[str, str] = {
     "somaliland": "SO", "western sahara": "EH", "tanzania": "TZ",
 }
 _PARENS = re.compile(r"\s*\(([^)]*)\)\s*")
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, spaces collapsed: how names are compared.
-
-    >>> fold("  Kasaï-Oriental ")
-    'kasai-oriental'
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().replace("’", "'").split())
 
 
 def _lookup(text: str, extra: Mapping[str, str]) -> str:
@@ -86,3 +76,39 @@ def to_iso2(values: pd.Series, *, extra: Mapping[str, str] | None = None) -> np.
     codes, uniques = pd.factorize(values.fillna("").astype(str), sort=False)
     found = np.array([_lookup(u, table) for u in uniques] + [""], dtype=object)
     return found[codes]
+
+
+def country_codes(text: str | Iterable[str], *, extra: Mapping[str, str] | None = None
+                  ) -> tuple[str, ...]:
+    """ISO2 codes of a list of countries given as ISO2, ISO3, numeric codes or names.
+
+    Parameters
+    ----------
+    text
+        Comma-separated (``"CD,RWA,Burundi"``) or a list of the same.
+    extra
+        More names → ISO2 (a mapping file's ``[countries]``).
+
+    Returns
+    -------
+    tuple of str
+        The codes, in the order given, each once.
+
+    Raises
+    ------
+    ValueError
+        Naming every entry that is no country.
+
+    Examples
+    --------
+    >>> country_codes("CD, RWA,Burundi,Democratic Republic of Congo")
+    ('CD', 'RW', 'BI')
+    """
+    items = [t.strip() for t in (text.split(",") if isinstance(text, str) else text)]
+    items = [t for t in items if t]
+    codes = to_iso2(pd.Series(items, dtype=object), extra=extra).tolist()
+    unknown = [t for t, c in zip(items, codes, strict=True) if not c]
+    if unknown or not items:
+        raise ValueError(f"not a country: {', '.join(repr(u) for u in unknown)}" if unknown
+                         else "no country given")
+    return tuple(dict.fromkeys(codes))

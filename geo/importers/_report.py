@@ -10,8 +10,8 @@ duplicates and returns an :class:`ImportResult`; :func:`write_import` writes it 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Mapping, Sequence
+import secrets
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,18 +23,21 @@ import pandas as pd
 
 from geo import columns as C
 from geo.importers._places import DETAIL, DROP, NOTE, place_rows
+from geo.importers._places import OUTSIDE as OUTSIDE_ROWS
 
 __all__ = ["REPORT_COLUMNS", "REPORT_FILE", "ImportResult", "finish", "stage", "write_import"]
 
 REPORT_FILE = "import_report.csv"
 REPORT_COLUMNS = ("row", "source_id", "status", "reason", "detail")
 CATEGORY = "category"
+OUTSIDE = "outside coverage"
 SOURCE_ID = "source_id"
 _TEXT = (C.INCIDENT_ID, C.DATE, C.END_DATE, C.TYPE, C.PLACE, C.ADMIN1, C.COUNTRY,
          C.DATE_PRECISION, C.SOURCE_NAME, C.SOURCE_URL, C.SOURCE_DATE, C.NOTES, C.VISIBILITY)
 _NUMBERS = (C.LAT, C.LON, C.GEO_PRECISION, C.COUNT, C.SOURCE_QUALITY)
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_PLACE_COLUMNS = (C.LAT, C.LON, C.GEO_PRECISION, C.ADMIN1, C.COUNTRY, DROP, DETAIL, NOTE)
+_PLACE_COLUMNS = (C.LAT, C.LON, C.GEO_PRECISION, C.ADMIN1, C.ADMIN1_SOURCE, C.COUNTRY, DROP,
+                  DETAIL, NOTE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class ImportResult:
         Data rows in the source.
     unmapped
         Source categories with no type mapping, with their row counts.
+    outside
+        Rows written but outside the boundaries, per country ("" when none is known).
 
     Examples
     --------
@@ -74,6 +79,7 @@ class ImportResult:
     messages: tuple[str, ...]
     rows_read: int
     unmapped: Mapping[str, int] = field(default_factory=dict)
+    outside: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -101,11 +107,22 @@ class ImportResult:
         for label, part in (("not written", dropped), ("written with a note", kept)):
             counts = part["reason"].value_counts()
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-                lines.append(f"{label}: {reason}: {n} rows")
+                if reason != OUTSIDE:
+                    lines.append(f"{label}: {reason}: {n} rows")
+        if self.outside:
+            lines.append(self._outside_line(sum(self.outside.values())))
         for category, n in self.unmapped.items():
             lines.append(f"no type mapping for {category}: {n} rows (add it under [types] in "
                          "a mapping file)")
         return "\n".join(lines)
+
+
+    def _outside_line(self, n: int) -> str:
+        named = [c for c in self.outside if c]
+        where = f" from {len(named)} countr{'ies' if len(named) != 1 else 'y'}" if named else ""
+        return (f"{n:,} rows{where} are outside your boundaries: written, and kept by build "
+                "as outside_coverage (not scored); add those countries' boundaries or keep "
+                "only yours with --countries")
 
 
 def stage(n: int) -> dict[str, Any]:
@@ -167,6 +184,17 @@ def _clean_text(df: dict[str, np.ndarray]) -> None:
     df[C.SOURCE_URL] = np.where(ok, url.to_numpy(object), "").astype(object)
 
 
+def _select_countries(df: dict[str, np.ndarray], countries: Collection[str]) -> None:
+    chosen = sorted({str(c).upper() for c in countries})
+    cc = np.asarray(df[C.COUNTRY], dtype=object)
+    other = ~np.isin(cc, chosen)
+    detail = np.array([f"country {c or '(none)'} is not one of {', '.join(chosen)}"
+                       for c in cc[other]], dtype=object)
+    full = np.full(len(cc), "", dtype=object)
+    full[other] = detail
+    flag(df, other, "country not selected", full)
+
+
 def _duplicates(df: dict[str, np.ndarray]) -> None:
     ids = df[C.INCIDENT_ID]
     live = (df[DROP] == "") & (ids != "")
@@ -219,12 +247,17 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
            type_map: Mapping[str, str], category_label: str,
            boundaries: gpd.GeoDataFrame | None = None,
            admin1_aliases: Mapping[str, str] | None = None,
+           countries: Collection[str] | None = None,
            messages: Sequence[str] = ()) -> ImportResult:
-    """Turn staged rows into an :class:`ImportResult` (see the module docstring)."""
+    """Turn staged rows into an :class:`ImportResult` (see the module docstring).
+
+    ``countries`` (ISO2 codes) keeps only the rows of those countries; the others are
+    reported as ``country not selected``.
+    """
     df: dict[str, Any] = {k: v if isinstance(v, pd.Series) else np.asarray(v)
                           for k, v in staged.items()}
     n = len(rows)
-    for c in (C.INCIDENT_ID, C.DATE, C.ADMIN1, C.COUNTRY, C.SOURCE_URL):
+    for c in (C.INCIDENT_ID, C.DATE, C.ADMIN1, C.ADMIN1_SOURCE, C.COUNTRY, C.SOURCE_URL):
         if c not in df:
             df[c] = np.full(n, "", dtype=object)
     df["row"] = np.asarray(rows)
@@ -247,6 +280,8 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
     if boundaries is not None:
         df.update(place_rows({k: df[k] for k in _PLACE_COLUMNS}, boundaries,
                              aliases=admin1_aliases))
+    if countries is not None:
+        _select_countries(df, countries)
     _duplicates(df)
     keep = df[DROP] == ""
     incidents = pd.DataFrame({c: _kept(df[c], keep) if c in df else _empty(int(keep.sum()))
@@ -254,8 +289,10 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
     incidents[C.GEO_PRECISION] = incidents[C.GEO_PRECISION].astype("int64")
     for c in (C.LAT, C.LON):
         incidents[c] = incidents[c].round(6)
+    outside = keep & np.asarray(df.get(OUTSIDE_ROWS, np.zeros(len(keep), bool)), dtype=bool)
+    per_country = pd.Series(df[C.COUNTRY][outside], dtype=object).value_counts()
     return ImportResult(incidents, _report_frame(df), tuple(m for m in messages if m),
-                        len(keep), unmapped)
+                        len(keep), unmapped, {str(k): int(v) for k, v in per_country.items()})
 
 
 def _table(frame: pd.DataFrame) -> Any:
@@ -279,6 +316,23 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
         fh.write((",".join(str(c) for c in frame.columns) + "\n").encode("utf-8"))
         pacsv.write_csv(_table(frame), fh, pacsv.WriteOptions(
             include_header=False, quoting_style="needed"))
+
+
+def _new_file(folder: Path) -> str:
+    """A new empty temporary file in ``folder``, with the mode any new file gets there.
+
+    ``tempfile.mkstemp`` makes files only the owner can read (0600), which ``os.replace`` would
+    carry to the output; created with 0666 the umask applies, as for the files of a build
+    (0644 under the usual umask 022).
+    """
+    for _ in range(100):
+        name = folder / f".routerisk-import-{secrets.token_hex(8)}.csv"
+        try:
+            os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        return str(name)
+    raise FileExistsError(f"no free temporary file name in {folder}")
 
 
 def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
@@ -325,8 +379,7 @@ def write_import(result: ImportResult, out: Path | str) -> tuple[Path, Path]:
     temps: list[str] = []
     try:
         for frame in (result.incidents, result.report):
-            fd, tmp = tempfile.mkstemp(prefix=".routerisk-import-", suffix=".csv", dir=folder)
-            os.close(fd)
+            tmp = _new_file(folder)
             temps.append(tmp)
             _write_csv(frame, Path(tmp))
         os.replace(temps[0], out)

@@ -15,6 +15,7 @@ from the point when the name is not in the boundaries); ``fatalities`` → count
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import geopandas as gpd
@@ -96,7 +97,8 @@ def _notes(category: np.ndarray, table: pa.Table, head: Header, n: int) -> pd.Se
 
 
 def read_acled(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
-               mapping: ImportMapping | None = None) -> ImportResult:
+               mapping: ImportMapping | None = None,
+               countries: Collection[str] | None = None) -> ImportResult:
     """Import an ACLED export of any documented layout (see the module docstring).
 
     Parameters
@@ -108,6 +110,9 @@ def read_acled(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
         it, geo_precision 3 points take their unit from it, rows outside it are flagged.
     mapping
         Overrides: ``[types]``, ``[admin1]``, ``[countries]``, ``[dates] order``.
+    countries
+        Keep only rows of these countries (ISO2 codes, from :func:`geo.importers.country_codes`);
+        the others are listed in the report as ``country not selected``.
 
     Returns
     -------
@@ -153,7 +158,7 @@ def read_acled(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     return finish(staged, rows=src.rows, source_ids=ids,
                   type_map=merged(ACLED_TYPES, mapping.types),
                   category_label="sub_event_type/event_type", boundaries=boundaries,
-                  admin1_aliases=mapping.admin1,
+                  admin1_aliases=mapping.admin1, countries=countries,
                   messages=(f"read as {layout or 'ACLED export'}, {src.encoding}", date_msg))
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,12 +165,19 @@ def load_mapping(path: Path | str, *, known_types: tuple[str, ...] | None = None
     ({'Road block': 'checkpoint'}, 'dmy')
     """
     where = str(path)
+    from geo._files import read_small_text
+
     try:
-        data = tomllib.loads(Path(path).read_text("utf-8"))
+        data = tomllib.loads(read_small_text(path))
     except FileNotFoundError:
         raise ValidationError([Problem(where, "-", "-", "file not found")]) from None
+    except IsADirectoryError:
+        raise ValidationError([Problem(where, "-", "-", "is a folder, not a TOML file")]
+                              ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValidationError([Problem(where, "-", "-", f"not valid TOML: {exc}")]) from None
+    except ValueError as exc:  # a FIFO, a device, a huge file
+        raise ValidationError([Problem(where, "-", "-", str(exc))]) from None
     problems: list[Problem] = []
     for key in data:
         if key not in _SECTIONS:
@@ -200,8 +208,8 @@ def _stage_columns(table: Any, cols: dict[str, str], n: int) -> dict[str, np.nda
     return staged
 
 
-def read_mapped(path: Path | str, *, mapping: ImportMapping, boundaries: Any = None
-                ) -> ImportResult:
+def read_mapped(path: Path | str, *, mapping: ImportMapping, boundaries: Any = None,
+                countries: Collection[str] | None = None) -> ImportResult:
     """Import any CSV through a mapping file's ``[columns]``, ``[types]`` and ``[dates]``.
 
     Parameters
@@ -213,6 +221,9 @@ def read_mapped(path: Path | str, *, mapping: ImportMapping, boundaries: Any = N
         and ``type``.
     boundaries
         Boundaries layer (see :func:`geo.importers.read_acled`).
+    countries
+        Keep only rows of these countries (ISO2 codes, from :func:`geo.importers.country_codes`);
+        the others are listed in the report as ``country not selected``.
 
     Returns
     -------
@@ -259,4 +270,5 @@ def read_mapped(path: Path | str, *, mapping: ImportMapping, boundaries: Any = N
     staged[DETAIL] = np.where(ids == "", f"{cols[C.INCIDENT_ID]} is empty", staged[DETAIL])
     return finish(staged, rows=src.rows, source_ids=ids, type_map=merged({}, mapping.types),
         category_label=cols[C.TYPE], boundaries=boundaries, admin1_aliases=mapping.admin1,
+        countries=countries,
         messages=(f"read as CSV through {mapping.source}, {src.encoding}", dates.message))

@@ -11,11 +11,16 @@ Coordinates are ``lat, lon`` or WKT ``POINT (lon lat)``. Mapping (see ``docs/imp
 missing → count, ``Source Quality`` (1–5) → source_quality, ``Information Source`` →
 source_name, the first http(s) link of ``URL`` → source_url, type ``death_in_transit`` (anyone
 dead) or ``disappearance`` (only missing); cause of death, route and region go into notes.
-MMP does not grade its coordinates; they are read as geo_precision 2 (near a place).
+MMP does not grade its coordinates; they are read as geo_precision 2 (near a place). A
+cumulative count (``Incident Type`` "Cumulative Incident", or a location described as a
+cumulative total) is a total over a period up to the reported date, not a one-day event: it is
+written as that year, with the reported date as ``source_date`` (when it was known). An id cell
+listing the parts of a split incident loses its commas (``A, B`` → ``A+B``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,10 +30,10 @@ import pandas as pd
 from geo import columns as C
 from geo.importers._common import Header, apply_dates, numeric_ids, require
 from geo.importers._countries import to_iso2
-from geo.importers._dates import parse_dates
+from geo.importers._dates import parse_dates, periods_to_text
 from geo.importers._detect import COORDS, DATES, IDS, detect_any
 from geo.importers._detect import mmp_layout as detect
-from geo.importers._places import DETAIL
+from geo.importers._places import DETAIL, NOTE
 from geo.importers._report import CATEGORY, ImportResult, finish, number_of, stage, text_of
 from geo.importers._source import read_source
 from geo.importers._types import MMP_TYPES, merged
@@ -88,6 +93,27 @@ def _counts(table: pd.DataFrame, head: Header, n: int) -> tuple[np.ndarray, np.n
     return total, np.where(only_missing, "missing", "dead").astype(object)
 
 
+def _cumulative(table: pd.DataFrame, head: Header, n: int) -> np.ndarray:
+    """Rows that total several deaths over a period (``Incident Type`` "Cumulative Incident",
+    or a location described as a cumulative total), not one event on one day."""
+    kind = pd.Series(text_of(table, head.get("Incident Type"), n), dtype=object)
+    where = pd.Series(text_of(table, head.get("Location Description", "Location of Incident"),
+                              n), dtype=object)
+    return (kind.str.casefold().str.startswith("cumulative").to_numpy(bool)
+            | where.str.contains(r"(?i)\bcumulative\b", regex=True).to_numpy(bool))
+
+
+def _split_ids(ids: np.ndarray) -> np.ndarray:
+    """An id cell listing the parts of a split incident (``2015.MMP1, 2015.MMP2``) as one id
+    without commas or spaces (``2015.MMP1+2015.MMP2``): commas break CSV-minded tools.
+
+    >>> _split_ids(np.array(["2015.MMP1, 2015.MMP2", "7"], dtype=object)).tolist()
+    ['2015.MMP1+2015.MMP2', '7']
+    """
+    text = pd.Series(ids, dtype=object).astype(str)
+    return text.str.replace(r"\s*[,;]\s*", "+", regex=True).str.strip("+ ").to_numpy(object)
+
+
 def _notes(table: pd.DataFrame, head: Header, n: int) -> np.ndarray:
     notes = pd.Series(np.full(n, "", dtype=object))
     seen = set()
@@ -103,7 +129,8 @@ def _notes(table: pd.DataFrame, head: Header, n: int) -> np.ndarray:
 
 
 def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
-             mapping: ImportMapping | None = None) -> ImportResult:
+             mapping: ImportMapping | None = None,
+             countries: Collection[str] | None = None) -> ImportResult:
     """Import an IOM Missing Migrants Project CSV (see the module docstring for the mapping).
 
     Parameters
@@ -115,6 +142,9 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     mapping
         Overrides: ``[types]`` (keys ``dead`` and ``missing``), ``[countries]``,
         ``[dates] order`` (default month-first, as the site exports).
+    countries
+        Keep only rows of these countries (ISO2 codes, from :func:`geo.importers.country_codes`);
+        the others are listed in the report as ``country not selected``.
 
     Returns
     -------
@@ -142,9 +172,16 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     field = head.get(*DATES) or ""
     dates = parse_dates(frame.series(field), src.rows, file=str(path), field=field,
                         default_order="mdy", order=mapping.date_order)
-    apply_dates(staged, dates.start, dates.precision, dates.error, field)
+    cumulative = _cumulative(table, head, n) & (dates.error == "")
+    precision = np.where(cumulative, "year", dates.precision.astype(object))
+    apply_dates(staged, dates.start, precision, dates.error, field)
+    staged[C.SOURCE_DATE] = np.where(cumulative, periods_to_text(
+        dates.start, np.full(n, "day", dtype=object)), "").astype(object)
+    staged[NOTE] = np.where(cumulative, "cumulative count: a total over a period up to the "
+                            "reported date, read as that year (known from the reported date)",
+                            staged[NOTE]).astype(object)
     raw_ids = text_of(table, head.get(*IDS), n)
-    staged[C.INCIDENT_ID] = numeric_ids(raw_ids, "mmp-")
+    staged[C.INCIDENT_ID] = numeric_ids(_split_ids(raw_ids), "mmp-")
     staged[DETAIL] = np.where(raw_ids == "", f"{head.get(*IDS)} is empty", staged[DETAIL])
     staged[C.LAT], staged[C.LON] = parse_coordinates(frame.series(head.get(*COORDS) or ""))
     staged[C.GEO_PRECISION] = np.where(np.isnan(staged[C.LAT]), np.nan, 2.0)
@@ -162,7 +199,7 @@ def read_mmp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     staged[C.NOTES] = _notes(table, head, n)
     return finish(staged, rows=src.rows, source_ids=raw_ids,
                   type_map=merged(MMP_TYPES, mapping.types), category_label="dead/missing",
-                  boundaries=boundaries, admin1_aliases=mapping.admin1,
+                  boundaries=boundaries, admin1_aliases=mapping.admin1, countries=countries,
                   messages=(f"read as {detect(src.header)}, {src.encoding}",
                             "coordinates read as geo_precision 2 (MMP does not grade them)",
                             dates.message))

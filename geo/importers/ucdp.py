@@ -4,10 +4,10 @@ The HDX copies add a column and a row of HXL hashtags (``#date+start`` …) unde
 tag row is skipped and said so. Mapping (see ``docs/import.md``):
 
 * dates: ``date_start``–``date_end`` give the period; ``date_prec`` (1 day, 2 two to six days,
-  3 week, 4 month, 5 more than a month) never makes it finer. The period is written as the
-  finest routerisk period that holds the whole range: a day, the 7 days from ``date_start``, the
-  calendar month, or the calendar year; a range across two years cannot be written honestly and
-  the row is reported.
+  3 week, 4 month, 5 more than a month) never makes it finer. A range of days is written as it
+  is (``date`` its first day, ``end_date`` its last: two days stay two days); a single day that
+  ``date_prec`` 2–3 says is uncertain becomes the 7 days from it, 4 the calendar month, 5 the
+  calendar year; a range across two years cannot be written honestly and the row is reported.
 * places: ``where_prec`` 1 → 1; 2 → 2; 3 (second-order unit, centroid) → 2 (near a place: the
   point is a district centroid, the bandwidth widens); 4 (first-order unit) → 3; 5 (parts of a
   country larger than a province, linear features) and 6 (country) → 4; 7 (international waters
@@ -18,6 +18,7 @@ tag row is skipped and said so. Mapping (see ``docs/import.md``):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,7 +28,7 @@ import pandas as pd
 from geo import columns as C
 from geo.importers._common import Header, apply_dates, numeric_ids, require
 from geo.importers._countries import to_iso2
-from geo.importers._dates import parse_dates
+from geo.importers._dates import parse_dates, periods_to_text
 from geo.importers._detect import detect_any
 from geo.importers._detect import ucdp_layout as detect
 from geo.importers._places import DETAIL, NOTE
@@ -50,20 +51,27 @@ _ADMIN_WORDS = (r"\s+(province|region|state|district|governorate|department|coun
 
 
 def _period(start: np.ndarray, end: np.ndarray, prec_code: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, precision and error of the routerisk period holding [start, end]."""
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Start, precision, error and end day (NaT: none) of the routerisk date of [start, end].
+
+    A range of days within a year whose ``date_prec`` does not say "month" or coarser is
+    written as it is: the first day and ``end_date`` the last (two days stay two days). A single
+    day whose ``date_prec`` says 2–6 days or a week is the 7 days from it; ``date_prec`` 4 the
+    calendar month, 5 the calendar year.
+    """
     end = np.where(np.isnat(end), start, end)
     span = (end - start).astype("timedelta64[D]").astype(np.int64)
     same_m = start.astype("datetime64[M]") == end.astype("datetime64[M]")
     same_y = start.astype("datetime64[Y]") == end.astype("datetime64[Y]")
-    rank = np.select([span == 0, span <= 6, same_m, same_y], [0, 1, 2, 3], 4)
     code = np.nan_to_num(prec_code, nan=1.0)
     need = np.select([code >= 5, code == 4, code >= 2], [3, 2, 1], 0)
-    rank = np.maximum(rank, need)
+    interval = (span > 0) & same_y & (need <= 1)
+    rank = np.select([span == 0, same_m, same_y], [0, 2, 3], 4)
+    rank = np.where(interval, 0, np.maximum(rank, need))
     prec = np.array(["day", "week", "month", "year", ""], dtype=object)[rank]
     error = np.where(rank == 4, "date_start and date_end lie in different years: no routerisk "
                      "period holds the range", "").astype(object)
-    return start, prec, error
+    return start, prec, error, np.where(interval, end, np.datetime64("NaT"))
 
 
 def _dates(src: SourceTable, head: Header, rows: np.ndarray, path: Path,
@@ -73,16 +81,19 @@ def _dates(src: SourceTable, head: Header, rows: np.ndarray, path: Path,
     s = parse_dates(starts, rows, file=str(path), field=s_field, default_order="dmy")
     e = parse_dates(ends.where(ends.str.strip() != "", starts), rows, file=str(path),
                     field=e_field, default_order="dmy")
-    start, prec, error = _period(s.start, e.start, number_of(src.arrow, head.get("date_prec"),
-                                                             src.n))
+    start, prec, error, last = _period(s.start, e.start,
+                                       number_of(src.arrow, head.get("date_prec"), src.n))
     error = np.where(s.error != "", s.error, error)
     prec = np.where(s.error != "", "", prec)
     apply_dates(staged, np.where(error == "", start, np.datetime64("NaT")), prec, error, s_field)
+    staged[C.END_DATE] = np.where(staged[C.DATE] == "", "", periods_to_text(
+        last, np.full(len(last), "day", dtype=object))).astype(object)
     return s.message
 
 
 def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
-              mapping: ImportMapping | None = None) -> ImportResult:
+              mapping: ImportMapping | None = None,
+              countries: Collection[str] | None = None) -> ImportResult:
     """Import a UCDP GED CSV (see the module docstring for the mapping).
 
     Parameters
@@ -93,6 +104,9 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
         Boundaries layer: admin1 of where_prec 4 rows from the point, coverage flags.
     mapping
         Overrides: ``[types]`` (keys ``"1"``, ``"2"``, ``"3"``), ``[admin1]``, ``[countries]``.
+    countries
+        Keep only rows of these countries (ISO2 codes, from :func:`geo.importers.country_codes`);
+        the others are listed in the report as ``country not selected``.
 
     Returns
     -------
@@ -156,4 +170,5 @@ def read_ucdp(path: Path | str, *, boundaries: gpd.GeoDataFrame | None = None,
     messages.append(date_msg)
     return finish(staged, rows=src.rows, source_ids=raw_ids,
                   type_map=merged(UCDP_TYPES, mapping.types), category_label="type_of_violence",
-                  boundaries=boundaries, admin1_aliases=mapping.admin1, messages=messages)
+                  boundaries=boundaries, admin1_aliases=mapping.admin1, countries=countries,
+                  messages=messages)

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from geo import columns as C
 from geo import settings
 from geo._dates import PRECISIONS
+from geo._names import name_key
 from geo.io._common import _CONTROL, _FORMULA_START
 from geo.io._fields import WHOLE, _Context
 from geo.io._text import INVISIBLE
@@ -154,7 +155,7 @@ def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = T
     ok &= ~has_end | (ends.ok & _mask(ends.end >= dates.start))
     itype = _cells(table, C.TYPE).str.lower()
     ok &= itype.isin(ctx.types).to_numpy()
-    country, admin1, unit_ok = _units(table, ctx)
+    country, admin1, unit_ok, outside = _units(table, ctx)
     ok &= unit_ok
     where, where_ok = _location(table, country, admin1)
     ok &= where_ok
@@ -190,30 +191,39 @@ def fast_incidents(table: pd.DataFrame, ctx: _Context, *, suspect_text: bool = T
             C.SOURCE_QUALITY: quality,
             C.NOTES: _cells(table, C.NOTES),
             C.VISIBILITY: visibility,
+            C.COVERAGE: np.where(outside, C.COVERAGE_OUTSIDE, C.COVERAGE_INSIDE),
         }
     )
     return out.loc[ok], ~ok
 
 
-def _units(table: pd.DataFrame, ctx: _Context) -> tuple[pd.Series, pd.Series, np.ndarray]:
-    """ISO2 countries known to the boundaries; admin1 names matched to their spelling there."""
+def _units(table: pd.DataFrame, ctx: _Context
+           ) -> tuple[pd.Series, pd.Series, np.ndarray, np.ndarray]:
+    """ISO2 countries; admin1 names matched to their spelling in the boundaries (folded); rows
+    whose country is not in the boundaries (outside coverage: kept, not checked further).
+
+    Names only an alias resolves go to the per-row checks (rows not ``ok``).
+    """
     country = _cells(table, C.COUNTRY).str.upper()
     admin1 = _cells(table, C.ADMIN1)
     given = np.array(country != "", dtype=bool)
     ok = ~given | _mask(country.str.fullmatch(r"[A-Z]{2}"))
+    outside = np.zeros(len(country), dtype=bool)
     if ctx.countries:
-        ok &= ~given | country.isin(sorted(ctx.countries)).to_numpy()
-    named = np.array(admin1 != "", dtype=bool)
+        outside = given & ~country.isin(sorted(ctx.countries)).to_numpy()
+    named = np.array(admin1 != "", dtype=bool) & ~outside
     if ctx.units and named.any():
-        lookup = {f"{cc}\x1f{folded}": name for (cc, folded), name in ctx.units.items()}
-        keys = country[named] + "\x1f" + admin1[named].str.casefold()
-        matched = keys.map(lookup)
+        lookup = {f"{cc}\x1f{key}": name for (cc, key), name in ctx.units.items()}
+        codes, uniques = pd.factorize(admin1[named], sort=False)
+        keys = np.array([name_key(u) for u in uniques], dtype=object)[codes]
+        matched = (country[named] + "\x1f" + pd.Series(keys, index=admin1[named].index)
+                   ).map(lookup)
         found = np.zeros(len(admin1), dtype=bool)
         found[named] = matched.notna().to_numpy()
         ok &= ~named | (given & found)
         admin1 = admin1.copy()
         admin1[named] = matched.fillna(admin1[named]).to_numpy()
-    return country, admin1, ok
+    return country, admin1, ok, outside
 
 
 def _location(table: pd.DataFrame, country: pd.Series, admin1: pd.Series

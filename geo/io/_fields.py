@@ -19,6 +19,7 @@ import geopandas as gpd
 from geo import columns as C
 from geo._dates import Period, parse_period
 from geo._errors import PlaceError
+from geo._names import match_name, name_key, successors
 from geo.io._common import _CONTROL, _check_id, _Collector, _text
 from geo.io._text import clean_text
 from geo.io.places import resolve_place
@@ -48,8 +49,26 @@ class _Context:
         if self.boundaries is not None:
             pairs = zip(self.boundaries[C.COUNTRY], self.boundaries[C.ADMIN1], strict=True)
             for cc, a1 in pairs:
-                self.units[(cc, a1.casefold())] = a1
+                self.units[(cc, name_key(a1))] = a1
                 self.countries.add(cc)
+
+    def names_of(self, country: str) -> list[str]:
+        """The first-level names of ``country`` in the boundaries, sorted."""
+        return sorted(v for (cc, _), v in self.units.items() if cc == country and v)
+
+    def admin1_of(self, country: str, admin1: str) -> str | None:
+        """The boundaries' spelling of a unit (accents, case, punctuation folded); a renamed
+        unit's new name; an old name split into several units kept as given (it spreads over
+        them all: :func:`geo._names.successors`); None when unknown."""
+        if (spelled := self.units.get((country, name_key(admin1)))) is not None:
+            return spelled
+        known = self.names_of(country)
+        if (loose := match_name(admin1, known)) is not None:  # "Donetsk" is "Donetsk Oblast"
+            return loose
+        after = successors(country, admin1, known)
+        if len(after) == 1:
+            return after[0]
+        return admin1 if after else None
 
 
 def _float(value: Any, loc: str, field: str, col: _Collector) -> float | None:
@@ -143,28 +162,30 @@ def check_type(rec: Mapping[str, Any], loc: str, ctx: _Context) -> str:
     return itype
 
 
-def check_units(rec: Mapping[str, Any], loc: str, ctx: _Context) -> tuple[str, str]:
-    """``country`` (ISO2, in the boundaries) and ``admin1`` (a unit of that country)."""
+def check_units(rec: Mapping[str, Any], loc: str, ctx: _Context) -> tuple[str, str, bool]:
+    """``country`` (ISO2), ``admin1`` (a unit of that country) and whether the row is outside
+    the boundaries (its country is not in them: kept, never scored, never an error)."""
     col = ctx.col
     country = _text(rec.get(C.COUNTRY)).upper()
     admin1 = _text(rec.get(C.ADMIN1))
     if country and (len(country) != 2 or not (country.isascii() and country.isalpha())):
         col.add(loc, C.COUNTRY, f"{country!r} is not an ISO 3166-1 alpha-2 code")
-    elif country and ctx.countries and country not in ctx.countries:
-        col.add(loc, C.COUNTRY, f"{country!r} is not in the boundaries layer "
-                                f"({', '.join(sorted(ctx.countries))})")
-    if not (admin1 and ctx.units):
-        return country, admin1
+        return country, admin1, False
+    outside = bool(country and ctx.countries and country not in ctx.countries)
+    if outside or not (admin1 and ctx.units):
+        return country, admin1, outside
     if not country:
         col.add(loc, C.COUNTRY, "admin1 is given without its country")
-    elif (country, admin1.casefold()) not in ctx.units:
-        known = sorted(v for (cc, _), v in ctx.units.items() if cc == country and v)
+    elif (spelled := ctx.admin1_of(country, admin1)) is None:
+        known = ctx.names_of(country)
         col.add(loc, C.ADMIN1, f"{admin1!r} is not a first-level unit of {country} in "
                                f"the boundaries layer (known: {', '.join(known[:12])}"
-                               f"{', …' if len(known) > 12 else ''})")
+                               f"{', …' if len(known) > 12 else ''})" if known else
+                f"{admin1!r}: the boundaries layer has no first-level units for {country}; "
+                "leave admin1 empty (geo_precision 4) or add the units")
     else:
-        admin1 = ctx.units[(country, admin1.casefold())]
-    return country, admin1
+        admin1 = spelled
+    return country, admin1, outside
 
 
 def check_lat_lon(rec: Mapping[str, Any], loc: str, ctx: _Context

@@ -29,6 +29,11 @@ from geo.io._records import _blank_rows, _check_csv_header, _lenient_quotes
 BATCH_BYTES = 32 << 20  # text per batch
 SCAN_BYTES = 16 << 20  # bytes per read of the first pass
 _HEAD = 1 << 16  # characters of the header line looked at
+#: Longest run of text a CSV may hold without a row ending (a line, or a quoted cell spanning
+#: lines): an incident row is a few hundred bytes; one 500 MB cell would ask pyarrow for 4 GB.
+MAX_ROW_BYTES = 32 << 20
+#: Most columns an incidents table may have (the schema has about 25).
+MAX_COLUMNS = 1000
 # every byte but the ASCII controls (and DEL): bytes.translate(None, this) keeps only those
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 and b != 0x7F)
 
@@ -114,6 +119,9 @@ class _Scanner:
         self.lines = 0  # newlines in those bytes
         self.carry = b""  # UTF-8 text after the last newline, not yet checked
         self.head = ""  # decoded text at the start of the file (for the header)
+        self.open_quote = False  # inside a quoted cell at the end of the last piece
+        self.run = 0  # bytes since the last row could have ended
+        self.run_line = 1  # the line where that run began
 
     def feed(self, chunk: bytes, final: bool) -> None:
         scan = self.scan
@@ -134,7 +142,34 @@ class _Scanner:
             # in UTF-8 an ASCII control character is never part of another character's bytes
             scan.suspect = not data.isascii() or bool(special.translate(None, b"\t\n\r"))
         self._look(data, text)
+        self._bound(data, special)
         self._pieces(data, special, final)
+
+    def _bound(self, data: bytes, special: bytes) -> None:
+        """Fail on a row longer than :data:`MAX_ROW_BYTES`, before it is ever held whole.
+
+        Counted per piece: a piece without a newline, or one that ends inside a quoted cell
+        (an odd number of quotes so far), adds its length to the run; the run may thus pass
+        the limit by up to one piece before it is noticed, never by more.
+        """
+        was_open = self.open_quote
+        self.open_quote ^= bool(data.count(b'"') % 2)
+        if (was_open and self.open_quote) or b"\n" not in special:
+            self.run += len(data)
+        elif self.run + (data.find(b'"') if was_open else data.find(b"\n")) > MAX_ROW_BYTES:
+            self.run += len(data)  # the row that ends in this piece was too long already
+        elif self.open_quote:  # a quoted cell opened in this piece, at its last quote
+            opened = data.rfind(b'"')
+            self.run = len(data) - opened
+            self.run_line = (self.lines - special.count(b"\n")
+                             + data.count(b"\n", 0, opened) + 1)
+        else:
+            self.run, self.run_line = len(data) - data.rfind(b"\n") - 1, self.lines + 1
+        if self.run > MAX_ROW_BYTES:
+            self.col.fail(f"line {self.run_line}", "-",
+                          f"a row (or a quoted cell) is longer than {MAX_ROW_BYTES >> 20} MB; an "
+                          "incidents table holds rows of a few hundred bytes: is this the right "
+                          "file, or is a quote left open?")
 
     def _pieces(self, data: bytes, special: bytes, final: bool) -> None:
         """Check the structure of the text up to its last newline; carry the rest over."""
@@ -204,6 +239,9 @@ def scan_csv(path: Path, col: _Collector, encoding: str | None) -> Scan:
     if not scan._nonblank:
         col.fail("-", "-", "file is empty (no header, no incidents)")
     head = scanner.head
+    if head.partition("\n")[0].count(",") >= MAX_COLUMNS:
+        col.fail("row 1", "-", f"the header has more than {MAX_COLUMNS:,} columns; an incidents "
+                               "table has about 25 (is this the right file?)")
     if scan.plain and ("\n" in head or len(head) <= _HEAD):
         scan.header = _header_line(head)
     scan.plain = scan.plain and scan.header is not None

@@ -35,7 +35,7 @@ from geo.io._stream import (
 )
 from geo.io.crs import WGS84
 
-__all__ = ["DEFAULT_TYPES", "read_incidents"]
+__all__ = ["DEFAULT_TYPES", "read_incidents", "split_coverage"]
 
 _PARQUET_SUFFIXES = {".parquet", ".geoparquet", ".pq"}
 
@@ -60,6 +60,7 @@ _OUTPUT: dict[str, Any] = {
     C.COUNTRY: "str", C.LAT: "float64", C.LON: "float64", C.COUNT: "float64",
     C.SOURCE_NAME: "str", C.SOURCE_URL: "str", C.SOURCE_DATE: "str",
     C.SOURCE_QUALITY: "float64", C.NOTES: "str", C.VISIBILITY: "str", C.ROW: "str",
+    C.COVERAGE: "str",
 }
 
 
@@ -254,7 +255,7 @@ def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, An
     iid = F.check_incident_id(rec, loc, ctx)
     period, end_period = F.check_dates(rec, loc, ctx)
     itype = F.check_type(rec, loc, ctx)
-    country, admin1 = F.check_units(rec, loc, ctx)
+    country, admin1, outside = F.check_units(rec, loc, ctx)
     where = F.check_location(rec, loc, ctx, country=country, admin1=admin1, row_start=row_start)
     count = F.check_count(rec, loc, ctx)
     quality = F.check_quality(rec, loc, ctx)
@@ -286,6 +287,7 @@ def _incident(rec: Mapping[str, Any], loc: str, ctx: F._Context) -> dict[str, An
         C.NOTES: _text(rec.get(C.NOTES)),
         C.VISIBILITY: visibility,
         C.ROW: loc,
+        C.COVERAGE: C.COVERAGE_OUTSIDE if outside else C.COVERAGE_INSIDE,
     }
 
 
@@ -337,6 +339,7 @@ def _place_in_units(incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
         inputs, hits = tree.query_nearest(points[near], max_distance=tol, all_matches=False)
         unit[near] = _first_hits(inputs, hits, len(near))
     cc_of = np.append(boundaries[C.COUNTRY].to_numpy(dtype=object), "")
+    layer_cc = set(cc_of[:-1].tolist())
     a1_of = np.append(boundaries[C.ADMIN1].to_numpy(dtype=object), "")
     given_cc = incidents[C.COUNTRY].to_numpy(dtype=object)
     given_a1 = incidents[C.ADMIN1].to_numpy(dtype=object)
@@ -348,27 +351,33 @@ def _place_in_units(incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
     admins = np.where(take_all | take_a1, found_a1, given_a1)
     outside = np.zeros(len(points), dtype=bool)
     outside[idx] = ~located[idx]
-    differs = located & ~take_all & ((given_cc != found_cc)
-                                     | ((given_a1 != "") & (given_a1 != found_a1)))
+    differs = located & ~take_all & (given_cc != "") & (
+        (given_cc != found_cc) | ((given_a1 != "") & (given_a1 != found_a1)))
     for i in np.flatnonzero(outside | differs):
         if outside[i]:
-            _warn_outside(points[i], incidents[C.ROW].iat[i], tree, col)
-        else:
+            if given_cc[i] == "" or given_cc[i] in layer_cc:  # else a country of its own
+                _warn_swapped(points[i], incidents[C.ROW].iat[i], tree, col)
+        elif given_cc[i] in layer_cc:
             _warn_elsewhere(points[i], incidents[C.ROW].iat[i], boundaries, col,
                             found=(str(found_cc[i]), str(found_a1[i])),
                             given=(str(given_cc[i]), str(given_a1[i])))
-    return incidents.assign(**{C.COUNTRY: countries.astype(str), C.ADMIN1: admins.astype(str)})
+    # a point decides its own coverage, whatever country the row names
+    coverage = incidents[C.COVERAGE].to_numpy(dtype=object).copy()
+    coverage[idx] = np.where(outside[idx], C.COVERAGE_OUTSIDE, C.COVERAGE_INSIDE)
+    return incidents.assign(**{C.COUNTRY: countries.astype(str), C.ADMIN1: admins.astype(str),
+                               C.COVERAGE: coverage.astype(str)})
 
 
-def _warn_outside(p: shapely.Point, loc: str, tree: shapely.STRtree, col: _Collector) -> None:
+def _warn_swapped(p: shapely.Point, loc: str, tree: shapely.STRtree, col: _Collector) -> None:
+    """A point outside every unit is kept as outside coverage; a swap is worth a warning when
+    the swapped point lies in a unit and the point itself is far (10°) from every unit: a point
+    just beyond partial boundaries (a neighbouring country) is no sign of a swap."""
     swapped = shapely.Point(p.y, p.x)
-    if -90 <= p.x <= 90 and len(tree.query(swapped, predicate="intersects")):
+    if -90 <= p.x <= 90 and len(tree.query(swapped, predicate="intersects")) \
+            and not len(tree.query(p, predicate="dwithin", distance=10.0)):
         col.warn(loc, C.LAT, f"({p.y:g}, {p.x:g}) lies outside every boundary but "
                              f"(lat {p.x:g}, lon {p.y:g}) lies inside: are lat and lon "
                              "swapped?")
-    else:
-        col.warn(loc, C.LAT, f"({p.y:g}, {p.x:g}) lies outside every unit of the "
-                             "boundaries layer; check lat and lon")
 
 
 def _warn_elsewhere(p: shapely.Point, loc: str, boundaries: gpd.GeoDataFrame, col: _Collector,
@@ -384,3 +393,30 @@ def _warn_elsewhere(p: shapely.Point, loc: str, boundaries: gpd.GeoDataFrame, co
         col.warn(loc, C.ADMIN1 if given_a1 else C.COUNTRY,
                  f"the point ({p.y:g}, {p.x:g}) lies in {a1 + ', ' if a1 else ''}{cc}, "
                  f"not in {said}; check lat/lon or {C.COUNTRY}/{C.ADMIN1}")
+
+
+def split_coverage(incidents: gpd.GeoDataFrame
+                   ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Incidents inside the boundaries, and those outside every polygon (never scored).
+
+    Parameters
+    ----------
+    incidents
+        As read by :func:`geo.io.read_incidents`.
+
+    Returns
+    -------
+    inside, outside : GeoDataFrame
+        The rows of each, index reset.
+
+    Examples
+    --------
+    >>> from geo import datasets
+    >>> inside, outside = split_coverage(read_incidents(datasets.get_path("incidents")))
+    >>> len(outside)
+    0
+    """
+    out = (incidents[C.COVERAGE] == C.COVERAGE_OUTSIDE).to_numpy() if C.COVERAGE in \
+        incidents else np.zeros(len(incidents), dtype=bool)
+    return (incidents.loc[~out].reset_index(drop=True),
+            incidents.loc[out].reset_index(drop=True))

@@ -29,40 +29,6 @@ from tests.realdata._manifest import HERE, Located, cases, files, locate, manife
 
 CORRIDORS = HERE / "corridors"
 
-# Real files that still fail end to end for a reason in issue 19 item 1 (the import -> build
-# contract, branch i19-contract), not in the reading of the files. strict: they must start
-# passing when that lands, and then this entry goes.
-_ADMIN1_COUNTRY_ONLY = (
-    "issue 19 item 1 (i19-contract): a point row keeps the source's admin1 although the "
-    "boundaries give its country no first-level units; build rejects it ('... is not a "
-    "first-level unit of XX in the boundaries layer (known: )')")
-_OUTSIDE = ("issue 19 item 1 (i19-contract): rows of countries the boundaries do not cover are "
-            "build errors, not outside_coverage ('XX' is not in the boundaries layer (YY))")
-_NAMES = ("issue 19 item 1 (i19-contract): province names the boundaries spell otherwise or that "
-          "split or were created later (alias table, folded matching) are build errors")
-# the words of the build error each reason stands for: a failure without them is a real failure
-PATTERN = {_ADMIN1_COUNTRY_ONLY: "in the boundaries layer (known: )",
-           _OUTSIDE: "is not in the boundaries layer (",
-           _NAMES: "is not a first-level unit of "}
-XFAIL = {
-    "ucdp-bgd-hdx2025-ne-countries": _ADMIN1_COUNTRY_ONLY,
-    "ucdp-ged191-mmr-bgd-2016-2018": _ADMIN1_COUNTRY_ONLY,
-    "ucdp-nga-2019h1": _ADMIN1_COUNTRY_ONLY,
-    "acled-testfile-1997": _ADMIN1_COUNTRY_ONLY,
-    "ucdp-ged191-gadm36-bgd-topojson": _OUTSIDE,
-    "ucdp-ged191-zip-as-served": _OUTSIDE,
-    "acled-asia-2015-gadm36-ind": _OUTSIDE,
-    "acled-asia-2015-gadm41-ind-json": _OUTSIDE,
-    "acled-api-2016-gadm40-nga": _OUTSIDE,
-    "acled-2020-world-geoboundaries-ukr": _OUTSIDE,
-    "acled-sample-2024-codab-yem": _OUTSIDE,
-    "acled-ken-2019-ne-countries": _ADMIN1_COUNTRY_ONLY,
-    "acled-bfa-gadm36-topojson": _NAMES,
-    "acled-afg-2020-codab": _NAMES,
-    "acled-afg-2020-gadm1": _NAMES,
-    "acled-afg-2020-gadm41-topojson": _NAMES,
-    "acled-bgd-2024-gadm36": _NAMES,
-}
 
 
 def _committed(case: dict[str, Any]) -> bool:
@@ -75,9 +41,6 @@ def _case_params() -> list[Any]:
     out = []
     for c in cases():
         marks = [] if _committed(c) else [pytest.mark.realdata]
-        if c["id"] in XFAIL:
-            marks.append(pytest.mark.xfail(reason=XFAIL[c["id"]], strict=True,
-                                           raises=AssertionError))
         out.append(pytest.param(c, id=c["id"], marks=marks))
     return out
 
@@ -166,9 +129,6 @@ def test_import_build_backtest(case: dict[str, Any], tmp_path: Path, capsys: Any
         rc = cli.main(["build", *bflags, "--corridors", str(corridors), "--incidents",
                        str(incidents), "--out", str(out), "--formats", "", "-q"])
         said = capsys.readouterr()
-        if rc != 0 and case["id"] in XFAIL and PATTERN[XFAIL[case["id"]]] not in said.err:
-            raise RuntimeError(f"build failed otherwise than {case['id']}'s xfail says: "
-                               f"{said.err[-3000:]}")
         assert rc == 0, f"build: {said.err[-3000:]}"
         fate = pd.read_csv(out / "incidents_fate.csv", dtype=str, keep_default_na=False)
         assert len(fate) == len(written)

@@ -20,7 +20,8 @@ Synthetic layers, road-like:
   with a notes text (to make a CSV of a given size).
 
 Results go to stdout as Markdown tables (and with ``--json F`` as JSON lines); the tables in
-``docs/performance.md`` are copied from there.
+``docs/performance.md`` (and in the development log ``docs/dev/performance-log.md``) are copied
+from there.
 """
 
 from __future__ import annotations

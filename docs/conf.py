@@ -27,7 +27,8 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+# docs/dev: the development log, for developers (shipped in the sdist, not in the HTML)
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "dev"]
 templates_path: list[str] = []
 html_theme = "alabaster"
 html_static_path: list[str] = []

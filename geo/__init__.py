@@ -18,10 +18,12 @@ Suspicious but valid input warns with :class:`InputWarning`. A keyword that does
 Python's own :class:`TypeError`, at the call.
 
 The modules, importable one by one: :mod:`geo.io` (read and validate layers),
-:mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.routes`
+:mod:`geo.segment` (cut corridors), :mod:`geo.risk` (score segments), :mod:`geo.forecast`
+(calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.calibration`), :mod:`geo.routes`
 (route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
 paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
-(public builds), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
+(public builds), :func:`extract` (incidents proposed from news texts, for review),
+:mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
 example), :mod:`geo.settings` (defaults).
 
 Importing ``geo`` is cheap: the error classes are loaded at once, everything else (geopandas,
@@ -47,9 +49,11 @@ from geo._version import __version__
 if TYPE_CHECKING:  # what the lazy names below resolve to
     from geo import (
         api,
+        calibration,
         compare,
         datasets,
         export,
+        forecast,
         io,
         maps,
         paths,
@@ -62,12 +66,14 @@ if TYPE_CHECKING:  # what the lazy names below resolve to
     )
     from geo._results import Comparison, PathsResult
     from geo.api import Build, build
+    from geo.extract import Extraction, extract
     from geo.risk import RiskModel
 
 __all__ = [
     "Build",
     "Comparison",
     "ConfigError",
+    "Extraction",
     "InputWarning",
     "PathsResult",
     "PlaceError",
@@ -79,9 +85,12 @@ __all__ = [
     "__version__",
     "api",
     "build",
+    "calibration",
     "compare",
     "datasets",
     "export",
+    "extract",
+    "forecast",
     "io",
     "maps",
     "paths",
@@ -94,10 +103,12 @@ __all__ = [
 ]
 
 
-_MODULES = frozenset({"api", "compare", "datasets", "export", "io", "maps", "paths", "pipeline",
-                      "publish", "risk", "routes", "segment", "settings"})
+_MODULES = frozenset({"api", "calibration", "compare", "datasets", "export", "forecast", "io",
+                      "maps", "paths", "pipeline", "publish", "risk", "routes", "segment",
+                      "settings"})
 _LAZY = {"Build": "geo.api", "build": "geo.api", "Comparison": "geo._results",
-         "PathsResult": "geo._results", "RiskModel": "geo.risk"}
+         "PathsResult": "geo._results", "RiskModel": "geo.risk", "Extraction": "geo.extract",
+         "extract": "geo.extract"}
 
 
 def __getattr__(name: str) -> Any:

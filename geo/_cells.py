@@ -29,10 +29,13 @@ import pyarrow.compute as pc
 from geo._json import json_text
 from geo._json import plain as _plain
 
-__all__ = ["csv_cells", "csv_safe", "flat_dict_items", "float_reprs", "json_cells",
+__all__ = ["csv_cells", "csv_safe", "csv_safe_all", "flat_dict_items", "float_reprs", "json_cells",
            "json_texts", "large_text", "list_texts", "property_tokens"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: White space and invisible characters a reader may strip before a cell's first character.
+_INVISIBLE = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+    "\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\n\x0b\x0c"
 _NEEDS_QUOTES = re.compile('[,"\r\n]')  # a superset of what makes csv.writer quote a cell
 
 
@@ -60,11 +63,14 @@ def csv_safe(text: str) -> str:
     '\\'=HYPERLINK("http://x")'
     >>> csv_safe("  =1+1")
     "'  =1+1"
+    >>> csv_safe("\u00a0=cmd|' /C calc'!A0")  # a no-break space first
+    "'\u00a0=cmd|' /C calc'!A0"
     >>> csv_safe("Kunming")
     'Kunming'
     """
-    # spreadsheets skip leading spaces before deciding that a cell is a formula
-    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
+    # spreadsheets skip leading spaces before deciding that a cell is a formula, and a reader
+    # may strip any other leading white space (tab, no-break space) or invisible character
+    return "'" + text if text.lstrip(_INVISIBLE).startswith(_FORMULA_START) else text
 
 
 def _round(floats: np.ndarray, digits: int) -> np.ndarray:
@@ -358,12 +364,12 @@ def _quote_all(cells: list[str]) -> list[str]:
     return cells
 
 
-def _csv_safe_all(texts: list[str]) -> list[str]:
+def csv_safe_all(texts: list[str]) -> list[str]:
     """:func:`csv_safe` of every text (formula-like ones found with one Arrow pass)."""
     if not texts:
         return texts
     first = pc.utf8_slice_codeunits(pc.utf8_ltrim(pa.array(texts, type=pa.large_string()),
-                                                  characters=" "), 0, 1)
+                                                  characters=_INVISIBLE), 0, 1)
     formula = pc.is_in(first, value_set=pa.array(_FORMULA_START, type=pa.large_string()))
     for k in np.flatnonzero(formula.to_numpy(zero_copy_only=False)).tolist():
         texts[k] = "'" + texts[k]
@@ -385,10 +391,10 @@ def csv_cells(series: pd.Series, digits: int = 6) -> list[str]:
         return typed  # numbers, true/false and ISO dates: nothing to quote
     strings = _string_column(series)
     if strings is not None:
-        return _quote_all(_csv_safe_all(["" if v is None else v for v in strings]))
+        return _quote_all(csv_safe_all(["" if v is None else v for v in strings]))
     values = series.tolist()
     if _all_str(values):
-        return _quote_all(_csv_safe_all(values))
+        return _quote_all(csv_safe_all(values))
     if _is_list_column(values):
         fast = _list_texts(values, digits)
         if fast is not None:

@@ -26,7 +26,8 @@ DEFAULT_ORIGIN = "packaged default"
 
 #: keys of a ``[types.NAME]`` table and the kind of value each takes
 TYPE_KEYS: dict[str, str] = {"label": "text", "weight": "number", "half_life_days": "number",
-                             "bandwidth_km": "number", "symbol": "text", "color": "text"}
+                             "bandwidth_km": "number", "symbol": "text", "color": "text",
+                             "cues": "texts", "escalates": "texts", "escalation_cues": "texts"}
 TYPE_REQUIRED = ("weight", "half_life_days", "bandwidth_km")
 
 # kinds of the keys of the other sections; keys only in the packaged file take the kind of
@@ -37,9 +38,15 @@ _KINDS: dict[str, dict[str, str]] = {
     "precision": {"near_town_extra_km": "number", "admin1_per_100km": "number",
                   "country_per_100km": "number"},
     "baseline": {"border_crossing_exposure": "number", "border_crossing_km": "number"},
-    "bands": {"thresholds": "numbers", "labels": "texts", "preset": "text"},
+    "bands": {"thresholds": "numbers", "labels": "texts", "preset": "text", "scheme": "text",
+              "evidence_km_shares": "numbers"},
     "segments": {"max_km": "number", "top_incidents": "integer"},
     "kernel": {"distance": "text", "access_km": "number"},
+    "forecast": {"horizon_days": "integer", "capture_km": "number", "step_days": "integer",
+                 "min_windows": "integer", "min_hits": "integer", "max_windows": "integer"},
+    "fit": {"bandwidths_km": "numbers", "half_lives_days": "numbers", "horizon_days": "integer",
+            "capture_km": "number", "min_windows": "integer", "min_events": "integer",
+            "max_windows": "integer"},
 }
 _SIMILAR = 0.8  # difflib ratio from which a new type name is taken for a misspelling
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -218,30 +225,47 @@ def band_scheme(data: Mapping[str, Any], origin: Mapping[tuple[str, ...], str],
                 files: Sequence[str]) -> tuple[str, tuple[float, ...]]:
     """Name and thresholds of the band scheme.
 
-    ``[bands] preset`` names it: ``fixed`` (the ``thresholds`` of ``[bands]``) or one of
-    ``[band_presets]``. A file that sets ``thresholds`` after (or without) choosing a preset gets
+    ``[bands] scheme`` names it: ``evidence`` (thresholds chosen at build time from the data,
+    :mod:`geo.forecast`; the ``thresholds`` returned are then only the fallback), ``fixed``
+    (the ``thresholds`` of ``[bands]``) or one of ``[band_presets]``. The older key ``preset``
+    and a file's own ``thresholds`` still choose a fixed scheme when set after ``scheme``
+    (a later file, or the same file without ``scheme``); a file that sets thresholds itself gets
     the scheme ``custom`` unless they equal the preset's; a file that sets a preset and other
-    thresholds is an error.
+    thresholds is an error (beside ``scheme = "evidence"`` they are only its fallback).
     """
     bands = data.get("bands", {})
-    preset = str(bands.get("preset", "fixed"))
-    presets = data.get("band_presets", {})
+    rank = {DEFAULT_ORIGIN: -1, **{f: i for i, f in enumerate(files)}}
+    s_from = origin.get(("bands", "scheme"), DEFAULT_ORIGIN)
     p_from = origin.get(("bands", "preset"), DEFAULT_ORIGIN)
     t_from = origin.get(("bands", "thresholds"), DEFAULT_ORIGIN)
-    rank = {DEFAULT_ORIGIN: -1, **{f: i for i, f in enumerate(files)}}
+    scheme = str(bands.get("scheme", "fixed"))
     given = tuple(float(x) for x in bands.get("thresholds", ()))
+    later = max(rank.get(p_from, -1), rank.get(t_from, -1))
+    if "scheme" in bands and rank.get(s_from, -1) >= later:
+        if scheme == "evidence":  # thresholds of the same file are the fallback
+            return "evidence", given
+        return _fixed_scheme(data, scheme, s_from, t_from, rank, given, key="scheme")
+    return _fixed_scheme(data, str(bands.get("preset", "fixed")), p_from, t_from, rank, given,
+                         key="preset")
+
+
+def _fixed_scheme(data: Mapping[str, Any], preset: str, p_from: str, t_from: str,
+                  rank: Mapping[str, int], given: tuple[float, ...], *, key: str
+                  ) -> tuple[str, tuple[float, ...]]:
+    presets = data.get("band_presets", {})
     if preset == "fixed":
         fixed = tuple(float(x) for x in _packaged()["bands"]["thresholds"])
         return ("fixed" if given == fixed else "custom"), given
     if preset not in presets:
-        raise ConfigError(f"{preset!r} is not a band preset (known: fixed, "
-                          f"{', '.join(sorted(presets))})", file=p_from, location="[bands]",
-                          field="preset")
+        known = ("evidence, " if key == "scheme" else "") + "fixed, " + ", ".join(
+            sorted(presets))
+        raise ConfigError(f"{preset!r} is not a band {key} (known: {known})", file=p_from,
+                          location="[bands]", field=key)
     values = tuple(float(x) for x in presets[preset])
     if rank.get(t_from, -1) < rank.get(p_from, -1) or given == values:
         return preset, values
     if t_from == p_from:
-        raise ConfigError(f"give either preset or thresholds, not both (preset {preset!r} "
+        raise ConfigError(f"give either {key} or thresholds, not both ({key} {preset!r} "
                           f"has {list(values)})", file=t_from, location="[bands]",
                           field="thresholds")
     return "custom", given
@@ -279,10 +303,14 @@ def effective_toml(paths: Sequence[Path | str] = ()) -> str:
     """
     data, origin, _ = read_config(paths)
     # the thresholds in force (a preset's, when a preset chose them)
-    _, thresholds = band_scheme(data, origin, [str(p) for p in paths])
+    name, thresholds = band_scheme(data, origin, [str(p) for p in paths])
     if list(thresholds) != [float(x) for x in data["bands"]["thresholds"]]:
         data["bands"]["thresholds"] = list(thresholds)
         origin[("bands", "thresholds")] = origin[("bands", "preset")] + " (preset)"
+    if name != data["bands"].get("scheme"):  # the scheme in force, so the text reads back
+        data["bands"]["scheme"] = "fixed" if name == "custom" else name
+        origin[("bands", "scheme")] = origin.get(("bands", "thresholds"), DEFAULT_ORIGIN) \
+            if name == "custom" else origin.get(("bands", "preset"), DEFAULT_ORIGIN)
     lines = ["# effective routerisk risk model; each value says where it came from",
              f"# files: {', '.join(str(p) for p in paths) or 'none (packaged defaults only)'}"]
     for section, table in data.items():

@@ -35,7 +35,7 @@ from geo import columns as C
 from geo import settings
 
 __all__ = ["Candidate", "build_index", "find_candidates", "index_checksums", "index_path",
-           "normalise_name"]
+           "normalise_name", "places_in_box"]
 
 log = logging.getLogger(__name__)
 
@@ -275,6 +275,23 @@ def _big_places() -> tuple[list[int], list[str], list[float], list[float], list[
         return [], [], [], [], []
     ids, names, lat, lon, pop = (list(col) for col in zip(*rows, strict=True))
     return ids, names, lat, lon, pop
+
+
+def places_in_box(box: tuple[float, float, float, float], *, min_population: int = 0
+                  ) -> tuple[list[int], list[str], list[str], list[float], list[float], list[int]]:
+    """Every gazetteer place in ``box`` (west, south, east, north; degrees) of at least
+    ``min_population`` people, as columns: geonameids, names, country codes, latitudes,
+    longitudes, populations; most populous first.
+    """
+    con = _connection(settings.GAZETTEER_MIN_POPULATION)
+    rows = con.execute("SELECT id, name, country, lat, lon, population FROM places "
+                       "WHERE lon BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND population >= ? "
+                       "ORDER BY population DESC, id",
+                       (box[0], box[2], box[1], box[3], min_population)).fetchall()
+    if not rows:
+        return [], [], [], [], [], []
+    ids, names, country, lat, lon, pop = (list(col) for col in zip(*rows, strict=True))
+    return ids, names, country, lat, lon, pop
 
 
 def _lookup(name: str) -> tuple[Candidate, ...]:

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -45,6 +44,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo._outdir_checks import (
+    MANIFEST,
+    WORK_DIR,
+    file_sha256,
+    in_the_way,
+    old_set,
+    ours,
+    refused,
+    safe_name,
+)
 from geo._version import __version__
 
 __all__ = [
@@ -58,10 +67,6 @@ __all__ = [
     "settle",
 ]
 
-#: Written last into every output folder.
-MANIFEST = "build_manifest.json"
-#: Hidden work folder inside ``--out`` (lock, journal, staging); gone after every command.
-WORK_DIR = ".routerisk"
 _LOCK = "lock"
 _JOURNAL = "journal.json"
 _STAGE = "new"
@@ -111,14 +116,6 @@ def _write_atomic(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     _fsync_dir(path.parent)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _files(folder: Path) -> list[str]:
@@ -189,82 +186,9 @@ def _acquire(out: Path, work: Path) -> Path:
 # --------------------------------------------------------------------------- old set, swap
 
 
-def _safe_name(out: Path, name: Any) -> str | None:
-    """``name`` if it may be touched inside ``out``: relative, no ``..``, not in the work folder,
-    no symbolic link on the way, inside ``out`` once resolved; else ``None``.
-
-    >>> import tempfile
-    >>> out = Path(tempfile.mkdtemp())
-    >>> [_safe_name(out, n) for n in ("a.csv", "sub/b.js", "../x", "/etc/passwd", ".routerisk/x")]
-    ['a.csv', 'sub/b.js', None, None, None]
-    """
-    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
-        return None
-    rel = Path(name)
-    if rel.is_absolute() or ".." in rel.parts or rel.parts[0] in (WORK_DIR, ".") \
-            or rel.as_posix() != name:
-        return None
-    here = out
-    for part in rel.parts[:-1]:
-        here = here / part
-        if here.is_symlink() or (here.exists() and not here.is_dir()):
-            return None
-    try:
-        inside = (out / rel).resolve(strict=False).is_relative_to(out.resolve())
-    except (OSError, RuntimeError):
-        return None
-    return name if inside else None
-
-
-def _recorded(out: Path) -> dict[str, str]:
-    """Files the previous command's manifest lists (safe names only) → recorded sha256."""
-    manifest = out / MANIFEST
-    if manifest.is_symlink() or not manifest.is_file():
-        return {}
-    try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-        files = doc.get("files", []) if isinstance(doc, dict) else []
-        recorded = {f["name"]: f["sha256"] for f in files
-                    if isinstance(f, dict) and isinstance(f.get("sha256"), str)}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
-    safe = {n: h for n, h in recorded.items() if _safe_name(out, n) == n}
-    safe[MANIFEST] = _sha256(manifest)
-    return safe
-
-
-def _ours(out: Path, name: str, sha256: str | None) -> bool:
-    """Whether ``out/name`` is a regular file with the content routerisk recorded."""
-    path = out / name
-    if sha256 is None or path.is_symlink() or not path.is_file():
-        return False
-    try:
-        return _sha256(path) == sha256
-    except OSError:
-        return False
-
-
-def _old_set(out: Path) -> list[dict[str, str]]:
-    """Files of the previous command that are still as it wrote them: ``[{name, sha256}]``."""
-    return [{"name": n, "sha256": h} for n, h in sorted(_recorded(out).items())
-            if _ours(out, n, h)]
-
-
-def _in_the_way(out: Path, new: list[str], old: list[dict[str, str]]) -> list[str]:
-    """New output names whose place holds something routerisk did not write (or was changed)."""
-    ours = {o["name"] for o in old}
-    blocked = []
-    for name in new:
-        path = out / name
-        if name in ours or not (path.exists() or path.is_symlink()):
-            continue
-        blocked.append(name)
-    return blocked
-
-
 def _remove(out: Path, name: str, sha256: str | None) -> None:
     """Delete ``out/name`` only if it is safe and still the file routerisk wrote."""
-    if _safe_name(out, name) != name or not _ours(out, name, sha256):
+    if safe_name(out, name) != name or not ours(out, name, sha256):
         return
     path = out / name
     with contextlib.suppress(FileNotFoundError):
@@ -282,8 +206,8 @@ def _journal_entries(out: Path, doc: Mapping[str, Any]) -> tuple[list[dict[str, 
     """The journal's old and new sets with every unsafe name left out (a journal may be planted)."""
     old = [{"name": o["name"], "sha256": o["sha256"]} for o in doc.get("old", [])
            if isinstance(o, dict) and isinstance(o.get("sha256"), str)
-           and _safe_name(out, o.get("name")) == o.get("name")]
-    new = [n for n in doc.get("new", []) if _safe_name(out, n) == n]
+           and safe_name(out, o.get("name")) == o.get("name")]
+    new = [n for n in doc.get("new", []) if safe_name(out, n) == n]
     return old, new
 
 
@@ -302,11 +226,11 @@ def _apply(out: Path, work: Path, journal: Mapping[str, Any], step: _Steps,
             step()
     for name in [n for n in new if n != MANIFEST] + [MANIFEST]:
         src = stage / name
-        if _safe_name(stage, name) != name or src.is_symlink() or not src.is_file():
+        if safe_name(stage, name) != name or src.is_symlink() or not src.is_file():
             continue
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        if _safe_name(out, name) != name:
+        if safe_name(out, name) != name:
             continue
         if target.is_symlink() or (target.exists() and not target.is_file()):
             if not force:
@@ -376,7 +300,7 @@ def _write_manifest(staging: Staging, command: str) -> list[str]:
         "routerisk": __version__,
         "command": command,
         **staging.info,
-        "files": [{"name": n, "sha256": _sha256(staging.path / n),
+        "files": [{"name": n, "sha256": file_sha256(staging.path / n),
                    "bytes": (staging.path / n).stat().st_size} for n in names],
     }
     _write_atomic(staging.path / MANIFEST,
@@ -389,14 +313,14 @@ def _write_manifest(staging: Staging, command: str) -> list[str]:
 
 def _swap(out: Path, work: Path, new: list[str], *, force: bool = False) -> None:
     step = _Steps()
-    old = _old_set(out)
-    linked = [n for n in new if _safe_name(out, n) != n]
+    old = old_set(out)
+    linked = [n for n in new if safe_name(out, n) != n]
     if linked:
         shutil.rmtree(work / _STAGE, ignore_errors=True)
         raise OutputError(out, f"{linked[0]} would be written through a symbolic link or over a "
                                "file where a folder belongs; routerisk does not write through "
                                "links: remove it", code=errno.ELOOP)
-    blocked = _in_the_way(out, new, old)
+    blocked = in_the_way(out, new, old)
     if blocked and not force:
         shutil.rmtree(work / _STAGE, ignore_errors=True)  # not committed: nothing changed
         shown = ", ".join(blocked[:3]) + (f" and {len(blocked) - 3} more" if len(blocked) > 3
@@ -436,7 +360,7 @@ def build_info(*, public: bool, as_of: Any, inputs: Mapping[str, Path]) -> dict[
     for role, path in sorted(inputs.items()):
         # a public manifest names the roles only: a hash of the restricted input would let
         # whoever holds a candidate copy confirm it, a path can name a person or a place
-        entry = {"sha256": _sha256(Path(path))} if Path(path).is_file() and not public else {}
+        entry = {"sha256": file_sha256(Path(path))} if Path(path).is_file() and not public else {}
         if not public:
             entry["path"] = str(path)
         described[role] = entry
@@ -474,26 +398,8 @@ def _describe(out: Path, exc: OSError, *, committed: bool = False) -> OutputErro
                             "was", code=exc.errno or errno.EIO)
 
 
-def _refused(out: Path) -> str | None:
-    """Why ``out`` may never be an output folder (the root, the home folder, a parent of the
-    current folder), or ``None``."""
-    try:
-        real = out.resolve(strict=False)
-        cwd = Path.cwd().resolve()
-        home = Path.home().resolve()
-    except (OSError, RuntimeError):
-        return None
-    if real == Path(real.anchor):
-        return "is the root folder; give a folder of its own for the outputs"
-    if real == home:
-        return "is your home folder; give a folder of its own for the outputs"
-    if real != cwd and cwd.is_relative_to(real):
-        return "contains the current folder; give a folder of its own for the outputs"
-    return None
-
-
 def _prepare(out: Path) -> Path:
-    why = _refused(out)
+    why = refused(out)
     if why:
         raise OutputError(out, why, code=errno.EINVAL)
     if out.exists() and not out.is_dir():

@@ -15,7 +15,8 @@ from geo import columns as C
 if TYPE_CHECKING:
     import folium
 
-    from geo.api import Build, Tiles
+    from geo._drawing import Tiles
+    from geo.api import Build
 
 __all__ = ["Comparison", "PathsResult"]
 
@@ -168,8 +169,12 @@ class PathsResult:
                 title: str = "Least-risk path", column: str | None = None,
                 cluster_threshold: int | None = None, aggregate_points: int | None = None,
                 collapsed_layers: bool = False) -> folium.Map:
-        """The risk map of :meth:`geo.Build.explore` with both paths highlighted; the
-        keywords are those of :meth:`geo.Build.explore`.
+        """The risk map of :meth:`geo.Build.explore` with both paths highlighted.
+
+        Parameters
+        ----------
+        m, tiles, title, column, cluster_threshold, aggregate_points, collapsed_layers
+            As for :meth:`geo.Build.explore`.
 
         Returns
         -------
@@ -181,11 +186,12 @@ class PathsResult:
         >>> type(geo.build().route("Shenyang", "Kunming").explore()).__name__
         'Map'
         """
-        from geo.api import _explore
+        from geo._drawing import explore_map
 
-        return _explore(self._result._prepared, m, tiles=tiles, title=title, column=column,
-                        cluster_threshold=cluster_threshold, aggregate_points=aggregate_points,
-                        collapsed_layers=collapsed_layers, paths=self.paths)
+        return explore_map(self._result._prepared, m, tiles=tiles, title=title, column=column,
+                           cluster_threshold=cluster_threshold,
+                           aggregate_points=aggregate_points, collapsed_layers=collapsed_layers,
+                           paths=self.paths)
 
     def to_files(self, out: PathLike, *, force: bool = False) -> list[Path]:
         """Write ``paths.geojson`` and ``route_map.html`` into ``out`` (all or nothing).
@@ -218,6 +224,6 @@ class PathsResult:
         with atomic_output(Path(out), command="route", force=force) as tmp:
             write_geojson(self.paths, tmp / "paths.geojson", columns=[
                 KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
-                C.INTERCEPTION_INDEX])
+                C.EXPOSURE_INDEX, C.INTERCEPTION_INDEX])
             save_map(m, tmp / "route_map.html")
         return [Path(out) / "paths.geojson", Path(out) / "route_map.html"]

@@ -13,27 +13,29 @@ calls. Everything is computed by :func:`build`; the methods only draw and write.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 import pandas as pd
 
 from geo import columns as C
+from geo._arguments import check_formats as _check_formats
+from geo._arguments import date_of as _date
+from geo._arguments import path_of as _path
 from geo._errors import Problem, UsageError
 from geo._json import JsonList
 from geo._results import Comparison, PathsResult
+from geo.fit import FitResult
+from geo.forecast import Forecast
 from geo.pipeline import (
-    ROUTE_COLUMNS,
-    SEGMENT_COLUMNS,
     STATIC_FORMATS,
     Prepared,
     _every_incident,
+    output_columns,
     prepare,
-    sources_of,
     write_outputs,
 )
 from geo.risk import RiskModel
@@ -42,10 +44,8 @@ if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from xyzservices import TileProvider
 
-    #: Basemaps for ``explore``: an xyzservices name or provider, or several; ``None``: none.
-    Tiles: TypeAlias = str | TileProvider | Sequence[str | TileProvider] | None
+    from geo._drawing import Tiles
 
 __all__ = ["Build", "Comparison", "PathsResult", "build"]
 
@@ -73,6 +73,7 @@ def build(
     today: date | str | None = None,
     engine: Literal["local", "dask"] = "local",
     scheduler: Any = None,
+    context_osm: PathLike | None = None,
 ) -> Build:
     """Read, validate and score the layers: every segment's risk as of a date.
 
@@ -125,6 +126,10 @@ def build(
     scheduler
         With ``engine="dask"``: a ``distributed.Client``, or a scheduler address such as
         ``"tcp://host:8786"``; default: a local cluster of 2 workers.
+    context_osm
+        An OpenStreetMap extract (``.osm.pbf``, ``.osm``) whose main roads, railways and place
+        names the maps add to their offline basemap (:mod:`geo.maps.basemap`); checked with
+        the other inputs.
 
     Returns
     -------
@@ -159,31 +164,9 @@ def build(
                        encoding=encoding, repair=repair, country_column=country_column,
                        admin1_column=admin1_column, strict=strict, min_count=min_count,
                        id_key=_path(id_key), write_id_map=write_id_map,
-                       today=_date(today, "today"), engine=engine, scheduler=scheduler)
+                       today=_date(today, "today"), engine=engine, scheduler=scheduler,
+                       context_osm=_path(context_osm))
     return Build(prepared)
-
-
-def _path(value: PathLike | None) -> Path | None:
-    return None if value is None else Path(value)
-
-
-def _date(value: date | str | None, name: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise UsageError(f"{value!r} is not a date YYYY-MM-DD", field=name) from None
-
-
-def _check_formats(formats: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(formats, str):
-        formats = [f for f in formats.split(",") if f]
-    bad = [f for f in formats if f not in STATIC_FORMATS]
-    if bad:
-        raise UsageError(f"unknown static format(s) {', '.join(map(str, bad))}; choose from "
-                         f"{', '.join(STATIC_FORMATS)} or none", field="formats")
-    return tuple(formats)
 
 
 class Build:
@@ -200,10 +183,18 @@ class Build:
         One row per corridor segment (EPSG:4326): ``segment_id``, ``corridor_id``, ``route``,
         ``seq``, ``country``, ``admin1``, ``length_km``, ``border_crossing``, ``coverage``
         (``"inside"`` or ``"outside"`` every boundary polygon), ``risk_density`` (weighted
-        incidents per 100 km), ``risk_band`` (1–5), ``exposure`` and ``top_incidents`` (a
-        list of ``{"incident_id", "share"}``, written as JSON text by every writer).
+        incidents per 100 km), ``risk_band`` (1–5), ``p_<H>d`` (calibrated probability of at
+        least one incident on the segment in the next H days, NaN when history cannot
+        support calibration; :mod:`geo.forecast`), ``exposure``, ``coarse_share`` (share of
+        the density from incidents known only to a province or a country) and
+        ``top_incidents`` (a list of ``{"incident_id", "share", "precision"}``, precision
+        one of point, near, province, country, baseline; written as JSON text by every
+        writer).
     routes : pandas.DataFrame
-        One row per corridor: length, exposure, interception index, worst band.
+        One row per corridor: length, exposure, ``p_<H>d`` (calibrated probability of at
+        least one incident along it; empty when history cannot support calibration),
+        ``exposure_index`` (1 − exp(−exposure), not a probability; ``interception_index`` is
+        its former name), worst band.
     families : pandas.DataFrame
         One row per route family.
     incidents : geopandas.GeoDataFrame
@@ -222,6 +213,8 @@ class Build:
         Whether the incidents were generalised for publication.
     warnings : list of geo._errors.Problem
         Suspicious but valid input (for example swapped lat/lon), one line each.
+    forecast : geo.forecast.Forecast or None
+        The calibration of ``p_<H>d`` (or why there is none) and the evidence bands' history.
 
     Examples
     --------
@@ -234,13 +227,15 @@ class Build:
     def __init__(self, prepared: Prepared):
         self._prepared = prepared
         scored = prepared.scored
-        cols = [c for c in SEGMENT_COLUMNS if c in scored.columns]
+        seg_cols, route_cols = output_columns(prepared)
+        cols = [c for c in seg_cols if c in scored.columns]
         seg = scored[[*cols, scored.geometry.name]].copy()
         seg[C.TOP_INCIDENTS] = pd.Series([JsonList(v) for v in seg[C.TOP_INCIDENTS]],
                                          index=seg.index, dtype=object)
         self.segments: gpd.GeoDataFrame = seg.reset_index(drop=True)
         self.routes: pd.DataFrame = prepared.routes[
-            [c for c in ROUTE_COLUMNS if c in prepared.routes.columns]].reset_index(drop=True)
+            [c for c in route_cols if c in prepared.routes.columns]
+        ].reset_index(drop=True)
         self.families: pd.DataFrame = prepared.families.reset_index(drop=True)
         self.fate: pd.DataFrame = prepared.fate.copy()
         self.incidents: gpd.GeoDataFrame = _every_incident(prepared).merge(
@@ -251,6 +246,8 @@ class Build:
         self.as_of: date = prepared.as_of
         self.public: bool = prepared.public
         self.warnings: list[Problem] = list(prepared.warnings)
+        self.forecast: Forecast | None = prepared.forecast
+        self.fit: FitResult | None = prepared.fit
 
     # ------------------------------------------------------------------ summaries
 
@@ -291,30 +288,12 @@ class Build:
                 f"({status}); {'public' if self.public else 'restricted'}>")
 
     def _repr_html_(self) -> str:
-        from geo.maps._style import BAND_COLOURS
+        from geo._drawing import summary_html
 
-        esc = html.escape
-        bands = "".join(
-            f'<td style="background:{esc(BAND_COLOURS[b - 1])};padding:0 6px">{b}: {n}</td>'
-            for b, n in self._band_counts().items())
-        worst = "".join(
-            f"<tr><td>{esc(str(r[C.CORRIDOR_ID]))}</td><td>{esc(str(r[C.ROUTE]))}</td>"
-            f"<td>{float(r[C.LENGTH_KM]):.0f}</td><td>{float(r[C.EXPOSURE]):.3f}</td>"
-            f"<td>{float(r[C.INTERCEPTION_INDEX]):.2f}</td><td>{int(r[C.MAX_BAND])}</td></tr>"
-            for r in self.worst_corridors().to_dict("records"))
-        status = ", ".join(f"{v} {esc(k)}" for k, v in self._status_counts().items())
-        mark = "PUBLIC (generalised)" if self.public else "RESTRICTED"
-        return (
-            f"<div><b>routerisk build</b> as of {esc(self.as_of.isoformat())} · {mark}<br>"
-            f"{len(self.segments)} segments on {len(self.routes)} corridors "
-            f"({len(self.families)} route families); {len(self.fate)} incidents ({status})"
-            f"<table><tr><td>bands</td>{bands}</tr></table>"
-            "<table><thead><tr><th>worst corridors</th><th>route</th><th>km</th>"
-            "<th>exposure</th><th>interception</th><th>max band</th></tr></thead>"
-            f"<tbody>{worst}</tbody></table></div>"
-        )
-
-    # ------------------------------------------------------------------ maps
+        return summary_html(as_of=self.as_of.isoformat(), public=self.public, n_segments=len(
+            self.segments), n_routes=len(self.routes), n_families=len(self.families),
+            n_incidents=len(self.fate), bands=self._band_counts(), status=self._status_counts(),
+            worst=self.worst_corridors().to_dict("records"))
 
     def explore(self, m: folium.Map | None = None, *, tiles: Tiles = None,
                 title: str = "Overland corridor risk", column: str | None = None,
@@ -374,14 +353,18 @@ class Build:
         >>> result.explore(m=mine) is mine
         True
         """
-        return _explore(self._prepared, m, tiles=tiles, title=title, column=column,
-                        cluster_threshold=cluster_threshold, aggregate_points=aggregate_points,
-                        collapsed_layers=collapsed_layers)
+        from geo._drawing import explore_map
+
+        return explore_map(self._prepared, m, tiles=tiles, title=title, column=column,
+                           cluster_threshold=cluster_threshold,
+                           aggregate_points=aggregate_points, collapsed_layers=collapsed_layers)
 
     def plot(self, ax: Axes | None = None, *, legend: bool = True, title: str | None = None,
-             column: str | None = None, figsize: tuple[float, float] = (8.27, 6.5)) -> Axes:
+             column: str | None = None, figsize: tuple[float, float] = (8.27, 6.5),
+             context: bool = True) -> Axes:
         """The static map on matplotlib axes, after :meth:`geopandas.GeoDataFrame.plot`:
-        boundaries, segments by band, incidents that still weigh on :attr:`as_of`.
+        the offline basemap (sea, land, neighbouring countries named, water, roads, place
+        names), boundaries, segments by band, incidents that still weigh on :attr:`as_of`.
 
         Parameters
         ----------
@@ -398,6 +381,8 @@ class Build:
             ``Build.segments.plot(column=…)``.
         figsize
             Size in inches of a new figure (unused with ``ax``).
+        context
+            Draw the offline basemap and place names (with the build's ``context_osm``).
 
         Returns
         -------
@@ -412,16 +397,10 @@ class Build:
         >>> len(ax.collections) > 0
         True
         """
-        from geo.maps.static import draw_risk_map
+        from geo._drawing import plot_axes
 
-        _check_column(column, "plot")
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            _, ax = plt.subplots(figsize=figsize, layout="constrained")
-        p = self._prepared
-        return draw_risk_map(ax, p.scored, p.incidents, p.boundaries, as_of=p.as_of,
-                             model=p.model, public=p.public, legend=legend, title=title)
+        return plot_axes(self._prepared, ax, legend=legend, title=title, column=column,
+                         figsize=figsize, context=context)
 
     def figure(self, *, title: str | None = None, route: str | None = None) -> Figure:
         """The report figure ``to_files`` saves: A4 wide, title, legends, sources, mark.
@@ -445,18 +424,9 @@ class Build:
         >>> float(round(fig.get_figwidth(), 2))
         8.27
         """
-        from geo.maps.static import plot_risk_map
+        from geo._drawing import report_figure
 
-        p = self._prepared
-        scored = p.scored
-        if route is not None:
-            scored = scored[scored[C.ROUTE] == route]
-            if not len(scored):
-                known = ", ".join(sorted(map(str, p.scored[C.ROUTE].unique())))
-                raise UsageError(f"no corridor of the route family {route!r}; families: "
-                                 f"{known}", field="route")
-        return plot_risk_map(scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                             title=title, sources=sources_of(p.incidents), public=p.public)
+        return report_figure(self._prepared, title=title, route=route)
 
     # ------------------------------------------------------------------ files
 
@@ -572,10 +542,10 @@ class Build:
         >>> r.paths["kind"].tolist()
         ['least-risk', 'shortest']
         """
-        from geo.paths import least_risk_paths, parse_waypoint
+        from geo.paths import destination_texts, least_risk_paths, parse_waypoint, waypoint_text
 
-        origin_text = _waypoint_text(from_)
-        dest_texts = _destinations(to)
+        origin_text = waypoint_text(from_)
+        dest_texts = destination_texts(to)
         p = self._prepared
         origin = parse_waypoint(origin_text, boundaries=p.boundaries, field="from_")
         dests = [parse_waypoint(t, boundaries=p.boundaries, location=f"destination {i}",
@@ -585,54 +555,3 @@ class Build:
                                  origin_name=origin_text, destination_names=dest_texts)
         return PathsResult(paths, self, origin=origin_text, destinations=dest_texts,
                            per_km=per_km)
-
-
-def _check_column(column: str | None, method: str) -> None:
-    if column is not None and column != C.RISK_BAND:
-        raise UsageError(f"the risk map colours segments by {C.RISK_BAND!r}; for a map of "
-                         f"{column!r} use Build.segments.{method}(column={column!r})",
-                         field="column")
-
-
-def _tile_list(tiles: Tiles) -> tuple[Any, ...]:
-    """``tiles`` as a tuple of names or providers: one name is one basemap, not its letters."""
-    from xyzservices import TileProvider
-
-    if tiles is None:
-        return ()
-    if isinstance(tiles, str | TileProvider):  # a TileProvider is a dict: not a list of keys
-        return (tiles,)
-    return tuple(tiles)
-
-
-def _explore(p: Prepared, m: folium.Map | None, *, tiles: Tiles, title: str,
-             column: str | None, cluster_threshold: int | None, aggregate_points: int | None,
-             collapsed_layers: bool, paths: gpd.GeoDataFrame | None = None) -> folium.Map:
-    """:meth:`Build.explore` (and :meth:`geo.PathsResult.explore`, with ``paths``)."""
-    from geo.maps.interactive import build_map
-
-    _check_column(column, "explore")
-    options: dict[str, Any] = {}
-    if cluster_threshold is not None:
-        options["cluster_threshold"] = cluster_threshold
-    if aggregate_points is not None:
-        options["aggregate_points"] = aggregate_points
-    return build_map(p.scored, p.incidents, p.boundaries, as_of=p.as_of, model=p.model,
-                     timeline=p.timeline, paths=paths, sources=sources_of(p.incidents),
-                     public=p.public, title=title, tiles=_tile_list(tiles),
-                     collapsed_layers=collapsed_layers, m=m, **options)
-
-
-def _waypoint_text(value: str | tuple[float, float]) -> str:
-    if isinstance(value, str):
-        return value.strip()
-    lat, lon = value
-    return f"{float(lat)},{float(lon)}"
-
-
-def _destinations(value: str | Sequence[Any]) -> list[str]:
-    items = ([t.strip() for t in value.split(";")] if isinstance(value, str)
-             else [_waypoint_text(v) for v in value])
-    if not items or not all(items):
-        raise UsageError(f"empty destination in {value!r}", field="to")
-    return items

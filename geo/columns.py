@@ -11,6 +11,7 @@ __all__ = [
     "ADMIN1_SOURCE",
     "BASELINE_ID",
     "BORDER_CROSSING",
+    "COARSE_SHARE",
     "CORRIDOR_ID",
     "COUNT",
     "COUNTRY",
@@ -22,6 +23,7 @@ __all__ = [
     "DATE_TEXT",
     "END_DATE",
     "EXPOSURE",
+    "EXPOSURE_INDEX",
     "GEO_PRECISION",
     "INCIDENT_COLUMNS",
     "INCIDENT_ID",
@@ -38,6 +40,7 @@ __all__ = [
     "PERIOD_END",
     "PLACE",
     "REASON",
+    "REVIEW_COLUMNS",
     "RISK_BAND",
     "RISK_DENSITY",
     "ROUTE",
@@ -109,6 +112,11 @@ INCIDENT_COLUMNS = (
     VISIBILITY,
 )
 
+#: columns ``routerisk extract`` adds for review; ``build`` reads a file with them as it is and
+#: ignores them (no "unknown column" warning)
+REVIEW_COLUMNS = ("status", "source_id", "evidence", "evidence_start", "evidence_end",
+                  "confidence", "why")
+
 # Incidents (derived by geo.io)
 DATE_TEXT = "date_text"  # the date exactly as written in the input
 PERIOD_END = "period_end"  # last day of the period the date stands for (or of end_date)
@@ -127,8 +135,14 @@ RISK_DENSITY = "risk_density"
 RISK_BAND = "risk_band"
 TOP_INCIDENTS = "top_incidents"
 EXPOSURE = "exposure"
+# share of risk_density from incidents known only to a province or a country
+COARSE_SHARE = "coarse_share"
 
 # Routes
+# 1 - exp(-exposure): a 0-1 rescaling of exposure for ranking routes, NOT a probability (the
+# calibrated probability is p_<H>d)
+EXPOSURE_INDEX = "exposure_index"
+# the former name of exposure_index, kept (same values) for one release
 INTERCEPTION_INDEX = "interception_index"
 MAX_BAND = "max_band"
 OUTSIDE_KM = "outside_km"  # km of the corridor outside every boundary polygon

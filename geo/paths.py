@@ -30,7 +30,7 @@ from scipy.spatial import cKDTree
 from shapely import ops
 
 from geo import columns as C
-from geo._errors import PlaceError, RouteriskError
+from geo._errors import PlaceError, RouteriskError, UsageError
 from geo.io import WGS84, resolve_place, study_crs
 
 __all__ = [
@@ -39,9 +39,11 @@ __all__ = [
     "KIND",
     "ORIGIN",
     "SEGMENT_IDS",
+    "destination_texts",
     "least_risk_paths",
     "parse_waypoint",
     "segment_graph",
+    "waypoint_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,55 @@ _LATLON = re.compile(rf"^\s*({_NUMBER})\s*,\s*({_NUMBER})\s*$")
 
 
 # --------------------------------------------------------------------------- waypoints
+
+
+def waypoint_text(value: str | tuple[float, float]) -> str:
+    """A place as text, as :func:`parse_waypoint` reads it.
+
+    Parameters
+    ----------
+    value
+        A place name or ``"lat,lon"`` (kept as given, stripped), or a ``(lat, lon)`` pair.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> waypoint_text((21.0, 105.8)), waypoint_text(" Kunming ")
+    ('21.0,105.8', 'Kunming')
+    """
+    if isinstance(value, str):
+        return value.strip()
+    lat, lon = value
+    return f"{float(lat)},{float(lon)}"
+
+
+def destination_texts(value: str | Sequence[Any]) -> list[str]:
+    """Destinations as texts (``to`` of :meth:`geo.Build.route`).
+
+    Parameters
+    ----------
+    value
+        A ``;``-separated string, or a list of places (names, ``"lat,lon"`` or pairs).
+
+    Returns
+    -------
+    list of str
+        One text per destination; an empty one is a :class:`geo.UsageError`.
+
+    Examples
+    --------
+    >>> destination_texts("Hanoi; Lashio")
+    ['Hanoi', 'Lashio']
+    """
+    items = ([t.strip() for t in value.split(";")] if isinstance(value, str)
+             else [waypoint_text(v) for v in value])
+    if not items or not all(items):
+        raise UsageError(f"empty destination in {value!r}", field="to")
+    return items
 
 
 def parse_waypoint(
@@ -414,8 +465,9 @@ def least_risk_paths(
     GeoDataFrame
         Two rows, ``kind`` ``"least-risk"`` then ``"shortest"``: ``origin``, ``destination``
         (the one reached), ``corridor_ids`` and ``segment_ids`` (``;``-joined in path order),
-        ``length_km``, ``exposure``, ``interception_index`` (1 − exp(−exposure)) and the merged
-        LineString, EPSG:4326.
+        ``length_km``, ``exposure``, ``exposure_index`` (1 − exp(−exposure), a 0–1 rescaling
+        of exposure, not a probability; ``interception_index`` is its former name, same values,
+        kept for one release) and the merged LineString, EPSG:4326.
 
     Raises
     ------
@@ -463,7 +515,8 @@ def least_risk_paths(
         rows.append({KIND: kind, ORIGIN: oname, DESTINATION: reached,
                      **_describe(graph, nodes, weight)})
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
-    out[C.INTERCEPTION_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
+    out[C.EXPOSURE_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
+    out[C.INTERCEPTION_INDEX] = out[C.EXPOSURE_INDEX]
     cols = [KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS, C.LENGTH_KM, C.EXPOSURE,
-            C.INTERCEPTION_INDEX, "geometry"]
+            C.EXPOSURE_INDEX, C.INTERCEPTION_INDEX, "geometry"]
     return out[cols]

@@ -33,6 +33,8 @@ from geo._known import known_by
 from geo._progress import stage
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
+from geo.fit import FitResult, fit_field
+from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.io.incidents import split_coverage
 from geo.maps._payload import sources_of
@@ -46,13 +48,14 @@ from geo.risk import (
     outside_fate,
     score_segments,
 )
-from geo.routes import summarise_families, summarise_routes
+from geo.routes import p_columns, summarise_families, summarise_routes
 from geo.segment import coverage_problems, segment_corridors
 
 __all__ = [
     "STATIC_FORMATS",
     "Prepared",
     "bundled_layers",
+    "output_columns",
     "prepare",
     "resolve_paths",
     "sources_of",
@@ -69,9 +72,10 @@ PROBLEMS_FILE = "problems.csv"
 
 SEGMENT_COLUMNS = [C.SEGMENT_ID, C.CORRIDOR_ID, C.ROUTE, C.SEQ, C.COUNTRY, C.ADMIN1, C.LENGTH_KM,
                    C.BORDER_CROSSING, C.COVERAGE, C.RISK_DENSITY, C.RISK_BAND, C.EXPOSURE,
-                   C.TOP_INCIDENTS]
+                   C.COARSE_SHARE, C.TOP_INCIDENTS]
+# p_<H>d follows exposure when the build has it (routes.csv: every column summarise_routes gives)
 ROUTE_COLUMNS = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
-                 C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]
+                 C.EXPOSURE_INDEX, C.MAX_BAND, C.TOP_INCIDENTS, C.INTERCEPTION_INDEX]
 
 
 def bundled_layers() -> Path:
@@ -122,6 +126,12 @@ class Prepared:
     outside
         Incidents outside every boundary polygon: kept (fate ``outside_coverage``), never
         scored or drawn (empty in a public build, which gives only their count).
+    forecast
+        The calibration of ``p_<H>d`` and the evidence bands (:mod:`geo.forecast`).
+    fit
+        The fitted model (:mod:`geo.fit`), or why the type parameters apply.
+    context_osm
+        An OpenStreetMap extract whose roads and place names the maps add to their basemap.
 
     Examples
     --------
@@ -150,6 +160,9 @@ class Prepared:
     id_map: pd.DataFrame | None = None
     min_count: int | None = None
     outside: gpd.GeoDataFrame | None = None
+    forecast: Forecast | None = None
+    fit: FitResult | None = None
+    context_osm: Path | None = None
 
 
 def resolve_paths(*, layers: Path | None = None,
@@ -206,6 +219,7 @@ def prepare(
     today: date | None = None,
     engine: str = "local",
     scheduler: Any = None,
+    context_osm: Path | str | None = None,
 ) -> Prepared:
     """Load, validate and score. Raises one :class:`ValidationError` listing every problem.
 
@@ -244,6 +258,9 @@ def prepare(
     engine, scheduler
         Where the incident × segment pairs are found: ``"local"`` or ``"dask"`` (on the
         dask.distributed scheduler at ``scheduler``, or a local cluster); see :mod:`geo.engine`.
+    context_osm
+        An OpenStreetMap extract (``.osm.pbf``, ``.osm``) whose main roads and place names the
+        maps draw in their basemap (:func:`geo.maps.basemap.load_context`); checked here.
 
     Returns
     -------
@@ -284,6 +301,10 @@ def prepare(
             i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
                          types=tuple(model.types), encoding=encoding, today=today,
                          resolve_places=b is not None)
+        if context_osm is not None:
+            from geo.maps.basemap import check_osm
+
+            _collect(problems, check_osm, Path(context_osm))
     for w in caught:
         if isinstance(w.message, InputWarning):
             seen_warnings.append(w.message.problem)
@@ -319,8 +340,18 @@ def prepare(
         raise ValidationError(seen_warnings)
     with stage(f"finding incident × segment pairs ({engine} engine)"):
         fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
+    with stage("fitting the model on the history"):
+        # the fitted default model (geo.fit) when the history before as_of allows, else the
+        # type parameters; the build summary says which
+        fit = fit_field(fld, as_of)
+        fld = fld.with_fit(fit)
+    with stage("calibrating the forecast"):
+        model, fc = prepare_forecast(segments, i, field=fld, as_of=as_of, model=model)
     with stage("scoring segments"):
         scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
+    scored, model, found = apply_forecast(scored, fc, field=fld, as_of=as_of, model=model,
+                                          file=str(paths["incidents"]))
+    seen_warnings.extend(found)
     with stage("incident fate"):
         fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     if len(outside):
@@ -336,9 +367,11 @@ def prepare(
         routes=summarise_routes(scored, top_n=model.top_n),
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
         model=model, as_of=as_of, field=fld, paths=paths, warnings=seen_warnings, public=public,
-        manifest=manifest, id_key_file=key_file, id_map=id_table,
+        manifest=manifest, id_key_file=key_file, id_map=id_table, forecast=fc,
+        fit=fit,
         min_count=min_count if public else None,
         outside=outside.iloc[:0] if public else outside,
+        context_osm=None if context_osm is None else Path(context_osm),
     )
 
 
@@ -380,6 +413,20 @@ def _every_incident(prepared: Prepared) -> gpd.GeoDataFrame:
     if prepared.outside is None or not len(prepared.outside):
         return prepared.incidents
     return pd.concat([prepared.incidents, prepared.outside], ignore_index=True)
+
+
+def output_columns(prepared: Prepared) -> tuple[list[str], list[str]]:
+    """Columns of the segment files and of ``routes.csv``: :data:`SEGMENT_COLUMNS` with
+    ``p_<H>d`` after ``risk_band``, :data:`ROUTE_COLUMNS` with it after ``exposure``.
+
+    >>> seg, routes = output_columns(prepare())
+    >>> seg[seg.index("risk_band") + 1], routes[routes.index("exposure") + 1]
+    ('p_90d', 'p_90d')
+    """
+    seg, routes = list(SEGMENT_COLUMNS), list(ROUTE_COLUMNS)
+    a, b = seg.index(C.RISK_BAND) + 1, routes.index(C.EXPOSURE) + 1
+    return ([*seg[:a], *p_columns(prepared.scored), *seg[a:]],
+            [*routes[:b], *p_columns(prepared.routes), *routes[b:]])
 
 
 def _suppressed_fate(manifest: Sequence[dict[str, Any]]) -> pd.DataFrame:
@@ -450,9 +497,14 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         raise UsageError(f"the public-id key {key_file} is inside the output folder {out_dir}; "
                          "keep it outside every output folder", field="id_key")
     written: list[str] = []
-    with atomic_output(out_dir, command="build", info=build_info(
-            public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths),
-            force=force) as tmp:
+    seg_cols, route_cols = output_columns(prepared)
+    info = build_info(public=prepared.public, as_of=prepared.as_of, inputs=prepared.paths)
+    info["bands"] = {"scheme": prepared.model.band_scheme,
+                     "thresholds": [float(t) for t in prepared.model.band_thresholds],
+                     "notes": list(prepared.model.band_notes)}
+    if prepared.forecast is not None:
+        info["forecast"] = prepared.forecast.describe()
+    with atomic_output(out_dir, command="build", info=info, force=force) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
         incidents = _every_incident(prepared).merge(
             prepared.fate[[C.INCIDENT_ID, C.STATUS, C.REASON]], on=C.INCIDENT_ID, how="left")
@@ -462,12 +514,11 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         if texts is not None:
             segments = segments.assign(**{C.TOP_INCIDENTS: texts})
         with stage("writing segments and tables"):
-            write_geojson(segments, tmp / "segments.geojson", columns=SEGMENT_COLUMNS)
+            write_geojson(segments, tmp / "segments.geojson", columns=seg_cols)
             if geoparquet:
-                write_geoparquet(segments, tmp / "segments.parquet",
-                                 columns=SEGMENT_COLUMNS)
+                write_geoparquet(segments, tmp / "segments.parquet", columns=seg_cols)
                 write_geoparquet(incidents, tmp / "incidents.parquet")
-            write_csv(prepared.routes, tmp / "routes.csv", columns=ROUTE_COLUMNS)
+            write_csv(prepared.routes, tmp / "routes.csv", columns=route_cols)
             write_csv(prepared.families, tmp / "route_families.csv")
             write_csv(prepared.fate, tmp / "incidents_fate.csv")
         with stage("writing the interactive map"):
@@ -483,7 +534,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
         with stage("writing the GeoPackage"):
             write_geopackage({"segments": segments, "incidents": incidents,
                               "boundaries": prepared.boundaries}, tmp / "route_risk.gpkg",
-                             columns={"segments": SEGMENT_COLUMNS})
+                             columns={"segments": seg_cols})
         if formats:
             from geo.maps.static import save_static_maps
 

@@ -29,6 +29,7 @@ split, each part would import the others' private helpers.
 from __future__ import annotations
 
 import contextlib
+import copy
 import itertools
 import math
 import re
@@ -52,10 +53,12 @@ from geo._errors import ConfigError
 from geo._known import known_by
 from geo._names import successors
 from geo._progress import stage
+from geo.calibration import ForecastSettings
 from geo.io import WGS84, study_crs
 from geo.segment import outside_mask
 
 __all__ = [
+    "PRECISION_WORDS",
     "SYMBOLS",
     "IncidentType",
     "RiskField",
@@ -73,6 +76,8 @@ __all__ = [
 BASELINE_ID = C.BASELINE_ID
 #: Fate status of an incident outside every boundary polygon (kept and counted, not scored).
 OUTSIDE_COVERAGE = "outside_coverage"
+#: words for geo_precision 1–4 in ``top_incidents`` (``"precision"``)
+PRECISION_WORDS = ("point", "near", "province", "country")
 
 #: Marker shapes a type may ask for (``[types.NAME] symbol = ...``), in the order a type
 #: without one is given the next unused shape.
@@ -142,10 +147,22 @@ class RiskModel:
     border_crossing_exposure, border_crossing_km
         Baseline exposure of each international crossing and its reach.
     band_scheme
-        Name of the band thresholds' preset (``"fixed"`` unless the model file names one).
+        Name of the band scheme: ``"evidence"`` (thresholds chosen by the build, see
+        :mod:`geo.forecast`), ``"fixed"``, a preset's name or ``"custom"``.
+    band_notes
+        What each band meant historically (set by an evidence build; empty otherwise).
+    evidence_km_shares
+        Km shares of bands 1–5 for the evidence scheme.
+    forecast
+        The ``[forecast]`` settings of ``p_<H>d``.
     kernel_distance, kernel_access_km
         ``"euclidean"`` or ``"network"`` distance for point incidents, and how far off the
         network an incident may lie to reach it (network distance only).
+    fit_bandwidths_km, fit_half_lives_days, fit_horizon_days, fit_capture_km, fit_min_windows, \
+fit_min_events, fit_max_windows
+        The fitted default model (:mod:`geo.fit`): its scales (empty: no fitting, the type
+        parameters apply), the horizon and capture distance of its targets, the history it
+        needs, and the latest month-end windows it uses.
     source
         Where the values came from.
 
@@ -169,8 +186,18 @@ class RiskModel:
     border_crossing_exposure: float = 0.1
     border_crossing_km: float = 25.0
     band_scheme: str = "fixed"
+    band_notes: tuple[str, ...] = ()
+    evidence_km_shares: tuple[float, ...] = (0.40, 0.25, 0.20, 0.10, 0.05)
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
     kernel_distance: str = "euclidean"
     kernel_access_km: float = 25.0
+    fit_bandwidths_km: tuple[float, ...] = ()
+    fit_half_lives_days: tuple[float, ...] = ()
+    fit_horizon_days: int = 90
+    fit_capture_km: float = 10.0
+    fit_min_windows: int = 12
+    fit_min_events: int = 30
+    fit_max_windows: int = 120
     source: str = field(default="defaults", compare=False)
 
 
@@ -309,10 +336,62 @@ def load_model(path: Path | str | Sequence[Path | str] | None = None) -> RiskMod
         border_crossing_km=_get(data.get("baseline", {}), "border_crossing_km", float,
                                 f"{where} [baseline]"),
         band_scheme=scheme,
+        evidence_km_shares=_shares(bands, where),
+        forecast=_forecast(data.get("forecast", {}), where),
         kernel_distance=_kernel_distance(data.get("kernel", {}), where),
         kernel_access_km=_get(data.get("kernel", {}), "access_km", float, f"{where} [kernel]"),
+        **_fit_settings(data.get("fit", {}), f"{where} [fit]"),
         source=where,
     )
+
+
+def _shares(bands: Mapping[str, Any], where: str) -> tuple[float, ...]:
+    shares = tuple(float(x) for x in bands.get("evidence_km_shares", (0.4, 0.25, 0.2, 0.1, 0.05)))
+    if len(shares) != 5 or any(x <= 0 for x in shares) or abs(sum(shares) - 1.0) > 1e-6:
+        raise ConfigError("needs 5 positive shares of km (bands 1..5) summing to 1",
+                          file=f"{where} [bands]", field="evidence_km_shares")
+    return shares
+
+
+def _forecast(table: Mapping[str, Any], where: str) -> ForecastSettings:
+    loc = f"{where} [forecast]"
+    out = ForecastSettings(
+        horizon_days=_get(table, "horizon_days", int, loc),
+        capture_km=_get(table, "capture_km", float, loc),
+        step_days=_get(table, "step_days", int, loc),
+        min_windows=_get(table, "min_windows", int, loc),
+        min_hits=_get(table, "min_hits", int, loc),
+        max_windows=_get(table, "max_windows", int, loc))
+    for key in ("horizon_days", "step_days", "min_windows", "max_windows"):
+        if getattr(out, key) < 1:
+            raise ConfigError("must be a whole number >= 1", file=loc, field=key)
+    if out.capture_km <= 0 or out.min_hits < 1:
+        raise ConfigError("capture_km must be > 0 and min_hits >= 1", file=loc)
+    return out
+
+
+def _fit_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The ``[fit]`` section as :class:`RiskModel` keywords (checked)."""
+    bands = tuple(float(x) for x in table.get("bandwidths_km", ()))
+    halves = tuple(float(x) for x in table.get("half_lives_days", ()))
+    if any(not b > 0 or math.isinf(b) for b in bands):
+        raise ConfigError("bandwidths must be positive numbers of km", file=where,
+                          field="bandwidths_km")
+    if any(not h > 0 for h in halves):
+        raise ConfigError("half-lives must be positive (inf: no decay)", file=where,
+                          field="half_lives_days")
+    if bool(bands) != bool(halves):
+        raise ConfigError("give both bandwidths_km and half_lives_days, or neither (no fit)",
+                          file=where, field="bandwidths_km")
+    out: dict[str, Any] = {"fit_bandwidths_km": bands, "fit_half_lives_days": halves}
+    for key, kind in (("horizon_days", int), ("capture_km", float), ("min_windows", int),
+                      ("min_events", int), ("max_windows", int)):
+        if key in table:
+            value = _get(table, key, kind, where)
+            if value <= 0:
+                raise ConfigError(f"{value!r} must be positive", file=where, field=key)
+            out[f"fit_{key}"] = value
+    return out
 
 
 def band_of(density: np.ndarray | float, thresholds: Sequence[float]) -> np.ndarray:
@@ -570,6 +649,10 @@ class RiskField:
         # the first day each incident could have been known (source_date, else its period's end)
         self.known = known_by(incidents)
         self.crs, self.seg_m = crs, seg_m  # the segments in the metric CRS
+        self._points: tuple[np.ndarray, np.ndarray, np.ndarray, _Edges] | None = None
+        self._decay: tuple[np.ndarray, np.ndarray] | None = None  # fitted (weights, half-lives)
+        self._cache: dict[str, Any] = {}
+        self.fit: Any = None  # the geo.fit.FitResult applied (with_fit), else None
         self._pairs(incidents, gprec, crs, seg_m)
         if model.kernel_distance == "network":
             self._network_kernel(incidents, gprec, crs, seg_m)
@@ -594,6 +677,7 @@ class RiskField:
             px_all, py_all = to_metric.transform(shapely.get_x(wgs.values),
                                                  shapely.get_y(wgs.values))
             h_all = self.bandwidth_km[pt_idx] * 1000.0
+            self._points = (pt_idx, np.asarray(px_all), np.asarray(py_all), edges)
             q_pt, seg, val = (local_point_pairs(px_all, py_all, h_all, seg_m, edges=edges)
                               if self._point_pairs is local_point_pairs else
                               self._point_pairs(px_all, py_all, h_all, seg_m))
@@ -840,10 +924,143 @@ class RiskField:
         True
         """
         t = np.datetime64(as_of, "D")
-        ref = np.where(self.is_interval, np.minimum(self.end, t), np.minimum(self.mid, t))
-        age = (t - ref).astype(float)
-        factor = np.power(0.5, age / self.half_life)
+        age = self.age_days(as_of)
+        if self._decay is None:
+            factor = np.power(0.5, age / self.half_life)
+        else:  # the fitted mixture of decays (geo.fit); an infinite half-life never decays
+            weights, halves = self._decay
+            factor = np.zeros(len(age))
+            for w, h in zip(weights.tolist(), halves.tolist(), strict=True):
+                if w > 0:
+                    factor += w * (1.0 if math.isinf(h) else np.power(0.5, age / h))
         return np.where(self.known <= t, factor, 0.0)
+
+    def age_days(self, as_of: date) -> np.ndarray:
+        """Age in days of every incident as of a date.
+
+        Parameters
+        ----------
+        as_of
+            The date.
+
+        Returns
+        -------
+        numpy.ndarray
+            Days from the middle of each incident's date period (0 while an interval event is
+            in force; 0 for incidents after the date).
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> bool((p.field.age_days(p.as_of) >= 0).all())
+        True
+        """
+        t = np.datetime64(as_of, "D")
+        ref = np.where(self.is_interval, np.minimum(self.end, t), np.minimum(self.mid, t))
+        return (t - ref).astype(float)
+
+    def placed(self, capture_km: float) -> np.ndarray:
+        """Segment each point incident counts on when it happens; cached.
+
+        Parameters
+        ----------
+        capture_km
+            Farthest distance from the nearest segment.
+
+        Returns
+        -------
+        numpy.ndarray
+            Segment index per incident, -1 for none (see :func:`geo.fit.placed_segment`).
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> len(p.field.placed(10.0)) == len(p.incidents)
+        True
+        """
+        from geo.fit import placed_segment
+
+        key = f"placed {capture_km!r}"
+        if key not in self._cache:
+            self._cache[key] = placed_segment(self.segments, self.incidents, capture_km)
+        return np.asarray(self._cache[key])
+
+    def terms(self) -> Any:
+        """The point incident × segment pairs at every fitted bandwidth; cached.
+
+        Returns
+        -------
+        geo.fit.Terms
+            Incident (index in the whole table) and segment of each pair, and its kernel share
+            at each of the model's ``fit_bandwidths_km``.
+
+        Examples
+        --------
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example
+        >>> t = p.field.terms()
+        >>> t.share.shape[1] == len(p.model.fit_bandwidths_km)
+        True
+        """
+        from geo.fit import Terms, term_pairs
+
+        if "terms" not in self._cache:
+            bands = self.model.fit_bandwidths_km
+            if self._points is None or not bands:
+                terms = Terms(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
+                              np.zeros((0, len(bands))))
+            else:
+                # no widening for "near a town": the fitted mixture of bandwidths carries the
+                # imprecision of the places (widened, Myanmar's AUC fell by 0.03)
+                idx, px, py, edges = self._points
+                found = term_pairs(px, py, np.zeros(len(px)), bands, edges.tree, edges.ptr,
+                                   edges.table)
+                terms = Terms(idx[found.inc].astype(np.int64), found.seg, found.share)
+            self._cache["terms"] = terms
+        return self._cache["terms"]
+
+    def with_fit(self, fit: Any) -> RiskField:
+        """This field with the fitted model (:func:`geo.fit.fit_field`) in place of the type
+        parameters: every incident of a scored type counts 1, its kernel is the fitted mixture
+        of bandwidths times the fitted mixture of decays, and the fitted background replaces the
+        border-crossing baseline.
+
+        Parameters
+        ----------
+        fit
+            A :class:`geo.fit.FitResult` of this field.
+
+        Returns
+        -------
+        RiskField
+            A new field sharing this one's arrays, or this field itself when the fit was
+            refused.
+
+        Examples
+        --------
+        >>> from geo.fit import fit_field
+        >>> from geo.pipeline import prepare
+        >>> p = prepare()  # the bundled example: too little history to fit
+        >>> p.field.with_fit(fit_field(p.field, p.as_of)) is p.field
+        True
+        """
+        if not fit.ok:
+            return self
+        out = copy.copy(self)
+        out._cache = self._cache
+        terms = self.terms()
+        out.base = (self.weight > 0).astype(float)
+        val = terms.share @ np.asarray(fit.space, dtype=float)
+        keep = val > 0
+        out._pt_seg, out._pt_inc, out._pt_val, out._seg_ptr = _kernels.sort_by_segment(
+            terms.seg[keep].astype(np.int32), terms.inc[keep].astype(np.int32), val[keep],
+            self.n_seg)
+        out._decay = (np.asarray(fit.time, dtype=float), np.asarray(fit.half_lives_days))
+        out.baseline_density = np.full(self.n_seg, float(fit.background))
+        out.fit = fit
+        return out
 
     def pair_contributions(self, as_of: date) -> np.ndarray:
         """Each pair's contribution to its segment's integral (weighted incident units).
@@ -1067,7 +1284,13 @@ def _top_incidents(field_: RiskField, as_of: date, density: np.ndarray, top_n: i
     who = top_who[seg_of, col]
     names = np.where(who < 0, BASELINE_ID, ids[np.maximum(who, 0)] if len(ids) else "").tolist()
     shares = [round(x, 4) for x in share[seg_of, col].tolist()]
-    items = [{"incident_id": name, "share": x} for name, x in zip(names, shares, strict=True)]
+    # how exactly each contributor's place is known (the baseline is not an incident)
+    gprec = field_.incidents[C.GEO_PRECISION].to_numpy(dtype=int)
+    words = np.array(["baseline", *PRECISION_WORDS], dtype=object)
+    level = np.where(who < 0, 0, gprec[np.maximum(who, 0)] if len(ids) else 0)
+    precision = words[np.clip(level, 0, len(PRECISION_WORDS))].tolist()
+    items = [{"incident_id": name, "share": x, "precision": pr}
+             for name, x, pr in zip(names, shares, precision, strict=True)]
     bounds = np.concatenate([[0], np.cumsum(filled.sum(axis=1))]).tolist()
     return [items[a:b] for a, b in itertools.pairwise(bounds)]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
@@ -15,11 +16,62 @@ import pandas as pd
 from geo import columns as C
 from geo._cells import flat_dict_items as _flat_dict_items
 
-__all__ = ["summarise_families", "summarise_routes"]
+__all__ = ["any_incident", "p_columns", "summarise_families", "summarise_routes"]
 
 N_CORRIDORS = "n_corridors"
 MEAN_DENSITY = "mean_density"
+MAX_EXPOSURE_INDEX = "max_exposure_index"
+#: the former name of ``max_exposure_index``, kept (same values) for one release
 MAX_INTERCEPTION_INDEX = "max_interception_index"
+
+
+def p_columns(frame: pd.DataFrame) -> list[str]:
+    """The calibrated-probability columns (``p_<H>d``) of a frame, in order.
+
+    Parameters
+    ----------
+    frame
+        Any table.
+
+    Returns
+    -------
+    list of str
+        Its columns named ``p_<digits>d``.
+
+    Examples
+    --------
+    >>> p_columns(pd.DataFrame(columns=["risk_band", "p_90d", "pace"]))
+    ['p_90d']
+    """
+    return [c for c in frame.columns if re.fullmatch(r"p_[0-9]+d", str(c))]
+
+
+def any_incident(p: pd.Series) -> float:
+    """Probability of at least one incident on any of several segments: ``1 − Π(1 − p)``.
+
+    Treats the segments as independent, which they are not quite (one armed group, one
+    campaign, one road closure touches neighbouring segments together): the value is then an
+    upper bound of the true chance.
+
+    Parameters
+    ----------
+    p
+        The segments' probabilities.
+
+    Returns
+    -------
+    float
+        ``1 − Π(1 − p)``; NaN when any segment has no probability (or there is none).
+
+    Examples
+    --------
+    >>> round(any_incident(pd.Series([0.1, 0.2])), 4)
+    0.28
+    """
+    values = p.to_numpy(dtype=float)
+    if not len(values) or np.isnan(values).any():
+        return float("nan")
+    return float(1.0 - np.prod(1.0 - values))
 
 
 def _top_slow(groups: Iterable[tuple[Any, pd.DataFrame]], top_n: int
@@ -106,10 +158,13 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     ``coverage`` is ``"outside"``; 0 when the segments carry no coverage).
 
     ``exposure`` is the integral of risk density along the corridor (Σ density × km / 100), and
-    ``interception_index = 1 − exp(−exposure)``: read as the chance of meeting at least one
-    incident-equivalent if encounters were Poisson with that mean. Shares in ``top_incidents`` are
-    of the corridor's exposure, from each segment's top contributors (a lower bound when segments
-    have more contributors than they keep).
+    ``exposure_index = 1 − exp(−exposure)``: a 0–1 rescaling of exposure for ranking, *not* a
+    probability (``interception_index``, its former name, holds the same values for one
+    release). Where the segments carry ``p_<H>d`` (calibrated, :mod:`geo.forecast`), the route
+    gets ``p_<H>d = 1 − Π(1 − p)`` over its segments: the probability of at least one incident
+    along it, treating segments as independent (:func:`any_incident`). Shares in
+    ``top_incidents`` are of the corridor's exposure, from each segment's top contributors (a
+    lower bound when segments have more contributors than they keep).
 
     Parameters
     ----------
@@ -132,10 +187,11 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
     >>> summarise_routes(seg)[["corridor_id", "length_km", "exposure", "max_band"]].values.tolist()
     [['a', 40.0, 0.75, 3]]
     """
+    probs = p_columns(scored)
+    columns = [C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE, *probs,
+               C.EXPOSURE_INDEX, C.MAX_BAND, C.TOP_INCIDENTS, C.INTERCEPTION_INDEX]
     if not len(scored):
-        return pd.DataFrame(columns=[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM,
-                                     C.EXPOSURE, C.INTERCEPTION_INDEX, C.MAX_BAND,
-                                     C.TOP_INCIDENTS])
+        return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(scored.drop(columns="geometry"))
     frame[C.OUTSIDE_KM] = 0.0
     if C.COVERAGE in frame:
@@ -151,20 +207,27 @@ def summarise_routes(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFram
             C.MAX_BAND: (C.RISK_BAND, "max"),
         }
     ).reset_index()
-    out[C.INTERCEPTION_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
+    out[C.EXPOSURE_INDEX] = 1.0 - np.exp(-out[C.EXPOSURE].to_numpy(dtype=float))
+    out[C.INTERCEPTION_INDEX] = out[C.EXPOSURE_INDEX]
+    for col in probs:
+        out[col] = grouped[col].agg(any_incident).to_numpy(dtype=float)
     tops = _top(frame, C.CORRIDOR_ID, top_n)
     out[C.TOP_INCIDENTS] = pd.Series([tops[c] for c in out[C.CORRIDOR_ID]], index=out.index,
                                      dtype=object)
     out[C.MAX_BAND] = out[C.MAX_BAND].astype("int64")
-    return out[[C.CORRIDOR_ID, C.ROUTE, C.LENGTH_KM, C.OUTSIDE_KM, C.EXPOSURE,
-                C.INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]]
+    return out[columns]
 
 
 def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFrame:
     """One row per route family: corridors, km, summed exposure, mean density, worst corridor.
 
-    ``max_interception_index`` is that of the family's most exposed corridor (a family is a set
-    of alternatives, so its corridors' indices are not combined).
+    ``max_exposure_index`` is that of the family's most exposed corridor (a family is a set
+    of alternatives, so its corridors' indices are not combined; ``max_interception_index`` is
+    its former name, same values, kept for one release). ``p_<H>d`` (when the segments carry
+    it) is the probability of at least one incident anywhere on the family's corridors,
+    ``1 − Π(1 − p)`` over its segments (independence assumed, see :func:`any_incident`), and
+    ``max_p_<H>d`` that of its most likely corridor: the chance for one traveller who takes
+    one of the alternatives is at most that.
 
     Parameters
     ----------
@@ -188,23 +251,32 @@ def summarise_families(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataFr
     [['r', 2, 40.0]]
     """
     routes = summarise_routes(scored, top_n=top_n)
+    probs = p_columns(scored)
+    columns = [C.ROUTE, N_CORRIDORS, C.LENGTH_KM, C.EXPOSURE, MEAN_DENSITY,
+               *[x for c in probs for x in (c, f"max_{c}")], MAX_EXPOSURE_INDEX, C.MAX_BAND,
+               C.TOP_INCIDENTS, MAX_INTERCEPTION_INDEX]
     if not len(routes):
-        return pd.DataFrame(columns=[C.ROUTE, N_CORRIDORS, C.LENGTH_KM, C.EXPOSURE, MEAN_DENSITY,
-                                     MAX_INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS])
+        return pd.DataFrame(columns=columns)
     grouped = routes.groupby(C.ROUTE, sort=True)
     out = grouped.agg(
         **{
             N_CORRIDORS: (C.CORRIDOR_ID, "count"),
             C.LENGTH_KM: (C.LENGTH_KM, "sum"),
             C.EXPOSURE: (C.EXPOSURE, "sum"),
-            MAX_INTERCEPTION_INDEX: (C.INTERCEPTION_INDEX, "max"),
+            MAX_EXPOSURE_INDEX: (C.EXPOSURE_INDEX, "max"),
             C.MAX_BAND: (C.MAX_BAND, "max"),
+            **{f"max_{c}": (c, "max") for c in probs},
         }
     ).reset_index()
+    out[MAX_INTERCEPTION_INDEX] = out[MAX_EXPOSURE_INDEX]
     out[MEAN_DENSITY] = 100.0 * out[C.EXPOSURE] / out[C.LENGTH_KM].where(out[C.LENGTH_KM] > 0)
     frame = pd.DataFrame(scored.drop(columns="geometry"))
+    by_family = frame.groupby(C.ROUTE, sort=True)
+    for c in probs:
+        out[c] = by_family[c].agg(any_incident).reindex(out[C.ROUTE]).to_numpy(dtype=float)
+        # a family with a corridor without probability has none
+        out[f"max_{c}"] = out[f"max_{c}"].where(out[c].notna())
     tops: Mapping[Any, list[dict[str, Any]]] = _top(frame, C.ROUTE, top_n)
     out[C.TOP_INCIDENTS] = pd.Series([tops[r] for r in out[C.ROUTE]], index=out.index,
                                      dtype=object)
-    return out[[C.ROUTE, N_CORRIDORS, C.LENGTH_KM, C.EXPOSURE, MEAN_DENSITY,
-                MAX_INTERCEPTION_INDEX, C.MAX_BAND, C.TOP_INCIDENTS]]
+    return out[columns]

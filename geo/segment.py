@@ -357,10 +357,20 @@ def outside_mask(segments: pd.DataFrame) -> np.ndarray:
     """True for the segments outside every boundary polygon: the one rule the scores, the
     maps and the coverage warnings share.
 
-    ``coverage == "outside"`` (set by :func:`segment_corridors`); a frame without ``coverage``
-    falls back on an empty ``country`` (a segment in no unit), and without either nothing is
-    outside.
+    Parameters
+    ----------
+    segments
+        Segments (:func:`segment_corridors`, or any frame with their columns).
 
+    Returns
+    -------
+    numpy.ndarray
+        One bool per row: ``coverage == "outside"`` (set by :func:`segment_corridors`); a
+        frame without ``coverage`` falls back on an empty ``country`` (a segment in no unit),
+        and without either nothing is outside.
+
+    Examples
+    --------
     >>> import pandas as pd
     >>> outside_mask(pd.DataFrame({"coverage": ["inside", "outside", None]})).tolist()
     [False, True, False]

@@ -84,8 +84,15 @@ handshake; past it the build stops with one line naming the address."""
 
 
 def osm_max_mb() -> float:
-    """The OSM size cap in effect: :data:`OSM_MAX_MB`, or a sixteenth of physical memory.
+    """The OSM size cap in effect.
 
+    Returns
+    -------
+    float
+        :data:`OSM_MAX_MB` in MB, or a sixteenth of physical memory (64 to 2048 MB).
+
+    Examples
+    --------
     >>> 0 < osm_max_mb() <= 2048 or OSM_MAX_MB is not None
     True
     """

@@ -121,7 +121,10 @@ def test_segments_are_tidy(bundled: geo.Build) -> None:
     assert seg.crs.equals(4326)
     assert seg[C.SEGMENT_ID].is_unique
     assert list(seg.index) == list(range(len(seg)))
-    assert seg.columns.tolist() == [*SEGMENT_COLUMNS, "geometry"]  # as in segments.geojson
+    # as in segments.geojson: p_90d after risk_band
+    at = SEGMENT_COLUMNS.index(C.RISK_BAND) + 1
+    assert seg.columns.tolist() == [*SEGMENT_COLUMNS[:at], "p_90d", *SEGMENT_COLUMNS[at:],
+                                    "geometry"]
     assert seg[C.RISK_BAND].between(1, 5).all()
     top = seg[C.TOP_INCIDENTS].iloc[0]
     assert isinstance(top, list) and isinstance(top[0], dict)

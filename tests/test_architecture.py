@@ -95,7 +95,8 @@ def test_the_checker_finds_a_cycle() -> None:
 def test_the_graph_sees_deferred_imports() -> None:
     graph = import_graph()
     assert "geo.pipeline" in graph["geo.api"]
-    assert "geo.maps.interactive" in graph["geo.api"]  # imported inside Build.explore
+    assert "geo._drawing" in graph["geo.api"]  # imported inside Build.explore
+    assert "geo.maps.interactive" in graph["geo._drawing"]  # inside explore_map
     assert "geo.io" in graph["geo.pipeline"]
 
 
@@ -193,4 +194,4 @@ def test_the_command_line_imports_every_command_explicitly() -> None:
     assert {m.__name__.rsplit(".", 1)[1] for m in cli.COMMANDS} == commands
     registered = set(cli.parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert registered == {"build", "validate", "compare", "route", "corridor", "import",
-                          "config", "backtest", "tune"}
+                          "config", "backtest", "tune", "extract", "docs"}

@@ -181,7 +181,11 @@ def test_incident_columns_and_ids(incidents: pd.DataFrame) -> None:
 def test_incident_provenance(incidents: pd.DataFrame) -> None:
     for _, row in incidents.iterrows():
         assert row[C.SOURCE_NAME].strip(), row[C.INCIDENT_ID]
-        assert any(f"Seed: {s}" in row[C.NOTES] for s in SEEDS), row[C.INCIDENT_ID]
+        # cited by outlet or byline, headline and date, never by a file name
+        assert not any(s in row[C.NOTES] + row[C.SOURCE_NAME] for s in SEEDS), row[C.INCIDENT_ID]
+        assert ".txt" not in row[C.SOURCE_NAME] + row[C.NOTES], row[C.INCIDENT_ID]
+        assert re.search(r"(2004|2024)$", row[C.SOURCE_NAME].split(", citing")[0]), row[
+            C.SOURCE_NAME]
         # No seed states a year: every row says which year it assumes.
         assert "Year assumed:" in row[C.NOTES], row[C.INCIDENT_ID]
         assert 1 <= int(row[C.SOURCE_QUALITY]) <= 5
@@ -194,7 +198,7 @@ def test_incident_dates_never_invent_precision(incidents: pd.DataFrame) -> None:
         expected = {4: "year", 7: "month", 10: "day"}[len(text)]
         assert period.precision == (row[C.DATE_PRECISION] or expected)
         if period.precision == "day":
-            assert "Day stated in the seed" in row[C.NOTES], row[C.INCIDENT_ID]
+            assert "Day stated in the report" in row[C.NOTES], row[C.INCIDENT_ID]
         if row[C.END_DATE]:
             assert parse_period(row[C.END_DATE]).end >= period.start
     days = incidents[incidents[C.DATE].str.len() == 10]

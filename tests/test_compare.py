@@ -219,8 +219,10 @@ def layers(tmp_path: Path) -> Path:
 
 def test_cli_writes_csv_and_map(layers, tmp_path, capsys):
     out = tmp_path / "out"
+    fixed = tmp_path / "fixed.toml"  # fixed thresholds: bands that rise and fall by density
+    fixed.write_text('[bands]\nscheme = "fixed"\n', encoding="utf-8")
     assert main(["compare", "--layers", str(layers), "--from", "2020-01-01", "--to",
-                 "2020-06-15", "--out", str(out)]) == 0
+                 "2020-06-15", "--config", str(fixed), "--out", str(out)]) == 0
     table = pd.read_csv(out / "changes.csv", keep_default_na=False)
     assert list(table.columns) == CHANGE_COLUMNS
     assert len(table) > 0

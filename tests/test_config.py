@@ -61,7 +61,9 @@ def test_a_genuinely_new_type_with_every_required_key_is_accepted(tmp_path):
 
 
 def test_band_presets_name_the_scheme(tmp_path):
-    assert load_model().band_scheme == "fixed"
+    assert load_model().band_scheme == "evidence"
+    fixed = load_model(write(tmp_path, "[bands]\nscheme = \"fixed\"\n", "f.toml"))
+    assert (fixed.band_scheme, fixed.band_thresholds) == ("fixed", (0.1, 0.5, 1.5, 4.0))
     dense = load_model(write(tmp_path, "[bands]\npreset = \"dense\"\n"))
     assert dense.band_scheme == "dense"
     assert dense.band_thresholds == (5.0, 15.0, 30.0, 50.0)

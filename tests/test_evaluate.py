@@ -22,11 +22,13 @@ from geo.evaluate.backtest import (
     CountScorer,
     ModelScorer,
     backtest,
+    best_baselines,
     make_scorers,
     parse_origins,
     summarise,
 )
 from geo.evaluate.simulate import simulate_world
+from geo.fit import fit_field
 from geo.risk import RiskField, load_model
 
 START, END = date(2019, 1, 1), date(2022, 12, 31)
@@ -155,7 +157,9 @@ def test_no_method_uses_an_incident_not_yet_known_at_any_origin(dense, dense_sco
     inc = dense.incidents
     seen = inc[known_by(inc) <= np.datetime64(t, "D")]
     model_all, count_all = dense_scorers
-    expected = RiskField(dense.segments, seen, model=load_model()).density(t)
+    # the model is fitted at T on the history before T: the same fit from either table
+    field_seen = RiskField(dense.segments, seen, model=load_model())
+    expected = field_seen.with_fit(fit_field(field_seen, t)).density(t)
     np.testing.assert_allclose(model_all.density(t), expected, rtol=1e-12, atol=1e-15)
     count_seen = CountScorer(dense.segments, seen, 25.0).density(t)
     np.testing.assert_array_equal(count_all.density(t), count_seen)
@@ -179,13 +183,26 @@ def test_backtest_command_writes_tables_and_charts(small, tmp_path, capsys):
             "auc_over_time.png"} <= names
     summary = pd.read_csv(out / "summary.csv")
     assert set(summary["method"]) == {"routerisk:short", "routerisk:long", "uniform",
-                                      "count_25km", "kde_50km"}
+                                      *(f"{k}_{r}km" for k in ("count", "kde")
+                                        for r in (10, 25, 50, 100))}
     assert {"auc", "hit_rate_10", "pai_10", "pei_10", "log_score", "spearman",
             "auc_diff", "auc_wins"} <= set(summary["metric"])
     by = pd.read_csv(out / "metrics_by_origin.csv")
     assert set(by["horizon_days"]) == {90, 180}
     printed = capsys.readouterr().out
     assert "horizon 90 days" in printed and "routerisk:long" in printed
+    # the summary names the best baseline (highest mean AUC) and the paired difference from it
+    best = best_baselines(summary, reference="routerisk:short")
+    assert list(best["horizon_days"]) == [90, 180]
+    for _, row in best.iterrows():
+        aucs = summary[(summary["horizon_days"] == row["horizon_days"])
+                       & (summary["metric"] == "auc")
+                       & summary["method"].str.match(r"(count|kde)_")]
+        assert row["baseline_auc"] == aucs["mean"].max()
+        assert row["ci_low"] <= row["auc_diff"] <= row["ci_high"]
+        assert (f"best baseline at {row['horizon_days']} days: {row['baseline']} "
+                f"(AUC {row['baseline_auc']:.3f}); routerisk:short minus it: "
+                f"{row['auc_diff']:+.3f}") in printed
 
 
 def test_backtest_on_the_bundled_data_says_it_cannot_judge(tmp_path, capsys):

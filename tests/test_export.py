@@ -79,7 +79,8 @@ def test_geopackage_values_survive_the_round_trip(prepared, tmp_path):
     np.testing.assert_allclose(seg[C.RISK_DENSITY], prepared.scored[C.RISK_DENSITY], atol=1e-6)
     # lists of dicts are JSON text that parses back to the same contributions
     assert [json.loads(v) for v in seg[C.TOP_INCIDENTS]] == [
-        [{"incident_id": d["incident_id"], "share": d["share"]} for d in top]
+        [{"incident_id": d["incident_id"], "share": d["share"],
+          "precision": d["precision"]} for d in top]
         for top in prepared.scored[C.TOP_INCIDENTS]]
     inc = pyogrio.read_dataframe(path, layer="incidents")
     assert inc[C.DATE].dt.date.tolist() == prepared.incidents[C.DATE].dt.date.tolist()

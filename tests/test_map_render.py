@@ -124,8 +124,9 @@ def test_legend_and_panel_text():
     specs = control_specs(render())
     legend = specs["legend"]
     assert legend["title"] == "Risk density"
+    # load_model() alone: the evidence scheme's fallback thresholds (a build replaces them)
     assert legend["unit"] == ("weighted incidents per 100 km of corridor; band thresholds "
-                              "0.1, 0.5, 1.5, 4 (fixed)")
+                              "0.1, 0.5, 1.5, 4 (band scheme: evidence)")
     assert [(b["label"], b["range"], b["colour"]) for b in legend["bands"]] == [
         ("1 low", "< 0.1", "#ffffb2"), ("2 guarded", "0.1 – 0.5", "#fecc5c"),
         ("3 elevated", "0.5 – 1.5", "#fd8d3c"), ("4 high", "1.5 – 4", "#f03b20"),

@@ -319,7 +319,7 @@ def test_cli_route_prints_both_paths_and_writes_geojson(layers, tmp_path, capsys
                      "0,0", "--to", "0,1.5;0.1,1.5", "--out", str(out)])
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "as of 2020-06-01, from 0,0 to 0,1.5 or 0.1,1.5"
+    assert lines[0] == "as of 2020-06-01, from 0,0 to 0,1.5 or 0.1,1.5; RESTRICTED data"
     assert lines[1].split() == ["kind", "to", "length_km", "exposure", "corridors"]
     least, shortest = lines[2].split(), lines[3].split()
     assert least[0] == "least-risk"
@@ -340,7 +340,8 @@ def test_cli_route_prints_both_paths_and_writes_geojson(layers, tmp_path, capsys
     assert [p[KIND] for p in props] == ["least-risk", "shortest"]
     assert [p[CORRIDOR_IDS] for p in props] == ["N", "S"]
     assert set(props[0]) == {KIND, ORIGIN, DESTINATION, CORRIDOR_IDS, SEGMENT_IDS,
-                             C.LENGTH_KM, C.EXPOSURE, C.INTERCEPTION_INDEX}
+                             C.LENGTH_KM, C.EXPOSURE, C.EXPOSURE_INDEX,
+                             C.INTERCEPTION_INDEX}
     assert doc["features"][0]["geometry"]["type"] == "LineString"
 
 

@@ -524,7 +524,7 @@ def test_public_build_warnings_quote_no_restricted_value(tmp_path: Path, capsys)
                      "--formats", "", *extra]) == 0
         text = capsys.readouterr()
         said[mode] = text.out + text.err
-    values = ("0.123456", "5.12346", "1.09877", "row 3", "row 4")
+    values = ("0.123456", "1.09877", "row 3")  # row 4 is outside coverage: counted, not quoted
     assert all(v in said["restricted"] for v in values)  # the control: they are there
     assert not any(v in said["public"] for v in values)
     assert "details withheld in a public build" in said["public"]

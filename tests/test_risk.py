@@ -63,7 +63,7 @@ def test_arrest_on_the_corridor_worked_example():
     length = holder[C.LENGTH_KM]
     share = quartic_fraction(-start_km, length - start_km, 0.0, 50.0)
     assert holder[C.RISK_DENSITY] == pytest.approx(100 * base * share / length, rel=2e-3)
-    assert holder[C.TOP_INCIDENTS] == [{"incident_id": "a", "share": 1.0}]
+    assert holder[C.TOP_INCIDENTS] == [{"incident_id": "a", "share": 1.0, "precision": "point"}]
 
 
 def test_offset_arrest_decays_with_distance_and_time():

@@ -110,7 +110,9 @@ def test_svg_is_xml_with_title_legend_units_and_mark(written):
     joined = "\n".join(texts)
     assert "Corridor risk as of 2020-12-31" in texts  # c1 (2020) is known by 31 Dec
     assert "weighted incidents per 100 km" in joined
-    assert "2 guarded: 0.1 – 0.5" in texts and "5 severe: ≥ 4" in texts
+    # evidence bands: the build's thresholds, each band with what it held historically
+    assert any(t.startswith("2 guarded: ") and " – " in t for t in texts)
+    assert any(t.startswith("5 severe: ≥ ") for t in texts)
     assert any(t.startswith("RESTRICTED") for t in texts)
     assert "km" in texts  # scale bar unit
     assert "Arrest" in texts and "Broker detention" in texts  # incident types drawn

@@ -1,5 +1,5 @@
 """Command line: ``routerisk build | validate | compare | route | corridor | import | config |
-backtest | tune``.
+backtest | tune | extract | docs``.
 
 The command-line layer of routerisk: argument parsing, printing and logging set-up live only in
 this package, one module per command, each with ``add_parser(subparsers)`` and the handler it
@@ -18,13 +18,25 @@ from collections.abc import Sequence
 
 from geo import __version__
 from geo._errors import RouteriskError, UsageError
-from geo.cli import build, compare, config, corridor, evaluate, import_, route, validate
+from geo.cli import (
+    build,
+    compare,
+    config,
+    corridor,
+    docs,
+    evaluate,
+    extract,
+    import_,
+    route,
+    validate,
+)
 from geo.cli._common import flag, print_problems, routerisk_logging
 
 __all__ = ["main", "run"]
 
 #: The command modules, in the order ``routerisk --help`` lists them.
-COMMANDS = (build, validate, compare, route, corridor, import_, config, evaluate)
+COMMANDS = (build, validate, compare, route, corridor, import_, config, evaluate, extract,
+            docs)
 
 def parser() -> argparse.ArgumentParser:
     """The ``routerisk`` argument parser with every subcommand.

@@ -231,7 +231,8 @@ def add_boundary_column_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_from_args(args: argparse.Namespace, *, public: bool = False) -> Build:
     """:func:`geo.build` with the parsed input arguments (and the build options a command
-    adds: ``--min-count``, ``--id-key``, ``--write-id-map``, ``--engine``, ``--scheduler``)."""
+    adds: ``--min-count``, ``--id-key``, ``--write-id-map``, ``--engine``, ``--scheduler``,
+    ``--context-osm``)."""
     from geo.api import build
 
     return build(args.layers, boundaries=args.boundaries, corridors=args.corridors,
@@ -243,7 +244,8 @@ def build_from_args(args: argparse.Namespace, *, public: bool = False) -> Build:
                  id_key=getattr(args, "id_key", None),
                  write_id_map=getattr(args, "write_id_map", False),
                  engine=getattr(args, "engine", "local"),
-                 scheduler=getattr(args, "scheduler", None))
+                 scheduler=getattr(args, "scheduler", None),
+                 context_osm=getattr(args, "context_osm", None))
 
 
 class _CurrentStderr(logging.StreamHandler):

@@ -40,6 +40,9 @@ def add_parser(subparsers: Any) -> None:
                        help="add an online basemap by its xyzservices name (e.g. "
                             "OpenStreetMap); repeatable; the map then needs the network for "
                             "those tiles")
+    build.add_argument("--context-osm", dest="context_osm", type=Path, metavar="FILE",
+                       help="an OpenStreetMap extract (.osm.pbf, .osm) whose main roads, "
+                            "railways and place names are added to the maps' offline basemap")
     build.add_argument("--formats", default=",".join(STATIC_FORMATS),
                        help="static map formats, comma-separated (png,svg,pdf) or '' for none")
     build.add_argument("--geoparquet", action="store_true",
@@ -62,7 +65,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     """Score, write every output into ``args.out``, print a summary; the exit code."""
-    from geo.api import _check_formats
+    from geo._arguments import check_formats as _check_formats
 
     started = time.perf_counter()
     formats = _check_formats(args.formats.split(",") if args.formats else ())
@@ -80,6 +83,10 @@ def run_build(args: argparse.Namespace) -> int:
           f"{len(result.corridors)} corridors, bands "
           f"{', '.join(f'{k}:{v}' for k, v in bands.items())}; "
           f"{'PUBLIC' if args.public else 'restricted'} build")
+    if result.forecast is not None:
+        print(result.forecast.summary())
+    if result.fit is not None:
+        print(result.fit.describe())
     for path in written:
         print(f"wrote {path}")
     log.info("build took %.2f s", time.perf_counter() - started)

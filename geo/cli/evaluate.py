@@ -17,7 +17,9 @@ from geo.cli._common import PROBLEMS_HELP, add_force_argument
 
 __all__ = ["add_parser"]
 
-DEFAULT_BASELINES = "uniform,count_25km,kde_50km"
+# geo.evaluate.backtest.DEFAULT_BASELINES, written out: the CLI imports no geo stack to parse
+DEFAULT_BASELINES = ("uniform,count_10km,count_25km,count_50km,count_100km,kde_10km,kde_25km,"
+                     "kde_50km,kde_100km")
 
 
 def _add_inputs(parser: argparse.ArgumentParser, *, horizons: str = "90,180") -> None:
@@ -117,7 +119,10 @@ def _prepare(args: argparse.Namespace, config: Path | None) -> Any:
 
 def run_backtest(args: argparse.Namespace) -> int:
     """Backtest the model(s) and baselines, write the tables and charts; the exit code."""
+    import pandas as pd
+
     from geo.evaluate.backtest import backtest, make_scorers, parse_origins, summarise
+    from geo.evaluate.reliability import calibration_report, plot_reliability
     from geo.evaluate.report import few_events_warning, summary_lines, write_charts
     from geo.export import atomic_output, write_csv
 
@@ -131,18 +136,30 @@ def run_backtest(args: argparse.Namespace) -> int:
                       horizons=horizons, capture_km=args.capture_km)
     reference = next(iter(models))
     summary = summarise(result.by_origin, reference=reference)
+    rel, ece, _ = calibration_report(prepared.segments, prepared.incidents, scorers=scorers,
+                                     models=models, origins=origins, horizons=horizons,
+                                     capture_km=args.capture_km, data_end=result.data_end)
+    summary = pd.concat([summary, ece], ignore_index=True)
     warning = few_events_warning(result, args.min_events)
     with atomic_output(args.out, command="backtest", force=args.force) as tmp:
         write_csv(result.by_origin, tmp / "metrics_by_origin.csv")
         write_csv(summary, tmp / "summary.csv")
+        write_csv(rel, tmp / "reliability.csv")
         charts = write_charts(result, tmp, horizons)
+        if rel["n"].sum() > 0:
+            charts.append(plot_reliability(rel, ece, tmp / "reliability.png"))
         if warning:
             (tmp / "WARNING.txt").write_text(warning + "\n", encoding="utf-8")
     for line in summary_lines(summary, result, reference=reference, warning=warning):
         print(line)
     if warning:
         print(warning, file=sys.stderr)
-    names = ["metrics_by_origin.csv", "summary.csv", *(p.name for p in charts)]
+    for r in ece.itertuples():
+        print(f"calibration of p_{r.horizon_days}d ({r.method}, out of sample, {r.n_origins} "
+              f"origins): ECE {r.mean:.3f} ({r.ci_low:.3f}-{r.ci_high:.3f}); see "
+              "reliability.csv")
+    names = ["metrics_by_origin.csv", "summary.csv", "reliability.csv",
+             *(p.name for p in charts)]
     print(f"wrote {', '.join(names)} to {args.out}")
     return 0
 

@@ -41,16 +41,19 @@ _ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):([0-9]
 
 
 def check_address(address: str) -> str:
-    """``address`` if it is a dask scheduler address (``tcp://host:port`` or ``tls://…``).
+    """``address`` if it is a dask scheduler address (``tcp://host:port``, ``tls://…``, or an
+    ``inproc://``, ``ucx://``, ``ws://`` address, which distributed checks itself).
 
     >>> check_address("tcp://10.0.0.5:8786")
     'tcp://10.0.0.5:8786'
     >>> check_address("10.0.0.5")
     Traceback (most recent call last):
     ...
-    geo._errors.UsageError: -:-: scheduler: '10.0.0.5' is not a scheduler address; give \
-tcp://HOST:PORT (for example tcp://10.0.0.5:8786)
+    geo.UsageError: scheduler: '10.0.0.5' is not a scheduler address; give tcp://HOST:PORT \
+(for example tcp://10.0.0.5:8786)
     """
+    if re.match(r"^(inproc|ucx|ws|wss)://\S+$", address.strip()):
+        return address.strip()  # in-process and other transports: distributed checks them
     found = _ADDRESS.match(address.strip())
     if not found or not 0 < int(found.group(3)) < 65536:
         raise UsageError(f"{address!r} is not a scheduler address; give tcp://HOST:PORT (for "

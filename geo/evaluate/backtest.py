@@ -29,15 +29,20 @@ from geo import columns as C
 from geo._errors import UsageError
 from geo._known import known_by, period_end_of_start
 from geo.evaluate import metrics as M
+from geo.fit import FitResult, fit_field
 from geo.io import study_crs
 from geo.risk import IncidentType, RiskField, RiskModel
 
-__all__ = ["METRICS", "BacktestResult", "Scorer", "backtest", "make_scorers", "parse_origins",
-           "summarise"]
+__all__ = ["DEFAULT_BASELINES", "METRICS", "BacktestResult", "Scorer", "backtest", "best_baselines",
+           "make_scorers", "parse_origins", "summarise"]
 
 METRICS = ("auc", *(f"{m}_{p}" for m in ("hit_rate", "pai", "pei") for p in M.LEVELS),
            "log_score", "spearman")
 CURVE_X = np.linspace(0.0, 1.0, 101)
+#: the baselines a backtest compares with unless told otherwise: chance, and counts and
+#: one-bandwidth kernels at four scales (a user's simplest alternatives)
+DEFAULT_BASELINES = ("uniform", *(f"count_{r}km" for r in (10, 25, 50, 100)),
+                     *(f"kde_{h}km" for h in (10, 25, 50, 100)))
 _STEP = re.compile(r"^\s*([0-9]+)\s*([dwmy])\s*$")
 
 
@@ -85,15 +90,22 @@ class Scorer:
 
 
 class ModelScorer(Scorer):
-    """The risk model: one :class:`RiskField` for all origins."""
+    """The risk model: one :class:`RiskField` for all origins; at each origin the fitted model
+    (:mod:`geo.fit`) is fitted again on the history before it (its fits kept in ``fits``)."""
 
     def __init__(self, name: str, segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
                  model: RiskModel):
         self.name = name
         self.field = RiskField(segments, incidents, model=model)
+        self.fits: dict[date, FitResult] = {}
+        self._features: dict[date, np.ndarray] = {}
 
     def density(self, as_of: date) -> np.ndarray:
-        return self.field.density(as_of)
+        if not self.field.model.fit_bandwidths_km:
+            return self.field.density(as_of)
+        fit = fit_field(self.field, as_of, cache=self._features)
+        self.fits[as_of] = fit
+        return self.field.with_fit(fit).density(as_of)
 
 
 class UniformScorer(Scorer):
@@ -139,7 +151,8 @@ def kde_model(model: RiskModel, bandwidth_km: float) -> RiskModel:
     flat = {name: IncidentType(name=name, label=t.label, weight=1.0, half_life_days=1e12,
                                bandwidth_km=bandwidth_km) for name, t in model.types.items()}
     return replace(model, types=flat, count_scale=0.0, quality_factors=(1.0,) * 5,
-                   near_town_extra_km=0.0, border_crossing_exposure=0.0)
+                   near_town_extra_km=0.0, border_crossing_exposure=0.0, fit_bandwidths_km=(),
+                   fit_half_lives_days=())
 
 
 def make_scorers(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
@@ -295,3 +308,50 @@ def summarise(by_origin: pd.DataFrame, *, reference: str, seed: int = 0) -> pd.D
                         "ci_high": math.nan, "n_origins": n})
     return pd.DataFrame(out, columns=["method", "horizon_days", "metric", "mean", "ci_low",
                                       "ci_high", "n_origins"])
+
+
+def best_baselines(summary: pd.DataFrame, *, reference: str) -> pd.DataFrame:
+    """Per horizon, the baseline with the highest mean AUC (``uniform`` is chance, not a
+    contender) and ``reference`` minus it: the paired AUC difference over the same origins with
+    its bootstrap interval (from :func:`summarise`, whose differences are baseline minus
+    reference, negated here).
+
+    Parameters
+    ----------
+    summary
+        Output of :func:`summarise`.
+    reference
+        The method the differences are taken from (the model).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``horizon_days, baseline, baseline_auc, reference_auc, auc_diff, ci_low, ci_high,
+        n_origins``; empty when no baseline was run.
+
+    Examples
+    --------
+    >>> rows = [("m", "auc", 0.8), ("kde_10km", "auc", 0.7), ("kde_10km", "auc_diff", -0.1)]
+    >>> s = pd.DataFrame([{"method": m, "horizon_days": 90, "metric": k, "mean": v,
+    ...                    "ci_low": v - 0.01, "ci_high": v + 0.01, "n_origins": 5}
+    ...                   for m, k, v in rows])
+    >>> best_baselines(s, reference="m")[["baseline", "auc_diff"]].values.tolist()
+    [['kde_10km', 0.1]]
+    """
+    cols = ["horizon_days", "baseline", "baseline_auc", "reference_auc", "auc_diff", "ci_low",
+            "ci_high", "n_origins"]
+    rows: list[dict[str, object]] = []
+    auc = summary[summary["metric"] == "auc"]
+    for h, grp in auc.groupby("horizon_days", sort=True):
+        bl = grp[grp["method"].str.fullmatch(r"(count|kde)_[0-9.]+km")].dropna(subset=["mean"])
+        ref = grp[grp["method"] == reference]
+        if not len(bl) or not len(ref):
+            continue
+        best = bl.sort_values(["mean", "method"], ascending=[False, True]).iloc[0]
+        diff = summary[(summary["horizon_days"] == h) & (summary["method"] == best["method"])
+                       & (summary["metric"] == "auc_diff")].iloc[0]
+        rows.append({"horizon_days": h, "baseline": best["method"],
+                     "baseline_auc": best["mean"], "reference_auc": ref["mean"].iat[0],
+                     "auc_diff": -diff["mean"], "ci_low": -diff["ci_high"],
+                     "ci_high": -diff["ci_low"], "n_origins": int(diff["n_origins"])})
+    return pd.DataFrame(rows, columns=cols)

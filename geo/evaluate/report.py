@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.evaluate.backtest import CURVE_X, BacktestResult
+from geo.evaluate.backtest import CURVE_X, BacktestResult, best_baselines
 
 __all__ = ["MIN_EVENTS", "few_events_warning", "summary_lines", "write_charts"]
 
@@ -65,6 +65,11 @@ def summary_lines(summary: pd.DataFrame, result: BacktestResult, *, reference: s
             of = wins["n_origins"].to_numpy(dtype=float)
             tail = f"  {won[0]:.0f}/{of[0]:.0f}" if len(wins) else "  (reference)"
             add(f"  {method:<20}" + "".join(f"{c:>20}" for c in cells) + tail)
+    for _, b in best_baselines(summary, reference=reference).iterrows():
+        add(f"best baseline at {b['horizon_days']} days: {b['baseline']} (AUC "
+            f"{b['baseline_auc']:.3f}); {reference} minus it: {b['auc_diff']:+.3f} "
+            f"(paired 95% CI {b['ci_low']:+.3f} to {b['ci_high']:+.3f}, "
+            f"{b['n_origins']} origins)")
     if result.skipped:
         add(f"{len(result.skipped)} origin/horizon windows end after {result.data_end} "
                  "(the end of the record) and were not evaluated")

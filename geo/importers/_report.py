@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from geo import columns as C
+from geo._cells import csv_safe_all
 from geo.importers._places import DETAIL, DROP, NOTE, place_rows
 from geo.importers._places import OUTSIDE as OUTSIDE_ROWS
 
@@ -243,6 +244,61 @@ def _kept(values: Any, keep: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype="str" if values.dtype == object else values.dtype)
 
 
+def _incidents(df: dict[str, Any], keep: np.ndarray) -> pd.DataFrame:
+    """The rows kept, in the columns and types of the incidents file."""
+    incidents = pd.DataFrame({c: _kept(df[c], keep) if c in df else _empty(int(keep.sum()))
+                              for c in C.INCIDENT_COLUMNS})
+    incidents[C.GEO_PRECISION] = incidents[C.GEO_PRECISION].astype("int64")
+    for c in (C.LAT, C.LON):
+        incidents[c] = incidents[c].round(6)
+    return incidents
+
+
+def _would_not_build(df: dict[str, Any], keep: np.ndarray, incidents: pd.DataFrame,
+                     boundaries: gpd.GeoDataFrame | None) -> bool:
+    """Read the rows to be written exactly as ``build`` will (the same file, the same reader)
+    and mark every row it would reject as not written, with build's reason; whether any was.
+
+    The importers' own checks catch what they know of; this is the contract that makes every
+    row ``import`` writes build (a NaN latitude beside a longitude, an invisible character in an
+    id, a count of -5 or 1e308, a year-1 date …), whatever the source held.
+    """
+    import tempfile
+    import warnings
+
+    from geo._errors import InputWarning, ValidationError
+    from geo.io import read_incidents
+    from geo.io.incidents import DEFAULT_TYPES
+
+    if not len(incidents):
+        return False
+    types = tuple(dict.fromkeys([*DEFAULT_TYPES, *incidents[C.TYPE].astype(str).unique()]))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "incidents.csv"
+        _write_csv(incidents, path)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", InputWarning)
+                read_incidents(path, boundaries=boundaries, types=types)
+        except ValidationError as exc:
+            problems = exc.problems
+        else:
+            return False
+    positions = np.flatnonzero(keep)
+    detail = np.full(len(keep), "", dtype=object)
+    bad = np.zeros(len(keep), dtype=bool)
+    for problem in problems:
+        where = problem.location.removeprefix("row ")
+        if not where.isdigit() or not 2 <= int(where) < len(positions) + 2:
+            raise ValidationError(problems)  # not about a row: the written file itself
+        k = positions[int(where) - 2]
+        if not bad[k]:
+            bad[k] = True
+            detail[k] = f"{problem.field}: {problem.message}"
+    flag(df, bad, "would not build", detail)
+    return True
+
+
 def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np.ndarray,
            type_map: Mapping[str, str], category_label: str,
            boundaries: gpd.GeoDataFrame | None = None,
@@ -284,11 +340,10 @@ def finish(staged: Mapping[str, np.ndarray], *, rows: np.ndarray, source_ids: np
         _select_countries(df, countries)
     _duplicates(df)
     keep = df[DROP] == ""
-    incidents = pd.DataFrame({c: _kept(df[c], keep) if c in df else _empty(int(keep.sum()))
-                              for c in C.INCIDENT_COLUMNS})
-    incidents[C.GEO_PRECISION] = incidents[C.GEO_PRECISION].astype("int64")
-    for c in (C.LAT, C.LON):
-        incidents[c] = incidents[c].round(6)
+    incidents = _incidents(df, keep)
+    if _would_not_build(df, keep, incidents, boundaries):
+        keep = df[DROP] == ""
+        incidents = _incidents(df, keep)
     outside = keep & np.asarray(df.get(OUTSIDE_ROWS, np.zeros(len(keep), bool)), dtype=bool)
     per_country = pd.Series(df[C.COUNTRY][outside], dtype=object).value_counts()
     return ImportResult(incidents, _report_frame(df), tuple(m for m in messages if m),
@@ -303,13 +358,16 @@ def _table(frame: pd.DataFrame) -> Any:
         col = frame[c]
         if col.dtype.kind in "fi":
             arrays.append(pa.array(col.to_numpy(), from_pandas=True))
-        else:
-            arrays.append(pa.array(col.astype("str"), type=pa.string(), from_pandas=True))
+        else:  # formula-safe like build's writers (a spreadsheet opens both files)
+            texts = csv_safe_all(col.astype("str").tolist())
+            arrays.append(pa.array(texts, type=pa.string(), from_pandas=True))
     return pa.table(arrays, names=[str(c) for c in frame.columns])
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV with a plain header, quotes only where needed, empty cells for unknown numbers."""
+    """CSV with a plain header, quotes only where needed, empty cells for unknown numbers, and
+    every text cell a spreadsheet would run as a formula (also once a leading tab or no-break
+    space is stripped) given a leading ``'``, as build's writers do."""
     import pyarrow.csv as pacsv
 
     with open(path, "wb") as fh:

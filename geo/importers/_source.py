@@ -142,9 +142,8 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
     except pa.ArrowInvalid as exc:
         if "utf8" not in str(exc).lower() and "utf-8" not in str(exc).lower():
             raise _fail(path, f"not a readable CSV: {str(exc).strip().splitlines()[0]}") from None
-        data = data.decode("cp1252", errors="strict" if _is_cp1252(data) else "replace"
-                           ).encode("utf-8")
-        encoding = "cp1252 (Windows Latin-1)" + (f", {member} in the zip" if member else "")
+        data, encoding = _per_line(data)
+        encoding += f", {member} in the zip" if member else ""
         header = _header(data, path, "utf-8")
         try:
             table = _parse(data, header, [h for h in header if keys is None or _key(h) in keys])
@@ -163,6 +162,34 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
 
 def _key(name: str) -> str:
     return " ".join(name.replace("_", " ").casefold().split())
+
+
+def _per_line(data: bytes) -> tuple[bytes, str]:
+    """``data`` as UTF-8 when it is not valid UTF-8: cp1252 (Windows Latin-1), or, for a file
+    that mixes the two (rows pasted from two sources), each line in the encoding it is valid
+    in, said in the label, so that neither half becomes mojibake.
+
+    >>> _per_line("Kasaï\\n".encode("cp1252") + "Kasaï\\n".encode("utf-8"))[1]
+    'mixed: 1 line UTF-8, 1 line cp1252 (Windows Latin-1); each line read in its own'
+    """
+    lines = data.split(b"\n")
+    out, utf8, latin = [], 0, 0
+    for line in lines:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            latin += 1
+            out.append(line.decode("cp1252", errors="replace").encode("utf-8"))
+            continue
+        utf8 += not line.isascii()
+        out.append(line)
+    if not utf8:
+        label = "cp1252 (Windows Latin-1)"
+    else:
+        label = (f"mixed: {utf8} line{'s' if utf8 > 1 else ''} UTF-8, {latin} "
+                 f"line{'s' if latin > 1 else ''} cp1252 (Windows Latin-1); each line read in "
+                 "its own")
+    return b"\n".join(out), label
 
 
 def _is_cp1252(data: bytes) -> bool:

@@ -114,6 +114,16 @@ def _check_tables(tables: dict[str, dict[str, str]], where: str,
         if key not in _COLUMN_KEYS:
             problems.append(Problem(where, "[columns]", key, "not a routerisk incident column"
                                     + _close(key, _COLUMN_KEYS)))
+    by_source: dict[str, list[str]] = {}
+    for key, source in tables["columns"].items():
+        by_source.setdefault(source.strip().casefold(), []).append(key)
+    for keys in by_source.values():
+        # one source column can feed one field (notes and source_name may share free text,
+        # but lat/lon, dates or ids read from the same cell are a slip of the pen)
+        if len(keys) > 1 and not set(keys) <= {C.NOTES, C.SOURCE_NAME, C.PLACE}:
+            problems.append(Problem(where, "[columns]", keys[1], f"reads the same source column "
+                                    f"{tables['columns'][keys[1]]!r} as {keys[0]!r}; give each "
+                                    "field its own column"))
     order = tables["dates"].get("order")
     if order is not None and order not in ("dmy", "mdy"):
         problems.append(Problem(where, "[dates]", "order", f"{order!r} is not 'dmy' or 'mdy'"))

@@ -70,7 +70,7 @@ def _check_header(header: Sequence[str], col: _Collector) -> None:
             similar = [h for h in header if h.strip().casefold() == name]
             hint = f" (found {similar[0]!r}: column names are lower case)" if similar else ""
             col.add("-", name, "required column is missing" + hint)
-    known = set(C.INCIDENT_COLUMNS)
+    known = set(C.INCIDENT_COLUMNS) | set(C.REVIEW_COLUMNS)
     for name in header:
         if name in known or name.strip().casefold() in (C.INCIDENT_ID, C.DATE, C.TYPE):
             continue

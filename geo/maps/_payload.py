@@ -67,7 +67,8 @@ _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 METHOD = (
     "Each corridor segment is coloured by its risk density: incidents weighted by type, people "
-    "affected, source quality, distance and age, per 100 km of corridor, in fixed bands."
+    "affected, source quality, distance and age, per 100 km of corridor, in bands the legend "
+    "explains."
 )
 
 
@@ -323,23 +324,25 @@ def _top_list(value: Any) -> list[Mapping[str, Any]]:
     return list(value)
 
 
-def _flat_top(values: Any) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+def _flat_top(values: Any) -> tuple[np.ndarray, np.ndarray, list[Any], list[str]]:
     """The top contributors of every segment as flat columns: the segment's position, the
-    incident id and the share, in order."""
-    rows = [(k, item.get(C.INCIDENT_ID, ""), item.get("share"))
+    incident id, the share and how precisely its place is known, in order."""
+    rows = [(k, item.get(C.INCIDENT_ID, ""), item.get("share"), item.get("precision", ""))
             for k, value in enumerate(values) for item in _top_list(value)]
     if not rows:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), []
-    pos, iids, shares = zip(*rows, strict=True)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), [], []
+    pos, iids, shares, precision = zip(*rows, strict=True)
     return (np.asarray(pos, dtype=np.int64), _texts(pd.Series(iids, dtype=object)),
-            list(shares))
+            list(shares), [_text(x) for x in precision])
 
 
-def _top(flat: tuple[np.ndarray, np.ndarray, list[Any]], order: np.ndarray,
+def _top(flat: tuple[np.ndarray, np.ndarray, list[Any], list[str]], order: np.ndarray,
          incident_index: Mapping[str, int]) -> list[list[Any]]:
-    """``[[ref, share], ...]`` per segment (in ``order``): ref -1 for the border baseline, the
-    incident's position in the page's incident table, or its id when not embedded."""
-    pos, iids, shares = flat
+    """``[[ref, share, precision], ...]`` per segment (in ``order``): ref -1 for the border
+    baseline, the incident's position in the page's incident table, or its id when not
+    embedded; precision ``point``, ``near``, ``province``, ``country`` (``baseline``, or empty
+    when the scores do not say)."""
+    pos, iids, shares, precision = flat
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     seg = rank[pos]
@@ -353,14 +356,18 @@ def _top(flat: tuple[np.ndarray, np.ndarray, list[Any]], order: np.ndarray,
     ref[iids == BASELINE_ID] = -1
     share = np.array(_nums(pd.to_numeric(pd.Series(shares, dtype=object), errors="coerce"), 4),
                      dtype=object)
-    pairs = np.stack([ref, share], axis=1)[by].tolist() if len(by) else []
+    rows = np.stack([ref, share], axis=1)[by].tolist() if len(by) else []
+    words = np.asarray(precision, dtype=object)[by].tolist() if len(by) else []
+    # the precision travels only where the scores give it
+    pairs = [[*row, word] if word else row for row, word in zip(rows, words, strict=True)]
     bounds = np.searchsorted(seg[by], np.arange(len(order) + 1)).tolist()
     return [pairs[a:b] for a, b in pairwise(bounds)]
 
 
 def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
               timeline: pd.DataFrame | None, incident_index: Mapping[str, int],
-              names: Mapping[str, str], top_flat: tuple[np.ndarray, np.ndarray, list[Any]]
+              names: Mapping[str, str],
+              top_flat: tuple[np.ndarray, np.ndarray, list[Any], list[str]]
               ) -> dict[str, Any]:
     seg = segments.to_crs(4326) if segments.crs is not None else segments
     order = np.argsort(seg[C.SEGMENT_ID].astype(str).to_numpy(), kind="stable")
@@ -407,10 +414,24 @@ def _segments(segments: gpd.GeoDataFrame, strings: _Strings, steps: list[str],
         "border": flags.astype(int).tolist(),
         "outside": outside.astype(int).tolist(),
         "band": bands.tolist(),
+        # p_<H>d (null where not calibrated) and the share of the score from coarse incidents
+        **_forecast_fields(seg),
         "steps": per_step,
         "top": top,
         "coords": _lines(seg.geometry.to_numpy()),
     }
+
+
+def _forecast_fields(seg: pd.DataFrame) -> dict[str, Any]:
+    """``p`` (the first ``p_<H>d`` column), ``pDays`` (H) and ``coarse`` of the segments."""
+    out: dict[str, Any] = {}
+    probs = [c for c in seg.columns if re.fullmatch(r"p_[0-9]+d", str(c))]
+    if probs:
+        out["p"] = _nums(seg[probs[0]], 3)
+        out["pDays"] = int(str(probs[0])[2:-1])
+    if C.COARSE_SHARE in seg:
+        out["coarse"] = _nums(seg[C.COARSE_SHARE], 2)
+    return out
 
 
 def _col(frame: pd.DataFrame, name: str, default: Any = None) -> pd.Series:
@@ -659,7 +680,7 @@ def band_scheme(model: Any) -> str:
 
     >>> from geo.risk import load_model
     >>> band_scheme(load_model())
-    'fixed'
+    'evidence'
     """
     return _text(getattr(model, "band_scheme", "") or "fixed")
 
@@ -683,16 +704,18 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
     Path rows (length and exposure of each least-risk / shortest path) come from the data.
     """
     ranges = band_ranges(model.band_thresholds)
+    notes = [str(x) for x in getattr(model, "band_notes", ())] or [""] * 5
     scheme = band_scheme(model)
     shown = range(len(types)) if present is None else sorted(set(present))
     return {
         "title": "Risk density",
         "unit": "weighted incidents per 100 km of corridor; band thresholds "
-                + ", ".join(_fmt(x) for x in model.band_thresholds)
+                + ", ".join(f"{float(x):.3g}" for x in model.band_thresholds)
                 + (" (fixed)" if scheme == "fixed" else f" (band scheme: {scheme})"),
         "scheme": scheme,
-        "bands": [{"colour": c, "label": str(lab), "range": r}
-                  for c, lab, r in zip(BAND_COLOURS, model.band_labels, ranges, strict=True)],
+        "bands": [{"colour": c, "label": str(lab), "range": r, "note": n}
+                  for c, lab, r, n in zip(BAND_COLOURS, model.band_labels, ranges, notes,
+                                          strict=True)],
         "outside": {"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL} if outside else None,
         "types": [dict(types[i]) for i in shown],
         "hatch": ["Incident known only to its province (hatched)",

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["EARTH_KM", "TIE_KM", "end_place_names", "end_places", "population"]
+__all__ = ["EARTH_KM", "TIE_KM", "end_place_names", "end_places", "place_lonlat", "population"]
 
 EARTH_KM = 6371.0088
 #: Places no further than this beyond the nearest one count as ties; the most populous wins
@@ -98,3 +98,15 @@ def end_places(lonlat: np.ndarray, *, max_km: float, tie_km: float = TIE_KM) -> 
 def population(index: int) -> int:
     """Population of the gazetteer place ``index`` (from :func:`end_places`)."""
     return int(_index()[2][index])
+
+
+def place_lonlat(index: int) -> tuple[float, float]:
+    """(lon, lat) of the gazetteer place ``index`` (from :func:`end_places`).
+
+    >>> k = end_places(np.array([[29.14, -3.40]]), max_km=25)[0]
+    >>> [round(v, 2) for v in place_lonlat(k)]
+    [29.14, -3.4]
+    """
+    x, y, z = _index()[0].xyz[index]
+    return (math.degrees(math.atan2(float(y), float(x))),
+            math.degrees(math.asin(max(-1.0, min(1.0, float(z))))))

@@ -139,7 +139,7 @@ def band_ranges(thresholds: Sequence[float]) -> list[str]:
     >>> band_ranges([0.1, 0.5, 1.5, 4.0])
     ['< 0.1', '0.1 – 0.5', '0.5 – 1.5', '1.5 – 4', '≥ 4']
     """
-    t = [f"{float(x):g}" for x in thresholds]
+    t = [f"{float(x):.3g}" for x in thresholds]  # evidence thresholds: 3 significant digits
     return [f"< {t[0]}", *(f"{lo} – {hi}" for lo, hi in pairwise(t)),
             f"≥ {t[-1]}"]
 

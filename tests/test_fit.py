@@ -1,0 +1,145 @@
+"""The fitted default model (geo.fit): no look-ahead, refusal on short history, the properties."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo import columns as C
+from geo import pipeline
+from geo._errors import ConfigError
+from geo._known import known_by
+from geo.evaluate.simulate import simulate_world
+from geo.fit import FitResult, fit_field, training_dates
+from geo.risk import RiskField, load_model
+
+START, END = date(2019, 1, 1), date(2022, 12, 31)
+AS_OF = date(2021, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> pipeline.Prepared:
+    folder = tmp_path_factory.mktemp("fitworld")
+    simulate_world(seed=3, start=START, end=END, events_per_year=250, n_hotspots=12).write(
+        folder)
+    return pipeline.prepare(layers=folder, as_of=END)
+
+
+def _field(p: pipeline.Prepared, incidents: pd.DataFrame) -> RiskField:
+    return RiskField(p.segments, incidents, model=p.model)
+
+
+def test_the_build_fits_on_enough_history_and_says_so(world):
+    assert world.fit is not None and world.fit.ok, world.fit
+    assert world.fit.n_windows == 45  # 2019-01-31 … 2022-09-30: every window closed by END
+    assert world.fit.describe().startswith("risk model: fitted on 45 month-end windows")
+    assert all(w >= 0 for w in (*world.fit.space, *world.fit.time, world.fit.background))
+    assert math.isclose(sum(world.fit.space), 1.0)
+    # the scored density is the fitted field's
+    fitted = world.field.density(world.as_of)
+    assert np.array_equal(world.scored[C.RISK_DENSITY].to_numpy(), fitted)
+
+
+def test_changing_incidents_after_the_as_of_date_changes_nothing(world):
+    """No look-ahead: incidents not known by the as-of date are moved, re-dated within the
+    future, duplicated or dropped; the fit and every density as of that date stay the same."""
+    inc = world.incidents
+    late = known_by(inc) > np.datetime64(AS_OF, "D")
+    assert 50 < late.sum() < len(inc) - 50
+    base = _field(world, inc)
+    fit = fit_field(base, AS_OF)
+    assert fit.ok
+    dens = base.with_fit(fit).density(AS_OF)
+
+    moved = inc.copy()
+    rows = np.flatnonzero(late)
+    geoms = moved.geometry.to_numpy().copy()
+    geoms[rows] = geoms[np.random.default_rng(0).permutation(rows)]
+    moved = moved.set_geometry(geoms)
+    moved[C.DATE] = moved[C.DATE].where(~late, moved[C.DATE] + pd.Timedelta(days=20))
+    variants = {"moved": moved, "dropped": inc[~late],
+                "doubled": pd.concat([inc, inc[late].assign(
+                    **{C.INCIDENT_ID: inc[late][C.INCIDENT_ID] + "-copy"})],
+                    ignore_index=True)}
+    for name, other in variants.items():
+        field = _field(world, other)
+        again = fit_field(field, AS_OF)
+        assert again == fit, name
+        assert again.log_likelihood == fit.log_likelihood, name
+        assert np.array_equal(field.with_fit(again).density(AS_OF), dens), name
+
+
+def test_targets_and_windows_end_by_the_as_of_date(world):
+    known = known_by(world.incidents)
+    dates = training_dates(known, AS_OF, 90, 36)
+    assert len(dates) == 30  # 2019-01-31 … 2021-06-30
+    assert dates[-1] + timedelta(days=90) <= AS_OF
+    assert all(d + timedelta(days=90) <= AS_OF for d in dates)
+
+
+def test_short_history_keeps_the_type_defaults_and_says_why():
+    p = pipeline.prepare()  # the bundled example: ten incidents
+    assert p.fit is not None and not p.fit.ok
+    assert "history too short to fit" in p.fit.reason
+    assert p.fit.describe().startswith("risk model: type defaults (history too short")
+    plain = RiskField(p.segments, p.incidents, model=p.model)
+    assert np.array_equal(p.scored[C.RISK_DENSITY].to_numpy(), plain.density(p.as_of))
+
+
+def test_with_fixed_weights_adding_an_incident_never_lowers_risk(world):
+    field = _field(world, world.incidents)
+    fit = fit_field(field, AS_OF)
+    before = field.with_fit(fit).density(AS_OF)
+    extra = world.incidents.iloc[[0]].assign(**{C.INCIDENT_ID: "extra"})
+    more = _field(world, pd.concat([world.incidents, extra], ignore_index=True))
+    after = more.with_fit(fit).density(AS_OF)
+    assert (after >= before - 1e-12).all() and (after > before).any()
+
+
+def test_fit_is_deterministic_and_row_order_free(world):
+    inc = world.incidents
+    a = fit_field(_field(world, inc), AS_OF)
+    shuffled = inc.sample(frac=1.0, random_state=1)
+    b = fit_field(_field(world, shuffled), AS_OF)
+    assert a.ok and b.ok
+    for x, y in zip((*a.space, *a.time, a.background), (*b.space, *b.time, b.background),
+                    strict=True):
+        assert math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def test_fit_section_is_checked_and_can_be_switched_off(tmp_path):
+    off = tmp_path / "off.toml"
+    off.write_text("[fit]\nbandwidths_km = []\nhalf_lives_days = []\n", encoding="utf-8")
+    model = load_model(off)
+    assert model.fit_bandwidths_km == ()
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fit]\nbandwidths_km = [10, -5]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bandwidths"):
+        load_model(bad)
+    half = tmp_path / "half.toml"
+    half.write_text("[fit]\nbandwidths_km = [10]\nhalf_lives_days = []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="both"):
+        load_model(half)
+
+
+def test_refused_fit_returns_the_field_unchanged(world):
+    field = _field(world, world.incidents)
+    refused = FitResult(False, "no", AS_OF)
+    assert field.with_fit(refused) is field
+    off = dataclasses.replace(world.model, fit_bandwidths_km=(), fit_half_lives_days=())
+    assert not fit_field(RiskField(world.segments, world.incidents, model=off), AS_OF).ok
+
+
+def test_a_job_too_large_to_fit_keeps_the_defaults_and_says_why(world, monkeypatch):
+    import geo.fit
+
+    field = _field(world, world.incidents)
+    monkeypatch.setattr(geo.fit, "MAX_PAIRS", field.n_pairs - 1)
+    fit = fit_field(field, AS_OF)
+    assert not fit.ok and "too large to fit" in fit.reason
+    assert field.with_fit(fit) is field

@@ -64,8 +64,7 @@ def build(
     public: bool = False,
     encoding: str | None = None,
     repair: bool = False,
-    country_column: str | None = None,
-    admin1_column: str | None = None,
+    country_column: str | None = None, admin1_column: str | None = None,
     strict: bool = False,
     min_count: int | None = None,
     id_key: PathLike | None = None,
@@ -98,12 +97,9 @@ def build(
     encoding
         Text encoding of a non-UTF-8 incidents CSV (e.g. ``"cp1252"``); default: UTF-8,
         with a clear error naming the first undecodable row.
-    repair
-        Repair invalid boundary polygons (each repair logged) instead of reporting them.
-    country_column, admin1_column
-        For a boundary file whose columns cannot be told apart: the column of ISO 3166 codes
-        (or country names) and the column of first-level unit names (see
-        :func:`geo.io.read_boundaries`).
+    repair, country_column, admin1_column
+        Repair invalid boundary polygons (each repair logged) instead of reporting them; the
+        boundary columns of countries and of unit names (see :func:`geo.io.read_boundaries`).
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in :attr:`Build.warnings`.
@@ -158,14 +154,13 @@ def build(
     if engine not in ("local", "dask"):
         raise UsageError(f"{engine!r} is not an engine; choose 'local' or 'dask'",
                          field="engine")
-    prepared = prepare(layers=_path(layers), boundaries=bounds,
-                       corridors=_path(corridors), incidents=_path(incidents),
-                       config=_path(config), as_of=_date(as_of, "as_of"), public=public,
-                       encoding=encoding, repair=repair, country_column=country_column,
-                       admin1_column=admin1_column, strict=strict, min_count=min_count,
-                       id_key=_path(id_key), write_id_map=write_id_map,
-                       today=_date(today, "today"), engine=engine, scheduler=scheduler,
-                       context_osm=_path(context_osm))
+    prepared = prepare(layers=_path(layers), boundaries=bounds, corridors=_path(corridors),
+                       incidents=_path(incidents), config=_path(config), public=public,
+                       as_of=_date(as_of, "as_of"), encoding=encoding, repair=repair,
+                       country_column=country_column, admin1_column=admin1_column,
+                       strict=strict, min_count=min_count, id_key=_path(id_key),
+                       write_id_map=write_id_map, today=_date(today, "today"), engine=engine,
+                       scheduler=scheduler, context_osm=_path(context_osm))
     return Build(prepared)
 
 

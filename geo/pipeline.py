@@ -209,8 +209,7 @@ def prepare(
     as_of: date | None = None,
     encoding: str | None = None,
     repair: bool = False,
-    country_column: str | None = None,
-    admin1_column: str | None = None,
+    country_column: str | None = None, admin1_column: str | None = None,
     strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
@@ -233,11 +232,9 @@ def prepare(
         Scoring date; default: the day by which every incident could be known.
     encoding
         Text encoding of a non-UTF-8 incidents CSV.
-    repair
-        Repair invalid boundary polygons (logged) instead of reporting them.
-    country_column, admin1_column
-        Boundary columns to use when a file's columns cannot be told apart (see
-        :func:`geo.io.read_boundaries`).
+    repair, country_column, admin1_column
+        Repair invalid boundary polygons (logged) instead of reporting them; the boundary
+        columns of countries and of unit names (see :func:`geo.io.read_boundaries`).
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in ``Prepared.warnings``.

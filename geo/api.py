@@ -63,8 +63,7 @@ def build(
     as_of: date | str | None = None,
     public: bool = False,
     encoding: str | None = None,
-    repair: bool = False,
-    country_column: str | None = None, admin1_column: str | None = None,
+    repair: bool = False, country_column: str | None = None, admin1_column: str | None = None,
     strict: bool = False,
     min_count: int | None = None,
     id_key: PathLike | None = None,
@@ -183,8 +182,7 @@ class Build:
         support calibration; :mod:`geo.forecast`), ``exposure``, ``coarse_share`` (share of
         the density from incidents known only to a province or a country) and
         ``top_incidents`` (a list of ``{"incident_id", "share", "precision"}``, precision
-        one of point, near, province, country, baseline; written as JSON text by every
-        writer).
+        one of point, near, province, country, baseline; JSON text in every writer).
     routes : pandas.DataFrame
         One row per corridor: length, exposure, ``p_<H>d`` (calibrated probability of at
         least one incident along it; empty when history cannot support calibration),

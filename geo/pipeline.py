@@ -208,8 +208,7 @@ def prepare(
     config: Path | None = None,
     as_of: date | None = None,
     encoding: str | None = None,
-    repair: bool = False,
-    country_column: str | None = None, admin1_column: str | None = None,
+    repair: bool = False, country_column: str | None = None, admin1_column: str | None = None,
     strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
@@ -230,11 +229,8 @@ def prepare(
         Risk model TOML (see :func:`geo.risk.load_model`).
     as_of
         Scoring date; default: the day by which every incident could be known.
-    encoding
-        Text encoding of a non-UTF-8 incidents CSV.
-    repair, country_column, admin1_column
-        Repair invalid boundary polygons (logged) instead of reporting them; the boundary
-        columns of countries and of unit names (see :func:`geo.io.read_boundaries`).
+    encoding, repair, country_column, admin1_column
+        A non-UTF-8 incidents CSV's encoding; boundary options of :func:`geo.io.read_boundaries`.
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in ``Prepared.warnings``.

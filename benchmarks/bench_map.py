@@ -5,7 +5,11 @@ monthly band timeline, two contributors per segment) are built and saved, then o
 Debian's headless Chromium several times. Measured with the Performance API
 (``performance.now()``), medians over the runs:
 
-* ``draw``  — from navigation start until the segment canvas is drawn (target ≤ 3 s);
+* ``draw``  — from navigation start until the segment canvas is drawn;
+* ``idle``  — from navigation start until the end of the last long task (> 50 ms, the
+  browser's Long Tasks API) before the page stays quiet for a second (target ≤ 3 s);
+* ``max task`` — the longest task while the map is panned, zoomed, stepped, hovered and
+  clicked (target ≤ 100 ms; 0 when no task reached 50 ms);
 * ``pan frame`` — the longest frame (``requestAnimationFrame`` interval) while the map is
   dragged with the mouse, and ``pan settle`` — the redraw after the drag ends;
 * ``zoom``  — a zoom in by one level until the next frame (the redraw included);
@@ -59,6 +63,40 @@ INTERACT = """async () => {
   return out;
 }"""
 
+# Installed before the page's own scripts: every long task (> 50 ms) the page runs.
+LONG_TASKS = """
+window.__long = [];
+new PerformanceObserver((list) => list.getEntries().forEach(
+  (e) => window.__long.push([e.startTime, e.duration]))).observe({type: "longtask",
+                                                                   buffered: true});
+"""
+
+# Until no long task for a second (at most 60 s): the end of the last one, else 0.
+IDLE = """async () => {
+  const quiet = () => { const l = window.__long; const last = l[l.length - 1];
+                        return last ? last[0] + last[1] : 0; };
+  const t0 = performance.now();
+  while (performance.now() - Math.max(quiet(), t0 - 1000) < 1000 &&
+         performance.now() - t0 < 60000) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return quiet();
+}"""
+
+# Hover and click a segment in view (the pointer's path to the popup).
+POINTER = """async () => {
+  const st = map_routerisk._rr, size = map_routerisk.getSize();
+  for (let s = 0; s < st.geom.n; s += 97) {
+    const p = st.segmentLayer.pointOf(s);
+    if (p.x > 350 && p.y > 150 && p.x < size.x - 350 && p.y < size.y - 150 &&
+        st.segmentLayer.segmentAt(p) >= 0) {
+      const r = map_routerisk.getContainer().getBoundingClientRect();
+      return [r.left + p.x, r.top + p.y];
+    }
+  }
+  return null;
+}"""
+
 FRAMES = """() => {
   window.__frames = [];
   let last = performance.now();
@@ -81,13 +119,15 @@ def one_run(browser: Any, url: str) -> dict[str, float]:
             r.abort()
 
     page.route("**/*", route)
+    page.add_init_script(LONG_TASKS)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url, wait_until="commit", timeout=300_000)
     draw = page.wait_for_function(
         "map_routerisk && map_routerisk._rr && map_routerisk.getContainer()"
         ".getAttribute('data-rr-drawn') && performance.now()",
         polling="raf", timeout=300_000).json_value()
-    page.wait_for_timeout(500)
+    idle = max(float(draw), float(page.evaluate(IDLE)))
+    t_interact = page.evaluate("performance.now()")
     # drag the map with the mouse; record every frame interval meanwhile
     page.evaluate(FRAMES)
     page.mouse.move(640, 400)
@@ -100,11 +140,29 @@ def one_run(browser: Any, url: str) -> dict[str, float]:
     end = page.evaluate("window.__dragEnd")
     frames = [d for t, d in page.evaluate("window.__frames.slice(1)") if t <= end]
     settle = page.evaluate("map_routerisk._rr.segmentLayer._drawMs")
+    t_zoom = page.evaluate("performance.now()")
     out = page.evaluate(INTERACT)
+    t_pointer = page.evaluate("performance.now()")
+    xy = page.evaluate(POINTER)
+    if xy is not None:
+        page.mouse.move(xy[0] - 30, xy[1] - 30)
+        page.mouse.move(*xy, steps=5)
+        page.mouse.click(*xy)
+        page.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_timeout(300)
+    long = page.evaluate("window.__long")
+    tasks = [d for t, d in long if t >= t_interact]
+    phases = {"pan": (t_interact, t_zoom), "zoom+step": (t_zoom, t_pointer),
+              "hover+click": (t_pointer, float("inf"))}
+    by_phase = {k: max([d for t, d in long if a <= t < b] or [0.0]) for k, (a, b) in
+                phases.items()}
+    print("  long tasks by phase (ms):", {k: round(v) for k, v in by_phase.items()},
+          file=sys.stderr)
     if errors or blocked:
         raise RuntimeError(f"page errors {errors} or requests {blocked[:3]}")
     page.close()
-    return {"draw": float(draw), "pan_frame": float(max(frames or [0.0])),
+    return {"draw": float(draw), "idle": idle, "max_task": float(max(tasks or [0.0])),
+            "pan_frame": float(max(frames or [0.0])),
             "pan_settle": float(settle), "zoom": float(out["zoom"]),
             "step": float(out["step"])}
 
@@ -145,15 +203,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    print("| segments | incidents | build_map s (CPU) | save s | HTML MB | draw ms "
-          "| pan frame ms | pan settle ms | zoom ms | slider step ms |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| segments | incidents | build_map s (CPU) | save s | HTML MB | draw ms | idle ms "
+          "| max task ms | pan frame ms | pan settle ms | zoom ms | slider step ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     folders = []
     for n in args.segments:
         r = bench(n, args.incidents, args.runs)
         print(f"| {r['segments']:,} | {r['incidents']:,} | {r['build_s']:.1f} "
               f"({r['build_cpu_s']:.1f}) | {r['save_s']:.1f} | {r['mb']:.1f} | {r['draw']:.0f} "
-              f"| {r['pan_frame']:.0f} | {r['pan_settle']:.0f} | {r['zoom']:.0f} "
+              f"| {r['idle']:.0f} | {r['max_task']:.0f} | {r['pan_frame']:.0f} "
+              f"| {r['pan_settle']:.0f} | {r['zoom']:.0f} "
               f"| {r['step']:.0f} |", flush=True)
         folders.append(f"{n:,} segments, folder mode: {r['folder']}")
     print("\n".join(folders))

@@ -28,7 +28,7 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 # docs/dev: the development log, for developers (shipped in the sdist, not in the HTML)
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "dev"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "dev", "screens"]
 templates_path: list[str] = []
 html_theme = "alabaster"
 html_static_path: list[str] = []

@@ -63,7 +63,7 @@ def build(
     as_of: date | str | None = None,
     public: bool = False,
     encoding: str | None = None,
-    repair: bool = False,
+    repair: bool = False, country_column: str | None = None, admin1_column: str | None = None,
     strict: bool = False,
     min_count: int | None = None,
     id_key: PathLike | None = None,
@@ -96,8 +96,9 @@ def build(
     encoding
         Text encoding of a non-UTF-8 incidents CSV (e.g. ``"cp1252"``); default: UTF-8,
         with a clear error naming the first undecodable row.
-    repair
-        Repair invalid boundary polygons (each repair logged) instead of reporting them.
+    repair, country_column, admin1_column
+        Repair invalid boundary polygons (each repair logged) instead of reporting them; the
+        boundary columns of countries and of unit names (see :func:`geo.io.read_boundaries`).
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in :attr:`Build.warnings`.
@@ -152,13 +153,13 @@ def build(
     if engine not in ("local", "dask"):
         raise UsageError(f"{engine!r} is not an engine; choose 'local' or 'dask'",
                          field="engine")
-    prepared = prepare(layers=_path(layers), boundaries=bounds,
-                       corridors=_path(corridors), incidents=_path(incidents),
-                       config=_path(config), as_of=_date(as_of, "as_of"), public=public,
-                       encoding=encoding, repair=repair, strict=strict, min_count=min_count,
-                       id_key=_path(id_key), write_id_map=write_id_map,
-                       today=_date(today, "today"), engine=engine, scheduler=scheduler,
-                       context_osm=_path(context_osm))
+    prepared = prepare(layers=_path(layers), boundaries=bounds, corridors=_path(corridors),
+                       incidents=_path(incidents), config=_path(config), public=public,
+                       as_of=_date(as_of, "as_of"), encoding=encoding, repair=repair,
+                       country_column=country_column, admin1_column=admin1_column,
+                       strict=strict, min_count=min_count, id_key=_path(id_key),
+                       write_id_map=write_id_map, today=_date(today, "today"), engine=engine,
+                       scheduler=scheduler, context_osm=_path(context_osm))
     return Build(prepared)
 
 
@@ -181,8 +182,7 @@ class Build:
         support calibration; :mod:`geo.forecast`), ``exposure``, ``coarse_share`` (share of
         the density from incidents known only to a province or a country) and
         ``top_incidents`` (a list of ``{"incident_id", "share", "precision"}``, precision
-        one of point, near, province, country, baseline; written as JSON text by every
-        writer).
+        one of point, near, province, country, baseline; JSON text in every writer).
     routes : pandas.DataFrame
         One row per corridor: length, exposure, ``p_<H>d`` (calibrated probability of at
         least one incident along it; empty when history cannot support calibration),

@@ -202,7 +202,7 @@ def prepare(
     config: Path | None = None,
     as_of: date | None = None,
     encoding: str | None = None,
-    repair: bool = False,
+    repair: bool = False, country_column: str | None = None, admin1_column: str | None = None,
     strict: bool = False,
     public: bool = False,
     min_count: int | None = None,
@@ -223,10 +223,8 @@ def prepare(
         Risk model TOML (see :func:`geo.model.config.load_model`).
     as_of
         Scoring date; default: the day by which every incident could be known.
-    encoding
-        Text encoding of a non-UTF-8 incidents CSV.
-    repair
-        Repair invalid boundary polygons (logged) instead of reporting them.
+    encoding, repair, country_column, admin1_column
+        A non-UTF-8 incidents CSV's encoding; boundary options of :func:`geo.io.read_boundaries`.
     strict
         Raise every warning (for example a corridor running outside every boundary polygon)
         as a problem instead of returning it in ``Prepared.warnings``.
@@ -283,7 +281,8 @@ def prepare(
         sources = ([paths["boundaries"]] if boundaries is None
                    or isinstance(boundaries, str | os.PathLike) else list(boundaries))
         with stage("reading boundaries and corridors"):
-            b = _collect(problems, read_boundaries, sources, repair=repair)
+            b = _collect(problems, read_boundaries, sources, repair=repair,
+                         country_column=country_column, admin1_column=admin1_column)
             c = _collect(problems, read_corridors, paths["corridors"])
         with stage("reading incidents"):
             i = _collect(problems, read_incidents, paths["incidents"], boundaries=b,
@@ -514,7 +513,7 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                 prepared.scored, prepared.incidents, prepared.boundaries, as_of=prepared.as_of,
                 model=prepared.model, timeline=prepared.timeline, sources=sources_of(
                     prepared.incidents), public=prepared.public, tiles=tuple(tiles),
-                title="Overland corridor risk",
+                title="Overland corridor risk", context_osm=prepared.context_osm,
             )
             save_map(m, tmp / f"{map_name}.html", folder=map_folder)
             write_embed_snippet(tmp / f"{map_name}.embed.html", map_file=f"{map_name}.html",

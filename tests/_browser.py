@@ -119,4 +119,8 @@ STROKE_OF = """(sid) => {
   return out;
 }"""
 
+# The colours of the canvas pixels across a segment (horizontal in the test data): from 7 px
+# above its middle to 7 px below.
+ACROSS = STROKE_OF.replace("getImageData(x - 1, y - 1, 3, 3)", "getImageData(x, y - 7, 1, 15)")
+
 SEGMENTS_DRAWN = """() => Number(map_routerisk.getContainer().getAttribute("data-rr-drawn"))"""

@@ -139,13 +139,45 @@ SOURCES = [{"name": "Test wire", "url": "https://example.org/"},
 
 MODEL = load_model()
 
+# The offline basemap's layers in the shape geo.maps.basemap.load_context returns: land north
+# of 0.8°S (sea south of it), the two countries of the boundary file and a neighbour outside it
+# (Nordland, CC), a river, a lake, two roads, a railway and places by size; Smallplace sits
+# beside Eastville and may show only from zoom 9.
+CONTEXT_PLACES = ["Westport", "Eastville", "Smallplace", "Northcity"]
+
+
+def context() -> dict[str, gpd.GeoDataFrame]:
+    """Fresh copies of the tiny basemap layers."""
+    def frame(columns: dict[str, list[Any]], geoms: list[Any]) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(columns, geometry=geoms, crs=4326)
+
+    return {
+        "land": frame({}, [shapely.box(-6, -0.8, 9, 5)]),
+        "countries": frame({"name": ["Aland", "Beeland", "Nordland"], "iso_a2": ["AA", "BB", "CC"]},
+                           [shapely.box(-1, -0.8, 2, 1), shapely.box(2, -0.8, 4, 1),
+                            shapely.box(-6, 1, 9, 5)]),
+        "coastline": frame({}, [shapely.LineString([(-6, -0.8), (9, -0.8)])]),
+        "rivers": frame({"name": ["Blue River"]},
+                        [shapely.LineString([(-0.5, 0.9), (1.5, 0.4), (3.5, 0.3)])]),
+        "lakes": frame({"name": ["Lake Test"]}, [shapely.box(3.0, -0.6, 3.6, -0.3)]),
+        "roads": frame({"kind": ["Major Highway", "Road"]},
+                       [shapely.LineString([(-1, 0.3), (4, 0.3)]),
+                        shapely.LineString([(1, -0.5), (1, 0.9)])]),
+        "railways": frame({}, [shapely.LineString([(-1, -0.3), (4, -0.3)])]),
+        "places": frame({"name": CONTEXT_PLACES, "population": [500_000, 100_000, 600, 300_000],
+                         "min_zoom": [3, 5, 9, 4], "capital": [True, False, False, False],
+                         "country": ["AA", "AA", "AA", "CC"]},
+                        [shapely.Point(0.2, 0.3), shapely.Point(1.7, 0.3),
+                         shapely.Point(1.76, 0.31), shapely.Point(1.0, 2.0)]),
+    }
+
 
 def map_inputs() -> dict[str, Any]:
     """Keyword arguments of ``build_map`` for the clean tiny map (fresh copies)."""
     return {"segments": SEGMENTS.copy(), "incidents": INCIDENTS.copy(),
             "boundaries": BOUNDARIES.copy(), "as_of": AS_OF, "model": MODEL,
             "timeline": TIMELINE.copy(), "paths": PATHS.copy(), "sources": list(SOURCES),
-            "title": "Tiny test map"}
+            "title": "Tiny test map", "context": context()}
 
 
 # ----------------------------------------------------------------------------- hostile data
@@ -188,7 +220,19 @@ def hostile() -> dict[str, Any]:
             "as_of": AS_OF, "model": model, "timeline": TIMELINE.copy(), "paths": PATHS.copy(),
             "sources": [{"name": IMG, "url": JS_URL}, {"name": TICK, "url": "https://ok.example/"},
                         {"name": QUOTES, "url": "data:text/html,x"}],
-            "title": "Title " + IMG + CLOSE + TEMPLATE + QUOTES}
+            "title": "Title " + IMG + CLOSE + TEMPLATE + QUOTES, "context": hostile_context()}
+
+
+def hostile_context() -> dict[str, gpd.GeoDataFrame]:
+    """The tiny basemap with a payload in every name the page shows."""
+    ctx = context()
+    ctx["places"]["name"] = [n + p for n, p in zip(CONTEXT_PLACES, (IMG, CLOSE, TICK, QUOTES),
+                                                   strict=True)]
+    ctx["countries"]["name"] = ["Aland" + TEMPLATE, "Beeland" + IMG, "Nordland" + CLOSE]
+    ctx["lakes"]["name"] = ["Lake" + QUOTES]
+    ctx["rivers"]["name"] = ["River" + SLASH]
+    ctx["roads"]["kind"] = [IMG, TICK]
+    return ctx
 
 
 def synthetic(n_segments: int, n_incidents: int, *, months: int = 36, seed: int = 0

@@ -118,20 +118,27 @@ def test_geoboundaries_adm0(tmp_path):
 
 
 def test_natural_earth_admin0_upper_case_with_iso_a2_eh(tmp_path):
-    """ISO_A2 is -99 for France and Norway; ISO_A2_EH (5.x) has the code; Somaliland has none."""
+    """ISO_A2 is -99 for France and Norway; ISO_A2_EH (5.x) has the code; Somaliland has none
+    and is taken as Somalia by its name (as ACLED and UCDP code its events), with a warning;
+    a unit with neither a code nor a known name is left out."""
     frame = {"featurecla": ["Admin-0 country"] * 3, "ADMIN": ["France", "Norway", "Somaliland"],
              "ADM0_A3": ["FRA", "NOR", "SOL"], "NAME": ["France", "Norway", "Somaliland"],
              "ISO_A2": ["-99", "-99", "-99"], "ISO_A2_EH": ["FR", "NO", "-99"],
              "ISO_A3": ["-99", "-99", "-99"]}
-    path = write(frame, [box(0, 43, 5, 50), box(5, 58, 10, 70), box(43, 8, 48, 11)],
-                 tmp_path / "ne_10m_admin_0_countries.shp")
-    left_out = (r"feature 3: country: Somaliland has no ISO 3166 country code "
-                r"\(ISO_A2 '-99', ADM0_A3 'SOL'\): left out")
-    with pytest.warns(InputWarning, match=left_out):
+    frame = {k: [*v, {"ADMIN": "Atlantis", "NAME": "Atlantis", "ADM0_A3": "ATL"}.get(k, v[0])]
+             for k, v in frame.items()}
+    frame["ISO_A2_EH"][-1] = "-99"
+    path = write(frame, [box(0, 43, 5, 50), box(5, 58, 10, 70), box(43, 8, 48, 11),
+                         box(-30, 0, -25, 5)], tmp_path / "ne_10m_admin_0_countries.shp")
+    by_name = (r"feature 3: country: ISO_A2_EH '-99', ADM0_A3 'SOL' is not an ISO 3166 code "
+               r"\(a disputed area\?\); taken as SO from its country name 'Somaliland'")
+    left_out = (r"feature 4: country: Atlantis has no ISO 3166 country code \(ISO_A2_EH '-99', "
+                r"ADM0_A3 'ATL'\) and no known country name: left out")
+    with pytest.warns(InputWarning, match=by_name), pytest.warns(InputWarning, match=left_out):
         out = read_boundaries(path)
-    assert out.attrs["read_as"] == ("Natural Earth admin-0: 2 units, 1 left out without a "
+    assert out.attrs["read_as"] == ("Natural Earth admin-0: 3 units, 1 left out without a "
                                     "country code")
-    assert list(out[C.COUNTRY]) == ["FR", "NO"]
+    assert list(out[C.COUNTRY]) == ["FR", "NO", "SO"]
 
 
 def test_natural_earth_admin0_lower_case_without_iso_a2_eh(tmp_path):
@@ -155,22 +162,25 @@ def test_natural_earth_admin1(tmp_path):
     assert list(out[C.ADMIN1_CODE]) == ["CD-NK", "CD-KS"]
 
 
-def test_every_missing_column_is_reported_at_once(tmp_path):
+def test_a_file_that_cannot_be_read_gets_one_line_naming_what_was_found_and_the_fix(tmp_path):
     gadm = write({"GID_0": ["COD"], "GID_1": ["COD.1_1"]}, [KIVU], tmp_path / "gadm.geojson")
     with pytest.raises(ValidationError) as info:
         read_boundaries(gadm)
-    assert [(p.field, p.message) for p in info.value.problems] == [
-        ("NAME_0", "required column of a GADM file is missing"),
-        ("NAME_1", "required column of a GADM file is missing")]
-    other = write({"prov": ["Nord-Kivu"], "nation": ["CD"]}, [KIVU], tmp_path / "other.geojson")
+    [problem] = info.value.problems
+    assert problem.field == "admin1"
+    assert problem.message.startswith(
+        "not a recognised boundary file: a GADM file of first-level units (codes in 'GID_1') "
+        "without their names (NAME_1) (columns: GID_0, GID_1); give --country-column COLUMN")
+    other = write({"prov": ["Nord-Kivu"], "nation": ["Congo-Kinshasa-ish"]}, [KIVU],
+                  tmp_path / "other.geojson")
     with pytest.raises(ValidationError) as info:
         read_boundaries(other)
-    problems = info.value.problems
-    assert [p.field for p in problems] == ["country", "admin1"]
-    for p in problems:
-        assert "not a recognised boundary file" in p.message
-        for name in ("GADM", "geoBoundaries", "Natural Earth"):
-            assert name in p.message
+    [problem] = info.value.problems
+    assert problem.field == "country"
+    assert "no column of ISO 3166 country codes or country names (columns: prov, nation)" in (
+        problem.message)
+    for name in ("--admin1-column", "GADM", "OCHA COD-AB", "geoBoundaries", "Natural Earth"):
+        assert name in problem.message
 
 
 def test_a_country_layer_and_a_province_layer_merge_into_one_coverage(tmp_path):

@@ -40,7 +40,8 @@ def test_bundled_build_outputs(built: Path) -> None:
     assert len(routes) == len(corridors["features"])
     bands = {f["properties"][C.RISK_BAND] for f in segments}
     assert bands <= {1, 2, 3, 4, 5} and len(bands) >= 3  # the map is not one flat colour
-    assert (built / "route_risk_map.html").stat().st_size < 2_000_000
+    # under 2 MB of map and data plus at most 3 MB of offline basemap (China and neighbours)
+    assert (built / "route_risk_map.html").stat().st_size < 5_000_000
 
 
 def test_bundled_map_in_chromium(built: Path) -> None:

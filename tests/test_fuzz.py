@@ -467,7 +467,9 @@ def _with_text(text: str) -> dict[str, Any]:
     inputs["model"] = dataclasses.replace(
         model, types={k: dataclasses.replace(t, label=t.label + text)
                       for k, t in model.types.items()})
-    inputs["sources"] = [{"name": f"x{text}", "url": "https://example.org/"}]
+    # a ';' separates outlets in a source name (geo.maps._payload.outlets): the panel then lists
+    # more entries, which is not the text changing the page's structure
+    inputs["sources"] = [{"name": f"x{text}".replace(";", ","), "url": "https://example.org/"}]
     inputs["title"] = f"Map {text}"
     return inputs
 

@@ -6,6 +6,7 @@ map file itself is recorded and aborted. Without Chromium these tests FAIL (CI i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from geo.maps._style import band_colour
 from geo.maps.interactive import build_map, save_map
 from tests import _mapdata as D
 from tests._browser import (
+    ACROSS,
     POINT_ON_SEGMENT,
     SEGMENTS_DRAWN,
     STROKE_OF,
@@ -243,6 +245,8 @@ def test_hostile_text_stays_text(open_map):
     assert injected["links"] == ["https://ok.example/"]
     body = page.locator("body").inner_text()
     assert "<img src=x onerror=alert(1)>" in body
+    labels = page.evaluate("[...document.querySelectorAll('.rr-label')].map((e) => e.textContent)")
+    assert "Westport" + D.IMG in labels and "Nordland" + D.CLOSE in labels  # basemap names
     assert s.dialogs == []
     assert s.errors == []
     assert s.requests == []
@@ -269,21 +273,33 @@ def test_online_tiles_are_requested_only_when_asked_for(open_map):
     assert s.page.evaluate(SEGMENTS_DRAWN) == len(D.SEGMENTS)
 
 
-def test_segments_outside_the_boundaries_are_grey_and_say_so(open_map):
+def test_segments_outside_the_boundaries_keep_their_band_colour_with_an_outline(open_map):
     seg = D.SEGMENTS.copy()
     seg[C.COVERAGE] = [C.COVERAGE_OUTSIDE if s.startswith("north") else C.COVERAGE_INSIDE
                        for s in seg[C.SEGMENT_ID]]
     s = open_map("outside", segments=seg)
     page = s.page
-    assert _style.OUTSIDE_COLOUR in page.evaluate(STROKE_OF, "north-002")
-    assert not set(page.evaluate(STROKE_OF, "north-002")) & set(_style.BAND_COLOURS)
-    assert "#bd0026" in page.evaluate(STROKE_OF, "eq-003")  # inside: band colour
-    assert "No boundary data" in page.locator(".rr-legend").inner_text()
+    for fast in (False, True):  # the stroked drawing and the pixel writer of large maps
+        page.evaluate(f"""() => {{ const l = map_routerisk._rr.segmentLayer;
+                                   l.fastVertices = {0 if fast else 60000}; l.redraw(); }}""")
+        across = page.evaluate(ACROSS, "north-002")  # band 4, outside
+        assert across[7] == "#f03b20", (fast, across)  # its band colour in the middle
+        assert _style.OUTSIDE_OUTLINE in across, (fast, across)  # inside a purple outline
+        assert _style.OUTSIDE_COLOUR not in across and _style.CASING_COLOUR not in across
+        inside = page.evaluate(ACROSS, "eq-003")  # band 5, inside: dark casing, no outline
+        assert inside[7] == "#bd0026" and _style.CASING_COLOUR in inside, (fast, inside)
+        assert _style.OUTSIDE_OUTLINE not in inside
+    legend = page.locator(".rr-legend .rr-outside-row")
+    assert "Outside the boundary data (band colour, purple outline)" in legend.inner_text()
+    assert page.evaluate("""() => getComputedStyle(
+        document.querySelector('.rr-outside-swatch')).borderTopColor""") == "rgb(123, 50, 148)"
+    assert "No boundary data" not in page.locator("body").inner_text()
     click_segment(s, "north-002")
     popup = page.locator(".leaflet-popup-content").last
     popup.wait_for()
-    assert "No boundary data: this segment lies outside every boundary polygon" in \
+    assert "Outside the boundary data: this segment lies outside every boundary polygon" in \
         popup.inner_text()
+    assert "Band 4 high" in popup.inner_text()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "map_outside_coverage.png"))
     assert s.errors == [] and s.requests == []
@@ -310,3 +326,113 @@ def test_very_many_incidents_are_counted_per_area_at_build_time(open_map):
         .reduce((a, e) => a + Number(e.textContent), 0)""")
     assert early < shown
     assert s.errors == [] and s.requests == [] and s.dialogs == []
+
+
+def test_panel_date_follows_the_slider(open_map):
+    s = open_map()
+    page = s.page
+    asof = page.locator(".rr-panel .rr-asof")
+    assert asof.inner_text() == "Risk as of 2020-06-30"
+    page.locator(".rr-slider input[type=range]").focus()
+    page.keyboard.press("Home")
+    assert asof.inner_text() == "Risk as of 2020-01-31 (explanations as of 2020-06-30)"
+    page.keyboard.press("ArrowRight")
+    assert asof.inner_text().startswith("Risk as of 2020-02-29 ")
+    page.keyboard.press("End")
+    assert asof.inner_text() == "Risk as of 2020-06-30"
+    assert s.errors == [] and s.requests == []
+
+
+SYMBOL_AT = """(iid) => {
+  const st = map_routerisk._rr, i = st.data.incidents.id.indexOf(iid);
+  const p = map_routerisk.latLngToContainerPoint(st.markers[i].getLatLng());
+  const r = map_routerisk.getContainer().getBoundingClientRect();
+  return [r.left + p.x, r.top + p.y];
+}"""
+
+
+def test_a_click_picks_the_nearest_feature_and_offers_the_others(open_map):
+    s = open_map()
+    page = s.page
+    x, y = page.evaluate(SYMBOL_AT, "a7")  # the border closure lies on segment eq-003
+    assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y)"
+                         ".closest('.leaflet-marker-icon')", [x + 5, y])
+    page.mouse.click(x + 5, y)  # on the line, 5 px from the symbol's centre, over its icon
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for()
+    assert popup.locator("h3").inner_text() == "Segment eq-003"
+    also = popup.locator(".rr-also button")
+    assert also.count() == 1 and "incident a7" in also.inner_text()
+    also.click()  # the other feature under the pointer, in the same popup
+    assert "Incident a7" in popup.inner_text()
+    assert "Segment eq-003" in popup.locator(".rr-also button").inner_text()
+    close_popups(s)
+    page.mouse.click(x, y)  # on the symbol's centre: the incident first, the segment offered
+    popup.wait_for()
+    assert "Incident a7" in popup.locator(".rr-id").inner_text()
+    assert "Segment eq-003" in popup.locator(".rr-also button").inner_text()
+    close_popups(s)
+    click_segment(s, "eq-001")  # nothing else near: no list
+    popup.wait_for()
+    assert popup.locator("h3").inner_text() == "Segment eq-001"
+    assert popup.locator(".rr-also").count() == 0
+    assert s.errors == [] and s.requests == []
+
+
+ACLED_SOURCES = ["Agence France Presse;Agence France Presse;Radio Okapi;Radio Okapi",
+                 "Radio Okapi", "Radio Okapi; Actualite.cd", "radio okapi",
+                 "Kivu Security Tracker;Radio Okapi;Agence France Presse"]
+
+# Every word of the popups' headers, labels and first column on one line (a word broken
+# across lines has two client rects).
+BROKEN_WORDS = """() => {
+  const out = [];
+  document.querySelectorAll(".leaflet-popup-content :is(th, h3, dt, .rr-share)")
+    .forEach((e) => {
+      const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        for (const m of n.data.matchAll(/\\S+/g)) {
+          const r = document.createRange();
+          r.setStart(n, m.index);
+          r.setEnd(n, m.index + m[0].length);
+          if (r.getClientRects().length > 1) { out.push(m[0]); }
+        }
+      }
+    });
+  return out;
+}"""
+
+
+def test_popups_have_no_empty_separators_or_broken_words_and_sources_once_each(open_map):
+    from geo._sources import sources_of
+
+    seg = D.SEGMENTS.copy()
+    last = seg[C.SEGMENT_ID] == "eq-004"  # outside coverage: no country, no province
+    seg[C.COVERAGE] = [C.COVERAGE_OUTSIDE if b else C.COVERAGE_INSIDE for b in last]
+    seg.loc[last, C.COUNTRY] = ""
+    seg.loc[last, C.ADMIN1] = ""
+    incidents = D.INCIDENTS.copy()
+    incidents[C.SOURCE_NAME] = [*ACLED_SOURCES, "", "Agence France Presse", ""]
+    s = open_map("acled", segments=seg, incidents=incidents,
+                 sources=sources_of(incidents))
+    page = s.page
+    for sid in ("eq-004", "eq-001", "eq-003"):
+        close_popups(s)
+        click_segment(s, sid)
+        popup = page.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        text = popup.inner_text()
+        assert f"Segment {sid}" in text
+        assert not re.search(r"·\s*·|^\s*·|·\s*$|\(\s*\)|,\s*,", text, re.M), text
+        assert page.evaluate(BROKEN_WORDS) == [], sid
+        assert page.evaluate("""() => [...document.querySelectorAll(
+            '.leaflet-popup-content th')].every((e) => e.scrollWidth <= e.clientWidth)""")
+    close_popups(s)
+    page.locator(".rr-symbol").first.click()
+    page.locator(".leaflet-popup-content").last.wait_for()
+    assert page.evaluate(BROKEN_WORDS) == []
+    items = page.locator(".rr-panel .rr-sources li").all_inner_texts()
+    assert items == ["Agence France Presse (3 incidents)", "Radio Okapi (5 incidents)",
+                     "Actualite.cd", "Kivu Security Tracker"]
+    assert page.locator(".rr-panel .rr-sources summary").inner_text() == "Sources (4)"
+    assert s.errors == [] and s.requests == []

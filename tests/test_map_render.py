@@ -14,6 +14,7 @@ import pytest
 
 from geo import columns as C
 from geo._errors import UsageError
+from geo.maps import _style
 from geo.maps._assets import inline_css, inline_js
 from geo.maps._payload import http_url
 from geo.maps.interactive import build_map, save_map
@@ -315,16 +316,20 @@ def test_same_inputs_same_bytes(tmp_path: Path):
 
 def test_inputs_are_not_mutated():
     kwargs = D.map_inputs()
-    before = {k: v.copy() for k, v in kwargs.items() if hasattr(v, "copy") and k != "sources"}
+    before = {k: v.copy() for k, v in kwargs.items()
+              if hasattr(v, "copy") and k not in ("sources", "context")}
+    context = {k: v.copy() for k, v in kwargs["context"].items()}
     build_map(**kwargs)
     for key, frame in before.items():
         assert frame.equals(kwargs[key]), key
+    for key, frame in context.items():
+        assert frame.equals(kwargs["context"][key]), key
 
 
 def test_hundred_segments_stay_small(tmp_path: Path):
     big = D.synthetic(100, 300, months=48)
     out = tmp_path / "m.html"
-    save_map(build_map(**big), out)
+    save_map(build_map(**big, basemap=False), out)
     size = out.stat().st_size
     assert size < 600_000, size  # ~230 kB of Leaflet, markercluster and our own code
     assert payload(out.read_text("utf-8"))["segments"]["id"][:2] == ["C0000-000", "C0000-001"]
@@ -371,7 +376,9 @@ def test_outside_segments_have_their_own_style_and_legend_row():
                        for s in seg[C.SEGMENT_ID]]
     page = render(segments=seg)
     legend = control_specs(page)["legend"]
-    assert legend["outside"]["label"].startswith("No boundary data")
+    assert legend["outside"]["label"].startswith("Outside the boundary data (band colour, "
+                                                 "purple outline)")
+    assert legend["outside"]["colour"] == _style.OUTSIDE_OUTLINE
     data = payload(page)
     flags = dict(zip(data["segments"]["id"], data["segments"]["outside"], strict=True))
     assert flags == {s: int(s.startswith("north")) for s in seg[C.SEGMENT_ID]}

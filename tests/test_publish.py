@@ -256,6 +256,22 @@ def _texts(out: Path) -> dict[str, str]:
     return texts
 
 
+_DATA = re.compile(r'(<script type="application/json" id="[^"]+">\n)(.*?)(\n</script>)', re.S)
+
+
+def _without_basemap(page: str) -> tuple[str, list[str]]:
+    """The map page with its basemap taken out of the data, and the basemap's names.
+
+    The basemap names every gazetteer place of the region, whatever the incidents (checked
+    by the caller): a town there is no incident's place.
+    """
+    found = _DATA.search(page)
+    assert found is not None
+    data = json.loads(found.group(2))
+    names = data.pop("basemap")["strings"]
+    return page[:found.start(2)] + json.dumps(data) + page[found.end(2):], names
+
+
 def _inflated(data: bytes) -> list[bytes]:
     """Every zlib stream inside a file (PDF FlateDecode streams, PNG text and data chunks)."""
     found = []
@@ -281,10 +297,17 @@ def _public_bytes(out: Path) -> dict[str, bytes]:
 
 def test_public_release_leaks_no_point_day_note_url_or_restricted_row(
         release: tuple[Path, pipeline.Prepared]) -> None:
+    from geo.maps._context import context_bounds, context_payload
+    from geo.maps.basemap import load_context
+
     out, _ = release
     texts = _texts(out)
     assert {"route_risk_map.html", "segments.geojson", "routes.csv", "incidents_fate.csv",
             "public_manifest.json", "route_risk_map.svg", "build_manifest.json"} <= set(texts)
+    page, names = _without_basemap(texts["route_risk_map.html"])
+    bounds = json.loads(_DATA.search(page).group(2))["bounds"]  # type: ignore[union-attr]
+    assert names == context_payload(load_context(context_bounds(bounds)))["strings"]
+    texts["route_risk_map.html"] = page
     for name, text in texts.items():
         for lat, lon in SECRET_POINTS:  # to 3 decimals (~100 m), not inside a longer number
             for value in (lat[:6], lon[:7]):

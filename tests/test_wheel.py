@@ -65,7 +65,7 @@ def test_wheel_holds_package_data_and_licences(wheel):
     names = set(zipfile.ZipFile(path).namelist())
     for name in datasets.FILES.values():
         assert f"geo/datasets/{name}" in names
-    assert {"geo/py.typed", "geo/data/risk_model.toml", "geo/maps/templates/routerisk.js",
+    assert {"geo/py.typed", "geo/data/risk_model.toml", "geo/maps/templates/js/core.js",
             "geo/maps/templates/routerisk.css", "geo/datasets/README.md",
             "geo/datasets/LICENSES/LGPL-3.0.txt",
             "geo/datasets/LICENSES/GeoNames-CC-BY-4.0.md"} <= names

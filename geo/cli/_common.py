@@ -22,7 +22,8 @@ from geo._errors import Problem, UsageError
 if TYPE_CHECKING:
     from geo.api import Build
 
-__all__ = ["FLAGS", "PROBLEMS_HELP", "add_input_arguments", "build_from_args", "flag",
+__all__ = ["FLAGS", "PROBLEMS_HELP", "add_boundary_column_arguments", "add_force_argument",
+           "add_input_arguments", "add_publish_arguments", "build_from_args", "flag",
            "iso_date_arg", "non_negative", "option_flag", "print_outside", "print_problems",
            "print_read_as", "routerisk_logging", "split_places"]
 
@@ -180,6 +181,7 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", help="text encoding of a non-UTF-8 incidents CSV")
     parser.add_argument("--repair", action="store_true",
                         help="repair invalid boundary polygons (logged) instead of failing")
+    add_boundary_column_arguments(parser)
     parser.add_argument("--strict", action="store_true",
                         help="treat warnings (such as a corridor running outside every "
                              "boundary polygon) as errors")
@@ -211,6 +213,22 @@ def add_force_argument(parser: argparse.ArgumentParser) -> None:
                              "and nothing in it changes")
 
 
+def add_boundary_column_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--country-column`` and ``--admin1-column``: which columns of a boundary file hold
+    the countries and the unit names, when its columns cannot be told apart.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_boundary_column_arguments(parser)
+    >>> parser.parse_args(["--admin1-column", "name_fr"]).admin1_column
+    'name_fr'
+    """
+    parser.add_argument("--country-column", dest="country_column", metavar="COLUMN",
+                        help="boundaries: the column of ISO 3166 codes or country names, "
+                             "when the file's columns cannot be told apart")
+    parser.add_argument("--admin1-column", dest="admin1_column", metavar="COLUMN",
+                        help="boundaries: the column of first-level unit names")
+
+
 def build_from_args(args: argparse.Namespace, *, public: bool = False) -> Build:
     """:func:`geo.build` with the parsed input arguments (and the build options a command
     adds: ``--min-count``, ``--id-key``, ``--write-id-map``, ``--engine``, ``--scheduler``,
@@ -220,7 +238,9 @@ def build_from_args(args: argparse.Namespace, *, public: bool = False) -> Build:
     return build(args.layers, boundaries=args.boundaries, corridors=args.corridors,
                  incidents=args.incidents, config=args.config, as_of=args.as_of,
                  public=public, encoding=args.encoding, repair=args.repair,
-                 strict=args.strict, min_count=getattr(args, "min_count", None),
+                 country_column=getattr(args, "country_column", None),
+                 admin1_column=getattr(args, "admin1_column", None), strict=args.strict,
+                 min_count=getattr(args, "min_count", None),
                  id_key=getattr(args, "id_key", None),
                  write_id_map=getattr(args, "write_id_map", False),
                  engine=getattr(args, "engine", "local"),

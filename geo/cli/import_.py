@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import InputWarning, UsageError
+from geo.cli._common import add_boundary_column_arguments
 
 __all__ = ["add_parser"]
 
@@ -46,20 +47,25 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--problems", type=Path, metavar="FILE",
                         help="write every problem to this CSV when the source cannot be read "
                              "(the terminal shows at most ~20 lines)")
+    add_boundary_column_arguments(parser)
     parser.set_defaults(func=run_import)
 
 
-def _boundaries(path: Path | None) -> Any:
+def _boundaries(path: Path | None, columns: dict[str, Any]) -> Any:
     if path is None:
         return None
     from geo.io import read_boundaries
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", InputWarning)
-        layer = read_boundaries(path)
+        layer = read_boundaries(path, **columns)
     for w in caught:
         print(f"warning: {w.message}")
     return layer
+
+
+def _columns(args: argparse.Namespace) -> dict[str, Any]:
+    return {"country_column": args.country_column, "admin1_column": args.admin1_column}
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
@@ -67,7 +73,7 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
         raise UsageError("import boundaries takes only SOURCE … and --out", field="--map")
     from geo.io.boundaries import import_boundaries
 
-    print(import_boundaries(list(args.sources), args.out))
+    print(import_boundaries(list(args.sources), args.out, **_columns(args)))
     return 0
 
 
@@ -99,7 +105,7 @@ def run_import(args: argparse.Namespace) -> int:
                                       extra=mapping.countries if mapping is not None else None)
         except ValueError as exc:
             raise UsageError(str(exc), field="--countries") from None
-    boundaries = _boundaries(args.boundaries)
+    boundaries = _boundaries(args.boundaries, _columns(args))
     result = import_file(args.format, args.sources[0], boundaries=boundaries, mapping=mapping,
                          countries=countries)
     incidents, report = write_import(result, args.out)

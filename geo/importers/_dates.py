@@ -30,7 +30,8 @@ _YEAR = re.compile(r"^(\d{4})(?:\.0)?$")
 _DMY_NAME = re.compile(r"^(\d{1,2})[ -]([A-Za-z]+)\.?[ -],?\s*(\d{2}|\d{4})$")
 _MDY_NAME = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$")
 _MONTH_NAME = re.compile(r"^([A-Za-z]+)\.?[ -](\d{4})$")
-_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})$")
+# 03/08/2016, 03.08.2016 and, as Excel re-saves ACLED exports, 31-12-19
+_SLASHED = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$")
 _YMD_SLASHED = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 _WEEKDAY = re.compile(r"^[A-Za-z]{3,9},\s*")
 _TIME = re.compile(r"\s*(?:-\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?$")
@@ -93,7 +94,7 @@ def _one(text: str) -> tuple[str, tuple[int, int, int] | None, tuple[int, int, i
     if (m := _MONTH_NAME.match(text)) and (mon := _MONTHS.get(m.group(1).lower())):
         return "month", (int(m.group(2)), mon, 1), None
     if m := _SLASHED.match(text):
-        a, b, y = int(m.group(1)), int(m.group(2)), _year(m.group(3))
+        a, b, y = int(m.group(1)), int(m.group(3)), _year(m.group(4))
         return "slashed", (y, b, a), (y, a, b)
     return "error", None, None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,22 @@ def _parse(data: bytes, header: tuple[str, ...], wanted: list[str]) -> pa.Table:
     )
 
 
+def _unzip(raw: bytes, path: Path) -> tuple[bytes, str]:
+    """The CSV inside a zip archive (UCDP serves ``ged191-csv.zip``), and its name."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir()
+                       and not i.filename.startswith("__MACOSX/")
+                       and i.filename.lower().endswith((".csv", ".txt"))]
+            if len(members) != 1:
+                names = ", ".join(i.filename for i in members[:5]) or "none"
+                raise _fail(path, f"a zip archive holding {len(members)} CSV files ({names}); "
+                                  "unzip it and import one CSV file")
+            return archive.read(members[0]), members[0].filename
+    except zipfile.BadZipFile as exc:
+        raise _fail(path, f"a damaged zip archive: {exc}") from None
+
+
 def _decode_label(data: bytes) -> tuple[bytes, str]:
     if data.startswith(_BOM):
         return data[len(_BOM):], "UTF-8 with BOM"
@@ -111,7 +128,12 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
         raise _fail(path, f"cannot read file: {exc.strerror or exc}") from None
     if not raw[:4096].strip() and not raw.strip():
         raise _fail(path, "file is empty")
+    member = ""
+    if raw.startswith(b"PK\x03\x04"):
+        raw, member = _unzip(raw, path)
     data, encoding = _decode_label(raw)
+    if member:
+        encoding = f"{encoding}, {member} in the zip"
     header = _header(data, path, "utf-8")
     keys = None if wanted is None else {_key(w) for w in wanted}
     cols = [h for h in header if keys is None or _key(h) in keys]
@@ -121,6 +143,7 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
         if "utf8" not in str(exc).lower() and "utf-8" not in str(exc).lower():
             raise _fail(path, f"not a readable CSV: {str(exc).strip().splitlines()[0]}") from None
         data, encoding = _per_line(data)
+        encoding += f", {member} in the zip" if member else ""
         header = _header(data, path, "utf-8")
         try:
             table = _parse(data, header, [h for h in header if keys is None or _key(h) in keys])

@@ -48,6 +48,7 @@ ACLED_TYPES: dict[str, str] = {
     "battle-no change of territory": "armed_clash",
     "battle-government regains territory": "armed_clash",
     "battle-non-state actor overtakes territory": "armed_clash",
+    "battle-non-state actors overtake territory": "armed_clash",  # 2016 Asia export's spelling
     "violence against civilians": "attack_on_civilians",
     "remote violence": "explosion_remote_violence",
     "riots/protests": "unrest",

@@ -36,13 +36,26 @@ def _read_vector(path: Path, col: _Collector, *, layer: str | None = None,
     """
     if not path.exists():
         col.fail("-", "-", "file not found")
-    if path.suffix.lower() in _VECTOR_SUFFIXES:
+    if _is_topojson(path):
+        gdf = _read_ogr(path, col, layer=layer, choose_layer=choose_layer, topojson=True)
+    elif path.suffix.lower() in _VECTOR_SUFFIXES:
         gdf = _read_geojson(path, col)
     else:
         gdf = _read_ogr(path, col, layer=layer, choose_layer=choose_layer)
     if not len(gdf):
         col.fail("-", "-", "the layer has no features")
     return gdf
+
+
+def _is_topojson(path: Path) -> bool:
+    """A TopoJSON file (``"type": "Topology"``), whatever its name ends with."""
+    if path.suffix.lower() == ".topojson":
+        return True
+    if path.suffix.lower() not in _VECTOR_SUFFIXES or not path.is_file():
+        return False
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    return re.search(rb'"type"\s*:\s*"Topology"', head) is not None
 
 
 def _pick_layer(source: str, col: _Collector, layer: str | None,
@@ -65,7 +78,10 @@ def _pick_layer(source: str, col: _Collector, layer: str | None,
 
 
 def _read_ogr(path: Path, col: _Collector, *, layer: str | None,
-              choose_layer: Callable[[list[str]], str | None] | None) -> gpd.GeoDataFrame:
+              choose_layer: Callable[[list[str]], str | None] | None,
+              topojson: bool = False) -> gpd.GeoDataFrame:
+    """Read through pyogrio. TopoJSON has no CRS member: its coordinates are longitude and
+    latitude (the plausibility checks still catch projected ones)."""
     zipped = path.suffix.lower() == ".zip"
     source = f"/vsizip/{path.resolve()}" if zipped else str(path)
     try:
@@ -82,6 +98,8 @@ def _read_ogr(path: Path, col: _Collector, *, layer: str | None,
         gdf.attrs["layer"] = chosen
     for w in caught:
         col.warn("-", "-", f"while reading: {w.message}")
+    if gdf.crs is None and topojson:
+        gdf = gdf.set_crs(WGS84)
     if gdf.crs is None:
         col.add("-", "crs", "layer has no CRS (no .prj / undefined SRS); declare one, "
                             "e.g. EPSG:4326")

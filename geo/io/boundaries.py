@@ -1,8 +1,10 @@
 """Read first-level administrative units (boundaries), as published or in routerisk's layout.
 
 Recognised layouts (:mod:`geo.io._boundary_formats`): routerisk's own (``country``, ``admin1``,
-``admin1_code``), GADM 3.6 and 4.x levels 0 and 1, geoBoundaries ADM0/ADM1 and Natural Earth
-admin-0 and admin-1. Files: GeoJSON, shapefile (also zipped: ``.zip``, ``.shp.zip``),
+``admin1_code``), GADM 1.0–4.1 levels 0 and 1, OCHA COD-AB, geoBoundaries ADM0/ADM1, Natural
+Earth admin-0 and admin-1, and any polygon file with a column of ISO 3166 codes (or country
+names) and a column of unit names (``country_column`` / ``admin1_column`` name them when it
+cannot be told). Files: GeoJSON, TopoJSON, shapefile (also zipped: ``.zip``, ``.shp.zip``),
 GeoPackage (a file of several layers: the level-1 layer is taken, or name one as
 ``FILE.gpkg:LAYER``). Several files merge into one coverage (:mod:`geo.io._merge`).
 """
@@ -18,10 +20,11 @@ from typing import Any
 
 import geopandas as gpd
 import shapely
+import shapely.affinity
 
 from geo import columns as C
 from geo._errors import Problem, ValidationError
-from geo.io._boundary_formats import FORMATS_HINT, is_recognised_marker, recognise
+from geo.io._boundary_formats import recognise
 from geo.io._common import _CONTROL, _clean_column, _Collector
 from geo.io._merge import merge_boundaries
 from geo.io._vector import (
@@ -40,7 +43,8 @@ log = logging.getLogger(__name__)
 PathLike = str | os.PathLike[str]
 
 
-def read_boundaries(path: PathLike | Sequence[PathLike], *, repair: bool = False
+def read_boundaries(path: PathLike | Sequence[PathLike], *, repair: bool = False,
+                    country_column: str | None = None, admin1_column: str | None = None
                     ) -> gpd.GeoDataFrame:
     """Read first-level administrative units from one file or several.
 
@@ -55,6 +59,11 @@ def read_boundaries(path: PathLike | Sequence[PathLike], *, repair: bool = False
         errors; each repair is reported with an :class:`InputWarning` giving the reason and the
         old and new geodesic area. Published formats (GADM, geoBoundaries, Natural Earth) are
         always repaired this way.
+    country_column, admin1_column
+        The column of country codes (ISO 3166 alpha-2 or alpha-3) or country names, and the
+        column of first-level unit names, for a file whose columns cannot be told apart by
+        their content. With several files, each file that has the column uses it; a column no
+        file has is an error.
 
     Returns
     -------
@@ -73,21 +82,28 @@ def read_boundaries(path: PathLike | Sequence[PathLike], *, repair: bool = False
     'routerisk boundaries: 42 units'
     """
     sources = [path] if isinstance(path, str | os.PathLike) else list(path)
+    named = {"country_column": country_column, "admin1_column": admin1_column}
     if len(sources) == 1:
-        return _read_one(sources[0], repair=repair)
+        return _read_one(sources[0], repair=repair, strict_columns=True, **named)
     parts: list[gpd.GeoDataFrame] = []
     problems: list[Problem] = []
     for source in sources:
         try:
-            parts.append(_read_one(source, repair=repair))
+            parts.append(_read_one(source, repair=repair, strict_columns=False, **named))
         except ValidationError as exc:
             problems.extend(exc.problems)
+    for option, column in named.items():
+        if column is not None and not problems and not any(
+                column in p.attrs.get("columns_used", ()) for p in parts):
+            problems.append(Problem(", ".join(str(s) for s in sources), "-", option,
+                                    f"no boundary file has a column {column!r}"))
     if problems:
         raise ValidationError(problems)
     return merge_boundaries(parts, [str(s) for s in sources])
 
 
-def import_boundaries(sources: Sequence[Path], out: Path) -> str:
+def import_boundaries(sources: Sequence[Path], out: Path, *, country_column: str | None = None,
+                      admin1_column: str | None = None) -> str:
     """Read boundary files as published and write them as one canonical GeoJSON file.
 
     The file is written atomically (a temporary file beside ``out``, then a rename).
@@ -99,6 +115,8 @@ def import_boundaries(sources: Sequence[Path], out: Path) -> str:
         coverage.
     out
         The GeoJSON file to write (columns ``country``, ``admin1``, ``admin1_code``).
+    country_column, admin1_column
+        As for :func:`read_boundaries`.
 
     Returns
     -------
@@ -110,7 +128,8 @@ def import_boundaries(sources: Sequence[Path], out: Path) -> str:
     ValidationError
         Listing every problem of every source; nothing is written then.
     """
-    gdf = read_boundaries(list(sources))
+    gdf = read_boundaries(list(sources), country_column=country_column,
+                          admin1_column=admin1_column)
     out = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".geojson", dir=out.parent)
     os.close(fd)
@@ -144,13 +163,19 @@ def _layer_by_level(names: list[str]) -> str | None:
     return None
 
 
-def _read_one(source: PathLike, *, repair: bool) -> gpd.GeoDataFrame:
+def _read_one(source: PathLike, *, repair: bool, strict_columns: bool,
+              country_column: str | None, admin1_column: str | None) -> gpd.GeoDataFrame:
     path, layer = _split_layer(os.fspath(source))
     col = _Collector(os.fspath(source))
     gdf = _read_vector(path, col, layer=layer, choose_layer=_layer_by_level)
-    recognised = recognise(gdf, col)
-    if recognised is None and C.COUNTRY not in gdf.columns:
-        _report_missing(gdf, col)
+    names = {str(c) for c in gdf.columns} | {str(c).upper() for c in gdf.columns}
+    used = [c for c in (country_column, admin1_column) if c is not None
+            and (strict_columns or c in names or c.upper() in names)]
+    recognised = recognise(
+        gdf, col, country_column=country_column if country_column in used else None,
+        admin1_column=admin1_column if admin1_column in used else None)
+    if recognised is not None:
+        gdf = _wrap_antimeridian(gdf, col)
     _check_geometries(gdf, _POLYGONAL, col)
     wgs = _to_wgs84(gdf, col)
     col.raise_if_any()
@@ -169,21 +194,38 @@ def _read_one(source: PathLike, *, repair: bool) -> gpd.GeoDataFrame:
         recognised is not None and recognised.left_out) else ""
     out.attrs["read_as"] = f"{name}{where}: {n} unit{'s' if n != 1 else ''}{left}"
     out.attrs["format"] = "routerisk" if recognised is None else name
+    out.attrs["columns_used"] = tuple(used)
     return out
 
 
-def _report_missing(gdf: gpd.GeoDataFrame, col: _Collector) -> None:
-    """No ``country`` and no known layout: report every missing column with the hint."""
-    if is_recognised_marker(gdf.columns):
-        return  # the format's own missing columns are already reported
-    names = [str(c) for c in gdf.columns]
-    for field in (C.COUNTRY, C.ADMIN1):
-        if field in names:
+def _wrap_antimeridian(gdf: gpd.GeoDataFrame, col: _Collector) -> gpd.GeoDataFrame:
+    """Polygons of a published file that run past longitude ±180 (Natural Earth's Fiji to
+    -181.4, Russia to 180.00000000000006) have that part moved across the antimeridian."""
+    if gdf.crs is None or not gdf.crs.is_geographic:
+        return gdf
+    world = shapely.box(-180, -90, 180, 90)
+    geoms = list(gdf.geometry)
+    changed = False
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty or geom.geom_type not in _POLYGONAL:
             continue
-        similar = [n for n in names if n.strip().casefold() == field]
-        hint = (f"found {similar[0]!r}: column names are lower case" if similar else
-                f"not a recognised boundary file: {FORMATS_HINT}")
-        col.add("-", field, f"required column is missing ({hint})")
+        x0, _, x1, _ = geom.bounds
+        if (x0 >= -180 and x1 <= 180) or x0 < -360 or x1 > 360:
+            continue
+        parts = [shapely.intersection(geom, world)]
+        for shift, side in ((-360, shapely.box(180, -90, 540, 90)),
+                            (360, shapely.box(-540, -90, -180, 90))):
+            beyond = shapely.intersection(geom, side)
+            if not beyond.is_empty:
+                parts.append(shapely.affinity.translate(beyond, xoff=shift))
+        polys = [q for p in parts for q in shapely.get_parts(p) if q.geom_type == "Polygon"
+                 and q.area > 0]
+        geoms[i] = shapely.MultiPolygon(polys) if len(polys) > 1 else polys[0]
+        changed = True
+        col.warn(f"feature {gdf[C.ROW].iat[i]}", "geometry",
+                 f"runs to longitude {x0 if x0 < -180 else x1:.6g}: the part past ±180 is "
+                 "moved across the antimeridian")
+    return gdf.set_geometry(geoms, crs=gdf.crs) if changed else gdf
 
 
 def _canonical(frame: Any, geoms: list[Any], col: _Collector, *, repair: bool,

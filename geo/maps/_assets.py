@@ -1,8 +1,10 @@
 """JavaScript, CSS and templates inlined into the interactive map.
 
 Leaflet and Leaflet.markercluster come from the installed XStatic packages (pinned by the
-package versions, never fetched); our own small script, stylesheet and Jinja templates ship in
-``geo/maps/templates``. Files are read on first use, never on import.
+package versions, never fetched); our own stylesheet and Jinja templates ship in
+``geo/maps/templates``, and the map's script as modules by concern in
+``geo/maps/templates/js`` (:data:`JS_MODULES`), assembled here into one function scope at build
+time. Files are read on first use, never on import.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 from geo.maps._escape import script_safe, style_safe
 
-__all__ = ["inline_css", "inline_js", "template_text"]
+__all__ = ["JS_MODULES", "inline_css", "inline_js", "routerisk_js", "template_text"]
+
+#: The map's script modules in load order: each defines ``RR.<name>`` from the ones before it
+#: (``main`` defines ``RR.api``, the page's ``RouteRisk``). tests/js loads them the same way.
+JS_MODULES = ("core", "geometry", "raster", "segments", "labels", "basemap", "popups",
+              "incidents", "time", "legend", "panel", "controls", "layers", "main")
 
 # Leaflet's stylesheet points at images next to it; the layer-control icons are inlined as data
 # URIs and the default marker icon (never used: every marker is a div icon) is dropped, so the
@@ -59,6 +66,19 @@ def inline_css(*, leaflet: bool = True) -> str:
 
 
 @cache
+def routerisk_js() -> str:
+    """The map's own script: :data:`JS_MODULES` in order, inside one function that publishes
+    ``RR.api`` as ``window.RouteRisk``."""
+    parts = ["/* routerisk map (modules: geo/maps/templates/js) */",
+             "(function (global) {", '"use strict";', "var RR = {};"]
+    for name in JS_MODULES:
+        parts.append(f"/* --- {name}.js --- */")
+        parts.append(template_text(f"js/{name}.js"))
+    parts.append("global.RouteRisk = RR.api;\n}(window));")
+    return "\n".join(parts)
+
+
+@cache
 def inline_js(*, leaflet: bool = True) -> str:
     """Every script of the map, concatenated (Leaflet unless ``leaflet=False``, for a map that
     brings its own; markercluster; ours)."""
@@ -67,6 +87,6 @@ def inline_js(*, leaflet: bool = True) -> str:
         _read(Path(xs_leaflet.BASE_DIR) / "leaflet.js") if leaflet else "",
         f"/* Leaflet.markercluster {xs_cluster.VERSION} (MIT) */",
         _read(Path(xs_cluster.BASE_DIR) / "leaflet.markercluster.js"),
-        template_text("routerisk.js"),
+        routerisk_js(),
     ]
     return script_safe("\n".join(parts))

@@ -30,7 +30,6 @@ import pandas as pd
 import shapely
 
 from geo import columns as C
-from geo._sources import sources_of as sources_of  # its first address; lives in geo._sources
 from geo.maps._clusters import AGGREGATE_POINTS, CELL_PX, grid_levels
 from geo.maps._style import (
     BAND_COLOURS,
@@ -38,8 +37,8 @@ from geo.maps._style import (
     CASING_COLOUR,
     COUNTRY_BORDER_COLOUR,
     LAND_COLOUR,
-    OUTSIDE_COLOUR,
-    OUTSIDE_LABEL,
+    OUTSIDE_OUTLINE,
+    OUTSIDE_OUTLINE_LABEL,
     band_ranges,
     incident_symbol,
 )
@@ -53,6 +52,7 @@ __all__ = [
     "build_payload",
     "http_url",
     "legend_spec",
+    "outlets",
     "outside_mask",
     "panel_spec",
     "tile_specs",
@@ -657,7 +657,7 @@ def build_payload(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
         "bandLabels": [str(x) for x in model.band_labels],
         "style": {"casing": CASING_COLOUR, "border": BORDER_COLOUR,
                   "countryBorder": COUNTRY_BORDER_COLOUR, "land": LAND_COLOUR,
-                  "outside": OUTSIDE_COLOUR},
+                  "outline": OUTSIDE_OUTLINE},
         "types": types,
         "segments": segs,
         "incidents": inc,
@@ -700,7 +700,7 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
         Indexes into ``types`` of the types that occur in the data: only those are listed.
         Default: all.
     outside
-        Add the row of segments outside every boundary polygon ("no boundary data").
+        Add the row of segments outside every boundary polygon (band colour, outlined).
 
     Path rows (length and exposure of each least-risk / shortest path) come from the data.
     """
@@ -717,27 +717,36 @@ def legend_spec(model: ModelLike, *, types: Sequence[Mapping[str, Any]],
         "bands": [{"colour": c, "label": str(lab), "range": r, "note": n}
                   for c, lab, r, n in zip(BAND_COLOURS, model.band_labels, ranges, notes,
                                           strict=True)],
-        "outside": {"colour": OUTSIDE_COLOUR, "label": OUTSIDE_LABEL} if outside else None,
+        "outside": ({"colour": OUTSIDE_OUTLINE, "label": OUTSIDE_OUTLINE_LABEL}
+                    if outside else None),
         "types": [dict(types[i]) for i in shown],
         "hatch": ["Incident known only to its province (hatched)",
                   "Incident known only to its country (wide hatch)"],
     }
 
 
-def panel_spec(*, title: str, as_of: date, sources: Sequence[Mapping[str, str]],
+def panel_spec(*, title: str, as_of: date, sources: Sequence[Mapping[str, Any]],
                public: bool) -> dict[str, Any]:
-    """Title, date, method, sources and the publication mark of the info panel."""
-    seen: dict[tuple[str, str], None] = {}
+    """Title, date, method, sources and the publication mark of the info panel.
+
+    Sources are listed once per outlet (:func:`outlets`: ``"A;B"`` is two, ``"A"`` cited ten
+    times is one), with the number of incidents citing each when ``count`` is given.
+    """
+    merged: dict[str, dict[str, Any]] = {}
     for s in sources:
-        name, url = _text(s.get("name", "")), http_url(s.get("url", ""))
-        shown = name or _text(s.get("url", ""))
-        if shown:
-            seen[(shown, url)] = None
+        url = http_url(s.get("url", ""))
+        names = outlets(s.get("name", "")) or outlets(_text(s.get("url", "")).replace(";", " "))
+        for name in names:
+            entry = merged.setdefault(name.casefold(), {"name": name, "url": "", "count": 0})
+            entry["count"] += int(s.get("count", 0) or 0)
+            if not entry["url"] and len(names) == 1:
+                entry["url"] = url
     return {
         "title": title,
         "asOf": as_of.isoformat(),
         "method": METHOD,
-        "sources": [{"name": n, "url": u} for n, u in seen],
+        "sources": [{k: v for k, v in e.items() if k != "count" or v}
+                    for e in merged.values()],
         "mark": ("Public version: locations generalised to province, dates to month"
                  if public else "RESTRICTED — not for publication"),
         "public": public,
@@ -790,3 +799,22 @@ def tile_specs(names: Sequence[Any]) -> list[dict[str, Any]]:
             "subdomains": str(provider.get("subdomains", "abc")),
         })
     return out
+
+
+def outlets(name: Any) -> list[str]:
+    """The distinct outlets a source name lists (ACLED joins several with ``;``), in order.
+
+    Spaces are tidied and case is ignored when comparing; the first spelling is kept.
+
+    >>> outlets("Agence France Presse;Agence France Presse; Radio  Okapi;radio okapi")
+    ['Agence France Presse', 'Radio Okapi']
+    >>> outlets("")
+    []
+    """
+    seen: dict[str, str] = {}
+    for part in _text(name).split(";"):
+        tidy = " ".join(part.split())
+        if tidy:
+            seen.setdefault(tidy.casefold(), tidy)
+    return list(seen.values())
+

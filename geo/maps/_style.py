@@ -34,6 +34,8 @@ __all__ = [
     "OUTSIDE_COLOUR",
     "OUTSIDE_DASH",
     "OUTSIDE_LABEL",
+    "OUTSIDE_OUTLINE",
+    "OUTSIDE_OUTLINE_LABEL",
     "IncidentSymbol",
     "band_colour",
     "band_legend_labels",
@@ -62,6 +64,13 @@ OUTSIDE_COLOUR = "#8c8c8c"
 OUTSIDE_DASH = (2.0, 1.5)
 #: Legend text for them.
 OUTSIDE_LABEL = "No boundary data (outside every boundary polygon): not scored for coarse incidents"
+#: Interactive map: segments outside every boundary polygon keep their band colour inside a
+#: wide outline of this colour (purple: in no band scheme), so a band-5 segment never reads as
+#: "no data".
+OUTSIDE_OUTLINE = "#7b3294"
+#: Legend text of those segments in the interactive map.
+OUTSIDE_OUTLINE_LABEL = ("Outside the boundary data (band colour, purple outline): incidents "
+                         "known only to a province or country are not counted")
 #: Fill of the land covered by the boundaries layer.
 LAND_COLOUR = "#f3f1ec"
 #: Hatch of a first-level unit holding incidents known only to that unit (geo_precision 3).

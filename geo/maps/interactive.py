@@ -3,10 +3,12 @@
 :func:`build_map` returns a :class:`folium.Map` made of a few small components
 (:class:`InlineAssets`, :class:`RiskLayers`, :class:`Legend`, :class:`InfoPanel`,
 :class:`TimeSlider`, :class:`LayerSwitcher`). Each is a :class:`branca.element.MacroElement`
-whose Jinja template passes its values through ``|tojson``; the drawing is done by
-``templates/routerisk.js``, which puts every data string on the page with ``textContent``.
-Leaflet and Leaflet.markercluster are inlined from the installed XStatic packages, so the page
-makes no request at all unless the user picks an online basemap (``tiles``).
+whose Jinja template passes its values through ``|tojson``; the drawing is done by the
+modules of ``templates/js`` (assembled by :mod:`geo.maps._assets`), which put every data
+string on the page with ``textContent``.
+Leaflet and Leaflet.markercluster are inlined from the installed XStatic packages and the
+basemap (land, countries, water, roads, place names) travels in the page's data, so the page
+makes no request at all unless the user picks online tiles (``tiles``).
 
 :func:`save_map` writes the page; the same inputs give the same bytes.
 """
@@ -34,6 +36,7 @@ from folium.template import Template
 from geo._errors import UsageError
 from geo.maps._assets import inline_css, inline_js
 from geo.maps._clusters import AGGREGATE_POINTS
+from geo.maps._context import context_bounds, context_payload
 from geo.maps._escape import json_for_html
 from geo.maps._payload import (
     ModelLike,
@@ -70,7 +73,7 @@ LAYER_NAMES = {
     "boundaries": "Country and province boundaries",
 }
 DISPLAY_TOLERANCE_DEG = 0.02
-PLAIN_BASEMAP = "Plain background (offline)"
+PLAIN_BASEMAP = "Offline basemap (land, water, roads, names)"
 #: Above this many MB of data, :func:`save_map` writes folder mode unless told otherwise.
 FOLDER_MODE_MB = 50
 #: Characters of JSON text per data file in folder mode (8 MB: each file stays easy to copy,
@@ -278,6 +281,9 @@ def build_map(
     cluster_threshold: int = CLUSTER_THRESHOLD,
     aggregate_points: int = AGGREGATE_POINTS,
     collapsed_layers: bool = False,
+    basemap: bool = True,
+    context: Mapping[str, gpd.GeoDataFrame] | None = None,
+    context_osm: str | Path | None = None,
     m: folium.Map | None = None,
 ) -> folium.Map:
     """The interactive risk map of scored segments, incidents and boundaries.
@@ -319,6 +325,16 @@ def build_map(
         time instead of embedding one marker each (see :mod:`geo.maps._clusters`).
     collapsed_layers
         Show the layer control as an icon that expands on hover.
+    basemap
+        Draw the offline basemap under the risk layers: land and sea, every country with its
+        name, coastlines, rivers, lakes, roads, railways and place names placed by zoom
+        (the plain background, selectable against online ``tiles``). ``False``: a plain
+        colour only. Onto a map given as ``m`` too, as its offline base layer.
+    context
+        The basemap's layers (as :func:`geo.maps.basemap.load_context` returns them); default:
+        the package's basemap for the map's extent (see :func:`geo.maps._context.context_bounds`).
+    context_osm
+        An OSM extract (``.osm.pbf``) whose roads and place names are drawn too.
     m
         Draw onto this map (it keeps its own Leaflet, tiles, title and elements; the same
         layers, legend, panel and slider are added) instead of a new self-contained one.
@@ -350,6 +366,12 @@ def build_map(
                          timeline=timeline, paths=paths, public=public,
                          aggregate_points=aggregate_points)
     data["clusterThreshold"] = int(cluster_threshold)
+    if basemap:
+        if context is None:
+            from geo.maps.basemap import load_context
+
+            context = load_context(context_bounds(data["bounds"]), osm=context_osm)
+        data["basemap"] = context_payload(context)
     (s, w), (n, e) = data["bounds"]
     # folium's max_zoom goes to a tile layer; markercluster needs the map's own maxZoom
     own = m is None

@@ -118,7 +118,7 @@ def load_network(
     """Read an OSM extract and keep the ways of one network type.
 
     PBF extracts, and any extract when ``bbox`` is given, are read with pyosmium
-    (:mod:`geo._osm_extract`), keeping only the road and rail ways with a vertex in the box;
+    (:mod:`geo.osm.extract`), keeping only the road and rail ways with a vertex in the box;
     osmnx then builds the graph from those. OSM XML without a box is read by osmnx directly.
 
     Parameters

@@ -205,7 +205,7 @@ def test_the_readme_tree_names_real_rooms() -> None:
     readme = (GEO.parent / "README.md").read_text(encoding="utf-8")
     block = readme.split("### Where things live", 1)[1].split("```text", 1)[1].split("```", 1)[0]
     named = set()
-    for line in (x for x in block.splitlines() if x.startswith("  ")):
+    for line in (x for x in block.splitlines() if re.match(r"  \S", x)):  # not continuations
         head = re.split(r"\s{2,}", line.strip(), maxsplit=1)[0]
         named |= {n.strip() for n in head.split(",") if n.strip()}
     paths = {n.rstrip("/") for n in named if n.endswith((".py", "/"))}

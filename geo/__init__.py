@@ -18,12 +18,12 @@ Suspicious but valid input warns with :class:`InputWarning`. A keyword that does
 Python's own :class:`TypeError`, at the call.
 
 The modules, importable one by one: :mod:`geo.io` (read and validate layers),
-:mod:`geo.segment` (cut corridors), :mod:`geo.model` (score segments), :mod:`geo.forecast`
-(calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.calibration`), :mod:`geo.summaries`
-(route summaries), :mod:`geo.compare` (changes between dates), :mod:`geo.paths` (least-risk
-paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and static maps), :mod:`geo.publish`
-(public builds), :func:`extract` (incidents proposed from news texts, for review),
-:mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
+:mod:`geo.segment` (cut corridors), :mod:`geo.model` (score segments; :mod:`geo.model.forecast`:
+calibrated ``p_<H>d`` and evidence bands, fitted by :mod:`geo.model.calibration`),
+:mod:`geo.summaries` (route summaries), :mod:`geo.compare` (changes between dates),
+:mod:`geo.paths` (least-risk paths), :mod:`geo.export` (files), :mod:`geo.maps` (HTML and
+static maps), :mod:`geo.publish` (public builds), :func:`extract` (incidents proposed from news
+texts, for review), :mod:`geo.pipeline` (the whole build), :mod:`geo.datasets` (the bundled
 example), :mod:`geo.settings` (defaults).
 
 Importing ``geo`` is cheap: the error classes are loaded at once, everything else (geopandas,

@@ -28,9 +28,9 @@ from geo._arguments import path_of as _path
 from geo._errors import Problem, UsageError
 from geo._json import JsonList
 from geo._results import Comparison, PathsResult
-from geo.fit import FitResult
-from geo.forecast import Forecast
 from geo.model.config import RiskModel
+from geo.model.fit import FitResult
+from geo.model.forecast import Forecast
 from geo.pipeline import (
     STATIC_FORMATS,
     Prepared,
@@ -179,7 +179,7 @@ class Build:
         (``"inside"`` or ``"outside"`` every boundary polygon), ``risk_density`` (weighted
         incidents per 100 km), ``risk_band`` (1–5), ``p_<H>d`` (calibrated probability of at
         least one incident on the segment in the next H days, NaN when history cannot
-        support calibration; :mod:`geo.forecast`), ``exposure``, ``coarse_share`` (share of
+        support calibration; :mod:`geo.model.forecast`), ``exposure``, ``coarse_share`` (share of
         the density from incidents known only to a province or a country) and
         ``top_incidents`` (a list of ``{"incident_id", "share", "precision"}``, precision
         one of point, near, province, country, baseline; JSON text in every writer).
@@ -206,7 +206,7 @@ class Build:
         Whether the incidents were generalised for publication.
     warnings : list of geo._errors.Problem
         Suspicious but valid input (for example swapped lat/lon), one line each.
-    forecast : geo.forecast.Forecast or None
+    forecast : geo.model.forecast.Forecast or None
         The calibration of ``p_<H>d`` (or why there is none) and the evidence bands' history.
 
     Examples

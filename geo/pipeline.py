@@ -33,13 +33,13 @@ from geo._progress import stage
 from geo._sources import sources_of
 from geo.engine import risk_field
 from geo.export import STATIC_FORMATS, atomic_output, write_csv, write_geojson
-from geo.fit import FitResult, fit_field
-from geo.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.io import read_boundaries, read_corridors, read_incidents
 from geo.io.incidents import split_coverage
 from geo.model.config import RiskModel, load_model
 from geo.model.fate import incident_fate, outside_fate
 from geo.model.field import RiskField
+from geo.model.fit import FitResult, fit_field
+from geo.model.forecast import Forecast, apply_forecast, prepare_forecast
 from geo.model.known import known_by
 from geo.model.scores import band_timeline, month_ends, score_segments
 from geo.segment import coverage_problems, segment_corridors
@@ -121,9 +121,9 @@ class Prepared:
         Incidents outside every boundary polygon: kept (fate ``outside_coverage``), never
         scored or drawn (empty in a public build, which gives only their count).
     forecast
-        The calibration of ``p_<H>d`` and the evidence bands (:mod:`geo.forecast`).
+        The calibration of ``p_<H>d`` and the evidence bands (:mod:`geo.model.forecast`).
     fit
-        The fitted model (:mod:`geo.fit`), or why the type parameters apply.
+        The fitted model (:mod:`geo.model.fit`), or why the type parameters apply.
     context_osm
         An OpenStreetMap extract whose roads and place names the maps add to their basemap.
 
@@ -328,7 +328,7 @@ def prepare(
     with stage(f"finding incident × segment pairs ({engine} engine)"):
         fld = risk_field(segments, i, model=model, engine=engine, scheduler=scheduler)
     with stage("fitting the model on the history"):
-        # the fitted default model (geo.fit) when the history before as_of allows, else the
+        # the fitted default model (geo.model.fit) when the history before as_of allows, else the
         # type parameters; the build summary says which
         fit = fit_field(fld, as_of)
         fld = fld.with_fit(fit)

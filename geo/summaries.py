@@ -162,7 +162,7 @@ def summarise_corridors(scored: gpd.GeoDataFrame, *, top_n: int = 5) -> pd.DataF
     ``exposure`` is the integral of risk density along the corridor (Σ density × km / 100), and
     ``exposure_index = 1 − exp(−exposure)``: a 0–1 rescaling of exposure for ranking, *not* a
     probability (``interception_index``, its former name, holds the same values for one
-    release). Where the segments carry ``p_<H>d`` (calibrated, :mod:`geo.forecast`), the route
+    release). Where the segments carry ``p_<H>d`` (calibrated, :mod:`geo.model.forecast`), the route
     gets ``p_<H>d = 1 − Π(1 − p)`` over its segments: the probability of at least one incident
     along it, treating segments as independent (:func:`any_incident`). Shares in
     ``top_incidents`` are of the corridor's exposure, from each segment's top contributors (a

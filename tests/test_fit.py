@@ -136,10 +136,10 @@ def test_refused_fit_returns_the_field_unchanged(world):
 
 
 def test_a_job_too_large_to_fit_keeps_the_defaults_and_says_why(world, monkeypatch):
-    import geo.fit
+    import geo.model.fit
 
     field = _field(world, world.incidents)
-    monkeypatch.setattr(geo.fit, "MAX_PAIRS", field.n_pairs - 1)
+    monkeypatch.setattr(geo.model.fit, "MAX_PAIRS", field.n_pairs - 1)
     fit = fit_field(field, AS_OF)
     assert not fit.ok and "too large to fit" in fit.reason
     assert field.with_fit(fit) is field

@@ -28,10 +28,10 @@ import shapely
 from geo import columns as C
 from geo._errors import UsageError
 from geo.evaluate import metrics as M
-from geo.fit import FitResult, fit_field
 from geo.io import study_crs
 from geo.model.config import IncidentType, RiskModel
 from geo.model.field import RiskField
+from geo.model.fit import FitResult, fit_field
 from geo.model.known import known_by, period_end_of_start
 
 __all__ = ["DEFAULT_BASELINES", "METRICS", "BacktestResult", "Scorer", "backtest", "best_baselines",
@@ -92,7 +92,7 @@ class Scorer:
 
 class ModelScorer(Scorer):
     """The risk model: one :class:`RiskField` for all origins; at each origin the fitted model
-    (:mod:`geo.fit`) is fitted again on the history before it (its fits kept in ``fits``)."""
+    (:mod:`geo.model.fit`) is fitted again on the history before it (its fits kept in ``fits``)."""
 
     def __init__(self, name: str, segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
                  model: RiskModel):

@@ -1,7 +1,7 @@
 """Out-of-sample calibration of ``p_<H>d`` in a backtest: reliability table and ECE.
 
 At each backtest origin *T* the calibration is fitted exactly as a build as of *T* would fit it
-(:func:`geo.calibration.fit_calibration` with the model's ``[forecast]`` rule), on the earlier
+(:func:`geo.model.calibration.fit_calibration` with the model's ``[forecast]`` rule), on the earlier
 backtest origins *T'* whose windows (*T'*, *T'* + H] closed by *T*, counting only the incidents
 known by *T*; it then predicts every segment at *T*, and the prediction is compared with what
 happened in (*T*, *T* + H]. The backtest's origins serve as the calibration windows (a build
@@ -23,14 +23,14 @@ import numpy as np
 import pandas as pd
 
 from geo import columns as C
-from geo._windows import place_incidents
-from geo.calibration import (
+from geo.model.calibration import (
     ForecastSettings,
     expected_calibration_error,
     fit_calibration,
     reliability,
 )
 from geo.model.known import known_by
+from geo.model.windows import place_incidents
 
 __all__ = ["Calibrated", "calibrated_predictions", "calibration_report", "ece_interval",
            "plot_reliability", "reliability_rows"]
@@ -145,7 +145,7 @@ def ece_interval(cal: Calibrated, *, n_boot: int = 500, seed: int = 0
 
 
 def reliability_rows(results: dict[tuple[str, int], Calibrated]) -> pd.DataFrame:
-    """``reliability.csv``: method, horizon and the :func:`geo.calibration.reliability` table.
+    """``reliability.csv``: method, horizon and the :func:`geo.model.calibration.reliability` table.
 
     Parameters
     ----------

@@ -83,7 +83,7 @@ def scaled_model(model: RiskModel, half_life: float, bandwidth: float) -> RiskMo
     types = {n: replace(t, half_life_days=t.half_life_days * half_life,
                         bandwidth_km=t.bandwidth_km * bandwidth) for n, t in model.types.items()}
     # tune chooses the type parameters, which apply when the history is too short to fit
-    # (geo.fit): the candidates are scored without the fit
+    # (geo.model.fit): the candidates are scored without the fit
     return replace(model, types=types, fit_bandwidths_km=(), fit_half_lives_days=())
 
 

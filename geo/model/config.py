@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._errors import ConfigError
-from geo.calibration import ForecastSettings
+from geo.model.calibration import ForecastSettings
 from geo.model.config_file import band_scheme, read_config
 from geo.model.looks import _type_looks
 
@@ -75,7 +75,7 @@ class RiskModel:
         Baseline exposure of each international crossing and its reach.
     band_scheme
         Name of the band scheme: ``"evidence"`` (thresholds chosen by the build, see
-        :mod:`geo.forecast`), ``"fixed"``, a preset's name or ``"custom"``.
+        :mod:`geo.model.forecast`), ``"fixed"``, a preset's name or ``"custom"``.
     band_notes
         What each band meant historically (set by an evidence build; empty otherwise).
     evidence_km_shares
@@ -87,7 +87,7 @@ class RiskModel:
         network an incident may lie to reach it (network distance only).
     fit_bandwidths_km, fit_half_lives_days, fit_horizon_days, fit_capture_km, fit_min_windows, \
 fit_min_events, fit_max_windows
-        The fitted default model (:mod:`geo.fit`): its scales (empty: no fitting, the type
+        The fitted default model (:mod:`geo.model.fit`): its scales (empty: no fitting, the type
         parameters apply), the horizon and capture distance of its targets, the history it
         needs, and the latest month-end windows it uses.
     source

@@ -226,7 +226,7 @@ def band_scheme(data: Mapping[str, Any], origin: Mapping[tuple[str, ...], str],
     """Name and thresholds of the band scheme.
 
     ``[bands] scheme`` names it: ``evidence`` (thresholds chosen at build time from the data,
-    :mod:`geo.forecast`; the ``thresholds`` returned are then only the fallback), ``fixed``
+    :mod:`geo.model.forecast`; the ``thresholds`` returned are then only the fallback), ``fixed``
     (the ``thresholds`` of ``[bands]``) or one of ``[band_presets]``. The older key ``preset``
     and a file's own ``thresholds`` still choose a fixed scheme when set after ``scheme``
     (a later file, or the same file without ``scheme``); a file that sets thresholds itself gets

@@ -267,7 +267,7 @@ class RiskField:
         self._points: tuple[np.ndarray, np.ndarray, np.ndarray, _Edges] | None = None
         self._decay: tuple[np.ndarray, np.ndarray] | None = None  # fitted (weights, half-lives)
         self._cache: dict[str, Any] = {}
-        self.fit: Any = None  # the geo.fit.FitResult applied (with_fit), else None
+        self.fit: Any = None  # the geo.model.fit.FitResult applied (with_fit), else None
         self._pairs(incidents, gprec, crs, seg_m)
         if model.kernel_distance == "network":
             self._network_kernel(incidents, gprec, crs, seg_m)
@@ -542,7 +542,7 @@ class RiskField:
         age = self.age_days(as_of)
         if self._decay is None:
             factor = np.power(0.5, age / self.half_life)
-        else:  # the fitted mixture of decays (geo.fit); an infinite half-life never decays
+        else:  # the fitted mixture of decays (geo.model.fit); an infinite half-life never decays
             weights, halves = self._decay
             factor = np.zeros(len(age))
             for w, h in zip(weights.tolist(), halves.tolist(), strict=True):
@@ -586,7 +586,7 @@ class RiskField:
         Returns
         -------
         numpy.ndarray
-            Segment index per incident, -1 for none (see :func:`geo.fit.placed_segment`).
+            Segment index per incident, -1 for none (see :func:`geo.model.fit.placed_segment`).
 
         Examples
         --------
@@ -595,7 +595,7 @@ class RiskField:
         >>> len(p.field.placed(10.0)) == len(p.incidents)
         True
         """
-        from geo.fit import placed_segment
+        from geo.model.fit import placed_segment
 
         key = f"placed {capture_km!r}"
         if key not in self._cache:
@@ -607,7 +607,7 @@ class RiskField:
 
         Returns
         -------
-        geo.fit.Terms
+        geo.model.fit.Terms
             Incident (index in the whole table) and segment of each pair, and its kernel share
             at each of the model's ``fit_bandwidths_km``.
 
@@ -619,7 +619,7 @@ class RiskField:
         >>> t.share.shape[1] == len(p.model.fit_bandwidths_km)
         True
         """
-        from geo.fit import Terms, term_pairs
+        from geo.model.fit import Terms, term_pairs
 
         if "terms" not in self._cache:
             bands = self.model.fit_bandwidths_km
@@ -637,7 +637,7 @@ class RiskField:
         return self._cache["terms"]
 
     def with_fit(self, fit: Any) -> RiskField:
-        """This field with the fitted model (:func:`geo.fit.fit_field`) in place of the type
+        """This field with the fitted model (:func:`geo.model.fit.fit_field`) in place of the type
         parameters: every incident of a scored type counts 1, its kernel is the fitted mixture
         of bandwidths times the fitted mixture of decays, and the fitted background replaces the
         border-crossing baseline.
@@ -645,7 +645,7 @@ class RiskField:
         Parameters
         ----------
         fit
-            A :class:`geo.fit.FitResult` of this field.
+            A :class:`geo.model.fit.FitResult` of this field.
 
         Returns
         -------
@@ -655,7 +655,7 @@ class RiskField:
 
         Examples
         --------
-        >>> from geo.fit import fit_field
+        >>> from geo.model.fit import fit_field
         >>> from geo.pipeline import prepare
         >>> p = prepare()  # the bundled example: too little history to fit
         >>> p.field.with_fit(fit_field(p.field, p.as_of)) is p.field

@@ -2,7 +2,7 @@
 
 The backtest's rule: a point incident (geo_precision 1–2) counts on its nearest segment within
 the capture distance; a window (origin, origin + H] holds the incidents whose whole date period
-falls in it. Used by :mod:`geo.forecast` (a build) and :mod:`geo.evaluate.reliability`.
+falls in it. Used by :mod:`geo.model.forecast` (a build) and :mod:`geo.evaluate.reliability`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import numpy as np
 import shapely
 
 from geo import columns as C
-from geo.calibration import ForecastSettings
 from geo.io import study_crs
+from geo.model.calibration import ForecastSettings
 from geo.model.known import period_end_of_start
 
 __all__ = ["calibration_origins", "place_incidents", "window_hits"]

@@ -46,9 +46,11 @@ __all__ = [
 #: The bundled file is package data (``geo.datasets``) so that it travels in the wheel.
 OUTPUT = Path(__file__).resolve().parent.parent / "geo" / "datasets" / "corridors.geojson"
 
-SEED_000 = "000_2fa5def07456aeec.txt"  # unbylined 2004 report quoting aid groups
-SEED_002 = "002_962b85ca1c3c3d00.txt"  # 2024 report on the Fangchenggang bust
-BOTH = f"{SEED_000}; {SEED_002}"
+SEED_000 = ("Unbylined news report quoting aid groups (Helping Hands Korea; Life Funds for North "
+            "Korean Refugees), early August 2004")
+SEED_002 = ("Jang Seiul, \"Busting of a smuggling ring in Guangxi Province blocks commonly used "
+            "North Korean escape routes\", online report, September 2024")
+BOTH = f"{SEED_000} | {SEED_002}"
 
 # key -> (GeoNames name, ISO country, GeoNames admin1 code). The admin1 code settles duplicate
 # names; where one admin1 still holds two cities of that name, PREFER_LARGEST says so.

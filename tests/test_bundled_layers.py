@@ -95,10 +95,17 @@ def test_corridor_schema(corridors: gpd.GeoDataFrame) -> None:
     assert set(corridors[C.ROUTE]) == ROUTE_FAMILIES
 
 
-def test_corridor_sources_are_seed_files(corridors: gpd.GeoDataFrame) -> None:
+def test_corridor_sources_cite_the_reports(corridors: gpd.GeoDataFrame) -> None:
+    """Each corridor cites one or both reports by byline or description, headline and date,
+    never by the name of a text copy no reader can open."""
+    reports = {"Unbylined news report quoting aid groups (Helping Hands Korea; Life Funds for "
+               "North Korean Refugees), early August 2004",
+               'Jang Seiul, "Busting of a smuggling ring in Guangxi Province blocks commonly used '
+               'North Korean escape routes", online report, September 2024'}
     for source in corridors[C.SOURCE]:
-        parts = source.split("; ")
-        assert set(parts) <= set(SEEDS), source
+        parts = source.split(" | ")
+        assert set(parts) <= reports, source
+        assert not any(s in source for s in SEEDS) and ".txt" not in source, source
 
 
 def test_corridor_geometry(corridors: gpd.GeoDataFrame) -> None:

@@ -31,7 +31,7 @@ from geo.evaluate import metrics as M
 from geo.io import study_crs
 from geo.model.config import IncidentType, RiskModel
 from geo.model.field import RiskField
-from geo.model.fit import FitResult, fit_field
+from geo.model.fit import FitResult, fit_field, placed_segment
 from geo.model.known import known_by, period_end_of_start
 
 __all__ = ["DEFAULT_BASELINES", "METRICS", "BacktestResult", "Scorer", "backtest", "best_baselines",
@@ -192,18 +192,8 @@ def _future_targets(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     """(start, period end, nearest segment or -1) of every incident."""
     start = incidents[C.DATE].to_numpy(dtype="datetime64[D]")
     end = period_end_of_start(incidents)
-    target = np.full(len(incidents), -1)
-    ok = (incidents[C.GEO_PRECISION].to_numpy(dtype=int) <= 2) & incidents.geometry.notna() \
-        .to_numpy()
-    idx = np.flatnonzero(ok)
-    if len(idx) and len(segments):
-        crs = study_crs(segments)
-        seg = segments.geometry.to_crs(crs).values
-        pts = incidents.geometry.iloc[idx].to_crs(crs).values
-        q_pt, q_seg = shapely.STRtree(seg).query_nearest(pts, max_distance=capture_km * 1000.0,
-                                                         all_matches=False)
-        target[idx[q_pt]] = q_seg
-    return start, end, target
+    # the nearest segment within the capture distance: one rule, in geo.model.fit
+    return start, end, placed_segment(segments, incidents, capture_km)
 
 
 def _expected(density: np.ndarray, length_km: np.ndarray, n_hat: float) -> np.ndarray:

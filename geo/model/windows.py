@@ -12,11 +12,10 @@ from datetime import date, timedelta
 
 import geopandas as gpd
 import numpy as np
-import shapely
 
 from geo import columns as C
-from geo.io import study_crs
 from geo.model.calibration import ForecastSettings
+from geo.model.fit import placed_segment
 from geo.model.known import period_end_of_start
 
 __all__ = ["calibration_origins", "place_incidents", "window_hits"]
@@ -50,18 +49,8 @@ def place_incidents(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     """
     start = incidents[C.DATE].to_numpy(dtype="datetime64[D]")
     end = period_end_of_start(incidents)
-    target = np.full(len(incidents), -1)
-    ok = (incidents[C.GEO_PRECISION].to_numpy(dtype=int) <= 2) & incidents.geometry.notna() \
-        .to_numpy()
-    idx = np.flatnonzero(ok)
-    if len(idx) and len(segments):
-        crs = study_crs(segments)
-        seg = segments.geometry.to_crs(crs).values
-        pts = incidents.geometry.iloc[idx].to_crs(crs).values
-        q_pt, q_seg = shapely.STRtree(seg).query_nearest(pts, max_distance=capture_km * 1000.0,
-                                                         all_matches=False)
-        target[idx[q_pt]] = q_seg
-    return start, end, target
+    # the nearest segment within the capture distance: one rule, in geo.model.fit
+    return start, end, placed_segment(segments, incidents, capture_km)
 
 
 def window_hits(placed: tuple[np.ndarray, np.ndarray, np.ndarray], known: np.ndarray,

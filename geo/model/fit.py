@@ -70,13 +70,13 @@ class FitResult:
         The scales of the terms.
     space, time
         Non-negative weights of the bandwidths and of the half-lives.
-    own_segment, coarse
-        Non-negative weights of the own-segment and the coarse terms (with ``space``, summing
-        to 1).
     background
         Density per 100 km on every segment.
     n_windows, n_events
         Month-end windows used and distinct later incidents in them.
+    own_segment, coarse
+        Non-negative weights of the own-segment and the coarse terms (with ``space``, summing
+        to 1).
     log_likelihood
         Poisson log-likelihood of the fit (without the constant log y! terms).
 

@@ -1,12 +1,15 @@
 """The notebooks run top to bottom on the bundled data, and are committed without outputs.
 
-Execution needs a Jupyter kernel named ``python3`` (ipykernel installs one into the
-environment's ``share/jupyter/kernels``; ``python -m ipykernel install --user`` adds it
-elsewhere).
+Execution runs a kernel of the interpreter running the tests: the test writes a ``python3``
+kernelspec for ``sys.executable`` into a temporary directory put first on ``JUPYTER_PATH``, so
+no kernel installed on the machine (a stale one under ``~/.local`` pointing at a deleted
+virtualenv, say) is used.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -46,6 +49,12 @@ def test_runs_top_to_bottom(path, tmp_path, monkeypatch):
     from nbclient import NotebookClient
 
     monkeypatch.setenv("ROUTERISK_FIGURES", str(tmp_path / "figures"))
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     nb = nbformat.read(path, as_version=4)
     # run from the repository root, so that the kernel imports this checkout's geo
     NotebookClient(nb, kernel_name="python3", timeout=600,

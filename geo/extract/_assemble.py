@@ -14,6 +14,7 @@ from geo.extract._cues import Cue, EventMention, casualty_count, find_events, ha
 from geo.extract._dates import DateMention, find_dates, publication_date
 from geo.extract._documents import Document
 from geo.extract._places import PlaceIndex, PlaceMention
+from geo.extract._roles import grievance, retype, without_grievances
 from geo.extract._sentences import Sentence, split_sentences
 from geo.extract._sources import dateline_source, sentence_source
 
@@ -108,15 +109,17 @@ def _context(doc: Document, index: PlaceIndex, sentences: Sequence[Sentence]
 def _escalate(rows: list[Proposal], text: str, escalation: Sequence[Escalation]) -> None:
     """A proposal of a type another type escalates becomes that type when the document holds
     one of its escalation cues (a protest the police dispersed is unrest)."""
+    folded = text.casefold()
     for target, sources, cues in escalation:
-        hits = [c for c in cues if c.key in text.casefold() and c.pattern.search(text)]
-        if not hits:
+        # "protested against the arrest of" does not escalate: that arrest is the grievance
+        word = next((m.group() for c in cues if c.key in folded
+                     for m in c.pattern.finditer(text) if not grievance(text, m.start())), None)
+        if word is None:
             continue
         for prop in rows:
             if prop.row["type"] in sources:
-                word = hits[0].pattern.search(text)
-                prop.row["why"] = (f"{prop.row['why']}; {prop.row['type']} -> {target}: the "
-                                   f"text says {word.group() if word else hits[0].phrase!r}")
+                prop.row["why"] = f"{prop.row['why']}; {prop.row['type']} -> {target}: the " \
+                                  f"text says {word!r}"
                 prop.row["type"] = target
 
 
@@ -134,7 +137,8 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
             continue
         dates = find_dates(sentence.text, pub)
         blocked = [(d.start, d.end) for d in dates]
-        events, _ = find_events(sentence.text, cues, blocked=blocked)
+        events, _ = find_events(sentence.text, cues, blocked=blocked, violent=_TOLL_TYPES)
+        events = retype(sentence.text, without_grievances(sentence.text, events))
         if not events:
             continue
         units = index.countries_and_units(sentence.text, context=countries)
@@ -210,7 +214,9 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
         "source_url": "", "source_date": _date_text(state.pub)[0] if state.pub else "",
         "source_quality": "", "notes": "", "visibility": "",
     }
-    why = [f"cue {sentence.text[event.start:event.end]!r} ({event.type}: {event.cue!r})"]
+    why = [f"cue {sentence.text[event.start:event.end]!r} ({event.type}: {event.cue!r})"
+           if not event.role else f"cue {sentence.text[event.start:event.end]!r} "
+           f"({event.cue!r}), {event.type}: {event.role}"]
     score = 0.45 + date_score
     candidates: tuple[tuple[str, float, float], ...] = ()
     if place is not None:

@@ -7,7 +7,9 @@ arrests, arrested), and ``...`` lets up to five words stand between two parts
 the longest match wins (``detention of brokers`` is a broker detention, not an arrest).
 
 A cue written ``~killed`` is weak: it counts only in a sentence where no other cue matches
-(``killed`` by an IED is an explosion, ``killed`` alone an attack).
+(``killed`` by an IED is an explosion, ``killed`` alone an attack); a weak cue of a violent
+type gives way only to a violent type's cue ("beat up residents, arresting 10": an attack and
+an arrest).
 
 A cue is not an event when the words just before it deny it (``no arrests were made``,
 ``denied detaining``) or make it a possibility (``could be detained``, ``face arrest``,
@@ -48,6 +50,7 @@ class EventMention:
     end: int
     count: int | None
     count_text: str
+    role: str = ""  # why the parties changed the cue's type (geo/extract/_roles.py)
 
 
 def _word(word: str) -> str:
@@ -168,8 +171,9 @@ def _count(sentence: str, start: int, end: int, blocked: Sequence[tuple[int, int
     if after and free(end + after.start("num"), end + after.end("num")):
         value = _value(after.group("num"))
         tail = sentence[end + after.end("num"):end + after.end("num") + 40]
-        if value is not None and re.match(_NOUNS[:-1] + r"|\s*$|\s*[,.;]|\s+and|\s+in|"
-                                          r"\s+on|\s+at)", tail, re.IGNORECASE):
+        if value is not None and re.match(_NOUNS[:-1] + r"|\s*$|\s*[,.;]|\s+and|\s+in|\s+on|"
+                                          r"\s+at|\s+of\s+(?:them|those|the))", tail,
+                                          re.IGNORECASE):
             return value, after.group().strip(" ,")
     inside = re.search(rf"\b{_NUM}{_NOUNS}", sentence[start:end], re.IGNORECASE)
     if inside:  # "detained 6 brokers" matched by "detain* ... broker*"
@@ -202,7 +206,8 @@ def casualty_count(sentence: str, blocked: Sequence[tuple[int, int]]) -> tuple[i
     return None, ""
 
 
-def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[int, int]] = ()
+def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[int, int]] = (),
+                violent: frozenset[str] = frozenset()
                 ) -> tuple[list[EventMention], list[str]]:
     """Events a sentence reports, and why other cues in it were not taken.
 
@@ -214,6 +219,11 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
         From :func:`compile_cues`.
     blocked
         Character spans (dates): their numbers are not counts, their words not cues.
+    violent
+        Types of violence: a weak cue of one of them is void only beside a strong cue of one
+        of them (``killed`` beside ``IED``), and stays an event of its own beside another
+        type's cue ("police beat up residents, arresting 10" is an attack and an arrest); a
+        weak cue of any other type is void beside any strong cue.
 
     Examples
     --------
@@ -234,8 +244,10 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     # a cue inside a date is a month ("march*" in "21 March 2020")
     found = [f for f in found if not any(s <= f[0] < e for s, e in blocked)]
-    strong = [f for f in found if not f[2].weak]
-    found = strong or found
+    strong_types = {f[2].type for f in found if not f[2].weak}
+    if strong_types:
+        voids = bool(strong_types & violent)
+        found = [f for f in found if not f[2].weak or (f[2].type in violent and not voids)]
     chosen: list[tuple[int, int, Cue]] = []
     for start, end, cue in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
         if all(end <= s or start >= e for s, e, _ in chosen):

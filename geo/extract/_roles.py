@@ -1,0 +1,181 @@
+"""Who did what to whom: the violent types of coded event data follow the actors, not the verb.
+
+Event datasets define their violent categories by the parties (ACLED: *Battles* are between
+two organised armed groups, *Violence against civilians* is an armed group against unarmed
+people, *Mob violence* is violence by an unorganised crowd; UCDP GED: state-based and
+non-state conflict against one-sided violence). A cue such as *killed* or *attacked* says only
+that violence happened; the words around it say between whom. Four rules, each named in a
+proposal's ``why``:
+
+* **armed target**: an attack on civilians whose target (the words after an active verb, or
+  before a passive one: "attacked a police post", "two soldiers were killed") is an armed party
+  is an armed clash;
+* **crowd actor**: an attack or clash done by an unorganised crowd ("residents beat up …",
+  "was lynched by villagers", "a mob attacked …") is unrest (ACLED *Mob violence*);
+* **direct fire**: shelling or explosives in a sentence that also tells of direct fire ("mortars
+  and small arms", "an exchange of fire") are an armed clash (a battle fought partly with
+  heavy weapons);
+* **abducted and killed**: an abduction in a sentence that also tells of a killing is an attack
+  (an abduction is coded only when the person is not reported killed).
+
+What a protest is about is not an event: "protested against the arrest of a journalist" and
+"demonstrated over the killing of a student" are protests, not an arrest or an attack, and the
+same words do not make the protest unrest (:func:`grievance`).
+
+The word lists are below; they name the parties, not the types, so a user's cue lexicon
+(``[types.NAME] cues``) stays the place to teach new events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from geo.extract._cues import EventMention
+
+__all__ = ["grievance", "retype", "without_grievances"]
+
+CLASH, ATTACK, BLAST, ABDUCTION, UNREST = ("armed_clash", "attack_on_civilians",
+                                           "explosion_remote_violence", "abduction", "unrest")
+
+# organised armed parties: state forces and armed groups (and what they hold and move in)
+_ARMED = re.compile(
+    r"\b(?:soldiers?|troops?|army|armed\s+forces|military|servicem[ae]n|police(?:m[ae]n)?|"
+    r"police\s+(?:officers?|post|station|checkpoint|patrol|vehicle)|officers?|gendarmes?|"
+    r"gendarmerie|security\s+(?:forces?|personnel|officials?|guards?|men)|forces|"
+    r"personnel|militants?|insurgents?|rebels?|fighters?|militias?|militiam[ae]n|gunmen|"
+    r"jihadists?|terrorists?|bandits?|guerrill?as?|combatants?|paramilitar(?:y|ies)|"
+    r"commanders?|convoy|checkpoints?|base|outpost|barracks|patrol|positions?|"
+    r"Taliban|Shabaa?b|Boko\s+Haram|ISIS|ISIL|IS[WK]AP|JNIM|Daesh|Houthis?|AMISOM|KDF|"
+    r"ANDSF|ANA|ANP|NDS|elements)\b", re.IGNORECASE)
+_CIVIL = re.compile(
+    r"\b(?:civilians?|villagers?|residents?|farmers?|herders?|women|children|child|girls?|"
+    r"boys?|students?|pupils?|teachers?|traders?|worshippers|passengers|travell?ers|family|"
+    r"journalists?|aid\s+workers?|health\s+workers?|patients|displaced|refugees|worker|"
+    r"workers|shop(?:keeper)?s?|homes?|houses?|village)\b", re.IGNORECASE)
+# unorganised crowds as the ones who did it
+_CROWD = re.compile(
+    r"\b(?:mob|crowd|residents|villagers|locals|local\s+(?:people|residents|men|"
+    r"youths?)|youths|students|supporters|relatives|citizens|"
+    r"members\s+of\s+the\s+public|group\s+of\s+(?:men|people|youths|locals|residents|villagers"
+    r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
+    r"passers-by|neighbou?rs|family\s+members)\b", re.IGNORECASE)
+_ORGANISED = re.compile(r"\b(?:armed|gunmen|militants?|militias?|militiam[ae]n|insurgents?|"
+                        r"rebels?|fighters|soldiers|troops|police|forces|bandits|"
+                        r"unidentified|unknown|suspected)\b", re.IGNORECASE)
+_DIRECT_FIRE = re.compile(
+    r"\b(?:small\s+arms|(?:heavy\s+)?machine[-\s]guns?|gunfire|gun\s*fire|gun\s+battles?|"
+    r"gunfights?|firefights?|exchang\w*\s+(?:of\s+)?(?:gun)?fire|clash(?:ed|es)?|"
+    r"fighting|fought|assault\s+rifles?|rifles?)\b", re.IGNORECASE)
+_KILLING = re.compile(r"\b(?:killed|killing|murdered|dead|body|bodies|beheaded|executed|"
+                      r"slain|lifeless)\b", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|got|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# "3 soldiers killed", "Two policemen Killed" (a headline drops the auxiliary)
+_BARE_PASSIVE = re.compile(r"\b(?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|"
+                           r"dozens?|several|many|some)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:()\[\]]|\b(?:and|but|while|after|before|as|when|who|which|that|"
+                     r"following)\b", re.IGNORECASE)
+_WORDS = 8
+
+
+def _clip_left(text: str) -> str:
+    """The words before a verb within its clause (at most eight)."""
+    words = text.split()[-_WORDS:]
+    tail = " ".join(words)
+    cut = list(_CLAUSE.finditer(tail))
+    return tail[cut[-1].end():] if cut else tail
+
+
+def _clip_right(text: str) -> str:
+    """The words after a verb up to the end of its phrase (at most eight)."""
+    head = " ".join(text.split()[:_WORDS])
+    cut = re.search(r"[.;:()\[\]]|\b(?:and|but|while|after|before|when|who|which|that|"
+                    r"following|because|as)\b", head, re.IGNORECASE)
+    return head[:cut.start()] if cut else head
+
+
+def roles(sentence: str, start: int, end: int) -> tuple[str, str]:
+    """``(actor, target)``: the words of the one who acted and the one acted on.
+
+    >>> roles("Gunmen attacked a police post near the town.", 7, 15)
+    ('Gunmen', 'a police post near the town')
+    >>> roles("Two soldiers were killed by militants.", 18, 24)
+    ('militants', 'Two soldiers')
+    """
+    before, after = sentence[:start], sentence[end:]
+    if _PASSIVE.search(before) or (sentence[start:end].lower().endswith("ed")
+                                   and _BARE_PASSIVE.search(before)
+                                   and not re.match(r"\s+(?:a|an|the|[0-9]+|his|her|their)\b",
+                                                    after, re.IGNORECASE)):
+        target = _clip_left(re.sub(r"\s*" + _PASSIVE.pattern, "", before, flags=re.IGNORECASE))
+        by = re.match(r"\s*(?:[\w-]+\s+){0,3}?by\s+(.*)", after, re.IGNORECASE | re.DOTALL)
+        return (_clip_right(by.group(1)) if by else "").strip(), target.strip()
+    return _clip_left(before).strip(), _clip_right(after).strip()
+
+
+def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
+    """The events with their type set by the parties (module docstring); ``why`` says so.
+
+    >>> from geo.extract._cues import EventMention as E
+    >>> [e.type for e in retype("Militants attacked an army base.",
+    ...                         [E("attack_on_civilians", "~attacked", 10, 18, None, "")])]
+    ['armed_clash']
+    """
+    out = []
+    for event in events:
+        new, why = event.type, ""
+        if event.type in (ATTACK, CLASH):
+            actor, target = roles(sentence, event.start, event.end)
+            if _CROWD.search(actor) and not _ORGANISED.search(actor):
+                new, why = UNREST, f"done by a crowd ({actor!r})"
+            elif event.type == ATTACK and _ARMED.search(target) and not _CIVIL.search(target):
+                new, why = CLASH, f"against an armed party ({target!r})"
+        elif event.type == BLAST and _DIRECT_FIRE.search(sentence):
+            fire = _DIRECT_FIRE.search(sentence)
+            new, why = CLASH, f"with direct fire ({fire.group() if fire else ''!r})"
+        elif event.type == ABDUCTION and _KILLING.search(sentence[event.end:]):
+            kill = _KILLING.search(sentence[event.end:])
+            new, why = ATTACK, f"abducted and {kill.group() if kill else ''!r}"
+        out.append(replace(event, type=new, role=why) if why else event)
+    return out
+
+
+PROTEST = "protest"
+# words that open what a protest is about ("against the arrest of", "condemning the killing")
+_GRIEVANCE = re.compile(
+    r"\b(?:against|over|condemn\w*|denounc\w*|demand\w*|decry\w*|protest(?:ing|s)?\s+"
+    r"(?:at|of|over|against)|in\s+protest|in\s+solidarity|justice\s+for|release\s+of|"
+    r"because\s+of|due\s+to|fear\w*|regarding|about|in\s+response\s+to|in\s+reaction\s+to|"
+    r"following|after\s+(?:the|a|an|his|her|their|its|last|recent)|alleged|previous|"
+    r"last\s+(?:week|month|year)|earlier)\b", re.IGNORECASE)
+
+
+def grievance(text: str, start: int) -> bool:
+    """Whether the words just before ``start`` (six at most, in the same sentence) make what
+    follows the grievance of a protest.
+
+    >>> grievance("They protested against the arrest of a trader.", 27)
+    True
+    >>> grievance("Police arrested 12 protesters.", 7)
+    False
+    """
+    words = re.split(r"(?<=[.!?])\s", text[max(0, start - 80):start])[-1].split()[-6:]
+    return bool(_GRIEVANCE.search(" ".join(words)))
+
+
+def without_grievances(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
+    """The events less those that are what a protest of the sentence is about.
+
+    >>> from geo.extract._cues import EventMention as E
+    >>> text = "Students protested against the killing of a classmate."
+    >>> [e.type for e in without_grievances(text, [E("protest", "protest*", 9, 18, None, ""),
+    ...                                            E("attack_on_civilians", "~kill*", 31, 38,
+    ...                                              None, "")])]
+    ['protest']
+    """
+    first = min((e.start for e in events if e.type == PROTEST), default=None)
+    if first is None:
+        return list(events)
+    return [e for e in events if e.type == PROTEST or e.start < first
+            or not grievance(sentence, e.start)]

@@ -1,0 +1,81 @@
+"""Types set by the parties and counts as coded data count them: short invented notes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from geo.extract import extract_documents
+from geo.extract._documents import Document
+
+
+def _first(text: str, country: str = "KE") -> pd.Series:
+    found = extract_documents([Document("t", text, "2021")], countries=[country]).proposals
+    assert not found.empty, text
+    return found.iloc[0]
+
+
+# ---- who did what to whom -----------------------------------------------------------------
+@pytest.mark.parametrize(("text", "kind"), [
+    # an armed party attacked: a battle
+    ("On 3 May 2021, a police officer was shot dead by militants near Garissa.", "armed_clash"),
+    ("On 3 May 2021, two soldiers were killed near Garissa.", "armed_clash"),
+    ("On 3 May 2021, gunmen opened fire on a checkpoint near Garissa, killing 4 troops.",
+     "armed_clash"),
+    # unarmed people attacked: violence against civilians
+    ("On 3 May 2021, gunmen attacked a bus near Garissa.", "attack_on_civilians"),
+    ("On 3 May 2021, two farmers were killed by gunmen near Garissa.", "attack_on_civilians"),
+    ("On 3 May 2021, soldiers killed two herders near Garissa.", "attack_on_civilians"),
+    # a crowd did it: mob violence (unrest)
+    ("On 3 May 2021, residents of Garissa beat up a suspected thief.", "unrest"),
+    ("On 3 May 2021, a man was attacked by a group of youths in Garissa.", "unrest"),
+    ("On 3 May 2021, villagers attacked two policemen in Garissa.", "unrest"),
+])
+def test_the_parties_set_the_violent_type(text: str, kind: str) -> None:
+    row = _first(text)
+    assert row["type"] == kind
+    if kind != "attack_on_civilians":
+        assert "armed party" in row["why"] or "crowd" in row["why"]
+
+
+def test_shelling_with_direct_fire_is_a_clash_and_alone_an_explosion() -> None:
+    both = _first("On 3 May 2021, rebels fired mortars and small arms at army positions near "
+                  "Garissa.")
+    assert (both["type"], "direct fire" in both["why"]) == ("armed_clash", True)
+    alone = _first("On 3 May 2021, rebels fired mortars at a market near Garissa.")
+    assert alone["type"] == "explosion_remote_violence"
+
+
+def test_abducted_and_killed_is_an_attack_abducted_alone_an_abduction() -> None:
+    assert _first("On 3 May 2021, gunmen abducted and killed a trader in Garissa.")["type"] \
+        == "attack_on_civilians"
+    assert _first("On 3 May 2021, gunmen abducted a trader in Garissa.")["type"] == "abduction"
+
+
+def test_a_killing_beside_an_arrest_is_its_own_event() -> None:
+    found = extract_documents([Document(
+        "t", "On 3 May 2021, police beat up traders in Garissa, arresting 6 of them.", "2021")],
+        countries=["KE"]).proposals
+    assert found["type"].tolist() == ["attack_on_civilians", "arrest"]
+    assert found["count"].tolist() == ["", 6]
+
+
+# ---- what a protest is about is not an event ------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "On 3 May 2021, journalists protested in Garissa against the arrest of a reporter.",
+    "On 3 May 2021, students demonstrated in Garissa over the killing of a classmate.",
+    "On 3 May 2021, traders held a protest in Garissa condemning violence against women.",
+    "On 3 May 2021, women marched in Garissa demanding the release of detained sons.",
+])
+def test_a_protest_about_violence_stays_a_peaceful_protest(text: str) -> None:
+    found = extract_documents([Document("t", text, "2021")], countries=["KE"]).proposals
+    assert found["type"].tolist() == ["protest"]
+
+
+@pytest.mark.parametrize("text", [
+    "On 3 May 2021, traders protested in Garissa; police dispersed them with tear gas.",
+    "On 3 May 2021, traders protested in Garissa. Police arrested 4 of them.",
+    "On 3 May 2021, students protested in Garissa and torched a car.",
+])
+def test_a_protest_met_with_force_or_turning_violent_is_unrest(text: str) -> None:
+    assert _first(text)["type"] == "unrest"

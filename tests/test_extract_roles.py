@@ -79,3 +79,47 @@ def test_a_protest_about_violence_stays_a_peaceful_protest(text: str) -> None:
 ])
 def test_a_protest_met_with_force_or_turning_violent_is_unrest(text: str) -> None:
     assert _first(text)["type"] == "unrest"
+
+
+@pytest.mark.parametrize("text", [
+    "On 3 May 2021, traders protested in Garissa. No one was injured.",
+    "On 3 May 2021, traders protested in Garissa for the release of a leader. He was arrested "
+    "in a graft case last year.",
+])
+def test_no_force_at_the_protest_no_unrest(text: str) -> None:
+    assert _first(text)["type"] == "protest"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("On 3 May 2021, two groups clashed over land in Garissa.", "unrest"),
+    ("On 3 May 2021, residents clashed with police in Garissa.", "unrest"),
+    ("On 3 May 2021, militants clashed with villagers in Garissa.", "armed_clash"),
+    ("On 3 May 2021, soldiers and militants clashed near Garissa.", "armed_clash"),
+])
+def test_a_clash_of_crowds_is_unrest_of_armed_groups_a_clash(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind
+
+
+# ---- counts as the text states them ---------------------------------------------------------
+@pytest.mark.parametrize(("text", "count"), [
+    # the number before an active verb counts the killers, not the dead
+    ("On 3 May 2021, four gunmen shot dead a trader in Garissa.", 1),
+    ("On 3 May 2021, suspected raiders killed three herders near Garissa.", 3),
+    # "a" inside a word is not one ("Turkana", "man")
+    ("On 3 May 2021, Turkana raiders killed two herders near Garissa.", 2),
+    # both groups of the dead
+    ("On 3 May 2021, two soldiers and three civilians were killed in Garissa.", 5),
+    ("On 3 May 2021, gunmen attacked a bus in Garissa, killing seven people and injuring 12.", 7),
+    # "dozens" is not a count
+    ("On 3 May 2021, dozens were killed in clashes near Garissa.", ""),
+    # a toll the text states as such wins over the number beside the cue
+    ("On 3 May 2021, militants attacked a camp near Garissa and killed 10. Fatalities coded "
+     "as 4.", 4),
+    ("On 3 May 2021, gunmen killed three men in Garissa. Another body was found. 4 fatalities.",
+     4),
+    # a toll split over several events: this event's share, rounded up
+    ("On 3 May 2021, clashes near Garissa left 9 people dead. Fatalities split between two "
+     "events.", 5),
+])
+def test_death_toll_as_the_text_states_it(text: str, count: object) -> None:
+    assert _first(text)["count"] == count

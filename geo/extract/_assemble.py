@@ -10,11 +10,19 @@ from datetime import date
 
 from geo._dates import Period, parse_period
 from geo._errors import Problem
-from geo.extract._cues import Cue, EventMention, casualty_count, find_events, has_cue
+from geo.extract._cues import (
+    Cue,
+    EventMention,
+    casualty_count,
+    find_events,
+    has_cue,
+    split_toll,
+    stated_toll,
+)
 from geo.extract._dates import DateMention, find_dates, publication_date
 from geo.extract._documents import Document
 from geo.extract._places import PlaceIndex, PlaceMention
-from geo.extract._roles import grievance, retype, without_grievances
+from geo.extract._roles import intervention, retype, without_grievances
 from geo.extract._sentences import Sentence, split_sentences
 from geo.extract._sources import dateline_source, sentence_source
 
@@ -106,14 +114,15 @@ def _context(doc: Document, index: PlaceIndex, sentences: Sequence[Sentence]
     return set(counts), main
 
 
-def _escalate(rows: list[Proposal], text: str, escalation: Sequence[Escalation]) -> None:
+def _escalate(rows: list[Proposal], sentences: Sequence[Sentence],
+              escalation: Sequence[Escalation]) -> None:
     """A proposal of a type another type escalates becomes that type when the document holds
-    one of its escalation cues (a protest the police dispersed is unrest)."""
-    folded = text.casefold()
+    one of its escalation cues (a protest the police dispersed is unrest) where it tells of
+    force, not of the grievance (:func:`geo.extract._roles.intervention`)."""
     for target, sources, cues in escalation:
-        # "protested against the arrest of" does not escalate: that arrest is the grievance
-        word = next((m.group() for c in cues if c.key in folded
-                     for m in c.pattern.finditer(text) if not grievance(text, m.start())), None)
+        word = next((m.group() for s in sentences for c in cues if c.key in s.text.casefold()
+                     for m in c.pattern.finditer(s.text) if intervention(s.text, m.start())),
+                    None)
         if word is None:
             continue
         for prop in rows:
@@ -157,7 +166,7 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
         problems.append(Problem(doc.origin or doc.source_id, "-", "published",
                                 f"{unresolved} event(s) not proposed: their date needs the "
                                 "publication date"))
-    _escalate(out, doc.text, escalation)
+    _escalate(out, sentences, escalation)
     return _merge_repeats(out, doc.source_id), problems
 
 
@@ -170,6 +179,20 @@ def _document_toll(sentences: Sequence[Sentence], pub: Period | None
         if toll[0] is not None:
             return toll
     return None, ""
+
+
+def _stated(state: _Doc, count: int | None, words: str) -> tuple[int | None, str]:
+    """The toll a text states as such ("Fatalities coded as 3", "4 fatalities.") over the
+    one found beside the cue, and a toll the text splits over several events divided."""
+    texts = [s.text for s in state.sentences]
+    stated, stated_words = stated_toll(texts)
+    if stated is not None:
+        return stated, stated_words
+    if count:
+        part, split = split_toll(texts, count)
+        if split:
+            return part, f"{words}, {split}"
+    return count, words
 
 
 def _when(state: _Doc, event: EventMention, dates: Sequence[DateMention]
@@ -204,6 +227,8 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
             toll, toll_text = state.toll
         if toll is not None:
             count, count_text = toll, toll_text
+    if event.type in _TOLL_TYPES:
+        count, count_text = _stated(state, count, count_text)
     date_text, precision = _date_text(period)
     row: dict[str, object] = {
         "incident_id": "", "date": date_text,

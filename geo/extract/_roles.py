@@ -10,8 +10,11 @@ proposal's ``why``:
 * **armed target**: an attack on civilians whose target (the words after an active verb, or
   before a passive one: "attacked a police post", "two soldiers were killed") is an armed party
   is an armed clash;
-* **crowd actor**: an attack or clash done by an unorganised crowd ("residents beat up …",
-  "was lynched by villagers", "a mob attacked …") is unrest (ACLED *Mob violence*);
+* **crowd actor**: an attack done by an unorganised crowd ("residents beat up …", "was
+  attacked by a group of youths") and a clash between crowds or of a crowd with police ("two
+  groups clashed", "clashes between residents and police") are unrest (ACLED *Mob violence*,
+  *Violent demonstration*); a clash with an armed group, or between clans, tribes or
+  communities (communal militias in ACLED), stays a clash;
 * **direct fire**: shelling or explosives in a sentence that also tells of direct fire ("mortars
   and small arms", "an exchange of fire") are an armed clash (a battle fought partly with
   heavy weapons);
@@ -20,7 +23,7 @@ proposal's ``why``:
 
 What a protest is about is not an event: "protested against the arrest of a journalist" and
 "demonstrated over the killing of a student" are protests, not an arrest or an attack, and the
-same words do not make the protest unrest (:func:`grievance`).
+same words do not make the protest unrest (:func:`grievance`, :func:`intervention`).
 
 The word lists are below; they name the parties, not the types, so a user's cue lexicon
 (``[types.NAME] cues``) stays the place to teach new events.
@@ -32,9 +35,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from geo.extract._cues import EventMention
+from geo.extract._cues import _NEGATION, EventMention
 
-__all__ = ["grievance", "retype", "without_grievances"]
+__all__ = ["grievance", "intervention", "retype", "without_grievances"]
 
 CLASH, ATTACK, BLAST, ABDUCTION, UNREST = ("armed_clash", "attack_on_civilians",
                                            "explosion_remote_violence", "abduction", "unrest")
@@ -56,7 +59,8 @@ _CIVIL = re.compile(
     r"workers|shop(?:keeper)?s?|homes?|houses?|village)\b", re.IGNORECASE)
 # unorganised crowds as the ones who did it
 _CROWD = re.compile(
-    r"\b(?:mob|crowd|residents|villagers|locals|local\s+(?:people|residents|men|"
+    r"\b(?<!armed\s)(?<!unknown\s)(?<!unidentified\s)(?:mobs?|crowds?|groups|people|persons|"
+    r"inhabitants|(?:party\s+)?(?:activists|workers|cadres)|residents|villagers|locals|local\s+(?:people|residents|men|"
     r"youths?)|youths|students|supporters|relatives|citizens|"
     r"members\s+of\s+the\s+public|group\s+of\s+(?:men|people|youths|locals|residents|villagers"
     r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
@@ -64,6 +68,10 @@ _CROWD = re.compile(
 _ORGANISED = re.compile(r"\b(?:armed|gunmen|militants?|militias?|militiam[ae]n|insurgents?|"
                         r"rebels?|fighters|soldiers|troops|police|forces|bandits|"
                         r"unidentified|unknown|suspected)\b", re.IGNORECASE)
+# armed groups (a clash of one with a crowd stays a clash)
+_GROUPS = re.compile(r"\b(?:militants?|insurgents?|rebels?|militias?|militiam[ae]n|gunmen|"
+                     r"jihadists?|terrorists?|bandits?|fighters|armed|clans?|tribes?|"
+                     r"communit(?:y|ies)|ethnic)\b", re.IGNORECASE)
 _DIRECT_FIRE = re.compile(
     r"\b(?:small\s+arms|(?:heavy\s+)?machine[-\s]guns?|gunfire|gun\s*fire|gun\s+battles?|"
     r"gunfights?|firefights?|exchang\w*\s+(?:of\s+)?(?:gun)?fire|clash(?:ed|es)?|"
@@ -104,10 +112,11 @@ def roles(sentence: str, start: int, end: int) -> tuple[str, str]:
     ('militants', 'Two soldiers')
     """
     before, after = sentence[:start], sentence[end:]
-    if _PASSIVE.search(before) or (sentence[start:end].lower().endswith("ed")
-                                   and _BARE_PASSIVE.search(before)
-                                   and not re.match(r"\s+(?:a|an|the|[0-9]+|his|her|their)\b",
-                                                    after, re.IGNORECASE)):
+    participle = sentence[start:end].lower().endswith("ed")
+    if _PASSIVE.search(before) or (participle and re.match(r"\s+by\b", after, re.IGNORECASE)) \
+            or (participle and _BARE_PASSIVE.search(before)
+                and not re.match(r"\s+(?:a|an|the|[0-9]+|his|her|their)\b", after,
+                                 re.IGNORECASE)):
         target = _clip_left(re.sub(r"\s*" + _PASSIVE.pattern, "", before, flags=re.IGNORECASE))
         by = re.match(r"\s*(?:[\w-]+\s+){0,3}?by\s+(.*)", after, re.IGNORECASE | re.DOTALL)
         return (_clip_right(by.group(1)) if by else "").strip(), target.strip()
@@ -117,7 +126,7 @@ def roles(sentence: str, start: int, end: int) -> tuple[str, str]:
 def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
     """The events with their type set by the parties (module docstring); ``why`` says so.
 
-    >>> from geo.extract._cues import EventMention as E
+    >>> from geo.extract._cues import _NEGATION, EventMention as E
     >>> [e.type for e in retype("Militants attacked an army base.",
     ...                         [E("attack_on_civilians", "~attacked", 10, 18, None, "")])]
     ['armed_clash']
@@ -127,7 +136,16 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
         new, why = event.type, ""
         if event.type in (ATTACK, CLASH):
             actor, target = roles(sentence, event.start, event.end)
-            if _CROWD.search(actor) and not _ORGANISED.search(actor):
+            # a clash's parties: before it, or "between A and B", "with B" after it
+            after = sentence[event.end:]
+            # the parties of a clash stand before it ("two groups clashed"), not its dead
+            sides = _clip_left(sentence[:event.start]) if event.type == CLASH else actor
+            if event.type == CLASH and re.match(r"\W*(?:\w+\s+)?(?:between|with|among)\b",
+                                                after, re.IGNORECASE):
+                sides = f"{actor} {_clip_right(after[:120].replace(' and ', ' & '))}"
+            if event.type == CLASH and _CROWD.search(sides) and not _GROUPS.search(sides):
+                new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
+            elif event.type == ATTACK and _CROWD.search(actor) and not _ORGANISED.search(actor):
                 new, why = UNREST, f"done by a crowd ({actor!r})"
             elif event.type == ATTACK and _ARMED.search(target) and not _CIVIL.search(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
@@ -167,7 +185,7 @@ def grievance(text: str, start: int) -> bool:
 def without_grievances(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
     """The events less those that are what a protest of the sentence is about.
 
-    >>> from geo.extract._cues import EventMention as E
+    >>> from geo.extract._cues import _NEGATION, EventMention as E
     >>> text = "Students protested against the killing of a classmate."
     >>> [e.type for e in without_grievances(text, [E("protest", "protest*", 9, 18, None, ""),
     ...                                            E("attack_on_civilians", "~kill*", 31, 38,
@@ -179,3 +197,30 @@ def without_grievances(sentence: str, events: Sequence[EventMention]) -> list[Ev
         return list(events)
     return [e for e in events if e.type == PROTEST or e.start < first
             or not grievance(sentence, e.start)]
+
+
+# the parties of a protest's policing or of its violence: an escalation cue needs one of them
+# in its sentence ("police dispersed them", "protesters torched a car"; not "he was arrested
+# in connection with a graft case")
+_PROTEST_PARTIES = re.compile(
+    r"\b(?:police|policem[ae]n|officers?|security|forces|troops|soldiers|gendarmes?|army|"
+    r"authorities|protest\w*|demonstrat\w*|rall\w*|march\w*|crowds?|mobs?|rioters|"
+    r"participants|they|them|some|several|many|dozens|people|persons?|individuals|students|"
+    r"activists|leaders|members|youths?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"[0-9]+)\b", re.IGNORECASE)
+
+
+def intervention(sentence: str, start: int) -> bool:
+    """Whether an escalation cue at ``start`` tells of force at a protest: not the protest's
+    grievance, not denied ("no injuries"), and in a sentence naming protesters or police.
+
+    >>> intervention("Police dispersed the crowd with tear gas.", 7)
+    True
+    >>> intervention("No one was injured.", 11)
+    False
+    >>> intervention("He was arrested in a graft case.", 7)
+    False
+    """
+    return (not grievance(sentence, start)
+            and not _NEGATION.search(sentence[max(0, start - 60):start])
+            and bool(_PROTEST_PARTIES.search(sentence)))

@@ -123,3 +123,8 @@ def test_a_clash_of_crowds_is_unrest_of_armed_groups_a_clash(text: str, kind: st
 ])
 def test_death_toll_as_the_text_states_it(text: str, count: object) -> None:
     assert _first(text)["count"] == count
+
+
+def test_an_armed_target_anywhere_in_the_sentence_makes_its_killing_a_clash() -> None:
+    row = _first("On 3 May 2021, one dead as rebels attack an army base near Garissa.")
+    assert (row["type"], row["count"]) == ("armed_clash", 1)

@@ -156,7 +156,11 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
             kill = _KILLING.search(sentence[event.end:])
             new, why = ATTACK, f"abducted and {kill.group() if kill else ''!r}"
         out.append(replace(event, type=new, role=why) if why else event)
-    return out
+    # "One dead as rebels attack an army base": the sentence's other attack cues follow
+    battle = next((e.role for e, o in zip(out, events, strict=True)
+                   if o.type == ATTACK and e.type == CLASH), "")
+    return [replace(e, type=CLASH, role=battle) if battle and e.type == ATTACK else e
+            for e in out]
 
 
 PROTEST = "protest"

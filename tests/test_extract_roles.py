@@ -66,6 +66,8 @@ def test_a_killing_beside_an_arrest_is_its_own_event() -> None:
     "On 3 May 2021, students demonstrated in Garissa over the killing of a classmate.",
     "On 3 May 2021, traders held a protest in Garissa condemning violence against women.",
     "On 3 May 2021, women marched in Garissa demanding the release of detained sons.",
+    "On 3 May 2021, activists held a dharna in Garissa demanding justice for a boy who was "
+    "beaten to death last week.",
 ])
 def test_a_protest_about_violence_stays_a_peaceful_protest(text: str) -> None:
     found = extract_documents([Document("t", text, "2021")], countries=["KE"]).proposals
@@ -128,3 +130,26 @@ def test_death_toll_as_the_text_states_it(text: str, count: object) -> None:
 def test_an_armed_target_anywhere_in_the_sentence_makes_its_killing_a_clash() -> None:
     row = _first("On 3 May 2021, one dead as rebels attack an army base near Garissa.")
     assert (row["type"], row["count"]) == ("armed_clash", 1)
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    # the number before "injured" is not the dead
+    ("On 3 May 2021, in a clash near Garissa, 1 killed 3 injured.", 1),
+    ("On 3 May 2021, in a clash near Garissa, 20 people were injured and one was killed.", 1),
+    # deaths said without "killed"
+    ("On 3 May 2021, a man was beaten to death by a mob in Garissa.", 1),
+    ("On 3 May 2021, two injured traders succumbed in a hospital in Garissa after gunmen shot "
+     "them.", 2),
+])
+def test_the_dead_not_the_injured(text: str, count: object) -> None:
+    assert _first(text)["count"] == count
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("On 3 May 2021, police recovered and defused two bombs near Garissa.",
+     "strategic_development"),
+    ("On 3 May 2021, youths engaged in stone pelting in Garissa.", "unrest"),
+])
+def test_recovered_bombs_are_no_explosion_and_stone_pelting_no_battle(text: str,
+                                                                      kind: str) -> None:
+    assert _first(text)["type"] == kind

@@ -140,9 +140,11 @@ _BEFORE = re.compile(rf"{_QUAL}{_NUM}{_NOUNS}?(?:\s+(?:[\w-]+\s+){{0,2}}?(?:were
                      rf"been|had\s+been|has\s+been|are|being|got))?\s+$", re.IGNORECASE)
 _CASUALTY = re.compile(
     rf"{_QUAL}\b{_NUM1}(?:\s+[\w-]+){{0,4}}?\s+(?:(?:were|was|have\s+been|had\s+been|being)\s+)?"
-    rf"(?:killed|dead|died|deaths|fatalities|shot\s+dead|lost\s+their\s+lives)\b|(?:killing|"
-    rf"killed|kills|leaving|left|shot\s+dead|shooting\s+dead)\s+{_QUAL}"
-    rf"{_NUM1.replace('?P<num>', '?P<num2>')}(?![0-9])", re.IGNORECASE)
+    rf"(?:killed|dead|died|deaths|fatalities|shot\s+dead|lost\s+their\s+lives|succumbed|"
+    rf"(?:beaten|hacked|stabbed|burnt|burned|lynched|shot|tortured|stoned)\s+to\s+death)\b|"
+    rf"(?:killing|killed|kills|leaving|left|shot\s+dead|shooting\s+dead)\s+{_QUAL}"
+    rf"{_NUM1.replace('?P<num>', '?P<num2>')}(?![0-9])(?!\s+(?:[\w-]+\s+)?(?:injured|wounded|"
+    rf"hurt)\b)", re.IGNORECASE)
 _YEARISH = re.compile(r"^(?:19|20)[0-9]{2}$")
 # "a"/"an" count one person only before a person ("a driver"), not "a mob", "a number of"
 _NOT_ONE = re.compile(r"^(?:a|an)\s+(?:number|group|mob|few|lot|total|couple|series|crowd|"
@@ -193,9 +195,11 @@ def _count(sentence: str, start: int, end: int, blocked: Sequence[tuple[int, int
 
 # "four men shot dead a priest": the number before an active verb counts the killers
 _OBJECT = re.compile(r"\s+(?:a|an|the|his|her|their|two|three|four|five|six|seven|eight|nine|"
-                     r"ten|[0-9]+|at\s+least|several|some)\b", re.IGNORECASE)
-_AND_BEFORE = re.compile(rf"\b{_NUM}(?:\s+[\w-]+){{1,4}}?\s+and\s+(?:another\s+|other\s+)?$",
-                         re.IGNORECASE)
+                     r"ten|[0-9]+|at\s+least|several|some)\b(?!\s+(?:[\w-]+\s+)?(?:injured|"
+                     r"wounded|hurt)\b)", re.IGNORECASE)
+# (not "20 people were injured and one was killed")
+_AND_BEFORE = re.compile(rf"\b{_NUM}(?:\s+(?!injured|wounded|hurt|arrested)[\w-]+){{1,4}}?\s+"
+                         rf"and\s+(?:another\s+|other\s+)?$", re.IGNORECASE)
 _AND_NUMBER = re.compile(rf"\s+and\s+(?:another\s+|other\s+)?\b{_NUM}\b", re.IGNORECASE)
 
 

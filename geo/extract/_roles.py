@@ -170,19 +170,21 @@ _GRIEVANCE = re.compile(
     r"(?:at|of|over|against)|in\s+protest|in\s+solidarity|justice\s+for|release\s+of|"
     r"because\s+of|due\s+to|fear\w*|regarding|about|in\s+response\s+to|in\s+reaction\s+to|"
     r"following|after\s+(?:the|a|an|his|her|their|its|last|recent)|alleged|previous|"
+    r"for\s+(?:the\s+)?(?:recovery|return|release|arrest|punishment|justice)|seeking|"
+    r"calling\s+for|"
     r"last\s+(?:week|month|year)|earlier)\b", re.IGNORECASE)
 
 
 def grievance(text: str, start: int) -> bool:
-    """Whether the words just before ``start`` (six at most, in the same sentence) make what
-    follows the grievance of a protest.
+    """Whether the words just before ``start`` (ten at most, in the same sentence and clause)
+    make what follows the grievance of a protest.
 
     >>> grievance("They protested against the arrest of a trader.", 27)
     True
     >>> grievance("Police arrested 12 protesters.", 7)
     False
     """
-    words = re.split(r"(?<=[.!?])\s", text[max(0, start - 80):start])[-1].split()[-6:]
+    words = re.split(r"(?<=[.!?])\s|[;:]", text[max(0, start - 120):start])[-1].split()[-10:]
     return bool(_GRIEVANCE.search(" ".join(words)))
 
 

@@ -153,3 +153,17 @@ def test_the_dead_not_the_injured(text: str, count: object) -> None:
 def test_recovered_bombs_are_no_explosion_and_stone_pelting_no_battle(text: str,
                                                                       kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+# ---- a name that is both a town and a unit, in the unit slot, is the unit -------------------
+@pytest.mark.parametrize(("text", "kind", "precision"), [
+    ("On 3 May 2021, police arrested 4 people in Kotulo village, Mandera.", "admin1", 3),
+    ("On 3 May 2021, police arrested 4 people in Kotulo village (Mandera).", "admin1", 3),
+    ("On 3 May 2021, police arrested 4 people in Mandera.", "town", 1),
+])
+def test_a_town_in_the_unit_slot_is_the_unit(text: str, kind: str, precision: int) -> None:
+    row = _first(text)
+    assert row["geo_precision"] == precision
+    assert (row["place"], row["admin1"]) == (("", "Mandera") if kind == "admin1"
+                                             else ("Mandera", row["admin1"]))
+    assert (row["lat"] == "") == (kind == "admin1")

@@ -51,7 +51,16 @@ def _nearest(items: Sequence[DateMention] | Sequence[PlaceMention], at: int) -> 
     return min(range(len(items)), key=lambda i: (abs(items[i].start - at), i))
 
 
-def _pick_place(places: Sequence[PlaceMention], at: int) -> PlaceMention | None:
+# the slot of the unit a place lies in: "Hays (Al Hudaydah)", "Kamianka, Donetsk"
+_UNIT_SLOT = re.compile(r"\([^()]*$|[A-Za-z][\w'’.-]*,\s*$")
+
+
+def _pick_place(places: Sequence[PlaceMention], at: int, text: str) -> PlaceMention | None:
+    # a name that is both a town and a first-level unit ("Beijing") is the unit where it
+    # stands in the unit slot, after the place it holds
+    units = {p.start for p in places if p.kind == "admin1"}
+    places = [p for p in places if not (p.kind == "town" and p.start in units
+                                        and _UNIT_SLOT.search(text[:p.start]))]
     local = [p for p in places if p.local] or list(places)
     if not local:
         return None
@@ -219,7 +228,7 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
     if when is None:
         return None
     period, end_period, date_why, date_score = when
-    place = _pick_place(places, event.start)
+    place = _pick_place(places, event.start, sentence.text)
     count, count_text = event.count, event.count_text
     if event.type in _TOLL_TYPES or count is None:
         toll, toll_text = casualty_count(sentence.text, blocked)

@@ -167,3 +167,17 @@ def test_a_town_in_the_unit_slot_is_the_unit(text: str, kind: str, precision: in
     assert (row["place"], row["admin1"]) == (("", "Mandera") if kind == "admin1"
                                              else ("Mandera", row["admin1"]))
     assert (row["lat"] == "") == (kind == "admin1")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # a gathering that demands justice is a protest, and what it is about is no attack
+    ("On 3 May 2021, nurses held a procession in Garissa demanding justice for a colleague "
+     "who was found dead.", "protest"),
+    ("On 3 May 2021, parents gathered in Garissa to demand justice for children beaten by "
+     "guards.", "protest"),
+    # fire returned: a battle
+    ("On 3 May 2021, gunmen fired at a police car in Garissa; the police fired back and killed "
+     "two of them.", "armed_clash"),
+])
+def test_gatherings_that_demand_and_fire_returned(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

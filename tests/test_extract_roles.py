@@ -140,6 +140,12 @@ def test_an_armed_target_anywhere_in_the_sentence_makes_its_killing_a_clash() ->
     ("On 3 May 2021, a man was beaten to death by a mob in Garissa.", 1),
     ("On 3 May 2021, two injured traders succumbed in a hospital in Garissa after gunmen shot "
      "them.", 2),
+    ("On 3 May 2021, two passengers were burnt alive when attackers torched a bus in Garissa.",
+     2),
+    ("On 3 May 2021, a man wounded in an attack in Garissa died, raising the death toll to "
+     "three.", 3),
+    # "and" is not "an" (one)
+    ("On 3 May 2021, in Garissa, gunmen killed and injured several traders.", ""),
 ])
 def test_the_dead_not_the_injured(text: str, count: object) -> None:
     assert _first(text)["count"] == count

@@ -141,9 +141,11 @@ _BEFORE = re.compile(rf"{_QUAL}{_NUM}{_NOUNS}?(?:\s+(?:[\w-]+\s+){{0,2}}?(?:were
 _CASUALTY = re.compile(
     rf"{_QUAL}\b{_NUM1}(?:\s+[\w-]+){{0,4}}?\s+(?:(?:were|was|have\s+been|had\s+been|being)\s+)?"
     rf"(?:killed|dead|died|deaths|fatalities|shot\s+dead|lost\s+their\s+lives|succumbed|"
-    rf"(?:beaten|hacked|stabbed|burnt|burned|lynched|shot|tortured|stoned)\s+to\s+death)\b|"
-    rf"(?:killing|killed|kills|leaving|left|shot\s+dead|shooting\s+dead)\s+{_QUAL}"
-    rf"{_NUM1.replace('?P<num>', '?P<num2>')}(?![0-9])(?!\s+(?:[\w-]+\s+)?(?:injured|wounded|"
+    rf"(?:beaten|hacked|stabbed|burnt|burned|lynched|shot|tortured|stoned)\s+to\s+death|"
+    rf"(?:burnt|burned)\s+alive|gunned\s+down)\b|"
+    rf"(?:killing|killed|kills|leaving|left|shot\s+dead|shooting\s+dead|gunned\s+down|"
+    rf"death\s+toll\s+(?:[\w-]+\s+){{0,4}}?(?:to|at|of|reached|rose\s+to))\s+{_QUAL}"
+    rf"{_NUM1.replace('?P<num>', '?P<num2>')}(?![\w])(?!\s+(?:[\w-]+\s+)?(?:injured|wounded|"
     rf"hurt)\b)", re.IGNORECASE)
 _YEARISH = re.compile(r"^(?:19|20)[0-9]{2}$")
 # "a"/"an" count one person only before a person ("a driver"), not "a mob", "a number of"

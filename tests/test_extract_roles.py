@@ -187,3 +187,15 @@ def test_a_town_in_the_unit_slot_is_the_unit(text: str, kind: str, precision: in
 ])
 def test_gatherings_that_demand_and_fire_returned(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+@pytest.mark.parametrize("text", [
+    # gangs are organised armed groups
+    ("On 3 May 2021, police shot dead three gang members in Garissa."),
+    # the target inside a cue with a gap ("attacked ... village")
+    ("On 3 May 2021, rebels attacked army units in a village near Garissa."),
+    # "IS" (the Islamic State) is not the verb "is"
+    ("On 3 May 2021, an IS attack on a police checkpoint near Garissa left two dead."),
+])
+def test_armed_targets_named_as_gangs_inside_cues_or_after_acronyms(text: str) -> None:
+    assert _first(text)["type"] == "armed_clash"

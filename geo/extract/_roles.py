@@ -50,6 +50,7 @@ _ARMED = re.compile(
     r"personnel|militants?|insurgents?|rebels?|fighters?|militias?|militiam[ae]n|gunmen|"
     r"jihadists?|terrorists?|bandits?|guerrill?as?|combatants?|paramilitar(?:y|ies)|"
     r"commanders?|convoy|checkpoints?|base|outpost|barracks|patrol|positions?|"
+    r"gangs?|gang\s+members?|gangsters?|cartels?|(?:drug\s+)?traffickers?|"
     r"Taliban|Shabaa?b|Boko\s+Haram|ISIS|ISIL|IS[WK]AP|JNIM|Daesh|Houthis?|AMISOM|KDF|"
     r"ANDSF|ANA|ANP|NDS|elements)\b", re.IGNORECASE)
 _CIVIL = re.compile(
@@ -78,7 +79,8 @@ _DIRECT_FIRE = re.compile(
     r"fighting|fought|assault\s+rifles?|rifles?)\b", re.IGNORECASE)
 _KILLING = re.compile(r"\b(?:killed|killing|murdered|dead|body|bodies|beheaded|executed|"
                       r"slain|lifeless)\b", re.IGNORECASE)
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|got|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# (lower case: "an IS attack" is the Islamic State, not a verb)
+_PASSIVE = re.compile(r"\b(?:[Ww]as|[Ww]ere|been|being|got|is|are)\s+(?:\w+ly\s+)?$")
 # "3 soldiers killed", "Two policemen Killed" (a headline drops the auxiliary)
 _BARE_PASSIVE = re.compile(r"\b(?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|"
                            r"dozens?|several|many|some)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
@@ -103,6 +105,13 @@ def _clip_right(text: str) -> str:
     return head[:cut.start()] if cut else head
 
 
+def _armed_first(target: str) -> bool:
+    """Whether the target names an armed party before any civilian one ("LNA forces in a
+    village": armed; "a village guarded by soldiers": civilian)."""
+    armed, civil = _ARMED.search(target), _CIVIL.search(target)
+    return armed is not None and (civil is None or armed.start() < civil.start())
+
+
 def roles(sentence: str, start: int, end: int) -> tuple[str, str]:
     """``(actor, target)``: the words of the one who acted and the one acted on.
 
@@ -112,6 +121,10 @@ def roles(sentence: str, start: int, end: int) -> tuple[str, str]:
     ('militants', 'Two soldiers')
     """
     before, after = sentence[:start], sentence[end:]
+    gap = re.match(r"\S+", sentence[start:end])
+    if gap and " " in sentence[start:end] and not _PASSIVE.search(before):
+        # a cue with a gap ("attacked ... village") holds its target: read from its verb on
+        after = sentence[start + gap.end():]
     participle = sentence[start:end].lower().endswith("ed")
     if _PASSIVE.search(before) or (participle and re.match(r"\s+by\b", after, re.IGNORECASE)) \
             or (participle and _BARE_PASSIVE.search(before)
@@ -147,7 +160,7 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
                 new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
             elif event.type == ATTACK and _CROWD.search(actor) and not _ORGANISED.search(actor):
                 new, why = UNREST, f"done by a crowd ({actor!r})"
-            elif event.type == ATTACK and _ARMED.search(target) and not _CIVIL.search(target):
+            elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
         elif event.type == BLAST and _DIRECT_FIRE.search(sentence):
             fire = _DIRECT_FIRE.search(sentence)

@@ -199,3 +199,15 @@ def test_gatherings_that_demand_and_fire_returned(text: str, kind: str) -> None:
 ])
 def test_armed_targets_named_as_gangs_inside_cues_or_after_acronyms(text: str) -> None:
     assert _first(text)["type"] == "armed_clash"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # what protesters did after their grievance escalates the protest
+    ("On 3 May 2021, residents demonstrating against a curfew in Garissa vandalised a police "
+     "station.", "unrest"),
+    ("On 3 May 2021, traders protesting against new taxes in Garissa, burned tyres.", "unrest"),
+    # the bodies found are not a crowd's doing
+    ("On 3 May 2021, three people were found dead in Garissa.", "attack_on_civilians"),
+])
+def test_what_protesters_did_and_what_is_no_protest(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

@@ -60,8 +60,9 @@ _CIVIL = re.compile(
     r"workers|shop(?:keeper)?s?|homes?|houses?|village)\b", re.IGNORECASE)
 # unorganised crowds as the ones who did it
 _CROWD = re.compile(
-    r"\b(?<!armed\s)(?<!unknown\s)(?<!unidentified\s)(?:mobs?|crowds?|groups|people|persons|"
-    r"inhabitants|(?:party\s+)?(?:activists|workers|cadres)|residents|villagers|locals|local\s+(?:people|residents|men|"
+    r"\b(?<!armed\s)(?<!unknown\s)(?<!unidentified\s)(?:mobs?|crowds?|groups|"
+    r"(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten|dozens\s+of|hundreds\s+of|"
+    r"several|many)\s+(?:people|persons)|inhabitants|(?:party\s+)?(?:activists|workers|cadres)|residents|villagers|locals|local\s+(?:people|residents|men|"
     r"youths?)|youths|students|supporters|relatives|citizens|"
     r"members\s+of\s+the\s+public|group\s+of\s+(?:men|people|youths|locals|residents|villagers"
     r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
@@ -158,7 +159,8 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
                 sides = f"{actor} {_clip_right(after[:120].replace(' and ', ' & '))}"
             if event.type == CLASH and _CROWD.search(sides) and not _GROUPS.search(sides):
                 new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
-            elif event.type == ATTACK and _CROWD.search(actor) and not _ORGANISED.search(actor):
+            elif event.type == ATTACK and not event.cue.startswith("dead") \
+                    and _CROWD.search(actor) and not _ORGANISED.search(actor):
                 new, why = UNREST, f"done by a crowd ({actor!r})"
             elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
@@ -190,7 +192,8 @@ _GRIEVANCE = re.compile(
 
 def grievance(text: str, start: int) -> bool:
     """Whether the words just before ``start`` (ten at most, in the same sentence and clause)
-    make what follows the grievance of a protest.
+    make what follows the grievance of a protest (a past participle only where it is passive or
+    describes a noun).
 
     >>> grievance("They protested against the arrest of a trader.", 27)
     True
@@ -198,7 +201,20 @@ def grievance(text: str, start: int) -> bool:
     False
     """
     words = re.split(r"(?<=[.!?])\s|[;:]", text[max(0, start - 120):start])[-1].split()[-10:]
-    return bool(_GRIEVANCE.search(" ".join(words)))
+    if not _GRIEVANCE.search(" ".join(words)):
+        return False
+    # "demonstrating against the curfew vandalised a station": an active verb after the
+    # grievance is what the protesters did; "a student who was beaten", "detained sons" are
+    # still the grievance
+    word = re.match(r"[\w'-]+", text[start:])
+    return not (word and word.group().lower().endswith("ed") and words
+                and words[-1].lower() not in _BEFORE_PARTICIPLE)
+
+
+_BEFORE_PARTICIPLE = frozenset({"was", "were", "been", "being", "is", "are", "who", "which",
+                                "that", "of", "the", "a", "an", "his", "her", "their", "its",
+                                "recently", "allegedly", "reportedly", "brutally", "wrongly",
+                                "unlawfully", "illegally"})
 
 
 def without_grievances(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:

@@ -194,6 +194,8 @@ def test_gatherings_that_demand_and_fire_returned(text: str, kind: str) -> None:
     ("On 3 May 2021, police shot dead three gang members in Garissa."),
     # the target inside a cue with a gap ("attacked ... village")
     ("On 3 May 2021, rebels attacked army units in a village near Garissa."),
+    # a cue of several words without a gap ends before its target
+    ("On 3 May 2021, a sniper shot and killed 2 soldiers near Garissa."),
     # "IS" (the Islamic State) is not the verb "is"
     ("On 3 May 2021, an IS attack on a police checkpoint near Garissa left two dead."),
 ])

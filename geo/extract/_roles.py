@@ -113,7 +113,7 @@ def _armed_first(target: str) -> bool:
     return armed is not None and (civil is None or armed.start() < civil.start())
 
 
-def roles(sentence: str, start: int, end: int) -> tuple[str, str]:
+def roles(sentence: str, start: int, end: int, *, gap: bool = False) -> tuple[str, str]:
     """``(actor, target)``: the words of the one who acted and the one acted on.
 
     >>> roles("Gunmen attacked a police post near the town.", 7, 15)
@@ -122,10 +122,10 @@ def roles(sentence: str, start: int, end: int) -> tuple[str, str]:
     ('militants', 'Two soldiers')
     """
     before, after = sentence[:start], sentence[end:]
-    gap = re.match(r"\S+", sentence[start:end])
-    if gap and " " in sentence[start:end] and not _PASSIVE.search(before):
+    verb = re.match(r"\S+", sentence[start:end])
+    if gap and verb and not _PASSIVE.search(before):
         # a cue with a gap ("attacked ... village") holds its target: read from its verb on
-        after = sentence[start + gap.end():]
+        after = sentence[start + verb.end():]
     participle = sentence[start:end].lower().endswith("ed")
     if _PASSIVE.search(before) or (participle and re.match(r"\s+by\b", after, re.IGNORECASE)) \
             or (participle and _BARE_PASSIVE.search(before)
@@ -149,7 +149,7 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
     for event in events:
         new, why = event.type, ""
         if event.type in (ATTACK, CLASH):
-            actor, target = roles(sentence, event.start, event.end)
+            actor, target = roles(sentence, event.start, event.end, gap="..." in event.cue)
             # a clash's parties: before it, or "between A and B", "with B" after it
             after = sentence[event.end:]
             # the parties of a clash stand before it ("two groups clashed"), not its dead

@@ -196,6 +196,12 @@ def test_gatherings_that_demand_and_fire_returned(text: str, kind: str) -> None:
     ("On 3 May 2021, rebels attacked army units in a village near Garissa."),
     # a cue of several words without a gap ends before its target
     ("On 3 May 2021, a sniper shot and killed 2 soldiers near Garissa."),
+    # an aside in brackets does not hide the target; a policewoman is police
+    ("On 3 May 2021, 1 security officer [assumed police] was shot and killed by militants near "
+     "Garissa."),
+    ("On 3 May 2021, unknown gunmen shot and killed a policewoman in Garissa."),
+    # militants clashing with police: a battle, though "clashed with police" is a riot cue
+    ("On 3 May 2021, militants clashed with police in Garissa."),
     # "IS" (the Islamic State) is not the verb "is"
     ("On 3 May 2021, an IS attack on a police checkpoint near Garissa left two dead."),
 ])
@@ -213,3 +219,9 @@ def test_armed_targets_named_as_gangs_inside_cues_or_after_acronyms(text: str) -
 ])
 def test_what_protesters_did_and_what_is_no_protest(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+def test_a_number_inside_a_name_does_not_make_a_passive() -> None:
+    row = _first("On 3 May 2021, soldiers from battalion 538 torched and destroyed 8 houses in "
+                 "Garissa.")
+    assert row["type"] == "attack_on_civilians"

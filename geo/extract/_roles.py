@@ -44,7 +44,8 @@ CLASH, ATTACK, BLAST, ABDUCTION, UNREST = ("armed_clash", "attack_on_civilians",
 
 # organised armed parties: state forces and armed groups (and what they hold and move in)
 _ARMED = re.compile(
-    r"\b(?:soldiers?|troops?|army|armed\s+forces|military|servicem[ae]n|police(?:m[ae]n)?|"
+    r"\b(?:soldiers?|troops?|army|armed\s+forces|military|servicem[ae]n|"
+    r"police(?:m[ae]n|wom[ae]n)?|check\s*points?|"
     r"police\s+(?:officers?|post|station|checkpoint|patrol|vehicle)|officers?|gendarmes?|"
     r"gendarmerie|security\s+(?:forces?|personnel|officials?|guards?|men)|forces|"
     r"personnel|militants?|insurgents?|rebels?|fighters?|militias?|militiam[ae]n|gunmen|"
@@ -83,8 +84,11 @@ _KILLING = re.compile(r"\b(?:killed|killing|murdered|dead|body|bodies|beheaded|e
 # (lower case: "an IS attack" is the Islamic State, not a verb)
 _PASSIVE = re.compile(r"\b(?:[Ww]as|[Ww]ere|been|being|got|is|are)\s+(?:\w+ly\s+)?$")
 # "3 soldiers killed", "Two policemen Killed" (a headline drops the auxiliary)
-_BARE_PASSIVE = re.compile(r"\b(?:[0-9]+|one|two|three|four|five|six|seven|eight|nine|ten|"
-                           r"dozens?|several|many|some)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+# (the number opens its clause: "from LIB 538 torched" is no passive)
+_BARE_PASSIVE = re.compile(r"(?:^|[,;:]\s*|\b(?:and|while|when|as|after)\s+)(?:[0-9]+|one|two|"
+                           r"three|four|five|six|seven|eight|nine|ten|dozens?|several|many|some)"
+                           r"\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+_ASIDE = re.compile(r"\s*(?:\[[^\]]*\]|\([^)]*\))")
 _CLAUSE = re.compile(r"[,;:()\[\]]|\b(?:and|but|while|after|before|as|when|who|which|that|"
                      r"following)\b", re.IGNORECASE)
 _WORDS = 8
@@ -121,11 +125,12 @@ def roles(sentence: str, start: int, end: int, *, gap: bool = False) -> tuple[st
     >>> roles("Two soldiers were killed by militants.", 18, 24)
     ('militants', 'Two soldiers')
     """
-    before, after = sentence[:start], sentence[end:]
+    # asides do not break the phrase: "1 security personnel [assumed military] was killed"
+    before, after = _ASIDE.sub("", sentence[:start]), _ASIDE.sub("", sentence[end:])
     verb = re.match(r"\S+", sentence[start:end])
     if gap and verb and not _PASSIVE.search(before):
         # a cue with a gap ("attacked ... village") holds its target: read from its verb on
-        after = sentence[start + verb.end():]
+        after = _ASIDE.sub("", sentence[start + verb.end():])
     participle = sentence[start:end].lower().endswith("ed")
     if _PASSIVE.search(before) or (participle and re.match(r"\s+by\b", after, re.IGNORECASE)) \
             or (participle and _BARE_PASSIVE.search(before)
@@ -164,6 +169,9 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
                 new, why = UNREST, f"done by a crowd ({actor!r})"
             elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
+        elif event.type == UNREST and _GROUPS.search(_clip_left(sentence[:event.start])):
+            # "militants clashed with police" is a battle, whatever the cue
+            new, why = CLASH, f"an armed group ({_clip_left(sentence[:event.start])!r})"
         elif event.type == BLAST and _DIRECT_FIRE.search(sentence):
             fire = _DIRECT_FIRE.search(sentence)
             new, why = CLASH, f"with direct fire ({fire.group() if fire else ''!r})"

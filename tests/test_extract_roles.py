@@ -225,3 +225,18 @@ def test_a_number_inside_a_name_does_not_make_a_passive() -> None:
     row = _first("On 3 May 2021, soldiers from battalion 538 torched and destroyed 8 houses in "
                  "Garissa.")
     assert row["type"] == "attack_on_civilians"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # the target is who was hit, not where: a driver near a base is a civilian
+    ("On 3 May 2021, a soldier shot and killed a driver outside the army base in Garissa.",
+     "attack_on_civilians"),
+    ("On 3 May 2021, a policeman shot dead an unarmed officer in Garissa.", "attack_on_civilians"),
+    # a headline-style passive after a date: the dead, not the doers
+    ("3 May 2021. 7 people killed in an attack on a village in Garissa.", "attack_on_civilians"),
+    # a community throwing stones at police is a riot, not a battle
+    ("On 3 May 2021, the village community threw stones at police officers in Garissa.",
+     "unrest"),
+])
+def test_targets_are_who_was_hit_and_communities_riot(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

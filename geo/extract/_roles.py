@@ -58,7 +58,8 @@ _CIVIL = re.compile(
     r"\b(?:civilians?|villagers?|residents?|farmers?|herders?|women|children|child|girls?|"
     r"boys?|students?|pupils?|teachers?|traders?|worshippers|passengers|travell?ers|family|"
     r"journalists?|aid\s+workers?|health\s+workers?|patients|displaced|refugees|worker|"
-    r"workers|shop(?:keeper)?s?|homes?|houses?|village)\b", re.IGNORECASE)
+    r"workers|shop(?:keeper)?s?|homes?|houses?|village|unarmed|drivers?|m[ae]n|wom[ae]n|"
+    r"persons?|people|boys?|sons?|daughters?|wife|husband|relatives?)\b", re.IGNORECASE)
 # unorganised crowds as the ones who did it
 _CROWD = re.compile(
     r"\b(?<!armed\s)(?<!unknown\s)(?<!unidentified\s)(?:mobs?|crowds?|groups|"
@@ -72,9 +73,11 @@ _ORGANISED = re.compile(r"\b(?:armed|gunmen|militants?|militias?|militiam[ae]n|i
                         r"rebels?|fighters|soldiers|troops|police|forces|bandits|"
                         r"unidentified|unknown|suspected)\b", re.IGNORECASE)
 # armed groups (a clash of one with a crowd stays a clash)
-_GROUPS = re.compile(r"\b(?:militants?|insurgents?|rebels?|militias?|militiam[ae]n|gunmen|"
-                     r"jihadists?|terrorists?|bandits?|fighters|armed|clans?|tribes?|"
-                     r"communit(?:y|ies)|ethnic)\b", re.IGNORECASE)
+_ARMED_GROUPS = re.compile(r"\b(?:militants?|insurgents?|rebels?|militias?|militiam[ae]n|"
+                           r"gunmen|jihadists?|terrorists?|bandits?|fighters|armed)\b",
+                           re.IGNORECASE)
+_GROUPS = re.compile(rf"{_ARMED_GROUPS.pattern}|\b(?:clans?|tribes?|communit(?:y|ies)|ethnic)\b",
+                     re.IGNORECASE)
 _DIRECT_FIRE = re.compile(
     r"\b(?:small\s+arms|(?:heavy\s+)?machine[-\s]guns?|gunfire|gun\s*fire|gun\s+battles?|"
     r"gunfights?|firefights?|exchang\w*\s+(?:of\s+)?(?:gun)?fire|clash(?:ed|es)?|"
@@ -85,7 +88,7 @@ _KILLING = re.compile(r"\b(?:killed|killing|murdered|dead|body|bodies|beheaded|e
 _PASSIVE = re.compile(r"\b(?:[Ww]as|[Ww]ere|been|being|got|is|are)\s+(?:\w+ly\s+)?$")
 # "3 soldiers killed", "Two policemen Killed" (a headline drops the auxiliary)
 # (the number opens its clause: "from LIB 538 torched" is no passive)
-_BARE_PASSIVE = re.compile(r"(?:^|[,;:]\s*|\b(?:and|while|when|as|after)\s+)(?:[0-9]+|one|two|"
+_BARE_PASSIVE = re.compile(r"(?:^|[.,;:]\s*|\b(?:and|while|when|as|after)\s+)(?:[0-9]+|one|two|"
                            r"three|four|five|six|seven|eight|nine|ten|dozens?|several|many|some)"
                            r"\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 _ASIDE = re.compile(r"\s*(?:\[[^\]]*\]|\([^)]*\))")
@@ -113,6 +116,9 @@ def _clip_right(text: str) -> str:
 def _armed_first(target: str) -> bool:
     """Whether the target names an armed party before any civilian one ("LNA forces in a
     village": armed; "a village guarded by soldiers": civilian)."""
+    # the target's own words, not where it was ("a driver outside the naval base")
+    target = re.split(r"\b(?:in|at|outside|near|inside|around|from|on|along|close\s+to|"
+                      r"between|during|while)\b", target, maxsplit=1, flags=re.IGNORECASE)[0]
     armed, civil = _ARMED.search(target), _CIVIL.search(target)
     return armed is not None and (civil is None or armed.start() < civil.start())
 
@@ -169,7 +175,7 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
                 new, why = UNREST, f"done by a crowd ({actor!r})"
             elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
-        elif event.type == UNREST and _GROUPS.search(_clip_left(sentence[:event.start])):
+        elif event.type == UNREST and _ARMED_GROUPS.search(_clip_left(sentence[:event.start])):
             # "militants clashed with police" is a battle, whatever the cue
             new, why = CLASH, f"an armed group ({_clip_left(sentence[:event.start])!r})"
         elif event.type == BLAST and _DIRECT_FIRE.search(sentence):

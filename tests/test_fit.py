@@ -39,7 +39,7 @@ def test_the_build_fits_on_enough_history_and_says_so(world):
     assert world.fit.n_windows == 45  # 2019-01-31 … 2022-09-30: every window closed by END
     assert world.fit.describe().startswith("risk model: fitted on 45 month-end windows")
     assert all(w >= 0 for w in (*world.fit.space, *world.fit.time, world.fit.background))
-    assert math.isclose(sum(world.fit.space), 1.0)
+    assert math.isclose(sum(world.fit.space) + world.fit.own_segment + world.fit.coarse, 1.0)
     # the scored density is the fitted field's
     fitted = world.field.density(world.as_of)
     assert np.array_equal(world.scored[C.RISK_DENSITY].to_numpy(), fitted)
@@ -107,7 +107,8 @@ def test_fit_is_deterministic_and_row_order_free(world):
     shuffled = inc.sample(frac=1.0, random_state=1)
     b = fit_field(_field(world, shuffled), AS_OF)
     assert a.ok and b.ok
-    for x, y in zip((*a.space, *a.time, a.background), (*b.space, *b.time, b.background),
+    for x, y in zip((*a.space, *a.time, a.background, a.own_segment, a.coarse),
+                    (*b.space, *b.time, b.background, b.own_segment, b.coarse),
                     strict=True):
         assert math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9)
 
@@ -143,3 +144,34 @@ def test_a_job_too_large_to_fit_keeps_the_defaults_and_says_why(world, monkeypat
     fit = fit_field(field, AS_OF)
     assert not fit.ok and "too large to fit" in fit.reason
     assert field.with_fit(fit) is field
+
+
+def test_own_segment_term_counts_each_incident_on_the_segment_it_fell_on(world):
+    field = _field(world, world.incidents)
+    only_own = FitResult(True, "", END, field.model.fit_bandwidths_km,
+                         (math.inf,), tuple(0.0 for _ in field.model.fit_bandwidths_km), (1.0,),
+                         0.0, 12, 40, own_segment=1.0, coarse=0.0)
+    dens = field.with_fit(only_own).density(END)
+    placed = field.placed(field.model.fit_capture_km)
+    known = field.known <= np.datetime64(END, "D")
+    hits = np.bincount(placed[(placed >= 0) & known], minlength=field.n_seg)
+    expected = np.where(field.geo_len_km > 0, 100.0 * hits / field.geo_len_km, 0.0)
+    assert hits.sum() > 0
+    np.testing.assert_allclose(dens, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_coarse_term_has_its_own_weight(world):
+    field = _field(world, world.incidents)
+    coarse = (world.incidents[C.GEO_PRECISION] >= 3).to_numpy()
+    assert coarse.any()
+    bands = field.model.fit_bandwidths_km
+    zero = tuple(0.0 for _ in bands)
+    half = FitResult(True, "", END, bands, (math.inf,), zero, (1.0,), 0.0, 12, 40,
+                     own_segment=0.0, coarse=0.5)
+    full = dataclasses.replace(half, coarse=1.0)
+    none = dataclasses.replace(half, coarse=0.0)
+    d_half = field.with_fit(half).density(END)
+    d_full = field.with_fit(full).density(END)
+    assert d_full.max() > 0
+    np.testing.assert_allclose(d_half, 0.5 * d_full, rtol=1e-9)
+    np.testing.assert_array_equal(field.with_fit(none).density(END), np.zeros(field.n_seg))

@@ -35,6 +35,7 @@ import contextlib
 import copy
 import math
 from collections.abc import Callable, Sequence
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -609,14 +610,15 @@ class RiskField:
         -------
         geo.model.fit.Terms
             Incident (index in the whole table) and segment of each pair, and its kernel share
-            at each of the model's ``fit_bandwidths_km``.
+            at each of the model's ``fit_bandwidths_km``, then 1 on the pair of the segment the
+            incident fell on (nearest within ``fit_capture_km``), else 0.
 
         Examples
         --------
         >>> from geo.pipeline import prepare
         >>> p = prepare()  # the bundled example
         >>> t = p.field.terms()
-        >>> t.share.shape[1] == len(p.model.fit_bandwidths_km)
+        >>> t.share.shape[1] == len(p.model.fit_bandwidths_km) + 1
         True
         """
         from geo.model.fit import Terms, term_pairs
@@ -625,13 +627,15 @@ class RiskField:
             bands = self.model.fit_bandwidths_km
             if self._points is None or not bands:
                 terms = Terms(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
-                              np.zeros((0, len(bands))))
+                              np.zeros((0, len(bands) + 1)))
             else:
                 # no widening for "near a town": the fitted mixture of bandwidths carries the
                 # imprecision of the places (widened, Myanmar's AUC fell by 0.03)
                 idx, px, py, edges = self._points
+                own = self.placed(self.model.fit_capture_km)[idx]
                 found = term_pairs(px, py, np.zeros(len(px)), bands, edges.tree, edges.ptr,
-                                   edges.table)
+                                   edges.table, own_segment=own,
+                                   reach_km=self.model.fit_capture_km)
                 terms = Terms(idx[found.inc].astype(np.int64), found.seg, found.share)
             self._cache["terms"] = terms
         return self._cache["terms"]
@@ -667,13 +671,16 @@ class RiskField:
         out._cache = self._cache
         terms = self.terms()
         out.base = (self.weight > 0).astype(float)
-        val = terms.share @ np.asarray(fit.space, dtype=float)
+        val = terms.share @ np.asarray([*fit.space, fit.own_segment], dtype=float)
         keep = val > 0
         out._pt_seg, out._pt_inc, out._pt_val, out._seg_ptr = _kernels.sort_by_segment(
             terms.seg[keep].astype(np.int32), terms.inc[keep].astype(np.int32), val[keep],
             self.n_seg)
         out._decay = (np.asarray(fit.time, dtype=float), np.asarray(fit.half_lives_days))
         out.baseline_density = np.full(self.n_seg, float(fit.background))
+        # coarse incidents: their own fitted weight in the spatial mixture
+        out._spreads = [dataclasses.replace(sp, per_100km=sp.per_100km * float(fit.coarse))
+                        for sp in self._spreads]
         out.fit = fit
         return out
 

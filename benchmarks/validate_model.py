@@ -80,6 +80,7 @@ def run_region(name: str, out: Path) -> dict[str, object]:
     fit_rows = [{"origin": d.isoformat(), "ok": f.ok, "n_windows": f.n_windows,
                  "n_events": f.n_events, "background": f.background,
                  **{f"space_{b:g}km": w for b, w in zip(f.bandwidths_km, f.space, strict=True)},
+                 "own_segment": f.own_segment, "coarse": f.coarse,
                  **{f"time_{h:g}d": w for h, w in zip(f.half_lives_days, f.time, strict=True)}}
                 for d, f in fits.items()]
     pd.DataFrame(fit_rows).to_csv(region_out / "fits.csv", index=False)

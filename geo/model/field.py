@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import math
 from collections.abc import Callable, Sequence
-import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Any

@@ -16,6 +16,7 @@ Usage::
 
     python benchmarks/eval_extract.py acled FILE [FILE…] [--limit N] [--skip N]
     python benchmarks/eval_extract.py ucdp FILE [FILE…] [--exclude tests/realdata/…csv]
+    python benchmarks/eval_extract.py acled FILE --not-countries KE,BF,AF,BD,MM,CF
 
 The files are read where they are (ACLED files are never copied into the repository).
 """
@@ -76,7 +77,8 @@ def load_ucdp(path: Path) -> pd.DataFrame:
         .str.strip().str[:10], "country": t["country"].map(_iso2),
         "lat": pd.to_numeric(t["latitude"]), "lon": pd.to_numeric(t["longitude"]),
         "date": pd.to_datetime(t["date_start"].str[:10]).dt.date,
-        "type": t["type_of_violence"].map(UCDP_TYPES).fillna(""),
+        # "1" or "1.0" (HDX copies store the code as a float)
+        "type": t["type_of_violence"].str.split(".").str[0].map(UCDP_TYPES).fillna(""),
         "count": pd.to_numeric(t["best"], errors="coerce"), "dataset": path.name})
 
 
@@ -143,6 +145,8 @@ def main() -> None:
     parser.add_argument("--skip", type=int, default=0, help="leave out the first N texts")
     parser.add_argument("--exclude", type=Path, help="CSV whose 'id' column lists events to "
                         "leave out (the texts tuned on)")
+    parser.add_argument("--not-countries", default="", help="ISO codes (comma-separated) "
+                        "whose events are left out (the countries of the held-out sets)")
     args = parser.parse_args()
     load = load_acled if args.kind == "acled" else load_ucdp
     for path in args.files:
@@ -150,6 +154,8 @@ def main() -> None:
         truth = truth[truth["text"].str.strip() != ""]
         if args.exclude:
             truth = truth[~truth["id"].isin(set(pd.read_csv(args.exclude, dtype=str)["id"]))]
+        if args.not_countries:
+            truth = truth[~truth["country"].isin(args.not_countries.split(","))]
         truth = truth.iloc[args.skip:]
         if args.limit:
             truth = truth.head(args.limit)

@@ -10,10 +10,19 @@ from datetime import date
 
 from geo._dates import Period, parse_period
 from geo._errors import Problem
-from geo.extract._cues import Cue, EventMention, casualty_count, find_events, has_cue
+from geo.extract._cues import (
+    Cue,
+    EventMention,
+    casualty_count,
+    find_events,
+    has_cue,
+    split_toll,
+    stated_toll,
+)
 from geo.extract._dates import DateMention, find_dates, publication_date
 from geo.extract._documents import Document
 from geo.extract._places import PlaceIndex, PlaceMention
+from geo.extract._roles import intervention, retype, without_grievances
 from geo.extract._sentences import Sentence, split_sentences
 from geo.extract._sources import dateline_source, sentence_source
 
@@ -42,7 +51,16 @@ def _nearest(items: Sequence[DateMention] | Sequence[PlaceMention], at: int) -> 
     return min(range(len(items)), key=lambda i: (abs(items[i].start - at), i))
 
 
-def _pick_place(places: Sequence[PlaceMention], at: int) -> PlaceMention | None:
+# the slot of the unit a place lies in: "Hays (Al Hudaydah)", "Kamianka, Donetsk"
+_UNIT_SLOT = re.compile(r"\([^()]*$|[A-Za-z][\w'’.-]*,\s*$")
+
+
+def _pick_place(places: Sequence[PlaceMention], at: int, text: str) -> PlaceMention | None:
+    # a name that is both a town and a first-level unit ("Beijing") is the unit where it
+    # stands in the unit slot, after the place it holds
+    units = {p.start for p in places if p.kind == "admin1"}
+    places = [p for p in places if not (p.kind == "town" and p.start in units
+                                        and _UNIT_SLOT.search(text[:p.start]))]
     local = [p for p in places if p.local] or list(places)
     if not local:
         return None
@@ -105,18 +123,21 @@ def _context(doc: Document, index: PlaceIndex, sentences: Sequence[Sentence]
     return set(counts), main
 
 
-def _escalate(rows: list[Proposal], text: str, escalation: Sequence[Escalation]) -> None:
+def _escalate(rows: list[Proposal], sentences: Sequence[Sentence],
+              escalation: Sequence[Escalation]) -> None:
     """A proposal of a type another type escalates becomes that type when the document holds
-    one of its escalation cues (a protest the police dispersed is unrest)."""
+    one of its escalation cues (a protest the police dispersed is unrest) where it tells of
+    force, not of the grievance (:func:`geo.extract._roles.intervention`)."""
     for target, sources, cues in escalation:
-        hits = [c for c in cues if c.key in text.casefold() and c.pattern.search(text)]
-        if not hits:
+        word = next((m.group() for s in sentences for c in cues if c.key in s.text.casefold()
+                     for m in c.pattern.finditer(s.text) if intervention(s.text, m.start())),
+                    None)
+        if word is None:
             continue
         for prop in rows:
             if prop.row["type"] in sources:
-                word = hits[0].pattern.search(text)
-                prop.row["why"] = (f"{prop.row['why']}; {prop.row['type']} -> {target}: the "
-                                   f"text says {word.group() if word else hits[0].phrase!r}")
+                prop.row["why"] = f"{prop.row['why']}; {prop.row['type']} -> {target}: the " \
+                                  f"text says {word!r}"
                 prop.row["type"] = target
 
 
@@ -134,7 +155,8 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
             continue
         dates = find_dates(sentence.text, pub)
         blocked = [(d.start, d.end) for d in dates]
-        events, _ = find_events(sentence.text, cues, blocked=blocked)
+        events, _ = find_events(sentence.text, cues, blocked=blocked, violent=_TOLL_TYPES)
+        events = retype(sentence.text, without_grievances(sentence.text, events))
         if not events:
             continue
         units = index.countries_and_units(sentence.text, context=countries)
@@ -153,7 +175,7 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
         problems.append(Problem(doc.origin or doc.source_id, "-", "published",
                                 f"{unresolved} event(s) not proposed: their date needs the "
                                 "publication date"))
-    _escalate(out, doc.text, escalation)
+    _escalate(out, sentences, escalation)
     return _merge_repeats(out, doc.source_id), problems
 
 
@@ -166,6 +188,20 @@ def _document_toll(sentences: Sequence[Sentence], pub: Period | None
         if toll[0] is not None:
             return toll
     return None, ""
+
+
+def _stated(state: _Doc, count: int | None, words: str) -> tuple[int | None, str]:
+    """The toll a text states as such ("Fatalities coded as 3", "4 fatalities.") over the
+    one found beside the cue, and a toll the text splits over several events divided."""
+    texts = [s.text for s in state.sentences]
+    stated, stated_words = stated_toll(texts)
+    if stated is not None:
+        return stated, stated_words
+    if count:
+        part, split = split_toll(texts, count)
+        if split:
+            return part, f"{words}, {split}"
+    return count, words
 
 
 def _when(state: _Doc, event: EventMention, dates: Sequence[DateMention]
@@ -192,7 +228,7 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
     if when is None:
         return None
     period, end_period, date_why, date_score = when
-    place = _pick_place(places, event.start)
+    place = _pick_place(places, event.start, sentence.text)
     count, count_text = event.count, event.count_text
     if event.type in _TOLL_TYPES or count is None:
         toll, toll_text = casualty_count(sentence.text, blocked)
@@ -200,6 +236,8 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
             toll, toll_text = state.toll
         if toll is not None:
             count, count_text = toll, toll_text
+    if event.type in _TOLL_TYPES:
+        count, count_text = _stated(state, count, count_text)
     date_text, precision = _date_text(period)
     row: dict[str, object] = {
         "incident_id": "", "date": date_text,
@@ -210,7 +248,9 @@ def _row(state: _Doc, sentence: Sentence, number: int, event: EventMention,
         "source_url": "", "source_date": _date_text(state.pub)[0] if state.pub else "",
         "source_quality": "", "notes": "", "visibility": "",
     }
-    why = [f"cue {sentence.text[event.start:event.end]!r} ({event.type}: {event.cue!r})"]
+    why = [f"cue {sentence.text[event.start:event.end]!r} ({event.type}: {event.cue!r})"
+           if not event.role else f"cue {sentence.text[event.start:event.end]!r} "
+           f"({event.cue!r}), {event.type}: {event.role}"]
     score = 0.45 + date_score
     candidates: tuple[tuple[str, float, float], ...] = ()
     if place is not None:

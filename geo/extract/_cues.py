@@ -7,7 +7,9 @@ arrests, arrested), and ``...`` lets up to five words stand between two parts
 the longest match wins (``detention of brokers`` is a broker detention, not an arrest).
 
 A cue written ``~killed`` is weak: it counts only in a sentence where no other cue matches
-(``killed`` by an IED is an explosion, ``killed`` alone an attack).
+(``killed`` by an IED is an explosion, ``killed`` alone an attack); a weak cue of a violent
+type gives way only to a violent type's cue ("beat up residents, arresting 10": an attack and
+an arrest).
 
 A cue is not an event when the words just before it deny it (``no arrests were made``,
 ``denied detaining``) or make it a possibility (``could be detained``, ``face arrest``,
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["Cue", "EventMention", "casualty_count", "compile_cues", "escalations", "find_events",
-           "has_cue"]
+           "has_cue", "split_toll", "stated_toll"]
 
 _GAP = r"(?:\W+\w+){0,5}?\W+"
 
@@ -48,6 +50,7 @@ class EventMention:
     end: int
     count: int | None
     count_text: str
+    role: str = ""  # why the parties changed the cue's type (geo/extract/_roles.py)
 
 
 def _word(word: str) -> str:
@@ -136,10 +139,14 @@ _AFTER = re.compile(rf"^\W*(?:(?:of|at|on|in|for|the)\s+)?{_QUAL}{_NUM}(?![0-9%]
 _BEFORE = re.compile(rf"{_QUAL}{_NUM}{_NOUNS}?(?:\s+(?:[\w-]+\s+){{0,2}}?(?:were|was|have\s+"
                      rf"been|had\s+been|has\s+been|are|being|got))?\s+$", re.IGNORECASE)
 _CASUALTY = re.compile(
-    rf"{_QUAL}{_NUM1}(?:\s+[\w-]+){{0,4}}?\s+(?:(?:were|was|have\s+been|had\s+been|being)\s+)?"
-    rf"(?:killed|dead|died|deaths|fatalities|shot\s+dead|lost\s+their\s+lives)\b|(?:killing|"
-    rf"killed|kills|leaving|left|shot\s+dead|shooting\s+dead)\s+{_QUAL}"
-    rf"{_NUM1.replace('?P<num>', '?P<num2>')}(?![0-9])", re.IGNORECASE)
+    rf"{_QUAL}\b{_NUM1}(?:\s+[\w-]+){{0,4}}?\s+(?:(?:were|was|have\s+been|had\s+been|being)\s+)?"
+    rf"(?:killed|dead|died|deaths|fatalities|shot\s+dead|lost\s+their\s+lives|succumbed|"
+    rf"(?:beaten|hacked|stabbed|burnt|burned|lynched|shot|tortured|stoned)\s+to\s+death|"
+    rf"(?:burnt|burned)\s+alive|gunned\s+down)\b|"
+    rf"(?:killing|killed|kills|leaving|left|shot\s+dead|shooting\s+dead|gunned\s+down|"
+    rf"death\s+toll\s+(?:[\w-]+\s+){{0,4}}?(?:to|at|of|reached|rose\s+to))\s+{_QUAL}"
+    rf"{_NUM1.replace('?P<num>', '?P<num2>')}(?![\w])(?!\s+(?:[\w-]+\s+)?(?:injured|wounded|"
+    rf"hurt)\b)", re.IGNORECASE)
 _YEARISH = re.compile(r"^(?:19|20)[0-9]{2}$")
 # "a"/"an" count one person only before a person ("a driver"), not "a mob", "a number of"
 _NOT_ONE = re.compile(r"^(?:a|an)\s+(?:number|group|mob|few|lot|total|couple|series|crowd|"
@@ -168,8 +175,9 @@ def _count(sentence: str, start: int, end: int, blocked: Sequence[tuple[int, int
     if after and free(end + after.start("num"), end + after.end("num")):
         value = _value(after.group("num"))
         tail = sentence[end + after.end("num"):end + after.end("num") + 40]
-        if value is not None and re.match(_NOUNS[:-1] + r"|\s*$|\s*[,.;]|\s+and|\s+in|"
-                                          r"\s+on|\s+at)", tail, re.IGNORECASE):
+        if value is not None and re.match(_NOUNS[:-1] + r"|\s*$|\s*[,.;]|\s+and|\s+in|\s+on|"
+                                          r"\s+at|\s+of\s+(?:them|those|the))", tail,
+                                          re.IGNORECASE):
             return value, after.group().strip(" ,")
     inside = re.search(rf"\b{_NUM}{_NOUNS}", sentence[start:end], re.IGNORECASE)
     if inside:  # "detained 6 brokers" matched by "detain* ... broker*"
@@ -187,22 +195,106 @@ def _count(sentence: str, start: int, end: int, blocked: Sequence[tuple[int, int
     return None, ""
 
 
+# "four men shot dead a priest": the number before an active verb counts the killers
+_OBJECT = re.compile(r"\s+(?:a|an|the|his|her|their|two|three|four|five|six|seven|eight|nine|"
+                     r"ten|[0-9]+|at\s+least|several|some)\b(?!\s+(?:[\w-]+\s+)?(?:injured|"
+                     r"wounded|hurt)\b)", re.IGNORECASE)
+# (not "20 people were injured and one was killed")
+_AND_BEFORE = re.compile(rf"\b{_NUM}(?:\s+(?!injured|wounded|hurt|arrested)[\w-]+){{1,4}}?\s+"
+                         rf"and\s+(?:another\s+|other\s+)?$", re.IGNORECASE)
+_AND_NUMBER = re.compile(rf"\s+and\s+(?:another\s+|other\s+)?\b{_NUM}\b", re.IGNORECASE)
+
+
 def casualty_count(sentence: str, blocked: Sequence[tuple[int, int]]) -> tuple[int | None, str]:
-    """People killed, from "19 people were killed" or "killing 5"; ``(None, "")`` if none."""
-    for match in _CASUALTY.finditer(sentence):
+    """People killed, from "19 people were killed" or "killing 5"; ``(None, "")`` if none.
+
+    >>> casualty_count("Three soldiers and one civilian were killed.", [])
+    (4, 'Three soldiers and one civilian were killed')
+    >>> casualty_count("Four men shot dead a trader.", [])  # four killers, one dead
+    (1, 'shot dead a')
+    """
+    pos = 0
+    while match := _CASUALTY.search(sentence, pos):
         group = "num" if match.group("num") else "num2"
-        if _NOT_ONE.match(sentence[match.start(group):match.start(group) + 40]) or re.search(
-                r"\bno\s*$", sentence[max(0, match.start(group) - 4):match.start(group)],
-                re.IGNORECASE):
+        at = pos = match.start(group)
+        pos += 1
+        if _NOT_ONE.match(sentence[at:at + 40]) or re.search(
+                r"\bno\s*$", sentence[max(0, at - 4):at], re.IGNORECASE):
             continue
-        if not any(s < match.end(group) and match.start(group) < e for s, e in blocked):
+        if group == "num" and re.search(r"(?:killed|shot\s+dead)$", match.group(),
+                                        re.IGNORECASE) and _OBJECT.match(sentence[match.end():]):
+            continue
+        if not any(s < match.end(group) and at < e for s, e in blocked):
             value = _value(match.group(group))
+            if value is not None:
+                more, start = _other_number(sentence, match, group)
+                return value + more, sentence[start:match.end()].strip()
+    return None, ""
+
+
+def _other_number(sentence: str, match: re.Match[str], group: str) -> tuple[int, int]:
+    """The second number of "three soldiers and one civilian were killed" (0 if none), and
+    where the words of the toll start."""
+    if group == "num":
+        inside = _AND_NUMBER.search(sentence[match.end(group):match.end()])
+        if inside:
+            return _value(inside.group("num")) or 0, match.start()
+        at = max(0, match.start(group) - 60)
+        before = _AND_BEFORE.search(sentence[at:match.start(group)])
+        value = _value(before.group("num")) if before else None
+        if before and value is not None:
+            return value, at + before.start()
+    return 0, match.start()
+
+
+_STATED = re.compile(
+    rf"\bfatalit(?:y|ies)\s+(?:(?:were|was|are|is)\s+)?(?:coded|recorded|counted)\s+as\s+"
+    rf"{_NUM}\b|\bcoded\s+as\s+{_NUM.replace('?P<num>', '?P<num2>')}\s+(?:here|in\s+this|"
+    rf"fatalit)|^\W*{_NUM.replace('?P<num>', '?P<num3>')}\s+(?:fatalit(?:y|ies)|deaths?)"
+    rf"(?:\s+(?:coded|reported|in\s+total))?\W*$", re.IGNORECASE)
+_SPLIT = re.compile(
+    rf"\b(?:split|divided|distributed|spread|coded)\s+(?:evenly\s+|equally\s+)?(?:between|"
+    rf"among|across|over)\s+(?:the\s+)?{_NUM}\s+(?:events|incidents|locations|attacks|clashes)",
+    re.IGNORECASE)
+
+
+def stated_toll(sentences: Sequence[str]) -> tuple[int | None, str]:
+    """A death toll the text states as such: "Fatalities coded as 3", "(coded as 8 here)", a
+    sentence that is only "4 fatalities"; ``(None, "")`` if none.
+
+    >>> stated_toll(["Gunmen attacked a bus.", "Fatalities coded as 3."])
+    (3, 'Fatalities coded as 3')
+    >>> stated_toll(["Clashes left 9 dead.", "2 fatalities."])
+    (2, '2 fatalities.')
+    """
+    for sentence in sentences:
+        match = _STATED.search(sentence)
+        if match:
+            words = next(g for g in (match.group("num"), match.group("num2"),
+                                     match.group("num3")) if g)
+            value = _value(words)
             if value is not None:
                 return value, match.group().strip()
     return None, ""
 
 
-def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[int, int]] = ()
+def split_toll(sentences: Sequence[str], toll: int) -> tuple[int, str]:
+    """The toll of one of the events a text says its deaths are split over ("fatalities split
+    between 2 events": 9 -> 5, rounded up); the toll itself when the text says nothing.
+
+    >>> split_toll(["Nine were killed.", "Fatalities split between two events."], 9)
+    (5, 'split between two events')
+    """
+    for sentence in sentences:
+        match = _SPLIT.search(sentence)
+        parts = _value(match.group("num")) if match else None
+        if match and parts:
+            return -(-toll // parts), match.group()
+    return toll, ""
+
+
+def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[int, int]] = (),
+                violent: frozenset[str] = frozenset()
                 ) -> tuple[list[EventMention], list[str]]:
     """Events a sentence reports, and why other cues in it were not taken.
 
@@ -214,6 +306,11 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
         From :func:`compile_cues`.
     blocked
         Character spans (dates): their numbers are not counts, their words not cues.
+    violent
+        Types of violence: a weak cue of one of them is void only beside a strong cue of one
+        of them (``killed`` beside ``IED``), and stays an event of its own beside another
+        type's cue ("police beat up residents, arresting 10" is an attack and an arrest); a
+        weak cue of any other type is void beside any strong cue.
 
     Examples
     --------
@@ -234,8 +331,10 @@ def find_events(sentence: str, cues: Sequence[Cue], *, blocked: Sequence[tuple[i
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     # a cue inside a date is a month ("march*" in "21 March 2020")
     found = [f for f in found if not any(s <= f[0] < e for s, e in blocked)]
-    strong = [f for f in found if not f[2].weak]
-    found = strong or found
+    strong_types = {f[2].type for f in found if not f[2].weak}
+    if strong_types:
+        voids = bool(strong_types & violent)
+        found = [f for f in found if not f[2].weak or (f[2].type in violent and not voids)]
     chosen: list[tuple[int, int, Cue]] = []
     for start, end, cue in sorted(found, key=lambda f: (-(f[1] - f[0]), f[0])):
         if all(end <= s or start >= e for s, e, _ in chosen):

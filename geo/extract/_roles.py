@@ -1,0 +1,275 @@
+"""Who did what to whom: the violent types of coded event data follow the actors, not the verb.
+
+Event datasets define their violent categories by the parties (ACLED: *Battles* are between
+two organised armed groups, *Violence against civilians* is an armed group against unarmed
+people, *Mob violence* is violence by an unorganised crowd; UCDP GED: state-based and
+non-state conflict against one-sided violence). A cue such as *killed* or *attacked* says only
+that violence happened; the words around it say between whom. Four rules, each named in a
+proposal's ``why``:
+
+* **armed target**: an attack on civilians whose target (the words after an active verb, or
+  before a passive one: "attacked a police post", "two soldiers were killed") is an armed party
+  is an armed clash;
+* **crowd actor**: an attack done by an unorganised crowd ("residents beat up …", "was
+  attacked by a group of youths") and a clash between crowds or of a crowd with police ("two
+  groups clashed", "clashes between residents and police") are unrest (ACLED *Mob violence*,
+  *Violent demonstration*); a clash with an armed group, or between clans, tribes or
+  communities (communal militias in ACLED), stays a clash;
+* **direct fire**: shelling or explosives in a sentence that also tells of direct fire ("mortars
+  and small arms", "an exchange of fire") are an armed clash (a battle fought partly with
+  heavy weapons);
+* **abducted and killed**: an abduction in a sentence that also tells of a killing is an attack
+  (an abduction is coded only when the person is not reported killed).
+
+What a protest is about is not an event: "protested against the arrest of a journalist" and
+"demonstrated over the killing of a student" are protests, not an arrest or an attack, and the
+same words do not make the protest unrest (:func:`grievance`, :func:`intervention`).
+
+The word lists are below; they name the parties, not the types, so a user's cue lexicon
+(``[types.NAME] cues``) stays the place to teach new events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from geo.extract._cues import _NEGATION, EventMention
+
+__all__ = ["grievance", "intervention", "retype", "without_grievances"]
+
+CLASH, ATTACK, BLAST, ABDUCTION, UNREST = ("armed_clash", "attack_on_civilians",
+                                           "explosion_remote_violence", "abduction", "unrest")
+
+# organised armed parties: state forces and armed groups (and what they hold and move in)
+_ARMED = re.compile(
+    r"\b(?:soldiers?|troops?|army|armed\s+forces|military|servicem[ae]n|"
+    r"police(?:m[ae]n|wom[ae]n)?|check\s*points?|"
+    r"police\s+(?:officers?|post|station|checkpoint|patrol|vehicle)|officers?|gendarmes?|"
+    r"gendarmerie|security\s+(?:forces?|personnel|officials?|guards?|men)|forces|"
+    r"personnel|militants?|insurgents?|rebels?|fighters?|militias?|militiam[ae]n|gunmen|"
+    r"jihadists?|terrorists?|bandits?|guerrill?as?|combatants?|paramilitar(?:y|ies)|"
+    r"commanders?|convoy|checkpoints?|base|outpost|barracks|patrol|positions?|"
+    r"gangs?|gang\s+members?|gangsters?|cartels?|(?:drug\s+)?traffickers?|"
+    r"Taliban|Shabaa?b|Boko\s+Haram|ISIS|ISIL|IS[WK]AP|JNIM|Daesh|Houthis?|AMISOM|KDF|"
+    r"ANDSF|ANA|ANP|NDS|elements)\b", re.IGNORECASE)
+_CIVIL = re.compile(
+    r"\b(?:civilians?|villagers?|residents?|farmers?|herders?|women|children|child|girls?|"
+    r"boys?|students?|pupils?|teachers?|traders?|worshippers|passengers|travell?ers|family|"
+    r"journalists?|aid\s+workers?|health\s+workers?|patients|displaced|refugees|worker|"
+    r"workers|shop(?:keeper)?s?|homes?|houses?|village|unarmed|drivers?|m[ae]n|wom[ae]n|"
+    r"persons?|people|boys?|sons?|daughters?|wife|husband|relatives?)\b", re.IGNORECASE)
+# unorganised crowds as the ones who did it
+_CROWD = re.compile(
+    r"\b(?<!armed\s)(?<!unknown\s)(?<!unidentified\s)(?:mobs?|crowds?|groups|"
+    r"(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten|dozens\s+of|hundreds\s+of|"
+    r"several|many)\s+(?:people|persons)|inhabitants|(?:party\s+)?(?:activists|workers|cadres)|residents|villagers|locals|local\s+(?:people|residents|men|"
+    r"youths?)|youths|students|supporters|relatives|citizens|"
+    r"members\s+of\s+the\s+public|group\s+of\s+(?:men|people|youths|locals|residents|villagers"
+    r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
+    r"passers-by|neighbou?rs|family\s+members)\b", re.IGNORECASE)
+_ORGANISED = re.compile(r"\b(?:armed|gunmen|militants?|militias?|militiam[ae]n|insurgents?|"
+                        r"rebels?|fighters|soldiers|troops|police|forces|bandits|"
+                        r"unidentified|unknown|suspected)\b", re.IGNORECASE)
+# armed groups (a clash of one with a crowd stays a clash)
+_ARMED_GROUPS = re.compile(r"\b(?:militants?|insurgents?|rebels?|militias?|militiam[ae]n|"
+                           r"gunmen|jihadists?|terrorists?|bandits?|fighters|armed)\b",
+                           re.IGNORECASE)
+_GROUPS = re.compile(rf"{_ARMED_GROUPS.pattern}|\b(?:clans?|tribes?|communit(?:y|ies)|ethnic)\b",
+                     re.IGNORECASE)
+_DIRECT_FIRE = re.compile(
+    r"\b(?:small\s+arms|(?:heavy\s+)?machine[-\s]guns?|gunfire|gun\s*fire|gun\s+battles?|"
+    r"gunfights?|firefights?|exchang\w*\s+(?:of\s+)?(?:gun)?fire|clash(?:ed|es)?|"
+    r"fighting|fought|assault\s+rifles?|rifles?)\b", re.IGNORECASE)
+_KILLING = re.compile(r"\b(?:killed|killing|murdered|dead|body|bodies|beheaded|executed|"
+                      r"slain|lifeless)\b", re.IGNORECASE)
+# (lower case: "an IS attack" is the Islamic State, not a verb)
+_PASSIVE = re.compile(r"\b(?:[Ww]as|[Ww]ere|been|being|got|is|are)\s+(?:\w+ly\s+)?$")
+# "3 soldiers killed", "Two policemen Killed" (a headline drops the auxiliary)
+# (the number opens its clause: "from LIB 538 torched" is no passive)
+_BARE_PASSIVE = re.compile(r"(?:^|[.,;:]\s*|\b(?:and|while|when|as|after)\s+)(?:[0-9]+|one|two|"
+                           r"three|four|five|six|seven|eight|nine|ten|dozens?|several|many|some)"
+                           r"\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+_ASIDE = re.compile(r"\s*(?:\[[^\]]*\]|\([^)]*\))")
+_CLAUSE = re.compile(r"[,;:()\[\]]|\b(?:and|but|while|after|before|as|when|who|which|that|"
+                     r"following)\b", re.IGNORECASE)
+_WORDS = 8
+
+
+def _clip_left(text: str) -> str:
+    """The words before a verb within its clause (at most eight)."""
+    words = text.split()[-_WORDS:]
+    tail = " ".join(words)
+    cut = list(_CLAUSE.finditer(tail))
+    return tail[cut[-1].end():] if cut else tail
+
+
+def _clip_right(text: str) -> str:
+    """The words after a verb up to the end of its phrase (at most eight)."""
+    head = " ".join(text.split()[:_WORDS])
+    cut = re.search(r"[.;:()\[\]]|\b(?:and|but|while|after|before|when|who|which|that|"
+                    r"following|because|as)\b", head, re.IGNORECASE)
+    return head[:cut.start()] if cut else head
+
+
+def _armed_first(target: str) -> bool:
+    """Whether the target names an armed party before any civilian one ("LNA forces in a
+    village": armed; "a village guarded by soldiers": civilian)."""
+    # the target's own words, not where it was ("a driver outside the naval base")
+    target = re.split(r"\b(?:in|at|outside|near|inside|around|from|on|along|close\s+to|"
+                      r"between|during|while)\b", target, maxsplit=1, flags=re.IGNORECASE)[0]
+    armed, civil = _ARMED.search(target), _CIVIL.search(target)
+    return armed is not None and (civil is None or armed.start() < civil.start())
+
+
+def roles(sentence: str, start: int, end: int, *, gap: bool = False) -> tuple[str, str]:
+    """``(actor, target)``: the words of the one who acted and the one acted on.
+
+    >>> roles("Gunmen attacked a police post near the town.", 7, 15)
+    ('Gunmen', 'a police post near the town')
+    >>> roles("Two soldiers were killed by militants.", 18, 24)
+    ('militants', 'Two soldiers')
+    """
+    # asides do not break the phrase: "1 security personnel [assumed military] was killed"
+    before, after = _ASIDE.sub("", sentence[:start]), _ASIDE.sub("", sentence[end:])
+    verb = re.match(r"\S+", sentence[start:end])
+    if gap and verb and not _PASSIVE.search(before):
+        # a cue with a gap ("attacked ... village") holds its target: read from its verb on
+        after = _ASIDE.sub("", sentence[start + verb.end():])
+    participle = sentence[start:end].lower().endswith("ed")
+    if _PASSIVE.search(before) or (participle and re.match(r"\s+by\b", after, re.IGNORECASE)) \
+            or (participle and _BARE_PASSIVE.search(before)
+                and not re.match(r"\s+(?:a|an|the|[0-9]+|his|her|their)\b", after,
+                                 re.IGNORECASE)):
+        target = _clip_left(re.sub(r"\s*" + _PASSIVE.pattern, "", before, flags=re.IGNORECASE))
+        by = re.match(r"\s*(?:[\w-]+\s+){0,3}?by\s+(.*)", after, re.IGNORECASE | re.DOTALL)
+        return (_clip_right(by.group(1)) if by else "").strip(), target.strip()
+    return _clip_left(before).strip(), _clip_right(after).strip()
+
+
+def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
+    """The events with their type set by the parties (module docstring); ``why`` says so.
+
+    >>> from geo.extract._cues import _NEGATION, EventMention as E
+    >>> [e.type for e in retype("Militants attacked an army base.",
+    ...                         [E("attack_on_civilians", "~attacked", 10, 18, None, "")])]
+    ['armed_clash']
+    """
+    out = []
+    for event in events:
+        new, why = event.type, ""
+        if event.type in (ATTACK, CLASH):
+            actor, target = roles(sentence, event.start, event.end, gap="..." in event.cue)
+            # a clash's parties: before it, or "between A and B", "with B" after it
+            after = sentence[event.end:]
+            # the parties of a clash stand before it ("two groups clashed"), not its dead
+            sides = _clip_left(sentence[:event.start]) if event.type == CLASH else actor
+            if event.type == CLASH and re.match(r"\W*(?:\w+\s+)?(?:between|with|among)\b",
+                                                after, re.IGNORECASE):
+                sides = f"{actor} {_clip_right(after[:120].replace(' and ', ' & '))}"
+            if event.type == CLASH and _CROWD.search(sides) and not _GROUPS.search(sides):
+                new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
+            elif event.type == ATTACK and not event.cue.startswith("dead") \
+                    and _CROWD.search(actor) and not _ORGANISED.search(actor):
+                new, why = UNREST, f"done by a crowd ({actor!r})"
+            elif event.type == ATTACK and _armed_first(target):
+                new, why = CLASH, f"against an armed party ({target!r})"
+        elif event.type == UNREST and _ARMED_GROUPS.search(_clip_left(sentence[:event.start])):
+            # "militants clashed with police" is a battle, whatever the cue
+            new, why = CLASH, f"an armed group ({_clip_left(sentence[:event.start])!r})"
+        elif event.type == BLAST and _DIRECT_FIRE.search(sentence):
+            fire = _DIRECT_FIRE.search(sentence)
+            new, why = CLASH, f"with direct fire ({fire.group() if fire else ''!r})"
+        elif event.type == ABDUCTION and _KILLING.search(sentence[event.end:]):
+            kill = _KILLING.search(sentence[event.end:])
+            new, why = ATTACK, f"abducted and {kill.group() if kill else ''!r}"
+        out.append(replace(event, type=new, role=why) if why else event)
+    # "One dead as rebels attack an army base": the sentence's other attack cues follow
+    battle = next((e.role for e, o in zip(out, events, strict=True)
+                   if o.type == ATTACK and e.type == CLASH), "")
+    return [replace(e, type=CLASH, role=battle) if battle and e.type == ATTACK else e
+            for e in out]
+
+
+PROTEST = "protest"
+# words that open what a protest is about ("against the arrest of", "condemning the killing")
+_GRIEVANCE = re.compile(
+    r"\b(?:against|over|condemn\w*|denounc\w*|demand\w*|decry\w*|protest(?:ing|s)?\s+"
+    r"(?:at|of|over|against)|in\s+protest|in\s+solidarity|justice\s+for|release\s+of|"
+    r"because\s+of|due\s+to|fear\w*|regarding|about|in\s+response\s+to|in\s+reaction\s+to|"
+    r"following|after\s+(?:the|a|an|his|her|their|its|last|recent)|alleged|previous|"
+    r"for\s+(?:the\s+)?(?:recovery|return|release|arrest|punishment|justice)|seeking|"
+    r"calling\s+for|"
+    r"last\s+(?:week|month|year)|earlier)\b", re.IGNORECASE)
+
+
+def grievance(text: str, start: int) -> bool:
+    """Whether the words just before ``start`` (ten at most, in the same sentence and clause)
+    make what follows the grievance of a protest (a past participle only where it is passive or
+    describes a noun).
+
+    >>> grievance("They protested against the arrest of a trader.", 27)
+    True
+    >>> grievance("Police arrested 12 protesters.", 7)
+    False
+    """
+    words = re.split(r"(?<=[.!?])\s|[;:]", text[max(0, start - 120):start])[-1].split()[-10:]
+    if not _GRIEVANCE.search(" ".join(words)):
+        return False
+    # "demonstrating against the curfew vandalised a station": an active verb after the
+    # grievance is what the protesters did; "a student who was beaten", "detained sons" are
+    # still the grievance
+    word = re.match(r"[\w'-]+", text[start:])
+    return not (word and word.group().lower().endswith("ed") and words
+                and words[-1].lower() not in _BEFORE_PARTICIPLE)
+
+
+_BEFORE_PARTICIPLE = frozenset({"was", "were", "been", "being", "is", "are", "who", "which",
+                                "that", "of", "the", "a", "an", "his", "her", "their", "its",
+                                "recently", "allegedly", "reportedly", "brutally", "wrongly",
+                                "unlawfully", "illegally"})
+
+
+def without_grievances(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
+    """The events less those that are what a protest of the sentence is about.
+
+    >>> from geo.extract._cues import _NEGATION, EventMention as E
+    >>> text = "Students protested against the killing of a classmate."
+    >>> [e.type for e in without_grievances(text, [E("protest", "protest*", 9, 18, None, ""),
+    ...                                            E("attack_on_civilians", "~kill*", 31, 38,
+    ...                                              None, "")])]
+    ['protest']
+    """
+    first = min((e.start for e in events if e.type == PROTEST), default=None)
+    if first is None:
+        return list(events)
+    return [e for e in events if e.type == PROTEST or e.start < first
+            or not grievance(sentence, e.start)]
+
+
+# the parties of a protest's policing or of its violence: an escalation cue needs one of them
+# in its sentence ("police dispersed them", "protesters torched a car"; not "he was arrested
+# in connection with a graft case")
+_PROTEST_PARTIES = re.compile(
+    r"\b(?:police|policem[ae]n|officers?|security|forces|troops|soldiers|gendarmes?|army|"
+    r"authorities|protest\w*|demonstrat\w*|rall\w*|march\w*|crowds?|mobs?|rioters|"
+    r"participants|they|them|some|several|many|dozens|people|persons?|individuals|students|"
+    r"activists|leaders|members|youths?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"[0-9]+)\b", re.IGNORECASE)
+
+
+def intervention(sentence: str, start: int) -> bool:
+    """Whether an escalation cue at ``start`` tells of force at a protest: not the protest's
+    grievance, not denied ("no injuries"), and in a sentence naming protesters or police.
+
+    >>> intervention("Police dispersed the crowd with tear gas.", 7)
+    True
+    >>> intervention("No one was injured.", 11)
+    False
+    >>> intervention("He was arrested in a graft case.", 7)
+    False
+    """
+    return (not grievance(sentence, start)
+            and not _NEGATION.search(sentence[max(0, start - 60):start])
+            and bool(_PROTEST_PARTIES.search(sentence)))

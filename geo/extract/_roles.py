@@ -94,6 +94,9 @@ _BARE_PASSIVE = re.compile(r"(?:^|[.,;:]\s*|\b(?:and|while|when|as|after)\s+)(?:
 _ASIDE = re.compile(r"\s*(?:\[[^\]]*\]|\([^)]*\))")
 _CLAUSE = re.compile(r"[,;:()\[\]]|\b(?:and|but|while|after|before|as|when|who|which|that|"
                      r"following)\b", re.IGNORECASE)
+# where the words after a verb stop (commas kept: "attacked a village, a school and …")
+_PHRASE_END = re.compile(r"[.;:()\[\]]|\b(?:and|but|while|after|before|when|who|which|that|"
+                         r"following|because|as)\b", re.IGNORECASE)
 _WORDS = 8
 
 
@@ -108,8 +111,7 @@ def _clip_left(text: str) -> str:
 def _clip_right(text: str) -> str:
     """The words after a verb up to the end of its phrase (at most eight)."""
     head = " ".join(text.split()[:_WORDS])
-    cut = re.search(r"[.;:()\[\]]|\b(?:and|but|while|after|before|when|who|which|that|"
-                    r"following|because|as)\b", head, re.IGNORECASE)
+    cut = _PHRASE_END.search(head)
     return head[:cut.start()] if cut else head
 
 

@@ -11,7 +11,7 @@ temporal weights ``v`` are non-negative, so the kernel is a mixture of a segment
 quartics (a peak with long tails) and the coarse spread, times a mixture of decays (near-repeats
 fading fast beside a lasting background), and ``b`` ≥ 0 is a background density on every km.
 The own-segment and separate coarse terms raised the 90-day AUC over the best simple baseline
-from +0.011 to +0.03 on dense real data (docs/validation.md).
+from +0.011 to +0.028 on dense real data (docs/validation.md).
 
 They are fitted by maximum Poisson likelihood of the point incidents that fell on each segment
 (nearest within ``capture_km``) in the ``horizon_days`` after each month end whose window closed
@@ -117,11 +117,9 @@ space 10 km 1.00; time no decay 0.5; background 0.1 per 100 km'
         """
         if not self.ok:
             return f"risk model: type defaults ({self.reason})"
-        sp = ", ".join([*(f"{b:g} km {w:.2f}" for b, w in zip(self.bandwidths_km, self.space,
-                                                              strict=True) if w > 0),
-                        *([f"own segment {self.own_segment:.2f}"] if self.own_segment > 0
-                          else []),
-                        *([f"province/country {self.coarse:.2f}"] if self.coarse > 0 else [])])
+        kernels = [*(f"{b:g} km" for b in self.bandwidths_km), "own segment", "province/country"]
+        weights = [*self.space, self.own_segment, self.coarse]
+        sp = ", ".join(f"{k} {w:.2f}" for k, w in zip(kernels, weights, strict=True) if w > 0)
         tm = ", ".join(f"{'no decay' if math.isinf(h) else f'{h:g} d'} {w:.3g}"
                        for h, w in zip(self.half_lives_days, self.time, strict=True) if w > 0)
         return (f"risk model: fitted on {self.n_windows} month-end windows before "
@@ -329,10 +327,11 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict[date, np.ndarray] |
     if not (u.sum() > 0 and v.sum() > 0):
         return FitResult(False, "the history gave no weight to any incident term", as_of,
                          n_windows=len(dates), n_events=n_events)
-    return FitResult(True, "", as_of, tuple(float(b) for b in bands),
-                     tuple(float(h) for h in halves), tuple(float(a) for a in u[:-2]),
-                     tuple(float(c) for c in v), float(b0), len(dates), n_events,
-                     float(u[-2]), float(u[-1]), ll)
+    return FitResult(True, "", as_of, bandwidths_km=tuple(float(b) for b in bands),
+                     half_lives_days=tuple(float(h) for h in halves),
+                     space=tuple(float(a) for a in u[:-2]), time=tuple(float(c) for c in v),
+                     background=float(b0), n_windows=len(dates), n_events=n_events,
+                     own_segment=float(u[-2]), coarse=float(u[-1]), log_likelihood=ll)
 
 
 def term_densities(field_: RiskField, as_of: date) -> np.ndarray:
@@ -364,8 +363,9 @@ def term_densities(field_: RiskField, as_of: date) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Terms:
-    """Point incident × segment pairs within the widest fitted bandwidth, with the kernel share
-    of each pair at every bandwidth (columns), sorted by segment."""
+    """Point incident × segment pairs within the widest fitted bandwidth (or the capture
+    distance), with the kernel share of each pair at every bandwidth (columns) and, when asked
+    for, a last column: 1 on the segment the incident fell on; sorted by segment."""
 
     inc: np.ndarray
     seg: np.ndarray

@@ -77,7 +77,8 @@ def run_region(name: str, out: Path) -> dict[str, object]:
     result.by_origin.to_csv(region_out / "metrics_by_origin.csv", index=False)
     summary.to_csv(region_out / "summary.csv", index=False)
     fits = next(s for s in scorers if isinstance(s, ModelScorer) and s.name == "routerisk").fits
-    fit_rows = [{"origin": d.isoformat(), "ok": f.ok, "n_windows": f.n_windows,
+    fit_rows = [{"origin": d.isoformat(), "ok": f.ok, "candidate": f.candidate if f.ok else "",
+                 "n_windows": f.n_windows,
                  "n_events": f.n_events, "background": f.background,
                  **{f"space_{b:g}km": w for b, w in zip(f.bandwidths_km, f.space, strict=True)},
                  "own_segment": f.own_segment, "coarse": f.coarse,

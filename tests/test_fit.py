@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -37,7 +38,12 @@ def _field(p: pipeline.Prepared, incidents: pd.DataFrame) -> RiskField:
 def test_the_build_fits_on_enough_history_and_says_so(world):
     assert world.fit is not None and world.fit.ok, world.fit
     assert world.fit.n_windows == 45  # 2019-01-31 … 2022-09-30: every window closed by END
-    assert world.fit.describe().startswith("risk model: fitted on 45 month-end windows")
+    text = world.fit.describe()
+    assert re.match(r"risk model: (full|no_coarse|no_decay) fitted on 45 month-end windows", text)
+    # the candidates were compared at past windows and the best applies
+    assert world.fit.candidate == world.fit.scores[0][0]
+    assert [n for n, _, _ in world.fit.scores] and "chosen by log score" in text
+    assert world.fit.scores[0][1] >= max(v for _, v, _ in world.fit.scores)
     assert all(w >= 0 for w in (*world.fit.space, *world.fit.time, world.fit.background))
     assert math.isclose(sum(world.fit.space) + world.fit.own_segment + world.fit.coarse, 1.0)
     # the scored density is the fitted field's
@@ -126,6 +132,29 @@ def test_fit_section_is_checked_and_can_be_switched_off(tmp_path):
     half.write_text("[fit]\nbandwidths_km = [10]\nhalf_lives_days = []\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="both"):
         load_model(half)
+
+
+def test_candidates_are_checked_and_one_switches_the_choice_off(tmp_path, world):
+    for text in ('candidates = ["full", "nonsense"]', "candidates = []",
+                 'candidates = ["full", "full"]'):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(f"[fit]\n{text}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="candidates"):
+            load_model(bad)
+    one = dataclasses.replace(world.model, fit_candidates=("no_decay",))
+    fit = fit_field(RiskField(world.segments, world.incidents, model=one), world.as_of)
+    assert fit.ok and fit.candidate == "no_decay" and fit.scores == ()
+    # no decay only: every time weight but the infinite half-life's is 0
+    assert [w > 0 for w in fit.time] == [math.isinf(h) for h in fit.half_lives_days]
+
+
+def test_the_fixed_candidate_is_the_25_km_quartic_without_decay(world):
+    fixed = dataclasses.replace(world.model, fit_candidates=("kde_25km",))
+    fit = fit_field(RiskField(world.segments, world.incidents, model=fixed), world.as_of)
+    assert fit.ok and fit.candidate == "kde_25km" and fit.background == 0.0
+    bands = dict(zip(fit.bandwidths_km, fit.space, strict=True))
+    assert bands[25.0] > 0.99 and fit.own_segment == 0.0 and fit.coarse == 0.0
+    assert "kde_25km fixed on" in fit.describe()
 
 
 def test_refused_fit_returns_the_field_unchanged(world):

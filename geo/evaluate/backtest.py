@@ -196,13 +196,6 @@ def _future_targets(segments: gpd.GeoDataFrame, incidents: gpd.GeoDataFrame,
     return start, end, placed_segment(segments, incidents, capture_km)
 
 
-def _expected(density: np.ndarray, length_km: np.ndarray, n_hat: float) -> np.ndarray:
-    """Expected future counts: ``n_hat`` shared by exposure, with 1 % spread by length."""
-    exposure = np.maximum(density, 0) * length_km
-    share = exposure / exposure.sum() if exposure.sum() > 0 else length_km / length_km.sum()
-    return n_hat * (0.99 * share + 0.01 * length_km / length_km.sum())
-
-
 def _row_metrics(d: np.ndarray, length_km: np.ndarray, y: np.ndarray, n_hat: float
                  ) -> dict[str, float]:
     row: dict[str, float] = {"auc": M.auc(d, length_km, y)}
@@ -210,7 +203,7 @@ def _row_metrics(d: np.ndarray, length_km: np.ndarray, y: np.ndarray, n_hat: flo
         row[f"hit_rate_{p}"] = M.hit_rate(d, length_km, y, p)
         row[f"pai_{p}"] = M.pai(d, length_km, y, p)
         row[f"pei_{p}"] = M.pei(d, length_km, y, p)
-    row["log_score"] = (M.log_score(_expected(d, length_km, n_hat), y) if y.sum() > 0
+    row["log_score"] = (M.log_score(M.expected_counts(d, length_km, n_hat), y) if y.sum() > 0
                         else math.nan)
     row["spearman"] = M.spearman(d, y)
     return row

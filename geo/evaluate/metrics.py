@@ -13,7 +13,8 @@ import math
 import numpy as np
 from scipy import special, stats
 
-__all__ = ["LEVELS", "auc", "capture_curve", "hit_rate", "log_score", "pai", "pei", "spearman"]
+__all__ = ["LEVELS", "auc", "capture_curve", "expected_counts", "hit_rate", "log_score", "pai", "pei",
+           "spearman"]
 
 LEVELS = (5, 10, 20)  # per cent of network length at which hit rate, PAI and PEI* are given
 
@@ -75,6 +76,18 @@ def auc(density: np.ndarray, length_km: np.ndarray, counts: np.ndarray) -> float
     """
     x, y = capture_curve(density, length_km, counts)
     return float(np.trapezoid(y, x)) if not np.isnan(y[-1]) else math.nan
+
+
+def expected_counts(density: np.ndarray, length_km: np.ndarray, n_hat: float) -> np.ndarray:
+    """Expected future counts per segment for the log score: ``n_hat`` incidents shared by
+    exposure (density × length), 1 % of them spread by length (so no segment expects 0).
+
+    >>> expected_counts(np.array([1.0, 0.0]), np.array([1.0, 1.0]), 2.0).round(3).tolist()
+    [1.99, 0.01]
+    """
+    exposure = np.maximum(density, 0) * length_km
+    share = exposure / exposure.sum() if exposure.sum() > 0 else length_km / length_km.sum()
+    return n_hat * (0.99 * share + 0.01 * length_km / length_km.sum())
 
 
 def log_score(expected: np.ndarray, counts: np.ndarray) -> float:

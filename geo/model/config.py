@@ -86,10 +86,11 @@ class RiskModel:
         ``"euclidean"`` or ``"network"`` distance for point incidents, and how far off the
         network an incident may lie to reach it (network distance only).
     fit_bandwidths_km, fit_half_lives_days, fit_horizon_days, fit_capture_km, fit_min_windows, \
-fit_min_events, fit_max_windows
+fit_min_events, fit_max_windows, fit_candidates
         The fitted default model (:mod:`geo.model.fit`): its scales (empty: no fitting, the type
         parameters apply), the horizon and capture distance of its targets, the history it
-        needs, and the latest month-end windows it uses.
+        needs, the latest month-end windows it uses, and the candidate models it chooses from
+        by past log score (:data:`geo.model.fit.CANDIDATES`).
     source
         Where the values came from.
 
@@ -125,6 +126,7 @@ fit_min_events, fit_max_windows
     fit_min_windows: int = 12
     fit_min_events: int = 30
     fit_max_windows: int = 120
+    fit_candidates: tuple[str, ...] = ("full",)
     source: str = field(default="defaults", compare=False)
 
 
@@ -271,6 +273,17 @@ def _fit_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
         raise ConfigError("give both bandwidths_km and half_lives_days, or neither (no fit)",
                           file=where, field="bandwidths_km")
     out: dict[str, Any] = {"fit_bandwidths_km": bands, "fit_half_lives_days": halves}
+    if "candidates" in table:
+        from geo.model.fit import CANDIDATES
+
+        names = table["candidates"]
+        if (not isinstance(names, list) or not names
+                or any(not isinstance(n, str) or n not in CANDIDATES for n in names)
+                or len(set(names)) != len(names)):
+            raise ConfigError(f"candidates must be a list of distinct names from "
+                              f"{', '.join(CANDIDATES)}; got {names!r}", file=where,
+                              field="candidates")
+        out["fit_candidates"] = tuple(names)
     for key, kind in (("horizon_days", int), ("capture_km", float), ("min_windows", int),
                       ("min_events", int), ("max_windows", int)):
         if key in table:

@@ -46,7 +46,7 @@ _KINDS: dict[str, dict[str, str]] = {
                  "min_windows": "integer", "min_hits": "integer", "max_windows": "integer"},
     "fit": {"bandwidths_km": "numbers", "half_lives_days": "numbers", "horizon_days": "integer",
             "capture_km": "number", "min_windows": "integer", "min_events": "integer",
-            "max_windows": "integer"},
+            "max_windows": "integer", "candidates": "texts"},
 }
 _SIMILAR = 0.8  # difflib ratio from which a new type name is taken for a misspelling
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
@@ -45,13 +45,60 @@ from geo.model.known import period_end_of_start
 if TYPE_CHECKING:
     from geo.model.field import RiskField
 
-__all__ = ["MAX_PAIRS", "FitResult", "fit_field", "placed_segment", "training_dates"]
+__all__ = ["CANDIDATES", "MAX_PAIRS", "FitResult", "fit_field", "placed_segment",
+           "training_dates"]
 
 #: Largest number of incident × segment pairs (of the type model) the fit takes on: the fit
 #: holds every pair's share at four bandwidths and sums them at up to 120 dates, which at road-
 #: network scale (tens of millions of pairs) would take minutes and gigabytes; beyond this the
 #: type defaults apply and the build says why.
 MAX_PAIRS = 5_000_000
+
+
+def _all(values: tuple[float, ...]) -> list[bool]:
+    return [True] * len(values)
+
+
+def _kde_25km(bands: tuple[float, ...], halves: tuple[float, ...]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Weights of the fixed candidate: the quartic of 25 km (or the bandwidth nearest it), no
+    decay (or the longest half-life); ties broken by the widest bandwidth at 1/1000."""
+    u = np.zeros(len(bands) + 2)
+    main = int(np.argmin(np.abs(np.log(np.asarray(bands) / 25.0))))
+    widest = int(np.argmax(bands))
+    u[main] = 1.0
+    if widest != main:
+        u[widest] = 1e-3
+    v = np.zeros(len(halves))
+    v[int(np.argmax(halves))] = 1.0
+    return u / u.sum(), v
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate default model: which terms it fits (masks over the spatial kernels - the
+    bandwidths, the own segment, the coarse spread - and over the half-lives), or fixed weights.
+    """
+
+    verb: str
+    kernels: Callable[[tuple[float, ...]], list[bool]]
+    halves: Callable[[tuple[float, ...]], list[bool]]
+    fixed: Callable[[tuple[float, ...], tuple[float, ...]],
+                    tuple[np.ndarray, np.ndarray]] | None = None
+
+
+#: The candidate models ``[fit] candidates`` names (docs/validation.md): ``full`` fits every
+#: term; ``no_coarse`` leaves the coarse spread out (incidents known only to a province or
+#: country then count nowhere); ``no_decay`` fits the spatial kernels with no decay (a lasting
+#: record); ``kde_25km`` is fixed, not fitted: the quartic of 25 km with no decay, point
+#: incidents only.
+CANDIDATES: dict[str, Candidate] = {
+    "full": Candidate("fitted", lambda b: [*_all(b), True, True], _all),
+    "no_coarse": Candidate("fitted", lambda b: [*_all(b), True, False], _all),
+    "no_decay": Candidate("fitted", lambda b: [*_all(b), True, True],
+                          lambda h: [math.isinf(x) or x == max(h) for x in h]),
+    "kde_25km": Candidate("fixed", lambda b: [*_all(b), True, True], _all, _kde_25km),
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +124,11 @@ class FitResult:
     own_segment, coarse
         Non-negative weights of the own-segment and the coarse terms (with ``space``, summing
         to 1).
+    candidate
+        Which of :data:`CANDIDATES` this is (the one with the best past log score).
+    scores
+        ``(candidate, mean log score, windows)`` of every candidate compared, best first
+        (empty when there was nothing to compare).
     log_likelihood
         Poisson log-likelihood of the fit (without the constant log y! terms).
 
@@ -98,6 +150,8 @@ class FitResult:
     n_events: int = 0
     own_segment: float = 0.0
     coarse: float = 0.0
+    candidate: str = "full"
+    scores: tuple[tuple[str, float, int], ...] = ()
     log_likelihood: float = field(default=math.nan, compare=False)
 
     def describe(self) -> str:
@@ -112,19 +166,24 @@ class FitResult:
         --------
         >>> FitResult(True, "", date(2024, 1, 31), (10.0,), (math.inf,), (1.0,), (0.5,), 0.1,
         ...           12, 40).describe()
-        'risk model: fitted on 12 month-end windows before 2024-01-31 (40 later incidents): \
-space 10 km 1.00; time no decay 0.5; background 0.1 per 100 km'
+        'risk model: full fitted on 12 month-end windows before 2024-01-31 (40 later \
+incidents): space 10 km 1.00; time no decay 0.5; background 0.1 per 100 km'
         """
         if not self.ok:
             return f"risk model: type defaults ({self.reason})"
+        chosen = ""
+        if self.scores:
+            chosen = (f"; chosen by log score at {self.scores[0][2]} past windows: "
+                      + ", ".join(f"{n} {v:.4f}" for n, v, _ in self.scores))
         kernels = [*(f"{b:g} km" for b in self.bandwidths_km), "own segment", "province/country"]
         weights = [*self.space, self.own_segment, self.coarse]
         sp = ", ".join(f"{k} {w:.2f}" for k, w in zip(kernels, weights, strict=True) if w > 0)
         tm = ", ".join(f"{'no decay' if math.isinf(h) else f'{h:g} d'} {w:.3g}"
                        for h, w in zip(self.half_lives_days, self.time, strict=True) if w > 0)
-        return (f"risk model: fitted on {self.n_windows} month-end windows before "
-                f"{self.as_of.isoformat()} ({self.n_events} later incidents): space {sp}; "
-                f"time {tm}; background {self.background:.3g} per 100 km")
+        return (f"risk model: {self.candidate} {CANDIDATES[self.candidate].verb} on "
+                f"{self.n_windows} month-end windows before {self.as_of.isoformat()} "
+                f"({self.n_events} later incidents): space {sp}; time {tm}; background "
+                f"{self.background:.3g} per 100 km{chosen}")
 
 
 def placed_segment(segments: pd.DataFrame, incidents: pd.DataFrame, capture_km: float
@@ -252,9 +311,132 @@ def _poisson_nn(x: np.ndarray, y: np.ndarray, length_km: np.ndarray, *, steps: i
     return float(w[0]), w[1:] / scale, -f
 
 
-def fit_field(field_: RiskField, as_of: date, *, cache: dict[date, np.ndarray] | None = None
-              ) -> FitResult:
-    """Fit the weights of this module's model on the history of ``field_`` before ``as_of``.
+def _windows(field_: RiskField, as_of: date) -> tuple[list[date], list[np.ndarray], int]:
+    """The month ends a fit at ``as_of`` learns from, the point incidents of a scored type that
+    fell on each segment in the window after each, and how many distinct incidents that is."""
+    model = field_.model
+    horizon = model.fit_horizon_days
+    dates = training_dates(field_.known, as_of, horizon, model.fit_max_windows)
+    target = field_.placed(model.fit_capture_km)
+    end = period_end_of_start(field_.incidents)
+    scored = (field_.weight > 0) & (field_.known <= np.datetime64(as_of, "D")) & (target >= 0)
+    ys, events = [], np.zeros(len(field_.start), dtype=bool)
+    for d in dates:
+        t = np.datetime64(d, "D")
+        w = scored & (field_.start > t) & (end <= t + np.timedelta64(horizon, "D"))
+        events |= w
+        ys.append(np.bincount(target[w], minlength=field_.n_seg))
+    return dates, ys, int(events.sum())
+
+
+def _features(field_: RiskField, d: date, cache: dict) -> np.ndarray:
+    if d not in cache:
+        cache[d] = term_densities(field_, d)
+    return cache[d]
+
+
+def _weights(field_: RiskField, as_of: date, name: str, cache: dict
+             ) -> tuple[float, np.ndarray, np.ndarray, float, list[date], int] | None:
+    """``(background, spatial weights, temporal weights, log-likelihood, windows, incidents)``
+    of the candidate ``name`` at ``as_of`` (kernel-major, zero for the terms it leaves out), or
+    None when its history is too short or gives no weight to any incident term. Cached by
+    (as_of, name)."""
+    key = ("weights", as_of, name)
+    if key in cache:
+        return cache[key]
+    model = field_.model
+    bands, halves = model.fit_bandwidths_km, model.fit_half_lives_days
+    n_a, n_c = len(bands) + 2, len(halves)  # the bandwidths, the own segment, the coarse spread
+    dates, ys, n_events = _windows(field_, as_of)
+    out = None
+    spec = CANDIDATES[name]
+    if len(dates) >= model.fit_min_windows and n_events >= model.fit_min_events:
+        if spec.fixed is not None:  # nothing to fit
+            u, v = spec.fixed(bands, halves)
+            out = (0.0, u, v, math.nan, dates, n_events)
+        else:
+            ka = np.array(spec.kernels(bands), dtype=bool)
+            kc = np.array(spec.halves(halves), dtype=bool)
+            x = np.concatenate([_features(field_, d, cache) for d in dates])
+            grid = x.reshape(len(x), n_a, n_c)[:, ka][:, :, kc]
+            y = np.concatenate(ys).astype(float)
+            length = np.tile(field_.geo_len_km, len(dates))
+            fitted = _alternate(grid, y, length)
+            if fitted is not None:
+                b0, u_sel, v_sel, ll = fitted
+                u, v = np.zeros(n_a), np.zeros(n_c)
+                u[ka], v[kc] = u_sel, v_sel
+                out = (b0, u, v, ll, dates, n_events)
+    cache[key] = out
+    return out
+
+
+def _alternate(grid: np.ndarray, y: np.ndarray, length: np.ndarray
+               ) -> tuple[float, np.ndarray, np.ndarray, float] | None:
+    """Separable non-negative Poisson fit of ``grid`` (rows × kernels × half-lives)."""
+    n_a, n_c = grid.shape[1:]
+    u, v = np.full(n_a, 1.0 / n_a), np.full(n_c, 1.0 / n_c)
+    b0, ll = 0.0, -math.inf
+    for _ in range(6):  # alternate: space weights given time weights, then time given space
+        _, u, _ = _poisson_nn(grid @ v, y, length)
+        if u.sum() <= 0:
+            break
+        u = u / u.sum()
+        b0, v, new = _poisson_nn(np.einsum("nac,a->nc", grid, u), y, length)
+        if new - ll < 1e-6 * abs(new):
+            ll = new
+            break
+        ll = new
+    if not (u.sum() > 0 and v.sum() > 0):
+        return None
+    return b0, u, v, ll
+
+
+def _past_scores(field_: RiskField, as_of: date, names: list[str], cache: dict
+                 ) -> dict[str, dict[date, float]]:
+    """Log score (:func:`geo.evaluate.metrics.log_score`, as ``backtest`` computes it) of every
+    candidate at every month-end window closed by ``as_of``, each fitted on the history before
+    that month end only."""
+    from geo.evaluate import metrics
+
+    model = field_.model
+    horizon = model.fit_horizon_days
+    dates, ys, _ = _windows(field_, as_of)
+    target = field_.placed(model.fit_capture_km)
+    n_a, n_c = len(model.fit_bandwidths_km) + 2, len(model.fit_half_lives_days)
+    out: dict[str, dict[date, float]] = {n: {} for n in names}
+    for d, y in zip(dates, ys, strict=True):
+        if y.sum() == 0:
+            continue
+        t = np.datetime64(d, "D")
+        recent = ((field_.known <= t) & (field_.start > t - np.timedelta64(365, "D"))
+                  & (target >= 0) & (field_.weight > 0))
+        n_hat = max(float(recent.sum()) * horizon / 365.0, 0.5)
+        grid = None
+        for name in names:
+            w = _weights(field_, d, name, cache)
+            if w is None:
+                continue
+            if grid is None:
+                x = _features(field_, d, cache)
+                grid = x.reshape(len(x), n_a, n_c)
+            dens = w[0] + np.einsum("nac,a,c->n", grid, w[1], w[2])
+            expected = metrics.expected_counts(dens, field_.geo_len_km, n_hat)
+            out[name][d] = metrics.log_score(expected, y)
+    return out
+
+
+def fit_field(field_: RiskField, as_of: date, *, cache: dict | None = None) -> FitResult:
+    """Fit the candidate models of this module on the history of ``field_`` before ``as_of``
+    and keep the one with the best log score at the past month-end windows.
+
+    Every candidate of ``[fit] candidates`` (:data:`CANDIDATES`) is fitted (or, for a fixed one,
+    taken as it is) at ``as_of``; when there are several, each is also fitted at every past
+    month end ``d`` of the windows on the history before ``d`` only and scored by the log score
+    of what happened in the window after ``d`` (the same log score ``backtest`` reports). The
+    candidate with the best mean over the windows where all compared candidates could be scored
+    applies; a candidate scored at fewer than ``[fit] min_windows`` windows is not compared, and
+    when none is, the first candidate applies.
 
     Parameters
     ----------
@@ -263,7 +445,8 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict[date, np.ndarray] |
     as_of
         Nothing known or happening after this date is used.
     cache
-        Densities by month end (reused across as-of dates of one backtest).
+        Densities by month end and fits by month end and candidate (reused across as-of dates
+        of one backtest).
 
     Returns
     -------
@@ -285,19 +468,7 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict[date, np.ndarray] |
         return FitResult(False, f"too large to fit in this version: {field_.n_pairs} incident × "
                          f"segment pairs (at most {MAX_PAIRS})", as_of)
     horizon = model.fit_horizon_days
-    dates = training_dates(field_.known, as_of, horizon, model.fit_max_windows)
-    t_end = np.datetime64(as_of, "D")
-    target = field_.placed(model.fit_capture_km)
-    start = field_.start
-    end = period_end_of_start(field_.incidents)
-    scored = (field_.weight > 0) & (field_.known <= t_end) & (target >= 0)
-    ys, events = [], np.zeros(len(start), dtype=bool)
-    for d in dates:
-        t = np.datetime64(d, "D")
-        w = scored & (start > t) & (end <= t + np.timedelta64(horizon, "D"))
-        events |= w
-        ys.append(np.bincount(target[w], minlength=field_.n_seg))
-    n_events = int(events.sum())
+    dates, _, n_events = _windows(field_, as_of)
     if len(dates) < model.fit_min_windows or n_events < model.fit_min_events:
         return FitResult(False, f"history too short to fit: {len(dates)} month-end windows of "
                          f"{horizon} days closed by {as_of.isoformat()} with {n_events} later "
@@ -305,33 +476,32 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict[date, np.ndarray] |
                          f"and {model.fit_min_events})", as_of, n_windows=len(dates),
                          n_events=n_events)
     cache = {} if cache is None else cache
-    feats = [cache[d] if d in cache else cache.setdefault(d, term_densities(field_, d))
-             for d in dates]
-    x = np.concatenate(feats)  # (windows × segments, bandwidths × half-lives)
-    y = np.concatenate(ys).astype(float)
-    length = np.tile(field_.geo_len_km, len(dates))
-    n_a, n_c = len(bands) + 2, len(halves)  # the bandwidths, the own segment, the coarse spread
-    u, v = np.full(n_a, 1.0 / n_a), np.full(n_c, 1.0 / n_c)
-    grid = x.reshape(len(x), n_a, n_c)
-    b0, ll = 0.0, -math.inf
-    for _ in range(6):  # alternate: space weights given time weights, then time given space
-        _, u, _ = _poisson_nn(grid @ v, y, length)
-        if u.sum() <= 0:
-            break
-        u = u / u.sum()
-        b0, v, new = _poisson_nn(np.einsum("nac,a->nc", grid, u), y, length)
-        if new - ll < 1e-6 * abs(new):
-            ll = new
-            break
-        ll = new
-    if not (u.sum() > 0 and v.sum() > 0):
+    names = [n for n in model.fit_candidates if _weights(field_, as_of, n, cache) is not None]
+    if not names:
         return FitResult(False, "the history gave no weight to any incident term", as_of,
                          n_windows=len(dates), n_events=n_events)
+    chosen, scores = names[0], ()
+    if len(names) > 1:
+        past = _past_scores(field_, as_of, names, cache)
+        compared = [n for n in names if len(past[n]) >= model.fit_min_windows]
+        while len(compared) > 1:
+            common = set.intersection(*(set(past[n]) for n in compared))
+            if len(common) >= model.fit_min_windows:
+                break
+            compared.remove(min(compared, key=lambda n: len(past[n])))
+        if compared:
+            common = sorted(set.intersection(*(set(past[n]) for n in compared)))
+            means = {n: float(np.mean([past[n][d] for d in common])) for n in compared}
+            order = sorted(compared, key=lambda n: (-means[n], names.index(n)))
+            chosen = order[0]
+            scores = tuple((n, means[n], len(common)) for n in order)
+    b0, u, v, ll, _, _ = _weights(field_, as_of, chosen, cache)
     return FitResult(True, "", as_of, bandwidths_km=tuple(float(b) for b in bands),
                      half_lives_days=tuple(float(h) for h in halves),
                      space=tuple(float(a) for a in u[:-2]), time=tuple(float(c) for c in v),
                      background=float(b0), n_windows=len(dates), n_events=n_events,
-                     own_segment=float(u[-2]), coarse=float(u[-1]), log_likelihood=ll)
+                     own_segment=float(u[-2]), coarse=float(u[-1]), candidate=chosen,
+                     scores=scores, log_likelihood=ll)
 
 
 def term_densities(field_: RiskField, as_of: date) -> np.ndarray:

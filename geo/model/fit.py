@@ -276,13 +276,15 @@ def _poisson_nn(x: np.ndarray, y: np.ndarray, length_km: np.ndarray, *, steps: i
     scale = x.mean(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
     z = np.c_[np.ones(n), x / scale] * (length_km / 100.0)[:, None]
-    total = z.sum(axis=0)
+    total = z.sum(axis=0)  # Σ mu = total @ w: only the rows with incidents enter the rest
+    hit = y > 0
+    z, y = z[hit], y[hit]
 
     def loss(w: np.ndarray) -> float:
         mu = z @ w
-        if np.any((mu <= 0) & (y > 0)):
+        if np.any(mu <= 0):
             return math.inf
-        return float(mu.sum() - y @ np.log(np.where(mu > 0, mu, 1.0)))
+        return float(total @ w - y @ np.log(mu))
 
     w = np.full(p + 1, y.sum() / max(float(total.sum()), 1e-12))
     f = loss(w)
@@ -296,6 +298,8 @@ def _poisson_nn(x: np.ndarray, y: np.ndarray, length_km: np.ndarray, *, steps: i
         hess += 1e-12 * np.trace(hess) * np.eye(int(free.sum())) + 1e-300
         step = np.zeros(p + 1)
         step[free] = np.linalg.solve(hess, -grad[free])
+        if -(grad @ step) < 1e-9 * max(abs(f), 1.0):  # Newton decrement: at the optimum
+            break
         t, new_w, new_f = 1.0, w, f
         for _ in range(40):
             cand = np.maximum(w + t * step, 0.0)
@@ -347,7 +351,9 @@ def _weights(field_: RiskField, as_of: date, name: str, cache: dict
     model = field_.model
     bands, halves = model.fit_bandwidths_km, model.fit_half_lives_days
     n_a, n_c = len(bands) + 2, len(halves)  # the bandwidths, the own segment, the coarse spread
-    dates, ys, n_events = _windows(field_, as_of)
+    if ("windows", as_of) not in cache:
+        cache[("windows", as_of)] = _windows(field_, as_of)
+    dates, ys, n_events = cache[("windows", as_of)]
     out = None
     spec = CANDIDATES[name]
     if len(dates) >= model.fit_min_windows and n_events >= model.fit_min_events:

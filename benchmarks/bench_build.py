@@ -165,6 +165,8 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
     from geo import columns as C
     from geo import pipeline
     from geo.io import read_boundaries, read_corridors, read_incidents
+    from geo.model.fit import fit_field
+    from geo.model.forecast import apply_forecast, prepare_forecast
     from geo.model.known import known_by
     from geo.risk import (
         RiskField,
@@ -198,7 +200,14 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
     lap("segment")
     fld = RiskField(segments, i, model=model)
     lap("pairs (RiskField)")
+    fit = fit_field(fld, as_of)
+    fld = fld.with_fit(fit)
+    lap("fit (candidates compared)")
+    model, fc = prepare_forecast(segments, i, field=fld, as_of=as_of, model=model)
+    lap("forecast calibration")
     scored = score_segments(segments, i, as_of=as_of, model=model, field=fld)
+    scored, model, _ = apply_forecast(scored, fc, field=fld, as_of=as_of, model=model,
+                                      file=str(paths["incidents"]))
     lap("score + top-5")
     fate = incident_fate(segments, i, as_of=as_of, model=model, field=fld)
     lap("fate")
@@ -209,14 +218,14 @@ def run_stages(layers: Path | None, formats: tuple[str, ...], out: Path) -> dict
         boundaries=b, corridors=c, incidents=i, segments=segments, scored=scored,
         routes=summarise_routes(scored, top_n=model.top_n),
         families=summarise_families(scored, top_n=model.top_n), fate=fate, timeline=timeline,
-        model=model, as_of=as_of, field=fld, paths=paths)
+        model=model, as_of=as_of, field=fld, paths=paths, forecast=fc, fit=fit)
     lap("route summaries")
     pipeline.write_outputs(replace(prepared), out, formats=formats)
     lap("write outputs")
     return {"stages": times, "total_s": sum(times.values()), "peak_rss_mb": _peak_mb(),
             "segments": len(segments), "incidents": len(i), "pairs": fld.n_pairs,
             "point_pairs": len(fld._pt_inc),
-            "dates": len(dates)}
+            "dates": len(dates), "fitted": fit.ok}
 
 
 def run_cli(layers: Path | None, formats: str, out: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from geo._errors import ConfigError
 from geo.model.calibration import ForecastSettings
+from geo.model.candidates import CANDIDATES
 from geo.model.config_file import band_scheme, read_config
 from geo.model.looks import _type_looks
 
@@ -90,7 +91,7 @@ fit_min_events, fit_max_windows, fit_candidates
         The fitted default model (:mod:`geo.model.fit`): its scales (empty: no fitting, the type
         parameters apply), the horizon and capture distance of its targets, the history it
         needs, the latest month-end windows it uses, and the candidate models it chooses from
-        by past log score (:data:`geo.model.fit.CANDIDATES`).
+        by past log score (:data:`geo.model.candidates.CANDIDATES`).
     source
         Where the values came from.
 
@@ -274,8 +275,6 @@ def _fit_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
                           file=where, field="bandwidths_km")
     out: dict[str, Any] = {"fit_bandwidths_km": bands, "fit_half_lives_days": halves}
     if "candidates" in table:
-        from geo.model.fit import CANDIDATES
-
         names = table["candidates"]
         if (not isinstance(names, list) or not names
                 or any(not isinstance(n, str) or n not in CANDIDATES for n in names)

@@ -33,20 +33,26 @@ NGA = REAL / "nga"
 BASELINES = ("count_10km", "count_25km", "kde_10km", "kde_25km")
 
 
+def _backtest(folder: Path, tmp: Path, origins: pd.DatetimeIndex) -> tuple[pd.DataFrame, dict]:
+    """The default and the baselines at ``origins`` on a committed region: metrics, fits."""
+    imported = read_ucdp(folder / "events.csv",
+                         boundaries=read_boundaries(folder / "boundaries.geojson"))
+    csv, _ = write_import(imported, tmp / "incidents.csv")
+    p = pipeline.prepare(boundaries=folder / "boundaries.geojson",
+                         corridors=folder / "corridors.geojson", incidents=csv)
+    scorers = make_scorers(p.segments, p.incidents, {"routerisk": load_model()}, BASELINES)
+    res = backtest(p.segments, p.incidents, scorers=scorers,
+                   origins=[d.date() for d in origins], horizons=[90])
+    return res.by_origin, scorers[0].fits  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
-    tmp = tmp_path_factory.mktemp("nga")
-    imported = read_ucdp(NGA / "events.csv", boundaries=read_boundaries(NGA / "boundaries.geojson"))
-    csv, _ = write_import(imported, tmp / "incidents.csv")
-    p = pipeline.prepare(boundaries=NGA / "boundaries.geojson",
-                         corridors=NGA / "corridors.geojson", incidents=csv)
-    scorers = make_scorers(p.segments, p.incidents, {"routerisk": load_model()}, BASELINES)
-    origins = [d.date() for d in pd.date_range("2014-03-31", "2019-06-30", freq="QE")]
-    res = backtest(p.segments, p.incidents, scorers=scorers, origins=origins, horizons=[90])
-    fits = scorers[0].fits  # type: ignore[attr-defined]
+    by_origin, fits = _backtest(NGA, tmp_path_factory.mktemp("nga"),
+                                pd.date_range("2014-03-31", "2019-06-30", freq="QE"))
     assert all(f.ok for f in fits.values())
     assert np.median([f.own_segment for f in fits.values()]) > 0.3
-    return res.by_origin
+    return by_origin
 
 
 def test_fitted_model_beats_the_best_simple_baseline_on_nigeria(result: pd.DataFrame) -> None:
@@ -61,18 +67,11 @@ def test_fitted_model_beats_the_best_simple_baseline_on_nigeria(result: pd.DataF
 
 def test_the_chosen_candidate_beats_the_best_simple_baseline_on_sparse_bangladesh(
         tmp_path: Path) -> None:
-    bgd = REAL / "bgd"
-    imported = read_ucdp(bgd / "events.csv", boundaries=read_boundaries(bgd / "boundaries.geojson"))
-    csv, _ = write_import(imported, tmp_path / "incidents.csv")
-    p = pipeline.prepare(boundaries=bgd / "boundaries.geojson",
-                         corridors=bgd / "corridors.geojson", incidents=csv)
-    scorers = make_scorers(p.segments, p.incidents, {"routerisk": load_model()}, BASELINES)
-    origins = [d.date() for d in pd.date_range("2008-01-31", "2018-09-30", freq="ME")]
-    res = backtest(p.segments, p.incidents, scorers=scorers, origins=origins, horizons=[90])
-    fits = scorers[0].fits  # type: ignore[attr-defined]
+    by_origin, fits = _backtest(REAL / "bgd", tmp_path,
+                                pd.date_range("2008-01-31", "2018-09-30", freq="ME"))
     # each fit compared the candidates at past windows and kept the best past log score
     assert all(f.ok and f.scores and f.candidate == f.scores[0][0] for f in fits.values())
-    wide = res.by_origin.pivot(index="origin", columns="method", values="auc").dropna()
+    wide = by_origin.pivot(index="origin", columns="method", values="auc").dropna()
     assert len(wide) >= 50
     best = max(BASELINES, key=lambda m: wide[m].mean())
     diff = (wide["routerisk"] - wide[best]).to_numpy()

@@ -13,8 +13,8 @@ import math
 import numpy as np
 from scipy import special, stats
 
-__all__ = ["LEVELS", "auc", "capture_curve", "expected_counts", "hit_rate", "log_score", "pai", "pei",
-           "spearman"]
+__all__ = ["LEVELS", "auc", "capture_curve", "expected_counts", "hit_rate", "log_score", "pai",
+           "pei", "spearman"]
 
 LEVELS = (5, 10, 20)  # per cent of network length at which hit rate, PAI and PEI* are given
 

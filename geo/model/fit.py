@@ -387,6 +387,25 @@ def _past_scores(field_: RiskField, as_of: date, names: list[str], cache: dict
     return out
 
 
+def _choose(past: dict[str, dict[date, float]], names: list[str], min_windows: int
+            ) -> tuple[str, tuple[tuple[str, float, int], ...]]:
+    """The candidate with the best mean past score over the windows every compared candidate was
+    scored on, and ``(candidate, mean, windows)`` of the compared ones, best first; a candidate
+    scored at fewer than ``min_windows`` windows is not compared, and while the common windows
+    are fewer, the candidate scored at the fewest drops out. None compared: the first name."""
+    compared = [n for n in names if len(past[n]) >= min_windows]
+    while len(compared) > 1:
+        if len(set.intersection(*(set(past[n]) for n in compared))) >= min_windows:
+            break
+        compared.remove(min(compared, key=lambda n: len(past[n])))
+    if not compared:
+        return names[0], ()
+    common = sorted(set.intersection(*(set(past[n]) for n in compared)))
+    means = {n: float(np.mean([past[n][d] for d in common])) for n in compared}
+    order = sorted(compared, key=lambda n: (-means[n], names.index(n)))
+    return order[0], tuple((n, means[n], len(common)) for n in order)
+
+
 def fit_field(field_: RiskField, as_of: date, *, cache: dict | None = None) -> FitResult:
     """Fit the candidate models of this module on the history of ``field_`` before ``as_of``
     and keep the one with the best log score at the past month-end windows.
@@ -437,26 +456,18 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict | None = None) -> F
                          f"and {model.fit_min_events})", as_of, n_windows=len(dates),
                          n_events=n_events)
     cache = {} if cache is None else cache
-    names = [n for n in model.fit_candidates if _weights(field_, as_of, n, cache) is not None]
+    at_as_of = {n: w for n in model.fit_candidates
+                if (w := _weights(field_, as_of, n, cache)) is not None}
+    names = list(at_as_of)
     if not names:
         return FitResult(False, "the history gave no weight to any incident term", as_of,
                          n_windows=len(dates), n_events=n_events)
-    chosen, scores = names[0], ()
+    chosen: str = names[0]
+    scores: tuple[tuple[str, float, int], ...] = ()
     if len(names) > 1:
-        past = _past_scores(field_, as_of, names, cache)
-        compared = [n for n in names if len(past[n]) >= model.fit_min_windows]
-        while len(compared) > 1:
-            common = set.intersection(*(set(past[n]) for n in compared))
-            if len(common) >= model.fit_min_windows:
-                break
-            compared.remove(min(compared, key=lambda n: len(past[n])))
-        if compared:
-            common = sorted(set.intersection(*(set(past[n]) for n in compared)))
-            means = {n: float(np.mean([past[n][d] for d in common])) for n in compared}
-            order = sorted(compared, key=lambda n: (-means[n], names.index(n)))
-            chosen = order[0]
-            scores = tuple((n, means[n], len(common)) for n in order)
-    b0, u, v, ll, _, _ = _weights(field_, as_of, chosen, cache)
+        chosen, scores = _choose(_past_scores(field_, as_of, names, cache), names,
+                                 model.fit_min_windows)
+    b0, u, v, ll, _, _ = at_as_of[chosen]
     return FitResult(True, "", as_of, bandwidths_km=tuple(float(b) for b in bands),
                      half_lives_days=tuple(float(h) for h in halves),
                      space=tuple(float(a) for a in u[:-2]), time=tuple(float(c) for c in v),

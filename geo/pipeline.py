@@ -491,6 +491,8 @@ def write_outputs(prepared: Prepared, out_dir: Path, *, tiles: Sequence[str] = (
                      "notes": list(prepared.model.band_notes)}
     if prepared.forecast is not None:
         info["forecast"] = prepared.forecast.describe()
+    if prepared.fit is not None:
+        info["model"] = prepared.fit.record()
     with atomic_output(out_dir, command="build", info=info, force=force) as tmp:
         # the incidents layer of the GeoPackage and GeoParquet: each with its fate
         incidents = _every_incident(prepared).merge(

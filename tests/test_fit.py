@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import re
 from datetime import date, timedelta
@@ -49,6 +50,16 @@ def test_the_build_fits_on_enough_history_and_says_so(world):
     # the scored density is the fitted field's
     fitted = world.field.density(world.as_of)
     assert np.array_equal(world.scored[C.RISK_DENSITY].to_numpy(), fitted)
+
+
+def test_the_manifest_records_the_chosen_model_and_every_score(world, tmp_path):
+    pipeline.write_outputs(world, tmp_path, formats=())
+    model = json.loads((tmp_path / "build_manifest.json").read_text("utf-8"))["model"]
+    assert model["fitted"] is True and model["candidate"] == world.fit.candidate
+    assert model["summary"] == world.fit.describe()
+    assert [s["candidate"] for s in model["scores"]] == [n for n, _, _ in world.fit.scores]
+    assert model["half_lives_days"][-1] is None  # no decay: JSON has no infinity
+    assert model["space"] == list(world.fit.space) and model["windows"] == 45
 
 
 def test_changing_incidents_after_the_as_of_date_changes_nothing(world):

@@ -188,6 +188,10 @@ def test_bundled_build_leaves_p_empty_and_says_why(tmp_path):
     manifest = json.loads((tmp_path / "build_manifest.json").read_text("utf-8"))
     assert manifest["forecast"]["calibration"]["fitted"] is False
     assert "calibration needs" in manifest["forecast"]["calibration"]["reason"]
+    # the manifest says which risk model applied, and why: the type defaults here
+    assert manifest["model"]["fitted"] is False
+    assert manifest["model"]["candidate"] == "type_defaults"
+    assert manifest["model"]["reason"].startswith("history too short to fit")
     routes = pd.read_csv(tmp_path / "routes.csv")
     assert "p_90d" in routes and routes["p_90d"].isna().all()
 

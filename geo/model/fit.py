@@ -109,6 +109,26 @@ class FitResult:
     scores: tuple[tuple[str, float, int], ...] = ()
     log_likelihood: float = field(default=math.nan, compare=False)
 
+    def record(self) -> dict[str, object]:
+        """The fit as JSON-ready values (``build_manifest.json`` ``model``): which model applied,
+        its weights (an infinite half-life as ``null``: no decay) and the candidates' scores.
+
+        Examples
+        --------
+        >>> FitResult(False, "history too short", date(2024, 1, 31)).record()["fitted"]
+        False
+        """
+        return {"fitted": self.ok, "summary": self.describe(), "reason": self.reason,
+                "candidate": self.candidate if self.ok else "type_defaults",
+                "as_of": self.as_of.isoformat(), "windows": self.n_windows,
+                "later_incidents": self.n_events, "bandwidths_km": list(self.bandwidths_km),
+                "space": list(self.space), "own_segment": self.own_segment,
+                "coarse": self.coarse,
+                "half_lives_days": [None if math.isinf(h) else h for h in self.half_lives_days],
+                "time": list(self.time), "background_per_100km": self.background,
+                "scores": [{"candidate": n, "mean_log_score": v, "windows": k}
+                           for n, v, k in self.scores]}
+
     def describe(self) -> str:
         """The fit in one line (for the build summary and file headers).
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
-__all__ = ["CANDIDATES", "Candidate"]
+__all__ = ["CANDIDATES", "Candidate", "choose"]
 
 
 def _all(values: tuple[float, ...]) -> list[bool]:
@@ -62,3 +63,43 @@ CANDIDATES: dict[str, Candidate] = {
                           lambda h: [math.isinf(x) or x == max(h) for x in h]),
     "kde_25km": Candidate("fixed", lambda b: [*_all(b), True, True], _all, _kde_25km),
 }
+
+
+def choose(past: dict[str, dict[date, float]], names: list[str], min_windows: int
+            ) -> tuple[str, tuple[tuple[str, float, int], ...]]:
+    """The candidate with the best mean past score over the windows every compared one was
+    scored on.
+
+    Parameters
+    ----------
+    past
+        Score (higher is better) of each candidate at each past window it could be scored at.
+    names
+        The candidates, in the order of preference on a tie.
+    min_windows
+        A candidate scored at fewer windows is not compared; while the windows all compared
+        candidates share are fewer, the one scored at the fewest drops out.
+
+    Returns
+    -------
+    tuple
+        The chosen name (the first name when none could be compared) and ``(candidate, mean,
+        windows)`` of the compared ones, best first.
+
+    Examples
+    --------
+    >>> d = [date(2020, m, 28) for m in range(1, 4)]
+    >>> choose({"a": dict.fromkeys(d, -2.0), "b": dict.fromkeys(d, -1.0)}, ["a", "b"], 3)
+    ('b', (('b', -1.0, 3), ('a', -2.0, 3)))
+    """
+    compared = [n for n in names if len(past[n]) >= min_windows]
+    while len(compared) > 1:
+        if len(set.intersection(*(set(past[n]) for n in compared))) >= min_windows:
+            break
+        compared.remove(min(compared, key=lambda n: len(past[n])))
+    if not compared:
+        return names[0], ()
+    common = sorted(set.intersection(*(set(past[n]) for n in compared)))
+    means = {n: float(np.mean([past[n][d] for d in common])) for n in compared}
+    order = sorted(compared, key=lambda n: (-means[n], names.index(n)))
+    return order[0], tuple((n, means[n], len(common)) for n in order)

@@ -40,7 +40,7 @@ from scipy import sparse
 
 from geo import columns as C
 from geo.model import kernels as _kernels
-from geo.model.candidates import CANDIDATES
+from geo.model.candidates import CANDIDATES, choose
 from geo.model.known import period_end_of_start
 
 if TYPE_CHECKING:
@@ -110,8 +110,13 @@ class FitResult:
     log_likelihood: float = field(default=math.nan, compare=False)
 
     def record(self) -> dict[str, object]:
-        """The fit as JSON-ready values (``build_manifest.json`` ``model``): which model applied,
-        its weights (an infinite half-life as ``null``: no decay) and the candidates' scores.
+        """The fit as JSON-ready values, for ``build_manifest.json``.
+
+        Returns
+        -------
+        dict
+            Which model applied (or why the type defaults did), its weights (an infinite
+            half-life as ``null``: no decay) and every candidate's past log score.
 
         Examples
         --------
@@ -407,25 +412,6 @@ def _past_scores(field_: RiskField, as_of: date, names: list[str], cache: dict
     return out
 
 
-def _choose(past: dict[str, dict[date, float]], names: list[str], min_windows: int
-            ) -> tuple[str, tuple[tuple[str, float, int], ...]]:
-    """The candidate with the best mean past score over the windows every compared candidate was
-    scored on, and ``(candidate, mean, windows)`` of the compared ones, best first; a candidate
-    scored at fewer than ``min_windows`` windows is not compared, and while the common windows
-    are fewer, the candidate scored at the fewest drops out. None compared: the first name."""
-    compared = [n for n in names if len(past[n]) >= min_windows]
-    while len(compared) > 1:
-        if len(set.intersection(*(set(past[n]) for n in compared))) >= min_windows:
-            break
-        compared.remove(min(compared, key=lambda n: len(past[n])))
-    if not compared:
-        return names[0], ()
-    common = sorted(set.intersection(*(set(past[n]) for n in compared)))
-    means = {n: float(np.mean([past[n][d] for d in common])) for n in compared}
-    order = sorted(compared, key=lambda n: (-means[n], names.index(n)))
-    return order[0], tuple((n, means[n], len(common)) for n in order)
-
-
 def fit_field(field_: RiskField, as_of: date, *, cache: dict | None = None) -> FitResult:
     """Fit the candidate models of this module on the history of ``field_`` before ``as_of``
     and keep the one with the best log score at the past month-end windows.
@@ -485,7 +471,7 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict | None = None) -> F
     chosen: str = names[0]
     scores: tuple[tuple[str, float, int], ...] = ()
     if len(names) > 1:
-        chosen, scores = _choose(_past_scores(field_, as_of, names, cache), names,
+        chosen, scores = choose(_past_scores(field_, as_of, names, cache), names,
                                  model.fit_min_windows)
     b0, u, v, ll, _, _ = at_as_of[chosen]
     return FitResult(True, "", as_of, bandwidths_km=tuple(float(b) for b in bands),

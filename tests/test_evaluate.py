@@ -189,6 +189,13 @@ def test_backtest_command_writes_tables_and_charts(small, tmp_path, capsys):
             "auc_diff", "auc_wins"} <= set(summary["metric"])
     by = pd.read_csv(out / "metrics_by_origin.csv")
     assert set(by["horizon_days"]) == {90, 180}
+    # which model applied at every origin, for each configuration
+    used = pd.read_csv(out / "models_by_origin.csv", keep_default_na=False)
+    assert sorted(set(used["method"])) == ["routerisk:long", "routerisk:short"]
+    assert len(used) == 2 * by["origin"].nunique()
+    assert set(used["candidate"]) <= {"type_defaults", "full", "no_coarse", "no_decay",
+                                      "kde_25km"}
+    assert (used["summary"].str.startswith("risk model: ")).all()
     printed = capsys.readouterr().out
     assert "horizon 90 days" in printed and "routerisk:long" in printed
     # the summary names the best baseline (highest mean AUC) and the paired difference from it

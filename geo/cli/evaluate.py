@@ -121,7 +121,13 @@ def run_backtest(args: argparse.Namespace) -> int:
     """Backtest the model(s) and baselines, write the tables and charts; the exit code."""
     import pandas as pd
 
-    from geo.evaluate.backtest import backtest, make_scorers, parse_origins, summarise
+    from geo.evaluate.backtest import (
+        ModelScorer,
+        backtest,
+        make_scorers,
+        parse_origins,
+        summarise,
+    )
     from geo.evaluate.reliability import calibration_report, plot_reliability
     from geo.evaluate.report import few_events_warning, summary_lines, write_charts
     from geo.export import atomic_output, write_csv
@@ -141,8 +147,19 @@ def run_backtest(args: argparse.Namespace) -> int:
                                      capture_km=args.capture_km, data_end=result.data_end)
     summary = pd.concat([summary, ece], ignore_index=True)
     warning = few_events_warning(result, args.min_events)
+    # which model applied at each origin (the fit and the candidate it chose, or the defaults)
+    fits = pd.DataFrame(
+        [{"origin": t.isoformat(), "method": s.name,
+          **{k: v for k, v in f.record().items()
+             if k in ("fitted", "candidate", "windows", "later_incidents", "reason")},
+          "summary": f.describe()}
+         for s in scorers if isinstance(s, ModelScorer) and s.name in models
+         for t, f in sorted(s.fits.items())],
+        columns=["origin", "method", "fitted", "candidate", "windows", "later_incidents",
+                 "reason", "summary"])
     with atomic_output(args.out, command="backtest", force=args.force) as tmp:
         write_csv(result.by_origin, tmp / "metrics_by_origin.csv")
+        write_csv(fits, tmp / "models_by_origin.csv")
         write_csv(summary, tmp / "summary.csv")
         write_csv(rel, tmp / "reliability.csv")
         charts = write_charts(result, tmp, horizons)
@@ -158,7 +175,11 @@ def run_backtest(args: argparse.Namespace) -> int:
         print(f"calibration of p_{r.horizon_days}d ({r.method}, out of sample, {r.n_origins} "
               f"origins): ECE {r.mean:.3f} ({r.ci_low:.3f}-{r.ci_high:.3f}); see "
               "reliability.csv")
-    names = ["metrics_by_origin.csv", "summary.csv", "reliability.csv",
+    for name, grp in fits.groupby("method", sort=False):
+        used = grp["candidate"].value_counts()
+        print(f"{name}: " + ", ".join(f"{c} at {n}" for c, n in used.items())
+              + f" of {len(grp)} origins (models_by_origin.csv)")
+    names = ["metrics_by_origin.csv", "models_by_origin.csv", "summary.csv", "reliability.csv",
              *(p.name for p in charts)]
     print(f"wrote {', '.join(names)} to {args.out}")
     return 0

@@ -24,6 +24,7 @@ The files are read where they are (ACLED files are never copied into the reposit
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 import time
@@ -55,6 +56,14 @@ def _iso2(name: str) -> str:
             name, "")
 
 
+def _acled_dates(col: pd.Series) -> pd.Series:
+    """ACLED exports write the date as "31-12-19", "9-May-20", "03 December 2020" (day first)
+    or, in newer exports, ISO "2025-04-01", which day-first parsing would read as 4 January."""
+    iso = col.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    day_first = pd.to_datetime(col.where(~iso), format="mixed", dayfirst=True)
+    return day_first.where(~iso, pd.to_datetime(col.where(iso), format="%Y-%m-%d")).dt.date
+
+
 def load_acled(path: Path) -> pd.DataFrame:
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     t.columns = [c.lower() for c in t.columns]
@@ -63,13 +72,27 @@ def load_acled(path: Path) -> pd.DataFrame:
         "id": t["event_id_cnty"], "text": t["notes"], "published": t["year"],
         "country": t["country"].map(_iso2), "lat": pd.to_numeric(t["latitude"]),
         "lon": pd.to_numeric(t["longitude"]),
-        "date": pd.to_datetime(t["event_date"], format="mixed", dayfirst=True).dt.date,
+        "date": _acled_dates(t["event_date"]),
         "type": sub.map(ACLED_TYPES).fillna(""),
         "count": pd.to_numeric(t["fatalities"], errors="coerce"), "dataset": path.name})
 
 
+def _read_ged(path: Path) -> pd.DataFrame:
+    """A GED CSV, or a GED GeoJSON (the point in the geometry when the properties lack it)."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = []
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        row = {k: "" if v is None else str(v) for k, v in feature["properties"].items()}
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        row.setdefault("latitude", str(lat))
+        row.setdefault("longitude", str(lon))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def load_ucdp(path: Path) -> pd.DataFrame:
-    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    t = _read_ged(path)
     t = t[t["source_headline"].str.split().str.len() >= 4]
     first = t["source_headline"].str.split(";").str[0].str.strip()
     return pd.DataFrame({

@@ -127,6 +127,24 @@ def test_death_toll_as_the_text_states_it(text: str, count: object) -> None:
     assert _first(text)["count"] == count
 
 
+@pytest.mark.parametrize(("text", "count"), [
+    # the toll of this event wins over the toll of the whole fight
+    ("On 3 May 2021, rebels and troops fought near Garissa. Fatalities coded as 15. 15 "
+     "fatalities split across 3 events and coded as 4 for this event.", 4),
+    # a part of the toll in brackets gives way to the total
+    ("On 3 May 2021, troops fought rebels near Garissa. 11 rebels were killed. Rebels said "
+     "soldiers died (unknown fatalities coded as 2). Fatalities coded as 13 (11 + 2).", 13),
+])
+def test_the_toll_of_this_event_and_the_total_win(text: str, count: object) -> None:
+    assert _first(text)["count"] == count
+
+
+def test_a_protest_met_with_fire_takes_the_toll_of_a_later_sentence() -> None:
+    row = _first("On 3 May 2021, traders demonstrated in Garissa against a new levy. Police "
+                 "opened fire on them. 2 traders were killed and 5 were injured.")
+    assert (row["type"], row["count"]) == ("unrest", 2)
+
+
 def test_an_armed_target_anywhere_in_the_sentence_makes_its_killing_a_clash() -> None:
     row = _first("On 3 May 2021, one dead as rebels attack an army base near Garissa.")
     assert (row["type"], row["count"]) == ("armed_clash", 1)

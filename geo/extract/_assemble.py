@@ -123,11 +123,13 @@ def _context(doc: Document, index: PlaceIndex, sentences: Sequence[Sentence]
     return set(counts), main
 
 
-def _escalate(rows: list[Proposal], sentences: Sequence[Sentence],
-              escalation: Sequence[Escalation]) -> None:
+def _escalate(rows: list[Proposal], state: _Doc, escalation: Sequence[Escalation]) -> None:
     """A proposal of a type another type escalates becomes that type when the document holds
     one of its escalation cues (a protest the police dispersed is unrest) where it tells of
-    force, not of the grievance (:func:`geo.extract._roles.intervention`)."""
+    force, not of the grievance (:func:`geo.extract._roles.intervention`); one that becomes
+    a type with a death toll takes the document's toll ("… police opened fire. 2 protesters
+    were killed.")."""
+    sentences = state.sentences
     for target, sources, cues in escalation:
         word = next((m.group() for s in sentences for c in cues if c.key in s.text.casefold()
                      for m in c.pattern.finditer(s.text) if intervention(s.text, m.start())),
@@ -139,6 +141,8 @@ def _escalate(rows: list[Proposal], sentences: Sequence[Sentence],
                 prop.row["why"] = f"{prop.row['why']}; {prop.row['type']} -> {target}: the " \
                                   f"text says {word!r}"
                 prop.row["type"] = target
+                if target in _TOLL_TYPES and not prop.row["count"]:
+                    _add_toll(prop, state)
 
 
 def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
@@ -175,8 +179,21 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
         problems.append(Problem(doc.origin or doc.source_id, "-", "published",
                                 f"{unresolved} event(s) not proposed: their date needs the "
                                 "publication date"))
-    _escalate(out, sentences, escalation)
+    _escalate(out, state, escalation)
     return _merge_repeats(out, doc.source_id), problems
+
+
+def _add_toll(prop: Proposal, state: _Doc) -> None:
+    """The death toll of an escalated proposal: its sentence's, else the document's."""
+    sentence = str(prop.row["evidence"])
+    blocked = [(d.start, d.end) for d in find_dates(sentence, state.pub)]
+    count, words = casualty_count(sentence, blocked)
+    if count is None:
+        count, words = state.toll
+    count, words = _stated(state, count, words)
+    if count:
+        prop.row["count"] = count
+        prop.row["why"] = f"{prop.row['why']}; count {words!r}"
 
 
 def _document_toll(sentences: Sequence[Sentence], pub: Period | None

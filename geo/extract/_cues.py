@@ -250,7 +250,7 @@ def _other_number(sentence: str, match: re.Match[str], group: str) -> tuple[int,
 _STATED = re.compile(
     rf"\bfatalit(?:y|ies)\s+(?:(?:were|was|are|is)\s+)?(?:coded|recorded|counted)\s+as\s+"
     rf"{_NUM}\b|\bcoded\s+as\s+{_NUM.replace('?P<num>', '?P<num2>')}\s+(?:here|in\s+this|"
-    rf"fatalit)|^\W*{_NUM.replace('?P<num>', '?P<num3>')}\s+(?:fatalit(?:y|ies)|deaths?)"
+    rf"for\s+this|fatalit)|^\W*{_NUM.replace('?P<num>', '?P<num3>')}\s+(?:fatalit(?:y|ies)|deaths?)"
     rf"(?:\s+(?:coded|reported|in\s+total))?\W*$", re.IGNORECASE)
 _SPLIT = re.compile(
     rf"\b(?:split|divided|distributed|spread|coded)\s+(?:evenly\s+|equally\s+)?(?:between|"
@@ -267,15 +267,31 @@ def stated_toll(sentences: Sequence[str]) -> tuple[int | None, str]:
     >>> stated_toll(["Clashes left 9 dead.", "2 fatalities."])
     (2, '2 fatalities.')
     """
+    found: list[tuple[int, int, str]] = []
     for sentence in sentences:
-        match = _STATED.search(sentence)
-        if match:
+        for match in _STATED.finditer(sentence):
             words = next(g for g in (match.group("num"), match.group("num2"),
                                      match.group("num3")) if g)
             value = _value(words)
             if value is not None:
-                return value, match.group().strip()
-    return None, ""
+                found.append((_stated_rank(sentence, match), value, match.group().strip()))
+    if not found:
+        return None, ""
+    _, value, words = min(found, key=lambda f: f[0])  # the first of the best rank
+    return value, words
+
+
+def _stated_rank(sentence: str, match: re.Match[str]) -> int:
+    """0 for the toll of this event ("coded as 3 for this event", "coded as 8 here"), 2 for a
+    part of the toll ("(unspecified fatalities coded as 3)"), 1 for any other."""
+    if re.match(r"\s*(?:here|(?:for|in)\s+this)\b", sentence[match.end():]) or re.search(
+            r"\b(?:here|(?:for|in)\s+this)\W*$", match.group()):
+        return 0
+    before = sentence[:match.start()]
+    if before.count("(") > before.count(")") or re.search(
+            r"\b(?:unspecified|unknown|additional|undetermined)\s*$", before, re.IGNORECASE):
+        return 2
+    return 1
 
 
 def split_toll(sentences: Sequence[str], toll: int) -> tuple[int, str]:

@@ -97,6 +97,15 @@ def test_no_force_at_the_protest_no_unrest(text: str) -> None:
     ("On 3 May 2021, residents clashed with police in Garissa.", "unrest"),
     ("On 3 May 2021, militants clashed with villagers in Garissa.", "armed_clash"),
     ("On 3 May 2021, soldiers and militants clashed near Garissa.", "armed_clash"),
+    # any crowd counted in dozens, or a group of any unarmed people
+    ("On 3 May 2021, dozens of traders clashed with police in Garissa.", "unrest"),
+    ("On 3 May 2021, a group of hawkers clashed with council guards in Garissa.", "unrest"),
+    ("On 3 May 2021, a trader was attacked by accomplices of a rival trader in Garissa.",
+     "unrest"),
+    # groups of an armed party are no crowd
+    ("On 3 May 2021, two groups of police forces clashed in Garissa over pay.", "armed_clash"),
+    ("On 3 May 2021, 2 groups of Al Shabaab clashed near Garissa.", "armed_clash"),
+    ("On 3 May 2021, two Jabha Kubwa groups clashed near Garissa.", "armed_clash"),
 ])
 def test_a_clash_of_crowds_is_unrest_of_armed_groups_a_clash(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind

@@ -14,7 +14,8 @@ proposal's ``why``:
   attacked by a group of youths") and a clash between crowds or of a crowd with police ("two
   groups clashed", "clashes between residents and police") are unrest (ACLED *Mob violence*,
   *Violent demonstration*); a clash with an armed group, or between clans, tribes or
-  communities (communal militias in ACLED), stays a clash;
+  communities (communal militias in ACLED), stays a clash; an armed party's own groups
+  ("two groups of police forces", "2 groups of Al Shabaab") are no crowd;
 * **direct fire**: shelling or explosives in a sentence that also tells of direct fire ("mortars
   and small arms", "an exchange of fire") are an armed clash (a battle fought partly with
   heavy weapons);
@@ -68,7 +69,25 @@ _CROWD = re.compile(
     r"youths?)|youths|students|supporters|relatives|citizens|"
     r"members\s+of\s+the\s+public|group\s+of\s+(?:men|people|youths|locals|residents|villagers"
     r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
-    r"passers-by|neighbou?rs|family\s+members)\b", re.IGNORECASE)
+    r"passers-by|neighbou?rs|family\s+members|(?:dozens|hundreds|scores|thousands)\s+of\s+\w+|"
+    r"(?:a\s+)?group\s+of\s+\w+|accomplices|rivals|followers|henchmen)\b", re.IGNORECASE)
+# a crowd word that names part of an organised party: "2 groups of police forces", "two Al
+# Shabaab groups", "hundreds of soldiers"
+_PART_OF = re.compile(r"\b(?:groups?|dozens|hundreds|scores|thousands)\s+of\s+(?:the\s+)?"
+                      r"(?:[A-Z]|\w+\s+(?:forces|police|soldiers|troops)\b)")
+
+
+def _crowd(words: str) -> bool:
+    """Whether the words name an unorganised crowd (an armed party's own groups are none)."""
+    for match in _CROWD.finditer(words):
+        found = match.group()
+        rest = words[match.start():]
+        if _PART_OF.match(rest) or _ARMED.match(re.sub(r"^.*?\bof\s+(?:the\s+)?", "", found)):
+            continue
+        if found.lower() == "groups" and re.search(r"[A-Z][\w-]*\s+$", words[:match.start()]):
+            continue
+        return True
+    return False
 _ORGANISED = re.compile(r"\b(?:armed|gunmen|militants?|militias?|militiam[ae]n|insurgents?|"
                         r"rebels?|fighters|soldiers|troops|police|forces|bandits|"
                         r"unidentified|unknown|suspected)\b", re.IGNORECASE)
@@ -170,10 +189,10 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
             if event.type == CLASH and re.match(r"\W*(?:\w+\s+)?(?:between|with|among)\b",
                                                 after, re.IGNORECASE):
                 sides = f"{actor} {_clip_right(after[:120].replace(' and ', ' & '))}"
-            if event.type == CLASH and _CROWD.search(sides) and not _GROUPS.search(sides):
+            if event.type == CLASH and _crowd(sides) and not _GROUPS.search(sides):
                 new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
             elif event.type == ATTACK and not event.cue.startswith("dead") \
-                    and _CROWD.search(actor) and not _ORGANISED.search(actor):
+                    and _crowd(actor) and not _ORGANISED.search(actor):
                 new, why = UNREST, f"done by a crowd ({actor!r})"
             elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"

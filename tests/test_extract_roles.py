@@ -148,6 +148,19 @@ def test_the_toll_of_this_event_and_the_total_win(text: str, count: object) -> N
     assert _first(text)["count"] == count
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    # property burnt and no one harmed: property destruction (unrest)
+    ("On 3 May 2021, unknown people set fire to two lorries of a contractor near Garissa.",
+     "unrest"),
+    ("On 3 May 2021, herders torched the houses of a rival clan elder in Garissa.", "unrest"),
+    # people harmed: an attack
+    ("On 3 May 2021, gunmen torched houses in Garissa and shot a farmer.",
+     "attack_on_civilians"),
+])
+def test_an_arson_that_harms_no_one_is_property_destruction(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind
+
+
 def test_a_protest_met_with_fire_takes_the_toll_of_a_later_sentence() -> None:
     row = _first("On 3 May 2021, traders demonstrated in Garissa against a new levy. Police "
                  "opened fire on them. 2 traders were killed and 5 were injured.")
@@ -251,7 +264,8 @@ def test_what_protesters_did_and_what_is_no_protest(text: str, kind: str) -> Non
 def test_a_number_inside_a_name_does_not_make_a_passive() -> None:
     row = _first("On 3 May 2021, soldiers from battalion 538 torched and destroyed 8 houses in "
                  "Garissa.")
-    assert row["type"] == "attack_on_civilians"
+    # not a clash (no armed target); houses burnt and no one harmed: property destruction
+    assert row["type"] == "unrest"
 
 
 @pytest.mark.parametrize(("text", "kind"), [

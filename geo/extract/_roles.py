@@ -77,6 +77,20 @@ _PART_OF = re.compile(r"\b(?:groups?|dozens|hundreds|scores|thousands)\s+of\s+(?
                       r"(?:[A-Z]|\w+\s+(?:forces|police|soldiers|troops)\b)")
 
 
+# what an arson that harms no one destroys (ACLED *Looting/property destruction*)
+_PROPERTY = re.compile(
+    r"\b(?:houses?|homes?|huts?|shops?|stores?|kiosks?|stalls?|markets?|vehicles?|cars?|"
+    r"trucks?|lorr(?:y|ies)|bus(?:es)?|motorcycles?|motorbikes?|buildings?|offices?|"
+    r"propert(?:y|ies)|schools?|churche?s?|mosques?|temples?|crops?|fields?|granar(?:y|ies)|"
+    r"warehouses?|factor(?:y|ies)|premises|residences?|businesses|hotels?|masts?|towers?|"
+    r"stations?|equipment|machinery|tyres|tires|dwellings?|structures?|tents?)\b",
+    re.IGNORECASE)
+_ARSON = ("set on fire", "torched", "burnt", "burned down", "set fire to", "set ablaze")
+_HARM = re.compile(r"\b(?:killed|killing|dead|died|death|injur\w*|wounded|hurt|beat\w*|"
+                   r"assault\w*|shot|stabbed|hacked|raped|abduct\w*|kidnap\w*|body|bodies)\b",
+                   re.IGNORECASE)
+
+
 def _crowd(words: str) -> bool:
     """Whether the words name an unorganised crowd (an armed party's own groups are none)."""
     for match in _CROWD.finditer(words):
@@ -194,6 +208,10 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
             elif event.type == ATTACK and not event.cue.startswith("dead") \
                     and _crowd(actor) and not _ORGANISED.search(actor):
                 new, why = UNREST, f"done by a crowd ({actor!r})"
+            elif event.type == ATTACK and event.cue in _ARSON and _PROPERTY.search(
+                    sentence[max(0, event.start - 80):event.end + 80]) \
+                    and not _HARM.search(sentence) and not _armed_first(target):
+                new, why = UNREST, "property destroyed, no one harmed"
             elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
         elif event.type == UNREST and _ARMED_GROUPS.search(_clip_left(sentence[:event.start])):

@@ -10,7 +10,8 @@ coded truth:
 * type: the proposal's type equals the coded category mapped as ``routerisk import`` maps it
   (``geo/importers/_types.py``); "family" also counts the three violent types as one;
 * count: the proposal's count equals the coded fatalities, on texts that state a death toll;
-* date: the coded date lies in the proposal's period, on texts that state a day and month.
+* date: the coded date lies in the proposal's period (from its date to its end date, if it
+  has one), on texts that state a day and month.
 
 Usage::
 
@@ -141,14 +142,17 @@ def score(m: pd.DataFrame) -> dict[str, object]:
     count_x = pd.to_numeric(m["count_x"], errors="coerce")
     dated = m["text"].str.contains(_DAY_STATED) & has
     in_period = []
-    for d, text, prec in zip(m["date"], m["date_x"], m["date_precision"], strict=True):
+    for d, text, prec, end in zip(m["date"], m["date_x"], m["date_precision"], m["end_date"],
+                                  strict=True):
         if not isinstance(text, str) or not text:
             in_period.append(False)
             continue
         from geo._dates import parse_period
 
         p = parse_period(text, precision=prec if isinstance(prec, str) and prec else "")
-        in_period.append(p.start <= d <= p.end)
+        # a proposal with an end date ("15-16 January") spans both days
+        last = parse_period(end).end if isinstance(end, str) and end else p.end
+        in_period.append(p.start <= d <= last)
     in_p = pd.Series(in_period)
     return {
         "texts": len(m), "with_proposal": int(has.sum()),

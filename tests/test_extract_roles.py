@@ -281,3 +281,17 @@ def test_a_number_inside_a_name_does_not_make_a_passive() -> None:
 ])
 def test_targets_are_who_was_hit_and_communities_riot(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+# ---- the day a sentence opens with ----------------------------------------------------------
+@pytest.mark.parametrize(("text", "day"), [
+    # the opening day, not the vaguer month nearer the cue
+    ("On 5 May 2021, nurses dismissed in March staged a protest in Garissa.", "2021-05-05"),
+    ("On 5 May 2021, traders who had paid the levy since April protested in Garissa.",
+     "2021-05-05"),
+    # a day nearer the cue still dates it
+    ("On 5 May 2021, it was reported that police arrested 4 traders in Garissa on 2 May.",
+     "2021-05-02"),
+])
+def test_a_sentence_dated_by_its_opening_day(text: str, day: str) -> None:
+    assert _first(text)["date"] == day

@@ -221,10 +221,19 @@ def _stated(state: _Doc, count: int | None, words: str) -> tuple[int | None, str
     return count, words
 
 
+_OPENING = 15  # "On 5 May 2021," "Around 5 May 2021," "On or about 5 May"
+
+
 def _when(state: _Doc, event: EventMention, dates: Sequence[DateMention]
           ) -> tuple[Period, Period | None, str, float] | None:
     if dates:
         d = dates[_nearest(dates, event.start)]
+        # a sentence that opens with its day ("On 5 May 2021, workers sacked in March
+        # protested") dates its events by that day, not by a vaguer date nearer the cue
+        opening = next((o for o in dates if o.start <= _OPENING
+                        and o.period.precision == "day"), None)
+        if opening is not None and d.period.precision in ("month", "year") and d is not opening:
+            d = opening
         year_note = ("" if re.search(r"\d{4}", d.text) or d.rule not in
                      ("day_month", "month_day", "range_d_d_m", "range_m_d_d", "part_month",
                       "in_month") else ", year from the publication date")

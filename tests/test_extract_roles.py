@@ -92,6 +92,11 @@ def test_no_force_at_the_protest_no_unrest(text: str) -> None:
     assert _first(text)["type"] == "protest"
 
 
+def test_what_a_protest_asks_for_is_no_force() -> None:
+    text = "On 3 May 2021, traders protested in Garissa for the arrest of the thieves."
+    assert _first(text)["type"] == "protest"
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("On 3 May 2021, two groups clashed over land in Garissa.", "unrest"),
     ("On 3 May 2021, residents clashed with police in Garissa.", "unrest"),
@@ -106,6 +111,13 @@ def test_no_force_at_the_protest_no_unrest(text: str) -> None:
     ("On 3 May 2021, two groups of police forces clashed in Garissa over pay.", "armed_clash"),
     ("On 3 May 2021, 2 groups of Al Shabaab clashed near Garissa.", "armed_clash"),
     ("On 3 May 2021, two Jabha Kubwa groups clashed near Garissa.", "armed_clash"),
+    # the sides after "took place between": unarmed people and the police
+    ("On 3 May 2021, a clash took place between police and hawkers in Garissa.", "unrest"),
+    # a community brawl with sticks and stones is a riot, with guns a clash
+    ("On 3 May 2021, two groups of the Abdalla community clashed over a well in Garissa and "
+     "hit each other with sticks and stones.", "unrest"),
+    ("On 3 May 2021, two groups of the Abdalla community clashed over a well in Garissa and "
+     "shot at each other.", "armed_clash"),
 ])
 def test_a_clash_of_crowds_is_unrest_of_armed_groups_a_clash(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind

@@ -60,7 +60,9 @@ _CIVIL = re.compile(
     r"boys?|students?|pupils?|teachers?|traders?|worshippers|passengers|travell?ers|family|"
     r"journalists?|aid\s+workers?|health\s+workers?|patients|displaced|refugees|worker|"
     r"workers|shop(?:keeper)?s?|homes?|houses?|village|unarmed|drivers?|m[ae]n|wom[ae]n|"
-    r"persons?|people|boys?|sons?|daughters?|wife|husband|relatives?)\b", re.IGNORECASE)
+    r"persons?|people|boys?|sons?|daughters?|wife|husband|relatives?|hawkers?|vendors?|"
+    r"labou?rers?|fishermen|miners?|motorists?|commuters?|beneficiaries|tenants?|"
+    r"squatters?)\b", re.IGNORECASE)
 # unorganised crowds as the ones who did it
 _CROWD = re.compile(
     r"\b(?<!armed\s)(?<!unknown\s)(?<!unidentified\s)(?:mobs?|crowds?|groups|"
@@ -70,11 +72,13 @@ _CROWD = re.compile(
     r"members\s+of\s+the\s+public|group\s+of\s+(?:men|people|youths|locals|residents|villagers"
     r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
     r"passers-by|neighbou?rs|family\s+members|(?:dozens|hundreds|scores|thousands)\s+of\s+\w+|"
-    r"(?:a\s+)?group\s+of\s+\w+|accomplices|rivals|followers|henchmen)\b", re.IGNORECASE)
+    r"(?:a\s+)?group\s+of\s+\w+|accomplices|rivals|followers|henchmen|nationals)\b",
+    re.IGNORECASE)
 # a crowd word that names part of an organised party: "2 groups of police forces", "two Al
 # Shabaab groups", "hundreds of soldiers"
 _PART_OF = re.compile(r"\b(?:groups?|dozens|hundreds|scores|thousands)\s+of\s+(?:the\s+)?"
-                      r"(?:[A-Z]|\w+\s+(?:forces|police|soldiers|troops)\b)")
+                      r"(?:[A-Z](?![\w-]*\s+(?:community|communities|clan|tribe|famil|caste|"
+                      r"village))|\w+\s+(?:forces|police|soldiers|troops)\b)")
 
 
 # what an arson that harms no one destroys (ACLED *Looting/property destruction*)
@@ -89,6 +93,28 @@ _ARSON = ("set on fire", "torched", "burnt", "burned down", "set fire to", "set 
 _HARM = re.compile(r"\b(?:killed|killing|dead|died|death|injur\w*|wounded|hurt|beat\w*|"
                    r"assault\w*|shot|stabbed|hacked|raped|abduct\w*|kidnap\w*|body|bodies)\b",
                    re.IGNORECASE)
+
+
+# weapons of a brawl, not of an armed group: "attacked each other with axes and sticks"
+_CRUDE = re.compile(r"\b(?:sticks|axes|stones|bricks|clubs|rods|lathis|batons|fists|"
+                    r"pelted|pelting|brickbats)\b", re.IGNORECASE)
+_FIREARMS = re.compile(r"\b(?:guns?|gunfire|gunshots?|firearms?|rifles?|AK-?47s?|shot|"
+                       r"shoot\w*|fired|firing|bullets?|grenades?|pistols?|machetes?)\b",
+                       re.IGNORECASE)
+
+
+def _crude_only(sentence: str) -> bool:
+    """Whether a clan or community fight was fought with sticks and stones, not guns."""
+    return bool(_CRUDE.search(sentence)) and not _FIREARMS.search(sentence)
+
+
+def _civil_and_police(sides: str) -> bool:
+    """Whether the sides of a clash are unarmed people and the police ("a clash erupted
+    between police and shopkeepers")."""
+    own = re.split(r"\b(?:in|at|near|outside|inside|over|after|during|on)\b", sides, maxsplit=1,
+                   flags=re.IGNORECASE)[0]
+    return bool(re.search(r"\bpolice\b", own, re.IGNORECASE)) and bool(
+        _CIVIL.search(own)) and not _ARMED_GROUPS.search(own)
 
 
 def _crowd(words: str) -> bool:
@@ -200,10 +226,11 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
             after = sentence[event.end:]
             # the parties of a clash stand before it ("two groups clashed"), not its dead
             sides = _clip_left(sentence[:event.start]) if event.type == CLASH else actor
-            if event.type == CLASH and re.match(r"\W*(?:\w+\s+)?(?:between|with|among)\b",
+            if event.type == CLASH and re.match(r"\W*(?:\w+\s+){0,2}?(?:between|with|among)\b",
                                                 after, re.IGNORECASE):
                 sides = f"{actor} {_clip_right(after[:120].replace(' and ', ' & '))}"
-            if event.type == CLASH and _crowd(sides) and not _GROUPS.search(sides):
+            if event.type == CLASH and (_crowd(sides) or _civil_and_police(sides)) and (
+                    not _GROUPS.search(sides) or _crude_only(sentence)):
                 new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
             elif event.type == ATTACK and not event.cue.startswith("dead") \
                     and _crowd(actor) and not _ORGANISED.search(actor):
@@ -254,7 +281,9 @@ def grievance(text: str, start: int) -> bool:
     False
     """
     words = re.split(r"(?<=[.!?])\s|[;:]", text[max(0, start - 120):start])[-1].split()[-10:]
-    if not _GRIEVANCE.search(" ".join(words)):
+    # with the word itself: "protested for the arrest of the culprits"
+    own = re.match(r"[\w'-]+", text[start:])
+    if not _GRIEVANCE.search(" ".join(words + ([own.group()] if own else []))):
         return False
     # "demonstrating against the curfew vandalised a station": an active verb after the
     # grievance is what the protesters did; "a student who was beaten", "detained sons" are

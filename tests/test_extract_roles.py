@@ -118,6 +118,20 @@ def test_what_a_protest_asks_for_is_no_force() -> None:
      "hit each other with sticks and stones.", "unrest"),
     ("On 3 May 2021, two groups of the Abdalla community clashed over a well in Garissa and "
      "shot at each other.", "armed_clash"),
+    # a party's members, groups and factions are a crowd; an armed group's are not
+    ("On 3 May 2021, two groups of the Green Party clashed in Garissa.", "unrest"),
+    ("On 3 May 2021, members of the Youth League attacked a councillor in Garissa.", "unrest"),
+    ("On 3 May 2021, a factional clash between members of the Green Party broke out in "
+     "Garissa.", "unrest"),
+    ("On 3 May 2021, members of Al Shabaab attacked a police post near Garissa.",
+     "armed_clash"),
+    # the crowd across "and": "supporters of A and B", "people tied up and beat"
+    ("On 3 May 2021, supporters of a councillor and a rival candidate clashed in Garissa.",
+     "unrest"),
+    ("On 3 May 2021, a group of people tied up and assaulted a herder in Garissa.", "unrest"),
+    # "armed with sticks" is no armed group
+    ("On 3 May 2021, 30 supporters of a candidate armed with sticks attacked a rival's "
+     "agents in Garissa.", "unrest"),
 ])
 def test_a_clash_of_crowds_is_unrest_of_armed_groups_a_clash(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind

@@ -14,8 +14,11 @@ proposal's ``why``:
   attacked by a group of youths") and a clash between crowds or of a crowd with police ("two
   groups clashed", "clashes between residents and police") are unrest (ACLED *Mob violence*,
   *Violent demonstration*); a clash with an armed group, or between clans, tribes or
-  communities (communal militias in ACLED), stays a clash; an armed party's own groups
-  ("two groups of police forces", "2 groups of Al Shabaab") are no crowd;
+  communities (communal militias in ACLED), stays a clash unless fought with sticks and
+  stones; an armed party's own groups ("two groups of police forces", "2 groups of Al
+  Shabaab") are no crowd, a political party's members, groups and factions are (ACLED codes
+  party supporters' violence as *Mob violence*); the crowd is read back across "and"
+  ("supporters of A and B clashed");
 * **direct fire**: shelling or explosives in a sentence that also tells of direct fire ("mortars
   and small arms", "an exchange of fire") are an armed clash (a battle fought partly with
   heavy weapons);
@@ -72,8 +75,16 @@ _CROWD = re.compile(
     r"members\s+of\s+the\s+public|group\s+of\s+(?:men|people|youths|locals|residents|villagers"
     r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
     r"passers-by|neighbou?rs|family\s+members|(?:dozens|hundreds|scores|thousands)\s+of\s+\w+|"
-    r"(?:a\s+)?group\s+of\s+\w+|accomplices|rivals|followers|henchmen|nationals)\b",
+    r"(?:a\s+)?group\s+of\s+\w+|accomplices|rivals|followers|henchmen|nationals|"
+    r"(?:another|rival|both|opposing)\s+groups?|members|leaders|factions?|factional)\b",
     re.IGNORECASE)
+# political parties and their wings: their members' violence is a crowd's (ACLED codes party
+# supporters as rioters), their groups and factions no armed party
+_PARTY = re.compile(r"\b(?:(?i:part(?:y|ies)|league|candidates?|councill?ors?|chairman)|Dal|"
+                    r"Congress|Samaj\w*|Shibir|Jamaat\w*|Awami|BNP|BCL|JCD|AL|BJP|TMC|CPI|PTI|"
+                    r"PPP|PML\S*|MQM|ODM|UDA|Jubilee|ANC|ZANU\S*|MDC|APC|PDP|MP)\b")
+# crowd words that are a crowd only as a party's ("members", "leaders", "factions")
+_PARTY_ONLY = frozenset({"members", "leaders", "faction", "factions", "factional"})
 # a crowd word that names part of an organised party: "2 groups of police forces", "two Al
 # Shabaab groups", "hundreds of soldiers"
 _PART_OF = re.compile(r"\b(?:groups?|dozens|hundreds|scores|thousands)\s+of\s+(?:the\s+)?"
@@ -118,17 +129,29 @@ def _civil_and_police(sides: str) -> bool:
 
 
 def _crowd(words: str) -> bool:
-    """Whether the words name an unorganised crowd (an armed party's own groups are none)."""
+    """Whether the words name an unorganised crowd (an armed party's own groups are none;
+    members, leaders and factions are a crowd only of a party)."""
     for match in _CROWD.finditer(words):
         found = match.group()
         rest = words[match.start():]
-        if _PART_OF.match(rest) or _ARMED.match(re.sub(r"^.*?\bof\s+(?:the\s+)?", "", found)):
+        near = " ".join(words[:match.start()].split()[-3:]) + " " + found + " " + " ".join(
+            words[match.end():].split()[:5])
+        party = _PARTY.search(near) is not None
+        if _ARMED_GROUPS.search(re.sub(r"\barmed\s+with\b", "", near)) or (
+                _ARMED.search(re.sub(r"\bpolice\b.*", "", near, flags=re.IGNORECASE))
+                and not party and found.lower() in _PARTY_ONLY):
             continue
-        if found.lower() == "groups" and re.search(r"[A-Z][\w-]*\s+$", words[:match.start()]):
+        if _PART_OF.match(rest) and not party or _ARMED.match(
+                re.sub(r"^.*?\bof\s+(?:the\s+)?", "", found)):
+            continue
+        if found.lower() == "groups" and re.search(r"[A-Z][\w-]*\s+$", words[:match.start()]) \
+                and not party:
+            continue
+        if found.lower() in _PARTY_ONLY and not party:
             continue
         return True
     return False
-_ORGANISED = re.compile(r"\b(?:armed|gunmen|militants?|militias?|militiam[ae]n|insurgents?|"
+_ORGANISED = re.compile(r"\b(?:armed(?!\s+with)|gunmen|militants?|militias?|militiam[ae]n|insurgents?|"
                         r"rebels?|fighters|soldiers|troops|police|forces|bandits|"
                         r"unidentified|unknown|suspected)\b", re.IGNORECASE)
 # armed groups (a clash of one with a crowd stays a clash)
@@ -164,6 +187,18 @@ def _clip_left(text: str) -> str:
     words = text.split()[-_WORDS:]
     tail = " ".join(words)
     cut = list(_CLAUSE.finditer(tail))
+    return tail[cut[-1].end():] if cut else tail
+
+
+_CLAUSE_WIDE = re.compile(r"[;:()\[\]]|,(?!\s+(?:and|including)\b)|\b(?:but|while|after|before|"
+                          r"as|when|who|which|that|following)\b", re.IGNORECASE)
+
+
+def _clip_left_wide(text: str) -> str:
+    """The words before a verb back to the start of its clause, across "and" ("supporters of
+    A and B clashed", "a group of people tied up and assaulted"; twelve words at most)."""
+    tail = " ".join(text.split()[-12:])
+    cut = list(_CLAUSE_WIDE.finditer(tail))
     return tail[cut[-1].end():] if cut else tail
 
 
@@ -229,6 +264,14 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
             if event.type == CLASH and re.match(r"\W*(?:\w+\s+){0,2}?(?:between|with|among)\b",
                                                 after, re.IGNORECASE):
                 sides = f"{actor} {_clip_right(after[:120].replace(' and ', ' & '))}"
+            wide = _clip_left_wide(sentence[:event.start]).strip()
+            if event.type == CLASH and not _crowd(sides) and _crowd(wide):
+                sides = wide
+            # (not in a passive, whose target stands before the verb: "7 people killed")
+            passive = bool(target) and target in _ASIDE.sub("", sentence[:event.start])
+            if event.type == ATTACK and wide.endswith(actor) and not _crowd(actor) \
+                    and not passive:
+                actor = wide
             if event.type == CLASH and (_crowd(sides) or _civil_and_police(sides)) and (
                     not _GROUPS.search(sides) or _crude_only(sentence)):
                 new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"

@@ -321,3 +321,24 @@ def test_targets_are_who_was_hit_and_communities_riot(text: str, kind: str) -> N
 ])
 def test_a_sentence_dated_by_its_opening_day(text: str, day: str) -> None:
     assert _first(text)["date"] == day
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # "fighters" is a noun of people, not a fight
+    ("On 3 May 2021, veterans of the freedom fighters' association staged a rally in Garissa.",
+     "protest"),
+    # a planned attack on a chosen victim stays an attack, whoever did it
+    ("On 3 May 2021, supporters of a councillor attacked and killed a rival in Garissa in a "
+     "targeted attack.", "attack_on_civilians"),
+    # what a protest is about: a recent clash, sexual violence
+    ("On 3 May 2021, traders staged a protest in Garissa after a recent clash between two "
+     "groups of hawkers.", "protest"),
+    ("On 3 May 2021, women formed a human chain in Garissa protesting sexual violence.",
+     "protest"),
+    # a protest broken up with batons, a car set afire by protesters
+    ("On 3 May 2021, nurses held a rally in Garissa. Police baton-charged the nurses.",
+     "unrest"),
+    ("On 3 May 2021, students demonstrated in Garissa and set afire a bus.", "unrest"),
+])
+def test_party_violence_protests_and_their_grievances(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

@@ -100,7 +100,8 @@ _PROPERTY = re.compile(
     r"warehouses?|factor(?:y|ies)|premises|residences?|businesses|hotels?|masts?|towers?|"
     r"stations?|equipment|machinery|tyres|tires|dwellings?|structures?|tents?)\b",
     re.IGNORECASE)
-_ARSON = ("set on fire", "torched", "burnt", "burned down", "set fire to", "set ablaze")
+_ARSON = ("set on fire", "torched", "burnt", "burned down", "set fire to", "set ablaze",
+          "set afire")
 _HARM = re.compile(r"\b(?:killed|killing|dead|died|death|injur\w*|wounded|hurt|beat\w*|"
                    r"assault\w*|shot|stabbed|hacked|raped|abduct\w*|kidnap\w*|body|bodies)\b",
                    re.IGNORECASE)
@@ -126,6 +127,11 @@ def _civil_and_police(sides: str) -> bool:
                    flags=re.IGNORECASE)[0]
     return bool(re.search(r"\bpolice\b", own, re.IGNORECASE)) and bool(
         _CIVIL.search(own)) and not _ARMED_GROUPS.search(own)
+
+
+# an attack planned on a chosen victim is an armed party's, whoever did it
+_TARGETED = re.compile(r"\b(?:targeted|coordinated|planned|pre-?planned|contract)\s+"
+                       r"(?:attack|killing|assault|murder)", re.IGNORECASE)
 
 
 def _crowd(words: str) -> bool:
@@ -276,7 +282,8 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
                     not _GROUPS.search(sides) or _crude_only(sentence)):
                 new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
             elif event.type == ATTACK and not event.cue.startswith("dead") \
-                    and _crowd(actor) and not _ORGANISED.search(actor):
+                    and _crowd(actor) and not _ORGANISED.search(actor) \
+                    and not _TARGETED.search(sentence):
                 new, why = UNREST, f"done by a crowd ({actor!r})"
             elif event.type == ATTACK and event.cue in _ARSON and _PROPERTY.search(
                     sentence[max(0, event.start - 80):event.end + 80]) \
@@ -309,7 +316,7 @@ _GRIEVANCE = re.compile(
     r"because\s+of|due\s+to|fear\w*|regarding|about|in\s+response\s+to|in\s+reaction\s+to|"
     r"following|after\s+(?:the|a|an|his|her|their|its|last|recent)|alleged|previous|"
     r"for\s+(?:the\s+)?(?:recovery|return|release|arrest|punishment|justice)|seeking|"
-    r"calling\s+for|"
+    r"calling\s+for|protesting|prior|recent(?:ly)?|in\s+connection\s+with|"
     r"last\s+(?:week|month|year)|earlier)\b", re.IGNORECASE)
 
 

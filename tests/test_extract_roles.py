@@ -342,3 +342,18 @@ def test_a_sentence_dated_by_its_opening_day(text: str, day: str) -> None:
 ])
 def test_party_violence_protests_and_their_grievances(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # a raid by robbers is an attack, by the police a crackdown
+    ("On 3 May 2021, armed robbers raided a shop in Garissa.", "attack_on_civilians"),
+    ("On 3 May 2021, police raided a brothel in Garissa.", "crackdown"),
+    # roads blocked by residents are a protest, not a checkpoint
+    ("On 3 May 2021, residents of Garissa mounted road blocks over a land dispute.",
+     "protest"),
+    # the object of "shot and wounded": an armed party makes it a clash
+    ("On 3 May 2021, bandits shot and wounded three police officers near Garissa.",
+     "armed_clash"),
+])
+def test_raids_roadblocks_and_the_object_of_two_verbs(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

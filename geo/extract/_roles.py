@@ -4,7 +4,7 @@ Event datasets define their violent categories by the parties (ACLED: *Battles* 
 two organised armed groups, *Violence against civilians* is an armed group against unarmed
 people, *Mob violence* is violence by an unorganised crowd; UCDP GED: state-based and
 non-state conflict against one-sided violence). A cue such as *killed* or *attacked* says only
-that violence happened; the words around it say between whom. Four rules, each named in a
+that violence happened; the words around it say between whom. The rules, each named in a
 proposal's ``why``:
 
 * **armed target**: an attack on civilians whose target (the words after an active verb, or
@@ -22,6 +22,8 @@ proposal's ``why``:
 * **direct fire**: shelling or explosives in a sentence that also tells of direct fire ("mortars
   and small arms", "an exchange of fire") are an armed clash (a battle fought partly with
   heavy weapons);
+* **raids and road blocks**: a raid by no state force is an attack, not a crackdown; road
+  blocks mounted by a crowd are a protest (that its force may make unrest), not a checkpoint;
 * **abducted and killed**: an abduction in a sentence that also tells of a killing is an attack
   (an abduction is coded only when the person is not reported killed).
 
@@ -43,6 +45,11 @@ from geo.extract._cues import _NEGATION, EventMention
 
 __all__ = ["grievance", "intervention", "retype", "without_grievances"]
 
+CRACKDOWN, CHECKPOINT = "crackdown", "checkpoint"
+# state forces: a raid by one is a crackdown, by anyone else an attack
+_STATE = re.compile(r"\b(?:police|policem[ae]n|officers?|security\s+(?:forces|agents|agencies)|"
+                    r"soldiers|troops|army|military|gendarm\w*|authorities|immigration|"
+                    r"customs|agents|officials|detectives|DCI|NIS|KDF)\b", re.IGNORECASE)
 CLASH, ATTACK, BLAST, ABDUCTION, UNREST = ("armed_clash", "attack_on_civilians",
                                            "explosion_remote_violence", "abduction", "unrest")
 
@@ -247,6 +254,10 @@ def roles(sentence: str, start: int, end: int, *, gap: bool = False) -> tuple[st
         target = _clip_left(re.sub(r"\s*" + _PASSIVE.pattern, "", before, flags=re.IGNORECASE))
         by = re.match(r"\s*(?:[\w-]+\s+){0,3}?by\s+(.*)", after, re.IGNORECASE | re.DOTALL)
         return (_clip_right(by.group(1)) if by else "").strip(), target.strip()
+    # "shot and wounded three police officers": the object follows the second verb
+    after = re.sub(r"^\s*(?:,\s*)?and\s+(?:\w+ly\s+)?(?:wounded|injured|killed|beat|beaten|"
+                   r"hurt|abducted|kidnapped|robbed|looted|assaulted|attacked|shot|stabbed|"
+                   r"hacked|burnt|burned|torched|vandali[sz]ed)\b", "", after, flags=re.IGNORECASE)
     return _clip_left(before).strip(), _clip_right(after).strip()
 
 
@@ -291,6 +302,12 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
                 new, why = UNREST, "property destroyed, no one harmed"
             elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
+        elif event.type == CRACKDOWN and event.cue.startswith("raid") \
+                and not _STATE.search(sentence):
+            new, why = ATTACK, "a raid by no state force"
+        elif event.type == CHECKPOINT and event.cue.startswith("road") \
+                and _crowd(_clip_left_wide(sentence[:event.start])):
+            new, why = PROTEST, "roads blocked by a crowd"
         elif event.type == UNREST and _ARMED_GROUPS.search(_clip_left(sentence[:event.start])):
             # "militants clashed with police" is a battle, whatever the cue
             new, why = CLASH, f"an armed group ({_clip_left(sentence[:event.start])!r})"

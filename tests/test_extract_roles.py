@@ -174,6 +174,17 @@ def test_the_toll_of_this_event_and_the_total_win(text: str, count: object) -> N
     assert _first(text)["count"] == count
 
 
+@pytest.mark.parametrize(("text", "count"), [
+    # headline lists of the dead are summed; the missing are not dead
+    ("12 Villagers, Three Soldiers Killed in Garissa Raid", 15),
+    ("Two Herders Missing, Four Killed in Garissa Raid", 4),
+    # "N among M killed": M died
+    ("Two soldiers among 9 killed in Garissa clashes", 9),
+])
+def test_headline_tolls(text: str, count: object) -> None:
+    assert _first(text)["count"] == count
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     # property burnt and no one harmed: property destruction (unrest)
     ("On 3 May 2021, unknown people set fire to two lorries of a contractor near Garissa.",

@@ -201,7 +201,13 @@ _OBJECT = re.compile(r"\s+(?:a|an|the|his|her|their|two|three|four|five|six|seve
                      r"wounded|hurt)\b)", re.IGNORECASE)
 # (not "20 people were injured and one was killed")
 _AND_BEFORE = re.compile(rf"\b{_NUM}(?:\s+(?!injured|wounded|hurt|arrested)[\w-]+){{1,4}}?\s+"
-                         rf"and\s+(?:another\s+|other\s+)?$", re.IGNORECASE)
+                         rf"and\s+(?:another\s+|other\s+)?$|"
+                         rf"\b{_NUM.replace('?P<num>', '?P<num2>')}\s+(?:[\w-]+\s+)?"
+                         rf"(?:civilians|soldiers|policem[ae]n|police|officers?|troops|militants|"
+                         rf"people|persons|villagers|fighters|insurgents|rebels|men|women|"
+                         rf"children)\s*,\s*$", re.IGNORECASE)
+# "Five policemen among 40 killed": the toll is the 40
+_AMONG = re.compile(rf"\bamong\s+(?:the\s+)?(?:at\s+least\s+)?{_NUM}\b", re.IGNORECASE)
 _AND_NUMBER = re.compile(rf"\s+and\s+(?:another\s+|other\s+)?\b{_NUM}\b", re.IGNORECASE)
 
 
@@ -226,6 +232,9 @@ def casualty_count(sentence: str, blocked: Sequence[tuple[int, int]]) -> tuple[i
             continue
         if not any(s < match.end(group) and at < e for s, e in blocked):
             value = _value(match.group(group))
+            among = _AMONG.search(match.group())
+            if among and _value(among.group("num")):
+                return _value(among.group("num")), match.group().strip()
             if value is not None:
                 more, start = _other_number(sentence, match, group)
                 return value + more, sentence[start:match.end()].strip()
@@ -241,7 +250,7 @@ def _other_number(sentence: str, match: re.Match[str], group: str) -> tuple[int,
             return _value(inside.group("num")) or 0, match.start()
         at = max(0, match.start(group) - 60)
         before = _AND_BEFORE.search(sentence[at:match.start(group)])
-        value = _value(before.group("num")) if before else None
+        value = _value(before.group("num") or before.group("num2")) if before else None
         if before and value is not None:
             return value, at + before.start()
     return 0, match.start()

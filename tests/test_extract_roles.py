@@ -368,3 +368,16 @@ def test_party_violence_protests_and_their_grievances(text: str, kind: str) -> N
 ])
 def test_raids_roadblocks_and_the_object_of_two_verbs(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # the parties of "a clash of …" and "a clash broke out between …" are read after the cue
+    ("On 3 May 2021, a man was killed in a factional clash of local Green Party units in "
+     "Garissa.", "unrest"),
+    ("On 3 May 2021, a clash broke out between two sides of the Green Party members at a "
+     "meeting hall in Garissa.", "unrest"),
+    # police foiling a protest is no battle
+    ("On 3 May 2021, police foiled a demonstration of teachers in Garissa.", "unrest"),
+])
+def test_the_parties_after_a_clash_and_a_foiled_protest(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

@@ -272,15 +272,24 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
     out = []
     for event in events:
         new, why = event.type, ""
-        if event.type in (ATTACK, CLASH):
+        if event.type == CLASH and event.cue in ("foiled", "thwarted") and re.search(
+                r"\b(?:demonstrat\w*|protest\w*|rall(?:y|ies)|processions?|march\w*|"
+                r"human\s+chains?|sit-ins?|gatherings?)\b", _clip_right(sentence[event.end:]),
+                re.IGNORECASE):
+            new, why = UNREST, "a protest broken up"
+        elif event.type in (ATTACK, CLASH):
             actor, target = roles(sentence, event.start, event.end, gap="..." in event.cue)
             # a clash's parties: before it, or "between A and B", "with B" after it
             after = sentence[event.end:]
             # the parties of a clash stand before it ("two groups clashed"), not its dead
             sides = _clip_left(sentence[:event.start]) if event.type == CLASH else actor
-            if event.type == CLASH and re.match(r"\W*(?:\w+\s+){0,2}?(?:between|with|among)\b",
-                                                after, re.IGNORECASE):
-                sides = f"{actor} {_clip_right(after[:120].replace(' and ', ' & '))}"
+            parties = re.match(r"\W*(?:\w+\s+){0,2}?(?:between|with|among)\b|\s+of\b", after,
+                               re.IGNORECASE)
+            if event.type == CLASH and parties:
+                # the words after "between", "with", "of" ("a clash broke out between two
+                # sides of the Green Party members")
+                rest = after[parties.end():parties.end() + 120].replace(" and ", " & ")
+                sides = f"{actor} {_clip_right(rest)}"
             wide = _clip_left_wide(sentence[:event.start]).strip()
             if event.type == CLASH and not _crowd(sides) and _crowd(wide):
                 sides = wide

@@ -381,3 +381,15 @@ def test_raids_roadblocks_and_the_object_of_two_verbs(text: str, kind: str) -> N
 ])
 def test_the_parties_after_a_clash_and_a_foiled_protest(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # the target after "shot at", "opened fire on" is the armed party
+    ("On 3 May 2021, armed men shot at a police station in Garissa.", "armed_clash"),
+    ("On 3 May 2021, gunmen opened fire on an army patrol near Garissa.", "armed_clash"),
+    # a raid by warplanes is an air strike
+    ("On 3 May 2021, warplanes carried out raids on depots near Garissa.",
+     "explosion_remote_violence"),
+])
+def test_targets_after_a_preposition_and_raids_by_aircraft(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

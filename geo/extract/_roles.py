@@ -49,7 +49,8 @@ CRACKDOWN, CHECKPOINT = "crackdown", "checkpoint"
 # state forces: a raid by one is a crackdown, by anyone else an attack
 _STATE = re.compile(r"\b(?:police|policem[ae]n|officers?|security\s+(?:forces|agents|agencies)|"
                     r"soldiers|troops|army|military|gendarm\w*|authorities|immigration|"
-                    r"customs|agents|officials|detectives|DCI|NIS|KDF)\b", re.IGNORECASE)
+                    r"customs|agents|officials|detectives|DCI|NIS|KDF|warplanes?|jets?|"
+                    r"aircraft|air\s+force|navy|coalition)\b", re.IGNORECASE)
 CLASH, ATTACK, BLAST, ABDUCTION, UNREST = ("armed_clash", "attack_on_civilians",
                                            "explosion_remote_violence", "abduction", "unrest")
 
@@ -225,6 +226,8 @@ def _clip_right(text: str) -> str:
 def _armed_first(target: str) -> bool:
     """Whether the target names an armed party before any civilian one ("LNA forces in a
     village": armed; "a village guarded by soldiers": civilian)."""
+    # "shot at a police station", "opened fire on a patrol": the target follows the preposition
+    target = re.sub(r"^\s*(?:at|on|upon|towards?)\s+", "", target, flags=re.IGNORECASE)
     # the target's own words, not where it was ("a driver outside the naval base")
     target = re.split(r"\b(?:in|at|outside|near|inside|around|from|on|along|close\s+to|"
                       r"between|during|while)\b", target, maxsplit=1, flags=re.IGNORECASE)[0]
@@ -311,6 +314,10 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
                 new, why = UNREST, "property destroyed, no one harmed"
             elif event.type == ATTACK and _armed_first(target):
                 new, why = CLASH, f"against an armed party ({target!r})"
+        elif event.type == CRACKDOWN and event.cue.startswith("raid") and re.search(
+                r"\b(?:warplanes?|(?:fighter\s+)?jets?|aircraft|air\s+force|drones?|"
+                r"helicopters?)\b", sentence, re.IGNORECASE):
+            new, why = BLAST, "a raid from the air"
         elif event.type == CRACKDOWN and event.cue.startswith("raid") \
                 and not _STATE.search(sentence):
             new, why = ATTACK, "a raid by no state force"

@@ -155,7 +155,7 @@ def _crowd(words: str) -> bool:
                 _ARMED.search(re.sub(r"\bpolice\b.*", "", near, flags=re.IGNORECASE))
                 and not party and found.lower() in _PARTY_ONLY):
             continue
-        if _PART_OF.match(rest) and not party or _ARMED.match(
+        if (_PART_OF.match(rest) and not party) or _ARMED.match(
                 re.sub(r"^.*?\bof\s+(?:the\s+)?", "", found)):
             continue
         if found.lower() == "groups" and re.search(r"[A-Z][\w-]*\s+$", words[:match.start()]) \
@@ -165,8 +165,10 @@ def _crowd(words: str) -> bool:
             continue
         return True
     return False
-_ORGANISED = re.compile(r"\b(?:armed(?!\s+with)|gunmen|militants?|militias?|militiam[ae]n|insurgents?|"
-                        r"rebels?|fighters|soldiers|troops|police|forces|bandits|"
+
+
+_ORGANISED = re.compile(r"\b(?:armed(?!\s+with)|gunmen|militants?|militias?|militiam[ae]n|"
+                        r"insurgents?|rebels?|fighters|soldiers|troops|police|forces|bandits|"
                         r"unidentified|unknown|suspected)\b", re.IGNORECASE)
 # armed groups (a clash of one with a crowd stays a clash)
 _ARMED_GROUPS = re.compile(r"\b(?:militants?|insurgents?|rebels?|militias?|militiam[ae]n|"
@@ -274,71 +276,90 @@ def retype(sentence: str, events: Sequence[EventMention]) -> list[EventMention]:
     """
     out = []
     for event in events:
-        new, why = event.type, ""
-        if event.type == CLASH and event.cue in ("foiled", "thwarted") and re.search(
-                r"\b(?:demonstrat\w*|protest\w*|rall(?:y|ies)|processions?|march\w*|"
-                r"human\s+chains?|sit-ins?|gatherings?)\b", _clip_right(sentence[event.end:]),
-                re.IGNORECASE):
-            new, why = UNREST, "a protest broken up"
-        elif event.type in (ATTACK, CLASH):
-            actor, target = roles(sentence, event.start, event.end, gap="..." in event.cue)
-            # a clash's parties: before it, or "between A and B", "with B" after it
-            after = sentence[event.end:]
-            # the parties of a clash stand before it ("two groups clashed"), not its dead
-            sides = _clip_left(sentence[:event.start]) if event.type == CLASH else actor
-            parties = re.match(r"\W*(?:\w+\s+){0,2}?(?:between|with|among)\b|\s+of\b", after,
-                               re.IGNORECASE)
-            if event.type == CLASH and parties:
-                # the words after "between", "with", "of" ("a clash broke out between two
-                # sides of the Green Party members")
-                rest = after[parties.end():parties.end() + 120].replace(" and ", " & ")
-                sides = f"{actor} {_clip_right(rest)}"
-            wide = _clip_left_wide(sentence[:event.start]).strip()
-            if event.type == CLASH and not _crowd(sides) and _crowd(wide):
-                sides = wide
-            # (not in a passive, whose target stands before the verb: "7 people killed")
-            passive = bool(target) and target in _ASIDE.sub("", sentence[:event.start])
-            if event.type == ATTACK and wide.endswith(actor) and not _crowd(actor) \
-                    and not passive:
-                actor = wide
-            if event.type == CLASH and (_crowd(sides) or _civil_and_police(sides)) and (
-                    not _GROUPS.search(sides) or _crude_only(sentence)):
-                new, why = UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
-            elif event.type == ATTACK and not event.cue.startswith("dead") \
-                    and _crowd(actor) and not _ORGANISED.search(actor) \
-                    and not _TARGETED.search(sentence):
-                new, why = UNREST, f"done by a crowd ({actor!r})"
-            elif event.type == ATTACK and event.cue in _ARSON and _PROPERTY.search(
-                    sentence[max(0, event.start - 80):event.end + 80]) \
-                    and not _HARM.search(sentence) and not _armed_first(target):
-                new, why = UNREST, "property destroyed, no one harmed"
-            elif event.type == ATTACK and _armed_first(target):
-                new, why = CLASH, f"against an armed party ({target!r})"
-        elif event.type == CRACKDOWN and event.cue.startswith("raid") and re.search(
-                r"\b(?:warplanes?|(?:fighter\s+)?jets?|aircraft|air\s+force|drones?|"
-                r"helicopters?)\b", sentence, re.IGNORECASE):
-            new, why = BLAST, "a raid from the air"
-        elif event.type == CRACKDOWN and event.cue.startswith("raid") \
-                and not _STATE.search(sentence):
-            new, why = ATTACK, "a raid by no state force"
-        elif event.type == CHECKPOINT and event.cue.startswith("road") \
-                and _crowd(_clip_left_wide(sentence[:event.start])):
-            new, why = PROTEST, "roads blocked by a crowd"
-        elif event.type == UNREST and _ARMED_GROUPS.search(_clip_left(sentence[:event.start])):
-            # "militants clashed with police" is a battle, whatever the cue
-            new, why = CLASH, f"an armed group ({_clip_left(sentence[:event.start])!r})"
-        elif event.type == BLAST and _DIRECT_FIRE.search(sentence):
-            fire = _DIRECT_FIRE.search(sentence)
-            new, why = CLASH, f"with direct fire ({fire.group() if fire else ''!r})"
-        elif event.type == ABDUCTION and _KILLING.search(sentence[event.end:]):
-            kill = _KILLING.search(sentence[event.end:])
-            new, why = ATTACK, f"abducted and {kill.group() if kill else ''!r}"
+        new, why = _retype_one(sentence, event)
         out.append(replace(event, type=new, role=why) if why else event)
     # "One dead as rebels attack an army base": the sentence's other attack cues follow
     battle = next((e.role for e, o in zip(out, events, strict=True)
                    if o.type == ATTACK and e.type == CLASH), "")
     return [replace(e, type=CLASH, role=battle) if battle and e.type == ATTACK else e
             for e in out]
+
+
+_PROTEST_WORDS = re.compile(r"\b(?:demonstrat\w*|protest\w*|rall(?:y|ies)|processions?|"
+                            r"march\w*|human\s+chains?|sit-ins?|gatherings?)\b", re.IGNORECASE)
+_AIR = re.compile(r"\b(?:warplanes?|(?:fighter\s+)?jets?|aircraft|air\s+force|drones?|"
+                  r"helicopters?)\b", re.IGNORECASE)
+
+
+def _retype_one(sentence: str, event: EventMention) -> tuple[str, str]:
+    """``(type, why)`` of one event by the rules of the module docstring (``why`` empty when
+    no rule applies)."""
+    if event.type == CLASH and event.cue in ("foiled", "thwarted") and _PROTEST_WORDS.search(
+            _clip_right(sentence[event.end:])):
+        return UNREST, "a protest broken up"
+    if event.type in (ATTACK, CLASH):
+        return _violent(sentence, event)
+    before = _clip_left(sentence[:event.start])
+    if event.type == CRACKDOWN and event.cue.startswith("raid"):
+        if _AIR.search(sentence):
+            return BLAST, "a raid from the air"
+        if not _STATE.search(sentence):
+            return ATTACK, "a raid by no state force"
+    if event.type == CHECKPOINT and event.cue.startswith("road") \
+            and _crowd(_clip_left_wide(sentence[:event.start])):
+        return PROTEST, "roads blocked by a crowd"
+    if event.type == UNREST and _ARMED_GROUPS.search(before):
+        # "militants clashed with police" is a battle, whatever the cue
+        return CLASH, f"an armed group ({before!r})"
+    fire = _DIRECT_FIRE.search(sentence)
+    if event.type == BLAST and fire:
+        return CLASH, f"with direct fire ({fire.group()!r})"
+    kill = _KILLING.search(sentence[event.end:])
+    if event.type == ABDUCTION and kill:
+        return ATTACK, f"abducted and {kill.group()!r}"
+    return event.type, ""
+
+
+def _sides(sentence: str, event: EventMention, actor: str) -> str:
+    """The parties of a clash: before it ("two groups clashed"), or after "between", "with",
+    "of" ("a clash broke out between two sides of the Green Party members"), or back across
+    "and" ("supporters of A and B clashed")."""
+    sides = _clip_left(sentence[:event.start])
+    after = sentence[event.end:]
+    parties = re.match(r"\W*(?:\w+\s+){0,2}?(?:between|with|among)\b|\s+of\b", after,
+                       re.IGNORECASE)
+    if parties:
+        rest = after[parties.end():parties.end() + 120].replace(" and ", " & ")
+        sides = f"{actor} {_clip_right(rest)}"
+    wide = _clip_left_wide(sentence[:event.start]).strip()
+    return wide if not _crowd(sides) and _crowd(wide) else sides
+
+
+def _violent(sentence: str, event: EventMention) -> tuple[str, str]:
+    """An attack or a clash retyped by its parties (crowd actor, armed target, property)."""
+    actor, target = roles(sentence, event.start, event.end, gap="..." in event.cue)
+    if event.type == CLASH:
+        sides = _sides(sentence, event, actor)
+        if (_crowd(sides) or _civil_and_police(sides)) and (
+                not _GROUPS.search(sides) or _crude_only(sentence)):
+            return UNREST, f"between crowds or a crowd and police ({sides.strip()!r})"
+        return event.type, ""
+    # the doer across "and" ("a group of people tied up and assaulted"), not in a passive,
+    # whose target stands before the verb ("7 people killed")
+    wide = _clip_left_wide(sentence[:event.start]).strip()
+    passive = bool(target) and target in _ASIDE.sub("", sentence[:event.start])
+    if wide.endswith(actor) and not _crowd(actor) and not passive:
+        actor = wide
+    if not event.cue.startswith("dead") and _crowd(actor) and not _ORGANISED.search(actor) \
+            and not _TARGETED.search(sentence):
+        return UNREST, f"done by a crowd ({actor!r})"
+    if event.cue in _ARSON and _PROPERTY.search(sentence[max(0, event.start - 80):
+                                                         event.end + 80]) \
+            and not _HARM.search(sentence) and not _armed_first(target):
+        return UNREST, "property destroyed, no one harmed"
+    if _armed_first(target):
+        return CLASH, f"against an armed party ({target!r})"
+    return event.type, ""
 
 
 PROTEST = "protest"

@@ -393,3 +393,15 @@ def test_the_parties_after_a_clash_and_a_foiled_protest(text: str, kind: str) ->
 ])
 def test_targets_after_a_preposition_and_raids_by_aircraft(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # an arson attack on a building that harms no one is property destruction
+    ("On 3 May 2021, a group carried out an arson attack targeting a warehouse in Garissa. The "
+     "attack caused material damage.", "unrest"),
+    # a scuffle or a brawl is a riot, never a battle
+    ("On 3 May 2021, a scuffle broke out between two councillors in Garissa and they fought.",
+     "unrest"),
+])
+def test_arson_attacks_and_brawls(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

@@ -110,6 +110,12 @@ _PROPERTY = re.compile(
     re.IGNORECASE)
 _ARSON = ("set on fire", "torched", "burnt", "burned down", "set fire to", "set ablaze",
           "set afire")
+# a fight without weapons is a riot, never a battle
+_BRAWL = re.compile(r"\b(?:physical\s+(?:fight|altercation|clash)|fist\s*fights?|brawls?|"
+                    r"scuffles?|fisticuffs)\b", re.IGNORECASE)
+# an attack told by what it destroyed: "an arson attack", "attacked and damaged the building"
+_DAMAGE = re.compile(r"\b(?:arson\w*|material\s+damage|damag(?:ed|ing)|destroy(?:ed|ing))\b",
+                     re.IGNORECASE)
 _HARM = re.compile(r"\b(?:killed|killing|dead|died|death|injur\w*|wounded|hurt|beat\w*|"
                    r"assault\w*|shot|stabbed|hacked|raped|abduct\w*|kidnap\w*|body|bodies)\b",
                    re.IGNORECASE)
@@ -338,6 +344,9 @@ def _sides(sentence: str, event: EventMention, actor: str) -> str:
 def _violent(sentence: str, event: EventMention) -> tuple[str, str]:
     """An attack or a clash retyped by its parties (crowd actor, armed target, property)."""
     actor, target = roles(sentence, event.start, event.end, gap="..." in event.cue)
+    brawl = _BRAWL.search(sentence)
+    if event.type == CLASH and brawl and not _FIREARMS.search(sentence):
+        return UNREST, f"a brawl ({brawl.group()!r})"
     if event.type == CLASH:
         sides = _sides(sentence, event, actor)
         if (_crowd(sides) or _civil_and_police(sides)) and (
@@ -353,8 +362,8 @@ def _violent(sentence: str, event: EventMention) -> tuple[str, str]:
     if not event.cue.startswith("dead") and _crowd(actor) and not _ORGANISED.search(actor) \
             and not _TARGETED.search(sentence):
         return UNREST, f"done by a crowd ({actor!r})"
-    if event.cue in _ARSON and _PROPERTY.search(sentence[max(0, event.start - 80):
-                                                         event.end + 80]) \
+    if (event.cue in _ARSON or _DAMAGE.search(sentence)) and _PROPERTY.search(
+            sentence[max(0, event.start - 80):event.end + 80]) \
             and not _HARM.search(sentence) and not _armed_first(target):
         return UNREST, "property destroyed, no one harmed"
     if _armed_first(target):

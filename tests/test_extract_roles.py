@@ -405,3 +405,18 @@ def test_targets_after_a_preposition_and_raids_by_aircraft(text: str, kind: str)
 ])
 def test_arson_attacks_and_brawls(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # the subject after the date and the place of the crowd
+    ("On 3 May 2021, residents of Bura, Tana River county, reportedly beat up two policemen "
+     "who were drunk.", "unrest"),
+    # refugees and traders who clash are crowds
+    ("On 3 May 2021, refugees from two camps clashed in Garissa after a football match.",
+     "unrest"),
+    # an ambush on unarmed people is an attack, not a battle
+    ("On 3 May 2021, a gang of five men ambushed three villagers near Garissa.",
+     "attack_on_civilians"),
+])
+def test_subjects_crowds_and_ambushes(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

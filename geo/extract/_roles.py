@@ -84,7 +84,8 @@ _CROWD = re.compile(
     r"|students|persons)|angry\s+\w+|inmates|prisoners|rioters|protesters|demonstrators|"
     r"passers-by|neighbou?rs|family\s+members|(?:dozens|hundreds|scores|thousands)\s+of\s+\w+|"
     r"(?:a\s+)?group\s+of\s+\w+|accomplices|rivals|followers|henchmen|nationals|"
-    r"(?:another|rival|both|opposing)\s+groups?|members|leaders|factions?|factional)\b",
+    r"(?:another|rival|both|opposing)\s+groups?|members|leaders|factions?|factional|refugees|"
+    r"traders|hawkers|vendors)\b",
     re.IGNORECASE)
 # political parties and their wings: their members' violence is a crowd's (ACLED codes party
 # supporters as rioters), their groups and factions no armed party
@@ -341,12 +342,23 @@ def _sides(sentence: str, event: EventMention, actor: str) -> str:
     return wide if not _crowd(sides) and _crowd(wide) else sides
 
 
+def _subject(before: str) -> str:
+    """The first phrase of a clause after an opening date ("On 1 May 2021, residents of X, Y
+    county, reportedly" -> "residents of X")."""
+    text = re.sub(r"^\W*(?:on|around|in|between|about|by)?\b[^,]{0,40}?\b(?:19|20)[0-9]{2}\s*,",
+                  "", before.strip(), flags=re.IGNORECASE)
+    return text.split(",")[0].strip() if text != before.strip() else ""
+
+
 def _violent(sentence: str, event: EventMention) -> tuple[str, str]:
     """An attack or a clash retyped by its parties (crowd actor, armed target, property)."""
     actor, target = roles(sentence, event.start, event.end, gap="..." in event.cue)
     brawl = _BRAWL.search(sentence)
     if event.type == CLASH and brawl and not _FIREARMS.search(sentence):
         return UNREST, f"a brawl ({brawl.group()!r})"
+    if event.type == CLASH and event.cue.startswith("ambush") and target \
+            and _CIVIL.search(target) and not _armed_first(target):
+        return ATTACK, f"an ambush on unarmed people ({target!r})"
     if event.type == CLASH:
         sides = _sides(sentence, event, actor)
         if (_crowd(sides) or _civil_and_police(sides)) and (
@@ -359,6 +371,10 @@ def _violent(sentence: str, event: EventMention) -> tuple[str, str]:
     passive = bool(target) and target in _ASIDE.sub("", sentence[:event.start])
     if wide.endswith(actor) and not _crowd(actor) and not passive:
         actor = wide
+    if not passive and not re.sub(r"\b\w+ly\b", "", actor).strip():
+        # "On 1 May 2021, residents of X, Y county, reportedly beat up …": the subject is
+        # the sentence's first phrase after its date
+        actor = _subject(sentence[:event.start]) or actor
     if not event.cue.startswith("dead") and _crowd(actor) and not _ORGANISED.search(actor) \
             and not _TARGETED.search(sentence):
         return UNREST, f"done by a crowd ({actor!r})"

@@ -420,3 +420,14 @@ def test_arson_attacks_and_brawls(text: str, kind: str) -> None:
 ])
 def test_subjects_crowds_and_ambushes(text: str, kind: str) -> None:
     assert _first(text)["type"] == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # "armed men" are an armed party
+    ("On 3 May 2021, police killed two armed men near Garissa.", "armed_clash"),
+    # "N men ambushed and shot a trader" is active: the trader is the target
+    ("On 3 May 2021, 10 unknown men ambushed and shot a trader near Garissa.",
+     "attack_on_civilians"),
+])
+def test_armed_men_and_two_verbs_after_a_number(text: str, kind: str) -> None:
+    assert _first(text)["type"] == kind

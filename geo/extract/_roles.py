@@ -65,7 +65,8 @@ _ARMED = re.compile(
     r"commanders?|convoy|checkpoints?|base|outpost|barracks|patrol|positions?|"
     r"gangs?|gang\s+members?|gangsters?|cartels?|(?:drug\s+)?traffickers?|"
     r"Taliban|Shabaa?b|Boko\s+Haram|ISIS|ISIL|IS[WK]AP|JNIM|Daesh|Houthis?|AMISOM|KDF|"
-    r"ANDSF|ANA|ANP|NDS|elements)\b", re.IGNORECASE)
+    r"ANDSF|ANA|ANP|NDS|elements|armed\s+(?:men|group|individuals|assailants))\b",
+    re.IGNORECASE)
 _CIVIL = re.compile(
     r"\b(?:civilians?|villagers?|residents?|farmers?|herders?|women|children|child|girls?|"
     r"boys?|students?|pupils?|teachers?|traders?|worshippers|passengers|travell?ers|family|"
@@ -261,7 +262,7 @@ def roles(sentence: str, start: int, end: int, *, gap: bool = False) -> tuple[st
     participle = sentence[start:end].lower().endswith("ed")
     if _PASSIVE.search(before) or (participle and re.match(r"\s+by\b", after, re.IGNORECASE)) \
             or (participle and _BARE_PASSIVE.search(before)
-                and not re.match(r"\s+(?:a|an|the|[0-9]+|his|her|their)\b", after,
+                and not re.match(r"\s+(?:and\s+\w+\s+)?(?:a|an|the|[0-9]+|his|her|their)\b", after,
                                  re.IGNORECASE)):
         target = _clip_left(re.sub(r"\s*" + _PASSIVE.pattern, "", before, flags=re.IGNORECASE))
         by = re.match(r"\s*(?:[\w-]+\s+){0,3}?by\s+(.*)", after, re.IGNORECASE | re.DOTALL)

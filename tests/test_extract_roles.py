@@ -198,6 +198,12 @@ def test_an_arson_that_harms_no_one_is_property_destruction(text: str, kind: str
     assert _first(text)["type"] == kind
 
 
+def test_a_protest_the_police_opened_fire_on_is_unrest_with_the_toll() -> None:
+    row = _first("On 3 May 2021, about 300 nurses staged a protest in Garissa. Police opened "
+                 "fire and 2 nurses were killed.")
+    assert (row["type"], row["count"]) == ("unrest", 2)
+
+
 def test_a_protest_met_with_fire_takes_the_toll_of_a_later_sentence() -> None:
     row = _first("On 3 May 2021, traders demonstrated in Garissa against a new levy. Police "
                  "opened fire on them. 2 traders were killed and 5 were injured.")

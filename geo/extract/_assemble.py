@@ -141,7 +141,7 @@ def _escalate(rows: list[Proposal], state: _Doc, escalation: Sequence[Escalation
                 prop.row["why"] = f"{prop.row['why']}; {prop.row['type']} -> {target}: the " \
                                   f"text says {word!r}"
                 prop.row["type"] = target
-                if target in _TOLL_TYPES and not prop.row["count"]:
+                if target in _TOLL_TYPES:
                     _add_toll(prop, state)
 
 
@@ -184,7 +184,8 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
 
 
 def _add_toll(prop: Proposal, state: _Doc) -> None:
-    """The death toll of an escalated proposal: its sentence's, else the document's."""
+    """The death toll of an escalated proposal: its sentence's, else the document's (over
+    a count of protesters it had as a protest); no toll leaves the count as it was."""
     sentence = str(prop.row["evidence"])
     blocked = [(d.start, d.end) for d in find_dates(sentence, state.pub)]
     count, words = casualty_count(sentence, blocked)

@@ -10,7 +10,8 @@ coded truth:
 * type: the proposal's type equals the coded category mapped as ``routerisk import`` maps it
   (``geo/importers/_types.py``); "family" also counts the three violent types as one;
 * count: the proposal's count equals the coded fatalities, on texts that state a death toll;
-* date: the coded date lies in the proposal's period, on texts that state a day and month.
+* date: the coded date lies in the proposal's period (from its date to its end date, if it
+  has one), on texts that state a day and month.
 
 Usage::
 
@@ -24,6 +25,7 @@ The files are read where they are (ACLED files are never copied into the reposit
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import re
 import time
@@ -55,6 +57,14 @@ def _iso2(name: str) -> str:
             name, "")
 
 
+def _acled_dates(col: pd.Series) -> pd.Series:
+    """ACLED exports write the date as "31-12-19", "9-May-20", "03 December 2020" (day first)
+    or, in newer exports, ISO "2025-04-01", which day-first parsing would read as 4 January."""
+    iso = col.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    day_first = pd.to_datetime(col.where(~iso), format="mixed", dayfirst=True)
+    return day_first.where(~iso, pd.to_datetime(col.where(iso), format="%Y-%m-%d")).dt.date
+
+
 def load_acled(path: Path) -> pd.DataFrame:
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     t.columns = [c.lower() for c in t.columns]
@@ -63,13 +73,27 @@ def load_acled(path: Path) -> pd.DataFrame:
         "id": t["event_id_cnty"], "text": t["notes"], "published": t["year"],
         "country": t["country"].map(_iso2), "lat": pd.to_numeric(t["latitude"]),
         "lon": pd.to_numeric(t["longitude"]),
-        "date": pd.to_datetime(t["event_date"], format="mixed", dayfirst=True).dt.date,
+        "date": _acled_dates(t["event_date"]),
         "type": sub.map(ACLED_TYPES).fillna(""),
         "count": pd.to_numeric(t["fatalities"], errors="coerce"), "dataset": path.name})
 
 
+def _read_ged(path: Path) -> pd.DataFrame:
+    """A GED CSV, or a GED GeoJSON (the point in the geometry when the properties lack it)."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = []
+    for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+        row = {k: "" if v is None else str(v) for k, v in feature["properties"].items()}
+        lon, lat = feature["geometry"]["coordinates"][:2]
+        row.setdefault("latitude", str(lat))
+        row.setdefault("longitude", str(lon))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def load_ucdp(path: Path) -> pd.DataFrame:
-    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    t = _read_ged(path)
     t = t[t["source_headline"].str.split().str.len() >= 4]
     first = t["source_headline"].str.split(";").str[0].str.strip()
     return pd.DataFrame({
@@ -118,14 +142,17 @@ def score(m: pd.DataFrame) -> dict[str, object]:
     count_x = pd.to_numeric(m["count_x"], errors="coerce")
     dated = m["text"].str.contains(_DAY_STATED) & has
     in_period = []
-    for d, text, prec in zip(m["date"], m["date_x"], m["date_precision"], strict=True):
+    for d, text, prec, end in zip(m["date"], m["date_x"], m["date_precision"], m["end_date"],
+                                  strict=True):
         if not isinstance(text, str) or not text:
             in_period.append(False)
             continue
         from geo._dates import parse_period
 
         p = parse_period(text, precision=prec if isinstance(prec, str) and prec else "")
-        in_period.append(p.start <= d <= p.end)
+        # a proposal with an end date ("15-16 January") spans both days
+        last = parse_period(end).end if isinstance(end, str) and end else p.end
+        in_period.append(p.start <= d <= last)
     in_p = pd.Series(in_period)
     return {
         "texts": len(m), "with_proposal": int(has.sum()),

@@ -123,11 +123,13 @@ def _context(doc: Document, index: PlaceIndex, sentences: Sequence[Sentence]
     return set(counts), main
 
 
-def _escalate(rows: list[Proposal], sentences: Sequence[Sentence],
-              escalation: Sequence[Escalation]) -> None:
+def _escalate(rows: list[Proposal], state: _Doc, escalation: Sequence[Escalation]) -> None:
     """A proposal of a type another type escalates becomes that type when the document holds
     one of its escalation cues (a protest the police dispersed is unrest) where it tells of
-    force, not of the grievance (:func:`geo.extract._roles.intervention`)."""
+    force, not of the grievance (:func:`geo.extract._roles.intervention`); one that becomes
+    a type with a death toll takes the document's toll ("… police opened fire. 2 protesters
+    were killed.")."""
+    sentences = state.sentences
     for target, sources, cues in escalation:
         word = next((m.group() for s in sentences for c in cues if c.key in s.text.casefold()
                      for m in c.pattern.finditer(s.text) if intervention(s.text, m.start())),
@@ -139,6 +141,8 @@ def _escalate(rows: list[Proposal], sentences: Sequence[Sentence],
                 prop.row["why"] = f"{prop.row['why']}; {prop.row['type']} -> {target}: the " \
                                   f"text says {word!r}"
                 prop.row["type"] = target
+                if target in _TOLL_TYPES:
+                    _add_toll(prop, state)
 
 
 def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
@@ -175,8 +179,22 @@ def propose(doc: Document, index: PlaceIndex, cues: Sequence[Cue],
         problems.append(Problem(doc.origin or doc.source_id, "-", "published",
                                 f"{unresolved} event(s) not proposed: their date needs the "
                                 "publication date"))
-    _escalate(out, sentences, escalation)
+    _escalate(out, state, escalation)
     return _merge_repeats(out, doc.source_id), problems
+
+
+def _add_toll(prop: Proposal, state: _Doc) -> None:
+    """The death toll of an escalated proposal: its sentence's, else the document's (over
+    a count of protesters it had as a protest); no toll leaves the count as it was."""
+    sentence = str(prop.row["evidence"])
+    blocked = [(d.start, d.end) for d in find_dates(sentence, state.pub)]
+    count, words = casualty_count(sentence, blocked)
+    if count is None:
+        count, words = state.toll
+    count, words = _stated(state, count, words)
+    if count:
+        prop.row["count"] = count
+        prop.row["why"] = f"{prop.row['why']}; count {words!r}"
 
 
 def _document_toll(sentences: Sequence[Sentence], pub: Period | None
@@ -204,10 +222,19 @@ def _stated(state: _Doc, count: int | None, words: str) -> tuple[int | None, str
     return count, words
 
 
+_OPENING = 15  # "On 5 May 2021," "Around 5 May 2021," "On or about 5 May"
+
+
 def _when(state: _Doc, event: EventMention, dates: Sequence[DateMention]
           ) -> tuple[Period, Period | None, str, float] | None:
     if dates:
         d = dates[_nearest(dates, event.start)]
+        # a sentence that opens with its day ("On 5 May 2021, workers sacked in March
+        # protested") dates its events by that day, not by a vaguer date nearer the cue
+        opening = next((o for o in dates if o.start <= _OPENING
+                        and o.period.precision == "day"), None)
+        if opening is not None and d.period.precision in ("month", "year") and d is not opening:
+            d = opening
         year_note = ("" if re.search(r"\d{4}", d.text) or d.rule not in
                      ("day_month", "month_day", "range_d_d_m", "range_m_d_d", "part_month",
                       "in_month") else ", year from the publication date")

@@ -201,7 +201,13 @@ _OBJECT = re.compile(r"\s+(?:a|an|the|his|her|their|two|three|four|five|six|seve
                      r"wounded|hurt)\b)", re.IGNORECASE)
 # (not "20 people were injured and one was killed")
 _AND_BEFORE = re.compile(rf"\b{_NUM}(?:\s+(?!injured|wounded|hurt|arrested)[\w-]+){{1,4}}?\s+"
-                         rf"and\s+(?:another\s+|other\s+)?$", re.IGNORECASE)
+                         rf"and\s+(?:another\s+|other\s+)?$|"
+                         rf"\b{_NUM.replace('?P<num>', '?P<num2>')}\s+(?:[\w-]+\s+)?"
+                         rf"(?:civilians|soldiers|policem[ae]n|police|officers?|troops|militants|"
+                         rf"people|persons|villagers|fighters|insurgents|rebels|men|women|"
+                         rf"children)\s*,\s*$", re.IGNORECASE)
+# "Five policemen among 40 killed": the toll is the 40
+_AMONG = re.compile(rf"\bamong\s+(?:the\s+)?(?:at\s+least\s+)?{_NUM}\b", re.IGNORECASE)
 _AND_NUMBER = re.compile(rf"\s+and\s+(?:another\s+|other\s+)?\b{_NUM}\b", re.IGNORECASE)
 
 
@@ -226,6 +232,9 @@ def casualty_count(sentence: str, blocked: Sequence[tuple[int, int]]) -> tuple[i
             continue
         if not any(s < match.end(group) and at < e for s, e in blocked):
             value = _value(match.group(group))
+            among = _AMONG.search(match.group())
+            if among and _value(among.group("num")):
+                return _value(among.group("num")), match.group().strip()
             if value is not None:
                 more, start = _other_number(sentence, match, group)
                 return value + more, sentence[start:match.end()].strip()
@@ -241,7 +250,7 @@ def _other_number(sentence: str, match: re.Match[str], group: str) -> tuple[int,
             return _value(inside.group("num")) or 0, match.start()
         at = max(0, match.start(group) - 60)
         before = _AND_BEFORE.search(sentence[at:match.start(group)])
-        value = _value(before.group("num")) if before else None
+        value = _value(before.group("num") or before.group("num2")) if before else None
         if before and value is not None:
             return value, at + before.start()
     return 0, match.start()
@@ -250,7 +259,7 @@ def _other_number(sentence: str, match: re.Match[str], group: str) -> tuple[int,
 _STATED = re.compile(
     rf"\bfatalit(?:y|ies)\s+(?:(?:were|was|are|is)\s+)?(?:coded|recorded|counted)\s+as\s+"
     rf"{_NUM}\b|\bcoded\s+as\s+{_NUM.replace('?P<num>', '?P<num2>')}\s+(?:here|in\s+this|"
-    rf"fatalit)|^\W*{_NUM.replace('?P<num>', '?P<num3>')}\s+(?:fatalit(?:y|ies)|deaths?)"
+    rf"for\s+this|fatalit)|^\W*{_NUM.replace('?P<num>', '?P<num3>')}\s+(?:fatalit(?:y|ies)|deaths?)"
     rf"(?:\s+(?:coded|reported|in\s+total))?\W*$", re.IGNORECASE)
 _SPLIT = re.compile(
     rf"\b(?:split|divided|distributed|spread|coded)\s+(?:evenly\s+|equally\s+)?(?:between|"
@@ -267,15 +276,31 @@ def stated_toll(sentences: Sequence[str]) -> tuple[int | None, str]:
     >>> stated_toll(["Clashes left 9 dead.", "2 fatalities."])
     (2, '2 fatalities.')
     """
+    found: list[tuple[int, int, str]] = []
     for sentence in sentences:
-        match = _STATED.search(sentence)
-        if match:
+        for match in _STATED.finditer(sentence):
             words = next(g for g in (match.group("num"), match.group("num2"),
                                      match.group("num3")) if g)
             value = _value(words)
             if value is not None:
-                return value, match.group().strip()
-    return None, ""
+                found.append((_stated_rank(sentence, match), value, match.group().strip()))
+    if not found:
+        return None, ""
+    _, value, words = min(found, key=lambda f: f[0])  # the first of the best rank
+    return value, words
+
+
+def _stated_rank(sentence: str, match: re.Match[str]) -> int:
+    """0 for the toll of this event ("coded as 3 for this event", "coded as 8 here"), 2 for a
+    part of the toll ("(unspecified fatalities coded as 3)"), 1 for any other."""
+    if re.match(r"\s*(?:here|(?:for|in)\s+this)\b", sentence[match.end():]) or re.search(
+            r"\b(?:here|(?:for|in)\s+this)\W*$", match.group()):
+        return 0
+    before = sentence[:match.start()]
+    if before.count("(") > before.count(")") or re.search(
+            r"\b(?:unspecified|unknown|additional|undetermined)\s*$", before, re.IGNORECASE):
+        return 2
+    return 1
 
 
 def split_toll(sentences: Sequence[str], toll: int) -> tuple[int, str]:

@@ -11,12 +11,15 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geo import columns as C
 from geo import pipeline
 from geo._errors import ConfigError
 from geo.evaluate.simulate import simulate_world
 from geo.fit import FitResult, fit_field, training_dates
+from geo.model.candidates import choose
 from geo.model.known import known_by
 from geo.risk import RiskField, load_model
 
@@ -215,3 +218,29 @@ def test_coarse_term_has_its_own_weight(world):
     assert d_full.max() > 0
     np.testing.assert_allclose(d_half, 0.5 * d_full, rtol=1e-9)
     np.testing.assert_array_equal(field.with_fit(none).density(END), np.zeros(field.n_seg))
+
+
+_DAYS = [date(2020, 1, 1) + timedelta(days=30 * k) for k in range(30)]
+
+
+@given(st.dictionaries(st.sampled_from(["full", "no_coarse", "no_decay", "kde_25km"]),
+                       st.dictionaries(st.sampled_from(_DAYS),
+                                       st.floats(-5, 0, allow_nan=False), max_size=30),
+                       min_size=1),
+       st.integers(1, 20))
+def test_the_choice_keeps_the_best_mean_on_shared_windows(past, min_windows):
+    names = list(past)
+    chosen, scores = choose(past, names, min_windows)
+    if not scores:  # nothing comparable: the first candidate, as without a choice
+        assert chosen == names[0]
+        return
+    compared = [n for n, _, _ in scores]
+    windows = scores[0][2]
+    assert chosen == compared[0] and windows >= min_windows
+    common = set.intersection(*(set(past[n]) for n in compared))
+    assert len(common) == windows
+    for name, mean, _ in scores:  # each mean over the same windows; best first
+        assert mean == pytest.approx(np.mean([past[name][d] for d in common]))
+        assert scores[0][1] >= mean
+    # a candidate scored at too few windows is never compared
+    assert all(len(past[n]) >= min_windows for n in compared)

@@ -151,8 +151,7 @@ def run_backtest(args: argparse.Namespace) -> int:
     fits = pd.DataFrame(
         [{"origin": t.isoformat(), "method": s.name,
           **{k: v for k, v in f.record().items()
-             if k in ("fitted", "candidate", "windows", "later_incidents", "reason")},
-          "summary": f.describe()}
+             if k in ("fitted", "candidate", "windows", "later_incidents", "reason", "summary")}}
          for s in scorers if isinstance(s, ModelScorer) and s.name in models
          for t, f in sorted(s.fits.items())],
         columns=["origin", "method", "fitted", "candidate", "windows", "later_incidents",

@@ -313,6 +313,14 @@ def _windows(field_: RiskField, as_of: date) -> tuple[list[date], list[np.ndarra
     return dates, ys, int(events.sum())
 
 
+def _cached_windows(field_: RiskField, as_of: date, cache: dict
+                    ) -> tuple[list[date], list[np.ndarray], int]:
+    key = ("windows", as_of)
+    if key not in cache:
+        cache[key] = _windows(field_, as_of)
+    return cache[key]
+
+
 def _features(field_: RiskField, d: date, cache: dict) -> np.ndarray:
     if d not in cache:
         cache[d] = term_densities(field_, d)
@@ -331,9 +339,7 @@ def _weights(field_: RiskField, as_of: date, name: str, cache: dict
     model = field_.model
     bands, halves = model.fit_bandwidths_km, model.fit_half_lives_days
     n_a, n_c = len(bands) + 2, len(halves)  # the bandwidths, the own segment, the coarse spread
-    if ("windows", as_of) not in cache:
-        cache[("windows", as_of)] = _windows(field_, as_of)
-    dates, ys, n_events = cache[("windows", as_of)]
+    dates, ys, n_events = _cached_windows(field_, as_of, cache)
     out = None
     spec = CANDIDATES[name]
     if len(dates) >= model.fit_min_windows and n_events >= model.fit_min_events:
@@ -387,7 +393,7 @@ def _past_scores(field_: RiskField, as_of: date, names: list[str], cache: dict
 
     model = field_.model
     horizon = model.fit_horizon_days
-    dates, ys, _ = _windows(field_, as_of)
+    dates, ys, _ = _cached_windows(field_, as_of, cache)
     target = field_.placed(model.fit_capture_km)
     n_a, n_c = len(model.fit_bandwidths_km) + 2, len(model.fit_half_lives_days)
     out: dict[str, dict[date, float]] = {n: {} for n in names}
@@ -454,14 +460,14 @@ def fit_field(field_: RiskField, as_of: date, *, cache: dict | None = None) -> F
         return FitResult(False, f"too large to fit in this version: {field_.n_pairs} incident × "
                          f"segment pairs (at most {MAX_PAIRS})", as_of)
     horizon = model.fit_horizon_days
-    dates, _, n_events = _windows(field_, as_of)
+    cache = {} if cache is None else cache
+    dates, _, n_events = _cached_windows(field_, as_of, cache)
     if len(dates) < model.fit_min_windows or n_events < model.fit_min_events:
         return FitResult(False, f"history too short to fit: {len(dates)} month-end windows of "
                          f"{horizon} days closed by {as_of.isoformat()} with {n_events} later "
                          f"point incidents on the corridors (needs {model.fit_min_windows} "
                          f"and {model.fit_min_events})", as_of, n_windows=len(dates),
                          n_events=n_events)
-    cache = {} if cache is None else cache
     at_as_of = {n: w for n in model.fit_candidates
                 if (w := _weights(field_, as_of, n, cache)) is not None}
     names = list(at_as_of)

@@ -44,11 +44,15 @@ class Candidate:
     bandwidths, the own segment, the coarse spread - and over the half-lives), or fixed weights.
     """
 
-    verb: str
-    kernels: Callable[[tuple[float, ...]], list[bool]]
-    halves: Callable[[tuple[float, ...]], list[bool]]
+    kernels: Callable[[tuple[float, ...]], list[bool]] | None = None
+    halves: Callable[[tuple[float, ...]], list[bool]] | None = None
     fixed: Callable[[tuple[float, ...], tuple[float, ...]],
                     tuple[np.ndarray, np.ndarray]] | None = None
+
+    @property
+    def verb(self) -> str:
+        """How a build names its weights: ``fitted`` or ``fixed``."""
+        return "fixed" if self.fixed is not None else "fitted"
 
 
 #: The candidate models ``[fit] candidates`` names (docs/validation.md): ``full`` fits every
@@ -57,16 +61,16 @@ class Candidate:
 #: record); ``kde_25km`` is fixed, not fitted: the quartic of 25 km with no decay, point
 #: incidents only.
 CANDIDATES: dict[str, Candidate] = {
-    "full": Candidate("fitted", lambda b: [*_all(b), True, True], _all),
-    "no_coarse": Candidate("fitted", lambda b: [*_all(b), True, False], _all),
-    "no_decay": Candidate("fitted", lambda b: [*_all(b), True, True],
+    "full": Candidate(lambda b: [*_all(b), True, True], _all),
+    "no_coarse": Candidate(lambda b: [*_all(b), True, False], _all),
+    "no_decay": Candidate(lambda b: [*_all(b), True, True],
                           lambda h: [math.isinf(x) or x == max(h) for x in h]),
-    "kde_25km": Candidate("fixed", lambda b: [*_all(b), True, True], _all, _kde_25km),
+    "kde_25km": Candidate(fixed=_kde_25km),
 }
 
 
 def choose(past: dict[str, dict[date, float]], names: list[str], min_windows: int
-            ) -> tuple[str, tuple[tuple[str, float, int], ...]]:
+           ) -> tuple[str, tuple[tuple[str, float, int], ...]]:
     """The candidate with the best mean past score over the windows every compared one was
     scored on.
 

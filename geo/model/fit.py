@@ -346,7 +346,7 @@ def _weights(field_: RiskField, as_of: date, name: str, cache: dict
         if spec.fixed is not None:  # nothing to fit
             u, v = spec.fixed(bands, halves)
             out = (0.0, u, v, math.nan, dates, n_events)
-        else:
+        elif spec.kernels is not None and spec.halves is not None:
             ka = np.array(spec.kernels(bands), dtype=bool)
             kc = np.array(spec.halves(halves), dtype=bool)
             x = np.concatenate([_features(field_, d, cache) for d in dates])

@@ -45,7 +45,7 @@ from geo.risk import load_model
 HERE = Path(__file__).resolve().parent / "realdata"
 # region: first origin, last origin (monthly; the record's first years are history only)
 REGIONS = {"nga": ("2013-01-31", "2019-09-30"), "mmr": ("2011-01-31", "2018-09-30"),
-           "bgd": ("2008-01-31", "2018-09-30")}
+           "bgd": ("2008-01-31", "2018-09-30"), "ukr": ("2015-01-31", "2021-09-30")}
 SHOWN = ("auc", "hit_rate_10", "log_score")
 HORIZON = 90
 BEGIN, END = "<!-- real-data tables -->", "<!-- end of real-data tables -->"

@@ -194,7 +194,7 @@ def test_backtest_command_writes_tables_and_charts(small, tmp_path, capsys):
     assert sorted(set(used["method"])) == ["routerisk:long", "routerisk:short"]
     assert len(used) == 2 * by["origin"].nunique()
     assert set(used["candidate"]) <= {"type_defaults", "full", "no_coarse", "no_decay",
-                                      "kde_25km"}
+                                      "kde_25km", "own_365d"}
     assert (used["summary"].str.startswith("risk model: ")).all()
     printed = capsys.readouterr().out
     assert "horizon 90 days" in printed and "routerisk:long" in printed

@@ -171,6 +171,41 @@ def test_the_fixed_candidate_is_the_25_km_quartic_without_decay(world):
     assert "kde_25km fixed on" in fit.describe()
 
 
+def test_a_fixed_candidate_gets_only_a_scale_expecting_the_past_windows_incidents(world):
+    """``risk_density`` of a fixed candidate is an expected count per 100 km too: over the
+    windows the fit learned from, the field expects as many point incidents on the corridors
+    as fell there."""
+    model = world.model
+    for name in ("kde_25km", "own_365d"):
+        one = dataclasses.replace(model, fit_candidates=(name,))
+        field = RiskField(world.segments, world.incidents, model=one)
+        fit = fit_field(field, world.as_of)
+        assert fit.ok and fit.candidate == name and fit.background == 0.0
+        fitted = field.with_fit(fit)
+        dates = training_dates(field.known, world.as_of, model.fit_horizon_days,
+                               model.fit_max_windows)
+        expected = sum(float(fitted.density(d) @ field.geo_len_km) / 100.0 for d in dates)
+        placed = field.placed(model.fit_capture_km)
+        start = world.incidents[C.DATE].to_numpy(dtype="datetime64[D]")
+        end = world.incidents[C.PERIOD_END].to_numpy(dtype="datetime64[D]")
+        scored = (field.weight > 0) & (placed >= 0) & (field.known <= np.datetime64(world.as_of))
+        observed = sum(int((scored & (start > np.datetime64(d))
+                            & (end <= np.datetime64(d) + np.timedelta64(
+                                model.fit_horizon_days, "D"))).sum()) for d in dates)
+        assert observed > 100 and math.isclose(expected, observed, rel_tol=1e-6), name
+
+
+def test_the_own_record_candidate_is_the_segments_incidents_with_a_year_half_life(world):
+    one = dataclasses.replace(world.model, fit_candidates=("own_365d",))
+    fit = fit_field(RiskField(world.segments, world.incidents, model=one), world.as_of)
+    assert fit.own_segment > 0.998 and fit.coarse == 0.0
+    assert [w > 0 for w in fit.time] == [h == 365.0 for h in fit.half_lives_days]
+    assert "own_365d fixed on" in fit.describe()
+    # the 25 and 50 km quartics only break ties among segments with the same record
+    bands = dict(zip(fit.bandwidths_km, fit.space, strict=True))
+    assert 0 < bands[50.0] < bands[25.0] < 1e-3 and bands[5.0] == bands[10.0] == 0.0
+
+
 def test_refused_fit_returns_the_field_unchanged(world):
     field = _field(world, world.incidents)
     refused = FitResult(False, "no", AS_OF)

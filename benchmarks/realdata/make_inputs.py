@@ -8,7 +8,7 @@ first-level units by the nearest centroid of each unit's events — an approxima
 province-level events spread over their province; not a real border).
 
     python benchmarks/realdata/make_inputs.py NGA=/path/conflict_data_nga.csv \\
-        MMR=/path/ged191.csv BGD=/path/ged191.csv
+        MMR=/path/ged191.csv BGD=/path/ged191.csv UKR=/path/conflict_data_ukr.csv
 
 Sources and licences: ``SOURCES.md``.
 """
@@ -83,6 +83,25 @@ REGIONS: dict[str, tuple[str, str, int, int, dict[str, list[str]]]] = {
         "southwest": ["Dhaka", "Farīdpur", "Jessore", "Khulna"],
         "kushtia": ["Jessore", "Kushtia", "Pābna", "Natore"],
         "barishal": ["Farīdpur", "Barishal"],
+    }),
+    "UKR": ("UA", "Ukraine", 2014, 2021, {
+        "M06-west": ["Kyiv", "Zhytomyr", "Rivne", "Lviv"],
+        "M05-south": ["Kyiv", "Bila Tserkva", "Uman", "Odesa"],
+        "M03-kyiv-kharkiv": ["Kyiv", "Boryspil", "Lubny", "Poltava", "Kharkiv"],
+        "M03-east": ["Kharkiv", "Izyum", "Slovyansk", "Bakhmut", "Debaltseve", "Alchevsk",
+                     "Luhansk"],
+        "M18-dnipro": ["Kharkiv", "Lozova", "Pavlohrad", "Dnipro", "Zaporizhzhya",
+                       "Melitopol"],
+        "H20-donetsk": ["Slovyansk", "Kramatorsk", "Druzhkivka", "Kostyantynivka", "Donetsk",
+                        "Volnovakha", "Mariupol"],
+        "M04-dnipro-donetsk": ["Dnipro", "Pokrovsk", "Donetsk"],
+        "H21-east": ["Donetsk", "Makiyivka", "Khartsyzk", "Shakhtarsk", "Snizhne"],
+        "horlivka": ["Donetsk", "Horlivka", "Debaltseve"],
+        "luhansk-north": ["Luhansk", "Shchastya", "Starobilsk"],
+        "lysychansk-kupiansk": ["Bakhmut", "Lysychansk", "Rubizhne", "Kreminna", "Svatove",
+                                "Kupiansk-Vuzlovyi"],
+        "M14-coast": ["Odesa", "Mykolayiv", "Kherson", "Melitopol", "Berdyansk", "Mariupol",
+                      "Novoazovs'k"],
     }),
 }
 

@@ -38,6 +38,26 @@ def _kde_25km(bands: tuple[float, ...], halves: tuple[float, ...]
     return u / u.sum(), v
 
 
+def _own_365d(bands: tuple[float, ...], halves: tuple[float, ...]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Weights of the fixed candidate ``own_365d``: each segment's own record (the incidents
+    that fell on it) fading with a half-life of 365 days (or the finite half-life nearest it);
+    ties broken by the quartic nearest 25 km at 1/1000 and the widest at 1/10000."""
+    u = np.zeros(len(bands) + 2)
+    u[-2] = 1.0
+    near = int(np.argmin(np.abs(np.log(np.asarray(bands) / 25.0))))
+    widest = int(np.argmax(bands))
+    u[near] += 1e-3
+    u[widest] += 1e-4
+    finite = [i for i, h in enumerate(halves) if not math.isinf(h)]
+    v = np.zeros(len(halves))
+    if finite:
+        v[min(finite, key=lambda i: abs(math.log(halves[i] / 365.0)))] = 1.0
+    else:
+        v[:] = 1.0 / len(halves)
+    return u / u.sum(), v
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A candidate default model: which terms it fits (masks over the spatial kernels - the
@@ -59,13 +79,16 @@ class Candidate:
 #: term; ``no_coarse`` leaves the coarse spread out (incidents known only to a province or
 #: country then count nowhere); ``no_decay`` fits the spatial kernels with no decay (a lasting
 #: record); ``kde_25km`` is fixed, not fitted: the quartic of 25 km with no decay, point
-#: incidents only.
+#: incidents only; ``own_365d`` is fixed too: each segment's own incidents fading with a
+#: half-life of a year (the record of a static front line, docs/validation.md). The fixed ones
+#: get only a scale from the history (expected incidents per 100 km in the horizon).
 CANDIDATES: dict[str, Candidate] = {
     "full": Candidate(lambda b: [*_all(b), True, True], _all),
     "no_coarse": Candidate(lambda b: [*_all(b), True, False], _all),
     "no_decay": Candidate(lambda b: [*_all(b), True, True],
                           lambda h: [math.isinf(x) or x == max(h) for x in h]),
     "kde_25km": Candidate(fixed=_kde_25km),
+    "own_365d": Candidate(fixed=_own_365d),
 }
 
 

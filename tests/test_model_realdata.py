@@ -83,7 +83,6 @@ def test_the_chosen_candidate_beats_the_best_simple_baseline_on_sparse_banglades
     boot = np.random.default_rng(0).choice(diff, size=(2000, len(diff))).mean(axis=1)
     assert diff.mean() > 0.01, (best, diff.mean())
     assert np.quantile(boot, 0.025) > 0, (best, np.quantile(boot, 0.025))
-    assert sum(f.candidate == "own_365d" for f in fits.values() if f.ok) > len(fits) / 2
 
 
 def test_on_a_static_front_line_the_own_record_beats_the_best_simple_baseline(

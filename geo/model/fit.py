@@ -345,11 +345,9 @@ def _weights(field_: RiskField, as_of: date, name: str, cache: dict
     if len(dates) >= model.fit_min_windows and n_events >= model.fit_min_events:
         if spec.fixed is not None:  # nothing to fit but the scale: expected per 100 km
             u, v = spec.fixed(bands, halves)
-            x = np.concatenate([_features(field_, d, cache) for d in dates])
-            dens = np.einsum("nac,a,c->n", x.reshape(len(x), n_a, n_c), u, v)
-            expected = float(dens @ np.tile(field_.geo_len_km, len(dates))) / 100.0
-            if expected > 0:
-                v = v * (sum(float(y.sum()) for y in ys) / expected)
+            x = np.concatenate([_features(field_, d, cache) for d in dates]).reshape(-1, n_a, n_c)
+            exp = float(np.einsum("nac,a,c->n", x, u, v) @ np.tile(field_.geo_len_km, len(dates)))
+            v = v * (100.0 * sum(float(y.sum()) for y in ys) / exp if exp > 0 else 1.0)
             out = (0.0, u, v, math.nan, dates, n_events)
         elif spec.kernels is not None and spec.halves is not None:
             ka = np.array(spec.kernels(bands), dtype=bool)

@@ -3,7 +3,10 @@ Excel (dates 31-12-19), and GED as UCDP serves it (a zip holding one CSV)."""
 
 from __future__ import annotations
 
+import csv
+import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -67,3 +70,88 @@ def test_the_2016_asia_exports_plural_event_type_is_an_armed_clash(tmp_path):
         encoding="utf-8")
     result = import_file("acled", src, boundaries=None, mapping=None)
     assert result.incidents["type"].tolist() == ["armed_clash"]
+
+
+GED_GEOJSON = Path(__file__).parent / "realdata" / "files" / "ucdp_ged231_caf_2022.geojson"
+
+
+def _as_csv(geojson: Path, target: Path) -> Path:
+    """The same rows as a CSV, written without routerisk: every property as it stands in the
+    file (GDAL's DateTime text cut to the day), the point's coordinates as latitude/longitude."""
+    features = json.loads(geojson.read_text(encoding="utf-8"))["features"]
+    names = list(features[0]["properties"])
+    with target.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([*names, "latitude", "longitude"])
+        for feat in features:
+            props = feat["properties"]
+            row = ["" if props[n] is None else str(props[n]) for n in names]
+            for n in ("date_start", "date_end"):
+                row[names.index(n)] = row[names.index(n)][:10]
+            lon, lat = feat["geometry"]["coordinates"][:2]
+            w.writerow([*row, repr(lat), repr(lon)])
+    return target
+
+
+def test_ged_republished_as_geojson_imports_as_its_csv_would_and_builds(tmp_path, capsys):
+    """UCDP GED 23.1 for the Central African Republic as republished in GeoJSON (optgeo/
+    ucdp-23.1-482; no latitude/longitude properties): import read it as CSV text and stopped
+    ('not a readable CSV'). Now the properties are the columns and the points the coordinates:
+    the incidents equal those of the same rows as CSV, and the build takes every one."""
+    import geopandas as gpd
+
+    from geo import cli
+
+    assert b"latitude" not in GED_GEOJSON.read_bytes()
+    outline = gpd.read_parquet(Path(__file__).parents[1] / "geo" / "data" / "basemap"
+                               / "countries.parquet")
+    outline = outline[outline["iso_a2"] == "CF"]
+    boundaries = tmp_path / "caf.geojson"
+    gpd.GeoDataFrame({"country": ["CF"], "admin1": [""]}, geometry=outline.geometry.values,
+                     crs=outline.crs).to_file(boundaries, driver="GeoJSON")
+    via_csv = _as_csv(GED_GEOJSON, tmp_path / "ged.csv")
+    for src, out in ((GED_GEOJSON, "from_geojson.csv"), (via_csv, "from_csv.csv")):
+        rc = cli.main(["import", "ucdp", str(src), "--out", str(tmp_path / out),
+                       "--boundaries", str(boundaries)])
+        assert rc == 0, capsys.readouterr().err
+    said = capsys.readouterr().out
+    assert "a geojson file: 105 features, latitude and longitude from the point geometry" in said
+    a = pd.read_csv(tmp_path / "from_geojson.csv", dtype=str, keep_default_na=False)
+    b = pd.read_csv(tmp_path / "from_csv.csv", dtype=str, keep_default_na=False)
+    assert len(a) == 105 and a.equals(b)
+    assert a["date"].str.startswith("2022").all() and (a["lat"] != "").sum() == 105
+    corridors = Path(__file__).parents[1] / "benchmarks" / "realdata" / "caf_corridors.geojson"
+    rc = cli.main(["build", "--boundaries", str(boundaries), "--corridors", str(corridors),
+                   "--incidents", str(tmp_path / "from_geojson.csv"), "--out",
+                   str(tmp_path / "build"), "--formats", "", "-q"])
+    assert rc == 0, capsys.readouterr().err
+    fate = pd.read_csv(tmp_path / "build" / "incidents_fate.csv", dtype=str,
+                       keep_default_na=False)
+    assert set(fate["incident_id"]) == set(a["incident_id"])
+
+
+def test_a_vector_file_that_is_not_readable_is_one_line(tmp_path):
+    broken = tmp_path / "events.geojson"
+    broken.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    with pytest.raises(ValidationError, match="not a readable vector file"):
+        read_source(broken)
+
+
+def test_vector_properties_read_as_a_csv_holds_them(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame(
+        {"id": [7, 8], "best": [3.0, 0.5], "date_start": pd.to_datetime(["2022-01-02", None]),
+         "when": pd.to_datetime(["2022-01-02 13:45", "2022-01-03 00:00"]), "name": ["Kasaï", None]},
+        geometry=[shapely.Point(1_000_000, 500_000), None], crs="EPSG:3857")
+    path = tmp_path / "rows.gpkg"
+    frame.to_file(path, driver="GPKG")
+    t = read_source(path)
+    assert t.series("id").tolist() == ["7", "8"]
+    assert t.series("best").tolist() == ["3.0", "0.5"]
+    assert t.series("date_start").tolist() == ["2022-01-02", ""]
+    assert t.series("when").tolist() == ["2022-01-02T13:45:00", "2022-01-03T00:00:00"]
+    assert t.series("name").tolist() == ["Kasaï", ""]
+    lat, lon = t.series("latitude").tolist(), t.series("longitude").tolist()
+    assert lon[0].startswith("8.98315") and lat[0].startswith("4.48698") and lat[1] == lon[1] == ""

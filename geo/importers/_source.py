@@ -2,6 +2,12 @@
 
 pyarrow parses the file (multi-threaded, quoted newlines allowed); every column stays text, so
 nothing is guessed (``007`` stays ``007``, an empty cell stays empty).
+
+The same rows as a vector file — GeoJSON, FlatGeobuf, GeoPackage or a shapefile, as event data
+are republished (UCDP GED per country as GeoJSON and FlatGeobuf, for one) — are read with
+pyogrio: the properties become the columns, as text (whole numbers without a decimal point,
+dates at midnight as ``YYYY-MM-DD``), and a point geometry gives ``latitude`` and ``longitude``
+when the properties have none (in WGS 84, whatever the file's CRS).
 """
 
 from __future__ import annotations
@@ -104,8 +110,69 @@ def _decode_label(data: bytes) -> tuple[bytes, str]:
     return data, "UTF-8"
 
 
+#: suffixes and leading bytes of the vector formats read through pyogrio
+_VECTOR_SUFFIXES = (".geojson", ".geojsonl", ".fgb", ".gpkg", ".shp")
+_VECTOR_MAGIC = (b"fgb", b"SQLite format 3\x00")
+
+
+def _is_vector(path: Path, raw: bytes) -> bool:
+    if path.suffix.lower() in _VECTOR_SUFFIXES or raw.startswith(_VECTOR_MAGIC):
+        return True
+    return path.suffix.lower() == ".json" and raw.lstrip(_BOM + b" \t\r\n")[:1] == b"{"
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """One property column as text, as a CSV of the same rows would hold it."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamp = pd.to_datetime(values)
+        midnight = bool((stamp.dropna() == stamp.dropna().dt.normalize()).all())
+        out = stamp.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S")
+    elif pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values):
+        out = values.astype("Int64").astype(str)
+    elif pd.api.types.is_float_dtype(values):
+        whole = values.dropna()
+        out = (values.astype("Int64").astype(str) if bool((whole == whole.round()).all())
+               and bool((whole.abs() < 2**53).all()) else values.map(repr))
+    else:
+        out = values.astype(object).map(lambda v: "" if v is None else str(v))
+    out = out.where(values.notna(), "").replace({"<NA>": "", "nan": "", "NaT": ""})
+    return pa.array(out.tolist(), type=pa.string())
+
+
+def _read_vector(path: Path, wanted: list[str] | None) -> SourceTable:
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    try:
+        frame = gpd.read_file(path, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError,
+            ValueError) as exc:
+        raise _fail(path, f"not a readable vector file: {str(exc).strip().splitlines()[0]}"
+                    ) from None
+    columns = {str(c): frame[c] for c in frame.columns if c != frame.geometry.name}
+    keys = {_key(c) for c in columns}
+    label = f"a {path.suffix.lstrip('.') or 'vector'} file: {len(frame)} features"
+    if "latitude" not in keys and "longitude" not in keys and len(frame):
+        geom = frame.geometry
+        if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+            geom = geom.to_crs("EPSG:4326")
+        points = shapely.get_type_id(geom.values) == 0
+        x = pd.Series(np.where(points, shapely.get_x(geom.values), np.nan))
+        y = pd.Series(np.where(points, shapely.get_y(geom.values), np.nan))
+        columns["latitude"], columns["longitude"] = y, x
+        label += ", latitude and longitude from the point geometry"
+    header = tuple(columns)
+    want = None if wanted is None else {_key(w) for w in wanted}
+    cols = [c for c in header if want is None or _key(c) in want]
+    table = pa.table([_text(columns[c].reset_index(drop=True)) for c in cols], names=cols)
+    rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    return SourceTable(path, header, table, rows, label, False)
+
+
 def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTable:
-    """Read a CSV file; ``wanted`` columns only (all when None; missing ones are skipped).
+    """Read a CSV file (or a vector file of the same rows, see the module docstring);
+    ``wanted`` columns only (all when None; missing ones are skipped).
 
     UTF-8 (with or without BOM) is tried first; a file that is not valid UTF-8 is read as
     cp1252 (Windows Latin-1, a superset of ISO-8859-1's printable characters).
@@ -128,6 +195,8 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
         raise _fail(path, f"cannot read file: {exc.strerror or exc}") from None
     if not raw[:4096].strip() and not raw.strip():
         raise _fail(path, "file is empty")
+    if _is_vector(path, raw):
+        return _read_vector(path, wanted)
     member = ""
     if raw.startswith(b"PK\x03\x04"):
         raw, member = _unzip(raw, path)

@@ -83,6 +83,8 @@ def main() -> None:
             lambda r: r["year"] in ("2016", "2017", "2018"))
     cut_csv("ucdp/hdx_nga/conflict_data_nga.csv", "ucdp_hdx_nga_2019h1.csv",
             lambda r: r["date_start"][:7] in {f"2019-0{m}" for m in range(1, 7)})
+    cut_features("ucdp/ged231_caf/GEDEvent_v23_1.geojson", "ucdp_ged231_caf_2022.geojson",
+                 lambda p: p["year"] == 2022)
     cut_features("boundaries/geoboundaries/geoBoundaries-UKR-ADM1_simplified.geojson",
                  "geoBoundaries-UKR-ADM1_simplified_0.01.geojson", lambda p: True, 0.01)
     cut_features("boundaries/naturalearth/ne_110m_admin_0_countries.geojson",

@@ -7,7 +7,7 @@ rolling-origin backtest (monthly origins, 90-day horizon, capture 10 km) of the 
 the baselines uniform, count_<R>km and kde_<h>km for 10, 25, 50, 100; write the per-origin
 metrics, the summary and a Markdown table per region into ``--out``.
 
-    python benchmarks/validate_model.py --out output/validation_real [--regions nga,mmr,bgd,ukr] \
+    python benchmarks/validate_model.py --out output/validation_real [--regions nga,mmr,bgd,ukr,caf] \
         [--doc docs/validation.md]
 
 With ``--doc`` the tables replace what stands between the markers ``<!-- real-data tables -->``
@@ -45,7 +45,8 @@ from geo.risk import load_model
 HERE = Path(__file__).resolve().parent / "realdata"
 # region: first origin, last origin (monthly; the record's first years are history only)
 REGIONS = {"nga": ("2013-01-31", "2019-09-30"), "mmr": ("2011-01-31", "2018-09-30"),
-           "bgd": ("2008-01-31", "2018-09-30"), "ukr": ("2015-01-31", "2021-09-30")}
+           "bgd": ("2008-01-31", "2018-09-30"), "ukr": ("2015-01-31", "2021-09-30"),
+           "caf": ("2013-01-31", "2022-09-30")}
 SHOWN = ("auc", "hit_rate_10", "log_score")
 HORIZON = 90
 BEGIN, END = "<!-- real-data tables -->", "<!-- end of real-data tables -->"

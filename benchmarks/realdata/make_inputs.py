@@ -8,7 +8,8 @@ first-level units by the nearest centroid of each unit's events — an approxima
 province-level events spread over their province; not a real border).
 
     python benchmarks/realdata/make_inputs.py NGA=/path/conflict_data_nga.csv \\
-        MMR=/path/ged191.csv BGD=/path/ged191.csv UKR=/path/conflict_data_ukr.csv
+        MMR=/path/ged191.csv BGD=/path/ged191.csv UKR=/path/conflict_data_ukr.csv \\
+        CAF=/path/GEDEvent_v23_1.geojson
 
 Sources and licences: ``SOURCES.md``.
 """
@@ -103,6 +104,18 @@ REGIONS: dict[str, tuple[str, str, int, int, dict[str, list[str]]]] = {
         "M14-coast": ["Odesa", "Mykolayiv", "Kherson", "Melitopol", "Berdyansk", "Mariupol",
                       "Novoazovs'k"],
     }),
+    "CAF": ("CF", "Central African Republic", 2009, 2022, {
+        "RN3": ["Bangui", "Boali", "Bossembélé", "Yaloké", "Baoro", "Bouar", "Baboua"],
+        "RN1": ["Bossembélé", "Bossangoa", "Bozoum", "Bocaranga"],
+        "RN1b": ["Bozoum", "Paoua"],
+        "RN2": ["Bangui", "Damara", "Sibut", "Grimari", "Bambari", "Alindao", "Kembé",
+                "Bangassou", "Zemio", "Obo"],
+        "RN5": ["Bambari", "Ippy", "Bria"],
+        "RN8": ["Sibut", "Dekoa", "Kaga-Bandoro", "Ndélé"],
+        "RN4": ["Kaga-Bandoro", "Batangafo", "Kabo"],
+        "RN6": ["Bangui", "Mbaïki", "Boda", "Carnot", "Berbérati", "Nola"],
+        "RN6b": ["Baoro", "Carnot"],
+    }),
 }
 
 
@@ -118,7 +131,12 @@ def towns(iso2: str) -> dict[str, tuple[float, float]]:
 
 def read_ged(path: Path, country: str, first: int, last: int) -> pd.DataFrame:
     """The GED rows of one country and years, in the importer's columns (HXL row dropped)."""
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if path.suffix.lower() in (".geojson", ".fgb"):  # a republished copy: GED properties, points
+        from geo.importers._source import read_source
+
+        raw = read_source(path).arrow.to_pandas()
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     raw = raw[~raw["id"].astype(str).str.startswith("#") & (raw["id"] != "")]
     raw = raw[raw["country"] == country]
     year = pd.to_numeric(raw["year"], errors="coerce")

@@ -155,3 +155,52 @@ def test_vector_properties_read_as_a_csv_holds_them(tmp_path):
     assert t.series("name").tolist() == ["Kasaï", ""]
     lat, lon = t.series("latitude").tolist(), t.series("longitude").tolist()
     assert lon[0].startswith("8.98315") and lat[0].startswith("4.48698") and lat[1] == lon[1] == ""
+
+
+def test_api_responses_saved_as_json_import_as_their_rows_would(tmp_path):
+    """ACLED's API answers ``{"status": 200, "success": true, ..., "data": [rows]}`` (every value
+    a string) and UCDP's ``{"TotalCount": n, ..., "Result": [rows]}`` (numbers as numbers);
+    saved to a file they were 'not a readable CSV'. Each object is a row, its keys the columns:
+    the incidents equal those of the same rows as CSV."""
+    from geo.importers import import_file
+    from tests._import_samples import samples
+
+    acled_csv = samples(tmp_path)["acled_2023"]
+    with acled_csv.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    acled_json = tmp_path / "acled_api.json"
+    acled_json.write_text(json.dumps({"status": 200, "success": True, "last_update": 7,
+                                      "count": len(rows), "messages": [], "data": rows,
+                                      "filename": "acled_api"}), encoding="utf-8")
+    a = import_file("acled", acled_json, boundaries=None, mapping=None)
+    b = import_file("acled", acled_csv, boundaries=None, mapping=None)
+    assert a.rows_read == b.rows_read == len(rows) > 0 and len(a.incidents) > 0
+    assert a.incidents.equals(b.incidents) and a.report.equals(b.report)
+    assert "a JSON list of" in a.summary
+
+    features = json.loads(GED_GEOJSON.read_text(encoding="utf-8"))["features"]
+    result = []
+    for feat in features:
+        row = dict(feat["properties"])
+        row["longitude"], row["latitude"] = feat["geometry"]["coordinates"][:2]
+        result.append(row)
+    ucdp_json = tmp_path / "gedevents.json"
+    ucdp_json.write_text(json.dumps({"TotalCount": len(result), "TotalPages": 1,
+                                     "PreviousPageUrl": "", "NextPageUrl": "",
+                                     "Result": result}), encoding="utf-8")
+    c = import_file("ucdp", ucdp_json, boundaries=None, mapping=None)
+    d = import_file("ucdp", _as_csv(GED_GEOJSON, tmp_path / "ged.csv"), boundaries=None,
+                    mapping=None)
+    assert len(c.incidents) == 105 and c.incidents.equals(d.incidents)
+
+
+def test_a_json_that_holds_no_rows_is_one_line(tmp_path):
+    empty = tmp_path / "acled.json"
+    empty.write_text('{"status": 200, "success": true, "count": 0, "data": []}',
+                     encoding="utf-8")
+    with pytest.raises(ValidationError, match="the JSON holds an empty list of rows"):
+        read_source(empty)
+    other = tmp_path / "other.json"
+    other.write_text('{"a": 1}', encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"neither a list of rows .* nor GeoJSON"):
+        read_source(other)

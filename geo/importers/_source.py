@@ -7,13 +7,16 @@ The same rows as a vector file — GeoJSON, FlatGeobuf, GeoPackage or a shapefil
 are republished (UCDP GED per country as GeoJSON and FlatGeobuf, for one) — are read with
 pyogrio: the properties become the columns, as text (whole numbers without a decimal point,
 dates at midnight as ``YYYY-MM-DD``), and a point geometry gives ``latitude`` and ``longitude``
-when the properties have none (in WGS 84, whatever the file's CRS).
+when the properties have none (in WGS 84, whatever the file's CRS). An API response saved as
+JSON — a list of rows, or ACLED's ``{"data": [...]}`` and UCDP's ``{"Result": [...]}`` — is read
+the same way, each object a row and its keys the columns.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +113,49 @@ def _decode_label(data: bytes) -> tuple[bytes, str]:
     return data, "UTF-8"
 
 
+def _json_rows(raw: bytes) -> tuple[str, list]:
+    """``("rows", rows)`` for an API response saved as JSON — a list of flat objects, or an
+    object holding one non-empty such list (ACLED's ``data``, UCDP's ``Result``) — else
+    ``("geojson", [])``, ``("other", [])`` (JSON of another shape) or ``("", [])`` (not JSON)."""
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return "", []
+    if isinstance(doc, dict):
+        if doc.get("type") in ("FeatureCollection", "Feature"):
+            return "geojson", []
+        lists = {k: v for k, v in doc.items() if isinstance(v, list)
+                 and all(isinstance(r, dict) for r in v)}
+        full = [v for v in lists.values() if v]
+        named = [lists[k] for k in ("data", "Result", "results") if k in lists]
+        doc = full[0] if len(full) == 1 else (named[0] if not full and named else None)
+    if not isinstance(doc, list) or not all(isinstance(r, dict) for r in doc):
+        return "other", []
+    return "rows", doc
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _read_json(path: Path, rows: list, wanted: list[str] | None) -> SourceTable:
+    if not rows:
+        raise _fail(path, "the JSON holds an empty list of rows")
+    header = tuple(dict.fromkeys(k for r in rows for k in r))
+    want = None if wanted is None else {_key(w) for w in wanted}
+    cols = [c for c in header if want is None or _key(c) in want]
+    table = pa.table([pa.array([_cell(r.get(c)) for r in rows], type=pa.string())
+                      for c in cols], names=cols)
+    rows_n = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    return SourceTable(path, header, table, rows_n, f"a JSON list of {len(rows)} rows", False)
+
+
 #: suffixes and leading bytes of the vector formats read through pyogrio
 _VECTOR_SUFFIXES = (".geojson", ".geojsonl", ".fgb", ".gpkg", ".shp")
 _VECTOR_MAGIC = (b"fgb", b"SQLite format 3\x00")
@@ -195,6 +241,13 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
         raise _fail(path, f"cannot read file: {exc.strerror or exc}") from None
     if not raw[:4096].strip() and not raw.strip():
         raise _fail(path, "file is empty")
+    if raw.lstrip(_BOM + b" \t\r\n")[:1] in (b"{", b"["):
+        kind, rows = _json_rows(raw)
+        if kind == "rows":
+            return _read_json(path, rows, wanted)
+        if kind == "other":
+            raise _fail(path, "a JSON file that is neither a list of rows (an API response's "
+                              "data) nor GeoJSON")
     if _is_vector(path, raw):
         return _read_vector(path, wanted)
     member = ""

@@ -23,6 +23,11 @@ next ``horizon_days``: a score with a scale, ready to calibrate.
 When the history holds fewer than ``min_windows`` closed windows or fewer than ``min_events``
 distinct later incidents in them, the fit is refused with its reason and the type-based model
 of ``[types]`` applies (see :class:`FitResult`).
+
+Why one module of this length: the fit at the as-of date, the candidates' fits at every past
+month end, their past log scores and the term densities all share one cache keyed by month end
+and the one definition of the windows; split apart, each part would reach into the others'
+private helpers.
 """
 
 from __future__ import annotations
@@ -343,8 +348,7 @@ def _weights(field_: RiskField, as_of: date, name: str, cache: dict
     if len(dates) >= model.fit_min_windows and n_events >= model.fit_min_events:
         if spec.fixed is not None:  # nothing to fit but the scale: expected per 100 km
             u, v = spec.fixed(bands, halves)
-            x = np.concatenate([_features(field_, d, cache) for d in dates]).reshape(-1, n_a, n_c)
-            exp = float(np.einsum("nac,a,c->n", x, u, v) @ np.tile(field_.geo_len_km, len(dates)))
+            exp = sum(_fixed_total(field_, d, name, u, v, cache) for d in dates)
             v = v * (100.0 * sum(float(y.sum()) for y in ys) / exp if exp > 0 else 1.0)
             out = (0.0, u, v, math.nan, dates, n_events)
         elif spec.kernels is not None and spec.halves is not None:
@@ -362,6 +366,15 @@ def _weights(field_: RiskField, as_of: date, name: str, cache: dict
                 out = (b0, u, v, ll, dates, n_events)
     cache[key] = out
     return out
+
+
+def _fixed_total(field_: RiskField, d: date, name: str, u: np.ndarray, v: np.ndarray,
+                 cache: dict) -> float:
+    """Σ density × km of the fixed candidate ``name`` at month end ``d``; cached."""
+    if ("fixed", d, name) not in cache:
+        x = _features(field_, d, cache).reshape(field_.n_seg, len(u), len(v))
+        cache[("fixed", d, name)] = float(np.einsum("nac,a,c->n", x, u, v) @ field_.geo_len_km)
+    return cache[("fixed", d, name)]
 
 
 def _alternate(grid: np.ndarray, y: np.ndarray, length: np.ndarray

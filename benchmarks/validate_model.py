@@ -7,8 +7,8 @@ rolling-origin backtest (monthly origins, 90-day horizon, capture 10 km) of the 
 the baselines uniform, count_<R>km and kde_<h>km for 10, 25, 50, 100; write the per-origin
 metrics, the summary and a Markdown table per region into ``--out``.
 
-    python benchmarks/validate_model.py --out output/validation_real [--regions nga,mmr,bgd,ukr,caf] \
-        [--doc docs/validation.md]
+    python benchmarks/validate_model.py --out output/validation_real \
+        [--regions nga,mmr,bgd,ukr,caf] [--doc docs/validation.md]
 
 With ``--doc`` the tables replace what stands between the markers ``<!-- real-data tables -->``
 and ``<!-- end of real-data tables -->`` in that file.

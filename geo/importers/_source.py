@@ -242,9 +242,9 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
     if not raw[:4096].strip() and not raw.strip():
         raise _fail(path, "file is empty")
     if raw.lstrip(_BOM + b" \t\r\n")[:1] in (b"{", b"["):
-        kind, rows = _json_rows(raw)
+        kind, json_rows = _json_rows(raw)
         if kind == "rows":
-            return _read_json(path, rows, wanted)
+            return _read_json(path, json_rows, wanted)
         if kind == "other":
             raise _fail(path, "a JSON file that is neither a list of rows (an API response's "
                               "data) nor GeoJSON")

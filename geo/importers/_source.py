@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,16 +145,24 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _text_table(path: Path, header: tuple[str, ...], wanted: list[str] | None,
+                column: Callable[[str], pa.Array], label: str) -> SourceTable:
+    """A :class:`SourceTable` of the ``wanted`` columns of ``header``, each made by
+    ``column``; rows numbered from 1, no HXL row."""
+    want = None if wanted is None else {_key(w) for w in wanted}
+    cols = [c for c in header if want is None or _key(c) in want]
+    table = pa.table([column(c) for c in cols], names=cols)
+    rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    return SourceTable(path, header, table, rows, label, False)
+
+
 def _read_json(path: Path, rows: list, wanted: list[str] | None) -> SourceTable:
     if not rows:
         raise _fail(path, "the JSON holds an empty list of rows")
     header = tuple(dict.fromkeys(k for r in rows for k in r))
-    want = None if wanted is None else {_key(w) for w in wanted}
-    cols = [c for c in header if want is None or _key(c) in want]
-    table = pa.table([pa.array([_cell(r.get(c)) for r in rows], type=pa.string())
-                      for c in cols], names=cols)
-    rows_n = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    return SourceTable(path, header, table, rows_n, f"a JSON list of {len(rows)} rows", False)
+    return _text_table(path, header, wanted,
+                       lambda c: pa.array([_cell(r.get(c)) for r in rows], type=pa.string()),
+                       f"a JSON list of {len(rows)} rows")
 
 
 #: suffixes and leading bytes of the vector formats read through pyogrio
@@ -162,6 +171,7 @@ _VECTOR_MAGIC = (b"fgb", b"SQLite format 3\x00")
 
 
 def _is_vector(path: Path, raw: bytes) -> bool:
+    """A vector file by its suffix or leading bytes (a ``.json`` that is not rows: GeoJSON)."""
     if path.suffix.lower() in _VECTOR_SUFFIXES or raw.startswith(_VECTOR_MAGIC):
         return True
     return path.suffix.lower() == ".json" and raw.lstrip(_BOM + b" \t\r\n")[:1] == b"{"
@@ -208,12 +218,8 @@ def _read_vector(path: Path, wanted: list[str] | None) -> SourceTable:
         y = pd.Series(np.where(points, shapely.get_y(geom.values), np.nan))
         columns["latitude"], columns["longitude"] = y, x
         label += ", latitude and longitude from the point geometry"
-    header = tuple(columns)
-    want = None if wanted is None else {_key(w) for w in wanted}
-    cols = [c for c in header if want is None or _key(c) in want]
-    table = pa.table([_text(columns[c].reset_index(drop=True)) for c in cols], names=cols)
-    rows = np.arange(1, table.num_rows + 1, dtype=np.int64)
-    return SourceTable(path, header, table, rows, label, False)
+    return _text_table(path, tuple(columns), wanted,
+                       lambda c: _text(columns[c].reset_index(drop=True)), label)
 
 
 def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTable:
@@ -241,7 +247,8 @@ def read_source(path: Path | str, wanted: list[str] | None = None) -> SourceTabl
         raise _fail(path, f"cannot read file: {exc.strerror or exc}") from None
     if not raw[:4096].strip() and not raw.strip():
         raise _fail(path, "file is empty")
-    if raw.lstrip(_BOM + b" \t\r\n")[:1] in (b"{", b"["):
+    if (path.suffix.lower() not in _VECTOR_SUFFIXES  # a .geojson is parsed once, by pyogrio
+            and raw.lstrip(_BOM + b" \t\r\n")[:1] in (b"{", b"[")):
         kind, json_rows = _json_rows(raw)
         if kind == "rows":
             return _read_json(path, json_rows, wanted)

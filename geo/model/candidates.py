@@ -23,12 +23,17 @@ def _all(values: tuple[float, ...]) -> list[bool]:
     return [True] * len(values)
 
 
+def _near_25km(bands: tuple[float, ...]) -> int:
+    """Index of the bandwidth nearest 25 km (on a log scale)."""
+    return int(np.argmin(np.abs(np.log(np.asarray(bands) / 25.0))))
+
+
 def _kde_25km(bands: tuple[float, ...], halves: tuple[float, ...]
               ) -> tuple[np.ndarray, np.ndarray]:
     """Weights of the fixed candidate: the quartic of 25 km (or the bandwidth nearest it), no
     decay (or the longest half-life); ties broken by the widest bandwidth at 1/1000."""
     u = np.zeros(len(bands) + 2)
-    main = int(np.argmin(np.abs(np.log(np.asarray(bands) / 25.0))))
+    main = _near_25km(bands)
     widest = int(np.argmax(bands))
     u[main] = 1.0
     if widest != main:
@@ -45,9 +50,8 @@ def _own_365d(bands: tuple[float, ...], halves: tuple[float, ...]
     ties broken by the quartic nearest 25 km at 1/1000 and the widest at 1/10000."""
     u = np.zeros(len(bands) + 2)
     u[-2] = 1.0
-    near = int(np.argmin(np.abs(np.log(np.asarray(bands) / 25.0))))
     widest = int(np.argmax(bands))
-    u[near] += 1e-3
+    u[_near_25km(bands)] += 1e-3
     u[widest] += 1e-4
     finite = [i for i, h in enumerate(halves) if not math.isinf(h)]
     v = np.zeros(len(halves))

@@ -319,9 +319,10 @@ def _windows(field_: RiskField, as_of: date) -> tuple[list[date], list[np.ndarra
 
 def _cached_windows(field_: RiskField, as_of: date, cache: dict
                     ) -> tuple[list[date], list[np.ndarray], int]:
-    if ("windows", as_of) not in cache:
-        cache[("windows", as_of)] = _windows(field_, as_of)
-    return cache[("windows", as_of)]
+    key = ("windows", as_of)
+    if key not in cache:
+        cache[key] = _windows(field_, as_of)
+    return cache[key]
 
 
 def _features(field_: RiskField, d: date, cache: dict) -> np.ndarray:
